@@ -1,0 +1,711 @@
+//! The actions a buyer, the clock or the scenario can take, and their requirement checks.
+//!
+//! Every action checks all its requirements before it changes anything, so a refused
+//! action leaves the world exactly as it was.
+
+use super::change::{Change, RecordKind};
+use super::checkout::{cancel_operation, enter_state, place_order};
+use super::clock::{advance, busy, ticks_until_next_event};
+use super::errors::{ActionError, ErrorKind};
+use super::model::*;
+use super::rules::Rule;
+use super::tx::Tx;
+use super::world::{IdKind, World};
+
+/// The largest quantity one cart line may hold.
+pub const MAX_LINE_QUANTITY: i64 = 1_000_000;
+/// How many ticks `settle` lets pass before it gives up.
+pub const SETTLE_LIMIT: u64 = 1_000_000;
+
+/// A quantity as the scenario wrote it: a whole number, or anything else (kept as text
+/// so that the refusal can quote it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Quantity {
+    /// A whole number (possibly zero or negative).
+    Whole(i64),
+    /// Not a whole number that fits: `1.5`, `1e30`, ...
+    Other(String),
+}
+
+/// Something that happens to the world.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// The Checkout Session action.
+    StartCheckout {
+        /// The cart.
+        cart: String,
+        /// The acting buyer; `None` means the cart's owner.
+        actor: Option<String>,
+    },
+    /// Add a product to a cart (a cart change).
+    AddToCart {
+        /// The cart.
+        cart: String,
+        /// The product.
+        sku: String,
+        /// How many.
+        quantity: Quantity,
+        /// The acting buyer; `None` means the cart's owner.
+        actor: Option<String>,
+    },
+    /// Cancel Cart Async Operation.
+    Cancel {
+        /// The cart.
+        cart: String,
+        /// The acting buyer; `None` means the cart's owner.
+        actor: Option<String>,
+    },
+    /// The buyer completes the current buyer state.
+    Continue {
+        /// The cart.
+        cart: String,
+        /// The acting buyer; `None` means the cart's owner.
+        actor: Option<String>,
+    },
+    /// Virtual time passes.
+    Wait {
+        /// How many ticks.
+        ticks: u64,
+    },
+    /// Time passes until no operation is New or Running.
+    Settle,
+    /// Fault injection: the cart's running operation ends in Error at its next tick.
+    FailOperation {
+        /// The cart.
+        cart: String,
+        /// The BackgroundOperation.Error message.
+        message: String,
+    },
+    /// Give a buyer a permission.
+    Grant {
+        /// The buyer.
+        buyer: String,
+        /// The permission.
+        permission: Permission,
+    },
+    /// Take a permission from a buyer.
+    Revoke {
+        /// The buyer.
+        buyer: String,
+        /// The permission.
+        permission: Permission,
+    },
+    /// Set a buyer's effective account.
+    SwitchAccount {
+        /// The buyer.
+        buyer: String,
+        /// The account (any existing one, even one the buyer may not act for).
+        account: String,
+    },
+    /// Make an account a buyer member of a store.
+    JoinStore {
+        /// The account.
+        account: String,
+        /// The store.
+        store: String,
+    },
+    /// Remove an account from a store's buyers.
+    LeaveStore {
+        /// The account.
+        account: String,
+        /// The store.
+        store: String,
+    },
+}
+
+impl Action {
+    /// The cart the action is about, if any.
+    pub fn cart(&self) -> Option<&str> {
+        match self {
+            Action::StartCheckout { cart, .. }
+            | Action::AddToCart { cart, .. }
+            | Action::Cancel { cart, .. }
+            | Action::Continue { cart, .. }
+            | Action::FailOperation { cart, .. } => Some(cart),
+            _ => None,
+        }
+    }
+
+    /// The explicit actor, if any.
+    pub fn actor(&self) -> Option<&str> {
+        match self {
+            Action::StartCheckout { actor, .. }
+            | Action::AddToCart { actor, .. }
+            | Action::Cancel { actor, .. }
+            | Action::Continue { actor, .. } => actor.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// A human name for the action: Salesforce's name where it has one.
+    pub fn title(&self) -> &'static str {
+        match self {
+            Action::StartCheckout { .. } => "Checkout Session (start checkout)",
+            Action::AddToCart { .. } => "Add to cart",
+            Action::Cancel { .. } => "Cancel Cart Async Operation",
+            Action::Continue { .. } => "Continue (Update Checkout Session)",
+            Action::Wait { .. } => "Wait",
+            Action::Settle => "Settle",
+            Action::FailOperation { .. } => "Fail operation",
+            Action::Grant { .. } => "Grant permission",
+            Action::Revoke { .. } => "Revoke permission",
+            Action::SwitchAccount { .. } => "Switch effective account",
+            Action::JoinStore { .. } => "Join store",
+            Action::LeaveStore { .. } => "Leave store",
+        }
+    }
+}
+
+/// What an action did: the changes, in order, and whether it succeeded. A refused action
+/// has no changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Every change, in the order it happened.
+    pub changes: Vec<Change>,
+    /// Ok, or the refusal.
+    pub result: Result<(), ActionError>,
+}
+
+impl World {
+    /// Applies an action. Pure and deterministic: the same world and action always give
+    /// the same outcome. A refused action changes nothing.
+    pub fn apply(&mut self, action: &Action) -> Outcome {
+        if let Action::Settle = action {
+            return self.settle();
+        }
+        let mut tx = Tx::new(self);
+        let result = run(&mut tx, action);
+        let changes = tx.changes;
+        debug_assert!(result.is_ok() || changes.is_empty());
+        Outcome { changes, result }
+    }
+
+    /// The acting buyer for an action on a cart: the explicit actor, else the owner.
+    pub fn actor_for(&self, cart: &str, actor: Option<&str>) -> Option<String> {
+        match actor {
+            Some(a) => Some(a.to_string()),
+            None => self.cart(cart).map(|c| c.buyer.clone()),
+        }
+    }
+
+    /// Runs time forward on a copy until nothing is in progress; keeps the copy only if
+    /// it settled within [`SETTLE_LIMIT`] ticks.
+    fn settle(&mut self) -> Outcome {
+        let mut copy = self.clone();
+        let mut tx = Tx::new(&mut copy);
+        let start = tx.world.tick;
+        while busy(&tx) {
+            let waited = tx.world.tick - start;
+            let next = ticks_until_next_event(&tx).unwrap_or(1);
+            if waited + next > SETTLE_LIMIT {
+                return Outcome {
+                    changes: Vec::new(),
+                    result: Err(ActionError::new(
+                        ErrorKind::SettleTimeout,
+                        format!("operations still running after {SETTLE_LIMIT} ticks"),
+                    )),
+                };
+            }
+            advance(&mut tx, next);
+        }
+        let changes = tx.changes;
+        *self = copy;
+        Outcome {
+            changes,
+            result: Ok(()),
+        }
+    }
+}
+
+fn run(tx: &mut Tx, action: &Action) -> Result<(), ActionError> {
+    match action {
+        Action::StartCheckout { cart, actor } => start_checkout(tx, cart, actor.as_deref()),
+        Action::AddToCart {
+            cart,
+            sku,
+            quantity,
+            actor,
+        } => add_to_cart(tx, cart, sku, quantity, actor.as_deref()),
+        Action::Cancel { cart, actor } => {
+            let plan = check_cancel(tx.world, cart, actor.as_deref())?;
+            apply_cancel(tx, &plan, Rule::CancelUnlocksCart);
+            Ok(())
+        }
+        Action::Continue { cart, actor } => continue_checkout(tx, cart, actor.as_deref()),
+        Action::Wait { ticks } => {
+            advance(tx, *ticks);
+            Ok(())
+        }
+        // World::apply settles on a copy before any transaction opens.
+        Action::Settle => Ok(()),
+        Action::FailOperation { cart, message } => fail_operation(tx, cart, message),
+        Action::Grant { buyer, permission } => edit_permission(tx, buyer, *permission, true),
+        Action::Revoke { buyer, permission } => edit_permission(tx, buyer, *permission, false),
+        Action::SwitchAccount { buyer, account } => switch_account(tx, buyer, account),
+        Action::JoinStore { account, store } => edit_membership(tx, account, store, true),
+        Action::LeaveStore { account, store } => edit_membership(tx, account, store, false),
+    }
+}
+
+fn unknown(what: &str, id: &str) -> ActionError {
+    ActionError::new(
+        ErrorKind::UnknownRecord,
+        format!("no {what} has the id {id}"),
+    )
+}
+
+/// The three failure kinds of the actor checks, for one action.
+struct ActorErrors {
+    permission: ErrorKind,
+    account: ErrorKind,
+    member: ErrorKind,
+}
+
+/// The checks every buyer action makes first, in this order: the permission, a valid
+/// effective account, and that account's membership of the cart's store.
+fn check_actor(
+    world: &World,
+    cart: &WebCart,
+    actor: Option<&str>,
+    permission: Permission,
+    errors: ActorErrors,
+) -> Result<String, ActionError> {
+    let actor_id = actor.unwrap_or(&cart.buyer);
+    let buyer = world
+        .buyer(actor_id)
+        .ok_or_else(|| unknown("buyer", actor_id))?;
+    if !buyer.has(permission) {
+        return Err(ActionError::new(
+            errors.permission,
+            format!("{} lacks the {} permission", buyer.id, permission),
+        ));
+    }
+    let effective = &buyer.effective_account;
+    if world.account(effective).is_none() {
+        return Err(ActionError::new(
+            errors.account,
+            format!(
+                "{}'s effective account {} does not exist",
+                buyer.id, effective
+            ),
+        ));
+    }
+    if !buyer.accounts.contains(effective) {
+        return Err(ActionError::new(
+            errors.account,
+            format!(
+                "{}'s effective account {} is not one {} may act for",
+                buyer.id, effective, buyer.id
+            ),
+        ));
+    }
+    let member = world
+        .account(effective)
+        .is_some_and(|a| a.stores.contains(&cart.store));
+    if !member {
+        return Err(ActionError::new(
+            errors.member,
+            format!(
+                "account {} is not a buyer member of store {}",
+                effective, cart.store
+            ),
+        ));
+    }
+    Ok(buyer.id.clone())
+}
+
+fn find_cart<'w>(world: &'w World, cart: &str) -> Result<&'w WebCart, ActionError> {
+    world.cart(cart).ok_or_else(|| unknown("cart", cart))
+}
+
+/// What a cancel that passed its checks will touch.
+struct CancelPlan {
+    cart: String,
+    session: String,
+    operation: String,
+}
+
+/// Cancel Cart Async Operation's six requirements, in the documented order.
+fn check_cancel(
+    world: &World,
+    cart_id: &str,
+    actor: Option<&str>,
+) -> Result<CancelPlan, ActionError> {
+    let cart = find_cart(world, cart_id)?;
+    check_actor(
+        world,
+        cart,
+        actor,
+        Permission::CancelCheckout,
+        ActorErrors {
+            permission: ErrorKind::CancelNoPermission,
+            account: ErrorKind::CancelInvalidEffectiveAccount,
+            member: ErrorKind::CancelNotStoreMember,
+        },
+    )?;
+    if cart.status == CartStatus::Closed {
+        return Err(ActionError::new(
+            ErrorKind::CancelCartClosed,
+            format!("{cart_id} is Closed: its checkout is complete and the order was created"),
+        ));
+    }
+    let session = world.active_session(cart_id).ok_or_else(|| {
+        ActionError::new(
+            ErrorKind::CancelNoActiveSession,
+            format!("{cart_id} has no active CartCheckoutSession"),
+        )
+    })?;
+    let operation = match &session.background_operation_id {
+        None => {
+            return Err(ActionError::new(
+                ErrorKind::CancelInvalidOperationId,
+                format!("{}.BackgroundOperationId is null", session.id),
+            ));
+        }
+        Some(op) if world.operation(op).is_none() => {
+            return Err(ActionError::new(
+                ErrorKind::CancelInvalidOperationId,
+                format!(
+                    "{}.BackgroundOperationId {} names no BackgroundOperation",
+                    session.id, op
+                ),
+            ));
+        }
+        Some(op) => op.clone(),
+    };
+    Ok(CancelPlan {
+        cart: cart_id.to_string(),
+        session: session.id.clone(),
+        operation,
+    })
+}
+
+/// The effects of a cancel: operation Canceled (if unfinished), session archived, cart Active.
+fn apply_cancel(tx: &mut Tx, plan: &CancelPlan, cart_rule: Rule) {
+    cancel_operation(tx, &plan.operation, Rule::CancelMarksOperation);
+    let session = plan.session.as_str();
+    tx.edit(session, &["IsArchived"], Rule::CancelArchivesSession, |w| {
+        if let Some(s) = w.session_mut(session) {
+            s.is_archived = true;
+        }
+    });
+    tx.edit(
+        session,
+        &["IsProcessing"],
+        Rule::CancelStopsProcessing,
+        |w| {
+            if let Some(s) = w.session_mut(session) {
+                s.is_processing = false;
+            }
+        },
+    );
+    let cart = plan.cart.as_str();
+    tx.edit(cart, &["Status"], cart_rule, |w| {
+        if let Some(c) = w.cart_mut(cart) {
+            c.status = CartStatus::Active;
+        }
+    });
+}
+
+fn start_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<(), ActionError> {
+    let world = &*tx.world;
+    let cart = find_cart(world, cart_id)?;
+    check_actor(
+        world,
+        cart,
+        actor,
+        Permission::Checkout,
+        ActorErrors {
+            permission: ErrorKind::CheckoutNoPermission,
+            account: ErrorKind::CheckoutInvalidEffectiveAccount,
+            member: ErrorKind::CheckoutNotStoreMember,
+        },
+    )?;
+    if let Some(session) = world.active_session(cart_id) {
+        return Err(ActionError::new(
+            ErrorKind::CheckoutAlreadyInProgress,
+            format!(
+                "Cart Is Already in Progress: {} is its active CartCheckoutSession",
+                session.id
+            ),
+        ));
+    }
+    if cart.status != CartStatus::Active {
+        return Err(ActionError::new(
+            ErrorKind::CheckoutCartNotActive,
+            format!("{cart_id} is {}, not Active", cart.status),
+        ));
+    }
+    let first_state = world
+        .store(&cart.store)
+        .and_then(|s| s.checkout_flow.first())
+        .map(|s| s.state.clone())
+        .unwrap_or_default();
+    let session_id = tx.world.next_id(IdKind::Session);
+    tx.world.sessions.push(CartCheckoutSession {
+        id: session_id.clone(),
+        cart: cart_id.to_string(),
+        state: first_state,
+        next_state: None,
+        is_processing: false,
+        is_error: false,
+        is_archived: false,
+        background_operation_id: None,
+        order_id: None,
+    });
+    tx.created(
+        RecordKind::CartCheckoutSession,
+        &session_id,
+        format!("for {cart_id}"),
+        Rule::CheckoutCreatesSession,
+    );
+    tx.edit(cart_id, &["Status"], Rule::CheckoutLocksCart, |w| {
+        if let Some(c) = w.cart_mut(cart_id) {
+            c.status = CartStatus::Checkout;
+        }
+    });
+    enter_state(tx, &session_id, 0, Rule::CheckoutCreatesSession);
+    Ok(())
+}
+
+fn add_to_cart(
+    tx: &mut Tx,
+    cart_id: &str,
+    sku: &str,
+    quantity: &Quantity,
+    actor: Option<&str>,
+) -> Result<(), ActionError> {
+    let world = &*tx.world;
+    let cart = find_cart(world, cart_id)?;
+    let actor_id = check_actor(
+        world,
+        cart,
+        actor,
+        Permission::EditCart,
+        ActorErrors {
+            permission: ErrorKind::AddNoPermission,
+            account: ErrorKind::AddInvalidEffectiveAccount,
+            member: ErrorKind::AddNotStoreMember,
+        },
+    )?;
+    if !cart.status.allows_changes() {
+        return Err(ActionError::new(
+            ErrorKind::AddCartNotModifiable,
+            format!("{cart_id} is {} and may not be modified", cart.status),
+        ));
+    }
+    world.product(sku).ok_or_else(|| unknown("product", sku))?;
+    let already = cart
+        .items
+        .iter()
+        .find(|i| i.sku == sku)
+        .map_or(0, |i| i.quantity);
+    let amount = match quantity {
+        Quantity::Whole(n) if *n > 0 && already + *n <= MAX_LINE_QUANTITY => *n,
+        Quantity::Whole(n) if *n > 0 => {
+            return Err(ActionError::new(
+                ErrorKind::AddInvalidQuantity,
+                format!(
+                    "{already} + {n} of {sku} would exceed {MAX_LINE_QUANTITY} on one cart line"
+                ),
+            ));
+        }
+        Quantity::Whole(n) => {
+            return Err(ActionError::new(
+                ErrorKind::AddInvalidQuantity,
+                format!("quantity {n} is not a positive whole number"),
+            ));
+        }
+        Quantity::Other(text) => {
+            return Err(ActionError::new(
+                ErrorKind::AddInvalidQuantity,
+                format!("quantity {text} is not a positive whole number"),
+            ));
+        }
+    };
+    let store_mode = world
+        .store(&cart.store)
+        .map_or(OnCartChange::CancelCheckout, |s| s.on_cart_change);
+    let in_checkout = cart.status == CartStatus::Checkout;
+    // Check the cancel's requirements too before changing anything.
+    let cancel = if in_checkout && store_mode == OnCartChange::CancelCheckout {
+        Some(check_cancel(world, cart_id, Some(&actor_id))?)
+    } else {
+        None
+    };
+    let restart = if in_checkout && store_mode == OnCartChange::Recalculate {
+        world.active_session(cart_id).map(|s| {
+            (
+                s.id.clone(),
+                s.background_operation_id.clone().unwrap_or_default(),
+            )
+        })
+    } else {
+        None
+    };
+
+    if let Some(plan) = cancel {
+        apply_cancel(tx, &plan, Rule::CartChangeCancelsCheckout);
+    }
+    tx.edit(
+        cart_id,
+        &[
+            "TotalProductCount",
+            "UniqueProductCount",
+            "TotalProductAmount",
+        ],
+        Rule::AddToCartAddsItem,
+        |w| {
+            if let Some(c) = w.cart_mut(cart_id) {
+                match c.items.iter_mut().find(|i| i.sku == sku) {
+                    Some(line) => line.quantity += amount,
+                    None => c.items.push(CartItem {
+                        sku: sku.to_string(),
+                        quantity: amount,
+                    }),
+                }
+            }
+        },
+    );
+    if let Some((session, operation)) = restart {
+        cancel_operation(tx, &operation, Rule::CartChangeRecalculates);
+        tx.edit(&session, &["IsError"], Rule::CartChangeRecalculates, |w| {
+            if let Some(s) = w.session_mut(&session) {
+                s.is_error = false;
+            }
+        });
+        enter_state(tx, &session, 0, Rule::CartChangeRecalculates);
+    }
+    Ok(())
+}
+
+fn continue_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<(), ActionError> {
+    let world = &*tx.world;
+    let cart = find_cart(world, cart_id)?;
+    check_actor(
+        world,
+        cart,
+        actor,
+        Permission::Checkout,
+        ActorErrors {
+            permission: ErrorKind::ContinueNoPermission,
+            account: ErrorKind::ContinueInvalidEffectiveAccount,
+            member: ErrorKind::ContinueNotStoreMember,
+        },
+    )?;
+    let session = world.active_session(cart_id).ok_or_else(|| {
+        ActionError::new(
+            ErrorKind::ContinueNoActiveSession,
+            format!("{cart_id} has no active CartCheckoutSession"),
+        )
+    })?;
+    if session.is_processing {
+        return Err(ActionError::new(
+            ErrorKind::ContinueWhileProcessing,
+            format!(
+                "{} is still processing {} ({})",
+                session.id,
+                session.state,
+                session.background_operation_id.as_deref().unwrap_or("null")
+            ),
+        ));
+    }
+    let session_id = session.id.clone();
+    let flow = world
+        .store(&cart.store)
+        .map(|s| std::sync::Arc::clone(&s.checkout_flow))
+        .unwrap_or_else(|| std::sync::Arc::from(vec![]));
+    let index = flow
+        .iter()
+        .position(|s| s.state == session.state && s.is_buyer());
+    let Some(index) = index.filter(|_| !session.is_error) else {
+        return Err(ActionError::new(
+            ErrorKind::ContinueStateMismatch,
+            format!(
+                "{} is in State {}, not a state that waits for the buyer",
+                session.id, session.state
+            ),
+        ));
+    };
+    if index + 1 == flow.len() {
+        place_order(tx, &session_id, Rule::BuyerContinues);
+    } else {
+        enter_state(tx, &session_id, index + 1, Rule::BuyerContinues);
+    }
+    Ok(())
+}
+
+fn fail_operation(tx: &mut Tx, cart_id: &str, message: &str) -> Result<(), ActionError> {
+    find_cart(tx.world, cart_id)?;
+    let running = tx
+        .world
+        .active_session(cart_id)
+        .and_then(|s| s.background_operation_id.as_deref())
+        .and_then(|id| tx.world.operation(id))
+        .filter(|op| op.status.in_progress())
+        .map(|op| op.id.clone());
+    let Some(op_id) = running else {
+        return Err(ActionError::new(
+            ErrorKind::FailNoRunningOperation,
+            format!("{cart_id}'s active session has no running background operation"),
+        ));
+    };
+    if let Some(op) = tx.world.operation_mut(&op_id) {
+        op.pending_fault = Some(message.to_string());
+    }
+    Ok(())
+}
+
+fn edit_permission(
+    tx: &mut Tx,
+    buyer: &str,
+    permission: Permission,
+    grant: bool,
+) -> Result<(), ActionError> {
+    tx.world
+        .buyer(buyer)
+        .ok_or_else(|| unknown("buyer", buyer))?;
+    tx.edit(buyer, &["permissions"], Rule::WorldEdit, |w| {
+        if let Some(b) = w.buyer_mut(buyer) {
+            b.permissions.retain(|p| *p != permission);
+            if grant {
+                b.permissions.push(permission);
+                b.permissions.sort();
+            }
+        }
+    });
+    Ok(())
+}
+
+fn switch_account(tx: &mut Tx, buyer: &str, account: &str) -> Result<(), ActionError> {
+    tx.world
+        .buyer(buyer)
+        .ok_or_else(|| unknown("buyer", buyer))?;
+    tx.world
+        .account(account)
+        .ok_or_else(|| unknown("account", account))?;
+    tx.edit(buyer, &["effective_account"], Rule::WorldEdit, |w| {
+        if let Some(b) = w.buyer_mut(buyer) {
+            b.effective_account = account.to_string();
+        }
+    });
+    Ok(())
+}
+
+fn edit_membership(tx: &mut Tx, account: &str, store: &str, join: bool) -> Result<(), ActionError> {
+    tx.world
+        .account(account)
+        .ok_or_else(|| unknown("account", account))?;
+    tx.world
+        .store(store)
+        .ok_or_else(|| unknown("store", store))?;
+    tx.edit(account, &["stores"], Rule::WorldEdit, |w| {
+        if let Some(a) = w.account_mut(account) {
+            a.stores.retain(|s| s != store);
+            if join {
+                a.stores.push(store.to_string());
+            }
+        }
+    });
+    Ok(())
+}

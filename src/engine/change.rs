@@ -1,0 +1,121 @@
+//! Field values and the change log every action returns.
+
+use super::money::Money;
+use super::rules::Rule;
+use std::fmt;
+
+/// A field's value, as a transcript or an expectation sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldValue {
+    /// No value (Salesforce null).
+    Null,
+    /// A checkbox.
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// A currency amount.
+    Money(Money),
+    /// Text or a picklist value.
+    Text(String),
+}
+
+impl FieldValue {
+    /// Text, or Null when absent.
+    pub fn opt_text(value: &Option<String>) -> FieldValue {
+        match value {
+            Some(text) => FieldValue::Text(text.clone()),
+            None => FieldValue::Null,
+        }
+    }
+
+    /// A number, or Null when absent.
+    pub fn opt_int(value: Option<u64>) -> FieldValue {
+        match value {
+            Some(n) => FieldValue::Int(i64::try_from(n).unwrap_or(i64::MAX)),
+            None => FieldValue::Null,
+        }
+    }
+
+    /// As JSON, for machine-readable transcripts.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            FieldValue::Null => serde_json::Value::Null,
+            FieldValue::Bool(b) => serde_json::Value::Bool(*b),
+            FieldValue::Int(n) => serde_json::Value::from(*n),
+            FieldValue::Money(m) => {
+                // Two decimal places always print exactly through a JSON number's text.
+                serde_json::from_str(&m.to_string()).unwrap_or(serde_json::Value::Null)
+            }
+            FieldValue::Text(t) => serde_json::Value::String(t.clone()),
+        }
+    }
+}
+
+impl fmt::Display for FieldValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FieldValue::Null => f.write_str("null"),
+            FieldValue::Bool(b) => write!(f, "{b}"),
+            FieldValue::Int(n) => write!(f, "{n}"),
+            FieldValue::Money(m) => write!(f, "{m}"),
+            FieldValue::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// The kinds of record the simulator keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    /// WebCart.
+    WebCart,
+    /// CartCheckoutSession.
+    CartCheckoutSession,
+    /// BackgroundOperation.
+    BackgroundOperation,
+    /// A buyer user (world edits).
+    Buyer,
+    /// A buyer account (world edits).
+    Account,
+}
+
+impl RecordKind {
+    /// Salesforce's object name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::WebCart => "WebCart",
+            RecordKind::CartCheckoutSession => "CartCheckoutSession",
+            RecordKind::BackgroundOperation => "BackgroundOperation",
+            RecordKind::Buyer => "Buyer",
+            RecordKind::Account => "Account",
+        }
+    }
+}
+
+/// One change an action made: a record created, or a field set from one value to another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The virtual time at which it happened.
+    pub tick: u64,
+    /// What kind of record.
+    pub kind: RecordKind,
+    /// The record's id.
+    pub record: String,
+    /// The field, or `None` when the record was created.
+    pub field: Option<&'static str>,
+    /// The value before (Null for a created record).
+    pub old: FieldValue,
+    /// The value after (for a created record, a short description).
+    pub new: FieldValue,
+    /// Why.
+    pub rule: Rule,
+}
+
+impl Change {
+    /// `cart-1.Status: Checkout -> Active`, or `ccs-1: created (…)`.
+    pub fn headline(&self) -> String {
+        match self.field {
+            Some(field) => format!("{}.{}: {} -> {}", self.record, field, self.old, self.new),
+            None => format!("{}: new {} ({})", self.record, self.kind.as_str(), self.new),
+        }
+    }
+}

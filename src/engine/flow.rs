@@ -1,0 +1,81 @@
+//! Checkout flows: the states a checkout walks through.
+
+use std::sync::Arc;
+
+/// What a checkout state does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepKind {
+    /// Runs a background operation for some ticks; the session IsProcessing meanwhile.
+    Async {
+        /// The BackgroundOperation's Name.
+        operation: String,
+        /// Ticks of work (at least 1).
+        ticks: u64,
+    },
+    /// Waits for the buyer (a screen); `continue` moves on.
+    Buyer,
+}
+
+/// One state of a checkout flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowStep {
+    /// The CartCheckoutSession.State while the checkout is here.
+    pub state: String,
+    /// Asynchronous or buyer state.
+    pub kind: StepKind,
+}
+
+impl FlowStep {
+    /// An asynchronous state.
+    pub fn run(state: &str, operation: &str, ticks: u64) -> FlowStep {
+        FlowStep {
+            state: state.to_string(),
+            kind: StepKind::Async {
+                operation: operation.to_string(),
+                ticks,
+            },
+        }
+    }
+
+    /// A buyer state.
+    pub fn buyer(state: &str) -> FlowStep {
+        FlowStep {
+            state: state.to_string(),
+            kind: StepKind::Buyer,
+        }
+    }
+
+    /// True for a buyer state.
+    pub fn is_buyer(&self) -> bool {
+        matches!(self.kind, StepKind::Buyer)
+    }
+}
+
+/// The State a session takes when the order is placed.
+pub const COMPLETE: &str = "Complete";
+/// The State a session takes when its background operation fails.
+pub const ERROR: &str = "Error";
+
+/// The default flow, modelled on the quickstart's re-entrant checkout
+/// (`examples/checkout-reentrant/flows/Reentrant_Checkout.flow`).
+///
+/// The quickstart's first screen (Start/Shipping Address) is where the buyer starts the
+/// checkout, so start checkout stands for it and the flow begins with the first
+/// asynchronous state. Order Confirmation is where the quickstart closes the cart, which
+/// the simulator does when the last state is done; the session's State then becomes
+/// `Complete`.
+pub fn default_flow() -> Arc<[FlowStep]> {
+    Arc::from(vec![
+        FlowStep::run("Inventory", "Check Cart Inventory", 2),
+        FlowStep::run("Confirm Price", "Price Cart", 2),
+        FlowStep::run("Calculate Promotions", "Calculate Cart Promotions", 1),
+        FlowStep::run("Shipping Cost", "Calculate Cart Shipment Costs", 2),
+        FlowStep::buyer("Delivery Method"),
+        FlowStep::run("Taxes", "Calculate Cart Taxes", 2),
+        FlowStep::buyer("Payment And Billing Address"),
+        FlowStep::buyer("Checkout Summary"),
+        FlowStep::run("Cart To Order", "Cart to Order", 1),
+        FlowStep::run("Authorize Payment", "Authorize Payment", 1),
+        FlowStep::run("Activate Order", "Activate Order", 1),
+    ])
+}

@@ -1,0 +1,27 @@
+//! The engine: pure rules of carts, checkout sessions and background operations.
+//!
+//! No I/O, no terminal, no wall clock. A [`World`] is the state at one instant;
+//! [`World::apply`] takes an [`Action`] and returns an [`Outcome`]: every change with
+//! its old value, new value and [`Rule`], or an [`ActionError`] from the catalogue in
+//! [`errors`]. The same world and action always give the same outcome, which is what
+//! lets the player step back by replaying from a snapshot.
+
+pub mod actions;
+pub mod change;
+mod checkout;
+mod clock;
+pub mod errors;
+pub mod flow;
+pub mod model;
+pub mod money;
+pub mod rules;
+mod tx;
+pub mod world;
+
+pub use actions::{Action, Outcome, Quantity};
+pub use change::{Change, FieldValue, RecordKind};
+pub use errors::{ActionError, ErrorKind, ErrorOrigin};
+pub use model::*;
+pub use money::Money;
+pub use rules::{Rule, Source};
+pub use world::World;

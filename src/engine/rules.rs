@@ -1,0 +1,193 @@
+//! The rule catalogue: every change the engine makes cites one of these rules, so
+//! trainees can see *why* a field moved and whether Salesforce documents it.
+
+use std::fmt;
+
+/// Where a rule or an error code comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Salesforce documentation; the text names the page.
+    Documented(&'static str),
+    /// Salesforce's own sample repository (b2b-commerce-on-lightning-quickstart).
+    Sample(&'static str),
+    /// The simulator's own choice where the sources are silent; the text says why.
+    Choice(&'static str),
+    /// Set by the scenario itself (a world edit or an injected fault), not a Salesforce rule.
+    Scenario,
+}
+
+impl Source {
+    /// The short tag shown after a change: `documented`, `sample`, `choice` or `scenario`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Source::Documented(_) => "documented",
+            Source::Sample(_) => "sample",
+            Source::Choice(_) => "choice",
+            Source::Scenario => "scenario",
+        }
+    }
+
+    /// The reference or reason behind the tag.
+    pub fn reference(self) -> &'static str {
+        match self {
+            Source::Documented(r) | Source::Sample(r) | Source::Choice(r) => r,
+            Source::Scenario => "the scenario file",
+        }
+    }
+
+    /// True when Salesforce's documentation or sample code stands behind the rule.
+    pub fn is_salesforce(self) -> bool {
+        matches!(self, Source::Documented(_) | Source::Sample(_))
+    }
+}
+
+const HELP_CANCEL: &str = "help.salesforce.com: Flow Core Action: Cancel Cart Async Operation (b2b_comm_actions_cancel_cart_async_operation)";
+const HELP_CHECKOUT_SESSION: &str =
+    "help.salesforce.com: Flow Core Action: Checkout Session (b2b_comm_actions_checkout_session)";
+const GUIDE_STATES: &str =
+    "developer.salesforce.com commerce guide: checkout states (b2b-b2c-comm-checkout-states)";
+const QS_MAIN: &str = "quickstart examples/checkout-main/flows/Checkout_Main_Checkout.flow";
+const QS_REENTRANT: &str = "quickstart examples/checkout-reentrant/flows/Reentrant_Checkout.flow";
+const HELP_ADD_ITEM: &str = "help.salesforce.com: Flow Core Action: Add Cart Item";
+
+/// Why a change happened. Each rule has a sentence and a [`Source`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Rule {
+    /// Checkout Session creates a CartCheckoutSession.
+    CheckoutCreatesSession,
+    /// Checkout Session sets the cart to Checkout.
+    CheckoutLocksCart,
+    /// An asynchronous checkout state launches its background operation.
+    StateLaunchesOperation,
+    /// A buyer state waits for the buyer.
+    StateWaitsForBuyer,
+    /// A New operation starts running at the next tick.
+    OperationStarts,
+    /// A running operation completes when its ticks have passed.
+    OperationCompletes,
+    /// When the background task finishes, NextState is copied into State.
+    SessionAdvances,
+    /// An injected fault ends the operation in Error.
+    OperationFails,
+    /// On error the session's State becomes Error and NextState null.
+    SessionErrors,
+    /// The buyer finishes a buyer state and the checkout moves to the next state.
+    BuyerContinues,
+    /// The last checkout state places the order and closes the cart.
+    OrderPlaced,
+    /// Cancel Cart Async Operation marks the background operation canceled.
+    CancelMarksOperation,
+    /// Cancel Cart Async Operation archives the CartCheckoutSession.
+    CancelArchivesSession,
+    /// Cancel Cart Async Operation returns the cart to Active.
+    CancelUnlocksCart,
+    /// Nothing runs for an archived session, so IsProcessing is cleared.
+    CancelStopsProcessing,
+    /// A cart change during checkout runs Cancel Cart Async Operation first.
+    CartChangeCancelsCheckout,
+    /// Add to cart adds the product (or more of it) to the cart.
+    AddToCartAddsItem,
+    /// In a `recalculate` store, a cart change re-runs the checkout's calculators.
+    CartChangeRecalculates,
+    /// A scenario edit of the world (permissions, accounts, store membership).
+    WorldEdit,
+}
+
+impl Rule {
+    /// Every rule, in catalogue order.
+    pub const ALL: [Rule; 19] = [
+        Rule::CheckoutCreatesSession,
+        Rule::CheckoutLocksCart,
+        Rule::StateLaunchesOperation,
+        Rule::StateWaitsForBuyer,
+        Rule::OperationStarts,
+        Rule::OperationCompletes,
+        Rule::SessionAdvances,
+        Rule::OperationFails,
+        Rule::SessionErrors,
+        Rule::BuyerContinues,
+        Rule::OrderPlaced,
+        Rule::CancelMarksOperation,
+        Rule::CancelArchivesSession,
+        Rule::CancelUnlocksCart,
+        Rule::CancelStopsProcessing,
+        Rule::CartChangeCancelsCheckout,
+        Rule::AddToCartAddsItem,
+        Rule::CartChangeRecalculates,
+        Rule::WorldEdit,
+    ];
+
+    /// The sentence shown in parentheses after a change.
+    pub fn text(self) -> &'static str {
+        match self {
+            Rule::CheckoutCreatesSession => "Checkout Session creates a CartCheckoutSession",
+            Rule::CheckoutLocksCart => "Checkout Session sets the cart to Checkout",
+            Rule::StateLaunchesOperation => {
+                "an asynchronous checkout state launches its background operation"
+            }
+            Rule::StateWaitsForBuyer => "a buyer state waits for the buyer",
+            Rule::OperationStarts => "a New background operation starts running",
+            Rule::OperationCompletes => "the background operation finished its work",
+            Rule::SessionAdvances => "the task finished: NextState is copied into State",
+            Rule::OperationFails => "the background operation ended in Error",
+            Rule::SessionErrors => "the task failed: State becomes Error and NextState null",
+            Rule::BuyerContinues => "the buyer finished this state; the checkout moves on",
+            Rule::OrderPlaced => "the last checkout state places the order and closes the cart",
+            Rule::CancelMarksOperation => {
+                "Cancel Cart Async Operation marks the background operation canceled"
+            }
+            Rule::CancelArchivesSession => {
+                "Cancel Cart Async Operation archives the CartCheckoutSession"
+            }
+            Rule::CancelUnlocksCart => "Cancel Cart Async Operation unlocks the cart",
+            Rule::CancelStopsProcessing => "nothing runs for an archived session",
+            Rule::CartChangeCancelsCheckout => {
+                "a cart change during checkout runs Cancel Cart Async Operation first"
+            }
+            Rule::AddToCartAddsItem => "add to cart adds the product",
+            Rule::CartChangeRecalculates => {
+                "this store recalculates: the cart change re-runs the checkout from its first state"
+            }
+            Rule::WorldEdit => "the scenario changes the world",
+        }
+    }
+
+    /// Where the rule comes from.
+    pub fn source(self) -> Source {
+        match self {
+            Rule::CheckoutCreatesSession => Source::Documented(HELP_CHECKOUT_SESSION),
+            Rule::CheckoutLocksCart => Source::Sample(QS_MAIN),
+            Rule::StateLaunchesOperation => Source::Documented(GUIDE_STATES),
+            Rule::StateWaitsForBuyer => Source::Sample(QS_REENTRANT),
+            Rule::OperationStarts => Source::Choice(
+                "the docs name no start rule; cartsim starts a New operation at the next tick",
+            ),
+            Rule::OperationCompletes => Source::Choice(
+                "real operations take real time; cartsim counts each operation's work in ticks",
+            ),
+            Rule::SessionAdvances => Source::Documented(GUIDE_STATES),
+            Rule::OperationFails => Source::Scenario,
+            Rule::SessionErrors => Source::Documented(GUIDE_STATES),
+            Rule::BuyerContinues => Source::Sample(QS_REENTRANT),
+            Rule::OrderPlaced => Source::Sample(QS_REENTRANT),
+            Rule::CancelMarksOperation => Source::Documented(HELP_CANCEL),
+            Rule::CancelArchivesSession => Source::Documented(HELP_CANCEL),
+            Rule::CancelUnlocksCart => Source::Documented(HELP_CANCEL),
+            Rule::CancelStopsProcessing => Source::Choice(
+                "the docs say the session is archived; cartsim also clears IsProcessing",
+            ),
+            Rule::CartChangeCancelsCheckout => Source::Documented(HELP_CANCEL),
+            Rule::AddToCartAddsItem => Source::Documented(HELP_ADD_ITEM),
+            Rule::CartChangeRecalculates => Source::Choice(
+                "the LWR guide says a change re-runs the calculators; cartsim makes it a per-store setting and restarts the flow",
+            ),
+            Rule::WorldEdit => Source::Scenario,
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text())
+    }
+}

@@ -1,0 +1,8 @@
+//! cartsim: a terminal simulator of Salesforce B2B Commerce checkout.
+//!
+//! The layers depend one way only:
+//! [`engine`] (pure rules) <- [`scenario`] (load, validate, expect) <- [`player`]
+//! (time, playback, history) <- the terminal UI and the command line.
+
+pub mod engine;
+pub mod scenario;

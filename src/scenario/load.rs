@@ -1,0 +1,1121 @@
+//! Loading a scenario file: JSON syntax, the format version, unknown keys, every
+//! reference, then a dry run that proves each expectation names a real record and field.
+//! Every failure is a [`LoadError`] naming the file, the line and column, the JSON path
+//! and what was expected. No input can make it panic.
+
+use super::expect::{self, FieldCheck};
+use super::format::*;
+use super::position::{self, Position, PositionIndex, element, member};
+use super::sanitize;
+use super::{Expect, ExpectedField, ExpectedResult, Quiz, Scenario, Step};
+use crate::engine::actions::MAX_LINE_QUANTITY;
+use crate::engine::flow::{COMPLETE, ERROR, FlowStep, default_flow};
+use crate::engine::world::{CART_FIELDS, OPERATION_FIELDS, SESSION_FIELDS};
+use crate::engine::*;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The largest scenario file read.
+pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+/// The most ticks one operation may take, or one `wait` may last.
+pub const MAX_TICKS: u64 = 1_000_000;
+/// The longest State a flow may name (CartCheckoutSession.NextState is text(30)).
+pub const MAX_STATE_LEN: usize = 30;
+
+/// Why a file could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    /// The file, as named.
+    pub file: String,
+    /// Where, when a position exists.
+    pub position: Option<Position>,
+    /// The JSON path (`steps[3].cart`), when known.
+    pub path: Option<String>,
+    /// What is wrong and what was expected (sanitized).
+    pub message: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(p) = self.position {
+            write!(f, ":{}:{}", p.line, p.column)?;
+        }
+        write!(f, ": ")?;
+        if let Some(path) = self.path.as_deref().filter(|p| !p.is_empty()) {
+            write!(f, "{path}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Loads and validates a file from disk.
+pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
+    let name = path.display().to_string();
+    let fail = |message: String| LoadError {
+        file: sanitize::line(&name),
+        position: None,
+        path: None,
+        message,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    if meta.is_dir() {
+        return Err(fail(
+            "is a folder; expected a scenario file (.json)".to_string(),
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(fail(format!(
+            "the file is {} bytes; scenario files may be at most {MAX_FILE_BYTES} bytes",
+            meta.len()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    load_bytes(&name, &bytes)
+}
+
+/// Loads and validates a scenario from bytes; `name` is used in messages.
+pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Scenario, LoadError> {
+    let file = sanitize::line(name);
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(LoadError {
+            file,
+            position: None,
+            path: None,
+            message: format!("the file is larger than {MAX_FILE_BYTES} bytes"),
+        });
+    }
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| syntax_error(&file, &e))?;
+    // serde_json accepted it, so it is valid UTF-8.
+    let text = std::str::from_utf8(bytes).unwrap_or_default();
+    let positions = position::index(text);
+    let cx = Cx {
+        file: file.clone(),
+        positions,
+    };
+    if let Some((path, pos)) = cx.positions.duplicate.clone() {
+        return Err(cx.at(
+            &path,
+            Some(pos),
+            "this key appears twice in the same object; expected each key once".to_string(),
+        ));
+    }
+    check_version(&cx, &value)?;
+    let raw: RawScenario = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = render_path(e.path());
+        let message = describe_serde(&e.inner().to_string());
+        let pos = cx.positions.nearest(&path);
+        cx.at(&path, Some(pos), message)
+    })?;
+    Builder::new(&cx).build(raw)
+}
+
+fn syntax_error(file: &str, e: &serde_json::Error) -> LoadError {
+    let text = e.to_string();
+    let message = match text.rfind(" at line ") {
+        Some(cut) => text[..cut].to_string(),
+        None => text,
+    };
+    let message = if e.is_eof() {
+        format!("{message}: the file ends too early; expected a complete JSON document")
+    } else {
+        format!("{message} (JSON syntax)")
+    };
+    LoadError {
+        file: file.to_string(),
+        position: Some(Position {
+            line: e.line().max(1),
+            column: e.column().max(1),
+        }),
+        path: None,
+        message: sanitize::line(&message),
+    }
+}
+
+/// Turns serde's wording into the tool's: names the expectation plainly.
+fn describe_serde(message: &str) -> String {
+    let message = message.replace("unknown field", "unknown key");
+    let message = message.replace("missing field", "missing key");
+    sanitize::line(&message)
+}
+
+fn render_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out = element(&out, *index),
+            Segment::Map { key } => out = member(&out, key),
+            Segment::Enum { variant } => out = member(&out, variant),
+            Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+fn check_version(cx: &Cx, value: &serde_json::Value) -> Result<(), LoadError> {
+    let Some(object) = value.as_object() else {
+        return Err(cx.at(
+            "",
+            None,
+            "expected a JSON object at the top level, starting {\"cartsim\": 1, \"title\": ...}"
+                .to_string(),
+        ));
+    };
+    match object.get("cartsim") {
+        None => Err(cx.at(
+            "",
+            None,
+            "missing key `cartsim`: expected the format version, \"cartsim\": 1".to_string(),
+        )),
+        Some(v) if v.as_u64() == Some(FORMAT_VERSION) => Ok(()),
+        Some(v) => Err(cx.at(
+            "cartsim",
+            None,
+            format!(
+                "format version {} is not one this build reads; expected {FORMAT_VERSION} (this build reads version {FORMAT_VERSION})",
+                short(v)
+            ),
+        )),
+    }
+}
+
+/// A short rendering of a JSON value for messages.
+fn short(v: &serde_json::Value) -> String {
+    let text = v.to_string();
+    let text: String = if text.chars().count() > 40 {
+        text.chars().take(40).chain("...".chars()).collect()
+    } else {
+        text
+    };
+    sanitize::line(&text)
+}
+
+/// The file and its positions: everything needed to word an error.
+struct Cx {
+    file: String,
+    positions: PositionIndex,
+}
+
+impl Cx {
+    /// An error at `path`; `pos` overrides the position found for the path.
+    fn at(&self, path: &str, pos: Option<Position>, message: String) -> LoadError {
+        LoadError {
+            file: self.file.clone(),
+            position: Some(pos.unwrap_or_else(|| self.positions.nearest(path))),
+            path: Some(path.to_string()),
+            message: sanitize::line(&message),
+        }
+    }
+
+    /// An error about the value at `path` (points at the value, not its key).
+    fn value_at(&self, path: &str, message: String) -> LoadError {
+        let pos = self.positions.value(path);
+        self.at(path, pos, message)
+    }
+}
+
+/// Where each id was first declared, for duplicate messages.
+struct Builder<'a> {
+    cx: &'a Cx,
+    ids: HashMap<String, String>,
+    world: World,
+}
+
+fn list(ids: impl Iterator<Item = impl AsRef<str>>) -> String {
+    let all: Vec<String> = ids.map(|s| s.as_ref().to_string()).collect();
+    if all.is_empty() {
+        "(none)".to_string()
+    } else if all.len() > 12 {
+        format!("{}, ... ({} in all)", all[..12].join(", "), all.len())
+    } else {
+        all.join(", ")
+    }
+}
+
+impl<'a> Builder<'a> {
+    fn new(cx: &'a Cx) -> Builder<'a> {
+        Builder {
+            cx,
+            ids: HashMap::new(),
+            world: World::default(),
+        }
+    }
+
+    fn err(&self, path: &str, message: String) -> LoadError {
+        self.cx.value_at(path, message)
+    }
+
+    /// Checks an id is plain text and not used yet.
+    fn claim(&mut self, path: &str, id: &str) -> Result<String, LoadError> {
+        if !sanitize::is_clean_id(id) {
+            return Err(self.err(
+                path,
+                format!(
+                    "id {:?} is not usable; expected a non-empty id without spaces or control characters",
+                    sanitize::line(id)
+                ),
+            ));
+        }
+        if let Some(first) = self.ids.get(id) {
+            return Err(self.err(
+                path,
+                format!("id {id} is already used at {first}; expected ids to be unique"),
+            ));
+        }
+        self.ids.insert(id.to_string(), path.to_string());
+        Ok(id.to_string())
+    }
+
+    fn reference(
+        &self,
+        path: &str,
+        id: &str,
+        what: &str,
+        exists: bool,
+        known: impl Iterator<Item = impl AsRef<str>>,
+    ) -> Result<String, LoadError> {
+        if exists {
+            return Ok(id.to_string());
+        }
+        Err(self.err(
+            path,
+            format!(
+                "no {what} has the id {}; expected one of: {}",
+                sanitize::line(id),
+                list(known)
+            ),
+        ))
+    }
+
+    fn store_ref(&self, path: &str, id: &str) -> Result<String, LoadError> {
+        let w = &self.world;
+        self.reference(
+            path,
+            id,
+            "store",
+            w.store(id).is_some(),
+            w.stores.iter().map(|s| &s.id),
+        )
+    }
+    fn account_ref(&self, path: &str, id: &str) -> Result<String, LoadError> {
+        let w = &self.world;
+        self.reference(
+            path,
+            id,
+            "account",
+            w.account(id).is_some(),
+            w.accounts.iter().map(|a| &a.id),
+        )
+    }
+    fn buyer_ref(&self, path: &str, id: &str) -> Result<String, LoadError> {
+        let w = &self.world;
+        self.reference(
+            path,
+            id,
+            "buyer",
+            w.buyer(id).is_some(),
+            w.buyers.iter().map(|b| &b.id),
+        )
+    }
+    fn cart_ref(&self, path: &str, id: &str) -> Result<String, LoadError> {
+        let w = &self.world;
+        self.reference(
+            path,
+            id,
+            "cart",
+            w.cart(id).is_some(),
+            w.carts.iter().map(|c| &c.id),
+        )
+    }
+    fn sku_ref(&self, path: &str, sku: &str) -> Result<String, LoadError> {
+        let w = &self.world;
+        self.reference(
+            path,
+            sku,
+            "product",
+            w.product(sku).is_some(),
+            w.products.iter().map(|p| &p.sku),
+        )
+    }
+
+    fn build(mut self, raw: RawScenario) -> Result<Scenario, LoadError> {
+        if raw.title.trim().is_empty() {
+            return Err(self.err(
+                "title",
+                "the title is empty; expected a short title".to_string(),
+            ));
+        }
+        let w = raw.world;
+        for (i, s) in w.stores.iter().enumerate() {
+            self.store(&element("world.stores", i), s)?;
+        }
+        for (i, a) in w.accounts.iter().enumerate() {
+            self.account(&element("world.accounts", i), a)?;
+        }
+        for (i, b) in w.buyers.iter().enumerate() {
+            self.buyer(&element("world.buyers", i), b)?;
+        }
+        for (i, p) in w.products.iter().enumerate() {
+            self.product(&element("world.products", i), p)?;
+        }
+        for (i, c) in w.carts.iter().enumerate() {
+            self.cart(&element("world.carts", i), c)?;
+        }
+        for (i, o) in w.operations.iter().enumerate() {
+            self.operation(&element("world.operations", i), o)?;
+        }
+        for (i, s) in w.sessions.iter().enumerate() {
+            self.session(&element("world.sessions", i), s)?;
+        }
+        let mut steps = Vec::with_capacity(raw.steps.len());
+        for (i, s) in raw.steps.iter().enumerate() {
+            steps.push(self.step(&element("steps", i), s)?);
+        }
+        let scenario = Scenario {
+            file: self.cx.file.clone(),
+            title: sanitize::line(&raw.title),
+            summary: raw.summary.as_deref().map(sanitize::paragraph),
+            tags: raw.tags.iter().map(|t| sanitize::line(t)).collect(),
+            world: self.world,
+            steps,
+        };
+        dry_run(self.cx, &scenario)?;
+        Ok(scenario)
+    }
+
+    fn store(&mut self, path: &str, raw: &RawStore) -> Result<(), LoadError> {
+        let id = self.claim(&member(path, "id"), &raw.id)?;
+        let on_cart_change = match raw.on_cart_change.as_deref() {
+            None => OnCartChange::CancelCheckout,
+            Some(text) => OnCartChange::parse(text).ok_or_else(|| {
+                self.err(
+                    &member(path, "on_cart_change"),
+                    format!(
+                        "{:?} is not a store behaviour; expected \"cancel_checkout\" or \"recalculate\"",
+                        sanitize::line(text)
+                    ),
+                )
+            })?,
+        };
+        let (checkout_flow, default) = match &raw.checkout_flow {
+            None => (default_flow(), true),
+            Some(steps) => (self.flow(&member(path, "checkout_flow"), steps)?, false),
+        };
+        self.world.stores.push(Store {
+            name: sanitize::line(raw.name.as_deref().unwrap_or(&id)),
+            id,
+            on_cart_change,
+            checkout_flow,
+            default_flow: default,
+        });
+        Ok(())
+    }
+
+    fn flow(&self, path: &str, raw: &[RawFlowStep]) -> Result<Arc<[FlowStep]>, LoadError> {
+        if raw.is_empty() {
+            return Err(self.err(
+                path,
+                "the checkout flow is empty; expected at least one state (or leave checkout_flow out for the default flow)".to_string(),
+            ));
+        }
+        let mut seen = HashSet::new();
+        let mut steps = Vec::with_capacity(raw.len());
+        for (i, s) in raw.iter().enumerate() {
+            let here = element(path, i);
+            let state = sanitize::line(s.state.trim());
+            let state_path = member(&here, "state");
+            if state.is_empty() || state.chars().count() > MAX_STATE_LEN {
+                return Err(self.err(
+                    &state_path,
+                    format!("expected a state name of 1 to {MAX_STATE_LEN} characters (CartCheckoutSession.NextState is text of 30)"),
+                ));
+            }
+            if state == COMPLETE || state == ERROR {
+                return Err(self.err(
+                    &state_path,
+                    format!(
+                        "{state} is the State the simulator sets itself; expected another name"
+                    ),
+                ));
+            }
+            if !seen.insert(state.clone()) {
+                return Err(self.err(
+                    &state_path,
+                    format!("the state {state} appears twice; expected each state once"),
+                ));
+            }
+            let step = match (&s.operation, s.buyer) {
+                (Some(_), Some(true)) => {
+                    return Err(self.err(
+                        &here,
+                        "a state either runs an operation or waits for the buyer; expected `operation` or `\"buyer\": true`, not both".to_string(),
+                    ));
+                }
+                (Some(op), _) => {
+                    let ticks = s.ticks.unwrap_or(1);
+                    if ticks == 0 || ticks > MAX_TICKS {
+                        return Err(self.err(
+                            &member(&here, "ticks"),
+                            format!("expected a number of ticks from 1 to {MAX_TICKS}"),
+                        ));
+                    }
+                    let op = sanitize::line(op);
+                    if op.trim().is_empty() {
+                        return Err(self.err(
+                            &member(&here, "operation"),
+                            "expected the background operation's name".to_string(),
+                        ));
+                    }
+                    FlowStep::run(&state, &op, ticks)
+                }
+                (None, Some(true)) => {
+                    if s.ticks.is_some() {
+                        return Err(self.err(
+                            &member(&here, "ticks"),
+                            "a buyer state has no ticks; expected `ticks` only with `operation`"
+                                .to_string(),
+                        ));
+                    }
+                    FlowStep::buyer(&state)
+                }
+                (None, _) => {
+                    return Err(self.err(
+                        &here,
+                        "expected either `operation` (with `ticks`) or `\"buyer\": true`"
+                            .to_string(),
+                    ));
+                }
+            };
+            steps.push(step);
+        }
+        Ok(Arc::from(steps))
+    }
+
+    fn account(&mut self, path: &str, raw: &RawAccount) -> Result<(), LoadError> {
+        let id = self.claim(&member(path, "id"), &raw.id)?;
+        let mut stores = Vec::new();
+        for (i, s) in raw.stores.iter().enumerate() {
+            let s = self.store_ref(&element(&member(path, "stores"), i), s)?;
+            if !stores.contains(&s) {
+                stores.push(s);
+            }
+        }
+        self.world.accounts.push(Account {
+            name: sanitize::line(raw.name.as_deref().unwrap_or(&id)),
+            id,
+            stores,
+        });
+        Ok(())
+    }
+
+    fn buyer(&mut self, path: &str, raw: &RawBuyer) -> Result<(), LoadError> {
+        let id = self.claim(&member(path, "id"), &raw.id)?;
+        let mut accounts = Vec::new();
+        for (i, a) in raw.accounts.iter().enumerate() {
+            let a = self.account_ref(&element(&member(path, "accounts"), i), a)?;
+            if !accounts.contains(&a) {
+                accounts.push(a);
+            }
+        }
+        let effective_account = match (&raw.effective_account, accounts.first()) {
+            (Some(a), _) => self.account_ref(&member(path, "effective_account"), a)?,
+            (None, Some(first)) => first.clone(),
+            (None, None) => {
+                return Err(self.err(
+                    path,
+                    "the buyer acts for no account; expected `accounts` (or an `effective_account`)".to_string(),
+                ));
+            }
+        };
+        let permissions = match &raw.permissions {
+            None => Permission::ALL.to_vec(),
+            Some(names) => {
+                let mut out = Vec::new();
+                for (i, name) in names.iter().enumerate() {
+                    let p = self.permission(&element(&member(path, "permissions"), i), name)?;
+                    if !out.contains(&p) {
+                        out.push(p);
+                    }
+                }
+                out.sort();
+                out
+            }
+        };
+        self.world.buyers.push(Buyer {
+            name: sanitize::line(raw.name.as_deref().unwrap_or(&id)),
+            id,
+            accounts,
+            effective_account,
+            permissions,
+        });
+        Ok(())
+    }
+
+    fn permission(&self, path: &str, name: &str) -> Result<Permission, LoadError> {
+        Permission::parse(name).ok_or_else(|| {
+            self.err(
+                path,
+                format!(
+                    "{:?} is not a permission; expected one of: edit_cart, checkout, cancel_checkout",
+                    sanitize::line(name)
+                ),
+            )
+        })
+    }
+
+    fn product(&mut self, path: &str, raw: &RawProduct) -> Result<(), LoadError> {
+        let sku_path = member(path, "sku");
+        if !sanitize::is_clean_id(&raw.sku) {
+            return Err(self.err(
+                &sku_path,
+                "expected a SKU without spaces or control characters".to_string(),
+            ));
+        }
+        if self.world.product(&raw.sku).is_some() {
+            return Err(self.err(
+                &sku_path,
+                format!(
+                    "the SKU {} appears twice; expected each product once",
+                    raw.sku
+                ),
+            ));
+        }
+        let text = raw.price.to_string();
+        let price = Money::parse_decimal(&text)
+            .filter(|m| *m >= Money::ZERO && m.cents() <= 100_000_000_000)
+            .ok_or_else(|| {
+                self.err(
+                    &member(path, "price"),
+                    format!("price {text} is not usable; expected a decimal from 0 to 1000000000 with at most two places"),
+                )
+            })?;
+        self.world.products.push(Product {
+            name: sanitize::line(raw.name.as_deref().unwrap_or(&raw.sku)),
+            sku: raw.sku.clone(),
+            price,
+        });
+        Ok(())
+    }
+
+    fn cart(&mut self, path: &str, raw: &RawCart) -> Result<(), LoadError> {
+        let id = self.claim(&member(path, "id"), &raw.id)?;
+        let store = self.store_ref(&member(path, "store"), &raw.store)?;
+        let buyer = self.buyer_ref(&member(path, "buyer"), &raw.buyer)?;
+        let account = match &raw.account {
+            Some(a) => self.account_ref(&member(path, "account"), a)?,
+            None => self
+                .world
+                .buyer(&buyer)
+                .map(|b| b.effective_account.clone())
+                .unwrap_or_default(),
+        };
+        let status = match raw.status.as_deref() {
+            None => CartStatus::Active,
+            Some(s) => CartStatus::parse(s).ok_or_else(|| {
+                self.err(
+                    &member(path, "status"),
+                    format!(
+                        "{:?} is not a WebCart.Status; expected one of: {}",
+                        sanitize::line(s),
+                        list(CartStatus::ALL.iter().map(|s| s.as_str()))
+                    ),
+                )
+            })?,
+        };
+        let mut items: Vec<CartItem> = Vec::new();
+        for (i, item) in raw.items.iter().enumerate() {
+            let here = element(&member(path, "items"), i);
+            let sku = self.sku_ref(&member(&here, "sku"), &item.sku)?;
+            if items.iter().any(|it| it.sku == sku) {
+                return Err(self.err(
+                    &member(&here, "sku"),
+                    format!("{sku} is already in this cart; expected each SKU once per cart"),
+                ));
+            }
+            if item.quantity == 0 || item.quantity > MAX_LINE_QUANTITY as u64 {
+                return Err(self.err(
+                    &member(&here, "quantity"),
+                    format!("expected a quantity from 1 to {MAX_LINE_QUANTITY}"),
+                ));
+            }
+            items.push(CartItem {
+                sku,
+                quantity: item.quantity as i64,
+            });
+        }
+        self.world.carts.push(WebCart {
+            name: sanitize::line(raw.name.as_deref().unwrap_or(&id)),
+            id,
+            store,
+            buyer,
+            account,
+            status,
+            items,
+        });
+        Ok(())
+    }
+
+    fn operation(&mut self, path: &str, raw: &RawOperation) -> Result<(), LoadError> {
+        let id = self.claim(&member(path, "id"), &raw.id)?;
+        let status = OperationStatus::parse(&raw.status).ok_or_else(|| {
+            self.err(
+                &member(path, "status"),
+                format!(
+                    "{:?} is not a BackgroundOperation.Status here; expected one of: {}",
+                    sanitize::line(&raw.status),
+                    list(OperationStatus::ALL.iter().map(|s| s.as_str()))
+                ),
+            )
+        })?;
+        let ticks_left = raw
+            .ticks_left
+            .unwrap_or(if status.in_progress() { 1 } else { 0 });
+        if ticks_left > MAX_TICKS {
+            return Err(self.err(
+                &member(path, "ticks_left"),
+                format!("expected at most {MAX_TICKS} ticks"),
+            ));
+        }
+        self.world.operations.push(BackgroundOperation {
+            id,
+            name: sanitize::line(&raw.name),
+            status,
+            ticks_left: if status.in_progress() { ticks_left } else { 0 },
+            ticks_total: ticks_left.max(1),
+            error: None,
+            submitted_at: 0,
+            started_at: (status != OperationStatus::New).then_some(0),
+            finished_at: (!status.in_progress()).then_some(0),
+            pending_fault: None,
+        });
+        Ok(())
+    }
+
+    fn session(&mut self, path: &str, raw: &RawSession) -> Result<(), LoadError> {
+        let id = self.claim(&member(path, "id"), &raw.id)?;
+        let cart = self.cart_ref(&member(path, "cart"), &raw.cart)?;
+        if !raw.is_archived {
+            if let Some(other) = self.world.active_session(&cart) {
+                return Err(self.err(
+                    &member(path, "is_archived"),
+                    format!(
+                        "{cart} already has the non-archived session {}; expected at most one active session per cart",
+                        other.id
+                    ),
+                ));
+            }
+        }
+        let text = |s: &str| sanitize::line(s);
+        self.world.sessions.push(CartCheckoutSession {
+            id,
+            cart,
+            state: text(&raw.state),
+            next_state: raw.next_state.as_deref().map(text),
+            is_processing: raw.is_processing,
+            is_error: raw.is_error,
+            is_archived: raw.is_archived,
+            // May name an operation that does not exist: that stages requirement 6.
+            background_operation_id: raw.background_operation_id.as_deref().map(text),
+            order_id: None,
+        });
+        Ok(())
+    }
+
+    fn step(&self, path: &str, raw: &RawStep) -> Result<Step, LoadError> {
+        let kind = STEP_KINDS
+            .iter()
+            .find(|k| k.name == raw.kind)
+            .ok_or_else(|| {
+                self.err(
+                    &member(path, "do"),
+                    format!(
+                        "{:?} is not a step kind; expected one of: {}",
+                        sanitize::line(&raw.kind),
+                        list(STEP_KINDS.iter().map(|k| k.name))
+                    ),
+                )
+            })?;
+        let present = [
+            ("cart", raw.cart.is_some()),
+            ("sku", raw.sku.is_some()),
+            ("quantity", raw.quantity.is_some()),
+            ("ticks", raw.ticks.is_some()),
+            ("message", raw.message.is_some()),
+            ("buyer", raw.buyer.is_some()),
+            ("permission", raw.permission.is_some()),
+            ("account", raw.account.is_some()),
+            ("store", raw.store.is_some()),
+        ];
+        let takes = if kind.keys.is_empty() {
+            "no other keys".to_string()
+        } else {
+            kind.keys.join(", ")
+        };
+        for (key, here) in present {
+            if here && !kind.keys.contains(&key) {
+                return Err(self.cx.at(
+                    &member(path, key),
+                    None,
+                    format!(
+                        "`{}` steps do not use `{key}`; expected: {takes}",
+                        kind.name
+                    ),
+                ));
+            }
+            if !here && kind.keys.contains(&key) && !kind.optional.contains(&key) {
+                return Err(self.cx.at(
+                    path,
+                    None,
+                    format!("`{}` steps need `{key}`; expected: {takes}", kind.name),
+                ));
+            }
+        }
+        let cart = || {
+            self.cart_ref(
+                &member(path, "cart"),
+                raw.cart.as_deref().unwrap_or_default(),
+            )
+        };
+        let actor = match &raw.actor {
+            Some(a) => Some(self.buyer_ref(&member(path, "as"), a)?),
+            None => None,
+        };
+        let buyer = || {
+            self.buyer_ref(
+                &member(path, "buyer"),
+                raw.buyer.as_deref().unwrap_or_default(),
+            )
+        };
+        let account = || {
+            self.account_ref(
+                &member(path, "account"),
+                raw.account.as_deref().unwrap_or_default(),
+            )
+        };
+        let store = || {
+            self.store_ref(
+                &member(path, "store"),
+                raw.store.as_deref().unwrap_or_default(),
+            )
+        };
+        let permission = || {
+            self.permission(
+                &member(path, "permission"),
+                raw.permission.as_deref().unwrap_or_default(),
+            )
+        };
+        let action = match kind.name {
+            "start_checkout" => Action::StartCheckout {
+                cart: cart()?,
+                actor,
+            },
+            "add_to_cart" => Action::AddToCart {
+                cart: cart()?,
+                sku: self.sku_ref(&member(path, "sku"), raw.sku.as_deref().unwrap_or_default())?,
+                quantity: quantity(raw.quantity.as_ref()),
+                actor,
+            },
+            "cancel" => Action::Cancel {
+                cart: cart()?,
+                actor,
+            },
+            "continue" => Action::Continue {
+                cart: cart()?,
+                actor,
+            },
+            "wait" => {
+                let ticks = raw.ticks.unwrap_or(1);
+                if ticks > MAX_TICKS {
+                    return Err(self.err(
+                        &member(path, "ticks"),
+                        format!("expected at most {MAX_TICKS} ticks"),
+                    ));
+                }
+                Action::Wait { ticks }
+            }
+            "settle" => Action::Settle,
+            "fail_operation" => Action::FailOperation {
+                cart: cart()?,
+                message: raw
+                    .message
+                    .as_deref()
+                    .map(sanitize::line)
+                    .unwrap_or_else(|| "the scenario made this operation fail".to_string()),
+            },
+            "grant" => Action::Grant {
+                buyer: buyer()?,
+                permission: permission()?,
+            },
+            "revoke" => Action::Revoke {
+                buyer: buyer()?,
+                permission: permission()?,
+            },
+            "switch_account" => Action::SwitchAccount {
+                buyer: buyer()?,
+                account: account()?,
+            },
+            "join_store" => Action::JoinStore {
+                account: account()?,
+                store: store()?,
+            },
+            "leave_store" => Action::LeaveStore {
+                account: account()?,
+                store: store()?,
+            },
+            _ => unreachable!("every STEP_KINDS entry is matched"),
+        };
+        let expect = match &raw.expect {
+            Some(e) => Some(self.expect(&member(path, "expect"), e)?),
+            None => None,
+        };
+        let quiz = match &raw.quiz {
+            Some(q) => Some(self.quiz(&member(path, "quiz"), q)?),
+            None => None,
+        };
+        Ok(Step {
+            kind: kind.name,
+            action,
+            note: raw.note.as_deref().map(sanitize::paragraph),
+            marker: raw.marker.as_deref().map(sanitize::line),
+            expect,
+            quiz,
+            position: self.cx.positions.nearest(path),
+        })
+    }
+
+    fn expect(&self, path: &str, raw: &RawExpect) -> Result<Expect, LoadError> {
+        let result = match raw.result.as_deref() {
+            None => None,
+            Some("ok") => Some(ExpectedResult::Ok),
+            Some("error") => Some(ExpectedResult::AnyError),
+            Some(code) => {
+                if !ErrorKind::ALL.iter().any(|k| k.spec().code == code) {
+                    let mut codes: Vec<&str> =
+                        ErrorKind::ALL.iter().map(|k| k.spec().code).collect();
+                    codes.sort();
+                    codes.dedup();
+                    return Err(self.err(
+                        &member(path, "result"),
+                        format!(
+                            "{:?} is not a result; expected \"ok\", \"error\" or an error code: {}",
+                            sanitize::line(code),
+                            codes.join(", ")
+                        ),
+                    ));
+                }
+                Some(ExpectedResult::Code {
+                    code: code.to_string(),
+                    http: raw.http,
+                })
+            }
+        };
+        if let Some(http) = raw.http {
+            let with_code = matches!(result, Some(ExpectedResult::Code { .. }));
+            if !with_code || !(100..=599).contains(&http) {
+                return Err(self.err(
+                    &member(path, "http"),
+                    "expected `http` (an HTTP status from 100 to 599) only beside an error code in `result`".to_string(),
+                ));
+            }
+        }
+        let mut state = Vec::new();
+        let state_path = member(path, "state");
+        for (key, value) in raw.state.iter().flatten() {
+            let here = member(&state_path, key);
+            let Some((record, field)) = key.rsplit_once('.') else {
+                return Err(self.cx.at(
+                    &here,
+                    None,
+                    format!("{:?} is not a field path; expected \"<record id>.<Field>\", for example \"cart-1.Status\"", sanitize::line(key)),
+                ));
+            };
+            let known = CART_FIELDS
+                .iter()
+                .chain(SESSION_FIELDS)
+                .chain(OPERATION_FIELDS)
+                .any(|f| *f == field);
+            if !known {
+                return Err(self.cx.at(
+                    &here,
+                    None,
+                    format!(
+                        "{} is not a field the simulator keeps; expected a WebCart field ({}), a CartCheckoutSession field ({}) or a BackgroundOperation field ({})",
+                        sanitize::line(field),
+                        CART_FIELDS.join(", "),
+                        SESSION_FIELDS.join(", "),
+                        OPERATION_FIELDS.join(", ")
+                    ),
+                ));
+            }
+            if value.is_array() || value.is_object() {
+                return Err(self.err(
+                    &here,
+                    "expected a string, a number, true, false or null".to_string(),
+                ));
+            }
+            state.push(ExpectedField {
+                record: record.to_string(),
+                field: field.to_string(),
+                value: value.clone(),
+                position: self.cx.positions.nearest(&here),
+            });
+        }
+        Ok(Expect { result, state })
+    }
+
+    fn quiz(&self, path: &str, raw: &RawQuiz) -> Result<Quiz, LoadError> {
+        if raw.choices.len() < 2 || raw.choices.len() > 9 {
+            return Err(self.err(
+                &member(path, "choices"),
+                "expected from 2 to 9 choices".to_string(),
+            ));
+        }
+        if raw.answer == 0 || raw.answer > raw.choices.len() {
+            return Err(self.err(
+                &member(path, "answer"),
+                format!(
+                    "expected the number of the right choice, from 1 to {}",
+                    raw.choices.len()
+                ),
+            ));
+        }
+        Ok(Quiz {
+            question: sanitize::paragraph(&raw.question),
+            choices: raw.choices.iter().map(|c| sanitize::line(c)).collect(),
+            answer: raw.answer - 1,
+            explanation: raw.explanation.as_deref().map(sanitize::paragraph),
+        })
+    }
+}
+
+/// A step kind and the keys it takes.
+pub struct StepKind {
+    /// The `do` keyword.
+    pub name: &'static str,
+    /// The keys it takes besides the common ones (`do`, `as`, `note`, `marker`, `expect`, `quiz`).
+    pub keys: &'static [&'static str],
+    /// Which of `keys` may be left out.
+    pub optional: &'static [&'static str],
+    /// What it does, for help texts.
+    pub help: &'static str,
+}
+
+/// Every step kind of format 1.
+pub const STEP_KINDS: &[StepKind] = &[
+    StepKind {
+        name: "start_checkout",
+        keys: &["cart"],
+        optional: &[],
+        help: "the Checkout Session action",
+    },
+    StepKind {
+        name: "add_to_cart",
+        keys: &["cart", "sku", "quantity"],
+        optional: &[],
+        help: "a cart change",
+    },
+    StepKind {
+        name: "cancel",
+        keys: &["cart"],
+        optional: &[],
+        help: "Cancel Cart Async Operation",
+    },
+    StepKind {
+        name: "continue",
+        keys: &["cart"],
+        optional: &[],
+        help: "the buyer completes the current buyer state",
+    },
+    StepKind {
+        name: "wait",
+        keys: &["ticks"],
+        optional: &["ticks"],
+        help: "virtual time passes (1 tick unless `ticks`)",
+    },
+    StepKind {
+        name: "settle",
+        keys: &[],
+        optional: &[],
+        help: "time passes until nothing is New or Running",
+    },
+    StepKind {
+        name: "fail_operation",
+        keys: &["cart", "message"],
+        optional: &["message"],
+        help: "the running operation ends in Error at its next tick",
+    },
+    StepKind {
+        name: "grant",
+        keys: &["buyer", "permission"],
+        optional: &[],
+        help: "give a buyer a permission",
+    },
+    StepKind {
+        name: "revoke",
+        keys: &["buyer", "permission"],
+        optional: &[],
+        help: "take a permission from a buyer",
+    },
+    StepKind {
+        name: "switch_account",
+        keys: &["buyer", "account"],
+        optional: &[],
+        help: "set a buyer's effective account",
+    },
+    StepKind {
+        name: "join_store",
+        keys: &["account", "store"],
+        optional: &[],
+        help: "make an account a buyer member of a store",
+    },
+    StepKind {
+        name: "leave_store",
+        keys: &["account", "store"],
+        optional: &[],
+        help: "remove an account from a store's buyers",
+    },
+];
+
+/// A quantity as written: whole numbers are kept, anything else is kept as text so the
+/// engine can refuse it with the value quoted.
+fn quantity(n: Option<&serde_json::Number>) -> Quantity {
+    let Some(n) = n else {
+        return Quantity::Other("(none)".to_string());
+    };
+    if let Some(i) = n.as_i64() {
+        return Quantity::Whole(i);
+    }
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Quantity::Whole(f as i64),
+        _ => Quantity::Other(n.to_string()),
+    }
+}
+
+/// Plays the scenario once to prove every expectation names a record and field that
+/// exist at its step: a wrong path is an error in the file, not a failed expectation.
+fn dry_run(cx: &Cx, scenario: &Scenario) -> Result<(), LoadError> {
+    let mut world = scenario.world.clone();
+    for (i, step) in scenario.steps.iter().enumerate() {
+        world.apply(&step.action);
+        for field in step.expect.iter().flat_map(|e| &e.state) {
+            if let FieldCheck::Invalid(message) = expect::resolve(&world, field) {
+                return Err(LoadError {
+                    file: cx.file.clone(),
+                    position: Some(field.position),
+                    path: Some(member(
+                        &member(&element("steps", i), "expect.state"),
+                        &format!("{}.{}", field.record, field.field),
+                    )),
+                    message: sanitize::line(&message),
+                });
+            }
+        }
+    }
+    Ok(())
+}

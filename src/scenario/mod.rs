@@ -1,0 +1,113 @@
+//! Scenario files: the format, loading with precise errors, and expectations.
+//!
+//! A [`Scenario`] is a starting [`World`] and a list of [`Step`]s, each an engine
+//! [`Action`] with its narration and what must hold afterwards.
+
+pub mod builtin;
+pub mod expect;
+pub mod format;
+pub mod load;
+pub mod position;
+pub mod sanitize;
+
+use crate::engine::{Action, World};
+pub use load::{LoadError, load_bytes, load_file};
+pub use position::Position;
+
+/// A loaded, validated scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The file it came from, as given (or the built-in name).
+    pub file: String,
+    /// Title (sanitized).
+    pub title: String,
+    /// Summary paragraph (sanitized).
+    pub summary: Option<String>,
+    /// Tags (sanitized).
+    pub tags: Vec<String>,
+    /// The world before the first step.
+    pub world: World,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+}
+
+/// One scripted step.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// The `do` keyword (`start_checkout`, `cancel`, ...).
+    pub kind: &'static str,
+    /// What happens.
+    pub action: Action,
+    /// Narration shown when the step plays (sanitized).
+    pub note: Option<String>,
+    /// Chapter name starting at this step (sanitized).
+    pub marker: Option<String>,
+    /// What must hold right after the step.
+    pub expect: Option<Expect>,
+    /// A question put to the trainee before the step plays.
+    pub quiz: Option<Quiz>,
+    /// Where the step starts in its file.
+    pub position: Position,
+}
+
+/// What must hold after a step.
+#[derive(Debug, Clone, Default)]
+pub struct Expect {
+    /// The expected result, if given.
+    pub result: Option<ExpectedResult>,
+    /// Expected field values, in file order.
+    pub state: Vec<ExpectedField>,
+}
+
+/// The expected result of a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExpectedResult {
+    /// `"ok"`.
+    Ok,
+    /// `"error"`: any error.
+    AnyError,
+    /// An error code, optionally with its HTTP status.
+    Code {
+        /// The code.
+        code: String,
+        /// The HTTP status.
+        http: Option<u16>,
+    },
+}
+
+/// One `"<record>.<Field>": value` expectation.
+#[derive(Debug, Clone)]
+pub struct ExpectedField {
+    /// The record id.
+    pub record: String,
+    /// The Salesforce field name.
+    pub field: String,
+    /// The expected value (string, number, boolean or null).
+    pub value: serde_json::Value,
+    /// Where it is written.
+    pub position: Position,
+}
+
+/// A multiple-choice question (exercise mode).
+#[derive(Debug, Clone)]
+pub struct Quiz {
+    /// The question.
+    pub question: String,
+    /// The choices, in order.
+    pub choices: Vec<String>,
+    /// The index (from 0) of the right choice.
+    pub answer: usize,
+    /// Shown after the trainee answers.
+    pub explanation: Option<String>,
+}
+
+impl Scenario {
+    /// The chapters: (step index, marker name).
+    pub fn chapters(&self) -> Vec<(usize, &str)> {
+        self.steps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.marker.as_deref().map(|m| (i, m)))
+            .collect()
+    }
+}
