@@ -4,5 +4,7 @@
 //! [`engine`] (pure rules) <- [`scenario`] (load, validate, expect) <- [`player`]
 //! (time, playback, history) <- the terminal UI and the command line.
 
+pub mod cli;
 pub mod engine;
+pub mod player;
 pub mod scenario;

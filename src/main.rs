@@ -1,1 +1,5 @@
-fn main() {}
+//! The `cartsim` binary: see [`cartsim::cli`].
+
+fn main() -> std::process::ExitCode {
+    cartsim::cli::main()
+}

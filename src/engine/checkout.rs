@@ -34,13 +34,13 @@ pub(crate) fn enter_state(tx: &mut Tx, session_id: &str, index: usize, rule: Rul
             let next = flow
                 .get(index + 1)
                 .map_or(COMPLETE.to_string(), |s| s.state.clone());
-            let op_id = launch(tx, operation, *ticks);
             tx.edit(session_id, &["State", "NextState"], rule, |w| {
                 if let Some(s) = w.session_mut(session_id) {
                     s.state = state;
                     s.next_state = Some(next);
                 }
             });
+            let op_id = launch(tx, operation, *ticks);
             tx.edit(
                 session_id,
                 &["IsProcessing", "BackgroundOperationId"],

@@ -36,7 +36,11 @@ pub fn resolve(world: &World, field: &ExpectedField) -> FieldCheck {
             FieldCheck::Invalid(format!(
                 "no cart, CartCheckoutSession or BackgroundOperation has the id {} after this step; expected one of: {}",
                 field.record,
-                ids.join(", ")
+                if ids.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    ids.join(", ")
+                }
             ))
         }
         Err(FieldError::NoField(kind, fields)) => FieldCheck::Invalid(format!(

@@ -178,7 +178,7 @@ fn check_version(cx: &Cx, value: &serde_json::Value) -> Result<(), LoadError> {
             "cartsim",
             None,
             format!(
-                "format version {} is not one this build reads; expected {FORMAT_VERSION} (this build reads version {FORMAT_VERSION})",
+                "format version {} is not one this build reads; expected \"cartsim\": {FORMAT_VERSION} (the versions this build reads: {FORMAT_VERSION})",
                 short(v)
             ),
         )),
@@ -768,6 +768,8 @@ impl<'a> Builder<'a> {
                     ),
                 ));
             }
+        }
+        for (key, here) in present {
             if !here && kind.keys.contains(&key) && !kind.optional.contains(&key) {
                 return Err(self.cx.at(
                     path,

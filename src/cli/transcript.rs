@@ -1,0 +1,193 @@
+//! The transcript of a headless run: readable text for trainers, or one JSON object
+//! per event for tools.
+
+use crate::engine::{ActionError, Change, ErrorOrigin};
+use crate::player::StepReport;
+use crate::scenario::Scenario;
+use crate::scenario::expect::Checked;
+use serde_json::json;
+use std::fmt::Write;
+
+/// Totals over a run.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tally {
+    /// Expectations that held.
+    pub passed: usize,
+    /// Expectations that did not.
+    pub failed: usize,
+}
+
+/// How a change is written in a text transcript:
+/// `cart-1.Status: Checkout -> Active  (Cancel Cart Async Operation unlocks the cart) [documented]`.
+pub fn change_line(change: &Change) -> String {
+    format!(
+        "{}  ({}) [{}]",
+        change.headline(),
+        change.rule.text(),
+        change.rule.source().tag()
+    )
+}
+
+/// How a refusal is written: code, HTTP status, message; then the failed requirement
+/// and where the code comes from.
+pub fn error_lines(error: &ActionError) -> (String, String) {
+    let spec = error.kind.spec();
+    let head = match spec.http {
+        Some(http) => format!("{} {http}: {}", spec.code, error.message),
+        None => format!("{}: {}", spec.code, error.message),
+    };
+    let origin = match spec.origin {
+        ErrorOrigin::Documented(src) => format!("[documented: {src}]"),
+        ErrorOrigin::Borrowed(from) => format!("[borrowed from {from}]"),
+        ErrorOrigin::Choice(why) => format!("[choice: {why}]"),
+    };
+    (head, format!("failed {} {origin}", spec.requirement))
+}
+
+fn check_line(check: &Checked) -> String {
+    if check.passed {
+        format!("  pass  {} = {}", check.path, check.expected)
+    } else {
+        format!(
+            "  FAIL  {}: expected {}, found {}",
+            check.path, check.expected, check.actual
+        )
+    }
+}
+
+/// The whole text transcript of one scenario.
+pub fn text(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "== {}: {} ==", scenario.file, scenario.title);
+    for report in reports {
+        let step = &scenario.steps[report.index];
+        if let Some(marker) = &step.marker {
+            let _ = writeln!(out, "-- chapter: {marker} --");
+        }
+        let _ = writeln!(
+            out,
+            "step {} @ tick {}: {}",
+            report.index + 1,
+            report.tick_before,
+            report.description
+        );
+        if let Some(note) = &step.note {
+            for line in note.lines() {
+                let _ = writeln!(out, "  | {line}");
+            }
+        }
+        if step.quiz.is_some() {
+            let _ = writeln!(out, "  quiz: skipped in a headless run");
+        }
+        match &report.outcome.result {
+            Ok(()) => {
+                let _ = writeln!(out, "  ok");
+            }
+            Err(e) => {
+                let (head, why) = error_lines(e);
+                let _ = writeln!(out, "  error {head}");
+                let _ = writeln!(out, "        {why}");
+            }
+        }
+        for change in &report.outcome.changes {
+            let at = if change.tick != report.tick_before {
+                format!("at tick {}: ", change.tick)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "  {at}{}", change_line(change));
+        }
+        for check in &report.checks {
+            let _ = writeln!(out, "{}", check_line(check));
+            if check.passed {
+                tally.passed += 1;
+            } else {
+                tally.failed += 1;
+                let _ = writeln!(
+                    out,
+                    "        at step {} ({}:{}:{})",
+                    report.index + 1,
+                    scenario.file,
+                    step.position.line,
+                    step.position.column
+                );
+            }
+        }
+    }
+    let failed: usize = reports
+        .iter()
+        .flat_map(|r| &r.checks)
+        .filter(|c| !c.passed)
+        .count();
+    let total: usize = reports.iter().map(|r| r.checks.len()).sum();
+    let verdict = if failed == 0 { "PASS" } else { "FAIL" };
+    let _ = writeln!(
+        out,
+        "{verdict} {}: {} steps, {} of {total} expectations held",
+        scenario.file,
+        reports.len(),
+        total - failed
+    );
+    out
+}
+
+/// The JSON-lines transcript of one scenario: one object per event.
+pub fn json_lines(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally) -> String {
+    let mut out = String::new();
+    let mut emit = |value: serde_json::Value| {
+        out.push_str(&value.to_string());
+        out.push('\n');
+    };
+    emit(
+        json!({"event": "scenario", "file": scenario.file, "title": scenario.title, "steps": scenario.steps.len()}),
+    );
+    for report in reports {
+        let step = &scenario.steps[report.index];
+        emit(json!({
+            "event": "step", "file": scenario.file, "step": report.index + 1,
+            "tick": report.tick_before, "do": step.kind, "action": report.description,
+            "note": step.note, "marker": step.marker,
+        }));
+        match &report.outcome.result {
+            Ok(()) => emit(json!({"event": "result", "step": report.index + 1, "ok": true})),
+            Err(e) => {
+                let spec = e.kind.spec();
+                emit(json!({
+                    "event": "result", "step": report.index + 1, "ok": false,
+                    "code": spec.code, "http": spec.http, "message": e.message,
+                    "requirement": spec.requirement, "origin": spec.origin.tag(),
+                    "source": spec.origin.reference(),
+                }));
+            }
+        }
+        for c in &report.outcome.changes {
+            emit(json!({
+                "event": "change", "step": report.index + 1, "tick": c.tick,
+                "object": c.kind.as_str(), "record": c.record, "field": c.field,
+                "old": c.old.to_json(), "new": c.new.to_json(),
+                "cause": c.rule.text(), "source": c.rule.source().tag(),
+                "reference": c.rule.source().reference(),
+            }));
+        }
+        for check in &report.checks {
+            if check.passed {
+                tally.passed += 1;
+            } else {
+                tally.failed += 1;
+            }
+            emit(json!({
+                "event": "expect", "step": report.index + 1, "path": check.path,
+                "expected": check.expected, "actual": check.actual, "passed": check.passed,
+            }));
+        }
+    }
+    let failed = reports
+        .iter()
+        .flat_map(|r| &r.checks)
+        .filter(|c| !c.passed)
+        .count();
+    emit(
+        json!({"event": "summary", "file": scenario.file, "steps": reports.len(), "failed": failed, "passed": failed == 0}),
+    );
+    out
+}

@@ -1,0 +1,77 @@
+//! The player: plays a scenario's steps against the engine, keeps the history, and
+//! moves through it (step back, jump, branch off the script).
+
+pub mod headless;
+pub mod timeline;
+
+pub use headless::{StepReport, play_headless};
+pub use timeline::{Entry, Origin, Timeline};
+
+use crate::engine::{Action, World};
+
+/// A one-line description of an action: `cancel cart-1 as bob`.
+pub fn describe(world: &World, kind: &str, action: &Action) -> String {
+    let actor = action
+        .cart()
+        .filter(|_| {
+            matches!(
+                action,
+                Action::StartCheckout { .. }
+                    | Action::AddToCart { .. }
+                    | Action::Cancel { .. }
+                    | Action::Continue { .. }
+            )
+        })
+        .and_then(|cart| world.actor_for(cart, action.actor()));
+    let body = match action {
+        Action::StartCheckout { cart, .. }
+        | Action::Cancel { cart, .. }
+        | Action::Continue { cart, .. } => format!("{kind} {cart}"),
+        Action::AddToCart {
+            cart,
+            sku,
+            quantity,
+            ..
+        } => {
+            let q = match quantity {
+                crate::engine::Quantity::Whole(n) => n.to_string(),
+                crate::engine::Quantity::Other(t) => t.clone(),
+            };
+            format!("{kind} {cart} {q} x {sku}")
+        }
+        Action::Wait { ticks } => {
+            format!("{kind} {ticks} tick{}", if *ticks == 1 { "" } else { "s" })
+        }
+        Action::Settle => kind.to_string(),
+        Action::FailOperation { cart, message } => format!("{kind} {cart} \"{message}\""),
+        Action::Grant { buyer, permission } | Action::Revoke { buyer, permission } => {
+            format!("{kind} {buyer} {permission}")
+        }
+        Action::SwitchAccount { buyer, account } => format!("{kind} {buyer} -> {account}"),
+        Action::JoinStore { account, store } | Action::LeaveStore { account, store } => {
+            format!("{kind} {account} {store}")
+        }
+    };
+    match actor {
+        Some(a) => format!("{body} as {a}"),
+        None => body,
+    }
+}
+
+/// The `do` keyword of an action (used for actions taken in the UI).
+pub fn kind_of(action: &Action) -> &'static str {
+    match action {
+        Action::StartCheckout { .. } => "start_checkout",
+        Action::AddToCart { .. } => "add_to_cart",
+        Action::Cancel { .. } => "cancel",
+        Action::Continue { .. } => "continue",
+        Action::Wait { .. } => "wait",
+        Action::Settle => "settle",
+        Action::FailOperation { .. } => "fail_operation",
+        Action::Grant { .. } => "grant",
+        Action::Revoke { .. } => "revoke",
+        Action::SwitchAccount { .. } => "switch_account",
+        Action::JoinStore { .. } => "join_store",
+        Action::LeaveStore { .. } => "leave_store",
+    }
+}
