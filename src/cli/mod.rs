@@ -50,17 +50,55 @@ pub enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Open one scenario file in the terminal UI.
+    Play {
+        /// The scenario file (JSON, format 1).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        None => EXIT_OK,
+        None => ui(builtin_scenarios()),
+        Some(Command::Play { file }) => match scenario::load_file(&file) {
+            Ok(s) => ui(vec![s]),
+            Err(e) => {
+                report_load_error(&e);
+                EXIT_LOAD
+            }
+        },
         Some(Command::Run { files, json }) => run(&files, json),
         Some(Command::Check { files }) => check(&files),
     };
     ExitCode::from(code)
+}
+
+/// The scenarios compiled into the binary. They are tested, so a failure to load one
+/// is reported rather than hidden, and the others still open.
+pub fn builtin_scenarios() -> Vec<Scenario> {
+    scenario::builtin::BUILTIN
+        .iter()
+        .filter_map(|b| match scenario::load_bytes(b.name, b.text.as_bytes()) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                report_load_error(&e);
+                None
+            }
+        })
+        .collect()
+}
+
+fn ui(scenarios: Vec<Scenario>) -> u8 {
+    match crate::tui::run(scenarios) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            eprintln!("cartsim: {e:#}");
+            EXIT_LOAD
+        }
+    }
 }
 
 fn report_load_error(error: &LoadError) {
