@@ -709,3 +709,18 @@ fn edit_membership(tx: &mut Tx, account: &str, store: &str, join: bool) -> Resul
     });
     Ok(())
 }
+
+impl Action {
+    /// The same buyer action, taken by `buyer` instead of the cart's owner (the `as` key).
+    /// Actions without an actor are returned unchanged.
+    pub fn with_actor(mut self, buyer: &str) -> Action {
+        match &mut self {
+            Action::StartCheckout { actor, .. }
+            | Action::AddToCart { actor, .. }
+            | Action::Cancel { actor, .. }
+            | Action::Continue { actor, .. } => *actor = Some(buyer.to_string()),
+            _ => {}
+        }
+        self
+    }
+}

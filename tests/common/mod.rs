@@ -1,0 +1,109 @@
+//! Shared helpers for the integration tests: small worlds built through the real loader.
+
+#![allow(dead_code)]
+
+use cartsim::engine::{Action, Outcome, Permission, Quantity, World};
+use cartsim::scenario::{Scenario, load_bytes};
+
+/// A scenario from JSON text; panics with the loader's message if it is invalid.
+pub fn scenario(json: &str) -> Scenario {
+    match load_bytes("test.json", json.as_bytes()) {
+        Ok(s) => s,
+        Err(e) => panic!("test scenario did not load: {e}"),
+    }
+}
+
+/// One store `west` (flow: Inventory 2 ticks -> Summary (buyer) -> Cart To Order 1 tick),
+/// a store `east` with `on_cart_change` as given, accounts `acme` (member of both) and
+/// `other` (member of none), buyer `bob` (acts for acme only), products, and carts
+/// `cart-1` (west) and `cart-2` (east).
+pub fn world_with(east_mode: &str) -> World {
+    let json = format!(
+        r#"{{
+      "cartsim": 1, "title": "t",
+      "world": {{
+        "stores": [
+          {{"id": "west", "checkout_flow": [
+            {{"state": "Inventory", "operation": "Check Cart Inventory", "ticks": 2}},
+            {{"state": "Checkout Summary", "buyer": true}},
+            {{"state": "Cart To Order", "operation": "Cart to Order", "ticks": 1}}]}},
+          {{"id": "east", "on_cart_change": "{east_mode}", "checkout_flow": [
+            {{"state": "Inventory", "operation": "Check Cart Inventory", "ticks": 2}},
+            {{"state": "Checkout Summary", "buyer": true}}]}}
+        ],
+        "accounts": [{{"id": "acme", "stores": ["west", "east"]}}, {{"id": "other"}}],
+        "buyers": [{{"id": "bob", "accounts": ["acme"]}}, {{"id": "eve", "accounts": ["acme"], "permissions": []}}],
+        "products": [{{"sku": "BOLT", "price": 1.25}}, {{"sku": "NUT", "price": 0.1}}],
+        "carts": [
+          {{"id": "cart-1", "store": "west", "buyer": "bob", "items": [{{"sku": "BOLT", "quantity": 10}}]}},
+          {{"id": "cart-2", "store": "east", "buyer": "bob"}}
+        ]
+      }}
+    }}"#
+    );
+    scenario(&json).world
+}
+
+/// The standard test world (east store recalculates).
+pub fn world() -> World {
+    world_with("recalculate")
+}
+
+pub fn start(cart: &str) -> Action {
+    Action::StartCheckout {
+        cart: cart.into(),
+        actor: None,
+    }
+}
+pub fn cancel(cart: &str) -> Action {
+    Action::Cancel {
+        cart: cart.into(),
+        actor: None,
+    }
+}
+pub fn cont(cart: &str) -> Action {
+    Action::Continue {
+        cart: cart.into(),
+        actor: None,
+    }
+}
+pub fn add(cart: &str, sku: &str, n: i64) -> Action {
+    Action::AddToCart {
+        cart: cart.into(),
+        sku: sku.into(),
+        quantity: Quantity::Whole(n),
+        actor: None,
+    }
+}
+pub fn wait(ticks: u64) -> Action {
+    Action::Wait { ticks }
+}
+pub fn revoke(buyer: &str, p: Permission) -> Action {
+    Action::Revoke {
+        buyer: buyer.into(),
+        permission: p,
+    }
+}
+pub fn grant(buyer: &str, p: Permission) -> Action {
+    Action::Grant {
+        buyer: buyer.into(),
+        permission: p,
+    }
+}
+
+/// Applies an action that must succeed.
+pub fn ok(world: &mut World, action: Action) -> Outcome {
+    let outcome = world.apply(&action);
+    if let Err(e) = &outcome.result {
+        panic!("{action:?} was refused: {e}");
+    }
+    outcome
+}
+
+/// Reads a field as text for compact assertions.
+pub fn field(world: &World, id: &str, name: &str) -> String {
+    world
+        .field(id, name)
+        .unwrap_or_else(|e| panic!("{id}.{name}: {e:?}"))
+        .to_string()
+}

@@ -1,0 +1,244 @@
+//! Bad scenario files give the promised messages: file, line, column, JSON path and
+//! what was expected. Never a panic.
+
+use cartsim::scenario::{LoadError, load_bytes};
+
+fn error(text: &str) -> LoadError {
+    match load_bytes("bad.json", text.as_bytes()) {
+        Ok(_) => panic!("expected a load error for:\n{text}"),
+        Err(e) => e,
+    }
+}
+
+const WORLD: &str = r#""world": {
+    "stores": [{"id": "west"}],
+    "accounts": [{"id": "acme", "stores": ["west"]}],
+    "buyers": [{"id": "bob", "accounts": ["acme"]}],
+    "products": [{"sku": "BOLT", "price": 1.25}],
+    "carts": [{"id": "cart-1", "store": "west", "buyer": "bob"}]
+  }"#;
+
+#[test]
+fn a_syntax_error_names_its_line_and_column() {
+    let text =
+        format!("{{\n  \"cartsim\": 1,\n  \"title\": \"t\",\n  {WORLD},\n  \"steps\": [}}\n");
+    let e = error(&text);
+    let line = text
+        .lines()
+        .position(|l| l.contains("\"steps\": [}"))
+        .unwrap()
+        + 1;
+    assert_eq!(e.position.map(|p| p.line), Some(line));
+    let shown = e.to_string();
+    assert!(shown.starts_with(&format!("bad.json:{line}:")), "{shown}");
+    assert!(shown.contains("JSON syntax"), "{shown}");
+}
+
+#[test]
+fn a_syntax_error_on_line_5_is_reported_as_file_5_column() {
+    let text = "{\n\"cartsim\": 1,\n\"title\": \"t\",\n\"world\": {},\n\"steps\": [,]\n}";
+    let e = error(text);
+    assert!(e.to_string().starts_with("bad.json:5:"), "{e}");
+}
+
+#[test]
+fn an_unknown_key_is_named_with_its_path_and_the_keys_expected() {
+    let text = format!(
+        "{{\"cartsim\": 1, \"title\": \"t\", {WORLD},\n \"steps\": [{{\"do\": \"cancel\", \"cart\": \"cart-1\", \"nite\": \"typo\"}}]}}"
+    );
+    let e = error(&text);
+    assert_eq!(e.path.as_deref(), Some("steps[0].nite"));
+    assert!(e.message.contains("unknown key `nite`"), "{e}");
+    assert!(e.message.contains("`note`"), "lists the expected keys: {e}");
+    let p = e.position.unwrap();
+    assert_eq!((p.line, p.column), (8, 47), "{e}");
+}
+
+#[test]
+fn an_unknown_reference_names_the_path_and_the_ids_that_exist() {
+    let text = format!(
+        "{{\"cartsim\": 1, \"title\": \"t\", {WORLD},\n \"steps\": [{{\"do\": \"cancel\", \"cart\": \"cart-9\"}}]}}"
+    );
+    let e = error(&text);
+    assert_eq!(e.path.as_deref(), Some("steps[0].cart"));
+    assert!(e.message.contains("no cart has the id cart-9"), "{e}");
+    assert!(e.message.contains("expected one of: cart-1"), "{e}");
+    assert_eq!(e.position.map(|p| (p.line, p.column)), Some((8, 37)));
+}
+
+#[test]
+fn references_inside_the_world_are_checked_too() {
+    let text = r#"{"cartsim": 1, "title": "t", "world": {"stores": [{"id": "w"}],
+      "accounts": [{"id": "a", "stores": ["w", "east"]}]}}"#;
+    let e = error(text);
+    assert_eq!(e.path.as_deref(), Some("world.accounts[0].stores[1]"));
+    assert!(e.message.contains("no store has the id east"), "{e}");
+}
+
+#[test]
+fn a_wrong_version_names_the_versions_this_build_reads() {
+    let e = error(r#"{"cartsim": 2, "title": "t", "world": {}, "future_key": true}"#);
+    assert_eq!(e.path.as_deref(), Some("cartsim"));
+    assert!(e.message.contains("format version 2"), "{e}");
+    assert!(
+        e.message.contains("the versions this build reads: 1"),
+        "{e}"
+    );
+    let e = error(r#"{"title": "t", "world": {}}"#);
+    assert!(e.message.contains("missing key `cartsim`"), "{e}");
+}
+
+#[test]
+fn an_unknown_field_in_an_expectation_is_an_error_in_the_file() {
+    let text = format!(
+        "{{\"cartsim\": 1, \"title\": \"t\", {WORLD},\n \"steps\": [{{\"do\": \"start_checkout\", \"cart\": \"cart-1\",\n  \"expect\": {{\"state\": {{\"cart-1.Satus\": \"Checkout\"}}}}}}]}}"
+    );
+    let e = error(&text);
+    assert_eq!(
+        e.path.as_deref(),
+        Some("steps[0].expect.state.cart-1.Satus")
+    );
+    assert!(e.message.contains("Satus is not a field"), "{e}");
+    assert!(
+        e.message.contains("Status"),
+        "names the fields expected: {e}"
+    );
+    assert_eq!(e.position.map(|p| p.line), Some(9));
+}
+
+#[test]
+fn an_expectation_on_a_field_of_the_wrong_record_kind_is_an_error_in_the_file() {
+    let text = format!(
+        "{{\"cartsim\": 1, \"title\": \"t\", {WORLD},\n \"steps\": [{{\"do\": \"start_checkout\", \"cart\": \"cart-1\",\n  \"expect\": {{\"state\": {{\"cart-1.IsArchived\": false, \"ccs-7.State\": \"x\"}}}}}}]}}"
+    );
+    let e = error(&text);
+    assert!(
+        e.message
+            .contains("cart-1 is a WebCart and has no field IsArchived"),
+        "{e}"
+    );
+    let text = text.replace("\"cart-1.IsArchived\": false, ", "");
+    let e = error(&text);
+    assert!(
+        e.message
+            .contains("no cart, CartCheckoutSession or BackgroundOperation has the id ccs-7"),
+        "{e}"
+    );
+    assert!(
+        e.message.contains("ccs-1"),
+        "lists the records that exist then: {e}"
+    );
+}
+
+#[test]
+fn wrong_values_name_what_was_expected() {
+    let cases = [
+        (
+            r#""status": "Open""#,
+            "is not a WebCart.Status; expected one of: Active, Checkout",
+        ),
+        (
+            r#""status": 3"#,
+            "invalid type: integer `3`, expected a string",
+        ),
+    ];
+    for (cart_extra, wanted) in cases {
+        let text = WORLD.replace(
+            r#""buyer": "bob"}"#,
+            &format!(r#""buyer": "bob", {cart_extra}}}"#),
+        );
+        let e = error(&format!("{{\"cartsim\": 1, \"title\": \"t\", {text}}}"));
+        assert!(e.message.contains(wanted), "{e}");
+        assert_eq!(e.path.as_deref(), Some("world.carts[0].status"));
+    }
+    let e = error(&format!(
+        "{{\"cartsim\": 1, \"title\": \"t\", {}}}",
+        WORLD.replace("1.25", "1.255")
+    ));
+    assert!(e.message.contains("at most two places"), "{e}");
+    let e = error(&format!(
+        "{{\"cartsim\": 1, \"title\": \"t\", {WORLD}, \"steps\": [{{\"do\": \"cancel\", \"cart\": \"cart-1\", \"expect\": {{\"result\": \"INVALID_OPERATON\"}}}}]}}"
+    ));
+    assert!(
+        e.message
+            .contains("expected \"ok\", \"error\" or an error code"),
+        "{e}"
+    );
+}
+
+#[test]
+fn step_keys_must_fit_the_step_kind() {
+    let e = error(&format!(
+        "{{\"cartsim\": 1, \"title\": \"t\", {WORLD}, \"steps\": [{{\"do\": \"cancel\", \"cart\": \"cart-1\", \"sku\": \"BOLT\"}}]}}"
+    ));
+    assert_eq!(e.path.as_deref(), Some("steps[0].sku"));
+    assert!(e.message.contains("`cancel` steps do not use `sku`"), "{e}");
+    let e = error(&format!(
+        "{{\"cartsim\": 1, \"title\": \"t\", {WORLD}, \"steps\": [{{\"do\": \"add_to_cart\", \"cart\": \"cart-1\"}}]}}"
+    ));
+    assert!(e.message.contains("`add_to_cart` steps need `sku`"), "{e}");
+    let e = error(&format!(
+        "{{\"cartsim\": 1, \"title\": \"t\", {WORLD}, \"steps\": [{{\"do\": \"checkout\"}}]}}"
+    ));
+    assert!(
+        e.message
+            .contains("\"checkout\" is not a step kind; expected one of: start_checkout"),
+        "{e}"
+    );
+}
+
+#[test]
+fn duplicate_ids_and_keys_are_refused() {
+    let e = error(&format!(
+        "{{\"cartsim\": 1, \"title\": \"t\", {}}}",
+        WORLD.replace(r#"{"id": "acme""#, r#"{"id": "west""#)
+    ));
+    assert!(
+        e.message
+            .contains("id west is already used at world.stores[0].id"),
+        "{e}"
+    );
+    let e = error(r#"{"cartsim": 1, "title": "t", "title": "u", "world": {}}"#);
+    assert!(e.message.contains("appears twice"), "{e}");
+}
+
+#[test]
+fn hostile_input_gives_errors_not_panics() {
+    let deep = "[".repeat(100_000);
+    let inputs: Vec<Vec<u8>> = vec![
+        Vec::new(),
+        b"\xff\xfe\x00garbage".to_vec(),
+        deep.into_bytes(),
+        b"{\"cartsim\": 1e999}".to_vec(),
+        b"{\"cartsim\": 1, \"title\": \"t\", \"world\": {}, \"steps\": [{\"do\": \"wait\", \"ticks\": 184467440737095516150}]}".to_vec(),
+        b"{\"cartsim\": 1, \"title\": \"t\", \"world\": {}, \"steps\": [{\"do\": \"wait\", \"ticks\": -1}]}".to_vec(),
+        b"null".to_vec(),
+        b"[1, 2]".to_vec(),
+        "{\"cartsim\": 1, \"title\": \"\u{1b}[2J\", \"world\": {\"stores\": [{\"id\": \"w\u{1b}\"}]}}".as_bytes().to_vec(),
+    ];
+    for input in inputs {
+        let e = load_bytes("hostile.json", &input).expect_err("must not load");
+        let shown = e.to_string();
+        assert!(shown.starts_with("hostile.json:"), "{shown}");
+        assert!(
+            !shown.chars().any(|c| c.is_control()),
+            "control characters leak: {shown:?}"
+        );
+    }
+}
+
+#[test]
+fn text_from_a_file_is_sanitized_on_load() {
+    let s = load_bytes(
+        "ok.json",
+        "{\"cartsim\": 1, \"title\": \"Evil\\u001b]0;pwned\\u0007\", \"summary\": \"a\\nb\\u001b[31m\", \"world\": {}}".as_bytes(),
+    )
+    .unwrap();
+    assert!(!s.title.chars().any(|c| c.is_control()), "{:?}", s.title);
+    let summary = s.summary.unwrap();
+    assert!(summary.contains('\n'));
+    assert!(
+        !summary.chars().any(|c| c.is_control() && c != '\n'),
+        "{summary:?}"
+    );
+}
