@@ -1,5 +1,6 @@
 //! The command line: `cartsim` (the terminal UI), `run`, `check` and friends.
 
+pub mod rules_table;
 pub mod transcript;
 
 use crate::player::play_headless;
@@ -50,6 +51,9 @@ pub enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Print the rules table: why each field changes and each refusal, with its source
+    /// (documented by Salesforce, from Salesforce's sample code, or the simulator's choice).
+    Rules,
     /// Open one scenario file in the terminal UI.
     Play {
         /// The scenario file (JSON, format 1).
@@ -72,6 +76,10 @@ pub fn main() -> ExitCode {
         },
         Some(Command::Run { files, json }) => run(&files, json),
         Some(Command::Check { files }) => check(&files),
+        Some(Command::Rules) => {
+            print!("{}", rules_table::markdown());
+            EXIT_OK
+        }
     };
     ExitCode::from(code)
 }
