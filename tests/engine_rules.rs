@@ -702,3 +702,32 @@ fn the_catalogue_is_complete_and_consistent() {
         assert!(!rule.text().is_empty());
     }
 }
+
+#[test]
+fn a_dangling_background_operation_id_is_never_adopted_by_a_new_operation() {
+    let s = scenario(
+        r#"{"cartsim": 1, "title": "t", "world": {
+        "stores": [{"id": "w"}], "accounts": [{"id": "a", "stores": ["w"]}],
+        "buyers": [{"id": "b", "accounts": ["a"]}],
+        "carts": [{"id": "c1", "store": "w", "buyer": "b", "status": "Checkout"},
+                  {"id": "c2", "store": "w", "buyer": "b"}],
+        "sessions": [{"id": "s", "cart": "c1", "state": "Inventory", "is_processing": true,
+                      "background_operation_id": "bop-1"}]}}"#,
+    );
+    let mut w = s.world;
+    refused(&mut w, cancel("c1"), ErrorKind::CancelInvalidOperationId);
+    ok(&mut w, start("c2"));
+    assert_eq!(field(&w, "ccs-1", "BackgroundOperationId"), "bop-2");
+    refused(&mut w, cancel("c1"), ErrorKind::CancelInvalidOperationId);
+}
+
+#[test]
+fn starting_checkout_on_a_closed_cart_names_the_status_not_the_finished_session() {
+    let mut w = world();
+    ok(&mut w, start("cart-1"));
+    ok(&mut w, Action::Settle);
+    ok(&mut w, cont("cart-1"));
+    ok(&mut w, Action::Settle);
+    let e = refused(&mut w, start("cart-1"), ErrorKind::CheckoutCartNotActive);
+    assert!(e.message.contains("Closed"), "{e}");
+}

@@ -180,9 +180,14 @@ impl World {
         })
     }
 
-    /// Whether an id is taken by any record of any kind.
+    /// Whether an id is taken by any record of any kind, or named by a session's
+    /// BackgroundOperationId or OrderId (a dangling reference must never be adopted by a
+    /// newly created record).
     pub fn id_in_use(&self, id: &str) -> bool {
         self.kind_of(id).is_some()
+            || self.sessions.iter().any(|s| {
+                s.background_operation_id.as_deref() == Some(id) || s.order_id.as_deref() == Some(id)
+            })
             || self.store(id).is_some()
             || self.account(id).is_some()
             || self.buyer(id).is_some()
