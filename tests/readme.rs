@@ -1,0 +1,52 @@
+//! The README is part of the product: its tables must say what the code does.
+
+use cartsim::engine::flow::{StepKind, default_flow};
+
+fn readme() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()
+}
+
+#[test]
+fn the_readme_starts_with_the_two_commands() {
+    let text = readme();
+    let first_block = text.split("```sh").nth(1).and_then(|b| b.split("```").next()).unwrap();
+    let commands: Vec<&str> = first_block
+        .lines()
+        .filter_map(|l| l.split('#').next())
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(commands, ["cargo run --release", "cargo test"]);
+}
+
+#[test]
+fn the_readme_holds_the_rules_table_from_the_code() {
+    assert!(
+        readme().contains(&cartsim::cli::rules_table::markdown()),
+        "README.md's rules table differs from `cartsim rules`: paste the new output"
+    );
+}
+
+#[test]
+fn the_readme_describes_the_default_flow_the_code_uses() {
+    let text = readme();
+    for (i, step) in default_flow().iter().enumerate() {
+        let row = match &step.kind {
+            StepKind::Async { operation, ticks } => {
+                format!("| {} | {} | asynchronous | {operation} | {ticks} |", i + 1, step.state)
+            }
+            StepKind::Buyer => format!("| {} | {} | buyer | - | - |", i + 1, step.state),
+        };
+        assert!(text.contains(&row), "README lacks the default flow row: {row}");
+    }
+}
+
+#[test]
+fn the_readme_example_is_a_valid_passing_scenario() {
+    let text = readme();
+    let example = text.split("```json\n").nth(1).and_then(|b| b.split("\n```").next()).unwrap();
+    let scenario = cartsim::scenario::load_bytes("README example", example.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let reports = cartsim::player::play_headless(&scenario);
+    assert!(reports.iter().all(|r| r.passed()));
+    assert!(reports.iter().any(|r| !r.checks.is_empty()));
+}
