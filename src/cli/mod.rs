@@ -1,5 +1,6 @@
 //! The command line: `cartsim` (the terminal UI), `run`, `check` and friends.
 
+pub mod handout;
 pub mod rules_table;
 pub mod transcript;
 
@@ -54,6 +55,27 @@ pub enum Command {
     /// Print the rules table: why each field changes and each refusal, with its source
     /// (documented by Salesforce, from Salesforce's sample code, or the simulator's choice).
     Rules,
+    /// Print a JSON Schema of the scenario format, for editors to validate and complete files.
+    Schema,
+    /// List the built-in scenarios (the curriculum) with what each teaches.
+    List,
+    /// Export a scenario: a Markdown handout for trainees, or an asciicast v2 recording of
+    /// it playing in the terminal UI (one marker per chapter) that asciinema can play.
+    Export {
+        /// Write a Markdown handout: the story, each step with its note, the changes and the rules cited.
+        #[arg(long, group = "format", required = true)]
+        markdown: bool,
+        /// The scenario file, or the name of a built-in scenario (see `cartsim list`).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Where to write; standard output when left out. An existing file is never
+        /// overwritten unless --force is given.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Overwrite OUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Open one scenario file in the terminal UI.
     Play {
         /// The scenario file (JSON, format 1).
@@ -76,8 +98,25 @@ pub fn main() -> ExitCode {
         },
         Some(Command::Run { files, json }) => run(&files, json),
         Some(Command::Check { files }) => check(&files),
+        Some(Command::Schema) => {
+            say(&format!("{}\n", crate::scenario::SCHEMA.trim_end()));
+            EXIT_OK
+        }
+        Some(Command::List) => list(),
+        Some(Command::Export {
+            markdown: _,
+            file,
+            output,
+            force,
+        }) => match open_scenario(&file) {
+            Ok(s) => write_output(&handout::markdown(&s), output.as_deref(), force),
+            Err(e) => {
+                report_load_error(&e);
+                EXIT_LOAD
+            }
+        },
         Some(Command::Rules) => {
-            print!("{}", rules_table::markdown());
+            say(&rules_table::markdown());
             EXIT_OK
         }
     };
@@ -109,6 +148,14 @@ fn ui(scenarios: Vec<Scenario>) -> u8 {
     }
 }
 
+/// Writes to standard output. A closed pipe (`cartsim list | head`) is not an error
+/// worth a panic: the rest of the output is dropped and the exit status still reports
+/// the run.
+fn say(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
 fn report_load_error(error: &LoadError) {
     eprintln!("{error}");
 }
@@ -117,7 +164,6 @@ fn report_load_error(error: &LoadError) {
 pub fn run(files: &[PathBuf], json: bool) -> u8 {
     let mut tally = transcript::Tally::default();
     let mut load_failed = false;
-    let stdout = std::io::stdout();
     for file in files {
         let scenario = match scenario::load_file(file) {
             Ok(s) => s,
@@ -127,13 +173,13 @@ pub fn run(files: &[PathBuf], json: bool) -> u8 {
                 continue;
             }
         };
-        let text = render(&scenario, json, &mut tally);
-        let mut lock = stdout.lock();
-        let _ = lock.write_all(text.as_bytes());
-        let _ = lock.flush();
+        say(&render(&scenario, json, &mut tally));
     }
     if !json {
-        println!("{} passed, {} failed", tally.passed, tally.failed);
+        say(&format!(
+            "{} passed, {} failed\n",
+            tally.passed, tally.failed
+        ));
     }
     if load_failed {
         EXIT_LOAD
@@ -154,12 +200,81 @@ pub fn render(scenario: &Scenario, json: bool, tally: &mut transcript::Tally) ->
     }
 }
 
+/// A scenario from a file path, or else from the built-ins by file name (with or without
+/// `.json`), so exports work from any folder.
+pub fn open_scenario(file: &std::path::Path) -> Result<Scenario, LoadError> {
+    if !file.exists() {
+        let wanted = file.to_string_lossy();
+        let found = scenario::builtin::BUILTIN
+            .iter()
+            .find(|b| b.name == wanted || b.name.trim_end_matches(".json") == wanted);
+        if let Some(b) = found {
+            return scenario::load_bytes(b.name, b.text.as_bytes());
+        }
+    }
+    scenario::load_file(file)
+}
+
+/// Writes `text` to `output` (refusing to overwrite unless `force`), or to stdout.
+fn write_output(text: &str, output: Option<&std::path::Path>, force: bool) -> u8 {
+    let Some(path) = output else {
+        say(text);
+        return EXIT_OK;
+    };
+    if path.exists() && !force {
+        eprintln!(
+            "{}: exists; not overwritten (give --force to replace it)",
+            path.display()
+        );
+        return EXIT_LOAD;
+    }
+    match std::fs::write(path, text) {
+        Ok(()) => {
+            eprintln!("wrote {}", path.display());
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("{}: cannot write: {e}", path.display());
+            EXIT_LOAD
+        }
+    }
+}
+
+/// `cartsim list`: one block per built-in scenario.
+pub fn list() -> u8 {
+    let scenarios = builtin_scenarios();
+    for s in &scenarios {
+        let quizzes = s.steps.iter().filter(|st| st.quiz.is_some()).count();
+        let chapters: Vec<&str> = s.chapters().into_iter().map(|(_, m)| m).collect();
+        say(&format!("{}  {}\n", s.file, s.title));
+        let mut facts = format!("    {} steps", s.steps.len());
+        if !chapters.is_empty() {
+            facts.push_str(&format!("; chapters: {}", chapters.join(", ")));
+        }
+        if quizzes > 0 {
+            facts.push_str(&format!(
+                "; {quizzes} quiz{}",
+                if quizzes == 1 { "" } else { "zes" }
+            ));
+        }
+        say(&format!("{facts}\n"));
+        if let Some(summary) = &s.summary {
+            say(&format!("    {}\n", summary.replace('\n', "\n    ")));
+        }
+    }
+    if scenarios.len() == crate::scenario::builtin::BUILTIN.len() {
+        EXIT_OK
+    } else {
+        EXIT_LOAD
+    }
+}
+
 /// `cartsim check`.
 pub fn check(files: &[PathBuf]) -> u8 {
     let mut code = EXIT_OK;
     for file in files {
         match scenario::load_file(file) {
-            Ok(s) => println!("{}: ok ({} steps)", s.file, s.steps.len()),
+            Ok(s) => say(&format!("{}: ok ({} steps)\n", s.file, s.steps.len())),
             Err(e) => {
                 report_load_error(&e);
                 code = EXIT_LOAD;

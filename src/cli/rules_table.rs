@@ -10,7 +10,9 @@ fn source_cell(source: Source) -> String {
         Source::Documented(r) => format!("documented: {r}"),
         Source::Sample(r) => format!("sample: {r}"),
         Source::Choice(r) => format!("**choice**: {r}"),
-        Source::Scenario => "scenario: set by the file or the user, not a Salesforce rule".to_string(),
+        Source::Scenario => {
+            "scenario: set by the file or the user, not a Salesforce rule".to_string()
+        }
     }
 }
 

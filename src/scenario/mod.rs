@@ -14,6 +14,10 @@ use crate::engine::{Action, World};
 pub use load::{LoadError, load_bytes, load_file};
 pub use position::Position;
 
+/// A JSON Schema (draft 2020-12) of format 1, printed by `cartsim schema` so that
+/// editors can validate and complete scenario files.
+pub const SCHEMA: &str = include_str!("schema.json");
+
 /// A loaded, validated scenario.
 #[derive(Debug, Clone)]
 pub struct Scenario {
