@@ -424,9 +424,9 @@ fn start_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<(),
     // A cart in Checkout with a live session is the documented "already in progress";
     // any other status that is not Active (a Closed cart above all) is named as such.
     let active = world.active_session(cart_id);
-    if let Some(session) = active.filter(|_| {
-        matches!(cart.status, CartStatus::Active | CartStatus::Checkout)
-    }) {
+    if let Some(session) =
+        active.filter(|_| matches!(cart.status, CartStatus::Active | CartStatus::Checkout))
+    {
         return Err(ActionError::new(
             ErrorKind::CheckoutAlreadyInProgress,
             format!(

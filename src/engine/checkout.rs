@@ -240,12 +240,12 @@ fn session_advances(tx: &mut Tx, session_id: &str) {
 pub(crate) fn cancel_operation(tx: &mut Tx, op_id: &str, rule: Rule) {
     let now = tx.world.tick;
     tx.edit(op_id, &["Status", "FinishedAt"], rule, |w| {
-        if let Some(op) = w.operation_mut(op_id) {
-            if op.status.in_progress() {
-                op.status = OperationStatus::Canceled;
-                op.finished_at = Some(now);
-                op.pending_fault = None;
-            }
+        if let Some(op) = w.operation_mut(op_id)
+            && op.status.in_progress()
+        {
+            op.status = OperationStatus::Canceled;
+            op.finished_at = Some(now);
+            op.pending_fault = None;
         }
     });
 }

@@ -85,15 +85,15 @@ impl<'w> Tx<'w> {
             };
             return Some((RecordKind::Buyer, value));
         }
-        if let Some(account) = self.world.account(id) {
-            if field == "stores" {
-                let stores = if account.stores.is_empty() {
-                    "(none)".to_string()
-                } else {
-                    account.stores.join(", ")
-                };
-                return Some((RecordKind::Account, FieldValue::Text(stores)));
-            }
+        if let Some(account) = self.world.account(id)
+            && field == "stores"
+        {
+            let stores = if account.stores.is_empty() {
+                "(none)".to_string()
+            } else {
+                account.stores.join(", ")
+            };
+            return Some((RecordKind::Account, FieldValue::Text(stores)));
         }
         None
     }

@@ -186,7 +186,8 @@ impl World {
     pub fn id_in_use(&self, id: &str) -> bool {
         self.kind_of(id).is_some()
             || self.sessions.iter().any(|s| {
-                s.background_operation_id.as_deref() == Some(id) || s.order_id.as_deref() == Some(id)
+                s.background_operation_id.as_deref() == Some(id)
+                    || s.order_id.as_deref() == Some(id)
             })
             || self.store(id).is_some()
             || self.account(id).is_some()

@@ -89,7 +89,7 @@ impl Timeline {
             tick_before,
         });
         self.cursor += 1;
-        if self.cursor % SNAPSHOT_EVERY == 0 {
+        if self.cursor.is_multiple_of(SNAPSHOT_EVERY) {
             self.snapshots.push(self.current.clone());
         }
         &self.entries[self.cursor - 1]
@@ -121,7 +121,9 @@ impl Timeline {
                 outcome, self.entries[i].outcome,
                 "the engine is deterministic"
             );
-            if (i + 1) % SNAPSHOT_EVERY == 0 && self.snapshots.len() == (i + 1) / SNAPSHOT_EVERY {
+            if (i + 1).is_multiple_of(SNAPSHOT_EVERY)
+                && self.snapshots.len() == (i + 1) / SNAPSHOT_EVERY
+            {
                 self.snapshots.push(self.current.clone());
             }
         }
@@ -147,9 +149,7 @@ mod tests {
 
     #[test]
     fn seeking_back_gives_the_exact_earlier_world() {
-        let mut world = World::default();
-        world.tick = 0;
-        let mut timeline = Timeline::new(world);
+        let mut timeline = Timeline::new(World::default());
         let mut seen = vec![timeline.world().clone()];
         for _ in 0..100 {
             timeline.push("wait", Action::Wait { ticks: 1 }, Origin::Branch);

@@ -700,16 +700,16 @@ impl<'a> Builder<'a> {
     fn session(&mut self, path: &str, raw: &RawSession) -> Result<(), LoadError> {
         let id = self.claim(&member(path, "id"), &raw.id)?;
         let cart = self.cart_ref(&member(path, "cart"), &raw.cart)?;
-        if !raw.is_archived {
-            if let Some(other) = self.world.active_session(&cart) {
-                return Err(self.err(
-                    &member(path, "is_archived"),
-                    format!(
-                        "{cart} already has the non-archived session {}; expected at most one active session per cart",
-                        other.id
-                    ),
-                ));
-            }
+        if !raw.is_archived
+            && let Some(other) = self.world.active_session(&cart)
+        {
+            return Err(self.err(
+                &member(path, "is_archived"),
+                format!(
+                    "{cart} already has the non-archived session {}; expected at most one active session per cart",
+                    other.id
+                ),
+            ));
         }
         let text = |s: &str| sanitize::line(s);
         self.world.sessions.push(CartCheckoutSession {

@@ -105,10 +105,8 @@ pub fn index(text: &str) -> PositionIndex {
         }
         match c {
             ' ' | '\t' | '\r' | '\n' | ',' | ':' => {
-                if c == ',' {
-                    if let Some(Frame::Object { .. }) = stack.last() {
-                        expect_key = true;
-                    }
+                if c == ',' && matches!(stack.last(), Some(Frame::Object { .. })) {
+                    expect_key = true;
                 }
                 continue;
             }
@@ -212,14 +210,14 @@ mod tests {
             idx.value("steps[0].cart"),
             Some(Position {
                 line: 3,
-                column: 36
+                column: 30
             })
         );
         assert_eq!(
             idx.key("steps[0].cart"),
             Some(Position {
                 line: 3,
-                column: 28
+                column: 22
             })
         );
         assert_eq!(
