@@ -16,9 +16,9 @@ fn any_action() -> impl Strategy<Value = Action> {
         Just(Permission::CancelCheckout)
     ];
     prop_oneof![
-        cart.clone().prop_map(|c| common::start(c)),
-        cart.clone().prop_map(|c| common::cancel(c)),
-        cart.clone().prop_map(|c| common::cont(c)),
+        cart.clone().prop_map(common::start),
+        cart.clone().prop_map(common::cancel),
+        cart.clone().prop_map(common::cont),
         (
             cart.clone(),
             prop_oneof![Just("BOLT"), Just("NUT")],
@@ -58,10 +58,10 @@ fn invariants(world: &World) {
             .filter(|s| s.cart == cart.id && !s.is_archived)
             .count();
         assert!(active <= 1, "{} has {active} active sessions", cart.id);
-        if cart.status == CartStatus::Active {
-            if let Some(s) = world.active_session(&cart.id) {
-                assert!(!s.is_processing, "an Active cart's session is processing");
-            }
+        if cart.status == CartStatus::Active
+            && let Some(s) = world.active_session(&cart.id)
+        {
+            assert!(!s.is_processing, "an Active cart's session is processing");
         }
     }
     for s in &world.sessions {
