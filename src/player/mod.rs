@@ -2,6 +2,7 @@
 //! moves through it (step back, jump, branch off the script).
 
 pub mod headless;
+pub mod playback;
 pub mod timeline;
 
 pub use headless::{StepReport, play_headless};

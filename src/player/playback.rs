@@ -1,0 +1,892 @@
+//! Playback state: a scenario, its [`Timeline`], where the script stands, whether the
+//! user has branched off it ("what if"), chapters, speed, presenter mode and exercise
+//! (quiz) state. No terminal here: the UI drives it with key presses and a clock
+//! value, and the tests drive it directly.
+//!
+//! The timeline's entries are the script's steps in order (`Origin::Script(i)` at index
+//! `i`) until the user acts; from then on the played entries end with `Origin::Branch`
+//! entries. Stepping back always goes through [`Timeline::seek`].
+
+use super::timeline::{Entry, Origin, Timeline};
+use super::{describe, kind_of};
+use crate::engine::{Action, ActionError, Change, FieldValue, Quantity, RecordKind, World};
+use crate::scenario::{Quiz, Scenario};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// The playback speeds, slowest first.
+pub const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
+/// The speed a scenario opens at (index into [`SPEEDS`]).
+pub const DEFAULT_SPEED: usize = 2;
+/// How long one step lasts at 1x.
+pub const STEP_AT_1X: Duration = Duration::from_millis(1500);
+
+/// What stepping forward did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepResult {
+    /// A step (scripted or replayed) was applied.
+    Played,
+    /// Nothing left to play (end of script, or end of the branch).
+    AtEnd,
+    /// Stopped before a step that carries a quiz: answer it first.
+    Quiz(usize),
+    /// Stopped before a chapter marker (presenter mode).
+    Marker(usize),
+}
+
+/// The trainee's progress through the quiz of one step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuizState {
+    /// The question is shown; waiting for a choice.
+    Asking(usize),
+    /// The answer (the choice picked) is revealed, with the explanation.
+    Revealed {
+        /// The step.
+        step: usize,
+        /// The choice the trainee picked.
+        picked: usize,
+    },
+}
+
+/// Playback of one scenario.
+#[derive(Debug, Clone)]
+pub struct Playback {
+    scenario: Scenario,
+    timeline: Timeline,
+    /// Playing (true) or paused.
+    pub playing: bool,
+    speed: usize,
+    /// Presenter mode: playback pauses before every chapter marker.
+    pub presenter: bool,
+    /// When the next step is due, while playing (a clock value from the UI).
+    next_due: Option<Duration>,
+    /// A marker step the user has already been stopped at (so play goes on past it).
+    passed_marker: Option<usize>,
+    quiz: Option<QuizState>,
+    /// Quiz answers: step index -> choice picked.
+    answers: BTreeMap<usize, usize>,
+}
+
+impl Playback {
+    /// Playback of a scenario, at its start, paused.
+    pub fn new(scenario: Scenario) -> Playback {
+        let timeline = Timeline::new(scenario.world.clone());
+        Playback {
+            scenario,
+            timeline,
+            playing: false,
+            speed: DEFAULT_SPEED,
+            presenter: false,
+            next_due: None,
+            passed_marker: None,
+            quiz: None,
+            answers: BTreeMap::new(),
+        }
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The history.
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
+    /// The world now.
+    pub fn world(&self) -> &World {
+        self.timeline.world()
+    }
+
+    /// The world before the last played entry (for animations), if any entry was played.
+    pub fn world_before_last(&self) -> Option<World> {
+        let c = self.timeline.cursor();
+        (c > 0).then(|| self.timeline.world_at(c - 1))
+    }
+
+    /// The last played entry.
+    pub fn last(&self) -> Option<&Entry> {
+        self.timeline.played().last()
+    }
+
+    /// The entries played so far.
+    pub fn played(&self) -> &[Entry] {
+        self.timeline.played()
+    }
+
+    /// Where the user left the script, if off script: the number of script steps played
+    /// when the first branch entry was taken.
+    pub fn left_script_at(&self) -> Option<usize> {
+        self.timeline
+            .played()
+            .iter()
+            .position(|e| e.origin == Origin::Branch)
+    }
+
+    /// True when some played entry is the user's own action.
+    pub fn off_script(&self) -> bool {
+        self.left_script_at().is_some()
+    }
+
+    /// How many branch entries are played.
+    pub fn branch_len(&self) -> usize {
+        self.timeline
+            .played()
+            .iter()
+            .filter(|e| e.origin == Origin::Branch)
+            .count()
+    }
+
+    /// How many script steps are played (on script this is the cursor).
+    pub fn script_position(&self) -> usize {
+        self.left_script_at().unwrap_or(self.timeline.cursor())
+    }
+
+    /// The number of scripted steps.
+    pub fn step_count(&self) -> usize {
+        self.scenario.steps.len()
+    }
+
+    /// The speed factor (0.25 to 8).
+    pub fn speed(&self) -> f64 {
+        SPEEDS[self.speed]
+    }
+
+    /// How long a step lasts at the current speed.
+    pub fn step_interval(&self) -> Duration {
+        STEP_AT_1X.div_f64(self.speed())
+    }
+
+    /// Faster, up to 8x.
+    pub fn speed_up(&mut self) {
+        self.speed = (self.speed + 1).min(SPEEDS.len() - 1);
+    }
+
+    /// Slower, down to 0.25x.
+    pub fn slow_down(&mut self) {
+        self.speed = self.speed.saturating_sub(1);
+    }
+
+    /// The chapter the playback is in: the last marker at or before the next step.
+    pub fn chapter(&self) -> Option<(usize, &str)> {
+        let pos = self.script_position();
+        self.scenario
+            .chapters()
+            .into_iter()
+            .rev()
+            .find(|(i, _)| *i <= pos)
+    }
+
+    /// The quiz state, if a question is open.
+    pub fn quiz(&self) -> Option<QuizState> {
+        self.quiz
+    }
+
+    /// The quiz of a step.
+    pub fn quiz_of(&self, step: usize) -> Option<&Quiz> {
+        self.scenario.steps.get(step).and_then(|s| s.quiz.as_ref())
+    }
+
+    /// Score: (right, asked).
+    pub fn score(&self) -> (usize, usize) {
+        let right = self
+            .answers
+            .iter()
+            .filter(|(step, picked)| self.quiz_of(**step).is_some_and(|q| q.answer == **picked))
+            .count();
+        (right, self.answers.len())
+    }
+
+    /// True when the scenario has any quiz.
+    pub fn has_quiz(&self) -> bool {
+        self.scenario.steps.iter().any(|s| s.quiz.is_some())
+    }
+
+    /// True at the end of the script (on script, every step played).
+    pub fn at_end(&self) -> bool {
+        !self.off_script() && self.timeline.cursor() >= self.step_count()
+    }
+
+    /// Play or pause. `now` is the UI's clock.
+    pub fn toggle_play(&mut self, now: Duration) {
+        if self.playing {
+            self.pause();
+        } else {
+            self.play(now);
+        }
+    }
+
+    /// Starts playing; the next step is due one interval from `now`... or at once when
+    /// playing resumes from a stop at a marker or quiz.
+    pub fn play(&mut self, now: Duration) {
+        if self.quiz.is_some() {
+            return;
+        }
+        self.playing = true;
+        self.next_due = Some(now);
+    }
+
+    /// Pauses.
+    pub fn pause(&mut self) {
+        self.playing = false;
+        self.next_due = None;
+    }
+
+    /// While playing: plays a step when one is due. Returns what happened, if anything.
+    pub fn tick(&mut self, now: Duration) -> Option<StepResult> {
+        if !self.playing {
+            return None;
+        }
+        let due = self.next_due?;
+        if now < due {
+            return None;
+        }
+        let result = self.step_forward();
+        match result {
+            StepResult::Played => self.next_due = Some(now + self.step_interval()),
+            StepResult::AtEnd | StepResult::Quiz(_) | StepResult::Marker(_) => self.pause(),
+        }
+        Some(result)
+    }
+
+    /// When the next step is due, while playing.
+    pub fn next_due(&self) -> Option<Duration> {
+        self.next_due.filter(|_| self.playing)
+    }
+
+    /// One step forward: replays a recorded entry, or plays the next scripted step. Stops
+    /// before a quiz not yet answered, and (in presenter mode, while playing) before a
+    /// chapter marker.
+    pub fn step_forward(&mut self) -> StepResult {
+        if self.quiz.is_some() {
+            return StepResult::Quiz(self.script_position());
+        }
+        let cursor = self.timeline.cursor();
+        if self.off_script() {
+            if cursor < self.timeline.entries().len() {
+                self.timeline.seek(cursor + 1);
+                return StepResult::Played;
+            }
+            return StepResult::AtEnd;
+        }
+        if cursor >= self.step_count() {
+            return StepResult::AtEnd;
+        }
+        if self.quiz_of(cursor).is_some() && !self.answers.contains_key(&cursor) {
+            self.quiz = Some(QuizState::Asking(cursor));
+            return StepResult::Quiz(cursor);
+        }
+        if self.playing
+            && self.presenter
+            && self.scenario.steps[cursor].marker.is_some()
+            && self.passed_marker != Some(cursor)
+            && cursor > 0
+        {
+            self.passed_marker = Some(cursor);
+            return StepResult::Marker(cursor);
+        }
+        let recorded = self
+            .timeline
+            .entries()
+            .get(cursor)
+            .is_some_and(|e| e.origin == Origin::Script(cursor));
+        if recorded {
+            self.timeline.seek(cursor + 1);
+        } else {
+            let step = &self.scenario.steps[cursor];
+            self.timeline
+                .push(step.kind, step.action.clone(), Origin::Script(cursor));
+        }
+        StepResult::Played
+    }
+
+    /// One step back, to the exact state after the previous entry.
+    pub fn step_back(&mut self) {
+        self.quiz = None;
+        let c = self.timeline.cursor();
+        if c > 0 {
+            self.timeline.seek(c - 1);
+        }
+        // Back before a marker it stopped at: presenter mode stops there again.
+        if self
+            .passed_marker
+            .is_some_and(|m| m >= self.timeline.cursor())
+        {
+            self.passed_marker = None;
+        }
+    }
+
+    /// To the start (nothing played). Leaves the script's recorded entries in place.
+    pub fn home(&mut self) {
+        self.quiz = None;
+        self.pause();
+        self.seek_script(0);
+    }
+
+    /// To the end of the script (or of the branch, off script). Stops at an unanswered
+    /// quiz on the way.
+    pub fn end(&mut self) {
+        self.pause();
+        while self.step_forward() == StepResult::Played {}
+    }
+
+    /// To the previous chapter: the last marker before the script position (or the
+    /// start of the current chapter when the position is inside it).
+    pub fn prev_chapter(&mut self) {
+        let pos = self.script_position();
+        let target = self
+            .scenario
+            .chapters()
+            .into_iter()
+            .map(|(i, _)| i)
+            .rev()
+            .find(|i| *i < pos)
+            .unwrap_or(0);
+        self.pause();
+        self.quiz = None;
+        self.seek_script(target);
+    }
+
+    /// To the next chapter: plays the script up to just before the next marker. Quizzes
+    /// on the way stop it.
+    pub fn next_chapter(&mut self) {
+        let pos = self.script_position();
+        let Some(target) = self
+            .scenario
+            .chapters()
+            .into_iter()
+            .map(|(i, _)| i)
+            .find(|i| *i > pos)
+        else {
+            return;
+        };
+        self.pause();
+        self.return_to_script();
+        while self.timeline.cursor() < target {
+            if self.step_forward() != StepResult::Played {
+                break;
+            }
+        }
+    }
+
+    /// Moves to script position `n`, back on the script. Recorded script entries up to
+    /// `n` are replayed through [`Timeline::seek`]; missing ones are played.
+    fn seek_script(&mut self, n: usize) {
+        let recorded = self
+            .timeline
+            .entries()
+            .iter()
+            .take_while(|e| matches!(e.origin, Origin::Script(_)))
+            .count();
+        self.timeline.seek(n.min(recorded));
+        self.passed_marker = None;
+        while self.timeline.cursor() < n {
+            let c = self.timeline.cursor();
+            let step = &self.scenario.steps[c];
+            self.timeline
+                .push(step.kind, step.action.clone(), Origin::Script(c));
+        }
+    }
+
+    /// Leaves the branch and goes back to the script at the step where the user left
+    /// it. Does nothing on script.
+    pub fn return_to_script(&mut self) {
+        if let Some(at) = self.left_script_at() {
+            self.quiz = None;
+            self.seek_script(at);
+        }
+    }
+
+    /// Acts off script ("what if"): applies the action at the cursor as a branch entry.
+    /// Any recorded future is dropped (the script's steps can be played again later).
+    pub fn act(&mut self, action: Action) -> &Entry {
+        self.pause();
+        self.quiz = None;
+        let kind = kind_of(&action);
+        self.timeline.push(kind, action, Origin::Branch)
+    }
+
+    /// Picks a quiz choice (from 0). Ignored unless a question is open and the choice exists.
+    pub fn answer(&mut self, choice: usize) -> bool {
+        let Some(QuizState::Asking(step)) = self.quiz else {
+            return false;
+        };
+        let Some(quiz) = self.quiz_of(step) else {
+            return false;
+        };
+        if choice >= quiz.choices.len() {
+            return false;
+        }
+        self.answers.insert(step, choice);
+        self.quiz = Some(QuizState::Revealed {
+            step,
+            picked: choice,
+        });
+        true
+    }
+
+    /// Puts an open question away unanswered; it is asked again before its step plays.
+    pub fn dismiss_quiz(&mut self) {
+        if let Some(QuizState::Asking(_)) = self.quiz {
+            self.quiz = None;
+        }
+    }
+
+    /// Closes a revealed answer; the step may now be played.
+    pub fn close_quiz(&mut self) {
+        if let Some(QuizState::Revealed { .. }) = self.quiz {
+            self.quiz = None;
+        }
+    }
+
+    /// The error of the last played entry, if it was refused.
+    pub fn last_error(&self) -> Option<&ActionError> {
+        self.last().and_then(|e| e.outcome.result.as_ref().err())
+    }
+
+    /// Replaces the scenario (watch mode) and returns to the same script position,
+    /// clamped to the new script's length. The branch, if any, is dropped.
+    pub fn reload(&mut self, scenario: Scenario) {
+        let pos = self.script_position().min(scenario.steps.len());
+        self.timeline = Timeline::new(scenario.world.clone());
+        self.scenario = scenario;
+        self.quiz = None;
+        self.passed_marker = None;
+        self.answers.retain(|step, _| *step < pos);
+        self.pause();
+        self.seek_script(pos);
+    }
+
+    /// A one-line description of scripted step `step`, as it would play from now.
+    pub fn describe_step(&self, step: usize) -> String {
+        match self.scenario.steps.get(step) {
+            Some(s) => describe(self.world(), s.kind, &s.action),
+            None => String::new(),
+        }
+    }
+
+    /// A one-line description of the entry at `index` (as played).
+    pub fn describe_entry(&self, index: usize) -> String {
+        let entry = &self.timeline.entries()[index];
+        let world = self.timeline.world_at(index);
+        describe(&world, entry.kind, &entry.action)
+    }
+
+    /// What was played (script steps so far plus the branch) as a new scenario file,
+    /// format 1, with an `expect` per step holding what happened, so the file replays
+    /// as a regression test with `cartsim run`.
+    pub fn export(&self, title: &str) -> Value {
+        let mut steps = Vec::new();
+        let mut world = self.scenario.world.clone();
+        for entry in self.timeline.played() {
+            let mut step = Map::new();
+            step.insert("do".into(), json!(entry.kind));
+            action_keys(&entry.action, &mut step);
+            if let Origin::Script(i) = entry.origin
+                && let Some(s) = self.scenario.steps.get(i)
+            {
+                if let Some(note) = &s.note {
+                    step.insert("note".into(), json!(note));
+                }
+                if let Some(marker) = &s.marker {
+                    step.insert("marker".into(), json!(marker));
+                }
+                if let Some(q) = &s.quiz {
+                    // In the file the answer is numbered from 1.
+                    let mut quiz = json!({"question": q.question, "choices": q.choices,
+                                          "answer": q.answer + 1});
+                    if let Some(e) = &q.explanation {
+                        quiz["explanation"] = json!(e);
+                    }
+                    step.insert("quiz".into(), quiz);
+                }
+            } else if !step.contains_key("note") {
+                step.insert("note".into(), json!("explored in the UI (off script)"));
+            }
+            let outcome = world.apply(&entry.action);
+            step.insert(
+                "expect".into(),
+                expect_of(&outcome.result, &outcome.changes, &world),
+            );
+            steps.push(Value::Object(step));
+        }
+        json!({
+            "cartsim": 1,
+            "title": title,
+            "summary": format!("Recorded in the cartsim UI from \"{}\" ({}).", self.scenario.title, self.scenario.file),
+            "world": world_json(&self.scenario.world),
+            "steps": steps,
+        })
+    }
+}
+
+fn action_keys(action: &Action, step: &mut Map<String, Value>) {
+    let mut put = |k: &str, v: Value| {
+        step.insert(k.to_string(), v);
+    };
+    match action {
+        Action::StartCheckout { cart, actor }
+        | Action::Cancel { cart, actor }
+        | Action::Continue { cart, actor } => {
+            put("cart", json!(cart));
+            if let Some(a) = actor {
+                put("as", json!(a));
+            }
+        }
+        Action::AddToCart {
+            cart,
+            sku,
+            quantity,
+            actor,
+        } => {
+            put("cart", json!(cart));
+            put("sku", json!(sku));
+            let q = match quantity {
+                Quantity::Whole(n) => json!(n),
+                Quantity::Other(t) => serde_json::from_str(t).unwrap_or(json!(0)),
+            };
+            put("quantity", q);
+            if let Some(a) = actor {
+                put("as", json!(a));
+            }
+        }
+        Action::Wait { ticks } => put("ticks", json!(ticks)),
+        Action::Settle => {}
+        Action::FailOperation { cart, message } => {
+            put("cart", json!(cart));
+            put("message", json!(message));
+        }
+        Action::Grant { buyer, permission } | Action::Revoke { buyer, permission } => {
+            put("buyer", json!(buyer));
+            put("permission", json!(permission.as_str()));
+        }
+        Action::SwitchAccount { buyer, account } => {
+            put("buyer", json!(buyer));
+            put("account", json!(account));
+        }
+        Action::JoinStore { account, store } | Action::LeaveStore { account, store } => {
+            put("account", json!(account));
+            put("store", json!(store));
+        }
+    }
+}
+
+/// The expectation that pins what a step did: its result, and the final value of every
+/// WebCart, CartCheckoutSession and BackgroundOperation field it changed.
+fn expect_of(result: &Result<(), ActionError>, changes: &[Change], world: &World) -> Value {
+    let mut expect = Map::new();
+    match result {
+        Ok(()) => {
+            expect.insert("result".into(), json!("ok"));
+        }
+        Err(e) => {
+            expect.insert("result".into(), json!(e.code()));
+            if let Some(http) = e.http() {
+                expect.insert("http".into(), json!(http));
+            }
+        }
+    }
+    let mut state = Map::new();
+    for change in changes {
+        if !matches!(
+            change.kind,
+            RecordKind::WebCart | RecordKind::CartCheckoutSession | RecordKind::BackgroundOperation
+        ) {
+            continue;
+        }
+        let fields: Vec<&str> = match (change.field, change.kind) {
+            (Some(f), _) => vec![f],
+            (None, RecordKind::WebCart) => vec!["Status"],
+            (None, RecordKind::CartCheckoutSession) => vec!["State", "IsArchived"],
+            (None, _) => vec!["Name", "Status"],
+        };
+        for field in fields {
+            if let Ok(value) = world.field(&change.record, field) {
+                state.insert(format!("{}.{field}", change.record), field_json(&value));
+            }
+        }
+    }
+    if !state.is_empty() {
+        expect.insert("state".into(), Value::Object(state));
+    }
+    Value::Object(expect)
+}
+
+fn field_json(value: &FieldValue) -> Value {
+    value.to_json()
+}
+
+/// The starting world as format-1 JSON.
+fn world_json(world: &World) -> Value {
+    use crate::engine::flow::StepKind;
+    let stores: Vec<Value> = world
+        .stores
+        .iter()
+        .map(|s| {
+            let mut o = Map::new();
+            o.insert("id".into(), json!(s.id));
+            o.insert("name".into(), json!(s.name));
+            o.insert("on_cart_change".into(), json!(s.on_cart_change.as_str()));
+            if !s.default_flow {
+                let flow: Vec<Value> = s
+                    .checkout_flow
+                    .iter()
+                    .map(|f| match &f.kind {
+                        StepKind::Async { operation, ticks } => {
+                            json!({"state": f.state, "operation": operation, "ticks": ticks})
+                        }
+                        StepKind::Buyer => json!({"state": f.state, "buyer": true}),
+                    })
+                    .collect();
+                o.insert("checkout_flow".into(), Value::Array(flow));
+            }
+            Value::Object(o)
+        })
+        .collect();
+    let accounts: Vec<Value> = world
+        .accounts
+        .iter()
+        .map(|a| json!({"id": a.id, "name": a.name, "stores": a.stores}))
+        .collect();
+    let buyers: Vec<Value> = world
+        .buyers
+        .iter()
+        .map(|b| {
+            json!({"id": b.id, "name": b.name, "accounts": b.accounts,
+                   "effective_account": b.effective_account,
+                   "permissions": b.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>()})
+        })
+        .collect();
+    let products: Vec<Value> = world
+        .products
+        .iter()
+        .map(|p| {
+            let price: Value = serde_json::from_str(&p.price.to_string()).unwrap_or(Value::Null);
+            json!({"sku": p.sku, "name": p.name, "price": price})
+        })
+        .collect();
+    let carts: Vec<Value> = world
+        .carts
+        .iter()
+        .map(|c| {
+            json!({"id": c.id, "name": c.name, "store": c.store, "buyer": c.buyer,
+                   "account": c.account, "status": c.status.as_str(),
+                   "items": c.items.iter().map(|i| json!({"sku": i.sku, "quantity": i.quantity})).collect::<Vec<_>>()})
+        })
+        .collect();
+    let sessions: Vec<Value> = world
+        .sessions
+        .iter()
+        .map(|s| {
+            json!({"id": s.id, "cart": s.cart, "state": s.state, "next_state": s.next_state,
+                   "is_processing": s.is_processing, "is_error": s.is_error,
+                   "is_archived": s.is_archived,
+                   "background_operation_id": s.background_operation_id})
+        })
+        .collect();
+    let operations: Vec<Value> = world
+        .operations
+        .iter()
+        .map(|o| json!({"id": o.id, "name": o.name, "status": o.status.as_str(), "ticks_left": o.ticks_left}))
+        .collect();
+    let mut w = Map::new();
+    w.insert("stores".into(), Value::Array(stores));
+    w.insert("accounts".into(), Value::Array(accounts));
+    w.insert("buyers".into(), Value::Array(buyers));
+    w.insert("products".into(), Value::Array(products));
+    w.insert("carts".into(), Value::Array(carts));
+    if !sessions.is_empty() {
+        w.insert("sessions".into(), Value::Array(sessions));
+    }
+    if !operations.is_empty() {
+        w.insert("operations".into(), Value::Array(operations));
+    }
+    Value::Object(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::player::play_headless;
+    use crate::scenario::load_bytes;
+
+    fn builtin(prefix: &str) -> Scenario {
+        let b = crate::scenario::builtin::BUILTIN
+            .iter()
+            .find(|b| b.name.starts_with(prefix))
+            .expect("built-in scenario");
+        load_bytes(b.name, b.text.as_bytes()).expect("loads")
+    }
+
+    #[test]
+    fn stepping_forward_and_back_gives_the_exact_worlds() {
+        let s = builtin("01-");
+        let mut p = Playback::new(s.clone());
+        let mut seen = vec![p.world().clone()];
+        while p.step_forward() == StepResult::Played {
+            seen.push(p.world().clone());
+        }
+        assert_eq!(seen.len(), s.steps.len() + 1);
+        assert!(p.at_end());
+        for k in (0..seen.len() - 1).rev() {
+            p.step_back();
+            assert_eq!(p.world(), &seen[k], "back to step {k}");
+        }
+        p.end();
+        assert_eq!(p.world(), seen.last().unwrap());
+        p.home();
+        assert_eq!(p.world(), &seen[0]);
+    }
+
+    #[test]
+    fn acting_branches_and_returning_resumes_the_script() {
+        let s = builtin("02-");
+        let mut p = Playback::new(s);
+        p.step_forward();
+        assert!(!p.off_script());
+        let entry = p.act(Action::Cancel {
+            cart: "cart-1".into(),
+            actor: None,
+        });
+        assert!(entry.outcome.result.is_ok());
+        assert!(p.off_script());
+        assert_eq!(p.left_script_at(), Some(1));
+        assert_eq!(p.script_position(), 1);
+        assert_eq!(p.branch_len(), 1);
+        p.act(Action::Wait { ticks: 1 });
+        assert_eq!(p.branch_len(), 2);
+        // Off script, stepping back moves within the branch.
+        p.step_back();
+        assert_eq!(p.branch_len(), 1);
+        assert_eq!(p.step_forward(), StepResult::Played);
+        assert_eq!(p.step_forward(), StepResult::AtEnd);
+        p.return_to_script();
+        assert!(!p.off_script());
+        assert_eq!(p.timeline().cursor(), 1);
+        // The script goes on as written: step 2 waits 3 ticks.
+        assert_eq!(p.step_forward(), StepResult::Played);
+        assert_eq!(p.world().tick, 3);
+        assert_eq!(p.last().unwrap().origin, Origin::Script(1));
+    }
+
+    #[test]
+    fn speed_is_bounded() {
+        let mut p = Playback::new(builtin("01-"));
+        for _ in 0..10 {
+            p.speed_up();
+        }
+        assert_eq!(p.speed(), 8.0);
+        for _ in 0..10 {
+            p.slow_down();
+        }
+        assert_eq!(p.speed(), 0.25);
+    }
+
+    #[test]
+    fn playing_steps_on_the_clock_and_presenter_mode_pauses_at_markers() {
+        let s = builtin("02-");
+        let mut p = Playback::new(s);
+        p.presenter = true;
+        let t0 = Duration::from_secs(10);
+        p.play(t0);
+        assert_eq!(p.tick(t0), Some(StepResult::Played));
+        assert_eq!(p.tick(t0), None, "not due yet");
+        let t1 = t0 + p.step_interval();
+        assert_eq!(p.tick(t1), Some(StepResult::Played));
+        // Step 3 carries the marker "Cancel".
+        let t2 = t1 + p.step_interval();
+        assert_eq!(p.tick(t2), Some(StepResult::Marker(2)));
+        assert!(!p.playing);
+        assert_eq!(p.chapter().map(|c| c.1), Some("Cancel"));
+        p.play(t2);
+        assert_eq!(p.tick(t2), Some(StepResult::Played));
+        assert_eq!(p.world().cart("cart-1").unwrap().status.as_str(), "Active");
+    }
+
+    #[test]
+    fn chapters_jump_to_markers() {
+        let mut p = Playback::new(builtin("01-"));
+        let chapters: Vec<usize> = p.scenario().chapters().iter().map(|c| c.0).collect();
+        assert!(chapters.len() >= 2);
+        p.next_chapter();
+        assert_eq!(p.script_position(), chapters[1]);
+        p.prev_chapter();
+        assert_eq!(p.script_position(), chapters[0]);
+    }
+
+    #[test]
+    fn quiz_stops_before_its_step_and_scores() {
+        let text = r#"{"cartsim":1,"title":"q","world":{
+          "stores":[{"id":"w"}],"accounts":[{"id":"a","stores":["w"]}],
+          "buyers":[{"id":"b","accounts":["a"]}],"products":[{"sku":"S","price":1}],
+          "carts":[{"id":"c","store":"w","buyer":"b"}]},
+          "steps":[{"do":"start_checkout","cart":"c",
+            "quiz":{"question":"What happens?","choices":["error","a session"],"answer":2,
+                    "explanation":"a session is created"}},
+            {"do":"cancel","cart":"c","quiz":{"question":"And now?","choices":["x","y"],"answer":1}}]}"#;
+        let s = load_bytes("q.json", text.as_bytes()).unwrap();
+        let mut p = Playback::new(s);
+        assert_eq!(p.step_forward(), StepResult::Quiz(0));
+        assert_eq!(p.timeline().cursor(), 0);
+        assert!(!p.answer(5), "no such choice");
+        assert!(p.answer(1));
+        assert_eq!(p.quiz(), Some(QuizState::Revealed { step: 0, picked: 1 }));
+        p.close_quiz();
+        assert_eq!(p.step_forward(), StepResult::Played);
+        assert_eq!(p.step_forward(), StepResult::Quiz(1));
+        p.answer(1);
+        p.close_quiz();
+        assert_eq!(p.step_forward(), StepResult::Played);
+        assert_eq!(p.score(), (1, 2));
+        // Answered questions are not asked again after stepping back.
+        p.step_back();
+        assert_eq!(p.step_forward(), StepResult::Played);
+    }
+
+    #[test]
+    fn an_exported_session_replays_as_a_passing_regression_test() {
+        let mut p = Playback::new(builtin("02-"));
+        p.step_forward();
+        p.act(Action::AddToCart {
+            cart: "cart-1".into(),
+            sku: "BOLT-10".into(),
+            quantity: Quantity::Whole(3),
+            actor: None,
+        });
+        p.act(Action::Revoke {
+            buyer: "bob".into(),
+            permission: crate::engine::Permission::CancelCheckout,
+        });
+        p.act(Action::StartCheckout {
+            cart: "cart-1".into(),
+            actor: None,
+        });
+        p.act(Action::Cancel {
+            cart: "cart-1".into(),
+            actor: None,
+        });
+        assert!(p.last_error().is_some());
+        let value = p.export("branch");
+        let text = serde_json::to_string_pretty(&value).unwrap();
+        let s =
+            load_bytes("branch.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(s.steps.len(), 5);
+        let reports = play_headless(&s);
+        assert!(reports.iter().all(|r| r.passed()), "{text}");
+        assert!(reports.iter().map(|r| r.checks.len()).sum::<usize>() > 5);
+    }
+
+    #[test]
+    fn reload_returns_to_the_same_step() {
+        let s = builtin("01-");
+        let mut p = Playback::new(s.clone());
+        p.step_forward();
+        p.step_forward();
+        p.step_forward();
+        p.reload(s);
+        assert_eq!(p.script_position(), 3);
+        assert_eq!(p.timeline().cursor(), 3);
+    }
+}
