@@ -5,7 +5,7 @@
 //! (time, playback, history) <- the terminal UI and the command line.
 
 pub mod cli;
-pub mod tui;
 pub mod engine;
 pub mod player;
 pub mod scenario;
+pub mod tui;

@@ -81,6 +81,10 @@ pub enum Command {
         /// The scenario file (JSON, format 1).
         #[arg(value_name = "FILE")]
         file: PathBuf,
+        /// Reload the file whenever it is saved and return to the same step; load
+        /// errors are shown inside the UI instead of quitting.
+        #[arg(long)]
+        watch: bool,
     },
 }
 
@@ -89,7 +93,14 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         None => ui(builtin_scenarios()),
-        Some(Command::Play { file }) => match scenario::load_file(&file) {
+        Some(Command::Play { file, watch: true }) => match crate::tui::run_watch(&file) {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!("cartsim: {e:#}");
+                EXIT_LOAD
+            }
+        },
+        Some(Command::Play { file, watch: false }) => match scenario::load_file(&file) {
             Ok(s) => ui(vec![s]),
             Err(e) => {
                 report_load_error(&e);

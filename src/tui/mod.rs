@@ -1,9 +1,23 @@
 //! The terminal UI: carts, checkout sessions and background operations side by side.
+//!
+//! View and input only; the rules live in [`crate::engine`] and playback (time, history,
+//! branches, quizzes) in [`crate::player::playback`]. One module per job:
+//! [`app`] (state and `update`), [`keys`] (the one key table), [`theme`] (styles),
+//! [`anim`] (animations from a clock value), [`view`] and one file per region
+//! ([`header`], [`panes`], [`log`], [`keybar`], [`popup`], [`picker`]), and
+//! [`terminal`] (the run loop).
 
-use crate::scenario::Scenario;
+pub mod anim;
+pub mod app;
+pub mod header;
+pub mod keybar;
+pub mod keys;
+pub mod log;
+pub mod panes;
+pub mod picker;
+pub mod popup;
+pub mod terminal;
+pub mod theme;
+pub mod view;
 
-/// Opens the terminal UI on these scenarios (a picker when there are several).
-pub fn run(scenarios: Vec<Scenario>) -> anyhow::Result<()> {
-    let _ = scenarios;
-    anyhow::bail!("the terminal UI is not built yet")
-}
+pub use terminal::{run, run_watch};

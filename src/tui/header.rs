@@ -1,0 +1,100 @@
+//! The header: scenario title and tick; play/pause, speed, step k of N, chapter,
+//! presenter mode, off-script badge and quiz score.
+
+use super::app::App;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Draws the two header lines.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = app.theme;
+    let Some(p) = &app.playback else {
+        let file = app.watching.clone().unwrap_or_default();
+        frame.render_widget(
+            Paragraph::new(vec![
+                Line::from(vec![Span::styled(" cartsim ", t.header()), Span::raw(file)]),
+                Line::from(" watching the file: waiting for a version that loads"),
+            ]),
+            area,
+        );
+        return;
+    };
+    let world = p.world();
+    let mut top = vec![
+        Span::styled(
+            " cartsim ",
+            t.header().add_modifier(ratatui::style::Modifier::REVERSED),
+        ),
+        Span::raw(" "),
+        Span::styled(p.scenario().title.clone(), t.title()),
+    ];
+    if let Some(file) = &app.watching {
+        top.push(Span::styled(format!("  (watching {file})"), t.dim()));
+    }
+    let tick = format!("tick {} ", world.tick);
+    let used: usize = top.iter().map(|s| s.width()).sum();
+    let pad = (area.width as usize).saturating_sub(used + tick.len());
+    top.push(Span::raw(" ".repeat(pad)));
+    top.push(Span::styled(tick, t.header()));
+
+    let state = if p.playing {
+        Span::styled(
+            "▶ playing",
+            t.ok().add_modifier(ratatui::style::Modifier::BOLD),
+        )
+    } else {
+        Span::styled("❚❚ paused", t.header())
+    };
+    let speed = p.speed();
+    let speed = if speed.fract() == 0.0 {
+        format!("{speed:.0}x")
+    } else {
+        format!("{speed}x")
+    };
+    let sep = || Span::styled(" │ ", t.dim());
+    let mut second = vec![Span::raw(" "), state, sep(), Span::raw(speed), sep()];
+    second.push(Span::raw(format!(
+        "step {} of {}",
+        p.script_position(),
+        p.step_count()
+    )));
+    if let Some((_, name)) = p.chapter() {
+        let chapters = p.scenario().chapters();
+        let k = chapters
+            .iter()
+            .position(|c| Some(c.1) == p.chapter().map(|x| x.1))
+            .map_or(0, |i| i + 1);
+        second.push(sep());
+        second.push(Span::raw(format!("chapter {k}/{}: {name}", chapters.len())));
+    }
+    if p.presenter {
+        second.push(sep());
+        second.push(Span::styled("presenter", t.header()));
+    }
+    if p.has_quiz() {
+        let (right, asked) = p.score();
+        second.push(sep());
+        second.push(Span::raw(format!("score {right}/{asked}")));
+    }
+    if let Some(at) = p.left_script_at() {
+        // The badge goes first so that no narrow screen can cut it off.
+        second.insert(
+            0,
+            Span::styled(
+                format!(" ⎇ OFF SCRIPT +{} ", p.branch_len()),
+                t.off_script(),
+            ),
+        );
+        second.push(sep());
+        second.push(Span::styled(
+            format!("what if: left at step {at}, r returns"),
+            t.dim(),
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(top), Line::from(second)]),
+        area,
+    );
+}

@@ -1,0 +1,647 @@
+//! The one key table. It drives key handling ([`lookup`]), the key bar ([`bar`]) and the
+//! `?` help ([`help_lines`]), so what the help says is always what the keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Command {
+    /// Quit the program.
+    Quit,
+    /// Show the help.
+    Help,
+    /// Close the popup.
+    Close,
+    /// Confirm (open a scenario, apply a menu item, save).
+    Confirm,
+    /// Play or pause.
+    PlayPause,
+    /// One step forward.
+    StepForward,
+    /// One step back.
+    StepBack,
+    /// Faster playback.
+    Faster,
+    /// Slower playback.
+    Slower,
+    /// To the start.
+    Home,
+    /// To the end.
+    End,
+    /// Previous chapter.
+    PrevChapter,
+    /// Next chapter.
+    NextChapter,
+    /// Presenter mode on or off.
+    Presenter,
+    /// Focus the next pane.
+    FocusNext,
+    /// Focus the previous pane.
+    FocusPrev,
+    /// Selection up.
+    Up,
+    /// Selection down.
+    Down,
+    /// Start checkout on the selected cart.
+    StartCheckout,
+    /// Add to cart (opens the product picker).
+    AddToCart,
+    /// Cancel Cart Async Operation on the selected cart.
+    Cancel,
+    /// Continue the selected cart's checkout.
+    Continue,
+    /// Make the running operation fail.
+    FailOperation,
+    /// Advance one tick.
+    AdvanceTick,
+    /// The world edits menu.
+    WorldMenu,
+    /// Back to the script where you left it.
+    ReturnToScript,
+    /// Save what you did as a scenario file.
+    Save,
+    /// Back to the scenario picker.
+    Picker,
+    /// Scroll the event log up.
+    LogUp,
+    /// Scroll the event log down.
+    LogDown,
+    /// More (quantity).
+    More,
+    /// Less (quantity).
+    Less,
+}
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// Everywhere (unless a text field takes the keys).
+    Global,
+    /// The scenario picker.
+    Picker,
+    /// The player screen with no popup.
+    Player,
+    /// A popup: help, error, message.
+    Popup,
+    /// The add-to-cart popup.
+    AddToCart,
+    /// The world-edit menu.
+    Menu,
+    /// A quiz question.
+    Quiz,
+    /// The save dialog.
+    Save,
+}
+
+impl Context {
+    /// A heading for the help.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::Picker => "Scenario picker",
+            Context::Player => "Player",
+            Context::Popup => "Popups (help, error)",
+            Context::AddToCart => "Add to cart",
+            Context::Menu => "World edits menu",
+            Context::Quiz => "Quiz",
+            Context::Save => "Save dialog",
+        }
+    }
+}
+
+/// A key: a code plus whether Ctrl is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    /// The key code.
+    pub code: KeyCode,
+    /// Ctrl held.
+    pub ctrl: bool,
+}
+
+const fn k(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+const fn c(ch: char) -> Key {
+    Key {
+        code: KeyCode::Char(ch),
+        ctrl: false,
+    }
+}
+
+/// One binding: keys, how the key bar and the help name them, and what they do.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    /// Where it applies.
+    pub context: Context,
+    /// The keys.
+    pub keys: &'static [Key],
+    /// How the keys are written (`space`, `→/l`).
+    pub label: &'static str,
+    /// The short text of the key bar.
+    pub short: &'static str,
+    /// The text of the help.
+    pub help: &'static str,
+    /// What it does.
+    pub command: Command,
+    /// Shown in the key bar (when it applies now).
+    pub in_bar: bool,
+}
+
+use Command as C;
+use Context as X;
+
+/// Every binding. The order is the key bar's and the help's order.
+pub const BINDINGS: &[Binding] = &[
+    Binding {
+        context: X::Picker,
+        keys: &[k(KeyCode::Up), c('k')],
+        label: "↑/k",
+        short: "up",
+        help: "previous scenario",
+        command: C::Up,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Picker,
+        keys: &[k(KeyCode::Down), c('j')],
+        label: "↓/j",
+        short: "down",
+        help: "next scenario",
+        command: C::Down,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Picker,
+        keys: &[k(KeyCode::Enter), c(' ')],
+        label: "Enter",
+        short: "open",
+        help: "open the scenario",
+        command: C::Confirm,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c(' ')],
+        label: "space",
+        short: "play/pause",
+        help: "play or pause",
+        command: C::PlayPause,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[k(KeyCode::Right), c('l')],
+        label: "→/l",
+        short: "step",
+        help: "one step forward",
+        command: C::StepForward,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[k(KeyCode::Left), c('h')],
+        label: "←/h",
+        short: "back",
+        help: "one step back, to the exact state of that step",
+        command: C::StepBack,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('+'), c('=')],
+        label: "+/-",
+        short: "speed",
+        help: "faster (up to 8x)",
+        command: C::Faster,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('-'), c('_')],
+        label: "-",
+        short: "slower",
+        help: "slower (down to 0.25x)",
+        command: C::Slower,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[k(KeyCode::Home), c('g')],
+        label: "Home/g",
+        short: "start",
+        help: "to the start of the scenario",
+        command: C::Home,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[k(KeyCode::End), c('G')],
+        label: "End/G",
+        short: "end",
+        help: "to the end of the scenario (stops at a quiz)",
+        command: C::End,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('[')],
+        label: "[/]",
+        short: "chapter",
+        help: "previous chapter (marker)",
+        command: C::PrevChapter,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c(']')],
+        label: "]",
+        short: "next chapter",
+        help: "next chapter (marker)",
+        command: C::NextChapter,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('p')],
+        label: "p",
+        short: "presenter",
+        help: "presenter mode: pause at each chapter marker",
+        command: C::Presenter,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('s')],
+        label: "s",
+        short: "start checkout",
+        help: "start checkout on the selected cart (Checkout Session)",
+        command: C::StartCheckout,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('a')],
+        label: "a",
+        short: "add",
+        help: "add to cart: pick a product and a quantity",
+        command: C::AddToCart,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('x')],
+        label: "x",
+        short: "cancel",
+        help: "Cancel Cart Async Operation on the selected cart",
+        command: C::Cancel,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('c')],
+        label: "c",
+        short: "continue",
+        help: "continue: the buyer completes the current buyer state",
+        command: C::Continue,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('f')],
+        label: "f",
+        short: "fail op",
+        help: "make the running background operation fail at its next tick",
+        command: C::FailOperation,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('t')],
+        label: "t",
+        short: "tick",
+        help: "advance virtual time by one tick",
+        command: C::AdvanceTick,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('e')],
+        label: "e",
+        short: "edit world",
+        help: "world edits: permissions, effective account, store membership",
+        command: C::WorldMenu,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('r')],
+        label: "r",
+        short: "back to script",
+        help: "leave the branch: back to the script where you left it",
+        command: C::ReturnToScript,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('w')],
+        label: "w",
+        short: "save",
+        help: "save what you did as a scenario file (a regression test)",
+        command: C::Save,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[k(KeyCode::Tab)],
+        label: "Tab",
+        short: "focus",
+        help: "focus the next pane (Shift-Tab: previous)",
+        command: C::FocusNext,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[k(KeyCode::BackTab)],
+        label: "S-Tab",
+        short: "focus back",
+        help: "focus the previous pane",
+        command: C::FocusPrev,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[k(KeyCode::Up), c('k')],
+        label: "↑↓/jk",
+        short: "select",
+        help: "select in the focused pane (the log scrolls)",
+        command: C::Up,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[k(KeyCode::Down), c('j')],
+        label: "↓/j",
+        short: "select",
+        help: "select the next record",
+        command: C::Down,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[k(KeyCode::PageUp)],
+        label: "PgUp/PgDn",
+        short: "log",
+        help: "scroll the event log",
+        command: C::LogUp,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[k(KeyCode::PageDown)],
+        label: "PgDn",
+        short: "log",
+        help: "scroll the event log down",
+        command: C::LogDown,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('b'), k(KeyCode::Backspace)],
+        label: "b",
+        short: "scenarios",
+        help: "back to the scenario picker",
+        command: C::Picker,
+        in_bar: false,
+    },
+    Binding {
+        context: X::AddToCart,
+        keys: &[k(KeyCode::Up), c('k')],
+        label: "↑↓",
+        short: "product",
+        help: "pick the product",
+        command: C::Up,
+        in_bar: true,
+    },
+    Binding {
+        context: X::AddToCart,
+        keys: &[k(KeyCode::Down), c('j')],
+        label: "↓",
+        short: "product",
+        help: "next product",
+        command: C::Down,
+        in_bar: false,
+    },
+    Binding {
+        context: X::AddToCart,
+        keys: &[c('+'), c('='), k(KeyCode::Right), c('l')],
+        label: "+/-",
+        short: "quantity",
+        help: "more or fewer (digits type a quantity)",
+        command: C::More,
+        in_bar: true,
+    },
+    Binding {
+        context: X::AddToCart,
+        keys: &[c('-'), k(KeyCode::Left), c('h')],
+        label: "-",
+        short: "less",
+        help: "fewer",
+        command: C::Less,
+        in_bar: false,
+    },
+    Binding {
+        context: X::AddToCart,
+        keys: &[k(KeyCode::Enter)],
+        label: "Enter",
+        short: "add",
+        help: "add to the selected cart",
+        command: C::Confirm,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Menu,
+        keys: &[k(KeyCode::Up), c('k')],
+        label: "↑↓",
+        short: "choose",
+        help: "choose an edit",
+        command: C::Up,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Menu,
+        keys: &[k(KeyCode::Down), c('j')],
+        label: "↓",
+        short: "choose",
+        help: "next edit",
+        command: C::Down,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Menu,
+        keys: &[k(KeyCode::Enter)],
+        label: "Enter",
+        short: "apply",
+        help: "apply the edit (off script)",
+        command: C::Confirm,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Quiz,
+        keys: &[k(KeyCode::Enter), c(' ')],
+        label: "1-9 then Enter",
+        short: "answer, continue",
+        help: "answer with a number key; Enter continues after the answer is shown",
+        command: C::Confirm,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Save,
+        keys: &[k(KeyCode::Enter)],
+        label: "Enter",
+        short: "save",
+        help: "save under this name (edit it by typing)",
+        command: C::Confirm,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Popup,
+        keys: &[k(KeyCode::Up), c('k')],
+        label: "↑↓",
+        short: "scroll",
+        help: "scroll the help",
+        command: C::Up,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Popup,
+        keys: &[k(KeyCode::Down), c('j')],
+        label: "↓",
+        short: "scroll",
+        help: "scroll the help down",
+        command: C::Down,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Popup,
+        keys: &[k(KeyCode::Enter)],
+        label: "Enter",
+        short: "close",
+        help: "close the popup",
+        command: C::Close,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Global,
+        keys: &[k(KeyCode::Esc)],
+        label: "Esc",
+        short: "close",
+        help: "close the popup",
+        command: C::Close,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Global,
+        keys: &[c('?')],
+        label: "?",
+        short: "help",
+        help: "this help, made from the key table",
+        command: C::Help,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Global,
+        keys: &[
+            c('q'),
+            Key {
+                code: KeyCode::Char('c'),
+                ctrl: true,
+            },
+        ],
+        label: "q",
+        short: "quit",
+        help: "quit (Ctrl-C too), leaving the terminal as it was",
+        command: C::Quit,
+        in_bar: true,
+    },
+];
+
+/// The binding for a key in a context: the context's own bindings first, then the
+/// global ones. A text field (the save dialog) only gets Esc, Enter and Ctrl-C.
+pub fn lookup(context: Context, key: KeyEvent) -> Option<&'static Binding> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let code = match key.code {
+        // Some terminals report Shift-Tab as Tab with Shift.
+        KeyCode::Tab if key.modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+        other => other,
+    };
+    let hit = |b: &&Binding| b.keys.iter().any(|k| k.code == code && k.ctrl == ctrl);
+    let own = BINDINGS.iter().filter(|b| b.context == context).find(hit);
+    own.or_else(|| {
+        BINDINGS
+            .iter()
+            .filter(|b| b.context == Context::Global)
+            .filter(|b| context != Context::Save || b.command != Command::Quit || ctrl)
+            .filter(|b| context != Context::Save || b.command != Command::Help)
+            .find(hit)
+    })
+}
+
+/// The bindings of the key bar in a context, in table order; `available` says which
+/// commands work now.
+pub fn bar(context: Context, available: impl Fn(Command) -> bool) -> Vec<&'static Binding> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.in_bar && (b.context == context || b.context == Context::Global))
+        .filter(|b| context != Context::Picker || b.command != Command::Close)
+        .filter(|b| context != Context::Player || b.command != Command::Close)
+        .filter(|b| available(b.command))
+        .collect()
+}
+
+/// The help: one heading per context, one line per binding (label, text).
+pub fn help_lines() -> Vec<(Option<&'static str>, &'static str, &'static str)> {
+    let order = [
+        Context::Player,
+        Context::Picker,
+        Context::AddToCart,
+        Context::Menu,
+        Context::Quiz,
+        Context::Save,
+        Context::Popup,
+        Context::Global,
+    ];
+    let mut out = Vec::new();
+    for context in order {
+        out.push((Some(context.title()), "", ""));
+        for b in BINDINGS.iter().filter(|b| b.context == context) {
+            out.push((None, b.label, b.help));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                let shared = a.context == b.context
+                    || a.context == Context::Global
+                    || b.context == Context::Global;
+                if !shared || a.context != b.context {
+                    continue;
+                }
+                for key in a.keys {
+                    assert!(
+                        !b.keys.contains(key),
+                        "{key:?} bound twice in {:?}",
+                        a.context
+                    );
+                }
+            }
+        }
+    }
+}

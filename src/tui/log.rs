@@ -1,0 +1,256 @@
+//! The caption (the step's note) and the event log: every played entry, its result, and
+//! each change with its cause ("why") and the source tag of the rule.
+
+use super::app::{App, Focus, error_text};
+use crate::engine::Change;
+use crate::player::Origin;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+/// The caption: the note of the last scripted step played, else what comes next.
+pub fn caption(frame: &mut Frame, area: Rect, app: &App) {
+    let t = app.theme;
+    let Some(p) = &app.playback else {
+        if let Some(e) = &app.watch_error {
+            frame.render_widget(
+                Paragraph::new(Line::styled(format!(" ✖ {e}"), t.error()))
+                    .wrap(Wrap { trim: true }),
+                area,
+            );
+        }
+        return;
+    };
+    let mut spans = vec![Span::styled(" ▸ ", t.key())];
+    match p.last() {
+        Some(entry) => {
+            let index = p.timeline().cursor() - 1;
+            let what = p.describe_entry(index);
+            match entry.origin {
+                Origin::Script(i) => {
+                    spans.push(Span::styled(format!("step {}: {what}", i + 1), t.title()));
+                    if let Some(note) = &p.scenario().steps[i].note {
+                        spans.push(Span::raw(" — "));
+                        spans.push(Span::raw(note.clone()));
+                    }
+                }
+                Origin::Branch => {
+                    spans.push(Span::styled(format!("you (off script): {what}"), t.title()));
+                    spans.push(Span::raw(match &entry.outcome.result {
+                        Ok(()) => " — done".to_string(),
+                        Err(e) => format!(
+                            " — refused: {} {}",
+                            e.code(),
+                            e.http().map(|h| h.to_string()).unwrap_or_default()
+                        ),
+                    }));
+                }
+            }
+        }
+        None => {
+            let summary = p.scenario().summary.clone().unwrap_or_default();
+            spans.push(Span::styled("start", t.title()));
+            if !summary.is_empty() {
+                spans.push(Span::raw(format!(" — {}", summary.replace('\n', " "))));
+            }
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+/// The log lines of everything played so far, oldest first.
+pub fn lines(app: &App) -> Vec<Line<'static>> {
+    let t = app.theme;
+    let mut out = Vec::new();
+    let Some(p) = &app.playback else {
+        return out;
+    };
+    let entries = p.played();
+    for (index, entry) in entries.iter().enumerate() {
+        let what = p.describe_entry(index);
+        let head = match entry.origin {
+            Origin::Script(i) => Line::from(vec![
+                Span::styled(format!("step {} ", i + 1), t.title()),
+                Span::styled(format!("@{} ", entry.tick_before), t.dim()),
+                Span::raw(what),
+            ]),
+            Origin::Branch => Line::from(vec![
+                Span::styled("⎇ you ", t.off_script()),
+                Span::styled(format!(" @{} ", entry.tick_before), t.dim()),
+                Span::raw(what),
+            ]),
+        };
+        out.push(head);
+        match &entry.outcome.result {
+            Ok(()) => {
+                if entry.outcome.changes.is_empty() {
+                    out.push(Line::styled("   ✔ ok, nothing changed", t.ok()));
+                }
+            }
+            Err(e) => {
+                let (head, why) = error_text(e);
+                out.push(Line::styled(format!("   ✖ refused {head}"), t.error()));
+                out.push(Line::styled(format!("     {why}"), t.dim()));
+            }
+        }
+        for change in &entry.outcome.changes {
+            out.push(change_line(app, change, entry.tick_before));
+        }
+    }
+    out
+}
+
+/// One change: `@tick record.Field: old -> new  (why) [tag]`, the tag styled by source.
+fn change_line(app: &App, change: &Change, tick_before: u64) -> Line<'static> {
+    let t = app.theme;
+    let source = change.rule.source();
+    let at = if change.tick != tick_before {
+        format!("   @{} ", change.tick)
+    } else {
+        "   ".to_string()
+    };
+    Line::from(vec![
+        Span::styled(at, t.dim()),
+        Span::raw(change.headline()),
+        // The tag comes before the reason so that a narrow screen never cuts it off.
+        Span::styled(format!("  [{}]", source.tag()), t.source(source)),
+        Span::styled(format!(" {}", change.rule.text()), t.dim()),
+    ])
+}
+
+/// Draws the event log, following the newest line unless scrolled.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = app.theme;
+    let focused = app.focus == Focus::Log;
+    let all = lines(app);
+    let block = Block::bordered()
+        .title(Line::from(vec![
+            Span::styled(" Event log: every change and why ", t.title()),
+            Span::styled("[documented] [sample] [choice] [scenario] ", t.dim()),
+        ]))
+        .border_style(if focused {
+            t.focus_border()
+        } else {
+            t.border()
+        });
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let all: Vec<Line> = all
+        .into_iter()
+        .flat_map(|l| wrap(l, inner.width as usize, 6))
+        .collect();
+    let height = inner.height as usize;
+    let max_scroll = all.len().saturating_sub(height);
+    let scroll = app.log_scroll.min(max_scroll);
+    let start = all.len().saturating_sub(height + scroll);
+    let shown: Vec<Line> = all.into_iter().skip(start).take(height).collect();
+    let mut para = Paragraph::new(shown);
+    if shown_is_empty(app) {
+        para = Paragraph::new(Line::styled(
+            " nothing played yet: → plays a step, space plays on, s/a/x/c act on the cart",
+            t.dim(),
+        ));
+    }
+    frame.render_widget(para, inner);
+    if scroll > 0 {
+        let note = format!(" ↑ {scroll} lines up (PgDn) ");
+        let x = area.right().saturating_sub(note.chars().count() as u16 + 1);
+        frame.render_widget(
+            Paragraph::new(Span::styled(note, t.key())),
+            Rect {
+                x,
+                y: area.bottom().saturating_sub(1),
+                width: area.right().saturating_sub(x),
+                height: 1,
+            },
+        );
+    }
+}
+
+fn shown_is_empty(app: &App) -> bool {
+    app.playback.as_ref().is_none_or(|p| p.played().is_empty())
+}
+
+/// Wraps a styled line at word boundaries to `width` columns; continuation lines start
+/// with `indent` spaces, so the "why" of a change reads as one block.
+pub fn wrap(line: Line<'static>, width: usize, indent: usize) -> Vec<Line<'static>> {
+    let width = width.max(indent + 10);
+    if line.width() <= width {
+        return vec![line];
+    }
+    let w = |text: &str| Span::raw(text.to_string()).width();
+    let mut out: Vec<Line<'static>> = Vec::new();
+    let mut current: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for span in line.spans {
+        let style = span.style;
+        for token in span.content.split_inclusive(' ') {
+            let mut token = token.to_string();
+            if used + w(token.trim_end()) > width && used > indent {
+                out.push(Line::from(std::mem::take(&mut current)));
+                current.push(Span::raw(" ".repeat(indent)));
+                used = indent;
+                token = token.trim_start().to_string();
+            }
+            // A word longer than a whole line is cut into pieces.
+            while used + w(&token) > width && w(&token) > width - indent {
+                let mut head = String::new();
+                for ch in token.chars() {
+                    if used + w(&head) + w(&ch.to_string()) > width {
+                        break;
+                    }
+                    head.push(ch);
+                }
+                if head.is_empty() {
+                    break;
+                }
+                token = token[head.len()..].to_string();
+                current.push(Span::styled(head, style));
+                out.push(Line::from(std::mem::take(&mut current)));
+                current.push(Span::raw(" ".repeat(indent)));
+                used = indent;
+            }
+            used += w(&token);
+            current.push(Span::styled(token, style));
+        }
+    }
+    if !current.is_empty() {
+        out.push(Line::from(current));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_lines_fit_and_keep_every_word() {
+        let line = Line::from(vec![
+            Span::raw("   bop-2.Status: Running -> Canceled"),
+            Span::raw("  [documented]"),
+            Span::raw(" Cancel Cart Async Operation marks the background operation canceled"),
+        ]);
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        let wrapped = wrap(line, 40, 6);
+        assert!(wrapped.len() > 1);
+        for l in &wrapped {
+            assert!(l.width() <= 40, "{l:?}");
+        }
+        let words: Vec<String> = wrapped
+            .iter()
+            .flat_map(|l| l.spans.iter().map(|s| s.content.to_string()))
+            .collect::<String>()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        let expected: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(words, expected);
+        let long = Line::from("x".repeat(200));
+        assert!(wrap(long, 40, 6).iter().all(|l| l.width() <= 40));
+    }
+}

@@ -1,0 +1,135 @@
+//! The run loop: the real terminal, the clock, and (in watch mode) the file.
+//!
+//! When nothing moves and playback is paused it blocks on `event::read()`, so an idle UI
+//! uses no CPU. While playing or animating it waits with `event::poll` for at most a
+//! frame. It redraws only after an event or a timer tick.
+
+use super::app::{App, Msg};
+use super::theme::Theme;
+use super::view;
+use crate::scenario::{self, Scenario};
+use crossterm::event::{self, Event};
+use ratatui::DefaultTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+/// How often watch mode looks at the file.
+pub const WATCH_EVERY: Duration = Duration::from_millis(500);
+
+/// Runs the UI on these scenarios until the user quits.
+pub fn run(scenarios: Vec<Scenario>) -> anyhow::Result<()> {
+    let app = App::new(scenarios, Theme::from_env());
+    with_terminal(app, None)
+}
+
+/// Runs the UI on one file, reloading it whenever it changes on disk.
+pub fn run_watch(path: &Path) -> anyhow::Result<()> {
+    let first = scenario::load_file(path);
+    let app = App::watch(path.display().to_string(), first, Theme::from_env());
+    with_terminal(app, Some(path.to_path_buf()))
+}
+
+fn with_terminal(mut app: App, watch: Option<PathBuf>) -> anyhow::Result<()> {
+    // `w` saves into the folder the user started from; shown in full in the dialog.
+    if let Ok(dir) = std::env::current_dir() {
+        app.save_dir = dir;
+    }
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the terminal UI needs a terminal; for a transcript use `cartsim run FILE...`"
+        );
+    }
+    // try_init() enters raw mode and the alternate screen, and installs a panic hook
+    // that restores the terminal before the panic message prints.
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            ratatui::restore();
+            anyhow::bail!("cannot open the terminal UI: {e}");
+        }
+    };
+    let result = event_loop(&mut terminal, app, watch);
+    ratatui::restore();
+    result
+}
+
+/// What the watcher last saw of the file.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Seen {
+    modified: Option<SystemTime>,
+    len: Option<u64>,
+    contents: Option<Vec<u8>>,
+}
+
+fn look(path: &Path) -> Seen {
+    let meta = std::fs::metadata(path).ok();
+    Seen {
+        modified: meta.as_ref().and_then(|m| m.modified().ok()),
+        len: meta.as_ref().map(|m| m.len()),
+        // Contents too: some editors save twice within one mtime tick.
+        contents: std::fs::read(path).ok(),
+    }
+}
+
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    mut app: App,
+    watch: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let start = Instant::now();
+    let mut seen = watch.as_deref().map(look);
+    let mut last_look = Instant::now();
+    let mut redraw = true;
+    loop {
+        app.now = start.elapsed();
+        if redraw {
+            terminal.draw(|frame| view::draw(frame, &app))?;
+        }
+        if app.quit {
+            return Ok(());
+        }
+        let mut wait = app.wake_in();
+        if watch.is_some() {
+            let left = WATCH_EVERY.saturating_sub(last_look.elapsed());
+            wait = Some(wait.map_or(left, |w| w.min(left)));
+        }
+        let event = match wait {
+            None => Some(event::read()?),
+            Some(timeout) => {
+                if event::poll(timeout)? {
+                    Some(event::read()?)
+                } else {
+                    None
+                }
+            }
+        };
+        app.now = start.elapsed();
+        // Key releases and repeats of other kinds are ignored: only presses act.
+        redraw = match &event {
+            Some(e) => match e.as_key_press_event() {
+                Some(key) => {
+                    app.update(Msg::Key(key));
+                    app.update(Msg::Frame);
+                    true
+                }
+                None => matches!(e, Event::Resize(..)),
+            },
+            None => {
+                app.update(Msg::Frame);
+                true
+            }
+        };
+        if let Some(path) = watch.as_deref()
+            && last_look.elapsed() >= WATCH_EVERY
+        {
+            last_look = Instant::now();
+            let now = look(path);
+            if seen.as_ref() != Some(&now) {
+                seen = Some(now);
+                app.update(Msg::Reloaded(Box::new(scenario::load_file(path))));
+                redraw = true;
+            }
+        }
+    }
+}
