@@ -36,10 +36,21 @@ fn long_timeline() -> Timeline {
     let cart = "cart-1".to_string();
     for i in 0..10_000 {
         let action = match i % 5 {
-            0 => Action::StartCheckout { cart: cart.clone(), actor: None },
+            0 => Action::StartCheckout {
+                cart: cart.clone(),
+                actor: None,
+            },
             1 | 3 => Action::Wait { ticks: 1 },
-            2 => Action::AddToCart { cart: cart.clone(), sku: "BOLT-10".into(), quantity: Quantity::Whole(1), actor: None },
-            _ => Action::Cancel { cart: cart.clone(), actor: None },
+            2 => Action::AddToCart {
+                cart: cart.clone(),
+                sku: "BOLT-10".into(),
+                quantity: Quantity::Whole(1),
+                actor: None,
+            },
+            _ => Action::Cancel {
+                cart: cart.clone(),
+                actor: None,
+            },
         };
         timeline.push("step", action, Origin::Branch);
     }
@@ -56,12 +67,15 @@ fn bench_scrub(c: &mut Criterion) {
             timeline.seek(black_box(target));
         })
     });
-    c.bench_function("step back one step at the end of a 10,000-step history", |b| {
-        b.iter(|| {
-            timeline.seek(10_000);
-            timeline.seek(black_box(9_999));
-        })
-    });
+    c.bench_function(
+        "step back one step at the end of a 10,000-step history",
+        |b| {
+            b.iter(|| {
+                timeline.seek(10_000);
+                timeline.seek(black_box(9_999));
+            })
+        },
+    );
 }
 
 criterion_group!(benches, bench_play, bench_scrub);

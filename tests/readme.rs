@@ -9,7 +9,11 @@ fn readme() -> String {
 #[test]
 fn the_readme_starts_with_the_two_commands() {
     let text = readme();
-    let first_block = text.split("```sh").nth(1).and_then(|b| b.split("```").next()).unwrap();
+    let first_block = text
+        .split("```sh")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .unwrap();
     let commands: Vec<&str> = first_block
         .lines()
         .filter_map(|l| l.split('#').next())
@@ -33,19 +37,31 @@ fn the_readme_describes_the_default_flow_the_code_uses() {
     for (i, step) in default_flow().iter().enumerate() {
         let row = match &step.kind {
             StepKind::Async { operation, ticks } => {
-                format!("| {} | {} | asynchronous | {operation} | {ticks} |", i + 1, step.state)
+                format!(
+                    "| {} | {} | asynchronous | {operation} | {ticks} |",
+                    i + 1,
+                    step.state
+                )
             }
             StepKind::Buyer => format!("| {} | {} | buyer | - | - |", i + 1, step.state),
         };
-        assert!(text.contains(&row), "README lacks the default flow row: {row}");
+        assert!(
+            text.contains(&row),
+            "README lacks the default flow row: {row}"
+        );
     }
 }
 
 #[test]
 fn the_readme_example_is_a_valid_passing_scenario() {
     let text = readme();
-    let example = text.split("```json\n").nth(1).and_then(|b| b.split("\n```").next()).unwrap();
-    let scenario = cartsim::scenario::load_bytes("README example", example.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let example = text
+        .split("```json\n")
+        .nth(1)
+        .and_then(|b| b.split("\n```").next())
+        .unwrap();
+    let scenario = cartsim::scenario::load_bytes("README example", example.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
     let reports = cartsim::player::play_headless(&scenario);
     assert!(reports.iter().all(|r| r.passed()));
     assert!(reports.iter().any(|r| !r.checks.is_empty()));

@@ -1,0 +1,433 @@
+//! Key handling on the UI state alone: no terminal.
+
+use cartsim::engine::CartStatus;
+use cartsim::scenario::{Scenario, builtin::BUILTIN, load_bytes};
+use cartsim::tui::app::{App, Focus, Msg, Popup, Screen};
+use cartsim::tui::keys;
+use cartsim::tui::theme::Theme;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::time::Duration;
+
+fn builtin(prefix: &str) -> Scenario {
+    let b = BUILTIN
+        .iter()
+        .find(|b| b.name.starts_with(prefix))
+        .expect("built-in");
+    load_bytes(b.name, b.text.as_bytes()).expect("loads")
+}
+
+fn app(prefix: &str) -> App {
+    App::new(vec![builtin(prefix)], Theme::MONO)
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn chars(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn cart_status(app: &App) -> CartStatus {
+    app.world().unwrap().cart("cart-1").unwrap().status
+}
+
+#[test]
+fn one_scenario_opens_the_player_several_open_the_picker() {
+    assert_eq!(app("01-").screen, Screen::Player);
+    let mut a = App::new(vec![builtin("01-"), builtin("02-")], Theme::MONO);
+    assert_eq!(a.screen, Screen::Picker);
+    press(&mut a, KeyCode::Down);
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.screen, Screen::Player);
+    assert_eq!(
+        a.playback.as_ref().unwrap().scenario().title,
+        builtin("02-").title
+    );
+    press(&mut a, KeyCode::Char('b'));
+    assert_eq!(a.screen, Screen::Picker);
+}
+
+#[test]
+fn step_forward_and_back_return_the_exact_world() {
+    let mut a = app("02-");
+    let start = a.world().unwrap().clone();
+    press(&mut a, KeyCode::Right);
+    let after_one = a.world().unwrap().clone();
+    chars(&mut a, "ll");
+    assert_eq!(cart_status(&a), CartStatus::Active, "step 3 cancels");
+    press(&mut a, KeyCode::Left);
+    press(&mut a, KeyCode::Char('h'));
+    assert_eq!(a.world().unwrap(), &after_one);
+    assert!(a.transition.is_none(), "stepping back is instant");
+    press(&mut a, KeyCode::Home);
+    assert_eq!(a.world().unwrap(), &start);
+}
+
+#[test]
+fn space_plays_on_the_clock_and_pauses() {
+    let mut a = app("02-");
+    a.now = Duration::from_secs(1);
+    press(&mut a, KeyCode::Char(' '));
+    let p = a.playback.as_ref().unwrap();
+    assert!(p.playing);
+    assert_eq!(p.timeline().cursor(), 1, "the first step plays at once");
+    assert!(a.wake_in().is_some(), "a timer runs while playing");
+    a.now += Duration::from_secs(10);
+    a.update(Msg::Frame);
+    assert_eq!(a.playback.as_ref().unwrap().timeline().cursor(), 2);
+    press(&mut a, KeyCode::Char(' '));
+    assert!(!a.playback.as_ref().unwrap().playing);
+    a.now += Duration::from_secs(10);
+    assert_eq!(a.wake_in(), None, "paused and still: the loop sleeps");
+}
+
+#[test]
+fn speed_keys_are_bounded() {
+    let mut a = app("01-");
+    chars(&mut a, "++++++++++");
+    assert_eq!(a.playback.as_ref().unwrap().speed(), 8.0);
+    chars(&mut a, "----------");
+    assert_eq!(a.playback.as_ref().unwrap().speed(), 0.25);
+}
+
+#[test]
+fn cancel_on_a_closed_cart_shows_invalid_operation_403() {
+    let mut a = app("04-");
+    // Play to just before the scripted cancel.
+    for _ in 0..4 {
+        press(&mut a, KeyCode::Right);
+    }
+    assert_eq!(cart_status(&a), CartStatus::Closed);
+    press(&mut a, KeyCode::Char('x'));
+    let Some(Popup::Error(view)) = &a.popup else {
+        panic!("expected the error popup, got {:?}", a.popup);
+    };
+    assert_eq!(view.error.code(), "INVALID_OPERATION");
+    assert_eq!(view.error.http(), Some(403));
+    assert!(a.playback.as_ref().unwrap().off_script());
+    assert_eq!(
+        cart_status(&a),
+        CartStatus::Closed,
+        "a refusal changes nothing"
+    );
+    press(&mut a, KeyCode::Esc);
+    assert!(a.popup.is_none());
+}
+
+#[test]
+fn acting_branches_and_r_returns_to_the_script() {
+    let mut a = app("02-");
+    press(&mut a, KeyCode::Right);
+    assert_eq!(cart_status(&a), CartStatus::Checkout);
+    press(&mut a, KeyCode::Char('x'));
+    assert_eq!(cart_status(&a), CartStatus::Active);
+    assert!(a.playback.as_ref().unwrap().off_script());
+    assert!(a.transition.is_some(), "the change animates");
+    press(&mut a, KeyCode::Char('r'));
+    let p = a.playback.as_ref().unwrap();
+    assert!(!p.off_script());
+    assert_eq!(p.script_position(), 1);
+    assert_eq!(cart_status(&a), CartStatus::Checkout);
+}
+
+#[test]
+fn start_checkout_continue_fail_and_tick_act_on_the_selected_cart() {
+    let mut a = app("01-");
+    press(&mut a, KeyCode::Char('s'));
+    assert_eq!(cart_status(&a), CartStatus::Checkout);
+    press(&mut a, KeyCode::Char('c'));
+    assert!(
+        matches!(a.popup, Some(Popup::Error(_))),
+        "continue while processing is refused"
+    );
+    press(&mut a, KeyCode::Esc);
+    press(&mut a, KeyCode::Char('f'));
+    press(&mut a, KeyCode::Char('t'));
+    let w = a.world().unwrap();
+    let s = w.active_session("cart-1").unwrap();
+    assert_eq!(s.state, "Error");
+    assert!(s.is_error);
+}
+
+#[test]
+fn add_to_cart_picks_product_and_quantity() {
+    let mut a = app("02-");
+    press(&mut a, KeyCode::Char('a'));
+    assert!(matches!(a.popup, Some(Popup::AddToCart { .. })));
+    chars(&mut a, "25");
+    press(&mut a, KeyCode::Enter);
+    assert!(a.popup.is_none());
+    let w = a.world().unwrap();
+    assert_eq!(
+        cartsim::engine::World::total_product_count(w.cart("cart-1").unwrap()),
+        125
+    );
+    // Zero is refused with the engine's own error.
+    press(&mut a, KeyCode::Char('a'));
+    chars(&mut a, "0");
+    press(&mut a, KeyCode::Enter);
+    let Some(Popup::Error(view)) = &a.popup else {
+        panic!("{:?}", a.popup)
+    };
+    assert_eq!(view.error.code(), "INVALID_INPUT");
+}
+
+#[test]
+fn the_world_menu_revokes_a_permission_so_cancel_is_refused() {
+    let mut a = app("02-");
+    press(&mut a, KeyCode::Right);
+    press(&mut a, KeyCode::Char('e'));
+    let items = a.menu_items();
+    let i = items
+        .iter()
+        .position(|(l, _)| l.starts_with("revoke cancel_checkout"))
+        .unwrap();
+    for _ in 0..i {
+        press(&mut a, KeyCode::Down);
+    }
+    press(&mut a, KeyCode::Enter);
+    assert!(a.popup.is_none());
+    press(&mut a, KeyCode::Char('x'));
+    let Some(Popup::Error(view)) = &a.popup else {
+        panic!("{:?}", a.popup)
+    };
+    assert_eq!(view.error.code(), "BAD_REQUEST");
+    assert!(
+        view.error
+            .kind
+            .spec()
+            .requirement
+            .starts_with("requirement 1")
+    );
+}
+
+#[test]
+fn help_opens_and_esc_closes_q_quits() {
+    let mut a = app("01-");
+    press(&mut a, KeyCode::Char('?'));
+    assert!(matches!(a.popup, Some(Popup::Help { .. })));
+    press(&mut a, KeyCode::Down);
+    press(&mut a, KeyCode::Esc);
+    assert!(a.popup.is_none());
+    assert!(!a.quit);
+    press(&mut a, KeyCode::Char('q'));
+    assert!(a.quit);
+}
+
+#[test]
+fn ctrl_c_quits_even_while_typing_a_file_name() {
+    let mut a = app("01-");
+    press(&mut a, KeyCode::Char('w'));
+    chars(&mut a, "q?");
+    assert!(!a.quit, "q and ? are text in the name field");
+    a.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL,
+    )));
+    assert!(a.quit);
+}
+
+#[test]
+fn tab_moves_focus_and_selection_follows_links() {
+    let mut a = app("01-");
+    assert_eq!(a.focus, Focus::Carts);
+    press(&mut a, KeyCode::Tab);
+    assert_eq!(a.focus, Focus::Sessions);
+    press(&mut a, KeyCode::BackTab);
+    press(&mut a, KeyCode::BackTab);
+    assert_eq!(a.focus, Focus::Log);
+}
+
+#[test]
+fn save_proposes_a_free_name_and_asks_before_overwriting() {
+    let dir = std::env::temp_dir().join(format!("cartsim-tui-save-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut a = app("02-");
+    a.save_dir = dir.clone();
+    press(&mut a, KeyCode::Right);
+    press(&mut a, KeyCode::Char('x'));
+    press(&mut a, KeyCode::Char('w'));
+    let Some(Popup::Save { name, .. }) = &a.popup else {
+        panic!()
+    };
+    assert_eq!(name, "cartsim-branch-1.json");
+    press(&mut a, KeyCode::Enter);
+    let saved = dir.join("cartsim-branch-1.json");
+    assert!(saved.exists());
+    let first = std::fs::read_to_string(&saved).unwrap();
+    let s = cartsim::scenario::load_file(&saved).expect("the saved file loads");
+    assert_eq!(s.steps.len(), 2);
+    assert!(
+        cartsim::player::play_headless(&s)
+            .iter()
+            .all(|r| r.passed())
+    );
+    // The next proposal is free again; typing the old name asks before overwriting.
+    press(&mut a, KeyCode::Esc);
+    press(&mut a, KeyCode::Char('t'));
+    press(&mut a, KeyCode::Char('w'));
+    let Some(Popup::Save { name, .. }) = &a.popup else {
+        panic!()
+    };
+    assert_eq!(name, "cartsim-branch-2.json");
+    for _ in 0..6 {
+        press(&mut a, KeyCode::Backspace);
+    }
+    chars(&mut a, "1.json");
+    press(&mut a, KeyCode::Enter);
+    assert!(matches!(
+        a.popup,
+        Some(Popup::Save {
+            confirm_overwrite: true,
+            ..
+        })
+    ));
+    press(&mut a, KeyCode::Char('n'));
+    assert_eq!(
+        std::fs::read_to_string(&saved).unwrap(),
+        first,
+        "n keeps the file"
+    );
+    press(&mut a, KeyCode::Enter);
+    press(&mut a, KeyCode::Char('y'));
+    assert_ne!(
+        std::fs::read_to_string(&saved).unwrap(),
+        first,
+        "y overwrites"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn quiz_keys_answer_and_score() {
+    let text = r#"{"cartsim":1,"title":"q","world":{
+      "stores":[{"id":"w"}],"accounts":[{"id":"a","stores":["w"]}],
+      "buyers":[{"id":"b","accounts":["a"]}],"products":[{"sku":"S","price":1}],
+      "carts":[{"id":"c","store":"w","buyer":"b"}]},
+      "steps":[{"do":"start_checkout","cart":"c",
+        "quiz":{"question":"What does start checkout create?","choices":["an error","a CartCheckoutSession"],"answer":2,
+                "explanation":"Checkout Session creates one."}}]}"#;
+    let mut a = App::new(
+        vec![load_bytes("q.json", text.as_bytes()).unwrap()],
+        Theme::MONO,
+    );
+    press(&mut a, KeyCode::Right);
+    assert_eq!(a.context(), keys::Context::Quiz);
+    assert_eq!(a.playback.as_ref().unwrap().timeline().cursor(), 0);
+    press(&mut a, KeyCode::Char('2'));
+    assert_eq!(a.playback.as_ref().unwrap().score(), (1, 1));
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.playback.as_ref().unwrap().timeline().cursor(), 1);
+    assert!(a.status.as_deref().unwrap().contains("score 1/1"));
+}
+
+#[test]
+fn key_releases_are_not_presses() {
+    // The run loop filters with as_key_press_event; make sure releases really differ.
+    let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    release.kind = crossterm::event::KeyEventKind::Release;
+    assert!(
+        crossterm::event::Event::Key(release)
+            .as_key_press_event()
+            .is_none()
+    );
+}
+
+#[test]
+fn help_lists_every_binding_from_the_key_table() {
+    let lines = keys::help_lines();
+    for b in keys::BINDINGS {
+        assert!(
+            lines
+                .iter()
+                .any(|(_, label, help)| *label == b.label && *help == b.help),
+            "{}",
+            b.label
+        );
+    }
+}
+
+#[test]
+fn every_key_is_safe_anywhere() {
+    let all_keys: Vec<KeyCode> =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 +-=_[]?"
+            .chars()
+            .map(KeyCode::Char)
+            .chain([
+                KeyCode::Enter,
+                KeyCode::Esc,
+                KeyCode::Tab,
+                KeyCode::BackTab,
+                KeyCode::Up,
+                KeyCode::Down,
+                KeyCode::Left,
+                KeyCode::Right,
+                KeyCode::Home,
+                KeyCode::End,
+                KeyCode::PageUp,
+                KeyCode::PageDown,
+                KeyCode::Backspace,
+                KeyCode::F(1),
+            ])
+            .filter(|k| *k != KeyCode::Char('q') && *k != KeyCode::Char('w'))
+            .collect();
+    let mut a = App::new(
+        BUILTIN
+            .iter()
+            .filter_map(|b| load_bytes(b.name, b.text.as_bytes()).ok())
+            .collect(),
+        Theme::MONO,
+    );
+    let mut backend = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    // A fixed pseudo-random walk, so a failure reproduces.
+    let mut seed: u64 = 0x5eed;
+    for i in 0..3000 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let key = all_keys[(seed >> 33) as usize % all_keys.len()];
+        a.now += Duration::from_millis(137);
+        press(&mut a, key);
+        a.update(Msg::Frame);
+        if i % 25 == 0 {
+            backend.draw(|f| cartsim::tui::view::draw(f, &a)).unwrap();
+        }
+        assert!(!a.quit);
+    }
+}
+
+#[test]
+fn watch_mode_reloads_at_the_same_step_and_shows_load_errors_inside() {
+    let s = builtin("01-");
+    let mut a = App::watch("01.json".into(), Ok(s.clone()), Theme::MONO);
+    assert_eq!(a.screen, Screen::Player);
+    chars(&mut a, "lll");
+    let mut changed = s.clone();
+    changed.title = "Edited title".into();
+    a.update(Msg::Reloaded(Box::new(Ok(changed))));
+    let p = a.playback.as_ref().unwrap();
+    assert_eq!(p.scenario().title, "Edited title");
+    assert_eq!(p.script_position(), 3);
+    let bad = load_bytes("01.json", b"{\"cartsim\": 1, \"title\": \"x\x1b[2J\"").unwrap_err();
+    a.update(Msg::Reloaded(Box::new(Err(bad))));
+    let e = a.watch_error.clone().unwrap();
+    assert!(e.contains("01.json"), "{e}");
+    assert!(!e.chars().any(|c| c.is_control()), "{e:?}");
+    assert_eq!(
+        a.playback.as_ref().unwrap().script_position(),
+        3,
+        "the last good version stays"
+    );
+    // A first load that fails opens the UI all the same, waiting for a good version.
+    let bad = load_bytes("x.json", b"nope").unwrap_err();
+    let a = App::watch("x.json".into(), Err(bad), Theme::MONO);
+    assert!(a.playback.is_none());
+    assert!(a.watch_error.is_some());
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| cartsim::tui::view::draw(f, &a)).unwrap();
+    assert!(terminal.backend().to_string().contains("x.json"));
+}
