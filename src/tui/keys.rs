@@ -599,7 +599,7 @@ pub fn bar(context: Context, available: impl Fn(Command) -> bool) -> Vec<&'stati
 }
 
 /// The help: one heading per context, one line per binding (label, text).
-pub fn help_lines() -> Vec<(Option<&'static str>, &'static str, &'static str)> {
+pub fn help_lines() -> Vec<(Option<&'static str>, String, &'static str)> {
     let order = [
         Context::Player,
         Context::Picker,
@@ -612,12 +612,46 @@ pub fn help_lines() -> Vec<(Option<&'static str>, &'static str, &'static str)> {
     ];
     let mut out = Vec::new();
     for context in order {
-        out.push((Some(context.title()), "", ""));
+        out.push((Some(context.title()), String::new(), ""));
         for b in BINDINGS.iter().filter(|b| b.context == context) {
-            out.push((None, b.label, b.help));
+            out.push((None, key_names(b.keys), b.help));
         }
     }
     out
+}
+
+/// How a key is written in the help: `space`, `→`, `Ctrl-C`, `k`.
+pub fn key_name(key: &Key) -> String {
+    let name = match key.code {
+        KeyCode::Char(' ') => "space".to_string(),
+        KeyCode::Char(ch) => ch.to_string(),
+        KeyCode::Up => "↑".to_string(),
+        KeyCode::Down => "↓".to_string(),
+        KeyCode::Left => "←".to_string(),
+        KeyCode::Right => "→".to_string(),
+        KeyCode::Enter => "Enter".to_string(),
+        KeyCode::Esc => "Esc".to_string(),
+        KeyCode::Tab => "Tab".to_string(),
+        KeyCode::BackTab => "Shift-Tab".to_string(),
+        KeyCode::Backspace => "Backspace".to_string(),
+        KeyCode::Home => "Home".to_string(),
+        KeyCode::End => "End".to_string(),
+        KeyCode::PageUp => "PgUp".to_string(),
+        KeyCode::PageDown => "PgDn".to_string(),
+        KeyCode::Delete => "Del".to_string(),
+        other => format!("{other:?}"),
+    };
+    if key.ctrl {
+        format!("Ctrl-{name}")
+    } else {
+        name
+    }
+}
+
+/// All the keys of a binding, as the help writes them (`↑ k`), generated from the
+/// table itself so the help names exactly the keys that work.
+pub fn key_names(keys: &[Key]) -> String {
+    keys.iter().map(key_name).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -95,13 +95,13 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
                 text.push(Line::styled(h.to_string(), t.title()));
             }
             None => text.push(Line::from(vec![
-                Span::styled(format!("  {label:<16}"), t.key()),
+                Span::styled(format!("  {label:<22}"), t.key()),
                 Span::raw(help.to_string()),
             ])),
         }
     }
     let height = area.height.saturating_sub(4);
-    let width = 84.min(area.width.saturating_sub(4));
+    let width = 100.min(area.width.saturating_sub(4));
     let rect = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + 2,
