@@ -65,6 +65,10 @@ pub enum Command {
         /// Write a Markdown handout: the story, each step with its note, the changes and the rules cited.
         #[arg(long, group = "format", required = true)]
         markdown: bool,
+        /// Write an asciicast v2 recording (120x40) of the scenario playing in the UI,
+        /// with a marker per chapter; play it with `asciinema play FILE`.
+        #[arg(long, group = "format", required = true)]
+        cast: bool,
         /// The scenario file, or the name of a built-in scenario (see `cartsim list`).
         #[arg(value_name = "FILE")]
         file: PathBuf,
@@ -115,12 +119,20 @@ pub fn main() -> ExitCode {
         }
         Some(Command::List) => list(),
         Some(Command::Export {
-            markdown: _,
+            markdown,
+            cast: _,
             file,
             output,
             force,
         }) => match open_scenario(&file) {
-            Ok(s) => write_output(&handout::markdown(&s), output.as_deref(), force),
+            Ok(s) => {
+                let text = if markdown {
+                    handout::markdown(&s)
+                } else {
+                    crate::tui::cast::record(&s, crate::tui::theme::Theme::COLOR)
+                };
+                write_output(&text, output.as_deref(), force)
+            }
             Err(e) => {
                 report_load_error(&e);
                 EXIT_LOAD

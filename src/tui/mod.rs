@@ -9,6 +9,7 @@
 
 pub mod anim;
 pub mod app;
+pub mod cast;
 pub mod header;
 pub mod keybar;
 pub mod keys;
