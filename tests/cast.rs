@@ -2,18 +2,13 @@
 //! Checked for the format (header, events, markers) and for content, by replaying the
 //! output into a terminal emulator.
 
-use cartsim::scenario::{Scenario, builtin::BUILTIN, load_bytes};
+mod common;
+
+use common::builtin;
+
 use cartsim::tui::cast::{HEIGHT, WIDTH, record};
 use cartsim::tui::theme::Theme;
 use serde_json::Value;
-
-fn builtin(prefix: &str) -> Scenario {
-    let b = BUILTIN
-        .iter()
-        .find(|b| b.name.starts_with(prefix))
-        .expect("built-in");
-    load_bytes(b.name, b.text.as_bytes()).expect("loads")
-}
 
 struct Cast {
     header: Value,

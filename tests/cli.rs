@@ -1,15 +1,10 @@
 //! The command line contract: transcripts, exit codes 0/1/2, positions in errors.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn cartsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cartsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
+use common::cartsim;
+
+use std::path::{Path, PathBuf};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -1,14 +1,8 @@
 //! `cartsim export --markdown`: the handout's structure and content, and file safety.
 
-use std::process::{Command, Output};
+mod common;
 
-fn cartsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cartsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
+use common::cartsim;
 
 #[test]
 fn the_handout_tells_the_story_step_by_step_with_changes_and_rules() {

@@ -1,20 +1,16 @@
 //! Key handling on the UI state alone: no terminal.
 
+mod common;
+
+use common::builtin;
+
 use cartsim::engine::CartStatus;
-use cartsim::scenario::{Scenario, builtin::BUILTIN, load_bytes};
+use cartsim::scenario::{builtin::BUILTIN, load_bytes};
 use cartsim::tui::app::{App, Focus, Msg, Popup, Screen};
 use cartsim::tui::keys;
 use cartsim::tui::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::Duration;
-
-fn builtin(prefix: &str) -> Scenario {
-    let b = BUILTIN
-        .iter()
-        .find(|b| b.name.starts_with(prefix))
-        .expect("built-in");
-    load_bytes(b.name, b.text.as_bytes()).expect("loads")
-}
 
 fn app(prefix: &str) -> App {
     App::new(vec![builtin(prefix)], Theme::MONO)

@@ -3,7 +3,11 @@
 //! with popups open. The view is a pure function of the app and its clock, so these
 //! are exact.
 
-use cartsim::scenario::{Scenario, builtin::BUILTIN, load_bytes};
+mod common;
+
+use common::builtin;
+
+use cartsim::scenario::{Scenario, load_bytes};
 use cartsim::tui::app::{App, Msg};
 use cartsim::tui::theme::Theme;
 use cartsim::tui::view;
@@ -11,14 +15,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::Duration;
-
-fn builtin(prefix: &str) -> Scenario {
-    let b = BUILTIN
-        .iter()
-        .find(|b| b.name.starts_with(prefix))
-        .expect("built-in");
-    load_bytes(b.name, b.text.as_bytes()).expect("loads")
-}
 
 fn press(app: &mut App, code: KeyCode) {
     app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));

@@ -3,7 +3,8 @@
 #![allow(dead_code)]
 
 use cartsim::engine::{Action, Outcome, Permission, Quantity, World};
-use cartsim::scenario::{Scenario, load_bytes};
+use cartsim::scenario::{Scenario, builtin::BUILTIN, load_bytes};
+use std::process::{Command, Output};
 
 /// A scenario from JSON text; panics with the loader's message if it is invalid.
 pub fn scenario(json: &str) -> Scenario {
@@ -106,4 +107,22 @@ pub fn field(world: &World, id: &str, name: &str) -> String {
         .field(id, name)
         .unwrap_or_else(|e| panic!("{id}.{name}: {e:?}"))
         .to_string()
+}
+
+/// The built-in scenario whose file name starts with `prefix` (`"02-"`).
+pub fn builtin(prefix: &str) -> Scenario {
+    let b = BUILTIN
+        .iter()
+        .find(|b| b.name.starts_with(prefix))
+        .expect("built-in");
+    load_bytes(b.name, b.text.as_bytes()).expect("loads")
+}
+
+/// Runs the built binary from the crate's folder.
+pub fn cartsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cartsim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
 }
