@@ -163,6 +163,25 @@ fn json_output_is_one_object_per_event() {
 }
 
 #[test]
+fn json_output_reports_a_file_that_cannot_be_loaded() {
+    let path = temp_file("broken.json", "{\n  \"cartsim\": 1,\n  oops\n}");
+    let out = cartsim(&[
+        "run",
+        "--json",
+        path.to_str().unwrap(),
+        "scenarios/04-cancel-closed-cart.json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let first: serde_json::Value =
+        serde_json::from_str(text(&out.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(first["event"], "load_error");
+    assert_eq!(first["line"], 3);
+    assert!(first["message"].as_str().unwrap().contains("JSON syntax"));
+    // The other file still plays.
+    assert!(text(&out.stdout).contains("\"event\":\"summary\""));
+}
+
+#[test]
 fn help_describes_every_command() {
     let out = cartsim(&["--help"]);
     assert_eq!(out.status.code(), Some(0));

@@ -192,6 +192,9 @@ pub fn run(files: &[PathBuf], json: bool) -> u8 {
             Ok(s) => s,
             Err(e) => {
                 report_load_error(&e);
+                if json {
+                    say(&format!("{}\n", transcript::load_error_json(&e)));
+                }
                 load_failed = true;
                 continue;
             }

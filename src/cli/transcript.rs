@@ -131,6 +131,15 @@ pub fn text(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally) -> S
     out
 }
 
+/// A file that could not be loaded, as one JSON event (also reported on stderr).
+pub fn load_error_json(error: &crate::scenario::LoadError) -> serde_json::Value {
+    json!({
+        "event": "load_error", "file": error.file,
+        "line": error.position.map(|p| p.line), "column": error.position.map(|p| p.column),
+        "path": error.path, "message": error.message,
+    })
+}
+
 /// The JSON-lines transcript of one scenario: one object per event.
 pub fn json_lines(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally) -> String {
     let mut out = String::new();
