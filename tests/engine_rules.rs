@@ -49,40 +49,16 @@ fn start_checkout_refusals_change_nothing() {
         start("cart-1").with_actor("eve"),
         ErrorKind::CheckoutNoPermission,
     );
-    ok(
-        &mut w,
-        Action::SwitchAccount {
-            buyer: "bob".into(),
-            account: "other".into(),
-        },
-    );
+    ok(&mut w, switch("bob", "other"));
     refused(
         &mut w,
         start("cart-1"),
         ErrorKind::CheckoutInvalidEffectiveAccount,
     );
-    ok(
-        &mut w,
-        Action::SwitchAccount {
-            buyer: "bob".into(),
-            account: "acme".into(),
-        },
-    );
-    ok(
-        &mut w,
-        Action::LeaveStore {
-            account: "acme".into(),
-            store: "west".into(),
-        },
-    );
+    ok(&mut w, switch("bob", "acme"));
+    ok(&mut w, leave("acme", "west"));
     refused(&mut w, start("cart-1"), ErrorKind::CheckoutNotStoreMember);
-    ok(
-        &mut w,
-        Action::JoinStore {
-            account: "acme".into(),
-            store: "west".into(),
-        },
-    );
+    ok(&mut w, join("acme", "west"));
     ok(&mut w, start("cart-1"));
     let e = refused(
         &mut w,
@@ -287,20 +263,8 @@ fn cancel_checks_its_six_requirements_in_the_documented_order() {
     let mut w = world();
     // Break all of them at once: each fix reveals the next requirement, in order.
     ok(&mut w, revoke("bob", Permission::CancelCheckout));
-    ok(
-        &mut w,
-        Action::SwitchAccount {
-            buyer: "bob".into(),
-            account: "other".into(),
-        },
-    );
-    ok(
-        &mut w,
-        Action::LeaveStore {
-            account: "acme".into(),
-            store: "west".into(),
-        },
-    );
+    ok(&mut w, switch("bob", "other"));
+    ok(&mut w, leave("acme", "west"));
     w.carts[0].status = CartStatus::Closed;
 
     let order = [
@@ -321,20 +285,8 @@ fn cancel_checks_its_six_requirements_in_the_documented_order() {
         );
         match n {
             0 => drop(ok(&mut w, grant("bob", Permission::CancelCheckout))),
-            1 => drop(ok(
-                &mut w,
-                Action::SwitchAccount {
-                    buyer: "bob".into(),
-                    account: "acme".into(),
-                },
-            )),
-            2 => drop(ok(
-                &mut w,
-                Action::JoinStore {
-                    account: "acme".into(),
-                    store: "west".into(),
-                },
-            )),
+            1 => drop(ok(&mut w, switch("bob", "acme"))),
+            2 => drop(ok(&mut w, join("acme", "west"))),
             3 => w.carts[0].status = CartStatus::Checkout,
             4 => w.sessions.push(CartCheckoutSession {
                 id: "stale".into(),
@@ -381,10 +333,7 @@ fn cancel_error_codes_are_documented_or_labelled_borrowed() {
 #[test]
 fn cancelling_a_closed_cart_gives_invalid_operation_403() {
     let mut w = world();
-    ok(&mut w, start("cart-1"));
-    ok(&mut w, Action::Settle);
-    ok(&mut w, cont("cart-1"));
-    ok(&mut w, Action::Settle);
+    place_order(&mut w, "cart-1");
     let e = refused(&mut w, cancel("cart-1"), ErrorKind::CancelCartClosed);
     assert_eq!(
         e.to_string().split(' ').take(2).collect::<Vec<_>>(),
@@ -540,32 +489,14 @@ fn add_to_cart_checks_the_actor() {
         add("cart-1", "NUT", 1).with_actor("eve"),
         ErrorKind::AddNoPermission,
     );
-    ok(
-        &mut w,
-        Action::SwitchAccount {
-            buyer: "bob".into(),
-            account: "other".into(),
-        },
-    );
+    ok(&mut w, switch("bob", "other"));
     refused(
         &mut w,
         add("cart-1", "NUT", 1),
         ErrorKind::AddInvalidEffectiveAccount,
     );
-    ok(
-        &mut w,
-        Action::SwitchAccount {
-            buyer: "bob".into(),
-            account: "acme".into(),
-        },
-    );
-    ok(
-        &mut w,
-        Action::LeaveStore {
-            account: "acme".into(),
-            store: "west".into(),
-        },
-    );
+    ok(&mut w, switch("bob", "acme"));
+    ok(&mut w, leave("acme", "west"));
     refused(
         &mut w,
         add("cart-1", "NUT", 1),
@@ -603,32 +534,14 @@ fn continue_checks_account_and_membership() {
     let mut w = world();
     ok(&mut w, start("cart-1"));
     ok(&mut w, Action::Settle);
-    ok(
-        &mut w,
-        Action::SwitchAccount {
-            buyer: "bob".into(),
-            account: "other".into(),
-        },
-    );
+    ok(&mut w, switch("bob", "other"));
     refused(
         &mut w,
         cont("cart-1"),
         ErrorKind::ContinueInvalidEffectiveAccount,
     );
-    ok(
-        &mut w,
-        Action::SwitchAccount {
-            buyer: "bob".into(),
-            account: "acme".into(),
-        },
-    );
-    ok(
-        &mut w,
-        Action::LeaveStore {
-            account: "acme".into(),
-            store: "west".into(),
-        },
-    );
+    ok(&mut w, switch("bob", "acme"));
+    ok(&mut w, leave("acme", "west"));
     refused(&mut w, cont("cart-1"), ErrorKind::ContinueNotStoreMember);
 }
 
@@ -662,14 +575,7 @@ fn unknown_ids_are_refused_not_panicked_on() {
         grant("nobody", Permission::Checkout),
         ErrorKind::UnknownRecord,
     );
-    refused(
-        &mut w,
-        Action::JoinStore {
-            account: "acme".into(),
-            store: "nope".into(),
-        },
-        ErrorKind::UnknownRecord,
-    );
+    refused(&mut w, join("acme", "nope"), ErrorKind::UnknownRecord);
 }
 
 #[test]
@@ -724,10 +630,7 @@ fn a_dangling_background_operation_id_is_never_adopted_by_a_new_operation() {
 #[test]
 fn starting_checkout_on_a_closed_cart_names_the_status_not_the_finished_session() {
     let mut w = world();
-    ok(&mut w, start("cart-1"));
-    ok(&mut w, Action::Settle);
-    ok(&mut w, cont("cart-1"));
-    ok(&mut w, Action::Settle);
+    place_order(&mut w, "cart-1");
     let e = refused(&mut w, start("cart-1"), ErrorKind::CheckoutCartNotActive);
     assert!(e.message.contains("Closed"), "{e}");
 }

@@ -132,11 +132,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             Span::styled(" Event log: every change and why ", t.title()),
             Span::styled("[documented] [sample] [choice] [scenario] ", t.dim()),
         ]))
-        .border_style(if focused {
-            t.focus_border()
-        } else {
-            t.border()
-        });
+        .border_style(t.pane_border(focused));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let all: Vec<Line> = all

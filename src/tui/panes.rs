@@ -446,11 +446,7 @@ fn pane(
             Span::styled(format!(" {title} "), t.title()),
             Span::styled(format!("{count} "), t.dim()),
         ]))
-        .border_style(if focused {
-            t.focus_border()
-        } else {
-            t.border()
-        });
+        .border_style(t.pane_border(focused));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let mut lines: Vec<Line> = Vec::new();

@@ -66,6 +66,14 @@ impl Theme {
     pub fn border(self) -> Style {
         Style::new()
     }
+    /// A pane's border: highlighted when the pane has focus.
+    pub fn pane_border(self, focused: bool) -> Style {
+        if focused {
+            self.focus_border()
+        } else {
+            self.border()
+        }
+    }
     /// The selected record in the focused pane.
     pub fn selected(self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)

@@ -92,6 +92,33 @@ pub fn grant(buyer: &str, p: Permission) -> Action {
     }
 }
 
+pub fn switch(buyer: &str, account: &str) -> Action {
+    Action::SwitchAccount {
+        buyer: buyer.into(),
+        account: account.into(),
+    }
+}
+pub fn leave(account: &str, store: &str) -> Action {
+    Action::LeaveStore {
+        account: account.into(),
+        store: store.into(),
+    }
+}
+pub fn join(account: &str, store: &str) -> Action {
+    Action::JoinStore {
+        account: account.into(),
+        store: store.into(),
+    }
+}
+
+/// Runs a whole checkout of `cart` on the test flow: start, settle, continue, settle.
+pub fn place_order(world: &mut World, cart: &str) {
+    ok(world, start(cart));
+    ok(world, Action::Settle);
+    ok(world, cont(cart));
+    ok(world, Action::Settle);
+}
+
 /// Applies an action that must succeed.
 pub fn ok(world: &mut World, action: Action) -> Outcome {
     let outcome = world.apply(&action);
