@@ -66,35 +66,27 @@ fn built_in_scenarios_export_by_name_and_outputs_are_never_overwritten_silently(
     let target = dir.join("handout.md");
     let target_s = target.to_str().unwrap();
     let _ = std::fs::remove_file(&target);
-    let out = cartsim(&[
-        "export",
-        "--markdown",
-        "04-cancel-closed-cart",
-        "-o",
-        target_s,
-    ]);
+    let export = |extra: &[&str]| {
+        let mut args = vec![
+            "export",
+            "--markdown",
+            "04-cancel-closed-cart",
+            "-o",
+            target_s,
+        ];
+        args.extend_from_slice(extra);
+        cartsim(&args)
+    };
+    let out = export(&[]);
     assert_eq!(out.status.code(), Some(0));
     let first = std::fs::read_to_string(&target).unwrap();
     assert!(first.contains("`INVALID_OPERATION 403"));
     std::fs::write(&target, "mine").unwrap();
-    let out = cartsim(&[
-        "export",
-        "--markdown",
-        "04-cancel-closed-cart",
-        "-o",
-        target_s,
-    ]);
+    let out = export(&[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not overwritten"));
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine");
-    let out = cartsim(&[
-        "export",
-        "--markdown",
-        "04-cancel-closed-cart",
-        "-o",
-        target_s,
-        "--force",
-    ]);
+    let out = export(&["--force"]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(&target).unwrap(), first);
 }

@@ -663,7 +663,7 @@ fn world_json(world: &World) -> Value {
         .products
         .iter()
         .map(|p| {
-            let price: Value = serde_json::from_str(&p.price.to_string()).unwrap_or(Value::Null);
+            let price = crate::engine::FieldValue::Money(p.price).to_json();
             json!({"sku": p.sku, "name": p.name, "price": price})
         })
         .collect();
