@@ -176,13 +176,16 @@ pub fn markdown(scenario: &Scenario) -> String {
             Ok(()) => out.push_str("Result: ok.\n\n"),
             Err(e) => {
                 errors.insert(e.kind);
-                let (head, why) = error_lines(e);
+                let lines = error_lines(e);
                 let _ = writeln!(
                     out,
                     "Result: **refused**, `{}`. The {}.\n",
-                    head.replace('`', "'"),
-                    md(&why)
+                    lines[0].replace('`', "'"),
+                    md(&lines[1])
                 );
+                for line in &lines[2..] {
+                    let _ = writeln!(out, "- {}\n", md(line));
+                }
             }
         }
         if !report.outcome.changes.is_empty() {

@@ -1,7 +1,6 @@
 //! The transcript of a headless run: readable text for trainers, or one JSON object
 //! per event for tools.
 
-use crate::engine::{ActionError, Change, ErrorOrigin};
 use crate::player::StepReport;
 use crate::scenario::Scenario;
 use crate::scenario::expect::Checked;
@@ -17,32 +16,7 @@ pub struct Tally {
     pub failed: usize,
 }
 
-/// How a change is written in a text transcript:
-/// `cart-1.Status: Checkout -> Active  (Cancel Cart Async Operation unlocks the cart) [documented]`.
-pub fn change_line(change: &Change) -> String {
-    format!(
-        "{}  ({}) [{}]",
-        change.headline(),
-        change.rule.text(),
-        change.rule.source().tag()
-    )
-}
-
-/// How a refusal is written: code, HTTP status, message; then the failed requirement
-/// and where the code comes from.
-pub fn error_lines(error: &ActionError) -> (String, String) {
-    let spec = error.kind.spec();
-    let head = match spec.http {
-        Some(http) => format!("{} {http}: {}", spec.code, error.message),
-        None => format!("{}: {}", spec.code, error.message),
-    };
-    let origin = match spec.origin {
-        ErrorOrigin::Documented(src) => format!("[documented: {src}]"),
-        ErrorOrigin::Borrowed(from) => format!("[borrowed from {from}]"),
-        ErrorOrigin::Choice(why) => format!("[choice: {why}]"),
-    };
-    (head, format!("failed {} {origin}", spec.requirement))
-}
+pub use crate::player::wording::{change_line, error_lines};
 
 fn check_line(check: &Checked) -> String {
     if check.passed {
@@ -84,9 +58,10 @@ pub fn text(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally) -> S
                 let _ = writeln!(out, "  ok");
             }
             Err(e) => {
-                let (head, why) = error_lines(e);
-                let _ = writeln!(out, "  error {head}");
-                let _ = writeln!(out, "        {why}");
+                for (i, line) in error_lines(e).into_iter().enumerate() {
+                    let lead = if i == 0 { "  error " } else { "        " };
+                    let _ = writeln!(out, "{lead}{line}");
+                }
             }
         }
         for change in &report.outcome.changes {
@@ -165,7 +140,9 @@ pub fn json_lines(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally
                     "event": "result", "step": report.index + 1, "ok": false,
                     "code": spec.code, "http": spec.http, "message": e.message,
                     "requirement": spec.requirement, "origin": spec.origin.tag(),
-                    "source": spec.origin.reference(),
+                    "source": spec.origin.reference(), "reading": spec.reading,
+                    "buyer_message": e.kind.buyer_message().map(|m| m.text),
+                    "buyer_message_source": e.kind.buyer_message().map(|m| m.source),
                 }));
             }
         }

@@ -99,7 +99,9 @@ impl World {
         &'a self,
         cart: &'a str,
     ) -> impl Iterator<Item = &'a CartValidationOutput> + 'a {
-        self.validation_outputs.iter().filter(move |v| v.cart == cart)
+        self.validation_outputs
+            .iter()
+            .filter(move |v| v.cart == cart)
     }
 
     /// The store a cart belongs to.
@@ -165,7 +167,8 @@ impl World {
             return Ok(session_field(session, f));
         }
         if let Some(op) = self.operation(id) {
-            let f = OperationField::parse(field).ok_or(no_field(RecordKind::BackgroundOperation))?;
+            let f =
+                OperationField::parse(field).ok_or(no_field(RecordKind::BackgroundOperation))?;
             return Ok(operation_field(op, f));
         }
         if let Some(row) = self.validation_output(id) {

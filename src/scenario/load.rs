@@ -443,7 +443,14 @@ impl<'a> Builder<'a> {
     /// The store's settings: the edition's defaults, then each key the file names.
     fn settings(&self, path: &str, raw: &RawStore) -> Result<StoreSettings, LoadError> {
         let d = StoreSettings::defaults(self.edition);
-        let template = self.setting(path, "template", &raw.template, d.template, Template::parse, Template::NAMES)?;
+        let template = self.setting(
+            path,
+            "template",
+            &raw.template,
+            d.template,
+            Template::parse,
+            Template::NAMES,
+        )?;
         if template == Template::Lwr {
             return Err(self.err(
                 &member(path, "template"),
@@ -461,15 +468,67 @@ impl<'a> Builder<'a> {
         };
         Ok(StoreSettings {
             template,
-            checkout_session: self.setting(path, "checkout_session", &raw.checkout_session, d.checkout_session, CheckoutSessionReading::parse, CheckoutSessionReading::NAMES)?,
-            cancel_requirements: self.setting(path, "cancel_requirements", &raw.cancel_requirements, d.cancel_requirements, CancelReading::parse, CancelReading::NAMES)?,
+            checkout_session: self.setting(
+                path,
+                "checkout_session",
+                &raw.checkout_session,
+                d.checkout_session,
+                CheckoutSessionReading::parse,
+                CheckoutSessionReading::NAMES,
+            )?,
+            cancel_requirements: self.setting(
+                path,
+                "cancel_requirements",
+                &raw.cancel_requirements,
+                d.cancel_requirements,
+                CancelReading::parse,
+                CancelReading::NAMES,
+            )?,
             checkout_ttl: ticks("checkout_ttl", raw.checkout_ttl.or(d.checkout_ttl))?,
-            operation_expiry: ticks("operation_expiry", raw.operation_expiry.or(d.operation_expiry))?,
-            continue_while_processing: self.setting(path, "continue_while_processing", &raw.continue_while_processing, d.continue_while_processing, ContinueWhileProcessing::parse, ContinueWhileProcessing::NAMES)?,
-            cart_access: self.setting(path, "cart_access", &raw.cart_access, d.cart_access, CartAccess::parse, CartAccess::NAMES)?,
-            validation_on_start: self.setting(path, "validation_on_start", &raw.validation_on_start, d.validation_on_start, ValidationOnStart::parse, ValidationOnStart::NAMES)?,
-            order_created: self.setting(path, "order_created", &raw.order_created, d.order_created, OrderCreated::parse, OrderCreated::NAMES)?,
-            canceled_finished_at: self.setting(path, "canceled_finished_at", &raw.canceled_finished_at, d.canceled_finished_at, CanceledFinishedAt::parse, CanceledFinishedAt::NAMES)?,
+            operation_expiry: ticks(
+                "operation_expiry",
+                raw.operation_expiry.or(d.operation_expiry),
+            )?,
+            continue_while_processing: self.setting(
+                path,
+                "continue_while_processing",
+                &raw.continue_while_processing,
+                d.continue_while_processing,
+                ContinueWhileProcessing::parse,
+                ContinueWhileProcessing::NAMES,
+            )?,
+            cart_access: self.setting(
+                path,
+                "cart_access",
+                &raw.cart_access,
+                d.cart_access,
+                CartAccess::parse,
+                CartAccess::NAMES,
+            )?,
+            validation_on_start: self.setting(
+                path,
+                "validation_on_start",
+                &raw.validation_on_start,
+                d.validation_on_start,
+                ValidationOnStart::parse,
+                ValidationOnStart::NAMES,
+            )?,
+            order_created: self.setting(
+                path,
+                "order_created",
+                &raw.order_created,
+                d.order_created,
+                OrderCreated::parse,
+                OrderCreated::NAMES,
+            )?,
+            canceled_finished_at: self.setting(
+                path,
+                "canceled_finished_at",
+                &raw.canceled_finished_at,
+                d.canceled_finished_at,
+                CanceledFinishedAt::parse,
+                CanceledFinishedAt::NAMES,
+            )?,
         })
     }
 
@@ -492,7 +551,11 @@ impl<'a> Builder<'a> {
                     format!(
                         "{:?} is not a value of `{key}`; expected one of: {}",
                         sanitize::line(text),
-                        names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+                        names
+                            .iter()
+                            .map(|n| format!("\"{n}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 )
             }),
@@ -823,7 +886,11 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn validation_output(&mut self, path: &str, raw: &RawValidationOutput) -> Result<(), LoadError> {
+    fn validation_output(
+        &mut self,
+        path: &str,
+        raw: &RawValidationOutput,
+    ) -> Result<(), LoadError> {
         let id = self.claim(&member(path, "id"), &raw.id)?;
         let cart = self.cart_ref(&member(path, "cart"), &raw.cart)?;
         let level = self.level(&member(path, "level"), &raw.level)?;
@@ -832,7 +899,8 @@ impl<'a> Builder<'a> {
         if message.chars().count() > 255 {
             return Err(self.err(
                 &member(path, "message"),
-                "expected a message of at most 255 characters (CartValidationOutput.Message)".to_string(),
+                "expected a message of at most 255 characters (CartValidationOutput.Message)"
+                    .to_string(),
             ));
         }
         let text = |s: &str| sanitize::line(s);

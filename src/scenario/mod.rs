@@ -8,8 +8,8 @@ pub mod expect;
 pub mod format;
 pub mod load;
 pub mod position;
-pub mod save;
 pub mod sanitize;
+pub mod save;
 
 use crate::engine::{Action, World};
 pub use load::{LoadError, load_bytes, load_file, load_file_with_raw, load_with_raw};

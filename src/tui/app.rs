@@ -957,7 +957,7 @@ pub fn free_name(dir: &std::path::Path) -> String {
         .unwrap_or_else(|| "cartsim-branch.json".to_string())
 }
 
-/// The text of a refusal, for popups and logs: the same wording as the transcripts.
-pub fn error_text(error: &ActionError) -> (String, String) {
-    crate::cli::transcript::error_lines(error)
+/// The text of a refusal, for the log: the same wording as the transcripts.
+pub fn error_text(error: &ActionError) -> Vec<String> {
+    crate::player::wording::error_lines(error)
 }

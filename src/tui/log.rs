@@ -92,9 +92,14 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
                 }
             }
             Err(e) => {
-                let (head, why) = error_text(e);
-                out.push(Line::styled(format!("   ✖ refused {head}"), t.error()));
-                out.push(Line::styled(format!("     {why}"), t.dim()));
+                let lines = error_text(e);
+                out.push(Line::styled(
+                    format!("   ✖ refused {}", lines[0]),
+                    t.error(),
+                ));
+                for line in &lines[1..] {
+                    out.push(Line::styled(format!("     {line}"), t.dim()));
+                }
             }
         }
         for change in &entry.outcome.changes {
