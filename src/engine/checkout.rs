@@ -517,7 +517,7 @@ pub(crate) fn expire_checkout(tx: &mut Tx, session_id: &str) {
 
 /// When a session's checkout expires, if its store has a time-to-live and the checkout
 /// is still open.
-pub(crate) fn checkout_deadline(world: &World, session: &CartCheckoutSession) -> Option<u64> {
+pub fn checkout_deadline(world: &World, session: &CartCheckoutSession) -> Option<u64> {
     if session.is_archived || session.state == COMPLETE {
         return None;
     }

@@ -135,7 +135,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let block = Block::bordered()
         .title(Line::from(vec![
             Span::styled(" Event log: every change and why ", t.title()),
-            Span::styled("[documented] [sample] [choice] [scenario] ", t.dim()),
+            Span::styled(
+                "[documented] [sample] [inferred] [choice] [scenario] ",
+                t.dim(),
+            ),
         ]))
         .border_style(t.pane_border(focused));
     let inner = block.inner(area);
