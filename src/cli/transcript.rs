@@ -133,6 +133,7 @@ pub fn text(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally) -> S
 
 /// A file that could not be loaded, as one JSON event (also reported on stderr).
 pub fn load_error_json(error: &crate::scenario::LoadError) -> serde_json::Value {
+    let error = error.sanitized();
     json!({
         "event": "load_error", "file": error.file,
         "line": error.position.map(|p| p.line), "column": error.position.map(|p| p.column),

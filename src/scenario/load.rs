@@ -37,17 +37,32 @@ pub struct LoadError {
     pub message: String,
 }
 
+/// Every part is passed through [`sanitize::line`] here, whoever built the error: a JSON
+/// path holds the file's own keys, which may carry escape sequences.
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        write!(f, "{}", sanitize::line(&self.file))?;
         if let Some(p) = self.position {
             write!(f, ":{}:{}", p.line, p.column)?;
         }
         write!(f, ": ")?;
         if let Some(path) = self.path.as_deref().filter(|p| !p.is_empty()) {
-            write!(f, "{path}: ")?;
+            write!(f, "{}: ", sanitize::line(path))?;
         }
-        f.write_str(&self.message)
+        f.write_str(&sanitize::line(&self.message))
+    }
+}
+
+impl LoadError {
+    /// The same error with every text part sanitized, for outputs that show the parts
+    /// one by one (`run --json`).
+    pub fn sanitized(&self) -> LoadError {
+        LoadError {
+            file: sanitize::line(&self.file),
+            position: self.position,
+            path: self.path.as_deref().map(sanitize::line),
+            message: sanitize::line(&self.message),
+        }
     }
 }
 
@@ -208,7 +223,7 @@ impl Cx {
         LoadError {
             file: self.file.clone(),
             position: Some(pos.unwrap_or_else(|| self.positions.nearest(path))),
-            path: Some(path.to_string()),
+            path: Some(sanitize::line(path)),
             message: sanitize::line(&message),
         }
     }
