@@ -50,7 +50,8 @@ const PIECES: &[&str] = &[
 ];
 
 fn hostile() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(PIECES), 1..6).prop_map(|v| v.concat())
+    prop::collection::vec(prop::sample::select(PIECES), 1..6)
+        .prop_map(|v| format!("x{}", v.concat()))
 }
 
 /// Panics when `text` holds an unsafe character (newlines are allowed where `newlines`).
@@ -210,4 +211,100 @@ fn hostile_fixtures_give_clean_messages() {
         seen += 1;
     }
     assert!(seen > 0);
+}
+
+fn builtin_text(prefix: &str) -> &'static str {
+    cartsim::scenario::builtin::BUILTIN
+        .iter()
+        .find(|b| b.name.starts_with(prefix))
+        .unwrap()
+        .text
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let text = format!("\u{FEFF}{}", builtin_text("02-"));
+    let s = load_bytes("bom.json", text.as_bytes()).expect("a BOM is skipped");
+    assert_eq!(s.title, "Cancel in the middle of checkout");
+}
+
+#[test]
+fn syntax_error_columns_count_characters() {
+    let e = load_bytes("c.json", "{\"title\": \"é日本\" x}".as_bytes()).unwrap_err();
+    let ascii = load_bytes("c.json", "{\"title\": \"eab\" x}".as_bytes()).unwrap_err();
+    assert_eq!(e.position, ascii.position, "{e}");
+    assert_eq!(e.position.map(|p| p.column), Some(17), "{e}");
+}
+
+/// Runs `cartsim ARGS` and waits for it; a run that has not ended after a minute is a
+/// hang (the bug this guards against blocked forever), so it is killed and reported.
+fn cartsim_must_end(args: &[&str]) -> std::process::Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cartsim"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..600 {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    panic!("cartsim {args:?} hung");
+}
+
+#[test]
+fn fifos_and_devices_are_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("s.json");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    for path in [fifo.to_str().unwrap(), "/dev/zero"] {
+        let out = cartsim_must_end(&["check", path]);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("is not a regular file"), "{stderr}");
+    }
+}
+
+#[test]
+fn the_size_cap_is_checked_on_what_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.json");
+    let mut text = String::from("{\"title\": \"");
+    text.push_str(&"a".repeat(cartsim::scenario::load::MAX_FILE_BYTES));
+    text.push_str("\"}");
+    std::fs::write(&big, text).unwrap();
+    let e = cartsim::scenario::load_file(&big).unwrap_err();
+    assert!(e.message.contains("larger than 16777216 bytes"), "{e}");
+}
+
+#[test]
+fn a_long_key_over_a_big_array_is_refused_with_its_position() {
+    // 300 KB; each of its values used to store a copy of the 100 KB key.
+    let key = "k".repeat(100_000);
+    let text = format!(
+        "{{\"cartsim\": 1, \"title\": \"t\", \"world\": {{}},\n \"{key}\": [{}0]}}",
+        "0,".repeat(100_000)
+    );
+    let e = load_bytes("long.json", text.as_bytes()).unwrap_err();
+    assert_eq!(e.position.map(|p| (p.line, p.column)), Some((2, 2)), "{e}");
+}
+
+#[test]
+fn duplicate_skus_among_many_products_are_found() {
+    let mut products: Vec<String> = (0..100_000)
+        .map(|i| format!("{{\"sku\": \"S{i}\", \"price\": 1}}"))
+        .collect();
+    products.push("{\"sku\": \"S5\", \"price\": 1}".to_string());
+    let text = format!(
+        "{{\"cartsim\": 1, \"title\": \"t\", \"world\": {{\"products\": [{}]}}}}",
+        products.join(",\n")
+    );
+    let e = load_bytes("many.json", text.as_bytes()).unwrap_err();
+    assert_eq!(e.path.as_deref(), Some("world.products[100000].sku"), "{e}");
+    assert_eq!(e.position.map(|p| p.line), Some(100_001), "{e}");
 }

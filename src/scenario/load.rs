@@ -68,32 +68,71 @@ impl LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// Loads and validates a file from disk.
-pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
-    let name = path.display().to_string();
+/// Reads a scenario file's bytes, refusing what is not a regular file (a folder, a FIFO,
+/// a device: reading those could block forever or never end) and anything larger than
+/// [`MAX_FILE_BYTES`], counted on what is read, not on what the metadata claims.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
+    use std::io::Read;
     let fail = |message: String| LoadError {
-        file: sanitize::line(&name),
+        file: sanitize::path(path),
         position: None,
         path: None,
         message,
     };
+    let not_regular = |meta: &std::fs::Metadata| {
+        let kind = if meta.is_dir() {
+            "is a folder"
+        } else {
+            "is not a regular file (a FIFO, socket or device)"
+        };
+        fail(format!("{kind}; expected a scenario file (.json)"))
+    };
     let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
-    if meta.is_dir() {
-        return Err(fail(
-            "is a folder; expected a scenario file (.json)".to_string(),
-        ));
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
     }
-    if meta.len() > MAX_FILE_BYTES as u64 {
-        return Err(fail(format!(
-            "the file is {} bytes; scenario files may be at most {MAX_FILE_BYTES} bytes",
-            meta.len()
-        )));
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Non-blocking, so that a file swapped for a FIFO after the check above cannot hang
+    // the open; it changes nothing for a regular file.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options
+        .open(path)
+        .map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
     }
-    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
-    load_bytes(&name, &bytes)
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(fail(too_large()));
+    }
+    Ok(bytes)
 }
 
-/// Loads and validates a scenario from bytes; `name` is used in messages.
+fn too_large() -> String {
+    format!(
+        "the file is larger than {MAX_FILE_BYTES} bytes (16 MiB), the most a scenario file may hold"
+    )
+}
+
+/// Loads and validates a file from disk.
+pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
+    let bytes = read_file(path)?;
+    load_bytes(&path.display().to_string(), &bytes)
+}
+
+/// The UTF-8 byte order mark that some Windows editors write at the start of a file.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Loads and validates a scenario from bytes; `name` is used in messages. A leading
+/// UTF-8 byte order mark is accepted and skipped.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Scenario, LoadError> {
     let file = sanitize::line(name);
     if bytes.len() > MAX_FILE_BYTES {
@@ -101,11 +140,12 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Scenario, LoadError> {
             file,
             position: None,
             path: None,
-            message: format!("the file is larger than {MAX_FILE_BYTES} bytes"),
+            message: too_large(),
         });
     }
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
     let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| syntax_error(&file, &e))?;
+        serde_json::from_slice(bytes).map_err(|e| syntax_error(&file, bytes, &e))?;
     // serde_json accepted it, so it is valid UTF-8.
     let text = std::str::from_utf8(bytes).unwrap_or_default();
     let positions = position::index(text);
@@ -130,7 +170,19 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Scenario, LoadError> {
     Builder::new(&cx).build(raw)
 }
 
-fn syntax_error(file: &str, e: &serde_json::Error) -> LoadError {
+/// serde_json counts columns in bytes; every other error counts characters, so the
+/// column is converted (the bytes of the error's line up to the column, in characters;
+/// bytes that are not UTF-8 count one each).
+fn char_column(bytes: &[u8], line: usize, byte_column: usize) -> usize {
+    let Some(text) = bytes.split(|&b| b == b'\n').nth(line.saturating_sub(1)) else {
+        return byte_column;
+    };
+    let upto = &text[..byte_column.min(text.len())];
+    let extra = byte_column.saturating_sub(text.len());
+    String::from_utf8_lossy(upto).chars().count() + extra
+}
+
+fn syntax_error(file: &str, bytes: &[u8], e: &serde_json::Error) -> LoadError {
     let text = e.to_string();
     let message = match text.rfind(" at line ") {
         Some(cut) => text[..cut].to_string(),
@@ -145,7 +197,7 @@ fn syntax_error(file: &str, e: &serde_json::Error) -> LoadError {
         file: file.to_string(),
         position: Some(Position {
             line: e.line().max(1),
-            column: e.column().max(1),
+            column: char_column(bytes, e.line(), e.column()).max(1),
         }),
         path: None,
         message: sanitize::line(&message),
@@ -239,6 +291,8 @@ impl Cx {
 struct Builder<'a> {
     cx: &'a Cx,
     ids: HashMap<String, String>,
+    /// The SKUs seen so far (a hash set: a file may list 100,000 products).
+    skus: HashSet<String>,
     world: World,
 }
 
@@ -258,6 +312,7 @@ impl<'a> Builder<'a> {
         Builder {
             cx,
             ids: HashMap::new(),
+            skus: HashSet::new(),
             world: World::default(),
         }
     }
@@ -515,9 +570,10 @@ impl<'a> Builder<'a> {
     fn account(&mut self, path: &str, raw: &RawAccount) -> Result<(), LoadError> {
         let id = self.claim(&member(path, "id"), &raw.id)?;
         let mut stores = Vec::new();
+        let mut seen = HashSet::new();
         for (i, s) in raw.stores.iter().enumerate() {
             let s = self.store_ref(&element(&member(path, "stores"), i), s)?;
-            if !stores.contains(&s) {
+            if seen.insert(s.clone()) {
                 stores.push(s);
             }
         }
@@ -532,9 +588,10 @@ impl<'a> Builder<'a> {
     fn buyer(&mut self, path: &str, raw: &RawBuyer) -> Result<(), LoadError> {
         let id = self.claim(&member(path, "id"), &raw.id)?;
         let mut accounts = Vec::new();
+        let mut seen = HashSet::new();
         for (i, a) in raw.accounts.iter().enumerate() {
             let a = self.account_ref(&element(&member(path, "accounts"), i), a)?;
-            if !accounts.contains(&a) {
+            if seen.insert(a.clone()) {
                 accounts.push(a);
             }
         }
@@ -592,7 +649,7 @@ impl<'a> Builder<'a> {
                 "expected a SKU without spaces or control characters".to_string(),
             ));
         }
-        if self.world.product(&raw.sku).is_some() {
+        if !self.skus.insert(raw.sku.clone()) {
             return Err(self.err(
                 &sku_path,
                 format!(
@@ -644,10 +701,11 @@ impl<'a> Builder<'a> {
             })?,
         };
         let mut items: Vec<CartItem> = Vec::new();
+        let mut seen = HashSet::new();
         for (i, item) in raw.items.iter().enumerate() {
             let here = element(&member(path, "items"), i);
             let sku = self.sku_ref(&member(&here, "sku"), &item.sku)?;
-            if items.iter().any(|it| it.sku == sku) {
+            if !seen.insert(sku.clone()) {
                 return Err(self.err(
                     &member(&here, "sku"),
                     format!("{sku} is already in this cart; expected each SKU once per cart"),

@@ -67,8 +67,9 @@ fn look(path: &Path) -> Seen {
     Seen {
         modified: meta.as_ref().and_then(|m| m.modified().ok()),
         len: meta.as_ref().map(|m| m.len()),
-        // Contents too: some editors save twice within one mtime tick.
-        contents: std::fs::read(path).ok(),
+        // Contents too: some editors save twice within one mtime tick. Read like the
+        // loader reads: a FIFO or device is refused at once instead of blocking the UI.
+        contents: scenario::load::read_file(path).ok(),
     }
 }
 
