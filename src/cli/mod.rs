@@ -76,9 +76,13 @@ pub enum Command {
         /// overwritten unless --force is given.
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
-        /// Overwrite OUT if it exists.
+        /// Overwrite OUT if it exists (the new file replaces it in one step; a failed
+        /// write keeps the old one).
         #[arg(long)]
         force: bool,
+        /// When OUT is a symbolic link, write to the file it points to (refused otherwise).
+        #[arg(long)]
+        follow_symlinks: bool,
     },
     /// Open one scenario file in the terminal UI.
     Play {
@@ -124,6 +128,7 @@ pub fn main() -> ExitCode {
             file,
             output,
             force,
+            follow_symlinks,
         }) => match open_scenario(&file) {
             Ok(s) => {
                 let text = if markdown {
@@ -131,7 +136,11 @@ pub fn main() -> ExitCode {
                 } else {
                     crate::tui::cast::record(&s, crate::tui::theme::Theme::COLOR)
                 };
-                write_output(&text, output.as_deref(), force)
+                let permit = crate::safe_write::Permit {
+                    overwrite: force,
+                    follow_symlinks,
+                };
+                write_output(&text, output.as_deref(), permit)
             }
             Err(e) => {
                 report_load_error(&e);
@@ -143,8 +152,15 @@ pub fn main() -> ExitCode {
             EXIT_OK
         }
     };
+    // A failed write to standard output (a full disk, a closed pipe) fails the command.
+    if STDOUT_FAILED.load(std::sync::atomic::Ordering::Relaxed) {
+        return ExitCode::from(EXIT_LOAD);
+    }
     ExitCode::from(code)
 }
+
+/// Set once a write to standard output has failed.
+static STDOUT_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// The scenarios compiled into the binary. They are tested, so a failure to load one
 /// is reported rather than hidden, and the others still open.
@@ -171,12 +187,21 @@ fn ui(scenarios: Vec<Scenario>) -> u8 {
     }
 }
 
-/// Writes to standard output. A closed pipe (`cartsim list | head`) is not an error
-/// worth a panic: the rest of the output is dropped and the exit status still reports
-/// the run.
+/// Writes to standard output. A failed write is reported once on standard error (a
+/// closed pipe, as in `cartsim list | head`, silently: its reader has gone), the rest of
+/// the output is dropped, and the command exits with status 2.
 fn say(text: &str) {
+    use std::sync::atomic::Ordering;
+    if STDOUT_FAILED.load(Ordering::Relaxed) {
+        return;
+    }
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        STDOUT_FAILED.store(true, Ordering::Relaxed);
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("cartsim: cannot write to standard output: {e}");
+        }
+    }
 }
 
 fn report_load_error(error: &LoadError) {
@@ -241,26 +266,24 @@ pub fn open_scenario(file: &std::path::Path) -> Result<Scenario, LoadError> {
     scenario::load_file(file)
 }
 
-/// Writes `text` to `output` (refusing to overwrite unless `force`), or to stdout.
-fn write_output(text: &str, output: Option<&std::path::Path>, force: bool) -> u8 {
+/// Writes `text` to `output` through [`crate::safe_write`] (never overwriting or
+/// following a link unless permitted), or to stdout.
+fn write_output(
+    text: &str,
+    output: Option<&std::path::Path>,
+    permit: crate::safe_write::Permit,
+) -> u8 {
     let Some(path) = output else {
         say(text);
         return EXIT_OK;
     };
-    if path.exists() && !force {
-        eprintln!(
-            "{}: exists; not overwritten (give --force to replace it)",
-            path.display()
-        );
-        return EXIT_LOAD;
-    }
-    match std::fs::write(path, text) {
-        Ok(()) => {
-            eprintln!("wrote {}", path.display());
+    match crate::safe_write::write(path, text.as_bytes(), permit) {
+        Ok(_) => {
+            eprintln!("wrote {}", scenario::sanitize::path(path));
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("{}: cannot write: {e}", path.display());
+            eprintln!("cartsim: {e}");
             EXIT_LOAD
         }
     }
