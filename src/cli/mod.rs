@@ -1,6 +1,7 @@
 //! The command line: `cartsim` (the terminal UI), `run`, `check` and friends.
 
 pub mod handout;
+pub mod inputs;
 pub mod rules_table;
 pub mod transcript;
 
@@ -38,17 +39,22 @@ pub enum Command {
     /// Exit status: 0 when every expectation held, 1 when at least one did not,
     /// 2 when a file could not be loaded.
     Run {
-        /// Scenario files (JSON, format 1).
+        /// Scenario files; a built-in scenario's name (with or without .json), a folder
+        /// (its *.json files) or - (standard input) also work.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// Print one JSON object per event (scenario, step, result, change, expect,
         /// summary) instead of the readable transcript.
         #[arg(long)]
         json: bool,
+        /// Print only what failed, the recap and the totals (no transcript).
+        #[arg(short, long, conflicts_with = "json")]
+        quiet: bool,
     },
     /// Load and validate scenario files only. Exit status 0 when all are valid, 2 otherwise.
     Check {
-        /// Scenario files (JSON, format 1).
+        /// Scenario files; a built-in scenario's name (with or without .json), a folder
+        /// (its *.json files) or - (standard input) also work.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
@@ -61,15 +67,21 @@ pub enum Command {
     List,
     /// Export a scenario: a Markdown handout for trainees, or an asciicast v2 recording of
     /// it playing in the terminal UI (one marker per chapter) that asciinema can play.
+    #[command(group(clap::ArgGroup::new("format").required(true).args(["markdown", "cast"])))]
     Export {
         /// Write a Markdown handout: the story, each step with its note, the changes and the rules cited.
-        #[arg(long, group = "format", required = true)]
+        #[arg(long)]
         markdown: bool,
         /// Write an asciicast v2 recording (120x40) of the scenario playing in the UI,
         /// with a marker per chapter; play it with `asciinema play FILE`.
-        #[arg(long, group = "format", required = true)]
+        #[arg(long)]
         cast: bool,
-        /// The scenario file, or the name of a built-in scenario (see `cartsim list`).
+        /// With --markdown: a handout for trainees, without the answers (no Answers
+        /// section, and the steps with a quiz do not show their outcome).
+        #[arg(long, requires = "markdown")]
+        trainee: bool,
+        /// The scenario file, a built-in scenario's name (see `cartsim list`; with or
+        /// without .json), or - (standard input).
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// Where to write; standard output when left out. An existing file is never
@@ -86,7 +98,8 @@ pub enum Command {
     },
     /// Open one scenario file in the terminal UI.
     Play {
-        /// The scenario file (JSON, format 1).
+        /// The scenario file; a built-in scenario's name (with or without .json), a
+        /// folder (its *.json files, in the picker) or - (standard input) also work.
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// Reload the file whenever it is saved and return to the same step; load
@@ -108,14 +121,25 @@ pub fn main() -> ExitCode {
                 EXIT_LOAD
             }
         },
-        Some(Command::Play { file, watch: false }) => match scenario::load_file(&file) {
-            Ok(s) => ui(vec![s]),
-            Err(e) => {
-                report_load_error(&e);
-                EXIT_LOAD
+        Some(Command::Play { file, watch: false }) => {
+            let mut scenarios = Vec::new();
+            let mut failed = false;
+            for loaded in inputs::load_all(std::slice::from_ref(&file)) {
+                match loaded {
+                    Ok(s) => scenarios.push(s),
+                    Err(e) => {
+                        report_load_error(&e);
+                        failed = true;
+                    }
+                }
             }
-        },
-        Some(Command::Run { files, json }) => run(&files, json),
+            if failed || scenarios.is_empty() {
+                EXIT_LOAD
+            } else {
+                ui(scenarios)
+            }
+        }
+        Some(Command::Run { files, json, quiet }) => run_with(&files, json, quiet),
         Some(Command::Check { files }) => check(&files),
         Some(Command::Schema) => {
             say(&format!("{}\n", crate::scenario::SCHEMA.trim_end()));
@@ -125,6 +149,7 @@ pub fn main() -> ExitCode {
         Some(Command::Export {
             markdown,
             cast: _,
+            trainee,
             file,
             output,
             force,
@@ -132,7 +157,7 @@ pub fn main() -> ExitCode {
         }) => match open_scenario(&file) {
             Ok(s) => {
                 let text = if markdown {
-                    handout::markdown(&s)
+                    handout::markdown_with(&s, handout::Options { answers: !trainee })
                 } else {
                     crate::tui::cast::record(&s, crate::tui::theme::Theme::COLOR)
                 };
@@ -210,29 +235,85 @@ fn report_load_error(error: &LoadError) {
 
 /// `cartsim run`.
 pub fn run(files: &[PathBuf], json: bool) -> u8 {
+    run_with(files, json, false)
+}
+
+/// `cartsim run`, with `--quiet`: ends with a recap of every failed expectation and
+/// every file that did not load, and totals that count scenarios and expectations
+/// separately.
+pub fn run_with(files: &[PathBuf], json: bool, quiet: bool) -> u8 {
     let mut tally = transcript::Tally::default();
-    let mut load_failed = false;
-    for file in files {
-        let scenario = match scenario::load_file(file) {
+    let (mut passed, mut failed, mut not_loaded) = (0usize, 0usize, 0usize);
+    let mut recap: Vec<String> = Vec::new();
+    let mut load_errors: Vec<String> = Vec::new();
+    for loaded in inputs::load_all(files) {
+        let scenario = match loaded {
             Ok(s) => s,
             Err(e) => {
                 report_load_error(&e);
                 if json {
                     say(&format!("{}\n", transcript::load_error_json(&e)));
                 }
-                load_failed = true;
+                load_errors.push(e.to_string());
+                not_loaded += 1;
                 continue;
             }
         };
-        say(&render(&scenario, json, &mut tally));
+        let reports = play_headless(&scenario);
+        let before = tally.failed;
+        let out = if json {
+            transcript::json_lines(&scenario, &reports, &mut tally)
+        } else {
+            transcript::text(&scenario, &reports, &mut tally)
+        };
+        if !quiet {
+            say(&out);
+        }
+        let lines = transcript::failures(&scenario, &reports);
+        if quiet {
+            for line in &lines {
+                say(&format!("{line}\n"));
+            }
+        }
+        recap.extend(lines);
+        if tally.failed > before {
+            failed += 1;
+        } else {
+            passed += 1;
+        }
     }
     if !json {
-        say(&format!(
-            "{} passed, {} failed\n",
-            tally.passed, tally.failed
+        let mut out = String::new();
+        if !recap.is_empty() {
+            out.push_str(&format!(
+                "\nExpectations that did not hold ({}):\n",
+                recap.len()
+            ));
+            for line in &recap {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+        if !load_errors.is_empty() {
+            out.push_str(&format!(
+                "\nFiles that did not load ({}):\n",
+                load_errors.len()
+            ));
+            for line in &load_errors {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        out.push_str(&format!(
+            "{}: {passed} passed, {failed} failed, {not_loaded} not loaded; {}: {} held, {} failed\n",
+            plural(passed + failed + not_loaded, "scenario", "scenarios"),
+            plural(tally.passed + tally.failed, "expectation", "expectations"),
+            tally.passed,
+            tally.failed
         ));
+        say(&out);
     }
-    if load_failed {
+    if not_loaded > 0 {
         EXIT_LOAD
     } else if tally.failed > 0 {
         EXIT_FAILED
@@ -251,19 +332,9 @@ pub fn render(scenario: &Scenario, json: bool, tally: &mut transcript::Tally) ->
     }
 }
 
-/// A scenario from a file path, or else from the built-ins by file name (with or without
-/// `.json`), so exports work from any folder.
+/// One scenario for `export`: a file, a built-in name (with or without `.json`) or `-`.
 pub fn open_scenario(file: &std::path::Path) -> Result<Scenario, LoadError> {
-    if !file.exists() {
-        let wanted = file.to_string_lossy();
-        let found = scenario::builtin::BUILTIN
-            .iter()
-            .find(|b| b.name == wanted || b.name.trim_end_matches(".json") == wanted);
-        if let Some(b) = found {
-            return scenario::load_bytes(b.name, b.text.as_bytes());
-        }
-    }
-    scenario::load_file(file)
+    inputs::load_one(file)
 }
 
 /// Writes `text` to `output` through [`crate::safe_write`] (never overwriting or
@@ -321,8 +392,8 @@ pub fn list() -> u8 {
 /// `cartsim check`.
 pub fn check(files: &[PathBuf]) -> u8 {
     let mut code = EXIT_OK;
-    for file in files {
-        match scenario::load_file(file) {
+    for loaded in inputs::load_all(files) {
+        match loaded {
             Ok(s) => say(&format!("{}: ok ({} steps)\n", s.file, s.steps.len())),
             Err(e) => {
                 report_load_error(&e);

@@ -131,6 +131,34 @@ pub fn text(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally) -> S
     out
 }
 
+/// One line per expectation that did not hold, for the recap at the end of a run:
+/// `FILE:LINE:COLUMN: step N: PATH: expected X, found Y`.
+pub fn failures(scenario: &Scenario, reports: &[StepReport]) -> Vec<String> {
+    let mut out = Vec::new();
+    for report in reports {
+        let step = &scenario.steps[report.index];
+        for check in report.checks.iter().filter(|c| !c.passed) {
+            out.push(format!(
+                "{}:{}:{}: step {}: {}: expected {}, found {}",
+                scenario.file,
+                step.position.line,
+                step.position.column,
+                report.index + 1,
+                check.path,
+                check.expected,
+                check.actual
+            ));
+        }
+    }
+    out
+}
+
+/// An expected or actual value as a JSON value: state values are written as JSON text
+/// (`"Canceled"`, `true`, `120`), results as words (`ok`, `INVALID_OPERATION 403`).
+fn json_value(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.to_string()))
+}
+
 /// A file that could not be loaded, as one JSON event (also reported on stderr).
 pub fn load_error_json(error: &crate::scenario::LoadError) -> serde_json::Value {
     let error = error.sanitized();
@@ -187,7 +215,8 @@ pub fn json_lines(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally
             }
             emit(json!({
                 "event": "expect", "step": report.index + 1, "path": check.path,
-                "expected": check.expected, "actual": check.actual, "passed": check.passed,
+                "expected": json_value(&check.expected), "actual": json_value(&check.actual),
+                "passed": check.passed,
             }));
         }
     }

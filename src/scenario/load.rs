@@ -204,11 +204,24 @@ fn syntax_error(file: &str, bytes: &[u8], e: &serde_json::Error) -> LoadError {
     }
 }
 
-/// Turns serde's wording into the tool's: names the expectation plainly.
+/// Turns serde's wording into the tool's: names the expectation plainly, and for an
+/// unknown key or value suggests the closest expected one ("did you mean").
 fn describe_serde(message: &str) -> String {
     let message = message.replace("unknown field", "unknown key");
     let message = message.replace("missing field", "missing key");
-    sanitize::line(&message)
+    let mut message = sanitize::line(&message);
+    // serde words it "unknown key `nite`, expected one of `do`, `cart`, ...".
+    if let Some(rest) = message
+        .strip_prefix("unknown key `")
+        .or_else(|| message.strip_prefix("unknown variant `"))
+        && let Some((word, expected)) = rest.split_once('`')
+    {
+        let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        if let Some(close) = super::suggest(word, candidates) {
+            message = format!("{message}; did you mean `{close}`?");
+        }
+    }
+    message
 }
 
 fn render_path(path: &serde_path_to_error::Path) -> String {
@@ -808,9 +821,12 @@ impl<'a> Builder<'a> {
                 self.err(
                     &member(path, "do"),
                     format!(
-                        "{:?} is not a step kind; expected one of: {}",
+                        "{:?} is not a step kind; expected one of: {}{}",
                         sanitize::line(&raw.kind),
-                        list(STEP_KINDS.iter().map(|k| k.name))
+                        list(STEP_KINDS.iter().map(|k| k.name)),
+                        super::suggest(&raw.kind, STEP_KINDS.iter().map(|k| k.name))
+                            .map(|k| format!("; did you mean {k}?"))
+                            .unwrap_or_default()
                     ),
                 )
             })?;
