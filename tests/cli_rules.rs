@@ -161,3 +161,18 @@ fn a_trainee_handout_has_no_answers() {
     assert!(!trainee.contains("## Answers"), "{trainee}");
     assert!(trainee.contains("**Predict:**"));
 }
+
+#[test]
+fn completions_and_a_manual_page_are_generated_from_the_command_line() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = cartsim(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0));
+        let script = text(&out.stdout);
+        for sub in ["run", "check", "export", "play", "completions"] {
+            assert!(script.contains(sub), "{shell}: {sub}");
+        }
+    }
+    let man = text(&cartsim(&["man"]).stdout);
+    assert!(man.contains(".TH cartsim 1"), "{man}");
+    assert!(man.contains("export"), "{man}");
+}

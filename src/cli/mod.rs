@@ -58,6 +58,15 @@ pub enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish or powershell), for
+    /// example `cartsim completions bash > ~/.local/share/bash-completion/completions/cartsim`.
+    Completions {
+        /// The shell.
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for example `cartsim man > cartsim.1; man ./cartsim.1`.
+    Man,
     /// Print the rules table: why each field changes and each refusal, with its source
     /// (documented by Salesforce, from Salesforce's sample code, or the simulator's choice).
     Rules,
@@ -172,6 +181,30 @@ pub fn main() -> ExitCode {
                 EXIT_LOAD
             }
         },
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "cartsim",
+                &mut out,
+            );
+            say(&String::from_utf8_lossy(&out));
+            EXIT_OK
+        }
+        Some(Command::Man) => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out) {
+                Ok(()) => {
+                    say(&String::from_utf8_lossy(&out));
+                    EXIT_OK
+                }
+                Err(e) => {
+                    eprintln!("cartsim: cannot render the manual page: {e}");
+                    EXIT_LOAD
+                }
+            }
+        }
         Some(Command::Rules) => {
             say(&rules_table::markdown());
             EXIT_OK
