@@ -308,3 +308,22 @@ fn duplicate_skus_among_many_products_are_found() {
     assert_eq!(e.path.as_deref(), Some("world.products[100000].sku"), "{e}");
     assert_eq!(e.position.map(|p| p.line), Some(100_001), "{e}");
 }
+
+/// A transcript writes an expected string as JSON text (`"\u001b"`, harmless); the JSON
+/// transcript decodes it into a value, which must be sanitized again.
+#[test]
+fn an_expected_string_is_clean_in_the_json_transcript() {
+    let t: [String; 6] = std::array::from_fn(|_| "x".to_string());
+    let mut t = t;
+    t[2] = "x\u{1b}]0;pwned\u{7}".to_string();
+    let s = load_bytes("e.json", scenario_text(&t).as_bytes()).expect("loads");
+    let mut tally = transcript::Tally::default();
+    for line in cartsim::cli::render(&s, true, &mut tally).lines() {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        let mut all = Vec::new();
+        strings(&value, &mut all);
+        for s in all {
+            assert_clean("JSON transcript", &s, true);
+        }
+    }
+}

@@ -155,8 +155,15 @@ pub fn failures(scenario: &Scenario, reports: &[StepReport]) -> Vec<String> {
 
 /// An expected or actual value as a JSON value: state values are written as JSON text
 /// (`"Canceled"`, `true`, `120`), results as words (`ok`, `INVALID_OPERATION 403`).
+/// Decoding can bring back what the text form kept escaped (`"\u001b"`), so strings are
+/// sanitized again.
 fn json_value(text: &str) -> serde_json::Value {
-    serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.to_string()))
+    use serde_json::Value;
+    match serde_json::from_str(text) {
+        Ok(Value::String(s)) => Value::String(crate::scenario::sanitize::line(&s)),
+        Ok(value @ (Value::Null | Value::Bool(_) | Value::Number(_))) => value,
+        _ => Value::String(crate::scenario::sanitize::line(text)),
+    }
 }
 
 /// A file that could not be loaded, as one JSON event (also reported on stderr).
