@@ -176,3 +176,12 @@ fn completions_and_a_manual_page_are_generated_from_the_command_line() {
     assert!(man.contains(".TH cartsim 1"), "{man}");
     assert!(man.contains("export"), "{man}");
 }
+
+#[test]
+fn amounts_print_with_two_places() {
+    let out = text(&cartsim(&["run", "02-cancel-mid-checkout"]).stdout);
+    assert!(
+        out.contains("pass  cart-1.TotalProductAmount = 150.00\n"),
+        "{out}"
+    );
+}
