@@ -106,8 +106,44 @@ pub fn text(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally) -> S
     out
 }
 
+/// One line per expectation that did not hold, for the recap at the end of a run:
+/// `FILE:LINE:COLUMN: step N: PATH: expected X, found Y`.
+pub fn failures(scenario: &Scenario, reports: &[StepReport]) -> Vec<String> {
+    let mut out = Vec::new();
+    for report in reports {
+        let step = &scenario.steps[report.index];
+        for check in report.checks.iter().filter(|c| !c.passed) {
+            out.push(format!(
+                "{}:{}:{}: step {}: {}: expected {}, found {}",
+                scenario.file,
+                step.position.line,
+                step.position.column,
+                report.index + 1,
+                check.path,
+                check.expected,
+                check.actual
+            ));
+        }
+    }
+    out
+}
+
+/// An expected or actual value as a JSON value: state values are written as JSON text
+/// (`"Canceled"`, `true`, `120`), results as words (`ok`, `INVALID_OPERATION 403`).
+/// Decoding can bring back what the text form kept escaped (`"\u001b"`), so strings are
+/// sanitized again.
+fn json_value(text: &str) -> serde_json::Value {
+    use serde_json::Value;
+    match serde_json::from_str(text) {
+        Ok(Value::String(s)) => Value::String(crate::scenario::sanitize::line(&s)),
+        Ok(value @ (Value::Null | Value::Bool(_) | Value::Number(_))) => value,
+        _ => Value::String(crate::scenario::sanitize::line(text)),
+    }
+}
+
 /// A file that could not be loaded, as one JSON event (also reported on stderr).
 pub fn load_error_json(error: &crate::scenario::LoadError) -> serde_json::Value {
+    let error = error.sanitized();
     json!({
         "event": "load_error", "file": error.file,
         "line": error.position.map(|p| p.line), "column": error.position.map(|p| p.column),
@@ -163,7 +199,8 @@ pub fn json_lines(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally
             }
             emit(json!({
                 "event": "expect", "step": report.index + 1, "path": check.path,
-                "expected": check.expected, "actual": check.actual, "passed": check.passed,
+                "expected": json_value(&check.expected), "actual": json_value(&check.actual),
+                "passed": check.passed,
             }));
         }
     }

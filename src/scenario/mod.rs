@@ -108,6 +108,17 @@ pub struct Quiz {
     pub explanation: Option<String>,
 }
 
+/// The candidate closest to a misspelt `word`, when one is close enough to be what was
+/// meant ("did you mean"): Jaro-Winkler similarity (strsim) of at least 0.8.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
 impl Scenario {
     /// The chapters: (step index, marker name).
     pub fn chapters(&self) -> Vec<(usize, &str)> {

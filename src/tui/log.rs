@@ -134,7 +134,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let all = lines(app);
     let block = Block::bordered()
         .title(Line::from(vec![
-            Span::styled(" Event log: every change and why ", t.title()),
+            // The legend of source tags must fit whole, so a narrow screen shortens the name.
+            Span::styled(
+                if area.width < 100 {
+                    " Why "
+                } else {
+                    " Event log: every change and why "
+                },
+                t.title(),
+            ),
             Span::styled(
                 "[documented] [sample] [inferred] [choice] [scenario] ",
                 t.dim(),
