@@ -85,3 +85,63 @@ fn cartsim_upgrade_prints_the_file_and_refuses_a_broken_one() {
     assert!(out.stdout.is_empty());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_saved_branch_of_a_format_2_scenario_replays_with_every_expectation_held() {
+    use cartsim::engine::{Action, ValidationLevel};
+    use cartsim::player::playback::Playback;
+    let text = r#"{"cartsim": 2, "title": "t",
+      "world": {"stores": [{"id": "west", "checkout_ttl": 40, "operation_expiry": 3,
+                            "cancel_requirements": "lenient"}],
+        "accounts": [{"id": "acme", "stores": ["west"]}],
+        "buyers": [{"id": "bob", "accounts": ["acme"]}],
+        "products": [{"sku": "BOLT", "price": 1.25}],
+        "carts": [{"id": "cart-1", "store": "west", "buyer": "bob"}]},
+      "steps": [{"do": "start_checkout", "cart": "cart-1"}]}"#;
+    let scenario = load_bytes("t.json", text.as_bytes()).unwrap();
+    let mut p = Playback::new(scenario);
+    p.step_forward();
+    for action in [
+        Action::IntegrationFault {
+            cart: "cart-1".into(),
+            message: "only 3 left".into(),
+            level: ValidationLevel::Warning,
+            kind: None,
+        },
+        Action::Wait { ticks: 1 },
+        Action::CustomUpdate {
+            cart: "cart-1".into(),
+        },
+        Action::Wait { ticks: 8 },
+        Action::Cancel {
+            cart: "cart-1".into(),
+            actor: None,
+        },
+        Action::Cancel {
+            cart: "cart-1".into(),
+            actor: None,
+        },
+    ] {
+        p.act(action);
+    }
+    let saved = serde_json::to_string_pretty(&p.export("branch")).unwrap();
+    let replay = load_bytes("branch.json", saved.as_bytes())
+        .unwrap_or_else(|e| panic!("the saved branch does not load: {e}\n{saved}"));
+    assert_eq!(replay.edition, Edition::Two);
+    assert!(saved.contains("\"custom_update\""), "{saved}");
+    assert!(saved.contains("\"level\": \"Warning\""), "{saved}");
+    let reports = play_headless(&replay);
+    let checks: usize = reports.iter().map(|r| r.checks.len()).sum();
+    assert!(checks > 10, "the branch pins what happened");
+    for r in &reports {
+        for c in r.checks.iter().filter(|c| !c.passed) {
+            panic!(
+                "step {}: {} expected {}, found {}",
+                r.index + 1,
+                c.path,
+                c.expected,
+                c.actual
+            );
+        }
+    }
+}
