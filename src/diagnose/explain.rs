@@ -347,9 +347,15 @@ fn cart(rebuilt: &Rebuilt, c: &WebCart) -> CartDiagnosis {
         total_product_count: record
             .and_then(|r| r.value("TotalProductCount"))
             .map(str::to_string),
-        total_product_amount: record
-            .and_then(|r| r.value("TotalProductAmount"))
-            .map(str::to_string),
+        total_product_amount: record.and_then(|r| r.value("TotalProductAmount")).map(|v| {
+            Money::parse_decimal(v)
+                .or_else(|| {
+                    v.parse::<f64>()
+                        .ok()
+                        .and_then(|f| Money::parse_decimal(&format!("{f:.2}")))
+                })
+                .map_or(v.to_string(), |m| FieldValue::Money(m).to_string())
+        }),
         last_modified: time_of(rebuilt, Object::WebCart, &c.id, "LastModifiedDate"),
         active_session: active.map(|s| session_view(rebuilt, s)),
         archived_sessions: archived,

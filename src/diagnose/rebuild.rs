@@ -273,7 +273,13 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
         .by_object
         .values()
         .flatten()
-        .flat_map(|r| TIME_FIELDS.iter().filter_map(move |f| time(r, f)))
+        .flat_map(|r| {
+            // ExpiresAt is a time to come, not one at which something was seen.
+            TIME_FIELDS
+                .iter()
+                .filter(|f| **f != "ExpiresAt")
+                .filter_map(move |f| time(r, f))
+        })
         .collect();
     let span = (options.tick_minutes.max(1) * 60) as i64;
     let latest = times.iter().copied().max();
@@ -563,18 +569,41 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
             })
         })
         .unwrap_or(Money::ZERO);
+        // Stand-in lines whose totals are exactly the recorded ones: count - 1 units
+        // at the average price rounded down, and one unit that takes the remainder.
         let mut items = Vec::new();
         if count > 0 {
+            let unit = amount.cents() / count as i128;
+            let rest = amount.cents() - unit * (count as i128 - 1);
             let sku = format!("LINES-{}", n + 1);
             world.products.push(Product {
                 sku: sku.clone(),
                 name: format!("{id}'s lines (stand-in)"),
-                price: Money::from_cents(amount.cents() / count as i128),
+                price: Money::from_cents(unit),
             });
-            items.push(CartItem {
-                sku,
-                quantity: count,
-            });
+            if count > 1 {
+                items.push(CartItem {
+                    sku: sku.clone(),
+                    quantity: count - 1,
+                });
+            }
+            if rest == unit {
+                match items.first_mut() {
+                    Some(first) => first.quantity += 1,
+                    None => items.push(CartItem { sku, quantity: 1 }),
+                }
+            } else {
+                let last = format!("{sku}-REST");
+                world.products.push(Product {
+                    sku: last.clone(),
+                    name: format!("{id}'s remaining amount (stand-in)"),
+                    price: Money::from_cents(rest),
+                });
+                items.push(CartItem {
+                    sku: last,
+                    quantity: 1,
+                });
+            }
         }
         world.carts.push(WebCart {
             id,
@@ -597,7 +626,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
     }
     if !world.carts.is_empty() {
         assumptions.push(Assumption {
-            fact: "a cart's lines (CartItem) are not read: each cart holds one stand-in line LINES-n with its TotalProductCount, priced at its TotalProductAmount over that count, and add to cart adds one more".to_string(),
+            fact: "a cart's lines (CartItem) are not read: each cart holds stand-in lines (LINES-n) with exactly its TotalProductCount and TotalProductAmount, and add to cart adds one more unit of LINES-n".to_string(),
             set_with: "nothing yet (CartItem records are not read)".to_string(),
         });
     }
@@ -792,7 +821,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
         Object::CartValidationOutput,
     ] {
         if !records.given(object) {
-            missing.lines.push(format!("{object} records: no file held any; the diagnosis cannot judge them (see cartsim diagnose --queries CART_ID)"));
+            missing.lines.push(format!("{object}: no records in the files (none exist, or they were not queried: see cartsim diagnose --queries CART_ID)"));
         }
     }
     if !errors.is_empty() {
