@@ -547,3 +547,34 @@ fn a_partial_export_gets_a_partial_diagnosis() {
         "{text}"
     );
 }
+
+/// The code block that follows `marker` in the README.
+fn readme_block(marker: &str) -> String {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let after = &readme[readme.find(marker).expect("marker in the README")..];
+    let start = after.find("```text\n").unwrap() + "```text\n".len();
+    let end = after[start..].find("\n```").unwrap();
+    format!("{}\n", &after[start..start + end])
+}
+
+#[test]
+fn the_readme_shows_real_output() {
+    let out = common::cartsim(&[
+        "diagnose",
+        "--now",
+        "2026-11-25T14:00:00Z",
+        "tests/fixtures/tickets/failed-tax/csv",
+    ]);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        readme_block(
+            "(`cartsim diagnose --now 2026-11-25T14:00:00Z tests/fixtures/tickets/failed-tax/csv`)"
+        )
+    );
+    let out = common::cartsim(&["diagnose", "--queries", "0a6Hs0000000101IAA"]);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        readme_block("**1. The queries.**")
+    );
+}
