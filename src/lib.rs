@@ -5,6 +5,7 @@
 //! (time, playback, history) <- the terminal UI and the command line.
 
 pub mod cli;
+pub mod diagnose;
 pub mod engine;
 pub mod player;
 pub mod safe_write;

@@ -115,6 +115,10 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Diagnose a cart from a ticket: read the customer's records (`sf data query`
+    /// output, JSON or CSV), say what state each cart is in and why, and what each
+    /// action would do now. Exit status 2 when a file is not a query result.
+    Diagnose(crate::diagnose::cli::DiagnoseArgs),
     /// Open one scenario file in the terminal UI.
     Play {
         /// The scenario file; a built-in scenario's name (with or without .json), a
@@ -159,6 +163,7 @@ pub fn main() -> ExitCode {
             }
         }
         Some(Command::Run { files, json, quiet }) => run_with(&files, json, quiet),
+        Some(Command::Diagnose(args)) => crate::diagnose::cli::run(&args),
         Some(Command::Check { files }) => check(&files),
         Some(Command::Schema) => {
             say(&format!("{}\n", crate::scenario::SCHEMA.trim_end()));

@@ -1,0 +1,909 @@
+//! The diagnosis: per cart, what state it is in and why, what does not add up, and
+//! what each buyer action and the clock would do now, found by applying the action to
+//! a copy of the rebuilt world, so every prediction is the engine's own answer with
+//! the rule and the source behind each change.
+
+use super::rebuild::{Assumption, Rebuilt};
+use super::records::Object;
+use super::values::format_timestamp;
+use crate::engine::flow::ERROR;
+use crate::engine::*;
+use crate::player::wording::{change_line, error_wording};
+use serde::Serialize;
+
+/// Everything the diagnosis says, as data (`--json` prints it).
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnosis {
+    /// The time diagnosed (UTC).
+    pub now: String,
+    /// The tick `now` falls in.
+    pub now_tick: u64,
+    /// Minutes per tick.
+    pub tick_minutes: u64,
+    /// The time of tick 0 (UTC).
+    pub tick_zero: String,
+    /// How many records of each object were read.
+    pub records: Vec<Count>,
+    /// One entry per WebCart.
+    pub carts: Vec<CartDiagnosis>,
+    /// What the files did not hold that the diagnosis needed.
+    pub missing: Vec<String>,
+    /// Facts the records cannot show, and how to set them.
+    pub assumptions: Vec<Assumption>,
+    /// Remarks about the files (an incomplete result, an empty file).
+    pub notes: Vec<String>,
+    /// True when the store is an LWR store: predictions are for a flow store.
+    pub lwr: bool,
+}
+
+/// How many records of one object were read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Count {
+    /// The object.
+    pub object: String,
+    /// How many.
+    pub records: usize,
+}
+
+/// One cart's diagnosis.
+#[derive(Debug, Clone, Serialize)]
+pub struct CartDiagnosis {
+    /// WebCart.Id.
+    pub id: String,
+    /// WebCart.Name.
+    pub name: String,
+    /// WebCart.Status.
+    pub status: String,
+    /// One sentence: the state the cart is in and why.
+    pub verdict: String,
+    /// WebCart.OwnerId.
+    pub owner: String,
+    /// WebCart.AccountId.
+    pub account: String,
+    /// WebCart.WebStoreId.
+    pub store: String,
+    /// WebCart.TotalProductCount as recorded.
+    pub total_product_count: Option<String>,
+    /// WebCart.TotalProductAmount as recorded.
+    pub total_product_amount: Option<String>,
+    /// WebCart.LastModifiedDate.
+    pub last_modified: Option<String>,
+    /// The non-archived CartCheckoutSession.
+    pub active_session: Option<SessionView>,
+    /// The archived sessions, newest first.
+    pub archived_sessions: Vec<SessionView>,
+    /// The operation the active session names.
+    pub operation: Option<OperationView>,
+    /// The cart's CartValidationOutput rows.
+    pub validation: Vec<ValidationView>,
+    /// What does not add up.
+    pub inconsistencies: Vec<Finding>,
+    /// What each buyer action would do now, and what the clock would do.
+    pub predictions: Vec<Prediction>,
+}
+
+/// A CartCheckoutSession as recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionView {
+    /// Id.
+    pub id: String,
+    /// State.
+    pub state: String,
+    /// NextState.
+    pub next_state: Option<String>,
+    /// IsProcessing.
+    pub is_processing: bool,
+    /// IsError.
+    pub is_error: bool,
+    /// IsArchived.
+    pub is_archived: bool,
+    /// BackgroundOperationId.
+    pub background_operation_id: Option<String>,
+    /// OrderId.
+    pub order_id: Option<String>,
+    /// CreatedDate (UTC).
+    pub created: Option<String>,
+    /// When its checkout expires, if the store has a time-to-live (UTC).
+    pub expires: Option<String>,
+}
+
+/// The operation a session names.
+#[derive(Debug, Clone, Serialize)]
+pub struct OperationView {
+    /// The id the session names.
+    pub id: String,
+    /// `running`, `queued`, `complete`, `failed`, `canceled`, `merged`, `purged` (not
+    /// among the operations exported) or `not exported` (no operations were given).
+    pub condition: String,
+    /// Name, when found.
+    pub name: Option<String>,
+    /// Status, when found.
+    pub status: Option<String>,
+    /// Error, when found.
+    pub error: Option<String>,
+    /// SubmittedAt, StartedAt, FinishedAt, ExpiresAt as recorded (UTC).
+    pub times: Vec<(String, String)>,
+}
+
+/// A CartValidationOutput row.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValidationView {
+    /// Id.
+    pub id: String,
+    /// Level.
+    pub level: String,
+    /// Type.
+    pub kind: String,
+    /// Message.
+    pub message: String,
+    /// BackgroundOperationId.
+    pub operation: Option<String>,
+    /// RelatedEntityId.
+    pub related: Option<String>,
+    /// IsDismissed.
+    pub is_dismissed: bool,
+}
+
+/// Something that does not add up.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// A stable code (`checkout_without_session`, ...).
+    pub code: &'static str,
+    /// What it means.
+    pub text: String,
+}
+
+/// What one action would do.
+#[derive(Debug, Clone, Serialize)]
+pub struct Prediction {
+    /// `cancel`, `start_checkout`, `add_to_cart`, `continue` or `expiry`.
+    pub action: &'static str,
+    /// The action's name.
+    pub title: String,
+    /// `ok`, `refused`, or `none` (for expiry: nothing would expire).
+    pub result: &'static str,
+    /// A sentence for `none`, or what the success means.
+    pub summary: String,
+    /// Every change, in order.
+    pub changes: Vec<ChangeView>,
+    /// The refusal.
+    pub error: Option<ErrorView>,
+}
+
+/// One predicted change, with its rule and source.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    /// The line as transcripts write it.
+    pub line: String,
+    /// The record.
+    pub record: String,
+    /// The field (`null` when the record is created).
+    pub field: Option<&'static str>,
+    /// Old value.
+    pub old: serde_json::Value,
+    /// New value.
+    pub new: serde_json::Value,
+    /// The rule's sentence.
+    pub rule: &'static str,
+    /// `documented`, `sample`, `choice`, `inferred` or `scenario`.
+    pub source: &'static str,
+    /// The reference behind the source.
+    pub reference: &'static str,
+}
+
+/// A predicted refusal.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorView {
+    /// The code.
+    pub code: &'static str,
+    /// The HTTP status.
+    pub http: Option<u16>,
+    /// The engine's message.
+    pub message: String,
+    /// The requirement that failed.
+    pub requirement: String,
+    /// Where the code comes from.
+    pub origin: String,
+    /// The store setting whose reading makes it a refusal.
+    pub reading: Option<String>,
+    /// What the buyer sees.
+    pub buyer_sees: Option<String>,
+}
+
+fn time_of(rebuilt: &Rebuilt, object: Object, id: &str, field: &str) -> Option<String> {
+    rebuilt
+        .records
+        .find(object, id)
+        .and_then(|r| r.value(field))
+        .and_then(|v| super::values::parse_timestamp(v).ok())
+        .map(format_timestamp)
+}
+
+/// Diagnoses every cart of the rebuilt world.
+pub fn diagnose(rebuilt: &Rebuilt, notes: Vec<String>) -> Diagnosis {
+    let world = &rebuilt.world;
+    Diagnosis {
+        now: format_timestamp(rebuilt.now),
+        now_tick: world.tick,
+        tick_minutes: rebuilt.clock.minutes,
+        tick_zero: format_timestamp(rebuilt.clock.origin),
+        records: rebuilt
+            .records
+            .by_object
+            .iter()
+            .map(|(o, r)| Count {
+                object: o.to_string(),
+                records: r.len(),
+            })
+            .collect(),
+        carts: world.carts.iter().map(|c| cart(rebuilt, c)).collect(),
+        missing: rebuilt.missing.clone(),
+        assumptions: rebuilt.assumptions.clone(),
+        notes,
+        lwr: rebuilt.template == Template::Lwr,
+    }
+}
+
+fn session_view(rebuilt: &Rebuilt, s: &CartCheckoutSession) -> SessionView {
+    SessionView {
+        id: s.id.clone(),
+        state: s.state.clone(),
+        next_state: s.next_state.clone(),
+        is_processing: s.is_processing,
+        is_error: s.is_error,
+        is_archived: s.is_archived,
+        background_operation_id: s.background_operation_id.clone(),
+        order_id: s.order_id.clone(),
+        created: time_of(rebuilt, Object::CartCheckoutSession, &s.id, "CreatedDate"),
+        expires: checkout_deadline(&rebuilt.world, s)
+            .map(|t| format_timestamp(rebuilt.clock.time_of(t))),
+    }
+}
+
+fn operation_view(rebuilt: &Rebuilt, id: &str) -> OperationView {
+    let given = rebuilt.records.given(Object::BackgroundOperation);
+    match rebuilt.world.operation(id) {
+        None => OperationView {
+            id: id.to_string(),
+            condition: if given { "purged" } else { "not exported" }.to_string(),
+            name: None,
+            status: None,
+            error: None,
+            times: Vec::new(),
+        },
+        Some(o) => OperationView {
+            id: id.to_string(),
+            condition: match o.status {
+                OperationStatus::Running => "running",
+                OperationStatus::New | OperationStatus::Scheduled | OperationStatus::Waiting => {
+                    "queued"
+                }
+                OperationStatus::Complete => "complete",
+                OperationStatus::Error => "failed",
+                OperationStatus::Canceled => "canceled",
+                OperationStatus::Merged => "merged",
+            }
+            .to_string(),
+            name: Some(o.name.clone()),
+            status: Some(o.status.to_string()),
+            error: o.error.clone(),
+            times: ["SubmittedAt", "StartedAt", "FinishedAt", "ExpiresAt"]
+                .iter()
+                .filter_map(|f| {
+                    time_of(rebuilt, Object::BackgroundOperation, id, f).map(|t| (f.to_string(), t))
+                })
+                .collect(),
+        },
+    }
+}
+
+fn cart(rebuilt: &Rebuilt, c: &WebCart) -> CartDiagnosis {
+    let world = &rebuilt.world;
+    let record = rebuilt.records.find(Object::WebCart, &c.id);
+    let active = world.active_session(&c.id);
+    let mut archived: Vec<SessionView> = world
+        .sessions_of(&c.id)
+        .filter(|s| s.is_archived)
+        .map(|s| session_view(rebuilt, s))
+        .collect();
+    archived.reverse();
+    let operation = active
+        .and_then(|s| s.background_operation_id.as_deref())
+        .map(|id| operation_view(rebuilt, id));
+    let validation: Vec<ValidationView> = world
+        .validation_outputs_of(&c.id)
+        .map(|v| ValidationView {
+            id: v.id.clone(),
+            level: v.level.to_string(),
+            kind: v.kind.to_string(),
+            message: v.message.clone(),
+            operation: v.operation.clone(),
+            related: v.related.clone(),
+            is_dismissed: v.is_dismissed,
+        })
+        .collect();
+    let inconsistencies = findings(rebuilt, c, active, operation.as_ref());
+    let verdict = verdict(rebuilt, c, active, operation.as_ref(), &validation);
+    CartDiagnosis {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        status: c.status.to_string(),
+        verdict,
+        owner: world.buyer(&c.buyer).map_or(c.buyer.clone(), |b| {
+            if b.name == b.id {
+                b.id.clone()
+            } else {
+                format!("{} ({})", b.id, b.name)
+            }
+        }),
+        account: c.account.clone(),
+        store: world.store(&c.store).map_or(c.store.clone(), |s| {
+            if s.name == s.id {
+                s.id.clone()
+            } else {
+                format!("{} ({})", s.id, s.name)
+            }
+        }),
+        total_product_count: record
+            .and_then(|r| r.value("TotalProductCount"))
+            .map(str::to_string),
+        total_product_amount: record.and_then(|r| r.value("TotalProductAmount")).map(|v| {
+            Money::parse_decimal(v)
+                .or_else(|| {
+                    v.parse::<f64>()
+                        .ok()
+                        .and_then(|f| Money::parse_decimal(&format!("{f:.2}")))
+                })
+                .map_or(v.to_string(), |m| FieldValue::Money(m).to_string())
+        }),
+        last_modified: time_of(rebuilt, Object::WebCart, &c.id, "LastModifiedDate"),
+        active_session: active.map(|s| session_view(rebuilt, s)),
+        archived_sessions: archived,
+        operation,
+        validation,
+        inconsistencies,
+        predictions: predictions(rebuilt, c),
+    }
+}
+
+fn op_label(op: Option<&OperationView>) -> String {
+    match op {
+        Some(OperationView {
+            name: Some(name),
+            id,
+            ..
+        }) => format!("{name} ({id})"),
+        Some(o) => o.id.clone(),
+        None => "no operation".to_string(),
+    }
+}
+
+fn verdict(
+    rebuilt: &Rebuilt,
+    c: &WebCart,
+    active: Option<&CartCheckoutSession>,
+    op: Option<&OperationView>,
+    rows: &[ValidationView],
+) -> String {
+    let errors = rows
+        .iter()
+        .filter(|r| r.level == "Error" && !r.is_dismissed)
+        .count();
+    let condition = op.map(|o| o.condition.as_str());
+    match (c.status, active) {
+        (CartStatus::Closed, _) => format!(
+            "Closed: the checkout finished and the order{} was created; the cart can no longer change or be canceled, and a buyer who still sees it is looking at an old page or tab (a new cart is needed).",
+            rebuilt.world.sessions_of(&c.id).find_map(|s| s.order_id.clone()).map(|o| format!(" {o}")).unwrap_or_default()
+        ),
+        (CartStatus::Checkout, None) => "Stuck in Checkout with no active CartCheckoutSession: nothing runs and nothing will unlock the cart on its own.".to_string(),
+        (CartStatus::Checkout, Some(s)) if s.is_error || s.state == ERROR => format!(
+            "Stuck after a failed {}: the session is in Error{}; the buyer must cancel the checkout and start again.",
+            op_label(op),
+            if errors > 0 { format!(" and the cart has {errors} Error-level validation row(s)") } else { String::new() }
+        ),
+        (CartStatus::Checkout, Some(s)) if s.is_processing && matches!(condition, Some("running" | "queued")) => format!(
+            "In Checkout, waiting for {} to finish (IsProcessing); the cart is locked until it does or the checkout is canceled.",
+            op_label(op)
+        ),
+        (CartStatus::Checkout, Some(s)) if s.is_processing => format!(
+            "Stuck in Checkout: the session says IsProcessing but {} is {}; no operation will finish to move it on.",
+            op_label(op),
+            condition.unwrap_or("named by no one")
+        ),
+        (CartStatus::Checkout, Some(s)) => {
+            let expired = checkout_deadline(&rebuilt.world, s).is_some_and(|at| at <= rebuilt.world.tick);
+            format!(
+                "In Checkout, waiting for the buyer at State {:?}{}.",
+                s.state,
+                if expired { "; its time-to-live has passed, so the checkout expires at the next tick" } else { "" }
+            )
+        }
+        (CartStatus::Active, _) if errors > 0 => format!(
+            "Active: no checkout is in progress; {errors} Error-level validation row(s) remain from an earlier checkout."
+        ),
+        (CartStatus::Active, _) => "Active: no checkout is in progress; the buyer can change the cart and start a checkout.".to_string(),
+        (status, _) => format!("{status}: the cart is being processed and may not be changed until that finishes."),
+    }
+}
+
+fn findings(
+    rebuilt: &Rebuilt,
+    c: &WebCart,
+    active: Option<&CartCheckoutSession>,
+    op: Option<&OperationView>,
+) -> Vec<Finding> {
+    let world = &rebuilt.world;
+    let mut out = Vec::new();
+    if c.status == CartStatus::Checkout && active.is_none() {
+        out.push(Finding {
+            code: "checkout_without_session",
+            text: format!(
+                "{} is Checkout but has no active CartCheckoutSession ({} archived): the lock has no checkout behind it.",
+                c.id,
+                world.sessions_of(&c.id).count()
+            ),
+        });
+    }
+    if let (Some(s), Some(o)) = (active, op) {
+        if o.condition == "purged" {
+            out.push(Finding {
+                code: "session_names_purged_operation",
+                text: format!(
+                    "{}.BackgroundOperationId names {}, which is not among the {} BackgroundOperations exported: it left the queue (its ExpiresAt passed) or was deleted.",
+                    s.id,
+                    o.id,
+                    rebuilt.records.of(Object::BackgroundOperation).len()
+                ),
+            });
+        }
+        if s.is_processing && !matches!(o.condition.as_str(), "running" | "queued" | "not exported")
+        {
+            out.push(Finding {
+                code: "processing_with_nothing_running",
+                text: format!(
+                    "{}.IsProcessing is true but its operation {} is {}: nothing is running that would clear it.",
+                    s.id, o.id, o.condition
+                ),
+            });
+        }
+        if (s.is_error || s.state == ERROR)
+            && o.condition != "failed"
+            && o.condition != "not exported"
+        {
+            out.push(Finding {
+                code: "error_without_failed_operation",
+                text: format!(
+                    "{} is in Error but its operation {} is {}, not failed.",
+                    s.id, o.id, o.condition
+                ),
+            });
+        }
+    }
+    if let Some(s) = active {
+        if s.is_processing && s.background_operation_id.is_none() {
+            out.push(Finding {
+                code: "processing_with_nothing_running",
+                text: format!(
+                    "{}.IsProcessing is true but it names no BackgroundOperation.",
+                    s.id
+                ),
+            });
+        }
+        if c.status == CartStatus::Active && s.state != flow::COMPLETE {
+            out.push(Finding {
+                code: "active_cart_with_open_session",
+                text: format!(
+                    "{} is Active but its session {} is not archived (State {:?}): a cancel or an expiry archives the session when it unlocks the cart.",
+                    c.id, s.id, s.state
+                ),
+            });
+        }
+        if c.status == CartStatus::Closed && s.state != flow::COMPLETE && s.order_id.is_none() {
+            out.push(Finding {
+                code: "closed_cart_with_open_session",
+                text: format!(
+                    "{} is Closed but its active session {} is at State {:?} with no OrderId.",
+                    c.id, s.id, s.state
+                ),
+            });
+        }
+        if let Some(at) = checkout_deadline(world, s)
+            && at <= world.tick
+            && c.status == CartStatus::Checkout
+        {
+            out.push(Finding {
+                code: "checkout_past_time_to_live",
+                text: format!(
+                    "{}'s checkout started {} and its time-to-live ended {}: it should have expired (the cart Active, the session archived); the expiry runs at the next tick.",
+                    s.id,
+                    time_of(rebuilt, Object::CartCheckoutSession, &s.id, "CreatedDate").unwrap_or_else(|| "at an unknown time".to_string()),
+                    format_timestamp(rebuilt.clock.time_of(at))
+                ),
+            });
+        }
+    }
+    for o in world.operations.iter().filter(|o| o.status.in_progress()) {
+        let named = world
+            .sessions
+            .iter()
+            .any(|s| s.background_operation_id.as_deref() == Some(&o.id) && !s.is_archived);
+        let of_cart = world
+            .validation_outputs_of(&c.id)
+            .any(|v| v.operation.as_deref() == Some(&o.id))
+            || world
+                .sessions_of(&c.id)
+                .any(|s| s.background_operation_id.as_deref() == Some(&o.id));
+        if of_cart && !named {
+            out.push(Finding {
+                code: "operation_running_for_no_session",
+                text: format!(
+                    "{} ({}) is {} but no active session names it.",
+                    o.id, o.name, o.status
+                ),
+            });
+        }
+    }
+    let current_op = active.and_then(|s| s.background_operation_id.clone());
+    let stale: Vec<&CartValidationOutput> = world
+        .validation_outputs_of(&c.id)
+        .filter(|v| v.level == ValidationLevel::Error && !v.is_dismissed)
+        .filter(|v| v.operation.is_some() && v.operation != current_op)
+        .collect();
+    if !stale.is_empty() && c.status != CartStatus::Closed {
+        out.push(Finding {
+            code: "validation_rows_from_an_earlier_checkout",
+            text: format!(
+                "{} Error-level row(s) ({}) were written by an operation the active session does not name: they are left from an earlier checkout{}.",
+                stale.len(),
+                stale.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", "),
+                match rebuilt.world.store_of_cart(&c.id).map(|s| s.settings.validation_on_start) {
+                    Some(ValidationOnStart::Clear) => "; a new checkout deletes them",
+                    _ => "",
+                }
+            ),
+        });
+    }
+    out
+}
+
+fn change_view(change: &Change) -> ChangeView {
+    ChangeView {
+        line: change_line(change),
+        record: change.record.clone(),
+        field: change.field,
+        old: change.old.to_json(),
+        new: change.new.to_json(),
+        rule: change.rule.text(),
+        source: change.rule.source().tag(),
+        reference: change.rule.source().reference(),
+    }
+}
+
+fn predict(world: &World, key: &'static str, action: Action) -> Prediction {
+    let mut copy = world.clone();
+    let outcome = copy.apply(&action);
+    let title = action.title().to_string();
+    match outcome.result {
+        Ok(()) => Prediction {
+            action: key,
+            title,
+            result: "ok",
+            summary: if outcome.changes.is_empty() {
+                "succeeds and changes nothing".to_string()
+            } else {
+                format!("succeeds with {} change(s)", outcome.changes.len())
+            },
+            changes: outcome.changes.iter().map(change_view).collect(),
+            error: None,
+        },
+        Err(e) => {
+            let w = error_wording(&e);
+            let spec = e.kind.spec();
+            Prediction {
+                action: key,
+                title,
+                result: "refused",
+                summary: format!("refused: {} {}", spec.code, w.http),
+                changes: Vec::new(),
+                error: Some(ErrorView {
+                    code: spec.code,
+                    http: spec.http,
+                    message: e.message.clone(),
+                    requirement: w.requirement,
+                    origin: w.origin_tag,
+                    reading: w.reading,
+                    buyer_sees: w.buyer_sees,
+                }),
+            }
+        }
+    }
+}
+
+fn predictions(rebuilt: &Rebuilt, c: &WebCart) -> Vec<Prediction> {
+    let world = &rebuilt.world;
+    let cart = c.id.clone();
+    let sku = c
+        .items
+        .first()
+        .map(|i| i.sku.clone())
+        .or_else(|| world.products.first().map(|p| p.sku.clone()))
+        .unwrap_or_default();
+    let mut out = vec![
+        predict(
+            world,
+            "cancel",
+            Action::Cancel {
+                cart: cart.clone(),
+                actor: None,
+            },
+        ),
+        predict(
+            world,
+            "start_checkout",
+            Action::StartCheckout {
+                cart: cart.clone(),
+                actor: None,
+            },
+        ),
+        predict(
+            world,
+            "add_to_cart",
+            Action::AddToCart {
+                cart: cart.clone(),
+                sku,
+                quantity: Quantity::Whole(1),
+                actor: None,
+            },
+        ),
+        predict(
+            world,
+            "continue",
+            Action::Continue {
+                cart: cart.clone(),
+                actor: None,
+            },
+        ),
+    ];
+    let deadline = world
+        .active_session(&cart)
+        .and_then(|s| checkout_deadline(world, s));
+    out.push(match deadline {
+        None => Prediction {
+            action: "expiry",
+            title: "Checkout time-to-live".to_string(),
+            result: "none",
+            summary: match world.active_session(&cart) {
+                None => "nothing to expire: the cart has no active checkout".to_string(),
+                Some(s) if s.state == flow::COMPLETE => "nothing to expire: the checkout is complete".to_string(),
+                Some(_) => "never: the store's checkouts do not expire (no time-to-live)".to_string(),
+            },
+            changes: Vec::new(),
+            error: None,
+        },
+        Some(at) => {
+            let wait = at.saturating_sub(world.tick).max(1);
+            let mut p = predict(world, "expiry", Action::Wait { ticks: wait });
+            p.changes.retain(|ch| ch.rule == Rule::CheckoutExpires.text());
+            p.title = "Checkout time-to-live".to_string();
+            let when = format_timestamp(rebuilt.clock.time_of(at.max(world.tick + 1)));
+            p.summary = if at <= world.tick {
+                format!("overdue: the time-to-live has already passed; at the next tick ({when}) the checkout expires")
+            } else {
+                format!("at {when} (tick {at}, in {wait} tick(s)) the checkout expires, unless it finishes first")
+            };
+            p
+        }
+    });
+    out
+}
+
+/// The diagnosis as text a trainer can paste into a ticket.
+pub fn text(d: &Diagnosis) -> String {
+    let mut out = String::new();
+    let mut line = |s: String| {
+        out.push_str(&s);
+        out.push('\n');
+    };
+    let counts: Vec<String> = d
+        .records
+        .iter()
+        .map(|c| format!("{} {}", c.records, c.object))
+        .collect();
+    line(format!(
+        "Diagnosis at {} (1 tick = {} minute{}; tick 0 = {}, now = tick {})",
+        d.now,
+        d.tick_minutes,
+        if d.tick_minutes == 1 { "" } else { "s" },
+        d.tick_zero,
+        d.now_tick
+    ));
+    line(format!(
+        "Records read: {}",
+        if counts.is_empty() {
+            "none".to_string()
+        } else {
+            counts.join(", ")
+        }
+    ));
+    if d.lwr {
+        line("LWR store: its records are diagnosed as they are, but LWR checkout (the REST checkout API) is not simulated by this build; the predictions are for a flow (Aura) store.".to_string());
+    }
+    if d.carts.is_empty() {
+        line("No WebCart in the files: nothing to diagnose per cart.".to_string());
+    }
+    for c in &d.carts {
+        line(String::new());
+        line(format!(
+            "WebCart {}{}: {}",
+            c.id,
+            if c.name.is_empty() {
+                String::new()
+            } else {
+                format!(" {:?}", c.name)
+            },
+            c.status
+        ));
+        line(format!("  {}", c.verdict));
+        line(format!(
+            "  OwnerId {}  AccountId {}  WebStoreId {}",
+            c.owner, c.account, c.store
+        ));
+        line(format!(
+            "  TotalProductCount {}  TotalProductAmount {}{}",
+            c.total_product_count.as_deref().unwrap_or("?"),
+            c.total_product_amount.as_deref().unwrap_or("?"),
+            c.last_modified
+                .as_ref()
+                .map(|t| format!("  LastModifiedDate {t}"))
+                .unwrap_or_default()
+        ));
+        match &c.active_session {
+            None => line("  Active session: none".to_string()),
+            Some(s) => {
+                line(format!("  Active session {}: {}", s.id, session_fields(s)));
+                if let Some(e) = &s.expires {
+                    line(format!("    its checkout expires {e} (time-to-live)"));
+                }
+            }
+        }
+        if c.archived_sessions.is_empty() {
+            line("  Archived sessions: none".to_string());
+        } else {
+            line(format!(
+                "  Archived sessions ({}):",
+                c.archived_sessions.len()
+            ));
+            for s in &c.archived_sessions {
+                line(format!("    {}: {}", s.id, session_fields(s)));
+            }
+        }
+        if let Some(o) = &c.operation {
+            let mut text = format!("  Operation named by the active session: {} ", o.id);
+            match (&o.name, &o.status) {
+                (Some(n), Some(s)) => text.push_str(&format!("{n}: {s} ({})", o.condition)),
+                _ if o.condition == "purged" => {
+                    text.push_str("is not among the exported operations (purged)")
+                }
+                _ => text.push_str("(no BackgroundOperation records were given)"),
+            }
+            line(text);
+            if let Some(e) = &o.error {
+                line(format!("    Error: {e}"));
+            }
+            if !o.times.is_empty() {
+                line(format!(
+                    "    {}",
+                    o.times
+                        .iter()
+                        .map(|(k, v)| format!("{k} {v}"))
+                        .collect::<Vec<_>>()
+                        .join("  ")
+                ));
+            }
+        }
+        if c.validation.is_empty() {
+            line("  Validation rows (CartValidationOutput): none".to_string());
+        } else {
+            line(format!(
+                "  Validation rows (CartValidationOutput) ({}):",
+                c.validation.len()
+            ));
+            for v in &c.validation {
+                line(format!(
+                    "    {} {} {} {:?}{}{}{}",
+                    v.id,
+                    v.level,
+                    v.kind,
+                    v.message,
+                    v.operation
+                        .as_ref()
+                        .map(|o| format!(" from {o}"))
+                        .unwrap_or_default(),
+                    v.related
+                        .as_ref()
+                        .map(|r| format!(" about {r}"))
+                        .unwrap_or_default(),
+                    if v.is_dismissed { " (dismissed)" } else { "" }
+                ));
+            }
+        }
+        if c.inconsistencies.is_empty() {
+            line("  Inconsistencies: none".to_string());
+        } else {
+            line("  Inconsistencies:".to_string());
+            for f in &c.inconsistencies {
+                line(format!("    - {} [{}]", f.text, f.code));
+            }
+        }
+        line(format!(
+            "  What would happen now{} (as the cart's owner):",
+            if d.lwr { " in a flow (Aura) store" } else { "" }
+        ));
+        for p in &c.predictions {
+            line(format!("    {}: {}", p.title, p.summary));
+            for ch in &p.changes {
+                line(format!("      {}", ch.line));
+            }
+            if let Some(e) = &p.error {
+                line(format!(
+                    "      {} {}: {}",
+                    e.code,
+                    e.http.map(|h| h.to_string()).unwrap_or_default(),
+                    e.message
+                ));
+                line(format!("      failed {} {}", e.requirement, e.origin));
+                if let Some(r) = &e.reading {
+                    line(format!("      only in the reading: {r}"));
+                }
+                if let Some(b) = &e.buyer_sees {
+                    line(format!("      the buyer sees: {b}"));
+                }
+            }
+        }
+    }
+    if !d.missing.is_empty() {
+        line(String::new());
+        line("Missing from the records:".to_string());
+        for m in &d.missing {
+            line(format!("  - {m}"));
+        }
+    }
+    if !d.notes.is_empty() {
+        line(String::new());
+        line("Notes on the files:".to_string());
+        for n in &d.notes {
+            line(format!("  - {n}"));
+        }
+    }
+    line(String::new());
+    line("Assumptions (facts these records cannot show):".to_string());
+    for a in &d.assumptions {
+        line(format!("  - {} [set with {}]", a.fact, a.set_with));
+    }
+    out
+}
+
+fn session_fields(s: &SessionView) -> String {
+    let mut parts = vec![
+        format!("State {:?}", s.state),
+        format!(
+            "NextState {}",
+            s.next_state
+                .as_deref()
+                .map_or("null".to_string(), |n| format!("{n:?}"))
+        ),
+        format!("IsProcessing {}", s.is_processing),
+        format!("IsError {}", s.is_error),
+        format!(
+            "BackgroundOperationId {}",
+            s.background_operation_id.as_deref().unwrap_or("null")
+        ),
+    ];
+    if let Some(o) = &s.order_id {
+        parts.push(format!("OrderId {o}"));
+    }
+    if let Some(c) = &s.created {
+        parts.push(format!("CreatedDate {c}"));
+    }
+    parts.join(", ")
+}

@@ -1,0 +1,116 @@
+//! From a ticket: a customer's real records, as the Salesforce CLI writes them, rebuilt
+//! into a world and explained.
+//!
+//! [`records`] reads `sf data query` output (JSON or CSV, told from the content);
+//! [`rebuild`] checks the records and builds the engine's [`World`] from them, with
+//! [`values`] turning ids and timestamps into the world's terms (one tick a chosen
+//! number of minutes); [`explain`] says per cart what state it is in, what does not
+//! add up and what each action would do now, by applying it to a copy of the world;
+//! [`queries`] prints the SOQL that fetches the records; [`anonymize`] replaces real
+//! ids with readable ones; [`cli`] is `cartsim diagnose`.
+
+pub mod anonymize;
+pub mod cli;
+pub mod explain;
+pub mod queries;
+pub mod rebuild;
+pub mod records;
+pub mod values;
+
+use crate::engine::{Edition, World};
+use crate::scenario::Scenario;
+pub use explain::Diagnosis;
+pub use rebuild::{Options, Rebuilt};
+
+/// One input: the name shown in messages and its bytes.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The file name as given (sanitized when shown).
+    pub name: String,
+    /// Its content.
+    pub bytes: Vec<u8>,
+}
+
+/// The checked records of all inputs, with remarks about the files.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The records.
+    pub records: rebuild::Records,
+    /// Remarks (an incomplete result, an empty file).
+    pub notes: Vec<String>,
+}
+
+/// Reads and checks every input. Every problem is returned (each names the file, the
+/// record and the field), so one run shows them all.
+pub fn load(inputs: &[Input]) -> Result<Loaded, Vec<String>> {
+    let mut errors = Vec::new();
+    let mut all = Vec::new();
+    let mut notes = Vec::new();
+    let mut objects = Vec::new();
+    for input in inputs {
+        let name = crate::scenario::sanitize::line(&input.name);
+        match records::parse(&name, &input.bytes) {
+            Ok(parsed) => {
+                for r in &parsed.records {
+                    if !objects.contains(&r.object) {
+                        objects.push(r.object);
+                    }
+                }
+                notes.extend(parsed.notes);
+                all.extend(parsed.records);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let records = rebuild::check(all, &objects)?;
+    Ok(Loaded { records, notes })
+}
+
+/// Reads, rebuilds and diagnoses: the whole of `cartsim diagnose FILE...` but printing.
+pub fn diagnose(
+    inputs: &[Input],
+    options: &Options,
+    anonymized: bool,
+) -> Result<(Rebuilt, Diagnosis), Vec<String>> {
+    let mut loaded = load(inputs)?;
+    if anonymized {
+        anonymize::anonymize(&mut loaded.records);
+    }
+    let rebuilt = rebuild::rebuild(loaded.records, options)?;
+    let diagnosis = explain::diagnose(&rebuilt, loaded.notes);
+    Ok((rebuilt, diagnosis))
+}
+
+/// The rebuilt world as a scenario with no steps, to open in the terminal UI and try
+/// actions on (and save with `w`).
+pub fn scenario(world: World, diagnosis: &Diagnosis, edition: Edition) -> Scenario {
+    let carts: Vec<&str> = diagnosis.carts.iter().map(|c| c.id.as_str()).collect();
+    let summary = diagnosis
+        .carts
+        .iter()
+        .map(|c| format!("{}: {}", c.id, c.verdict))
+        .collect::<Vec<_>>()
+        .join("\n");
+    Scenario {
+        edition,
+        file: "diagnose".to_string(),
+        title: crate::scenario::sanitize::line(&format!(
+            "From a ticket: {}",
+            if carts.is_empty() {
+                "no cart".to_string()
+            } else {
+                carts.join(", ")
+            }
+        )),
+        summary: Some(crate::scenario::sanitize::paragraph(&format!(
+            "Rebuilt from the customer's records as of {} (1 tick = {} min). Try each action on the cart; w saves it as a scenario file.\n{summary}",
+            diagnosis.now, diagnosis.tick_minutes
+        ))),
+        tags: vec!["ticket".to_string()],
+        world,
+        steps: Vec::new(),
+    }
+}

@@ -1,0 +1,897 @@
+//! Rebuilding a world from real records: ids checked and put in their 18-character
+//! form, timestamps turned into ticks, every value checked against the engine's
+//! statuses, and every fact the records cannot show filled in from an option and
+//! written down as an assumption.
+
+use super::records::{Field, Object, Record};
+use super::values::{Clock, format_timestamp, normalize_id, parse_timestamp};
+use crate::engine::flow::default_flow_v2;
+use crate::engine::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Fields that hold Salesforce ids; each is checked and normalized to 18 characters.
+pub const ID_FIELDS: &[&str] = &[
+    "Id",
+    "WebCartId",
+    "CartId",
+    "BackgroundOperationId",
+    "OrderId",
+    "OwnerId",
+    "AccountId",
+    "WebStoreId",
+    "RelatedEntityId",
+    "BuyerId",
+    "BuyerGroupId",
+];
+
+/// Fields that hold timestamps.
+pub const TIME_FIELDS: &[&str] = &[
+    "CreatedDate",
+    "LastModifiedDate",
+    "SubmittedAt",
+    "StartedAt",
+    "FinishedAt",
+    "ExpiresAt",
+];
+
+/// The documented default of WebStore.CheckoutTimeToLive for B2B stores, in minutes.
+pub const DEFAULT_TTL_MINUTES: u64 = 2880;
+
+/// How many ticks an operation the records show in progress is taken to go on running:
+/// the records cannot tell when it will finish.
+pub const STILL_RUNNING_TICKS: u64 = 1_000_000;
+
+/// What the records cannot show, chosen on the command line.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The edition whose store settings are the starting point.
+    pub edition: Edition,
+    /// Minutes per tick.
+    pub tick_minutes: u64,
+    /// The checkout time-to-live in minutes (`Some(None)`: never expires), overriding
+    /// WebStore.CheckoutTimeToLive.
+    pub ttl_minutes: Option<Option<u64>>,
+    /// `KEY=VALUE` store settings, already checked.
+    pub settings: Vec<(String, String)>,
+    /// Permissions the buyer lacks.
+    pub without: Vec<Permission>,
+    /// The time to diagnose at, in seconds since the epoch; the latest time in the
+    /// records when `None`.
+    pub now: Option<i64>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            edition: Edition::Two,
+            tick_minutes: 1,
+            ttl_minutes: None,
+            settings: Vec::new(),
+            without: Vec::new(),
+            now: None,
+        }
+    }
+}
+
+/// A fact the records cannot show, the value assumed and how to change it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Assumption {
+    /// What is assumed.
+    pub fact: String,
+    /// The flag or key that sets it.
+    pub set_with: String,
+}
+
+/// The records of every file, checked, by object.
+#[derive(Debug, Clone, Default)]
+pub struct Records {
+    /// Every record, by object, in file order.
+    pub by_object: BTreeMap<Object, Vec<Record>>,
+}
+
+impl Records {
+    /// The records of one object.
+    pub fn of(&self, object: Object) -> &[Record] {
+        self.by_object.get(&object).map_or(&[], Vec::as_slice)
+    }
+
+    /// The record of an object with this id.
+    pub fn find(&self, object: Object, id: &str) -> Option<&Record> {
+        self.of(object).iter().find(|r| r.value("Id") == Some(id))
+    }
+
+    /// True when at least one file held this object (even with no records).
+    pub fn given(&self, object: Object) -> bool {
+        self.by_object.contains_key(&object)
+    }
+}
+
+/// Checks and normalizes the records of all files: ids, timestamps, duplicates, and
+/// at most one active session per cart. Every problem is returned, each naming the
+/// file, the record and the field.
+pub fn check(records: Vec<Record>, objects_given: &[Object]) -> Result<Records, Vec<String>> {
+    let mut errors = Vec::new();
+    let mut out = Records::default();
+    for object in objects_given {
+        out.by_object.entry(*object).or_default();
+    }
+    let mut seen: HashMap<(Object, String), String> = HashMap::new();
+    for mut record in records {
+        let mut ok = true;
+        for field in ID_FIELDS {
+            if let Some(v) = record.value(field) {
+                match normalize_id(v) {
+                    Ok(id) => record.set(field, Some(id)),
+                    Err(why) => {
+                        errors.push(record.problem(field, format!("{v}: {why}")));
+                        ok = false;
+                    }
+                }
+            }
+        }
+        for field in TIME_FIELDS {
+            if let Some(v) = record.value(field)
+                && let Err(why) = parse_timestamp(v)
+            {
+                errors.push(record.problem(field, why));
+                ok = false;
+            }
+        }
+        match record.value("Id") {
+            None => {
+                errors.push(record.problem(
+                    "Id",
+                    "missing; every record needs its Id (add Id to the query)",
+                ));
+                ok = false;
+            }
+            Some(id) => {
+                let content = format!(
+                    "{:?}",
+                    record
+                        .field_names()
+                        .map(|k| (k, record.get(k)))
+                        .collect::<Vec<_>>()
+                );
+                let key = (record.object, id.to_string());
+                if let Some(before) = seen.get(&key) {
+                    if *before != content {
+                        errors.push(record.problem("Id", "appears twice with different values; expected each record once (were two exports of different times mixed?)"));
+                    }
+                    continue;
+                }
+                seen.insert(key, content);
+            }
+        }
+        if ok {
+            out.by_object.entry(record.object).or_default().push(record);
+        }
+    }
+    // At most one active session per cart.
+    let mut active: HashMap<String, String> = HashMap::new();
+    for s in out.of(Object::CartCheckoutSession) {
+        if s.value("IsArchived")
+            .is_some_and(|v| v.eq_ignore_ascii_case("false"))
+            && let (Some(cart), Some(id)) = (s.value("WebCartId"), s.value("Id"))
+            && let Some(other) = active.insert(cart.to_string(), id.to_string())
+        {
+            errors.push(s.problem(
+                "IsArchived",
+                format!("false, but the cart {cart} already has the active session {other}; a cart has at most one non-archived CartCheckoutSession (were two exports of different times mixed?)"),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The world rebuilt from records, with what it took to rebuild it.
+#[derive(Debug, Clone)]
+pub struct Rebuilt {
+    /// The world at `now`.
+    pub world: World,
+    /// How times became ticks.
+    pub clock: Clock,
+    /// The time diagnosed, in seconds since the epoch.
+    pub now: i64,
+    /// The template the records' stores are assumed to use.
+    pub template: Template,
+    /// The records it was built from.
+    pub records: Records,
+    /// Fields or records the diagnosis needed and did not get.
+    pub missing: Vec<String>,
+    /// Facts taken from options or defaults.
+    pub assumptions: Vec<Assumption>,
+}
+
+/// A boolean field: `true`/`false` in any case; absent or null reads as false (noted).
+fn flag(record: &Record, field: &str, missing: &mut Missing) -> Result<bool, String> {
+    match record.get(field) {
+        Field::Value(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+        Field::Value(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+        Field::Value(v) => Err(record.problem(
+            field,
+            format!("{v:?} is not a boolean; expected true or false"),
+        )),
+        Field::Null => Ok(false),
+        Field::Absent => {
+            missing.field(record, field, "read as false");
+            Ok(false)
+        }
+    }
+}
+
+/// Collects missing fields once per object and field.
+#[derive(Default)]
+struct Missing {
+    seen: HashSet<(Object, String)>,
+    lines: Vec<String>,
+}
+
+impl Missing {
+    fn field(&mut self, record: &Record, field: &str, assumed: &str) {
+        if self.seen.insert((record.object, field.to_string())) {
+            self.lines.push(format!(
+                "{}.{field}: not in {} (add it to the query); {assumed}",
+                record.object, record.file
+            ));
+        }
+    }
+}
+
+fn text_or<'a>(
+    record: &'a Record,
+    field: &str,
+    missing: &mut Missing,
+    assumed: &str,
+) -> Option<&'a str> {
+    match record.get(field) {
+        Field::Value(v) => Some(v),
+        Field::Null => None,
+        Field::Absent => {
+            missing.field(record, field, assumed);
+            None
+        }
+    }
+}
+
+fn time(record: &Record, field: &str) -> Option<i64> {
+    record.value(field).and_then(|v| parse_timestamp(v).ok())
+}
+
+/// Rebuilds the world. Errors name the file, the record and the field.
+pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<String>> {
+    let mut errors = Vec::new();
+    let mut missing = Missing::default();
+    let mut assumptions = Vec::new();
+
+    // Time: tick 0 is the earliest time in the records, rounded down to a tick.
+    let times: Vec<i64> = records
+        .by_object
+        .values()
+        .flatten()
+        .flat_map(|r| {
+            // ExpiresAt is a time to come, not one at which something was seen.
+            TIME_FIELDS
+                .iter()
+                .filter(|f| **f != "ExpiresAt")
+                .filter_map(move |f| time(r, f))
+        })
+        .collect();
+    let span = (options.tick_minutes.max(1) * 60) as i64;
+    let latest = times.iter().copied().max();
+    let now = match (options.now, latest) {
+        (Some(n), _) => n,
+        (None, Some(l)) => {
+            assumptions.push(Assumption {
+                fact: format!("now is {}, the latest time in the records (the records do not say when they were queried)", format_timestamp(l)),
+                set_with: "--now TIME (for example the time of the query), or --now now for this machine's clock".to_string(),
+            });
+            l
+        }
+        (None, None) => 0,
+    };
+    let earliest = times.iter().copied().min().unwrap_or(now).min(now);
+    let clock = Clock {
+        origin: earliest.div_euclid(span) * span,
+        minutes: options.tick_minutes.max(1),
+    };
+
+    // Store settings.
+    let mut settings = StoreSettings::defaults(options.edition);
+    for (key, value) in &options.settings {
+        apply_setting(&mut settings, key, value);
+    }
+    let template = settings.template;
+    settings.template = Template::Aura;
+    let changed: Vec<String> = options
+        .settings
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    assumptions.push(Assumption {
+        fact: format!(
+            "the store follows the format {} readings{} (checkout_session {}, cancel_requirements {}, cart_access {}, continue_while_processing {}) and the format 2 default checkout flow, its States mapped by name",
+            options.edition,
+            if changed.is_empty() { String::new() } else { format!(" with {}", changed.join(", ")) },
+            settings.checkout_session,
+            settings.cancel_requirements,
+            settings.cart_access,
+            settings.continue_while_processing
+        ),
+        set_with: "--edition 1|2, --setting KEY=VALUE (see `cartsim rules`)".to_string(),
+    });
+    assumptions.push(Assumption {
+        fact: format!(
+            "the store's template is {template}{}",
+            if template == Template::Lwr {
+                ": LWR checkout (the REST checkout API) is not simulated by this build, so the predictions below are for a flow (Aura) store"
+            } else {
+                " (checkout runs as a flow); the records do not show the template"
+            }
+        ),
+        set_with: "--setting template=aura|lwr".to_string(),
+    });
+    let held: Vec<Permission> = [
+        Permission::EditCart,
+        Permission::Checkout,
+        Permission::CancelCheckout,
+    ]
+    .into_iter()
+    .filter(|p| !options.without.contains(p))
+    .collect();
+    assumptions.push(Assumption {
+        fact: format!(
+            "each cart's owner holds the permissions {} and acts for the cart's account (the records do not show permissions)",
+            if held.is_empty() { "none".to_string() } else { held.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ") }
+        ),
+        set_with: "--without edit_cart|checkout|cancel_checkout".to_string(),
+    });
+
+    let mut world = World {
+        tick: clock.tick(now),
+        ..World::default()
+    };
+
+    // Stores, from the carts and the WebStore records.
+    let carts = records.of(Object::WebCart);
+    let mut store_ids: Vec<String> = Vec::new();
+    for c in carts {
+        match text_or(
+            c,
+            "WebStoreId",
+            &mut missing,
+            "the cart is put in a store named unknown-store",
+        ) {
+            Some(s) if !store_ids.iter().any(|x| x == s) => store_ids.push(s.to_string()),
+            None if !store_ids.iter().any(|x| x == "unknown-store") => {
+                store_ids.push("unknown-store".to_string())
+            }
+            _ => {}
+        }
+    }
+    for store_id in &store_ids {
+        let record = records.find(Object::WebStore, store_id);
+        let (ttl, why) = match (
+            options.ttl_minutes,
+            record.map(|r| r.get("CheckoutTimeToLive")),
+        ) {
+            (Some(t), _) => (t, "set with --ttl-minutes".to_string()),
+            (None, Some(Field::Value(v))) => match v.parse::<f64>() {
+                Ok(m) if m >= 0.0 && m.fract() == 0.0 => (
+                    Some(m as u64),
+                    "from WebStore.CheckoutTimeToLive".to_string(),
+                ),
+                _ => {
+                    errors.push(
+                        record
+                            .map(|r| {
+                                r.problem(
+                                    "CheckoutTimeToLive",
+                                    format!("{v:?} is not a number of minutes"),
+                                )
+                            })
+                            .unwrap_or_default(),
+                    );
+                    (None, String::new())
+                }
+            },
+            (None, Some(Field::Null)) => (None, "WebStore.CheckoutTimeToLive is null".to_string()),
+            _ => {
+                assumptions.push(Assumption {
+                    fact: format!("store {store_id}'s checkout time-to-live is {DEFAULT_TTL_MINUTES} minutes, the B2B default (no WebStore.CheckoutTimeToLive in the records)"),
+                    set_with: "--ttl-minutes N (none: never expires), or a WebStore file with CheckoutTimeToLive".to_string(),
+                });
+                (Some(DEFAULT_TTL_MINUTES), "assumed".to_string())
+            }
+        };
+        if why != "assumed" && !why.is_empty() {
+            assumptions.push(Assumption {
+                fact: match ttl {
+                    Some(m) => format!(
+                        "store {store_id}'s checkout time-to-live is {m} minutes ({why}), {} ticks",
+                        clock.ticks_for_minutes(m)
+                    ),
+                    None => format!("store {store_id}'s checkouts never expire ({why})"),
+                },
+                set_with: "--ttl-minutes N|none".to_string(),
+            });
+        }
+        let mut s = settings;
+        s.checkout_ttl = ttl.map(|m| clock.ticks_for_minutes(m));
+        world.stores.push(Store {
+            id: store_id.clone(),
+            name: record
+                .and_then(|r| r.value("Name"))
+                .unwrap_or(store_id)
+                .to_string(),
+            on_cart_change: OnCartChange::CancelCheckout,
+            checkout_flow: default_flow_v2(),
+            default_flow: options.edition == Edition::Two,
+            settings: s,
+        });
+    }
+
+    // Accounts and their store membership.
+    let membership_given = records.given(Object::BuyerAccount)
+        && records.given(Object::BuyerGroupMember)
+        && records.given(Object::WebStoreBuyerGroup);
+    let member_of = |account: &str| -> Vec<String> {
+        let active = records.of(Object::BuyerAccount).iter().any(|b| {
+            b.value("BuyerId") == Some(account)
+                && !b
+                    .value("IsActive")
+                    .is_some_and(|v| v.eq_ignore_ascii_case("false"))
+        });
+        if !active {
+            return Vec::new();
+        }
+        let groups: Vec<&str> = records
+            .of(Object::BuyerGroupMember)
+            .iter()
+            .filter(|m| m.value("BuyerId") == Some(account))
+            .filter_map(|m| m.value("BuyerGroupId"))
+            .collect();
+        let mut stores: Vec<String> = records
+            .of(Object::WebStoreBuyerGroup)
+            .iter()
+            .filter(|w| w.value("BuyerGroupId").is_some_and(|g| groups.contains(&g)))
+            .filter_map(|w| w.value("WebStoreId").map(str::to_string))
+            .collect();
+        stores.dedup();
+        stores
+    };
+    if !membership_given && !carts.is_empty() {
+        assumptions.push(Assumption {
+            fact: "each cart's account is a buyer member of the cart's store (no BuyerAccount, BuyerGroupMember and WebStoreBuyerGroup records)".to_string(),
+            set_with: "files with BuyerAccount, BuyerGroupMember and WebStoreBuyerGroup records (see --queries)".to_string(),
+        });
+    }
+
+    // Carts, buyers, stand-in lines.
+    for (n, c) in carts.iter().enumerate() {
+        let id = c.value("Id").unwrap_or_default().to_string();
+        let store = c.value("WebStoreId").unwrap_or("unknown-store").to_string();
+        let owner = text_or(
+            c,
+            "OwnerId",
+            &mut missing,
+            "the owner is named unknown-owner",
+        )
+        .unwrap_or("unknown-owner")
+        .to_string();
+        let account = text_or(
+            c,
+            "AccountId",
+            &mut missing,
+            "the account is named unknown-account",
+        )
+        .unwrap_or("unknown-account")
+        .to_string();
+        let status = match text_or(c, "Status", &mut missing, "read as Active") {
+            None => CartStatus::Active,
+            Some(s) => match CartStatus::parse(s) {
+                Some(st) => st,
+                None => {
+                    errors.push(c.problem(
+                        "Status",
+                        format!(
+                            "{s:?} is not a WebCart.Status; expected one of: {}",
+                            CartStatus::NAMES.join(", ")
+                        ),
+                    ));
+                    continue;
+                }
+            },
+        };
+        if world.account(&account).is_none() {
+            let stores = if membership_given {
+                member_of(&account)
+            } else {
+                Vec::new()
+            };
+            world.accounts.push(Account {
+                id: account.clone(),
+                name: account.clone(),
+                stores,
+            });
+        }
+        if !membership_given
+            && let Some(a) = world.accounts.iter_mut().find(|a| a.id == account)
+            && !a.stores.contains(&store)
+        {
+            a.stores.push(store.clone());
+        }
+        match world.buyers.iter_mut().find(|b| b.id == owner) {
+            Some(b) => {
+                if !b.accounts.contains(&account) {
+                    b.accounts.push(account.clone());
+                }
+            }
+            None => {
+                let name = records
+                    .find(Object::User, &owner)
+                    .and_then(|u| u.value("Name"))
+                    .unwrap_or(&owner)
+                    .to_string();
+                world.buyers.push(Buyer {
+                    id: owner.clone(),
+                    name,
+                    accounts: vec![account.clone()],
+                    effective_account: account.clone(),
+                    permissions: held.clone(),
+                });
+            }
+        }
+        let count = text_or(
+            c,
+            "TotalProductCount",
+            &mut missing,
+            "the cart is taken to be empty",
+        )
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|v| *v >= 0.0 && v.fract() == 0.0 && *v <= 1_000_000.0)
+        .map_or(0, |v| v as i64);
+        let amount = text_or(
+            c,
+            "TotalProductAmount",
+            &mut missing,
+            "its lines are priced at 0",
+        )
+        .and_then(|v| {
+            Money::parse_decimal(v).or_else(|| {
+                v.parse::<f64>()
+                    .ok()
+                    .and_then(|f| Money::parse_decimal(&format!("{f:.2}")))
+            })
+        })
+        .unwrap_or(Money::ZERO);
+        // Stand-in lines whose totals are exactly the recorded ones: count - 1 units
+        // at the average price rounded down, and one unit that takes the remainder.
+        let mut items = Vec::new();
+        if count > 0 {
+            let unit = amount.cents() / count as i128;
+            let rest = amount.cents() - unit * (count as i128 - 1);
+            let sku = format!("LINES-{}", n + 1);
+            world.products.push(Product {
+                sku: sku.clone(),
+                name: format!("{id}'s lines (stand-in)"),
+                price: Money::from_cents(unit),
+            });
+            if count > 1 {
+                items.push(CartItem {
+                    sku: sku.clone(),
+                    quantity: count - 1,
+                });
+            }
+            if rest == unit {
+                match items.first_mut() {
+                    Some(first) => first.quantity += 1,
+                    None => items.push(CartItem { sku, quantity: 1 }),
+                }
+            } else {
+                let last = format!("{sku}-REST");
+                world.products.push(Product {
+                    sku: last.clone(),
+                    name: format!("{id}'s remaining amount (stand-in)"),
+                    price: Money::from_cents(rest),
+                });
+                items.push(CartItem {
+                    sku: last,
+                    quantity: 1,
+                });
+            }
+        }
+        world.carts.push(WebCart {
+            id,
+            name: c.value("Name").unwrap_or_default().to_string(),
+            store,
+            buyer: owner,
+            account,
+            status,
+            items,
+            version: 0,
+            touched_by_custom_code: false,
+        });
+    }
+    if world.products.is_empty() && !world.carts.is_empty() {
+        world.products.push(Product {
+            sku: "LINES-1".to_string(),
+            name: "a product (stand-in)".to_string(),
+            price: Money::ZERO,
+        });
+    }
+    if !world.carts.is_empty() {
+        assumptions.push(Assumption {
+            fact: "a cart's lines (CartItem) are not read: each cart holds stand-in lines (LINES-n) with exactly its TotalProductCount and TotalProductAmount, and add to cart adds one more unit of LINES-n".to_string(),
+            set_with: "nothing yet (CartItem records are not read)".to_string(),
+        });
+    }
+
+    // Operations.
+    for o in records.of(Object::BackgroundOperation) {
+        let id = o.value("Id").unwrap_or_default().to_string();
+        let status = match text_or(o, "Status", &mut missing, "read as Complete") {
+            None => OperationStatus::Complete,
+            Some(s) => match OperationStatus::parse(s) {
+                Some(st) => st,
+                None => {
+                    errors.push(o.problem(
+                        "Status",
+                        format!(
+                            "{s:?} is not a BackgroundOperation.Status; expected one of: {}",
+                            OperationStatus::NAMES.join(", ")
+                        ),
+                    ));
+                    continue;
+                }
+            },
+        };
+        let tick = |f: &str| time(o, f).map(|t| clock.tick(t));
+        let finished = !status.in_progress();
+        world.operations.push(BackgroundOperation {
+            id,
+            name: text_or(o, "Name", &mut missing, "the operation is unnamed")
+                .unwrap_or("(unnamed)")
+                .to_string(),
+            status,
+            ticks_left: if finished { 0 } else { STILL_RUNNING_TICKS },
+            ticks_total: STILL_RUNNING_TICKS,
+            error: o.value("Error").map(str::to_string),
+            submitted_at: tick("SubmittedAt").unwrap_or(world.tick),
+            started_at: tick("StartedAt"),
+            finished_at: tick("FinishedAt"),
+            pending_fault: None,
+            launched_for: None,
+            ended_at: finished.then(|| tick("FinishedAt").unwrap_or(world.tick)),
+            expires_at: tick("ExpiresAt"),
+        });
+    }
+    if world.operations.iter().any(|o| o.status.in_progress()) {
+        assumptions.push(Assumption {
+            fact: "an operation the records show in progress goes on running: the records cannot tell when (or whether) it will finish".to_string(),
+            set_with: "nothing (query the records again later)".to_string(),
+        });
+    }
+    world.operations.sort_by_key(|o| o.submitted_at);
+
+    // Sessions, oldest first.
+    let mut sessions: Vec<&Record> = records.of(Object::CartCheckoutSession).iter().collect();
+    sessions.sort_by_key(|s| time(s, "CreatedDate"));
+    for s in sessions {
+        let id = s.value("Id").unwrap_or_default().to_string();
+        let Some(cart) = s.value("WebCartId") else {
+            errors.push(s.problem(
+                "WebCartId",
+                "missing; a session must name its cart (add WebCartId to the query)",
+            ));
+            continue;
+        };
+        let result = (|| -> Result<CartCheckoutSession, String> {
+            Ok(CartCheckoutSession {
+                id: id.clone(),
+                cart: cart.to_string(),
+                state: text_or(s, "State", &mut missing, "read as an empty State")
+                    .unwrap_or("")
+                    .to_string(),
+                next_state: text_or(s, "NextState", &mut missing, "read as null")
+                    .map(str::to_string),
+                is_processing: flag(s, "IsProcessing", &mut missing)?,
+                is_error: flag(s, "IsError", &mut missing)?,
+                is_archived: flag(s, "IsArchived", &mut missing)?,
+                background_operation_id: text_or(
+                    s,
+                    "BackgroundOperationId",
+                    &mut missing,
+                    "read as null",
+                )
+                .map(str::to_string),
+                order_id: text_or(s, "OrderId", &mut missing, "read as null").map(str::to_string),
+                started_at: match time(s, "CreatedDate") {
+                    Some(t) => clock.tick(t),
+                    None => {
+                        missing.field(
+                            s,
+                            "CreatedDate",
+                            "the checkout is taken to start now, so its time-to-live is not judged",
+                        );
+                        world.tick
+                    }
+                },
+            })
+        })();
+        match result {
+            Ok(session) => {
+                if world.cart(&session.cart).is_none() {
+                    missing.lines.push(format!(
+                        "WebCart {cart}: named by CartCheckoutSession {id} in {}, but not in the files; query it (cartsim diagnose --queries {cart})",
+                        s.file
+                    ));
+                    continue;
+                }
+                if let Some(order) = &session.order_id
+                    && !world.orders.iter().any(|o| &o.id == order)
+                {
+                    world.orders.push(Order {
+                        id: order.clone(),
+                        cart: session.cart.clone(),
+                        session: id.clone(),
+                    });
+                }
+                world.sessions.push(session);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+
+    // Validation outputs.
+    for v in records.of(Object::CartValidationOutput) {
+        let id = v.value("Id").unwrap_or_default().to_string();
+        let Some(cart) = v.value("CartId") else {
+            errors.push(v.problem(
+                "CartId",
+                "missing; a CartValidationOutput must name its cart (add CartId to the query)",
+            ));
+            continue;
+        };
+        let level = match text_or(v, "Level", &mut missing, "read as Error") {
+            None => ValidationLevel::Error,
+            Some(l) => match ValidationLevel::parse(l) {
+                Some(l) => l,
+                None => {
+                    errors.push(v.problem(
+                        "Level",
+                        format!(
+                            "{l:?} is not a CartValidationOutput.Level; expected one of: {}",
+                            ValidationLevel::NAMES.join(", ")
+                        ),
+                    ));
+                    continue;
+                }
+            },
+        };
+        let kind = match text_or(v, "Type", &mut missing, "read as Other") {
+            None => ValidationType::Other,
+            Some(t) => match ValidationType::parse(t) {
+                Some(t) => t,
+                None => {
+                    errors.push(v.problem(
+                        "Type",
+                        format!(
+                            "{t:?} is not a CartValidationOutput.Type; expected one of: {}",
+                            ValidationType::NAMES.join(", ")
+                        ),
+                    ));
+                    continue;
+                }
+            },
+        };
+        let row = CartValidationOutput {
+            id: id.clone(),
+            cart: cart.to_string(),
+            operation: v.value("BackgroundOperationId").map(str::to_string),
+            level,
+            kind,
+            message: text_or(v, "Message", &mut missing, "read as empty")
+                .unwrap_or("")
+                .to_string(),
+            related: v.value("RelatedEntityId").map(str::to_string),
+            is_dismissed: flag(v, "IsDismissed", &mut missing).unwrap_or_else(|e| {
+                errors.push(e);
+                false
+            }),
+        };
+        if world.cart(cart).is_none() {
+            missing.lines.push(format!(
+                "WebCart {cart}: named by CartValidationOutput {id} in {}, but not in the files; query it (cartsim diagnose --queries {cart})",
+                v.file
+            ));
+            continue;
+        }
+        world.validation_outputs.push(row);
+    }
+
+    for object in [
+        Object::WebCart,
+        Object::CartCheckoutSession,
+        Object::BackgroundOperation,
+        Object::CartValidationOutput,
+    ] {
+        if !records.given(object) {
+            missing.lines.push(format!("{object}: no records in the files (none exist, or they were not queried: see cartsim diagnose --queries CART_ID)"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Rebuilt {
+        world,
+        clock,
+        now,
+        template,
+        records,
+        missing: missing.lines,
+        assumptions,
+    })
+}
+
+/// Sets one store setting from `KEY=VALUE`; the pair must have passed [`check_setting`].
+fn apply_setting(s: &mut StoreSettings, key: &str, value: &str) {
+    match key {
+        "template" => s.template = Template::parse(value).unwrap_or(s.template),
+        "checkout_session" => {
+            s.checkout_session = CheckoutSessionReading::parse(value).unwrap_or(s.checkout_session)
+        }
+        "cancel_requirements" => {
+            s.cancel_requirements = CancelReading::parse(value).unwrap_or(s.cancel_requirements)
+        }
+        "continue_while_processing" => {
+            s.continue_while_processing =
+                ContinueWhileProcessing::parse(value).unwrap_or(s.continue_while_processing)
+        }
+        "cart_access" => s.cart_access = CartAccess::parse(value).unwrap_or(s.cart_access),
+        "validation_on_start" => {
+            s.validation_on_start = ValidationOnStart::parse(value).unwrap_or(s.validation_on_start)
+        }
+        "order_created" => s.order_created = OrderCreated::parse(value).unwrap_or(s.order_created),
+        "canceled_finished_at" => {
+            s.canceled_finished_at =
+                CanceledFinishedAt::parse(value).unwrap_or(s.canceled_finished_at)
+        }
+        _ => {}
+    }
+}
+
+/// The settings `--setting` accepts, with their values.
+pub fn setting_values(key: &str) -> Option<&'static [&'static str]> {
+    Some(match key {
+        "template" => Template::NAMES,
+        "checkout_session" => CheckoutSessionReading::NAMES,
+        "cancel_requirements" => CancelReading::NAMES,
+        "continue_while_processing" => ContinueWhileProcessing::NAMES,
+        "cart_access" => CartAccess::NAMES,
+        "validation_on_start" => ValidationOnStart::NAMES,
+        "order_created" => OrderCreated::NAMES,
+        "canceled_finished_at" => CanceledFinishedAt::NAMES,
+        _ => return None,
+    })
+}
+
+/// Checks a `KEY=VALUE` store setting, naming the keys or values allowed.
+pub fn check_setting(pair: &str) -> Result<(String, String), String> {
+    const KEYS: &str = "template, checkout_session, cancel_requirements, continue_while_processing, cart_access, validation_on_start, order_created, canceled_finished_at";
+    let (key, value) = pair.split_once('=').ok_or_else(|| {
+        format!("--setting {pair:?}: expected KEY=VALUE, with KEY one of: {KEYS}")
+    })?;
+    let values = setting_values(key).ok_or_else(|| format!("--setting: {key:?} is not a store setting here; expected one of: {KEYS} (the time-to-live is --ttl-minutes)"))?;
+    if !values.contains(&value) {
+        return Err(format!(
+            "--setting {key}: {value:?} is not allowed; expected one of: {}",
+            values.join(", ")
+        ));
+    }
+    Ok((key.to_string(), value.to_string()))
+}

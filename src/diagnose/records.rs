@@ -1,0 +1,493 @@
+//! Reading the files the Salesforce CLI writes: `sf data query --json` output (one or
+//! more results in a file, parent relationships and subqueries flattened) and
+//! `--result-format csv` output (one object per file, told from its header). Every
+//! value is sanitized as it is read, so nothing from a file reaches the terminal as
+//! it is; the format is told from the content, never from the file's name.
+
+use crate::scenario::sanitize;
+use serde_json::Value;
+
+/// The objects diagnose reads, by their Salesforce API names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Object {
+    /// A cart.
+    WebCart,
+    /// A checkout session of a cart.
+    CartCheckoutSession,
+    /// An operation in the asynchronous job queue.
+    BackgroundOperation,
+    /// A message an integration left on a cart.
+    CartValidationOutput,
+    /// The store (its CheckoutTimeToLive).
+    WebStore,
+    /// An account enabled as a buyer.
+    BuyerAccount,
+    /// An account's membership of a buyer group.
+    BuyerGroupMember,
+    /// A buyer group's access to a store.
+    WebStoreBuyerGroup,
+    /// The buyer's user.
+    User,
+}
+
+impl Object {
+    /// Every object, in the order a diagnosis lists them.
+    pub const ALL: [Object; 9] = [
+        Object::WebCart,
+        Object::CartCheckoutSession,
+        Object::BackgroundOperation,
+        Object::CartValidationOutput,
+        Object::WebStore,
+        Object::BuyerAccount,
+        Object::BuyerGroupMember,
+        Object::WebStoreBuyerGroup,
+        Object::User,
+    ];
+    /// Their API names, in the same order.
+    pub const NAMES: [&'static str; 9] = [
+        "WebCart",
+        "CartCheckoutSession",
+        "BackgroundOperation",
+        "CartValidationOutput",
+        "WebStore",
+        "BuyerAccount",
+        "BuyerGroupMember",
+        "WebStoreBuyerGroup",
+        "User",
+    ];
+
+    /// The API name.
+    pub fn as_str(self) -> &'static str {
+        Object::NAMES[self as usize]
+    }
+
+    /// The object with this API name (exact case, as the CLI writes it).
+    pub fn parse(name: &str) -> Option<Object> {
+        Object::ALL.into_iter().find(|o| o.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Object {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which format a file was in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// `sf data query --json`.
+    Json,
+    /// `sf data query --result-format csv`.
+    Csv,
+}
+
+/// One record of a query result: its object, where it was found, and its fields as
+/// text (`None` for null). Field names are matched without regard to case.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// The object type.
+    pub object: Object,
+    /// The file, as shown in messages (sanitized).
+    pub file: String,
+    /// The record's number in its file, from 1.
+    pub number: usize,
+    fields: Vec<(String, Option<String>)>,
+}
+
+/// A field as a record has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field<'a> {
+    /// The query did not select it.
+    Absent,
+    /// Selected, and null (an empty cell in CSV).
+    Null,
+    /// Selected, with a value.
+    Value(&'a str),
+}
+
+impl Record {
+    /// Builds a record; names and values are sanitized here.
+    pub fn new(
+        object: Object,
+        file: &str,
+        number: usize,
+        fields: Vec<(String, Option<String>)>,
+    ) -> Record {
+        Record {
+            object,
+            file: file.to_string(),
+            number,
+            fields: fields
+                .into_iter()
+                .map(|(k, v)| (sanitize::line(&k), v.map(|v| sanitize::line(&v))))
+                .collect(),
+        }
+    }
+
+    /// A field by name (any case).
+    pub fn get(&self, name: &str) -> Field<'_> {
+        match self
+            .fields
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        {
+            None => Field::Absent,
+            Some((_, None)) => Field::Null,
+            Some((_, Some(v))) => Field::Value(v),
+        }
+    }
+
+    /// The field's value, if selected and not null.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        match self.get(name) {
+            Field::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Replaces a field's value (used to normalize ids and to anonymize).
+    pub fn set(&mut self, name: &str, value: Option<String>) {
+        if let Some(slot) = self
+            .fields
+            .iter_mut()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        {
+            slot.1 = value;
+        }
+    }
+
+    /// The names of the fields the record has.
+    pub fn field_names(&self) -> impl Iterator<Item = &str> {
+        self.fields.iter().map(|(k, _)| k.as_str())
+    }
+
+    /// `record 3 (CartCheckoutSession 1Ck...)`: how messages name the record.
+    pub fn label(&self) -> String {
+        match self.value("Id") {
+            Some(id) => format!("record {} ({} {id})", self.number, self.object),
+            None => format!("record {} ({})", self.number, self.object),
+        }
+    }
+
+    /// A message about one field of this record: `FILE: record N (Type Id): Field: why`.
+    pub fn problem(&self, field: &str, why: impl std::fmt::Display) -> String {
+        format!("{}: {}: {field}: {why}", self.file, self.label())
+    }
+}
+
+/// What one file held.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The format it was in.
+    pub format: Format,
+    /// The records, in file order.
+    pub records: Vec<Record>,
+    /// Remarks worth telling the reader (an incomplete result, an empty one).
+    pub notes: Vec<String>,
+}
+
+/// Reads one file's bytes. `file` is the name shown in messages (already sanitized).
+/// The error names the file, and the record and field where there is one.
+pub fn parse(file: &str, bytes: &[u8]) -> Result<Parsed, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{file}: not UTF-8 text (byte {}); expected the output of `sf data query`",
+            e.valid_up_to()
+        )
+    })?;
+    let start = text.trim_start();
+    match start.chars().next() {
+        None => Err(format!(
+            "{file}: the file is empty; expected the output of `sf data query --json` or `--result-format csv`"
+        )),
+        Some('{') | Some('[') => parse_json(file, text),
+        Some('<') => Err(format!(
+            "{file}: this is an HTML or XML page (it starts with {:?}), not a Salesforce CLI query result; a login or error page was probably saved instead of the query's output",
+            sanitize::line(&start.chars().take(20).collect::<String>())
+        )),
+        Some(_) => parse_csv(file, text),
+    }
+}
+
+fn parse_json(file: &str, text: &str) -> Result<Parsed, String> {
+    let mut out = Parsed {
+        format: Format::Json,
+        records: Vec::new(),
+        notes: Vec::new(),
+    };
+    let stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    let mut documents = 0;
+    for doc in stream {
+        let doc = doc.map_err(|e| {
+            let why = if e.is_eof() {
+                "the JSON ends early: the file is truncated (was the command interrupted, or the output cut?)".to_string()
+            } else {
+                format!("invalid JSON: {}", sanitize::line(&e.to_string()))
+            };
+            format!("{file}:{}:{}: {why}", e.line(), e.column())
+        })?;
+        documents += 1;
+        match doc {
+            Value::Array(items) => {
+                for (i, item) in items.into_iter().enumerate() {
+                    result_document(file, &format!("element {}", i + 1), item, &mut out)?;
+                }
+            }
+            other => result_document(file, &format!("result {documents}"), other, &mut out)?,
+        }
+    }
+    Ok(out)
+}
+
+/// One `sf data query --json` document, or a bare `{"records": [...]}` result.
+fn result_document(file: &str, which: &str, doc: Value, out: &mut Parsed) -> Result<(), String> {
+    let Value::Object(mut map) = doc else {
+        return Err(format!(
+            "{file}: {which}: expected a JSON object as `sf data query --json` prints it"
+        ));
+    };
+    if let Some(status) = map.get("status").and_then(Value::as_i64)
+        && status != 0
+    {
+        let name = map
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("an error");
+        let message = map.get("message").and_then(Value::as_str).unwrap_or("");
+        return Err(format!(
+            "{file}: {which}: the Salesforce CLI reported {} (status {status}) instead of records: {}",
+            sanitize::line(name),
+            sanitize::line(message)
+        ));
+    }
+    let result = match map.remove("result") {
+        Some(r) => r,
+        None if map.contains_key("records") => Value::Object(map),
+        None => {
+            return Err(format!(
+                "{file}: {which}: no `result.records`: this JSON is not the output of `sf data query --json`"
+            ));
+        }
+    };
+    let Value::Object(result) = result else {
+        return Err(format!(
+            "{file}: {which}: result: expected an object with `records`"
+        ));
+    };
+    let Some(Value::Array(records)) = result.get("records") else {
+        return Err(format!(
+            "{file}: {which}: result.records: expected a list of records"
+        ));
+    };
+    if result.get("done") == Some(&Value::Bool(false)) {
+        out.notes.push(format!(
+            "{file}: the query result is incomplete (done: false): more records exist than the file holds"
+        ));
+    }
+    if records.is_empty() {
+        out.notes.push(format!("{file}: {which} has no records"));
+    }
+    for record in records {
+        json_record(file, record, out)?;
+    }
+    Ok(())
+}
+
+fn json_record(file: &str, record: &Value, out: &mut Parsed) -> Result<(), String> {
+    let number = out.records.len() + 1;
+    let Value::Object(map) = record else {
+        return Err(format!("{file}: record {number}: expected a JSON object"));
+    };
+    let type_name = map
+        .get("attributes")
+        .and_then(|a| a.get("type"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("{file}: record {number}: attributes.type: missing; every record of `sf data query --json` names its object there"))?;
+    let object = Object::parse(type_name).ok_or_else(|| unsupported(file, number, type_name))?;
+    let mut fields = Vec::new();
+    let mut children = Vec::new();
+    flatten(map, "", &mut fields, &mut children);
+    out.records.push(Record::new(object, file, number, fields));
+    for child in children {
+        json_record(file, &child, out)?;
+    }
+    Ok(())
+}
+
+fn unsupported(file: &str, number: usize, type_name: &str) -> String {
+    format!(
+        "{file}: record {number}: attributes.type: {:?} is not an object diagnose reads; expected one of: {}",
+        sanitize::line(type_name),
+        Object::NAMES.join(", ")
+    )
+}
+
+/// A record's fields, with parent relationships as `Owner.Name` and subquery records
+/// collected for reading after their parent.
+fn flatten(
+    map: &serde_json::Map<String, Value>,
+    prefix: &str,
+    fields: &mut Vec<(String, Option<String>)>,
+    children: &mut Vec<Value>,
+) {
+    for (key, value) in map {
+        if key == "attributes" {
+            continue;
+        }
+        let name = format!("{prefix}{key}");
+        match value {
+            Value::Null => fields.push((name, None)),
+            Value::String(s) => fields.push((name, Some(s.clone()))),
+            Value::Bool(b) => fields.push((name, Some(b.to_string()))),
+            Value::Number(n) => fields.push((name, Some(n.to_string()))),
+            Value::Object(inner) => match inner.get("records") {
+                Some(Value::Array(rows)) => children.extend(rows.iter().cloned()),
+                _ => flatten(inner, &format!("{name}."), fields, children),
+            },
+            Value::Array(items) => {
+                fields.push((name, Some(Value::Array(items.clone()).to_string())))
+            }
+        }
+    }
+}
+
+/// The object a CSV header describes, from the fields only that object has.
+fn object_of_header(header: &[String]) -> Option<Object> {
+    let has = |f: &str| header.iter().any(|h| h.eq_ignore_ascii_case(f));
+    if has("WebCartId") {
+        Some(Object::CartCheckoutSession)
+    } else if has("CartId") && (has("Level") || has("Type") || has("Message") || has("IsDismissed"))
+    {
+        Some(Object::CartValidationOutput)
+    } else if has("SubmittedAt")
+        || has("StartedAt")
+        || has("FinishedAt")
+        || has("ExpiresAt")
+        || has("RetryCount")
+    {
+        Some(Object::BackgroundOperation)
+    } else if has("BuyerGroupId") && has("WebStoreId") {
+        Some(Object::WebStoreBuyerGroup)
+    } else if has("BuyerGroupId") && has("BuyerId") {
+        Some(Object::BuyerGroupMember)
+    } else if has("BuyerId") {
+        Some(Object::BuyerAccount)
+    } else if has("WebStoreId") && (has("Status") || has("OwnerId") || has("TotalProductCount")) {
+        Some(Object::WebCart)
+    } else if has("CheckoutTimeToLive") || has("CheckoutValidAfterDate") || has("DefaultLanguage") {
+        Some(Object::WebStore)
+    } else if has("Username") || has("ContactId") || has("ProfileId") {
+        Some(Object::User)
+    } else {
+        None
+    }
+}
+
+fn parse_csv(file: &str, text: &str) -> Result<Parsed, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| {
+            format!(
+                "{file}: line 1: not CSV: {}",
+                sanitize::line(&e.to_string())
+            )
+        })?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    if !header.iter().any(|h| h.eq_ignore_ascii_case("Id")) {
+        return Err(format!(
+            "{file}: line 1: the header ({}) has no Id column: this is not the CSV of `sf data query --result-format csv` with the fields diagnose needs (run `cartsim diagnose --queries CART_ID` for the queries)",
+            sanitize::line(&header.join(","))
+        ));
+    }
+    let object = object_of_header(&header).ok_or_else(|| {
+        format!(
+            "{file}: line 1: the header ({}) matches no object diagnose reads; a CSV file holds one object, told by its fields: WebCart (WebStoreId, Status), CartCheckoutSession (WebCartId), BackgroundOperation (SubmittedAt), CartValidationOutput (CartId, Level), WebStore (CheckoutTimeToLive), BuyerAccount (BuyerId), BuyerGroupMember (BuyerId, BuyerGroupId), WebStoreBuyerGroup (WebStoreId, BuyerGroupId), User (Username)",
+            sanitize::line(&header.join(","))
+        )
+    })?;
+    let mut out = Parsed {
+        format: Format::Csv,
+        records: Vec::new(),
+        notes: Vec::new(),
+    };
+    for row in reader.records() {
+        let row = row.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            format!("{file}:{line}: {}", sanitize::line(&e.to_string()))
+        })?;
+        let number = out.records.len() + 1;
+        let fields = header
+            .iter()
+            .zip(row.iter())
+            .map(|(k, v)| (k.clone(), (!v.is_empty()).then(|| v.to_string())))
+            .collect();
+        out.records.push(Record::new(object, file, number, fields));
+    }
+    if out.records.is_empty() {
+        out.notes
+            .push(format!("{file}: the CSV has a header and no records"));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_with_relationships_and_subqueries() {
+        let text = r#"{"status":0,"result":{"records":[{"attributes":{"type":"WebCart","url":"/x"},
+            "Id":"0a6Hs000000bCdEIAU","Status":"Checkout","Owner":{"attributes":{"type":"User"},"Name":"Bob"},
+            "CartCheckoutSessions":{"totalSize":1,"done":true,"records":[
+              {"attributes":{"type":"CartCheckoutSession"},"Id":"1CkHs0000000001AAA","IsArchived":false,"OrderId":null}]}}],
+            "totalSize":1,"done":true}}"#;
+        let p = parse("f.json", text.as_bytes()).unwrap();
+        assert_eq!(p.format, Format::Json);
+        assert_eq!(p.records.len(), 2);
+        assert_eq!(p.records[0].value("owner.name"), Some("Bob"));
+        assert_eq!(p.records[1].object, Object::CartCheckoutSession);
+        assert_eq!(p.records[1].get("OrderId"), Field::Null);
+        assert_eq!(p.records[1].get("State"), Field::Absent);
+        assert_eq!(p.records[1].value("IsArchived"), Some("false"));
+    }
+
+    #[test]
+    fn csv_told_from_its_header() {
+        let text =
+            "Id,WebCartId,State,IsArchived\n1CkHs0000000001AAA,0a6Hs000000bCdEIAU,Error,false\n";
+        let p = parse("s.csv", text.as_bytes()).unwrap();
+        assert_eq!(p.records[0].object, Object::CartCheckoutSession);
+        let p = parse("o.csv", b"Id,Name,Status,ExpiresAt\nx,Tax,Error,\n").unwrap();
+        assert_eq!(p.records[0].object, Object::BackgroundOperation);
+        assert_eq!(p.records[0].get("ExpiresAt"), Field::Null);
+    }
+
+    #[test]
+    fn bad_files_name_file_and_place() {
+        let e = parse("t.json", br#"{"status":0,"result":{"records":[{"attri"#).unwrap_err();
+        assert!(e.starts_with("t.json:1:") && e.contains("truncated"), "{e}");
+        let e = parse("p.html", b"<!DOCTYPE html><html>Login</html>").unwrap_err();
+        assert!(e.contains("HTML"), "{e}");
+        let e = parse("x.csv", b"Id,Foo\n1,2\n").unwrap_err();
+        assert!(e.contains("matches no object"), "{e}");
+        let e = parse(
+            "o.json",
+            br#"{"result":{"records":[{"attributes":{"type":"Order"},"Id":"1"}]}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("record 1: attributes.type") && e.contains("Order"),
+            "{e}"
+        );
+        let e = parse("err.json", br#"{"status":1,"name":"INVALID_TYPE","message":"sObject type 'Foo' is not supported"}"#).unwrap_err();
+        assert!(e.contains("INVALID_TYPE"), "{e}");
+    }
+}
