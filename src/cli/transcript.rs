@@ -177,8 +177,8 @@ pub fn json_lines(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally
                     "code": spec.code, "http": spec.http, "message": e.message,
                     "requirement": spec.requirement, "origin": spec.origin.tag(),
                     "source": spec.origin.reference(), "reading": spec.reading,
-                    "buyer_message": e.kind.buyer_message().map(|m| m.text),
-                    "buyer_message_source": e.kind.buyer_message().map(|m| m.source),
+                    "buyer_message": e.buyer_message().map(|m| m.text),
+                    "buyer_message_source": e.buyer_message().map(|m| m.source),
                 }));
             }
         }

@@ -759,13 +759,19 @@ fn continue_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<
         .iter()
         .position(|s| s.state == session.state && s.is_buyer());
     let Some(index) = index.filter(|_| !session.is_error) else {
-        return Err(ActionError::new(
+        let error = ActionError::new(
             ErrorKind::ContinueStateMismatch,
             format!(
                 "{} is in State {}, not a state that waits for the buyer",
                 session.id, session.state
             ),
-        ));
+        );
+        // After an error the storefront shows its error screen (the sample's error subflow).
+        return Err(if session.is_error {
+            error.with_screen(crate::engine::errors::SOMETHING_WENT_WRONG)
+        } else {
+            error
+        });
     };
     if index + 1 == flow.len() {
         complete(tx, &session_id, Rule::BuyerContinues);

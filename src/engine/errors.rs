@@ -522,6 +522,9 @@ pub struct ActionError {
     pub kind: ErrorKind,
     /// What happened, naming the records involved.
     pub message: String,
+    /// What the buyer sees in this particular case, when it differs from the
+    /// catalogue's (a session in Error shows the error screen, not "out of date").
+    pub screen: Option<BuyerMessage>,
 }
 
 impl ActionError {
@@ -530,7 +533,19 @@ impl ActionError {
         ActionError {
             kind,
             message: message.into(),
+            screen: None,
         }
+    }
+
+    /// The same refusal, showing the buyer `screen` instead of the catalogue's words.
+    pub fn with_screen(mut self, screen: BuyerMessage) -> ActionError {
+        self.screen = Some(screen);
+        self
+    }
+
+    /// What the buyer sees on the storefront, where a source gives it.
+    pub fn buyer_message(&self) -> Option<BuyerMessage> {
+        self.screen.or_else(|| self.kind.buyer_message())
     }
 
     /// The error code.

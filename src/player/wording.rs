@@ -65,7 +65,6 @@ pub fn error_wording(error: &ActionError) -> ErrorWording {
         origin,
         reading: spec.reading.map(|r| format!("store setting {r}")),
         buyer_sees: error
-            .kind
             .buyer_message()
             .map(|m| format!("\"{}\" ({})", m.text, m.source)),
     }
