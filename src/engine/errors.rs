@@ -804,7 +804,7 @@ fn rest_spec(kind: ErrorKind) -> Option<Spec> {
             REST_ORDER,
             "no custom code saved the cart after the payment was authorized (payment processed but not saved to the cart)",
             Borrowed(
-                "the status is documented (Commerce Webstore Checkout Orders: 409 when custom code modifies the cart after payment authorization); the code is the checkout API's 409 CHECKOUT_CONFLICT",
+                "the checkout API's overlapping-call 409 CHECKOUT_CONFLICT; the 409 itself is documented for this case (Commerce Webstore Checkout Orders: custom code modifies the cart after payment authorization)",
             ),
         ),
         AddWhileCalculating => (
