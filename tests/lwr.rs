@@ -514,3 +514,26 @@ fn every_lwr_status_and_code_is_in_the_catalogue_with_a_source() {
         assert!(!cartsim::engine::rest::reason_phrase(code).is_empty());
     }
 }
+
+#[test]
+fn an_lwr_world_saved_as_a_file_loads_again() {
+    let world = lwr_world("");
+    let raw = cartsim::scenario::format::RawScenario {
+        cartsim: serde_json::Value::from(2),
+        title: "saved".into(),
+        summary: None,
+        tags: Vec::new(),
+        world: cartsim::scenario::save::raw_world(&world),
+        steps: vec![cartsim::scenario::save::raw_step(
+            "pay",
+            &pay("cart-1", PaymentOutcome::Authorized),
+        )],
+    };
+    let text = cartsim::scenario::save::to_text(&raw);
+    let again = load_bytes("saved.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.world.stores[0].settings.template, Template::Lwr);
+    assert_eq!(
+        again.steps[0].action,
+        pay("cart-1", PaymentOutcome::Authorized)
+    );
+}

@@ -56,7 +56,9 @@ pub fn raw_world(world: &World) -> RawWorld {
                 let mut store = RawStore {
                     id: s.id.clone(),
                     name: Some(s.name.clone()),
-                    on_cart_change: Some(s.on_cart_change.as_str().to_string()),
+                    // An lwr store takes no on_cart_change (its checkout reruns calculators).
+                    on_cart_change: (s.settings.template != Template::Lwr)
+                        .then(|| s.on_cart_change.as_str().to_string()),
                     template: None,
                     checkout_session: None,
                     cancel_requirements: None,
