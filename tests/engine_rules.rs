@@ -299,6 +299,7 @@ fn cancel_checks_its_six_requirements_in_the_documented_order() {
                 background_operation_id: Some("bop-404".into()),
                 order_id: None,
                 started_at: 0,
+                ..CartCheckoutSession::default()
             }),
             _ => {}
         }

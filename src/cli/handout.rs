@@ -219,6 +219,9 @@ pub fn markdown_with(scenario: &Scenario, options: Options) -> String {
             out.push_str("Result: *discuss it, then play the step.*\n\n");
             continue;
         }
+        if let Some(call) = crate::player::wording::call_line(&report.outcome) {
+            let _ = writeln!(out, "Call: `{}`\n", call.replace('`', "'"));
+        }
         match &report.outcome.result {
             Ok(()) => out.push_str("Result: ok.\n\n"),
             Err(e) => {
@@ -280,6 +283,7 @@ pub fn markdown_with(scenario: &Scenario, options: Options) -> String {
             ErrorOrigin::Documented(r) => format!("documented ({r})"),
             ErrorOrigin::Borrowed(r) => format!("borrowed from {r}"),
             ErrorOrigin::Choice(r) => format!("the simulator's choice: {r}"),
+            ErrorOrigin::Sample(r) => format!("Salesforce's storefront components ({r})"),
         };
         let http = spec.http.map(|h| format!(" {h}")).unwrap_or_default();
         let _ = writeln!(

@@ -64,6 +64,7 @@ pub fn markdown() -> String {
             ErrorOrigin::Documented(r) => format!("documented: {r}"),
             ErrorOrigin::Borrowed(r) => format!("**borrowed** from {r}"),
             ErrorOrigin::Choice(r) => format!("**choice**: {r}"),
+            ErrorOrigin::Sample(r) => format!("sample: {r}"),
         };
         let http = spec.http.map_or("-".to_string(), |h| h.to_string());
         let reading = spec.reading.map_or("-".to_string(), |r| format!("`{r}`"));

@@ -16,7 +16,7 @@ pub struct Tally {
     pub failed: usize,
 }
 
-pub use crate::player::wording::{change_line, error_lines};
+pub use crate::player::wording::{call_line, change_line, error_lines};
 
 fn check_line(check: &Checked) -> String {
     if check.passed {
@@ -52,6 +52,9 @@ pub fn text(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally) -> S
         }
         if step.quiz.is_some() {
             let _ = writeln!(out, "  quiz: skipped in a headless run");
+        }
+        if let Some(call) = call_line(&report.outcome) {
+            let _ = writeln!(out, "  call  {call}");
         }
         match &report.outcome.result {
             Ok(()) => {
@@ -169,12 +172,16 @@ pub fn json_lines(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally
             "note": step.note, "marker": step.marker,
         }));
         match &report.outcome.result {
-            Ok(()) => emit(json!({"event": "result", "step": report.index + 1, "ok": true})),
+            Ok(()) => emit(json!({
+                "event": "result", "step": report.index + 1, "ok": true,
+                "http": report.outcome.http, "request": report.outcome.request,
+            })),
             Err(e) => {
                 let spec = e.kind.spec();
                 emit(json!({
                     "event": "result", "step": report.index + 1, "ok": false,
                     "code": spec.code, "http": spec.http, "message": e.message,
+                    "request": report.outcome.request,
                     "requirement": spec.requirement, "origin": spec.origin.tag(),
                     "source": spec.origin.reference(), "reading": spec.reading,
                     "buyer_message": e.buyer_message().map(|m| m.text),

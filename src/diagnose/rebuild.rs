@@ -543,6 +543,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                     accounts: vec![account.clone()],
                     effective_account: account.clone(),
                     permissions: held.clone(),
+                    guest: false,
                 });
             }
         }
@@ -721,6 +722,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                         world.tick
                     }
                 },
+                ..CartCheckoutSession::default()
             })
         })();
         match result {

@@ -130,6 +130,57 @@ pub enum Action {
         /// The store.
         store: String,
     },
+    /// `lwr` stores: `PUT /commerce/webstores/{store}/checkouts`, get or create.
+    CheckoutStart {
+        /// The cart.
+        cart: String,
+        /// The acting buyer; `None` means the cart's owner.
+        actor: Option<String>,
+    },
+    /// `lwr` stores: `GET .../checkouts/{id}`, poll while calculators run.
+    CheckoutPoll {
+        /// The cart.
+        cart: String,
+        /// The acting buyer; `None` means the cart's owner.
+        actor: Option<String>,
+    },
+    /// `lwr` stores: `PATCH .../checkouts/{id}` with an address, a delivery method
+    /// and/or contact details (at least one).
+    CheckoutUpdate {
+        /// The cart.
+        cart: String,
+        /// The shipping address (reruns Shipping and Tax).
+        shipping_address: Option<String>,
+        /// The delivery method (reruns Tax).
+        delivery_method: Option<String>,
+        /// The buyer's contact details (email and phone).
+        contact: Option<String>,
+        /// The acting buyer; `None` means the cart's owner.
+        actor: Option<String>,
+    },
+    /// `lwr` stores: `DELETE .../checkouts/{id}`.
+    CheckoutDelete {
+        /// The cart.
+        cart: String,
+        /// The acting buyer; `None` means the cart's owner.
+        actor: Option<String>,
+    },
+    /// `lwr` stores: `POST .../checkouts/{id}/payments`.
+    Pay {
+        /// The cart.
+        cart: String,
+        /// What the payment service answers.
+        outcome: super::rest::PaymentOutcome,
+        /// The acting buyer; `None` means the cart's owner.
+        actor: Option<String>,
+    },
+    /// `lwr` stores: `POST .../checkouts/{id}/orders`.
+    PlaceOrder {
+        /// The cart.
+        cart: String,
+        /// The acting buyer; `None` means the cart's owner.
+        actor: Option<String>,
+    },
 }
 
 impl Action {
@@ -142,7 +193,13 @@ impl Action {
             | Action::Continue { cart, .. }
             | Action::FailOperation { cart, .. }
             | Action::IntegrationFault { cart, .. }
-            | Action::CustomUpdate { cart } => Some(cart),
+            | Action::CustomUpdate { cart }
+            | Action::CheckoutStart { cart, .. }
+            | Action::CheckoutPoll { cart, .. }
+            | Action::CheckoutUpdate { cart, .. }
+            | Action::CheckoutDelete { cart, .. }
+            | Action::Pay { cart, .. }
+            | Action::PlaceOrder { cart, .. } => Some(cart),
             _ => None,
         }
     }
@@ -153,7 +210,13 @@ impl Action {
             Action::StartCheckout { actor, .. }
             | Action::AddToCart { actor, .. }
             | Action::Cancel { actor, .. }
-            | Action::Continue { actor, .. } => actor.as_deref(),
+            | Action::Continue { actor, .. }
+            | Action::CheckoutStart { actor, .. }
+            | Action::CheckoutPoll { actor, .. }
+            | Action::CheckoutUpdate { actor, .. }
+            | Action::CheckoutDelete { actor, .. }
+            | Action::Pay { actor, .. }
+            | Action::PlaceOrder { actor, .. } => actor.as_deref(),
             _ => None,
         }
     }
@@ -174,6 +237,12 @@ impl Action {
             Action::SwitchAccount { .. } => "Switch effective account",
             Action::JoinStore { .. } => "Join store",
             Action::LeaveStore { .. } => "Leave store",
+            Action::CheckoutStart { .. } => "Start checkout (REST PUT /checkouts)",
+            Action::CheckoutPoll { .. } => "Poll checkout (REST GET /checkouts/{id})",
+            Action::CheckoutUpdate { .. } => "Update checkout (REST PATCH /checkouts/{id})",
+            Action::CheckoutDelete { .. } => "Delete checkout (REST DELETE /checkouts/{id})",
+            Action::Pay { .. } => "Pay (REST POST /checkouts/{id}/payments)",
+            Action::PlaceOrder { .. } => "Place order (REST POST /checkouts/{id}/orders)",
         }
     }
 }
@@ -186,6 +255,12 @@ pub struct Outcome {
     pub changes: Vec<Change>,
     /// Ok, or the refusal.
     pub result: Result<(), ActionError>,
+    /// The HTTP status a REST checkout call answered (200, 201, 202, 204, or the
+    /// refusal's); `None` for every other action.
+    pub http: Option<u16>,
+    /// The REST call as a developer sees it in the network tab
+    /// (`PUT /commerce/webstores/west/checkouts`); `None` for every other action.
+    pub request: Option<String>,
 }
 
 impl World {
@@ -196,10 +271,24 @@ impl World {
             return self.settle();
         }
         let mut tx = Tx::new(self);
-        let result = run(&mut tx, action);
+        let (result, http, request) = match super::rest::call(&mut tx, action) {
+            Some(call) => {
+                let http = match &call.result {
+                    Ok(status) => Some(*status),
+                    Err(e) => e.http(),
+                };
+                (call.result.map(|_| ()), http, call.request)
+            }
+            None => (run(&mut tx, action), None, None),
+        };
         let changes = tx.changes;
         debug_assert!(result.is_ok() || changes.is_empty());
-        Outcome { changes, result }
+        Outcome {
+            changes,
+            result,
+            http,
+            request,
+        }
     }
 
     /// The acting buyer for an action on a cart: the explicit actor, else the owner.
@@ -226,6 +315,8 @@ impl World {
                         ErrorKind::SettleTimeout,
                         format!("operations still running after {SETTLE_LIMIT} ticks"),
                     )),
+                    http: None,
+                    request: None,
                 };
             }
             advance(&mut tx, next);
@@ -235,6 +326,8 @@ impl World {
         Outcome {
             changes,
             result: Ok(()),
+            http: None,
+            request: None,
         }
     }
 }
@@ -275,10 +368,17 @@ fn run(tx: &mut Tx, action: &Action) -> Result<(), ActionError> {
         Action::SwitchAccount { buyer, account } => switch_account(tx, buyer, account),
         Action::JoinStore { account, store } => edit_membership(tx, account, store, true),
         Action::LeaveStore { account, store } => edit_membership(tx, account, store, false),
+        // World::apply sends the REST calls to `rest::call`; this keeps the match whole.
+        Action::CheckoutStart { .. }
+        | Action::CheckoutPoll { .. }
+        | Action::CheckoutUpdate { .. }
+        | Action::CheckoutDelete { .. }
+        | Action::Pay { .. }
+        | Action::PlaceOrder { .. } => super::rest::run(tx, action).map(|_| ()),
     }
 }
 
-fn unknown(what: &str, id: &str) -> ActionError {
+pub(crate) fn unknown(what: &str, id: &str) -> ActionError {
     ActionError::new(
         ErrorKind::UnknownRecord,
         format!("no {what} has the id {id}"),
@@ -286,18 +386,18 @@ fn unknown(what: &str, id: &str) -> ActionError {
 }
 
 /// The failure kinds of the actor checks, for one action.
-struct ActorErrors {
-    permission: ErrorKind,
-    account: ErrorKind,
-    member: ErrorKind,
-    access: ErrorKind,
+pub(crate) struct ActorErrors {
+    pub permission: ErrorKind,
+    pub account: ErrorKind,
+    pub member: ErrorKind,
+    pub access: ErrorKind,
 }
 
 /// The checks every buyer action makes first, in this order: the permission, a valid
 /// effective account, that account's membership of the cart's store, and (where the
 /// store's `cart_access` is `owner_and_account`) that the buyer owns the cart and acts
 /// for its account.
-fn check_actor(
+pub(crate) fn check_actor(
     world: &World,
     cart: &WebCart,
     actor: Option<&str>,
@@ -368,7 +468,7 @@ fn check_actor(
     Ok(buyer.id.clone())
 }
 
-fn find_cart<'w>(world: &'w World, cart: &str) -> Result<&'w WebCart, ActionError> {
+pub(crate) fn find_cart<'w>(world: &'w World, cart: &str) -> Result<&'w WebCart, ActionError> {
     world.cart(cart).ok_or_else(|| unknown("cart", cart))
 }
 
@@ -650,9 +750,16 @@ fn add_to_cart(
             ));
         }
     };
-    let store_mode = world
-        .store(&cart.store)
-        .map_or(OnCartChange::CancelCheckout, |s| s.on_cart_change);
+    // An lwr store keeps the cart in Checkout and reruns calculators instead.
+    let lwr = settings_of_cart(world, cart_id).template == Template::Lwr;
+    if lwr {
+        super::rest::check_cart_change(world, cart_id)?;
+    }
+    let store_mode = match world.store(&cart.store) {
+        _ if lwr => OnCartChange::Recalculate,
+        Some(s) => s.on_cart_change,
+        None => OnCartChange::CancelCheckout,
+    };
     let in_checkout = cart.status == CartStatus::Checkout;
     let touched = cart.touched_by_custom_code;
     // Check the cancel's requirements too before changing anything.
@@ -661,7 +768,7 @@ fn add_to_cart(
     } else {
         None
     };
-    let restart = if in_checkout && store_mode == OnCartChange::Recalculate {
+    let restart = if in_checkout && store_mode == OnCartChange::Recalculate && !lwr {
         world.active_session(cart_id).map(|s| {
             (
                 s.id.clone(),
@@ -701,6 +808,9 @@ fn add_to_cart(
         }
         c.version += 1;
     });
+    if lwr && in_checkout {
+        super::rest::after_item_change(tx, cart_id);
+    }
     if let Some((session, operation)) = restart {
         cancel_operation(tx, &operation, Rule::CartChangeRecalculates);
         tx.edit(
@@ -828,7 +938,7 @@ fn custom_update(tx: &mut Tx, cart_id: &str) -> Result<(), ActionError> {
 }
 
 /// Deletes every CartValidationOutput of a cart (Checkout Session, format 2).
-fn clear_validation(tx: &mut Tx, cart_id: &str) {
+pub(crate) fn clear_validation(tx: &mut Tx, cart_id: &str) {
     let rows: Vec<(String, String)> = tx
         .world
         .validation_outputs_of(cart_id)
@@ -911,7 +1021,13 @@ impl Action {
             Action::StartCheckout { actor, .. }
             | Action::AddToCart { actor, .. }
             | Action::Cancel { actor, .. }
-            | Action::Continue { actor, .. } => *actor = Some(buyer.to_string()),
+            | Action::Continue { actor, .. }
+            | Action::CheckoutStart { actor, .. }
+            | Action::CheckoutPoll { actor, .. }
+            | Action::CheckoutUpdate { actor, .. }
+            | Action::CheckoutDelete { actor, .. }
+            | Action::Pay { actor, .. }
+            | Action::PlaceOrder { actor, .. } => *actor = Some(buyer.to_string()),
             _ => {}
         }
         self

@@ -64,7 +64,7 @@ pub(crate) fn enter_state(tx: &mut Tx, session_id: &str, index: usize, rule: Rul
                     },
                 );
                 let cart = tx.world.session(session_id).map(|s| s.cart.clone());
-                let op_id = launch(tx, operation, *ticks, cart);
+                let op_id = launch(tx, operation, *ticks, cart, Rule::StateLaunchesOperation);
                 tx.edit(
                     session_id,
                     &[
@@ -118,7 +118,13 @@ pub(crate) fn enter_state(tx: &mut Tx, session_id: &str, index: usize, rule: Rul
 }
 
 /// Creates a Running background operation for a cart's checkout and returns its id.
-fn launch(tx: &mut Tx, name: &str, ticks: u64, cart: Option<String>) -> String {
+pub(crate) fn launch(
+    tx: &mut Tx,
+    name: &str,
+    ticks: u64,
+    cart: Option<String>,
+    rule: Rule,
+) -> String {
     let id = tx.world.next_id(IdKind::Operation);
     let now = tx.world.tick;
     let launched_for = cart.and_then(|c| {
@@ -144,7 +150,7 @@ fn launch(tx: &mut Tx, name: &str, ticks: u64, cart: Option<String>) -> String {
         RecordKind::BackgroundOperation,
         &id,
         format!("{name}, Running, {ticks} tick{}", plural(ticks)),
-        Rule::StateLaunchesOperation,
+        rule,
     );
     id
 }
@@ -154,7 +160,7 @@ fn plural(n: u64) -> &'static str {
 }
 
 /// Creates an order for the session's cart and sets the session's OrderId.
-fn create_order(tx: &mut Tx, session_id: &str, rule: Rule) {
+pub(crate) fn create_order(tx: &mut Tx, session_id: &str, rule: Rule) {
     let Some(cart_id) = tx.world.session(session_id).map(|s| s.cart.clone()) else {
         return;
     };
@@ -336,6 +342,11 @@ pub(crate) fn finish_operation(tx: &mut Tx, op_id: &str, ending: Ending) {
             .operation(op_id)
             .is_some_and(|o| o.name == CART_TO_ORDER);
     for session_id in waiting {
+        // An lwr store's checkout runs calculators, not a flow.
+        if super::rest::is_lwr_session(tx.world, &session_id) {
+            super::rest::operation_finished(tx, &session_id, op_id, failed);
+            continue;
+        }
         if failed {
             session_errors(tx, &session_id);
             continue;
@@ -518,7 +529,8 @@ pub(crate) fn expire_checkout(tx: &mut Tx, session_id: &str) {
 /// When a session's checkout expires, if its store has a time-to-live and the checkout
 /// is still open.
 pub fn checkout_deadline(world: &World, session: &CartCheckoutSession) -> Option<u64> {
-    if session.is_archived || session.state == COMPLETE {
+    // An lwr checkout whose order was accepted no longer expires.
+    if session.is_archived || session.state == COMPLETE || session.rest.order_reference.is_some() {
         return None;
     }
     let ttl = settings_of_session(world, &session.id).checkout_ttl?;

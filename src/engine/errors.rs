@@ -14,6 +14,9 @@ pub enum ErrorOrigin {
     /// The simulator's own code: the condition exists only in the simulator, or the
     /// docs give neither a code nor a sibling; the text says why.
     Choice(&'static str),
+    /// Named only in Salesforce's own storefront components (the open-source LWR
+    /// components), not in the docs; the text names the component.
+    Sample(&'static str),
 }
 
 impl ErrorOrigin {
@@ -23,13 +26,17 @@ impl ErrorOrigin {
             ErrorOrigin::Documented(_) => "documented",
             ErrorOrigin::Borrowed(_) => "borrowed",
             ErrorOrigin::Choice(_) => "choice",
+            ErrorOrigin::Sample(_) => "sample",
         }
     }
 
     /// The page, the sibling action, or the reason.
     pub fn reference(self) -> &'static str {
         match self {
-            ErrorOrigin::Documented(r) | ErrorOrigin::Borrowed(r) | ErrorOrigin::Choice(r) => r,
+            ErrorOrigin::Documented(r)
+            | ErrorOrigin::Borrowed(r)
+            | ErrorOrigin::Choice(r)
+            | ErrorOrigin::Sample(r) => r,
         }
     }
 }
@@ -69,6 +76,10 @@ pub const SOMETHING_WENT_WRONG: BuyerMessage = BuyerMessage {
 };
 /// The storefront's words when the cart was saved by someone else.
 pub const CART_IN_USE: &str = "Looks like your cart is currently in use. Please try again later.";
+const MSG_CART_IN_USE: BuyerMessage = BuyerMessage {
+    text: CART_IN_USE,
+    source: "documented: developer.salesforce.com commerce guide: prevent concurrency issues",
+};
 const MSG_NOT_ALLOWED: BuyerMessage = BuyerMessage {
     text: "Looks like you're not allowed to use checkout actions. Your account rep can help with that.",
     source: "community: quickstart issue 6",
@@ -166,11 +177,51 @@ pub enum ErrorKind {
     SettleTimeout,
     /// An action named a cart, buyer, account, store or product that does not exist.
     UnknownRecord,
+    /// A REST checkout call on a cart of an `aura` store.
+    RestInAuraStore,
+    /// A checkout flow action (Checkout Session, continue) on a cart of an `lwr` store.
+    FlowActionInLwrStore,
+    /// REST checkout: no `checkout` permission.
+    RestNoPermission,
+    /// REST checkout: the effective account is not valid.
+    RestInvalidEffectiveAccount,
+    /// REST checkout: the effective account is not a member of the store.
+    RestNotStoreMember,
+    /// REST checkout: the actor does not own the cart or act for its account.
+    RestNoCartAccess,
+    /// REST start: the store's CheckoutTimeToLive is 0.
+    RestCheckoutDisabled,
+    /// REST start: no checkout to return and the cart is neither Active nor Checkout.
+    RestCartNotActiveOrCheckout,
+    /// REST: the cart has no checkout (never started, or deleted).
+    RestNotFound,
+    /// REST: the cart's checkout expired.
+    RestGone,
+    /// REST: a calculator is still running (the cart is locked for updates).
+    RestConflict,
+    /// REST: the order is being placed, the checkout can no longer change.
+    RestLocked,
+    /// REST poll: a calculator left an Error CartValidationOutput.
+    RestCalculatorFailed,
+    /// REST payment: the payment service declined the authorization.
+    RestPaymentDeclined,
+    /// REST place order: a guest gave no contact details.
+    PlaceOrderNoContact,
+    /// REST place order: no delivery method.
+    PlaceOrderNoDeliveryMethod,
+    /// REST place order: an Error CartValidationOutput row is on the cart.
+    PlaceOrderValidationErrors,
+    /// REST place order: no valid payment authorization.
+    PlaceOrderPaymentNotAuthorized,
+    /// REST place order: custom code saved the cart after the payment was authorized.
+    PlaceOrderCartChangedAfterPayment,
+    /// Add to cart in an `lwr` store while a calculator runs.
+    AddWhileCalculating,
 }
 
 impl ErrorKind {
     /// Every error, in catalogue order.
-    pub const ALL: [ErrorKind; 32] = [
+    pub const ALL: [ErrorKind; 52] = [
         ErrorKind::CancelNoPermission,
         ErrorKind::CancelInvalidEffectiveAccount,
         ErrorKind::CancelNotStoreMember,
@@ -203,12 +254,42 @@ impl ErrorKind {
         ErrorKind::FailNoRunningOperation,
         ErrorKind::SettleTimeout,
         ErrorKind::UnknownRecord,
+        ErrorKind::RestInAuraStore,
+        ErrorKind::FlowActionInLwrStore,
+        ErrorKind::RestNoPermission,
+        ErrorKind::RestInvalidEffectiveAccount,
+        ErrorKind::RestNotStoreMember,
+        ErrorKind::RestNoCartAccess,
+        ErrorKind::RestCheckoutDisabled,
+        ErrorKind::RestCartNotActiveOrCheckout,
+        ErrorKind::RestNotFound,
+        ErrorKind::RestGone,
+        ErrorKind::RestConflict,
+        ErrorKind::RestLocked,
+        ErrorKind::RestCalculatorFailed,
+        ErrorKind::RestPaymentDeclined,
+        ErrorKind::PlaceOrderNoContact,
+        ErrorKind::PlaceOrderNoDeliveryMethod,
+        ErrorKind::PlaceOrderValidationErrors,
+        ErrorKind::PlaceOrderPaymentNotAuthorized,
+        ErrorKind::PlaceOrderCartChangedAfterPayment,
+        ErrorKind::AddWhileCalculating,
     ];
 
     /// The catalogue entry.
     pub fn spec(self) -> ErrorSpec {
         use ErrorKind::*;
         use ErrorOrigin::*;
+        if let Some(rest) = rest_spec(self) {
+            return ErrorSpec {
+                code: rest.0,
+                http: rest.1,
+                action: rest.2,
+                requirement: rest.3,
+                origin: rest.4,
+                reading: self.reading(),
+            };
+        }
         let (code, http, action, requirement, origin) = match self {
             CancelNoPermission => (
                 "BAD_REQUEST",
@@ -446,6 +527,14 @@ impl ErrorKind {
                     "help.salesforce.com: Checkout Session and siblings, bad cartId UNKNOWN_EXCEPTION 500",
                 ),
             ),
+            // The REST checkout's errors and the template checks: `rest_spec` above.
+            _ => (
+                "UNKNOWN_EXCEPTION",
+                None,
+                REST,
+                "every id the action names exists",
+                Choice("the REST checkout's catalogue answers first"),
+            ),
         };
         ErrorSpec {
             code,
@@ -473,7 +562,9 @@ impl ErrorKind {
             CancelNoCartAccess | CheckoutNoCartAccess | AddNoCartAccess | ContinueNoCartAccess => {
                 Some("cart_access: owner_and_account")
             }
-            CheckoutDisabled => Some("checkout_ttl: 0"),
+            CheckoutDisabled | RestCheckoutDisabled => Some("checkout_ttl: 0"),
+            RestInAuraStore => Some("template: aura"),
+            FlowActionInLwrStore | AddWhileCalculating => Some("template: lwr"),
             _ => None,
         }
     }
@@ -508,11 +599,223 @@ impl ErrorKind {
             | ContinueNoCartAccess
             | ContinueWhileProcessing
             | ContinueAlreadyInProcess => Some(SOMETHING_WENT_WRONG),
+            PlaceOrderCartChangedAfterPayment => Some(MSG_CART_IN_USE),
             AddCartNotModifiable | AddInvalidQuantity | FailNoRunningOperation | SettleTimeout => {
                 None
             }
+            RestInAuraStore
+            | FlowActionInLwrStore
+            | RestNoPermission
+            | RestInvalidEffectiveAccount
+            | RestNotStoreMember
+            | RestNoCartAccess
+            | RestCheckoutDisabled
+            | RestCartNotActiveOrCheckout
+            | RestNotFound
+            | RestGone
+            | RestConflict
+            | RestLocked
+            | RestCalculatorFailed
+            | RestPaymentDeclined
+            | PlaceOrderNoContact
+            | PlaceOrderNoDeliveryMethod
+            | PlaceOrderValidationErrors
+            | PlaceOrderPaymentNotAuthorized
+            | AddWhileCalculating => None,
         }
     }
+}
+
+const REST: &str = "Connect REST checkout (any call)";
+const REST_START: &str = "Start checkout (PUT /checkouts)";
+const REST_POLL: &str = "Poll checkout (GET /checkouts/{id})";
+const REST_CHANGE: &str = "PATCH, DELETE, payments or orders on /checkouts/{id}";
+const REST_PAY: &str = "Pay (POST /checkouts/{id}/payments)";
+const REST_ORDER: &str = "Place order (POST /checkouts/{id}/orders)";
+const FLOW: &str = "Checkout flow action (start_checkout, continue)";
+const GUIDE_ASYNC: &str = "developer.salesforce.com commerce guide: checkout async processing (b2b-comm-checkout-async-processing)";
+
+type Spec = (
+    &'static str,
+    Option<u16>,
+    &'static str,
+    &'static str,
+    ErrorOrigin,
+);
+
+/// The REST checkout API's refusals (`lwr` stores), and the template checks.
+fn rest_spec(kind: ErrorKind) -> Option<Spec> {
+    use ErrorKind::*;
+    use ErrorOrigin::*;
+    Some(match kind {
+        RestInAuraStore => (
+            "WRONG_TEMPLATE",
+            None,
+            REST,
+            "the cart's store is an lwr store: only LWR and headless storefronts call the REST checkout API",
+            Choice(
+                "a simulator check: an aura store runs checkout as a flow (help.salesforce.com: Add Cart Item); the loader refuses such a step in a file",
+            ),
+        ),
+        FlowActionInLwrStore => (
+            "WRONG_TEMPLATE",
+            None,
+            FLOW,
+            "the cart's store is an aura store: an lwr store runs no checkout flow",
+            Choice(
+                "a simulator check: LWR and headless stores call the REST checkout API instead of the flow actions; the loader refuses such a step in a file",
+            ),
+        ),
+        RestNoPermission => (
+            "BAD_REQUEST",
+            Some(400),
+            REST,
+            "the user has the permission to check out",
+            Borrowed("Checkout Session: no permission, BAD_REQUEST 400"),
+        ),
+        RestInvalidEffectiveAccount => (
+            "BAD_REQUEST",
+            Some(400),
+            REST,
+            "the user has access to the effective account",
+            Borrowed("Checkout Session: no access to the effective account, BAD_REQUEST 400"),
+        ),
+        RestNotStoreMember => (
+            "BAD_REQUEST",
+            Some(400),
+            REST,
+            "the buyer account is a member of the store",
+            Borrowed("Checkout Session: not a store member, BAD_REQUEST 400"),
+        ),
+        RestNoCartAccess => (
+            "BAD_REQUEST",
+            Some(400),
+            REST,
+            "cart access: the user owns the cart and acts for its account (User Doesn't Have Access to the Cart)",
+            Borrowed("Cart to Order: User Doesn't Have Access to the Cart, BAD_REQUEST 400"),
+        ),
+        RestCheckoutDisabled => (
+            "BAD_REQUEST",
+            Some(400),
+            REST_START,
+            "checkout is enabled (the store's CheckoutTimeToLive is not 0)",
+            Choice(
+                "the time-to-live guide says 0 disables checkout but gives no code; the flow's Checkout Session refusal is borrowed",
+            ),
+        ),
+        RestCartNotActiveOrCheckout => (
+            "INVALID_OPERATION",
+            Some(403),
+            REST_START,
+            "the cart has a checkout to return, or is Active or Checkout",
+            Borrowed("Cart to Order: cart not in the expected status, INVALID_OPERATION 403"),
+        ),
+        RestNotFound => (
+            "NOT_FOUND",
+            Some(404),
+            REST,
+            "the cart has a checkout (it was started and not deleted)",
+            Sample(
+                "b2b-commerce-open-source-components checkoutNotification/utils.js handles 404 NotFound; the code is the REST API's usual NOT_FOUND (borrowed)",
+            ),
+        ),
+        RestGone => (
+            "GONE",
+            Some(410),
+            REST,
+            "the cart's checkout has not expired (its time-to-live)",
+            Sample(
+                "named only in the storefront's components: b2b-commerce-open-source-components checkoutNotification/utils.js handles 410 Gone; the docs give no 410, so answering it for an expired checkout and the code are cartsim's choice",
+            ),
+        ),
+        RestConflict => (
+            "CHECKOUT_CONFLICT",
+            Some(409),
+            REST_CHANGE,
+            "no calculator is still running: \"Don't invoke another Checkout API until the previous request returns 200 OK\" (retry until 2xx)",
+            Documented(GUIDE_ASYNC),
+        ),
+        RestLocked => (
+            "LOCKED",
+            Some(423),
+            REST_CHANGE,
+            "the order is not being placed (the cart is not PendingClosed or Closed)",
+            Sample(
+                "named only in the storefront's components: b2b-commerce-open-source-components checkoutNotification/utils.js handles 423 DbLock; the docs give no 423, so when it is answered and the code are cartsim's choice",
+            ),
+        ),
+        RestCalculatorFailed => (
+            "CALCULATOR_FAILURE",
+            Some(422),
+            REST_POLL,
+            "no calculator left an Error CartValidationOutput (422: \"calculator failure, check error details\")",
+            Choice(
+                "the status is documented (commerce guide: checkout async processing, poll status); the docs give no error code, so cartsim names it",
+            ),
+        ),
+        RestPaymentDeclined => (
+            "PAYMENT_DECLINED",
+            Some(422),
+            REST_PAY,
+            "the payment service authorizes the payment",
+            Choice(
+                "the docs give neither status nor code for a declined authorization; cartsim answers 422 as place order does for an unauthorized payment",
+            ),
+        ),
+        PlaceOrderNoContact => (
+            "PRECONDITION_FAILED",
+            Some(412),
+            REST_ORDER,
+            "a guest buyer gave contact details (email, phone)",
+            Choice(
+                "the status is documented (Commerce Webstore Checkout Orders, API 63.0+: 412 for incomplete contact information); the docs give no code, so cartsim names it",
+            ),
+        ),
+        PlaceOrderNoDeliveryMethod => (
+            "VALIDATION_ERROR",
+            Some(422),
+            REST_ORDER,
+            "the checkout has a delivery method",
+            Choice(
+                "the status is documented (Commerce Webstore Checkout Orders, API 63.0+: 422 for a missing delivery method); the docs give no code, so cartsim names it",
+            ),
+        ),
+        PlaceOrderValidationErrors => (
+            "VALIDATION_ERROR",
+            Some(422),
+            REST_ORDER,
+            "no Error CartValidationOutput is on the cart",
+            Choice(
+                "the docs give 422 for validation errors (Commerce Webstore Checkout Orders, API 63.0+) but no code; that an Error row is one of them is cartsim's reading",
+            ),
+        ),
+        PlaceOrderPaymentNotAuthorized => (
+            "VALIDATION_ERROR",
+            Some(422),
+            REST_ORDER,
+            "the payment is authorized for the cart as it is (not missing, declined, reversed or invalidated)",
+            Choice(
+                "the status is documented (Commerce Webstore Checkout Orders, API 63.0+: 422 for an unauthorized payment method); the docs give no code, so cartsim names it",
+            ),
+        ),
+        PlaceOrderCartChangedAfterPayment => (
+            "CHECKOUT_CONFLICT",
+            Some(409),
+            REST_ORDER,
+            "no custom code saved the cart after the payment was authorized (payment processed but not saved to the cart)",
+            Borrowed(
+                "the checkout API's overlapping-call 409 CHECKOUT_CONFLICT; the 409 itself is documented for this case (Commerce Webstore Checkout Orders: custom code modifies the cart after payment authorization)",
+            ),
+        ),
+        AddWhileCalculating => (
+            "CHECKOUT_CONFLICT",
+            Some(409),
+            ADD,
+            "no checkout calculator is running (202: \"cart locked for updates\")",
+            Documented(GUIDE_ASYNC),
+        ),
+        _ => return None,
+    })
 }
 
 /// A refusal: the catalogue entry plus a message about this particular case.

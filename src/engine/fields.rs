@@ -44,6 +44,17 @@ named_enum! {
         BackgroundOperationId => "BackgroundOperationId",
         /// OrderId.
         OrderId => "OrderId",
+        /// OrderReferenceNumber: set when an `lwr` store's place order accepts the order.
+        OrderReferenceNumber => "OrderReferenceNumber",
+        /// The REST checkout's shipping address (`lwr` stores; not a session field).
+        ShippingAddress => "ShippingAddress",
+        /// The REST checkout's delivery method (`lwr` stores; not a session field).
+        DeliveryMethod => "DeliveryMethod",
+        /// The REST checkout's contact details (`lwr` stores; not a session field).
+        ContactInfo => "ContactInfo",
+        /// The REST checkout's payment authorization status (`lwr` stores; not a
+        /// session field): null, Authorized, Reversed or Invalidated.
+        PaymentStatus => "PaymentStatus",
     }
 }
 

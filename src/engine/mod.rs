@@ -20,6 +20,7 @@ pub mod flow;
 pub mod model;
 pub mod money;
 pub mod readings;
+pub mod rest;
 pub mod rules;
 mod tx;
 pub mod world;

@@ -346,6 +346,9 @@ pub struct Buyer {
     pub effective_account: String,
     /// The permissions the buyer holds.
     pub permissions: Vec<Permission>,
+    /// A guest buyer (not logged in): in an `lwr` store the checkout needs the buyer's
+    /// contact details before the order can be placed.
+    pub guest: bool,
 }
 
 impl Buyer {
@@ -421,6 +424,8 @@ pub struct CartCheckoutSession {
     pub order_id: Option<String>,
     /// The tick at which the checkout started (for its time-to-live).
     pub started_at: u64,
+    /// What an `lwr` store's REST checkout keeps besides the session's fields.
+    pub rest: super::rest::RestCheckout,
 }
 
 /// A BackgroundOperation.

@@ -42,8 +42,10 @@ pub const SETTINGS: &[Setting] = &[
             },
             Reading {
                 value: "lwr",
-                meaning: "the storefront calls the Connect REST checkout API (not simulated by this build; a file that asks for it is refused)",
-                source: Source::Documented("developer.salesforce.com commerce guide: checkout API"),
+                meaning: "the storefront calls the Connect REST checkout API: the steps checkout_start, checkout_poll, checkout_update, checkout_delete, pay and place_order; start_checkout and continue are refused; a cart change in checkout reruns the calculators it needs (Simplified Cart Cleanup)",
+                source: Source::Documented(
+                    "developer.salesforce.com commerce guide: how standard checkout works and checkout async processing (LWR and headless stores)",
+                ),
             },
         ],
     },

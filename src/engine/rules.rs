@@ -67,6 +67,11 @@ const GUIDE_CONCURRENCY: &str = "developer.salesforce.com commerce guide: preven
 const GUIDE_TTL: &str =
     "developer.salesforce.com commerce guide: checkout time-to-live (b2b-b2c-comm-checkout-ttl)";
 const OBJ_OPERATION: &str = "Object Reference: BackgroundOperation (ExpiresAt, FinishedAt)";
+const GUIDE_HOW_STANDARD: &str = "developer.salesforce.com commerce guide: how standard checkout works (b2b-comm-checkout-how-standard-works)";
+const GUIDE_ASYNC: &str = "developer.salesforce.com commerce guide: checkout async processing (b2b-comm-checkout-async-processing)";
+const GUIDE_CALCULATORS: &str =
+    "developer.salesforce.com commerce guide: checkout calculators (b2b-comm-checkout-calculators)";
+const GUIDE_ORDERS: &str = "developer.salesforce.com commerce guide: orders API (b2b-comm-checkout-orders-api); Connect REST: Commerce Webstore Checkout Orders";
 const INFERRED_CANCEL: &str = "inferred from the sample: quickstart Checkout_Main_Checkout.flow calls Cancel Cart Async Operation on every cart not yet complete, with no fault path, so a cart with nothing to cancel must pass";
 
 /// Why a change happened. Each rule has a sentence and a [`Source`].
@@ -139,11 +144,45 @@ pub enum Rule {
     /// `cancel_requirements: lenient`: no valid operation, so none is canceled; the
     /// session is still archived and the cart unlocked.
     CancelWithoutOperation,
+    /// `lwr`: PUT /checkouts creates the checkout and sets the cart to Checkout.
+    RestCheckoutCreated,
+    /// `lwr`: PUT /checkouts returns the cart's existing checkout.
+    RestCheckoutReturned,
+    /// `lwr`: a calculator runs as a background operation; the cart is locked for updates.
+    CalculatorRuns,
+    /// `lwr`: a calculator deletes the rows of its type from its earlier run.
+    CalculatorClearsRows,
+    /// `lwr`: an Error row stops the chain of calculators; the checkout stays usable.
+    CalculatorChainStops,
+    /// `lwr`: every calculator finished; the checkout is ready.
+    CalculatorsDone,
+    /// `lwr`: PATCH with a shipping address reruns Shipping and Tax.
+    AddressRerunsShippingTax,
+    /// `lwr`: PATCH with a delivery method reruns Tax.
+    DeliveryMethodRerunsTax,
+    /// `lwr`: PATCH gives the checkout the buyer's contact details.
+    ContactGiven,
+    /// `lwr`: Simplified Cart Cleanup: an item change reruns the calculators it needs.
+    ItemChangeReruns,
+    /// `lwr`: DELETE /checkouts/{id} ends the checkout.
+    RestCheckoutDeleted,
+    /// `lwr`: the payment is authorized.
+    PaymentAuthorized,
+    /// `lwr`: paying again reverses the earlier authorization.
+    PaymentReversed,
+    /// `lwr`: the cart's total changed, so the authorization no longer holds.
+    PaymentInvalidated,
+    /// `lwr`: place order accepts the order: OrderReferenceNumber, cart PendingClosed.
+    OrderAccepted,
+    /// `lwr`: a repeated place order returns the same OrderReferenceNumber.
+    OrderReferenceReturned,
+    /// `lwr`: cart-to-order finished asynchronously: the order exists, the cart is Closed.
+    AsyncOrderCreated,
 }
 
 impl Rule {
     /// Every rule, in catalogue order.
-    pub const ALL: [Rule; 33] = [
+    pub const ALL: [Rule; 50] = [
         Rule::CheckoutCreatesSession,
         Rule::CheckoutLocksCart,
         Rule::StateLaunchesOperation,
@@ -177,6 +216,23 @@ impl Rule {
         Rule::OperationLeavesQueue,
         Rule::CancelNothingToCancel,
         Rule::CancelWithoutOperation,
+        Rule::RestCheckoutCreated,
+        Rule::RestCheckoutReturned,
+        Rule::CalculatorRuns,
+        Rule::CalculatorClearsRows,
+        Rule::CalculatorChainStops,
+        Rule::CalculatorsDone,
+        Rule::AddressRerunsShippingTax,
+        Rule::DeliveryMethodRerunsTax,
+        Rule::ContactGiven,
+        Rule::ItemChangeReruns,
+        Rule::RestCheckoutDeleted,
+        Rule::PaymentAuthorized,
+        Rule::PaymentReversed,
+        Rule::PaymentInvalidated,
+        Rule::OrderAccepted,
+        Rule::OrderReferenceReturned,
+        Rule::AsyncOrderCreated,
     ];
 
     /// The sentence shown in parentheses after a change.
@@ -245,6 +301,49 @@ impl Rule {
             Rule::CancelWithoutOperation => {
                 "lenient reading: no valid BackgroundOperationId, so no operation is canceled"
             }
+            Rule::RestCheckoutCreated => {
+                "PUT /checkouts creates the checkout (a CartCheckoutSession) and sets the cart to Checkout"
+            }
+            Rule::RestCheckoutReturned => {
+                "get or create: PUT /checkouts returns the cart's existing checkout and changes nothing"
+            }
+            Rule::CalculatorRuns => {
+                "a checkout calculator runs as a background operation; the cart is locked for updates until it finishes (202)"
+            }
+            Rule::CalculatorClearsRows => {
+                "a calculator deletes the CartValidationOutput rows of its type from its earlier run"
+            }
+            Rule::CalculatorChainStops => {
+                "an Error row stops the chain of calculators; the checkout stays usable (poll answers 422)"
+            }
+            Rule::CalculatorsDone => {
+                "every calculator finished: the checkout is ready (poll answers 200)"
+            }
+            Rule::AddressRerunsShippingTax => {
+                "PATCH with a shipping address reruns Shipping and Tax"
+            }
+            Rule::DeliveryMethodRerunsTax => "PATCH with a delivery method reruns Tax",
+            Rule::ContactGiven => "PATCH gives the checkout the buyer's contact details",
+            Rule::ItemChangeReruns => {
+                "Simplified Cart Cleanup: an item change keeps the cart in Checkout and reruns pricing, promotions and inventory (shipping and tax too when an address is known)"
+            }
+            Rule::RestCheckoutDeleted => {
+                "DELETE /checkouts/{id} ends the checkout: the session is archived and the cart is Active"
+            }
+            Rule::PaymentAuthorized => "the payment is authorized for the cart's total",
+            Rule::PaymentReversed => "paying again reverses the earlier authorization",
+            Rule::PaymentInvalidated => {
+                "the cart's total changed: the payment authorization no longer holds"
+            }
+            Rule::OrderAccepted => {
+                "POST /orders accepts the order: an OrderReferenceNumber, the cart PendingClosed, cart-to-order runs asynchronously"
+            }
+            Rule::OrderReferenceReturned => {
+                "a repeated POST /orders returns the same OrderReferenceNumber and changes nothing"
+            }
+            Rule::AsyncOrderCreated => {
+                "cart-to-order finished: the order exists and the cart is Closed"
+            }
         }
     }
 
@@ -294,6 +393,35 @@ impl Rule {
             Rule::OperationLeavesQueue => Source::Documented(OBJ_OPERATION),
             Rule::CancelNothingToCancel => Source::Inferred(INFERRED_CANCEL),
             Rule::CancelWithoutOperation => Source::Inferred(INFERRED_CANCEL),
+            Rule::RestCheckoutCreated | Rule::RestCheckoutReturned => {
+                Source::Documented(GUIDE_HOW_STANDARD)
+            }
+            Rule::CalculatorRuns | Rule::CalculatorsDone => Source::Documented(GUIDE_ASYNC),
+            Rule::CalculatorClearsRows => Source::Sample(
+                "commerce-extensibility CartCalculateSample.cls: each calculator replaces the CartValidationOutput rows of its type",
+            ),
+            Rule::CalculatorChainStops => Source::Sample(CE_CALCULATE),
+            Rule::AddressRerunsShippingTax | Rule::DeliveryMethodRerunsTax => {
+                Source::Documented(GUIDE_CALCULATORS)
+            }
+            Rule::ContactGiven => Source::Documented(
+                "developer.salesforce.com commerce guide: how standard checkout works (guests give email and phone after the checkout is created)",
+            ),
+            Rule::ItemChangeReruns => Source::Sample(
+                "commerce-extensibility CartCalculateSample.cls (the matrix per buyer action); Simplified Cart Cleanup, Spring '25, API 63.0",
+            ),
+            Rule::RestCheckoutDeleted => Source::Choice(
+                "Connect REST documents DELETE answering 204; that the session is archived and the cart Active again follows Cancel Cart Async Operation",
+            ),
+            Rule::PaymentAuthorized => Source::Choice(
+                "the payment service is outside cartsim: the step says whether it authorizes; the amount is the cart's TotalProductAmount",
+            ),
+            Rule::PaymentReversed | Rule::PaymentInvalidated => Source::Documented(
+                "developer.salesforce.com commerce guide: checkout troubleshooting (payments, API 63.0+)",
+            ),
+            Rule::OrderAccepted | Rule::OrderReferenceReturned | Rule::AsyncOrderCreated => {
+                Source::Documented(GUIDE_ORDERS)
+            }
         }
     }
 }

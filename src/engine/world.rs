@@ -270,6 +270,11 @@ pub fn session_field(s: &CartCheckoutSession, field: SessionField) -> FieldValue
         SessionField::IsArchived => FieldValue::Bool(s.is_archived),
         SessionField::BackgroundOperationId => FieldValue::opt_text(&s.background_operation_id),
         SessionField::OrderId => FieldValue::opt_text(&s.order_id),
+        SessionField::OrderReferenceNumber
+        | SessionField::ShippingAddress
+        | SessionField::DeliveryMethod
+        | SessionField::ContactInfo
+        | SessionField::PaymentStatus => super::rest::session_field(s, field),
     }
 }
 

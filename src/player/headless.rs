@@ -40,7 +40,7 @@ pub fn play_headless(scenario: &Scenario) -> Vec<StepReport> {
         let checks = step
             .expect
             .as_ref()
-            .map(|e| expect::check(e, &outcome.result, &world))
+            .map(|e| expect::check(e, &outcome, &world))
             .unwrap_or_default();
         reports.push(StepReport {
             index,

@@ -22,7 +22,7 @@ pub fn describe(world: &World, kind: &str, action: &Action) -> String {
                     | Action::AddToCart { .. }
                     | Action::Cancel { .. }
                     | Action::Continue { .. }
-            )
+            ) || crate::engine::rest::is_rest(action)
         })
         .and_then(|cart| world.actor_for(cart, action.actor()));
     let body = match action {
@@ -63,6 +63,30 @@ pub fn describe(world: &World, kind: &str, action: &Action) -> String {
         Action::JoinStore { account, store } | Action::LeaveStore { account, store } => {
             format!("{kind} {account} {store}")
         }
+        Action::CheckoutStart { cart, .. }
+        | Action::CheckoutPoll { cart, .. }
+        | Action::CheckoutDelete { cart, .. }
+        | Action::PlaceOrder { cart, .. } => format!("{kind} {cart}"),
+        Action::CheckoutUpdate {
+            cart,
+            shipping_address,
+            delivery_method,
+            contact,
+            ..
+        } => {
+            let mut body = format!("{kind} {cart}");
+            for (key, value) in [
+                ("shipping_address", shipping_address),
+                ("delivery_method", delivery_method),
+                ("contact", contact),
+            ] {
+                if let Some(value) = value {
+                    body.push_str(&format!(" {key} \"{value}\""));
+                }
+            }
+            body
+        }
+        Action::Pay { cart, outcome, .. } => format!("{kind} {cart} {outcome}"),
     };
     match actor {
         Some(a) => format!("{body} as {a}"),
@@ -86,5 +110,11 @@ pub fn kind_of(action: &Action) -> &'static str {
         Action::SwitchAccount { .. } => "switch_account",
         Action::JoinStore { .. } => "join_store",
         Action::LeaveStore { .. } => "leave_store",
+        Action::CheckoutStart { .. } => "checkout_start",
+        Action::CheckoutPoll { .. } => "checkout_poll",
+        Action::CheckoutUpdate { .. } => "checkout_update",
+        Action::CheckoutDelete { .. } => "checkout_delete",
+        Action::Pay { .. } => "pay",
+        Action::PlaceOrder { .. } => "place_order",
     }
 }

@@ -9,7 +9,7 @@
 
 use super::timeline::{Entry, Origin, Timeline};
 use super::{describe, kind_of};
-use crate::engine::{Action, ActionError, Change, Edition, RecordKind, World};
+use crate::engine::{Action, ActionError, Edition, Outcome, RecordKind, World};
 use crate::scenario::format::{RawExpect, RawQuiz, RawScenario};
 use crate::scenario::save;
 use crate::scenario::{Quiz, Scenario};
@@ -501,7 +501,7 @@ impl Playback {
                 step.note = Some("explored in the UI (off script)".to_string());
             }
             let outcome = world.apply(&entry.action);
-            step.expect = Some(expect_of(&outcome.result, &outcome.changes, &world));
+            step.expect = Some(expect_of(&outcome, &world));
             steps.push(step);
         }
         let raw = RawScenario {
@@ -525,9 +525,11 @@ impl Playback {
 /// The expectation that pins what a step did: its result, and the final value of every
 /// WebCart, CartCheckoutSession, BackgroundOperation and CartValidationOutput field it
 /// changed.
-fn expect_of(result: &Result<(), ActionError>, changes: &[Change], world: &World) -> RawExpect {
-    let (result, http) = match result {
-        Ok(()) => ("ok".to_string(), None),
+fn expect_of(outcome: &Outcome, world: &World) -> RawExpect {
+    let changes = &outcome.changes;
+    let (result, http) = match &outcome.result {
+        // A REST call's status is pinned too.
+        Ok(()) => ("ok".to_string(), outcome.http),
         Err(e) => (e.code().to_string(), e.http()),
     };
     let mut state = Map::new();

@@ -2,7 +2,21 @@
 //! handout, the event log and the refusal popup, so a trainee reads the same words
 //! everywhere.
 
-use crate::engine::{ActionError, Change, ErrorOrigin};
+use crate::engine::rest::reason_phrase;
+use crate::engine::{ActionError, Change, ErrorOrigin, Outcome};
+
+/// A REST call as a developer reads it in the browser's network tab or a HAR file:
+/// `PUT /commerce/webstores/west/checkouts -> 202 Accepted`. `None` for actions that
+/// are not REST calls.
+pub fn call_line(outcome: &Outcome) -> Option<String> {
+    let request = outcome.request.as_deref()?;
+    Some(match outcome.http {
+        Some(status) => format!("{request} -> {status} {}", reason_phrase(status))
+            .trim_end()
+            .to_string(),
+        None => format!("{request} -> no response"),
+    })
+}
 
 /// How a change is written in a transcript or the log:
 /// `cart-1.Status: Checkout -> Active  (Cancel Cart Async Operation unlocks the cart) [documented]`.
@@ -45,6 +59,7 @@ pub fn error_wording(error: &ActionError) -> ErrorWording {
         ErrorOrigin::Documented(src) => format!("[documented: {src}]"),
         ErrorOrigin::Borrowed(from) => format!("[borrowed from {from}]"),
         ErrorOrigin::Choice(why) => format!("[choice: {why}]"),
+        ErrorOrigin::Sample(src) => format!("[sample: {src}]"),
     };
     let origin = match spec.origin {
         ErrorOrigin::Documented(src) => format!("documented by Salesforce ({src})"),
@@ -52,6 +67,9 @@ pub fn error_wording(error: &ActionError) -> ErrorWording {
             format!("the docs give no code here; cartsim borrows the code of {from}")
         }
         ErrorOrigin::Choice(why) => format!("the simulator's own choice: {why}"),
+        ErrorOrigin::Sample(src) => {
+            format!("named only in Salesforce's storefront components ({src})")
+        }
     };
     ErrorWording {
         head,

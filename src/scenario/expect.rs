@@ -2,7 +2,7 @@
 
 use super::{Expect, ExpectedField, ExpectedResult};
 use crate::engine::world::FieldError;
-use crate::engine::{ActionError, FieldValue, Money, World};
+use crate::engine::{FieldValue, Money, Outcome, World};
 
 /// One expectation checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,20 +85,35 @@ pub fn show_actual(value: &FieldValue) -> String {
     }
 }
 
-/// Checks every expectation of a step, in file order: the result first, then fields.
-pub fn check(expect: &Expect, result: &Result<(), ActionError>, world: &World) -> Vec<Checked> {
+/// Checks every expectation of a step, in file order: the result first (with its HTTP
+/// status when the file gives one), then fields.
+pub fn check(expect: &Expect, outcome: &Outcome, world: &World) -> Vec<Checked> {
+    let result = &outcome.result;
     let mut out = Vec::new();
     if let Some(wanted) = &expect.result {
+        // The status a REST call answered, else the refusal's.
+        let status = outcome
+            .http
+            .or_else(|| result.as_ref().err().and_then(|e| e.http()));
+        let with_status = |word: String| match (expect.http, status) {
+            (Some(_), Some(h)) => format!("{word} {h}"),
+            _ => word,
+        };
         let actual = match result {
-            Ok(()) => "ok".to_string(),
+            Ok(()) => with_status("ok".to_string()),
             Err(e) => match e.http() {
                 Some(h) => format!("{} {h}", e.code()),
                 None => e.code().to_string(),
             },
         };
+        let http_holds = expect.http.is_none_or(|h| status == Some(h));
+        let wanted_word = |word: &str| match expect.http {
+            Some(h) => format!("{word} {h}"),
+            None => word.to_string(),
+        };
         let (expected, passed) = match wanted {
-            ExpectedResult::Ok => ("ok".to_string(), result.is_ok()),
-            ExpectedResult::AnyError => ("error".to_string(), result.is_err()),
+            ExpectedResult::Ok => (wanted_word("ok"), result.is_ok() && http_holds),
+            ExpectedResult::AnyError => (wanted_word("error"), result.is_err() && http_holds),
             ExpectedResult::Code { code, http } => {
                 let passed = result
                     .as_ref()

@@ -141,6 +141,9 @@ pub struct RawBuyer {
     pub effective_account: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
+    /// A guest buyer: an `lwr` store's checkout needs contact details before the order.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub guest: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -243,6 +246,18 @@ pub struct RawStep {
     /// `fail_operation`: the CartValidationOutput's Level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
+    /// `checkout_update`: the shipping address (reruns Shipping and Tax).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<String>,
+    /// `checkout_update`: the delivery method (reruns Tax).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_method: Option<String>,
+    /// `checkout_update`: the buyer's contact details (email and phone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    /// `pay`: `authorized` or `declined`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

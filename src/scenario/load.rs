@@ -10,6 +10,7 @@ use super::sanitize;
 use super::{Expect, ExpectedField, ExpectedResult, Quiz, Scenario, Step};
 use crate::engine::actions::MAX_LINE_QUANTITY;
 use crate::engine::flow::{COMPLETE, ERROR, FlowStep, default_flow, default_flow_v2};
+use crate::engine::rest::PaymentOutcome;
 use crate::engine::world::{CART_FIELDS, OPERATION_FIELDS, SESSION_FIELDS, VALIDATION_FIELDS};
 use crate::engine::*;
 use std::collections::{HashMap, HashSet};
@@ -535,10 +536,22 @@ impl<'a> Builder<'a> {
             Template::NAMES,
         )?;
         if template == Template::Lwr {
-            return Err(self.err(
-                &member(path, "template"),
-                "lwr stores (the REST checkout API) are not simulated by this build; expected \"aura\"".to_string(),
-            ));
+            // An lwr store runs no checkout flow, and a cart change never cancels its
+            // checkout (Simplified Cart Cleanup): keys that say otherwise are mistakes.
+            for (key, given) in [
+                ("checkout_flow", raw.checkout_flow.is_some()),
+                ("on_cart_change", raw.on_cart_change.is_some()),
+            ] {
+                if given {
+                    return Err(self.cx.at(
+                        &member(path, key),
+                        None,
+                        format!(
+                            "an lwr store calls the REST checkout API and runs no checkout flow, so `{key}` means nothing here; expected it left out (or \"template\": \"aura\")"
+                        ),
+                    ));
+                }
+            }
         }
         let ticks = |key: &str, value: Option<u64>| -> Result<Option<u64>, LoadError> {
             match value {
@@ -791,6 +804,7 @@ impl<'a> Builder<'a> {
             accounts,
             effective_account,
             permissions,
+            guest: raw.guest,
         });
         Ok(())
     }
@@ -968,6 +982,7 @@ impl<'a> Builder<'a> {
             background_operation_id: raw.background_operation_id.as_deref().map(text),
             order_id: None,
             started_at: 0,
+            rest: Default::default(),
         });
         Ok(())
     }
@@ -1054,6 +1069,10 @@ impl<'a> Builder<'a> {
             ("message", raw.message.is_some()),
             ("type", raw.row_type.is_some()),
             ("level", raw.level.is_some()),
+            ("shipping_address", raw.shipping_address.is_some()),
+            ("delivery_method", raw.delivery_method.is_some()),
+            ("contact", raw.contact.is_some()),
+            ("outcome", raw.outcome.is_some()),
             ("buyer", raw.buyer.is_some()),
             ("permission", raw.permission.is_some()),
             ("account", raw.account.is_some()),
@@ -1196,8 +1215,73 @@ impl<'a> Builder<'a> {
                 account: account()?,
                 store: store()?,
             },
+            "checkout_start" => Action::CheckoutStart {
+                cart: cart()?,
+                actor,
+            },
+            "checkout_poll" => Action::CheckoutPoll {
+                cart: cart()?,
+                actor,
+            },
+            "checkout_update" => {
+                let cart = cart()?;
+                let text =
+                    |key: &str, value: &Option<String>| -> Result<Option<String>, LoadError> {
+                        match value.as_deref().map(sanitize::line) {
+                            Some(v) if v.trim().is_empty() => Err(self.err(
+                                &member(path, key),
+                                format!("`{key}` is empty; expected some text"),
+                            )),
+                            other => Ok(other),
+                        }
+                    };
+                let shipping_address = text("shipping_address", &raw.shipping_address)?;
+                let delivery_method = text("delivery_method", &raw.delivery_method)?;
+                let contact = text("contact", &raw.contact)?;
+                if shipping_address.is_none() && delivery_method.is_none() && contact.is_none() {
+                    return Err(self.cx.at(
+                        path,
+                        None,
+                        "`checkout_update` steps (PATCH) change something; expected at least one of `shipping_address`, `delivery_method`, `contact`".to_string(),
+                    ));
+                }
+                Action::CheckoutUpdate {
+                    cart,
+                    shipping_address,
+                    delivery_method,
+                    contact,
+                    actor,
+                }
+            }
+            "checkout_delete" => Action::CheckoutDelete {
+                cart: cart()?,
+                actor,
+            },
+            "pay" => {
+                let cart = cart()?;
+                let text = raw.outcome.as_deref().unwrap_or_default();
+                let outcome = PaymentOutcome::parse(text).ok_or_else(|| {
+                    self.err(
+                        &member(path, "outcome"),
+                        format!(
+                            "{:?} is not a payment outcome; expected \"authorized\" or \"declined\"",
+                            sanitize::line(text)
+                        ),
+                    )
+                })?;
+                Action::Pay {
+                    cart,
+                    outcome,
+                    actor,
+                }
+            }
+            "place_order" => Action::PlaceOrder {
+                cart: cart()?,
+                actor,
+            },
             _ => unreachable!("every STEP_KINDS entry is matched"),
         };
+        self.template_fits(path, kind.name, &action)?;
         let expect = match &raw.expect {
             Some(e) => Some(self.expect(&member(path, "expect"), e)?),
             None => None,
@@ -1215,6 +1299,32 @@ impl<'a> Builder<'a> {
             quiz,
             position: self.cx.positions.nearest(path),
         })
+    }
+
+    /// A REST step needs a cart of an `lwr` store, and a flow-only step a cart of an
+    /// `aura` store: otherwise the file is refused here, never at run time.
+    fn template_fits(&self, path: &str, kind: &str, action: &Action) -> Result<(), LoadError> {
+        let Some(cart) = action.cart() else {
+            return Ok(());
+        };
+        let Some(store) = self.world.store_of_cart(cart) else {
+            return Ok(());
+        };
+        let template = store.settings.template;
+        let message = if crate::engine::rest::is_rest(action) && template != Template::Lwr {
+            format!(
+                "`{kind}` is a call of the REST checkout API, which only lwr stores make; {cart} is in store {}, whose template is {template}; expected a cart of a store with \"template\": \"lwr\" (an aura store checks out with start_checkout and continue)",
+                store.id
+            )
+        } else if FLOW_ONLY.contains(&kind) && template == Template::Lwr {
+            format!(
+                "`{kind}` is a checkout flow action, and {cart} is in store {}, an lwr store, which runs no checkout flow; expected the REST steps (checkout_start, checkout_poll, checkout_update, checkout_delete, pay, place_order) or a cart of an aura store",
+                store.id
+            )
+        } else {
+            return Ok(());
+        };
+        Err(self.cx.at(&member(path, "do"), None, message))
     }
 
     fn expect(&self, path: &str, raw: &RawExpect) -> Result<Expect, LoadError> {
@@ -1243,14 +1353,13 @@ impl<'a> Builder<'a> {
                 })
             }
         };
-        if let Some(http) = raw.http {
-            let with_code = matches!(result, Some(ExpectedResult::Code { .. }));
-            if !with_code || !(100..=599).contains(&http) {
-                return Err(self.err(
-                    &member(path, "http"),
-                    "expected `http` (an HTTP status from 100 to 599) only beside an error code in `result`".to_string(),
-                ));
-            }
+        if let Some(http) = raw.http
+            && (result.is_none() || !(100..=599).contains(&http))
+        {
+            return Err(self.err(
+                &member(path, "http"),
+                "expected `http` (an HTTP status from 100 to 599) beside a `result` (\"ok\", \"error\" or an error code)".to_string(),
+            ));
         }
         let mut state = Vec::new();
         let state_path = member(path, "state");
@@ -1296,7 +1405,11 @@ impl<'a> Builder<'a> {
                 position: self.cx.positions.nearest(&here),
             });
         }
-        Ok(Expect { result, state })
+        Ok(Expect {
+            result,
+            http: raw.http,
+            state,
+        })
     }
 
     fn quiz(&self, path: &str, raw: &RawQuiz) -> Result<Quiz, LoadError> {
@@ -1416,6 +1529,55 @@ pub const STEP_KINDS: &[StepKind] = &[
         optional: &[],
         help: "remove an account from a store's buyers",
     },
+    StepKind {
+        name: "checkout_start",
+        keys: &["cart"],
+        optional: &[],
+        help: "lwr stores: PUT /commerce/webstores/{store}/checkouts, get or create (202 while calculators run, 200 when ready)",
+    },
+    StepKind {
+        name: "checkout_poll",
+        keys: &["cart"],
+        optional: &[],
+        help: "lwr stores: GET .../checkouts/{id} (200 ready, 202 calculators running, 422 an Error row, 404 no checkout, 410 expired)",
+    },
+    StepKind {
+        name: "checkout_update",
+        keys: &["cart", "shipping_address", "delivery_method", "contact"],
+        optional: &["shipping_address", "delivery_method", "contact"],
+        help: "lwr stores: PATCH .../checkouts/{id} with at least one of shipping_address (reruns Shipping and Tax), delivery_method (reruns Tax), contact (409 while a calculator runs)",
+    },
+    StepKind {
+        name: "checkout_delete",
+        keys: &["cart"],
+        optional: &[],
+        help: "lwr stores: DELETE .../checkouts/{id} (204; 409 while a calculator runs)",
+    },
+    StepKind {
+        name: "pay",
+        keys: &["cart", "outcome"],
+        optional: &[],
+        help: "lwr stores: POST .../checkouts/{id}/payments; `outcome` authorized or declined; paying again reverses the earlier authorization",
+    },
+    StepKind {
+        name: "place_order",
+        keys: &["cart"],
+        optional: &[],
+        help: "lwr stores: POST .../checkouts/{id}/orders (201 with an OrderReferenceNumber, the cart PendingClosed; repeat-safe; 409, 412, 422)",
+    },
+];
+
+/// The step kinds an `lwr` store refuses: the checkout flow actions.
+pub const FLOW_ONLY: &[&str] = &["start_checkout", "continue"];
+
+/// The REST checkout API's step kinds, which only `lwr` stores accept.
+pub const REST_KINDS: &[&str] = &[
+    "checkout_start",
+    "checkout_poll",
+    "checkout_update",
+    "checkout_delete",
+    "pay",
+    "place_order",
 ];
 
 /// A quantity as written: whole numbers are kept, anything else is kept as text so the

@@ -62,6 +62,9 @@ pub struct Step {
 pub struct Expect {
     /// The expected result, if given.
     pub result: Option<ExpectedResult>,
+    /// The expected HTTP status (`expect.http`), with any result: a REST call's 200,
+    /// 201, 202 or 204 beside `"ok"`, or a refusal's.
+    pub http: Option<u16>,
     /// Expected field values, in file order.
     pub state: Vec<ExpectedField>,
 }

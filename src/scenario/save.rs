@@ -56,7 +56,9 @@ pub fn raw_world(world: &World) -> RawWorld {
                 let mut store = RawStore {
                     id: s.id.clone(),
                     name: Some(s.name.clone()),
-                    on_cart_change: Some(s.on_cart_change.as_str().to_string()),
+                    // An lwr store takes no on_cart_change (its checkout reruns calculators).
+                    on_cart_change: (s.settings.template != Template::Lwr)
+                        .then(|| s.on_cart_change.as_str().to_string()),
                     template: None,
                     checkout_session: None,
                     cancel_requirements: None,
@@ -96,6 +98,7 @@ pub fn raw_world(world: &World) -> RawWorld {
                         .map(|p| p.as_str().to_string())
                         .collect(),
                 ),
+                guest: b.guest,
             })
             .collect(),
         products: world
@@ -187,6 +190,10 @@ pub fn empty_step(kind: &str) -> RawStep {
         message: None,
         row_type: None,
         level: None,
+        shipping_address: None,
+        delivery_method: None,
+        contact: None,
+        outcome: None,
         buyer: None,
         permission: None,
         account: None,
@@ -254,6 +261,35 @@ pub fn raw_step(kind: &str, action: &Action) -> RawStep {
         Action::JoinStore { account, store } | Action::LeaveStore { account, store } => {
             step.account = Some(account.clone());
             step.store = Some(store.clone());
+        }
+        Action::CheckoutStart { cart, actor }
+        | Action::CheckoutPoll { cart, actor }
+        | Action::CheckoutDelete { cart, actor }
+        | Action::PlaceOrder { cart, actor } => {
+            step.cart = Some(cart.clone());
+            step.actor = actor.clone();
+        }
+        Action::CheckoutUpdate {
+            cart,
+            shipping_address,
+            delivery_method,
+            contact,
+            actor,
+        } => {
+            step.cart = Some(cart.clone());
+            step.shipping_address = shipping_address.clone();
+            step.delivery_method = delivery_method.clone();
+            step.contact = contact.clone();
+            step.actor = actor.clone();
+        }
+        Action::Pay {
+            cart,
+            outcome,
+            actor,
+        } => {
+            step.cart = Some(cart.clone());
+            step.outcome = Some(outcome.as_str().to_string());
+            step.actor = actor.clone();
         }
     }
     step

@@ -566,12 +566,23 @@ impl App {
             Command::FocusPrev => self.focus = self.focus.prev(),
             Command::LogUp => self.log_scroll = self.log_scroll.saturating_add(5),
             Command::LogDown => self.log_scroll = self.log_scroll.saturating_sub(5),
-            Command::StartCheckout => {
-                self.act_on_cart(|cart| Action::StartCheckout { cart, actor: None })
-            }
-            Command::Cancel => self.act_on_cart(|cart| Action::Cancel { cart, actor: None }),
-            Command::Continue => self.act_on_cart(|cart| Action::Continue { cart, actor: None }),
-            Command::FailOperation => self.act_on_cart(|cart| Action::FailOperation {
+            // On a cart of an lwr store, `s` is the REST start (PUT) and `c` the poll (GET).
+            Command::StartCheckout => self.act_on_cart(|cart, lwr| {
+                if lwr {
+                    Action::CheckoutStart { cart, actor: None }
+                } else {
+                    Action::StartCheckout { cart, actor: None }
+                }
+            }),
+            Command::Cancel => self.act_on_cart(|cart, _| Action::Cancel { cart, actor: None }),
+            Command::Continue => self.act_on_cart(|cart, lwr| {
+                if lwr {
+                    Action::CheckoutPoll { cart, actor: None }
+                } else {
+                    Action::Continue { cart, actor: None }
+                }
+            }),
+            Command::FailOperation => self.act_on_cart(|cart, _| Action::FailOperation {
                 cart,
                 message: "failure injected from the cartsim UI".into(),
             }),
@@ -691,9 +702,14 @@ impl App {
         }
     }
 
-    fn act_on_cart(&mut self, make: impl FnOnce(String) -> Action) {
+    /// Acts on the selected cart; `make` is told whether its store is an `lwr` store.
+    fn act_on_cart(&mut self, make: impl FnOnce(String, bool) -> Action) {
         if let Some(cart) = self.selected_cart() {
-            self.act(make(cart));
+            let lwr = self.world().is_some_and(|w| {
+                w.store_of_cart(&cart)
+                    .is_some_and(|s| s.settings.template == crate::engine::Template::Lwr)
+            });
+            self.act(make(cart, lwr));
         }
     }
 
@@ -734,7 +750,7 @@ impl App {
                 else {
                     return;
                 };
-                self.act_on_cart(|cart| Action::AddToCart {
+                self.act_on_cart(|cart, _| Action::AddToCart {
                     cart,
                     sku,
                     quantity: Quantity::Whole(quantity),

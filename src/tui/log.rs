@@ -85,6 +85,14 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             ]),
         };
         out.push(head);
+        if let Some(call) = crate::player::wording::call_line(&entry.outcome) {
+            let style = if entry.outcome.result.is_ok() {
+                t.ok()
+            } else {
+                t.error()
+            };
+            out.push(Line::styled(format!("   ⇄ {call}"), style));
+        }
         match &entry.outcome.result {
             Ok(()) => {
                 if entry.outcome.changes.is_empty() {
