@@ -133,15 +133,19 @@ fn a_saved_branch_of_a_format_2_scenario_replays_with_every_expectation_held() {
     let reports = play_headless(&replay);
     let checks: usize = reports.iter().map(|r| r.checks.len()).sum();
     assert!(checks > 10, "the branch pins what happened");
-    for r in &reports {
-        for c in r.checks.iter().filter(|c| !c.passed) {
-            panic!(
-                "step {}: {} expected {}, found {}",
-                r.index + 1,
-                c.path,
-                c.expected,
-                c.actual
-            );
-        }
-    }
+    let failures: Vec<String> = reports
+        .iter()
+        .flat_map(|r| {
+            r.checks.iter().filter(|c| !c.passed).map(move |c| {
+                format!(
+                    "step {}: {} expected {}, found {}",
+                    r.index + 1,
+                    c.path,
+                    c.expected,
+                    c.actual
+                )
+            })
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
