@@ -71,8 +71,8 @@ fn the_price_cap_is_exact_too() {
     let refused = load_bytes("p.json", file("1000000000.01", 1, 1, "0").as_bytes())
         .expect_err("above the cap");
     assert!(refused.message.contains("price 1000000000.01"), "{refused}");
-    let refused = load_bytes("p.json", file("0.001", 1, 1, "0").as_bytes())
-        .expect_err("finer than a cent");
+    let refused =
+        load_bytes("p.json", file("0.001", 1, 1, "0").as_bytes()).expect_err("finer than a cent");
     assert!(refused.message.contains("at most two places"), "{refused}");
     let s = scenario(&file("999999999.99", 1, 1, "1999999999.98"));
     assert!(checks_pass(&s));

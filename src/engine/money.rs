@@ -172,8 +172,14 @@ mod tests {
         assert_eq!(cents("1e999"), None, "too large");
         assert_eq!(cents("1e9999999999"), None);
         assert_eq!(cents("1"), Some(100));
-        assert_eq!(cents("1".repeat(29).as_str()), None, "more than 30 digits of cents");
-        for bad in ["", "-", ".5", "5.", "1e", "1e+", "0e", "abc", "1.2.3", "0x10", "1_000"] {
+        assert_eq!(
+            cents("1".repeat(29).as_str()),
+            None,
+            "more than 30 digits of cents"
+        );
+        for bad in [
+            "", "-", ".5", "5.", "1e", "1e+", "0e", "abc", "1.2.3", "0x10", "1_000",
+        ] {
             assert_eq!(cents(bad), None, "{bad}");
         }
     }

@@ -62,8 +62,9 @@ pub fn matches(actual: &FieldValue, expected: &serde_json::Value) -> bool {
         (FieldValue::Bool(a), J::Bool(b)) => a == b,
         (FieldValue::Text(a), J::String(b)) => a == b,
         // A number is read from its text, exactly (`120`, `120.0` and `1.2e2` are 120).
-        (FieldValue::Int(a), J::Number(n)) => Money::parse_number(&n.to_string())
-            .is_some_and(|m| m.cents() == i128::from(*a) * 100),
+        (FieldValue::Int(a), J::Number(n)) => {
+            Money::parse_number(&n.to_string()).is_some_and(|m| m.cents() == i128::from(*a) * 100)
+        }
         (FieldValue::Money(a), J::Number(n)) => Money::parse_number(&n.to_string()) == Some(*a),
         _ => false,
     }

@@ -243,7 +243,10 @@ fn describe_serde(message: &str, at: Option<&serde_json::Value>, key: Option<&st
     if let Some(serde_json::Value::Number(n)) = at {
         let text = n.to_string();
         let quoted = if text.contains(['.', 'e', 'E']) {
-            format!("floating point `{}`", short(&serde_json::Value::Number(n.clone())))
+            format!(
+                "floating point `{}`",
+                short(&serde_json::Value::Number(n.clone()))
+            )
         } else {
             format!("integer `{}`", short(&serde_json::Value::Number(n.clone())))
         };
