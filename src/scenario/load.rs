@@ -174,7 +174,7 @@ pub fn load_with_raw(name: &str, bytes: &[u8]) -> Result<(Scenario, RawScenario)
     let edition = check_version(&cx, &value)?;
     let raw: RawScenario = serde_path_to_error::deserialize(&value).map_err(|e| {
         let path = render_path(e.path());
-        let key = match e.path().iter().last() {
+        let key = match e.path().iter().next_back() {
             Some(serde_path_to_error::Segment::Map { key }) => Some(key.as_str()),
             _ => None,
         };
