@@ -6,6 +6,8 @@
 
 pub mod cli;
 pub mod engine;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod player;
 pub mod safe_write;
 pub mod scenario;
