@@ -7,6 +7,8 @@
 pub mod cli;
 pub mod diagnose;
 pub mod engine;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod player;
 pub mod safe_write;
 pub mod scenario;

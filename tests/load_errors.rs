@@ -242,3 +242,34 @@ fn text_from_a_file_is_sanitized_on_load() {
         "{summary:?}"
     );
 }
+
+#[test]
+fn a_wrong_number_is_quoted_with_the_range_expected() {
+    let wait = |ticks: &str| {
+        error(&format!(
+            "{{\"cartsim\": 1, \"title\": \"t\", \"world\": {{}}, \"steps\": [{{\"do\": \"wait\", \"ticks\": {ticks}}}]}}"
+        ))
+    };
+    for (ticks, quoted) in [
+        ("-1", "integer `-1`"),
+        ("1.5", "floating point `1.5`"),
+        ("184467440737095516150", "integer `184467440737095516150`"),
+    ] {
+        let e = wait(ticks);
+        assert_eq!(e.path.as_deref(), Some("steps[0].ticks"));
+        assert!(
+            e.message.contains(&format!(
+                "invalid value: {quoted}, expected a whole number from 0 to 18446744073709551615"
+            )),
+            "{e}"
+        );
+    }
+    let e = error(
+        r#"{"cartsim": 1, "title": "t", "world": {}, "steps": [{"do": "settle", "expect": {"result": "BAD_REQUEST", "http": 70000}}]}"#,
+    );
+    assert!(
+        e.message
+            .contains("invalid value: integer `70000`, expected a whole number from 0 to 65535"),
+        "{e}"
+    );
+}

@@ -81,10 +81,14 @@ pub enum Command {
         /// Write a Markdown handout: the story, each step with its note, the changes and the rules cited.
         #[arg(long)]
         markdown: bool,
-        /// Write an asciicast v2 recording (120x40) of the scenario playing in the UI,
-        /// with a marker per chapter; play it with `asciinema play FILE`.
+        /// Write an asciicast v2 recording of the scenario playing in the UI, with a
+        /// marker per chapter; play it with `asciinema play FILE`.
         #[arg(long)]
         cast: bool,
+        /// With --cast: the recorded terminal's size, WIDTHxHEIGHT, from 80x24 (the
+        /// smallest the UI draws in) to 1000x500; 120x40 when left out.
+        #[arg(long, conflicts_with = "markdown", value_name = "WxH", value_parser = crate::tui::cast::parse_size)]
+        size: Option<(u16, u16)>,
         /// With --markdown: a handout for trainees, without the answers (no Answers
         /// section, and the steps with a quiz do not show their outcome).
         #[arg(long, requires = "markdown")]
@@ -173,6 +177,7 @@ pub fn main() -> ExitCode {
         Some(Command::Export {
             markdown,
             cast: _,
+            size,
             trainee,
             file,
             output,
@@ -183,7 +188,8 @@ pub fn main() -> ExitCode {
                 let text = if markdown {
                     handout::markdown_with(&s, handout::Options { answers: !trainee })
                 } else {
-                    crate::tui::cast::record(&s, crate::tui::theme::Theme::COLOR)
+                    let size = size.unwrap_or((crate::tui::cast::WIDTH, crate::tui::cast::HEIGHT));
+                    crate::tui::cast::record_at(&s, crate::tui::theme::Theme::COLOR, size)
                 };
                 let permit = crate::safe_write::Permit {
                     overwrite: force,

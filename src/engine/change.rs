@@ -43,7 +43,8 @@ impl FieldValue {
             FieldValue::Bool(b) => serde_json::Value::Bool(*b),
             FieldValue::Int(n) => serde_json::Value::from(*n),
             FieldValue::Money(m) => {
-                // Two decimal places always print exactly through a JSON number's text.
+                // serde_json keeps a number's text (its `arbitrary_precision` feature), so
+                // the amount's two decimal places are written exactly, at any size.
                 serde_json::from_str(&m.to_string()).unwrap_or(serde_json::Value::Null)
             }
             FieldValue::Text(t) => serde_json::Value::String(t.clone()),

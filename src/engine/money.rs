@@ -50,6 +50,63 @@ impl Money {
         Some(Money(if negative { -cents } else { cents }))
     }
 
+    /// The exact amount a JSON number's text stands for (`150`, `150.00`, `1.5e2`,
+    /// `-0.05`), or `None` when it is not a whole number of cents or is too large for
+    /// any amount the simulator keeps (more than 30 digits of cents). No floating point
+    /// is involved, so `123456789012345.67` is exactly that.
+    pub fn parse_number(text: &str) -> Option<Money> {
+        let (negative, rest) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (mantissa, exponent) = match rest.find(['e', 'E']) {
+            Some(at) => (&rest[..at], Some(&rest[at + 1..])),
+            None => (rest, None),
+        };
+        let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !all_digits(whole) || !all_digits(frac) {
+            return None;
+        }
+        if mantissa.contains('.') && frac.is_empty() {
+            return None;
+        }
+        // None: an exponent so large in size that only zero stays in range.
+        let exponent: Option<i64> = match exponent {
+            None => Some(0),
+            Some(e) => {
+                let (sign, e) = match e.as_bytes().first() {
+                    Some(b'-') => (-1, &e[1..]),
+                    Some(b'+') => (1, &e[1..]),
+                    _ => (1, e),
+                };
+                if e.is_empty() || !all_digits(e) {
+                    return None;
+                }
+                let e = e.trim_start_matches('0');
+                (e.len() <= 6).then(|| sign * e.parse::<i64>().unwrap_or(0))
+            }
+        };
+        // The value is digits x 10^(shift - 2), so in cents it is digits x 10^shift.
+        let digits = format!("{whole}{frac}");
+        let digits = digits.trim_start_matches('0');
+        let significant = digits.trim_end_matches('0');
+        if significant.is_empty() {
+            return Some(Money::ZERO);
+        }
+        let exponent = exponent?;
+        let trailing = (digits.len() - significant.len()) as i64;
+        let shift = exponent + 2 - frac.len() as i64 + trailing;
+        if shift < 0 || significant.len() as i64 + shift > 30 {
+            return None;
+        }
+        let mut cents: i128 = significant.parse().ok()?;
+        for _ in 0..shift {
+            cents *= 10;
+        }
+        Some(Money(if negative { -cents } else { cents }))
+    }
+
     /// This amount times a whole quantity.
     pub fn times(self, quantity: i64) -> Money {
         Money(self.0 * i128::from(quantity))
@@ -90,6 +147,41 @@ mod tests {
         assert_eq!(Money::parse_decimal("1e3"), None);
         assert_eq!(Money::parse_decimal(""), None);
         assert_eq!(Money::parse_decimal(".5"), None);
+    }
+
+    #[test]
+    fn json_numbers_are_read_exactly() {
+        let cents = |t: &str| Money::parse_number(t).map(Money::cents);
+        assert_eq!(cents("150"), Some(15_000));
+        assert_eq!(cents("150.00"), Some(15_000));
+        assert_eq!(cents("150.000"), Some(15_000));
+        assert_eq!(cents("1.5e2"), Some(15_000));
+        assert_eq!(cents("1.25E+1"), Some(1_250));
+        assert_eq!(cents("125e-2"), Some(125));
+        assert_eq!(cents("-0.05"), Some(-5));
+        assert_eq!(cents("0"), Some(0));
+        assert_eq!(cents("0e999999999999"), Some(0));
+        assert_eq!(
+            cents("999999999999999.99"),
+            Some(99_999_999_999_999_999),
+            "beyond what a float holds exactly"
+        );
+        assert_eq!(cents("1000000000000000.00"), Some(100_000_000_000_000_000));
+        assert_eq!(cents("1.255"), None, "finer than a cent");
+        assert_eq!(cents("1e-3"), None);
+        assert_eq!(cents("1e999"), None, "too large");
+        assert_eq!(cents("1e9999999999"), None);
+        assert_eq!(cents("1"), Some(100));
+        assert_eq!(
+            cents("1".repeat(29).as_str()),
+            None,
+            "more than 30 digits of cents"
+        );
+        for bad in [
+            "", "-", ".5", "5.", "1e", "1e+", "0e", "abc", "1.2.3", "0x10", "1_000",
+        ] {
+            assert_eq!(cents(bad), None, "{bad}");
+        }
     }
 
     #[test]

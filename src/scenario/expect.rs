@@ -53,19 +53,19 @@ pub fn resolve(world: &World, field: &ExpectedField) -> FieldCheck {
     }
 }
 
-/// Whether an actual value equals the value a file expects. Amounts compare exactly.
+/// Whether an actual value equals the value a file expects. Numbers compare exactly, from
+/// the text the file wrote (serde_json keeps it: the `arbitrary_precision` feature).
 pub fn matches(actual: &FieldValue, expected: &serde_json::Value) -> bool {
     use serde_json::Value as J;
     match (actual, expected) {
         (FieldValue::Null, J::Null) => true,
         (FieldValue::Bool(a), J::Bool(b)) => a == b,
         (FieldValue::Text(a), J::String(b)) => a == b,
+        // A number is read from its text, exactly (`120`, `120.0` and `1.2e2` are 120).
         (FieldValue::Int(a), J::Number(n)) => {
-            n.as_i64() == Some(*a)
-                || n.as_f64()
-                    .is_some_and(|f| f == *a as f64 && f.fract() == 0.0)
+            Money::parse_number(&n.to_string()).is_some_and(|m| m.cents() == i128::from(*a) * 100)
         }
-        (FieldValue::Money(a), J::Number(n)) => Money::parse_decimal(&n.to_string()) == Some(*a),
+        (FieldValue::Money(a), J::Number(n)) => Money::parse_number(&n.to_string()) == Some(*a),
         _ => false,
     }
 }
@@ -140,7 +140,7 @@ pub fn check(expect: &Expect, outcome: &Outcome, world: &World) -> Vec<Checked> 
             FieldCheck::Value(v) => {
                 // An amount is shown as amounts are (150.00, not 150.0).
                 if let (FieldValue::Money(_), serde_json::Value::Number(n)) = (&v, &field.value)
-                    && let Some(m) = Money::parse_decimal(&n.to_string())
+                    && let Some(m) = Money::parse_number(&n.to_string())
                 {
                     expected = m.to_string();
                 }

@@ -173,9 +173,16 @@ pub fn load_with_raw(name: &str, bytes: &[u8]) -> Result<(Scenario, RawScenario)
         ));
     }
     let edition = check_version(&cx, &value)?;
-    let raw: RawScenario = serde_path_to_error::deserialize(value).map_err(|e| {
+    // Read the typed file from the text itself, not from `value`: turning a Value into
+    // the types goes through f64 for numbers, and amounts must stay exact to the cent.
+    let mut from_text = serde_json::Deserializer::from_slice(bytes);
+    let raw: RawScenario = serde_path_to_error::deserialize(&mut from_text).map_err(|e| {
         let path = render_path(e.path());
-        let message = describe_serde(&e.inner().to_string());
+        let key = match e.path().iter().next_back() {
+            Some(serde_path_to_error::Segment::Map { key }) => Some(key.as_str()),
+            _ => None,
+        };
+        let message = describe_serde(&e.inner().to_string(), value_at(&value, e.path()), key);
         let pos = cx.positions.nearest(&path);
         cx.at(&path, Some(pos), message)
     })?;
@@ -217,9 +224,58 @@ fn syntax_error(file: &str, bytes: &[u8], e: &serde_json::Error) -> LoadError {
     }
 }
 
+/// The value at the path of a deserializing error, to quote it in the message.
+fn value_at<'v>(
+    value: &'v serde_json::Value,
+    path: &serde_path_to_error::Path,
+) -> Option<&'v serde_json::Value> {
+    use serde_path_to_error::Segment;
+    path.iter().try_fold(value, |here, segment| match segment {
+        Segment::Seq { index } => here.get(*index),
+        Segment::Map { key } => here.get(key),
+        Segment::Enum { .. } | Segment::Unknown => Some(here),
+    })
+}
+
 /// Turns serde's wording into the tool's: names the expectation plainly, and for an
-/// unknown key or value suggests the closest expected one ("did you mean").
-fn describe_serde(message: &str) -> String {
+/// unknown key or value suggests the closest expected one ("did you mean"). `at` is the
+/// value the error is about, under `key`: numbers are kept as their text (so that
+/// amounts are exact), and serde then words a wrong number without quoting it, so it is
+/// quoted here.
+fn describe_serde(message: &str, at: Option<&serde_json::Value>, key: Option<&str>) -> String {
+    // Errors read from the text end with serde_json's own " at line L column C"; the
+    // position is given in the tool's own form instead.
+    let message = match message.rfind(" at line ") {
+        Some(cut) => &message[..cut],
+        None => message,
+    };
+    let mut message = message.to_string();
+    if let Some(serde_json::Value::Number(n)) = at {
+        let text = n.to_string();
+        let quoted = if text.contains(['.', 'e', 'E']) {
+            format!(
+                "floating point `{}`",
+                short(&serde_json::Value::Number(n.clone()))
+            )
+        } else {
+            format!("integer `{}`", short(&serde_json::Value::Number(n.clone())))
+        };
+        let whole_number_wanted = message == "invalid number"
+            || message.ends_with("expected u64")
+            || message.ends_with("expected u16")
+            || message.contains("out of range");
+        if whole_number_wanted {
+            // Every key the format reads a whole number into is a u64, but for `http`.
+            let max = if key == Some("http") {
+                u64::from(u16::MAX)
+            } else {
+                u64::MAX
+            };
+            message = format!("invalid value: {quoted}, expected a whole number from 0 to {max}");
+        } else if let Some(rest) = message.strip_prefix("invalid type: number,") {
+            message = format!("invalid type: {quoted},{rest}");
+        }
+    }
     let message = message.replace("unknown field", "unknown key");
     let message = message.replace("missing field", "missing key");
     let mut message = sanitize::line(&message);
@@ -839,7 +895,8 @@ impl<'a> Builder<'a> {
             ));
         }
         let text = raw.price.to_string();
-        let price = Money::parse_decimal(&text)
+        // The number's own text, read exactly: never through a float.
+        let price = Money::parse_number(&text)
             .filter(|m| *m >= Money::ZERO && m.cents() <= 100_000_000_000)
             .ok_or_else(|| {
                 self.err(

@@ -3,27 +3,59 @@
 //!
 //! The recording drives the real [`App`] with a virtual clock: it steps through the
 //! script like a presenter (showing each quiz, answering it, showing each refusal),
-//! renders every frame into a buffer, and writes only the rows that changed. The same
-//! scenario always gives the same file.
+//! renders every frame into a buffer, and writes only the cells that changed, through
+//! ratatui's own crossterm backend: the same escape sequences a terminal gets from
+//! `cartsim play`, so a double-width character is written once and the cursor moves past
+//! both of its columns. The same scenario always gives the same file.
 
-use super::app::{App, Msg, Popup};
+use super::app::{App, MIN_HEIGHT, MIN_WIDTH, Msg, Popup};
 use super::theme::Theme;
 use super::view;
 use crate::player::playback::QuizState;
 use crate::scenario::Scenario;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use ratatui::backend::{Backend, CrosstermBackend, TestBackend};
 use ratatui::buffer::Buffer;
-use ratatui::style::{Color, Modifier, Style};
 use serde_json::json;
-use std::fmt::Write;
 use std::time::Duration;
 
-/// The size of the recorded terminal.
+/// The width of the recorded terminal unless another size is asked for.
 pub const WIDTH: u16 = 120;
-/// The height of the recorded terminal.
+/// The height of the recorded terminal unless another size is asked for.
 pub const HEIGHT: u16 = 40;
+/// The widest recording (a guard against sizes no screen shows).
+pub const MAX_WIDTH: u16 = 1000;
+/// The tallest recording.
+pub const MAX_HEIGHT: u16 = 500;
+
+/// Reads a terminal size written `WIDTHxHEIGHT` (`120x40`), from 80x24 (the smallest the
+/// UI draws in) to 1000x500. The error says what was expected.
+pub fn parse_size(text: &str) -> Result<(u16, u16), String> {
+    let expected = "expected WIDTHxHEIGHT, for example 120x40";
+    let (w, h) = text
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("{text:?} is not a size; {expected}"))?;
+    let number = |part: &str| -> Result<u32, String> {
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("{text:?} is not a size; {expected}"));
+        }
+        // Digits only: a number too long for u32 is too large anyway.
+        Ok(part.parse().unwrap_or(u32::MAX))
+    };
+    let (w, h) = (number(w)?, number(h)?);
+    if w < u32::from(MIN_WIDTH) || h < u32::from(MIN_HEIGHT) {
+        return Err(format!(
+            "{text} is too small: the UI needs at least {MIN_WIDTH}x{MIN_HEIGHT}"
+        ));
+    }
+    if w > u32::from(MAX_WIDTH) || h > u32::from(MAX_HEIGHT) {
+        return Err(format!(
+            "{text} is too large: a recording is at most {MAX_WIDTH}x{MAX_HEIGHT}"
+        ));
+    }
+    Ok((w as u16, h as u16))
+}
 /// Frames per second while something animates.
 const FPS: u32 = 15;
 /// How long each step stays on screen once its animation is over.
@@ -39,7 +71,8 @@ struct Recorder {
     app: App,
     terminal: Terminal<TestBackend>,
     lines: Vec<String>,
-    previous: Option<Buffer>,
+    /// What the recorded terminal shows now.
+    previous: Buffer,
 }
 
 fn key(code: KeyCode) -> Msg {
@@ -92,19 +125,17 @@ impl Recorder {
         self.lines.push(line);
     }
 
-    /// Renders the UI and records the rows that changed since the last frame.
+    /// Renders the UI and records the cells that changed since the last frame.
     fn frame(&mut self) {
         let app = &self.app;
-        if self.terminal.draw(|f| view::draw(f, app)).is_err() {
-            return;
-        }
-        let buffer = self.terminal.backend().buffer().clone();
-        let data = ansi_diff(self.previous.as_ref(), &buffer);
+        let Ok(frame) = self.terminal.draw(|f| view::draw(f, app));
+        let buffer = frame.buffer.clone();
+        let data = ansi_diff(&self.previous, &buffer);
         if !data.is_empty() {
             let line = json!([round(self.at()), "o", data]).to_string();
             self.lines.push(line);
         }
-        self.previous = Some(buffer);
+        self.previous = buffer;
     }
 }
 
@@ -112,22 +143,31 @@ fn round(seconds: f64) -> f64 {
     (seconds * 1000.0).round() / 1000.0
 }
 
-/// Records `scenario` playing in the UI as an asciicast v2 document (one JSON value per line).
+/// Records `scenario` playing in the UI at 120x40 as an asciicast v2 document (one JSON
+/// value per line).
 pub fn record(scenario: &Scenario, theme: Theme) -> String {
+    record_at(scenario, theme, (WIDTH, HEIGHT))
+}
+
+/// Records `scenario` playing in the UI in a terminal of `size` (width, height; see
+/// [`parse_size`] for the sizes that make sense) as an asciicast v2 document.
+pub fn record_at(scenario: &Scenario, theme: Theme, size: (u16, u16)) -> String {
+    let (width, height) = size;
     let title = scenario.title.clone();
     let mut app = App::new(vec![scenario.clone()], theme);
     app.now = Duration::ZERO;
+    let Ok(terminal) = Terminal::new(TestBackend::new(width, height));
     let mut r = Recorder {
         app,
-        terminal: Terminal::new(TestBackend::new(WIDTH, HEIGHT))
-            .expect("a test backend never fails to open"),
+        terminal,
         lines: Vec::new(),
-        previous: None,
+        // The screen right after the clear below.
+        previous: Buffer::empty(ratatui::layout::Rect::new(0, 0, width, height)),
     };
     let header = json!({
         "version": 2,
-        "width": WIDTH,
-        "height": HEIGHT,
+        "width": width,
+        "height": height,
         "title": format!("cartsim: {title}"),
         "env": {"TERM": "xterm-256color"},
     });
@@ -192,86 +232,20 @@ pub fn record(scenario: &Scenario, theme: Theme) -> String {
     out
 }
 
-/// The escape sequences that turn the screen `before` into `after`: each changed row is
-/// rewritten whole, with its colours and modifiers.
-fn ansi_diff(before: Option<&Buffer>, after: &Buffer) -> String {
-    let area = after.area;
-    let mut out = String::new();
-    for y in 0..area.height {
-        let row = |b: &Buffer| -> Vec<(String, Style)> {
-            (0..area.width)
-                .map(|x| {
-                    let cell = &b[(x, y)];
-                    (cell.symbol().to_string(), cell.style())
-                })
-                .collect()
-        };
-        let now = row(after);
-        if before.filter(|b| b.area == area).map(row).as_ref() == Some(&now) {
-            continue;
-        }
-        let _ = write!(out, "\u{1b}[{};1H\u{1b}[0m", y + 1);
-        let mut style = Style::default();
-        for (symbol, cell_style) in now {
-            if cell_style != style {
-                out.push_str(&sgr(cell_style));
-                style = cell_style;
-            }
-            out.push_str(&symbol);
-        }
-        out.push_str("\u{1b}[0m");
+/// The escape sequences that turn the screen `before` into `after`, as ratatui's
+/// crossterm backend writes them to a real terminal: only the cells that changed, a
+/// double-width character once (the cell it covers is skipped), a cursor move wherever
+/// the next cell is not the one the cursor is on, and the style reset at the end.
+fn ansi_diff(before: &Buffer, after: &Buffer) -> String {
+    let changes = before.diff(after);
+    if changes.is_empty() {
+        return String::new();
     }
-    out
-}
-
-/// One SGR sequence that resets and then sets a cell's style.
-fn sgr(style: Style) -> String {
-    let mut codes: Vec<String> = vec!["0".to_string()];
-    let m = style.add_modifier;
-    for (flag, code) in [
-        (Modifier::BOLD, "1"),
-        (Modifier::DIM, "2"),
-        (Modifier::ITALIC, "3"),
-        (Modifier::UNDERLINED, "4"),
-        (Modifier::REVERSED, "7"),
-        (Modifier::CROSSED_OUT, "9"),
-    ] {
-        if m.contains(flag) {
-            codes.push(code.to_string());
-        }
+    let mut bytes = Vec::new();
+    let mut backend = CrosstermBackend::new(&mut bytes);
+    if backend.draw(changes.into_iter()).is_err() || Backend::flush(&mut backend).is_err() {
+        return String::new();
     }
-    if let Some(fg) = style.fg.and_then(|c| color(c, false)) {
-        codes.push(fg);
-    }
-    if let Some(bg) = style.bg.and_then(|c| color(c, true)) {
-        codes.push(bg);
-    }
-    format!("\u{1b}[{}m", codes.join(";"))
-}
-
-fn color(c: Color, background: bool) -> Option<String> {
-    let base = if background { 40 } else { 30 };
-    let bright = if background { 100 } else { 90 };
-    let code = match c {
-        Color::Reset => return None,
-        Color::Black => base,
-        Color::Red => base + 1,
-        Color::Green => base + 2,
-        Color::Yellow => base + 3,
-        Color::Blue => base + 4,
-        Color::Magenta => base + 5,
-        Color::Cyan => base + 6,
-        Color::Gray => base + 7,
-        Color::DarkGray => bright,
-        Color::LightRed => bright + 1,
-        Color::LightGreen => bright + 2,
-        Color::LightYellow => bright + 3,
-        Color::LightBlue => bright + 4,
-        Color::LightMagenta => bright + 5,
-        Color::LightCyan => bright + 6,
-        Color::White => bright + 7,
-        Color::Indexed(n) => return Some(format!("{};5;{n}", base + 8)),
-        Color::Rgb(r, g, b) => return Some(format!("{};2;{r};{g};{b}", base + 8)),
-    };
-    Some(code.to_string())
+    // Cell symbols are strings and the escape sequences ASCII, so this is UTF-8.
+    String::from_utf8_lossy(&bytes).into_owned()
 }

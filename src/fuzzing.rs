@@ -1,0 +1,213 @@
+//! The harnesses behind the fuzz targets in `fuzz/` and the property tests that run the
+//! same harnesses on stable Rust (`tests/fuzzing.rs`). Each takes arbitrary bytes and
+//! panics only when it finds a bug: a panic in the code under test, or a broken promise
+//! checked here.
+//!
+//! - [`load`]: the loader on any bytes. A file that loads plays to its end, and its
+//!   upgraded form loads and plays the same transcript; a file that does not load gets
+//!   an error with nothing unsanitized in it.
+//! - [`keys`]: the UI on the built-in scenarios, driven by any sequence of keys, clock
+//!   ticks and terminal sizes, drawn after every event. Whatever was explored, the branch
+//!   `w` would save loads and replays with every expectation holding.
+
+use crate::player::{play_headless, playback::Playback};
+use crate::scenario::{self, Scenario, builtin::BUILTIN, sanitize, save};
+use crate::tui::app::{App, Msg};
+use crate::tui::theme::Theme;
+use crate::tui::view;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// Loads `bytes` as a scenario file and checks what the loader promises.
+pub fn load(bytes: &[u8]) {
+    match scenario::load_with_raw("fuzz.json", bytes) {
+        Err(e) => {
+            let text = e.to_string();
+            assert_eq!(sanitize::line(&text), text, "a load error is sanitized");
+        }
+        Ok((loaded, raw)) => {
+            let played = transcript(&loaded);
+            let upgraded = save::to_text(&save::upgrade(raw, loaded.edition));
+            let again = scenario::load_bytes("upgraded.json", upgraded.as_bytes())
+                .unwrap_or_else(|e| panic!("the upgraded file does not load: {e}\n{upgraded}"));
+            assert_eq!(
+                transcript(&again),
+                played,
+                "the upgraded file plays differently\n{upgraded}"
+            );
+        }
+    }
+}
+
+/// What a headless run shows: each step's description, outcome and checks.
+fn transcript(scenario: &Scenario) -> Vec<String> {
+    play_headless(scenario)
+        .iter()
+        .map(|r| format!("{} {:?} {:?}", r.description, r.outcome, r.checks))
+        .collect()
+}
+
+/// The built-in scenarios, loaded once.
+fn builtins() -> &'static [Scenario] {
+    static LOADED: OnceLock<Vec<Scenario>> = OnceLock::new();
+    LOADED.get_or_init(|| {
+        BUILTIN
+            .iter()
+            .map(|b| {
+                scenario::load_bytes(b.name, b.text.as_bytes())
+                    .unwrap_or_else(|e| panic!("a built-in scenario does not load: {e}"))
+            })
+            .collect()
+    })
+}
+
+/// The keys the UI's key table knows, plus digits and the answers of the save prompt:
+/// the first bytes of the input alphabet map onto these, so most inputs press real keys.
+const KEYS: &[KeyCode] = &[
+    KeyCode::Char(' '),
+    KeyCode::Right,
+    KeyCode::Left,
+    KeyCode::Char('l'),
+    KeyCode::Char('h'),
+    KeyCode::Char('+'),
+    KeyCode::Char('-'),
+    KeyCode::Home,
+    KeyCode::End,
+    KeyCode::Char('g'),
+    KeyCode::Char('G'),
+    KeyCode::Char('['),
+    KeyCode::Char(']'),
+    KeyCode::Char('p'),
+    KeyCode::Char('s'),
+    KeyCode::Char('a'),
+    KeyCode::Char('x'),
+    KeyCode::Char('c'),
+    KeyCode::Char('f'),
+    KeyCode::Char('t'),
+    KeyCode::Char('e'),
+    KeyCode::Char('r'),
+    KeyCode::Char('w'),
+    KeyCode::Tab,
+    KeyCode::BackTab,
+    KeyCode::Up,
+    KeyCode::Down,
+    KeyCode::Char('j'),
+    KeyCode::Char('k'),
+    KeyCode::PageUp,
+    KeyCode::PageDown,
+    KeyCode::Char('b'),
+    KeyCode::Char('?'),
+    KeyCode::Esc,
+    KeyCode::Enter,
+    KeyCode::Backspace,
+    KeyCode::Char('y'),
+    KeyCode::Char('n'),
+    KeyCode::Char('0'),
+    KeyCode::Char('1'),
+    KeyCode::Char('2'),
+    KeyCode::Char('3'),
+    KeyCode::Char('4'),
+    KeyCode::Char('5'),
+    KeyCode::Char('6'),
+    KeyCode::Char('7'),
+    KeyCode::Char('8'),
+    KeyCode::Char('9'),
+    KeyCode::Char('q'),
+];
+
+/// One event decoded from the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// A key press.
+    Key(KeyEvent),
+    /// Virtual time passes, then the UI gets a frame.
+    Wait(Duration),
+    /// The terminal takes a new size.
+    Resize(u16, u16),
+}
+
+/// Decodes bytes into events. Every byte sequence decodes; a byte below the length of
+/// the key table presses that key, `0xF0..=0xF7` lets a quarter second to two seconds
+/// pass, `0xF8 w h` resizes the terminal, `0xF9 a b c` types any character, `0xFA k m`
+/// presses key `k` with modifiers `m`, and any other byte types itself as a character.
+pub fn events(bytes: &[u8]) -> Vec<Event> {
+    let mut out = Vec::new();
+    let mut rest = bytes.iter().copied();
+    let press = |code: KeyCode, modifiers: KeyModifiers| Event::Key(KeyEvent::new(code, modifiers));
+    while let Some(b) = rest.next() {
+        let event = match b {
+            _ if usize::from(b) < KEYS.len() => press(KEYS[usize::from(b)], KeyModifiers::NONE),
+            0xF0..=0xF7 => Event::Wait(Duration::from_millis(250) * u32::from(b - 0xEF)),
+            0xF8 => {
+                let w = rest.next().unwrap_or(0);
+                let h = rest.next().unwrap_or(0);
+                Event::Resize(1 + u16::from(w) % 220, 1 + u16::from(h) % 80)
+            }
+            0xF9 => {
+                let [a, b, c] =
+                    [rest.next(), rest.next(), rest.next()].map(Option::unwrap_or_default);
+                let code = u32::from_be_bytes([0, a % 0x11, b, c]);
+                match char::from_u32(code) {
+                    Some(ch) => press(KeyCode::Char(ch), KeyModifiers::NONE),
+                    None => continue,
+                }
+            }
+            0xFA => {
+                let k = rest.next().unwrap_or(0);
+                let m = rest.next().unwrap_or(0);
+                press(
+                    KEYS[usize::from(k) % KEYS.len()],
+                    KeyModifiers::from_bits_truncate(m),
+                )
+            }
+            _ => press(KeyCode::Char(char::from(b)), KeyModifiers::NONE),
+        };
+        out.push(event);
+    }
+    out
+}
+
+/// Drives the UI on the built-in scenarios with the events `bytes` decode to, drawing
+/// after each, then checks that the branch explored saves as a file that replays.
+pub fn keys(bytes: &[u8]) {
+    let mut app = App::new(builtins().to_vec(), Theme::COLOR);
+    // No folder has this name (a NUL byte is never part of a path), so `w` builds the
+    // file's text and then fails to write it: the fuzzer never writes files.
+    app.save_dir = std::env::temp_dir().join("cartsim\0fuzzing");
+    let Ok(mut terminal) = Terminal::new(TestBackend::new(120, 40));
+    for event in events(bytes) {
+        match event {
+            Event::Key(key) => app.update(Msg::Key(key)),
+            Event::Wait(span) => {
+                app.now += span;
+                app.update(Msg::Frame);
+            }
+            Event::Resize(w, h) => terminal.backend_mut().resize(w, h),
+        }
+        let Ok(_) = terminal.draw(|f| view::draw(f, &app));
+        if app.quit {
+            break;
+        }
+    }
+    if let Some(p) = &app.playback {
+        replays(p);
+    }
+}
+
+/// The file `w` saves for this playback loads, and replaying it holds every expectation.
+fn replays(playback: &Playback) {
+    let text = serde_json::to_string_pretty(&playback.export("branch")).unwrap_or_default();
+    let saved = scenario::load_bytes("branch.json", text.as_bytes())
+        .unwrap_or_else(|e| panic!("the saved branch does not load: {e}\n{text}"));
+    for report in play_headless(&saved) {
+        let failed: Vec<_> = report.checks.iter().filter(|c| !c.passed).collect();
+        assert!(
+            failed.is_empty(),
+            "the saved branch fails its own replay at step {}: {failed:?}\n{text}",
+            report.index + 1
+        );
+    }
+}
