@@ -2,6 +2,7 @@
 //! every shipped scenario and the README's examples, refuses what the loader refuses where
 //! JSON Schema can say it, and names the place; its closed lists follow the code.
 
+use cartsim::engine::rest::PaymentOutcome;
 use cartsim::engine::world::{CART_FIELDS, OPERATION_FIELDS, SESSION_FIELDS, VALIDATION_FIELDS};
 use cartsim::engine::{
     CancelReading, CanceledFinishedAt, CartAccess, CartStatus, CheckoutSessionReading,
@@ -10,7 +11,7 @@ use cartsim::engine::{
 };
 use cartsim::scenario::SCHEMA;
 use cartsim::scenario::builtin::BUILTIN;
-use cartsim::scenario::load::STEP_KINDS;
+use cartsim::scenario::load::{REST_KINDS, STEP_KINDS};
 use cartsim::scenario::save::{to_text, upgrade};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -182,6 +183,78 @@ fn edition2() -> Value {
         {"do": "settle", "expect": {"state": {"row-2.Level": "Info", "ccs-2.IsError": true}}}
       ]
     })
+}
+
+/// An `lwr` store beside an `aura` one, using every key the REST checkout API added: the six
+/// REST steps, `shipping_address`, `delivery_method`, `contact`, both `outcome`s, a guest
+/// buyer, `http` beside "ok", the new codes and the new fields. The loader accepts it, and
+/// `cartsim run` finds every expectation true.
+fn lwr() -> Value {
+    json!({
+      "cartsim": 2,
+      "title": "LWR store, every new key",
+      "world": {
+        "stores": [
+          {"id": "west", "name": "West Store (LWR)", "template": "lwr", "checkout_ttl": 50},
+          {"id": "east", "template": "aura", "on_cart_change": "recalculate"}
+        ],
+        "accounts": [{"id": "acme", "stores": ["west", "east"]}],
+        "buyers": [{"id": "bob", "accounts": ["acme"], "guest": false},
+                   {"id": "gus", "accounts": ["acme"], "guest": true}],
+        "products": [{"sku": "BOLT-10", "price": 1.25}],
+        "carts": [
+          {"id": "cart-1", "store": "west", "buyer": "bob", "items": [{"sku": "BOLT-10", "quantity": 4}]},
+          {"id": "cart-g", "store": "west", "buyer": "gus", "items": [{"sku": "BOLT-10", "quantity": 2}]},
+          {"id": "cart-a", "store": "east", "buyer": "bob"}
+        ]
+      },
+      "steps": [
+        {"do": "checkout_poll", "cart": "cart-1", "expect": {"result": "NOT_FOUND", "http": 404}},
+        {"do": "checkout_start", "cart": "cart-1",
+         "expect": {"result": "ok", "http": 202, "state": {"ccs-1.State": "Pricing", "cart-1.Status": "Checkout"}}},
+        {"do": "checkout_update", "cart": "cart-1", "contact": "bob@example.com",
+         "expect": {"result": "CHECKOUT_CONFLICT", "http": 409}},
+        {"do": "settle"},
+        {"do": "checkout_poll", "cart": "cart-1", "expect": {"result": "ok", "http": 200}},
+        {"do": "pay", "cart": "cart-1", "outcome": "declined",
+         "expect": {"result": "PAYMENT_DECLINED", "http": 422, "state": {"ccs-1.PaymentStatus": null}}},
+        {"do": "place_order", "cart": "cart-1", "expect": {"result": "VALIDATION_ERROR", "http": 422}},
+        {"do": "checkout_update", "cart": "cart-1", "shipping_address": "1 Main St, Springfield",
+         "delivery_method": "Standard", "expect": {"result": "ok", "http": 202}},
+        {"do": "settle", "expect": {"state": {"ccs-1.ShippingAddress": "1 Main St, Springfield",
+                                              "ccs-1.DeliveryMethod": "Standard"}}},
+        {"do": "pay", "cart": "cart-1", "outcome": "authorized",
+         "expect": {"result": "ok", "http": 200, "state": {"ccs-1.PaymentStatus": "Authorized"}}},
+        {"do": "place_order", "cart": "cart-1",
+         "expect": {"result": "ok", "http": 201,
+                    "state": {"ccs-1.OrderReferenceNumber": "orn-1", "cart-1.Status": "PendingClosed"}}},
+        {"do": "checkout_update", "cart": "cart-1", "contact": "bob@example.com",
+         "expect": {"result": "LOCKED", "http": 423}},
+        {"do": "settle"},
+        {"do": "checkout_start", "cart": "cart-g", "expect": {"result": "ok", "http": 202}},
+        {"do": "fail_operation", "cart": "cart-g", "type": "Pricing", "message": "Price service down"},
+        {"do": "settle"},
+        {"do": "checkout_poll", "cart": "cart-g", "expect": {"result": "CALCULATOR_FAILURE", "http": 422}},
+        {"do": "checkout_delete", "cart": "cart-g",
+         "expect": {"result": "ok", "http": 204, "state": {"ccs-2.IsArchived": true, "cart-g.Status": "Active"}}},
+        {"do": "checkout_start", "cart": "cart-g"},
+        {"do": "settle"},
+        {"do": "checkout_update", "cart": "cart-g", "delivery_method": "Standard"},
+        {"do": "settle"},
+        {"do": "pay", "cart": "cart-g", "outcome": "authorized"},
+        {"do": "place_order", "cart": "cart-g",
+         "expect": {"result": "PRECONDITION_FAILED", "http": 412, "state": {"ccs-3.ContactInfo": null}}},
+        {"do": "start_checkout", "cart": "cart-a", "expect": {"result": "ok"}},
+        {"do": "wait", "ticks": 60, "expect": {"result": "ok"}},
+        {"do": "checkout_poll", "cart": "cart-g", "expect": {"result": "GONE", "http": 410}}
+      ]
+    })
+}
+
+/// `doc` with `step` as its only step.
+fn only(mut doc: Value, step: Value) -> Value {
+    doc["steps"] = json!([step]);
+    doc
 }
 
 /// The base scenario with `value` put at the JSON pointer `at` (its parent must exist).
@@ -356,6 +429,17 @@ fn every_object_refuses_unknown_keys_and_every_key_is_described() {
 fn every_shipped_scenario_validates() {
     let files = scenario_files();
     assert!(!files.is_empty());
+    // The lwr scenarios are among them.
+    for n in 40..=49 {
+        assert!(
+            files.iter().any(|f| f
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(&format!("{n}-"))),
+            "no scenarios/{n}-*.json"
+        );
+    }
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
         let doc: Value = serde_json::from_str(&text).unwrap();
@@ -474,20 +558,37 @@ fn a_cancel_step_with_sku_is_refused() {
 fn each_step_kind_requires_its_keys_and_refuses_the_others() {
     let values = json!({
         "cart": "cart-1", "sku": "BOLT-10", "quantity": 1, "ticks": 1, "message": "down",
-        "type": "Inventory", "level": "Warning", "buyer": "bob", "permission": "checkout", "account": "acme", "store": "west"
+        "type": "Inventory", "level": "Warning", "shipping_address": "1 Main St",
+        "delivery_method": "Standard", "contact": "bob@example.com", "outcome": "authorized",
+        "buyer": "bob", "permission": "checkout", "account": "acme", "store": "west"
     });
     let values = values.as_object().unwrap();
+    assert_eq!(
+        set(values.keys().map(String::as_str)),
+        set(STEP_KINDS.iter().flat_map(|k| k.keys.iter().copied())),
+        "a value for every step key"
+    );
     for kind in STEP_KINDS {
+        // A REST step needs a cart of an lwr store, a flow step one of an aura store: in
+        // the other kind the loader would refuse the step for its store, whatever its keys.
+        let world = if REST_KINDS.contains(&kind.name) {
+            lwr()
+        } else {
+            base()
+        };
         let mut step = json!({"do": kind.name});
         for key in kind.keys {
             step[*key] = values[*key].clone();
         }
-        assert_valid(kind.name, &with("/steps/0", step.clone()));
+        let doc = only(world.clone(), step.clone());
+        assert_valid(kind.name, &doc);
+        cartsim::scenario::load_bytes("step.json", doc.to_string().as_bytes())
+            .unwrap_or_else(|e| panic!("{}: {e}", kind.name));
         for key in kind.keys.iter().filter(|k| !kind.optional.contains(k)) {
             let mut missing = step.clone();
             missing.as_object_mut().unwrap().shift_remove(*key);
             assert_refused_at(
-                &with("/steps/0", missing),
+                &only(world.clone(), missing),
                 "/steps/0",
                 &format!("\"{key}\" is a required property"),
             );
@@ -499,11 +600,52 @@ fn each_step_kind_requires_its_keys_and_refuses_the_others() {
             let mut extra = step.clone();
             extra[key] = value.clone();
             assert_refused_at(
-                &with("/steps/0", extra),
+                &only(world.clone(), extra),
                 &format!("/steps/0/{key}"),
                 "False schema",
             );
         }
+    }
+}
+
+#[test]
+fn a_checkout_update_needs_one_of_its_keys_and_pay_a_known_outcome() {
+    let step = "/steps/2";
+    assert_eq!(lwr().pointer(step).unwrap()["do"], "checkout_update");
+    // Each key alone is enough.
+    for key in ["shipping_address", "delivery_method", "contact"] {
+        let doc = put(
+            lwr(),
+            step,
+            json!({"do": "checkout_update", "cart": "cart-1", key: "x"}),
+        );
+        assert_valid(key, &doc);
+        cartsim::scenario::load_bytes("ok.json", doc.to_string().as_bytes())
+            .unwrap_or_else(|e| panic!("{key}: {e}"));
+    }
+    // None of them is refused, and so is blank text.
+    let doc = put(
+        lwr(),
+        step,
+        json!({"do": "checkout_update", "cart": "cart-1"}),
+    );
+    assert_refused_at(&doc, step, "anyOf");
+    for key in ["shipping_address", "delivery_method", "contact"] {
+        let at = format!("{step}/{key}");
+        assert_refused_at(&put(lwr(), &at, json!(" ")), &at, "\\S");
+    }
+    // `pay` takes `authorized` or `declined`, nothing else.
+    let step = "/steps/5";
+    assert_eq!(lwr().pointer(step).unwrap()["do"], "pay");
+    for wrong in [
+        json!("Authorized"),
+        json!("approved"),
+        json!(""),
+        json!(true),
+        json!(null),
+    ] {
+        let at = format!("{step}/outcome");
+        assert_refused_at(&put(lwr(), &at, wrong.clone()), &at, &wrong.to_string());
     }
 }
 
@@ -548,6 +690,8 @@ fn value_rules_are_checked_where_json_schema_can() {
         ("/world/carts/0/id", json!("cart 1")),
         ("/steps/1/ticks", json!(1_000_001)),
         ("/steps/0/expect/http", json!(600)),
+        ("/steps/0/expect/http", json!(99)),
+        ("/steps/0/expect/http", json!(200.5)),
         ("/steps/0/expect/state/cart-1.Stat", json!("Active")),
         ("/steps/0/expect/state/cart-1.Status", json!(["Active"])),
         ("/steps/3/quiz/answer", json!(0)),
@@ -563,11 +707,21 @@ fn value_rules_are_checked_where_json_schema_can() {
             "{at} = {value}: the schema refuses it but the loader accepts it"
         );
     }
-    // `http` only beside an error code.
-    let doc = with("/steps/0/expect", json!({"result": "ok", "http": 200}));
-    assert!(!errors(&doc).is_empty());
+    // `http` beside any `result` (a REST call's 200 beside "ok"), never without one.
     let doc = with("/steps/0/expect", json!({"http": 400}));
-    assert!(!errors(&doc).is_empty());
+    assert_refused_at(&doc, "/steps/0/expect", "\"result\" is a required property");
+    for expect in [
+        json!({"result": "ok", "http": 200}),
+        json!({"result": "error", "http": 409}),
+        json!({"result": "BAD_REQUEST", "http": 400}),
+        json!({"result": "ok", "http": 100}),
+        json!({"result": "ok", "http": 599}),
+    ] {
+        let doc = with("/steps/0/expect", expect.clone());
+        assert_valid(&expect.to_string(), &doc);
+        cartsim::scenario::load_bytes("ok.json", doc.to_string().as_bytes())
+            .unwrap_or_else(|e| panic!("{expect}: {e}"));
+    }
     // A buyer acts for some account.
     let doc = with("/world/buyers/0", json!({"id": "bob"}));
     assert!(!errors(&doc).is_empty());
@@ -592,6 +746,77 @@ fn value_rules_are_checked_where_json_schema_can() {
         ("/world/operations/0/status", json!("Merged")),
     ] {
         assert_valid(&format!("{at} = {value}"), &with(at, value));
+    }
+}
+
+// LWR stores: every key the REST checkout API added, against the loader.
+
+#[test]
+fn an_lwr_scenario_with_every_new_key_validates_and_loads() {
+    let doc = lwr();
+    assert_valid("the lwr scenario", &doc);
+    cartsim::scenario::load_bytes("lwr.json", doc.to_string().as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let steps = doc["steps"].as_array().unwrap();
+    let kinds = set(steps.iter().map(|s| s["do"].as_str().unwrap()));
+    assert!(
+        kinds.is_superset(&set(REST_KINDS.iter().copied())),
+        "{kinds:?}"
+    );
+    let keys = set(steps
+        .iter()
+        .flat_map(|s| s.as_object().unwrap().keys().map(String::as_str)));
+    assert!(keys.is_superset(&set([
+        "shipping_address",
+        "delivery_method",
+        "contact",
+        "outcome"
+    ])));
+    let outcomes = set(steps.iter().filter_map(|s| s["outcome"].as_str()));
+    assert_eq!(outcomes, set(PaymentOutcome::NAMES.iter().copied()));
+    assert!(
+        doc["world"]["buyers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["guest"] == true)
+    );
+    let fields = set(steps
+        .iter()
+        .filter_map(|s| s["expect"]["state"].as_object())
+        .flat_map(|state| state.keys())
+        .map(|k| k.rsplit_once('.').unwrap().1));
+    assert!(fields.is_superset(&set([
+        "OrderReferenceNumber",
+        "ShippingAddress",
+        "DeliveryMethod",
+        "ContactInfo",
+        "PaymentStatus"
+    ])));
+}
+
+#[test]
+fn an_lwr_store_refuses_a_checkout_flow_and_on_cart_change() {
+    let flow = json!([{"state": "Inventory", "operation": "Check Cart Inventory"}]);
+    for (key, value) in [
+        ("checkout_flow", flow.clone()),
+        ("on_cart_change", json!("cancel_checkout")),
+        ("on_cart_change", json!("recalculate")),
+    ] {
+        let at = format!("/world/stores/0/{key}");
+        assert_refused_at(&put(lwr(), &at, value.clone()), &at, "False schema");
+        // The same key is fine on the aura store beside it, and on a store whose template
+        // is left out (aura by default).
+        let doc = put(lwr(), &format!("/world/stores/1/{key}"), value.clone());
+        assert_valid(&format!("{key} on an aura store"), &doc);
+        cartsim::scenario::load_bytes("ok.json", doc.to_string().as_bytes())
+            .unwrap_or_else(|e| panic!("{key}: {e}"));
+        let mut doc = doc;
+        doc["world"]["stores"][1]
+            .as_object_mut()
+            .unwrap()
+            .shift_remove("template");
+        assert_valid(&format!("{key} on a store without a template"), &doc);
     }
 }
 
@@ -687,7 +912,10 @@ fn a_wrong_value_of_each_store_setting_is_refused() {
 
 #[test]
 fn lwr_is_in_the_format_and_the_description_says_whether_this_build_refuses_it() {
-    let doc = put(edition2(), "/world/stores/0/template", json!("lwr"));
+    // An lwr store as the loader wants it (no `checkout_flow`, no `on_cart_change`, REST
+    // steps), so that whether the loader refuses it is about the template alone.
+    let doc = lwr();
+    assert_eq!(doc["world"]["stores"][0]["template"], "lwr");
     assert_valid("an lwr store", &doc);
     let refused = cartsim::scenario::load_bytes("lwr.json", doc.to_string().as_bytes()).is_err();
     let schema = schema();
@@ -889,6 +1117,10 @@ fn the_enums_follow_the_engine() {
     assert_eq!(
         strings(&defs["validationType"]["enum"]),
         set(ValidationType::NAMES.iter().copied())
+    );
+    assert_eq!(
+        strings(&defs["step"]["properties"]["outcome"]["enum"]),
+        set(PaymentOutcome::NAMES.iter().copied())
     );
     // The rows of the world and the `fail_operation` keys use those two lists.
     for (at, def) in [
