@@ -179,7 +179,11 @@ pub fn main() -> ExitCode {
                 sparsity,
                 seed,
             };
-            write_output(&scenario::generate::generate(spec), output.as_deref(), force)
+            write_output(
+                &scenario::generate::generate(spec),
+                output.as_deref(),
+                force,
+            )
         }
     };
     ExitCode::from(code)
