@@ -35,6 +35,34 @@ impl Default for Spec {
     }
 }
 
+/// The sizes the benchmarks measure: (steps, records), from 1,000 steps over 10
+/// records to 1,000,000 steps over 10,000 records.
+pub const BENCH_SIZES: [(usize, usize); 4] = [
+    (1_000, 10),
+    (10_000, 100),
+    (100_000, 1_000),
+    (1_000_000, 10_000),
+];
+
+impl Spec {
+    /// A file of `steps` steps whose world ends with about `records` carts, sessions and
+    /// operations: half of them carts from the start, the rest made by sparse checkouts
+    /// (one checkout action every 300 steps when the sizes grow together, as in
+    /// [`BENCH_SIZES`]).
+    pub fn sized(steps: usize, records: usize) -> Spec {
+        // A checkout cycle is 4 actions and adds about 6 records (a session and its
+        // operations), so records/2 more records need records/3 actions.
+        let carts = (records / 2).max(1);
+        let actions = (records / 3).max(1);
+        Spec {
+            steps,
+            carts,
+            sparsity: (steps / actions).max(1),
+            seed: 1,
+        }
+    }
+}
+
 /// The next value of a 64-bit linear congruential generator (Knuth's MMIX constants).
 fn next(state: &mut u64) -> u64 {
     *state = state
