@@ -298,6 +298,7 @@ fn cancel_checks_its_six_requirements_in_the_documented_order() {
                 is_archived: false,
                 background_operation_id: Some("bop-404".into()),
                 order_id: None,
+                started_at: 0,
             }),
             _ => {}
         }

@@ -77,11 +77,11 @@ fn references_inside_the_world_are_checked_too() {
 
 #[test]
 fn a_wrong_version_names_the_versions_this_build_reads() {
-    let e = error(r#"{"cartsim": 2, "title": "t", "world": {}, "future_key": true}"#);
+    let e = error(r#"{"cartsim": 3, "title": "t", "world": {}, "future_key": true}"#);
     assert_eq!(e.path.as_deref(), Some("cartsim"));
-    assert!(e.message.contains("format version 2"), "{e}");
+    assert!(e.message.contains("format version 3"), "{e}");
     assert!(
-        e.message.contains("the versions this build reads: 1"),
+        e.message.contains("the versions this build reads: 1, 2"),
         "{e}"
     );
     let e = error(r#"{"title": "t", "world": {}}"#);

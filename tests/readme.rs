@@ -35,7 +35,33 @@ fn the_readme_holds_the_rules_table_from_the_code() {
 fn the_readme_describes_the_default_flow_the_code_uses() {
     let text = readme();
     for (i, step) in default_flow().iter().enumerate() {
-        let row = match &step.kind {
+        let row = flow_row(i, step);
+        assert!(
+            text.contains(&row),
+            "README lacks the default flow row: {row}"
+        );
+    }
+}
+
+#[test]
+fn the_readme_describes_the_edition_2_default_flow_the_code_uses() {
+    let text = readme();
+    let section = text
+        .split("### The default flow of format 2")
+        .nth(1)
+        .expect("README has a section on the format 2 default flow");
+    for (i, step) in cartsim::engine::flow::default_flow_v2().iter().enumerate() {
+        let row = flow_row(i, step);
+        assert!(
+            section.contains(&row),
+            "README lacks the format 2 default flow row: {row}"
+        );
+    }
+}
+
+fn flow_row(i: usize, step: &cartsim::engine::flow::FlowStep) -> String {
+    {
+        match &step.kind {
             StepKind::Async { operation, ticks } => {
                 format!(
                     "| {} | {} | asynchronous | {operation} | {ticks} |",
@@ -44,11 +70,8 @@ fn the_readme_describes_the_default_flow_the_code_uses() {
                 )
             }
             StepKind::Buyer => format!("| {} | {} | buyer | - | - |", i + 1, step.state),
-        };
-        assert!(
-            text.contains(&row),
-            "README lacks the default flow row: {row}"
-        );
+            StepKind::Sync => format!("| {} | {} | synchronous | - | - |", i + 1, step.state),
+        }
     }
 }
 

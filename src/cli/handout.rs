@@ -128,6 +128,7 @@ fn source_text(source: Source) -> String {
         Source::Documented(r) => format!("documented ({r})"),
         Source::Sample(r) => format!("Salesforce sample ({r})"),
         Source::Choice(r) => format!("the simulator's choice: {r}"),
+        Source::Inferred(r) => format!("inferred from Salesforce's sample ({r})"),
         Source::Scenario => "set by the scenario".to_string(),
     }
 }

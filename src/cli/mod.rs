@@ -80,6 +80,16 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Print the equivalent scenario file in the newest edition (`"cartsim": 2`).
+    ///
+    /// Every store setting, and the default checkout flow of a format 1 file, is
+    /// written out with the meaning it had, so the upgraded file plays exactly as the
+    /// original. Exit status 2 when the file does not load.
+    Upgrade {
+        /// The scenario file, or the name of a built-in scenario (see `cartsim list`).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
     /// Open one scenario file in the terminal UI.
     Play {
         /// The scenario file (JSON, format 1).
@@ -185,6 +195,18 @@ pub fn main() -> ExitCode {
                 force,
             )
         }
+        Some(Command::Upgrade { file }) => match open_with_raw(&file) {
+            Ok((s, raw)) => {
+                say(&scenario::save::to_text(&scenario::save::upgrade(
+                    raw, s.edition,
+                )));
+                EXIT_OK
+            }
+            Err(e) => {
+                report_load_error(&e);
+                EXIT_LOAD
+            }
+        },
     };
     ExitCode::from(code)
 }
@@ -272,16 +294,23 @@ pub fn render(scenario: &Scenario, json: bool, tally: &mut transcript::Tally) ->
 /// A scenario from a file path, or else from the built-ins by file name (with or without
 /// `.json`), so exports work from any folder.
 pub fn open_scenario(file: &std::path::Path) -> Result<Scenario, LoadError> {
+    open_with_raw(file).map(|(scenario, _)| scenario)
+}
+
+/// [`open_scenario`], also returning the file as the format's types.
+pub fn open_with_raw(
+    file: &std::path::Path,
+) -> Result<(Scenario, scenario::format::RawScenario), LoadError> {
     if !file.exists() {
         let wanted = file.to_string_lossy();
         let found = scenario::builtin::BUILTIN
             .iter()
             .find(|b| b.name == wanted || b.name.trim_end_matches(".json") == wanted);
         if let Some(b) = found {
-            return scenario::load_bytes(b.name, b.text.as_bytes());
+            return scenario::load_with_raw(b.name, b.text.as_bytes());
         }
     }
-    scenario::load_file(file)
+    scenario::load_file_with_raw(file)
 }
 
 /// Writes `text` to `output` (refusing to overwrite unless `force`), or to stdout.

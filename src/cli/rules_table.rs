@@ -2,7 +2,8 @@
 //! Generated from the engine's catalogues, printed by `cartsim rules`, and kept in the
 //! README (a test checks the README holds exactly this text, so it cannot drift).
 
-use crate::engine::{ErrorKind, ErrorOrigin, Rule, Source};
+use crate::engine::readings::SETTINGS;
+use crate::engine::{Edition, ErrorKind, ErrorOrigin, Rule, Source, StoreSettings};
 use std::fmt::Write;
 
 fn source_cell(source: Source) -> String {
@@ -10,21 +11,52 @@ fn source_cell(source: Source) -> String {
         Source::Documented(r) => format!("documented: {r}"),
         Source::Sample(r) => format!("sample: {r}"),
         Source::Choice(r) => format!("**choice**: {r}"),
+        Source::Inferred(r) => format!("**inferred**: {r}"),
         Source::Scenario => {
             "scenario: set by the file or the user, not a Salesforce rule".to_string()
         }
     }
 }
 
-/// The two tables in Markdown.
+/// The three tables in Markdown: the store settings and the source behind each
+/// reading, why each field changes, and each refusal.
 pub fn markdown() -> String {
     let mut out = String::new();
+    out.push_str(
+        "| Store setting | Value | What it does | Default in format 1 / 2 | Source |\n|---|---|---|---|---|\n",
+    );
+    let one = StoreSettings::defaults(Edition::One).values();
+    let two = StoreSettings::defaults(Edition::Two).values();
+    for setting in SETTINGS {
+        let default_in = |values: &[(&str, String)], value: &str| {
+            values
+                .iter()
+                .any(|(k, v)| *k == setting.key && (v == value || (value == "N ticks" && v != "null")))
+        };
+        for r in setting.readings {
+            let defaults = match (default_in(&one, r.value), default_in(&two, r.value)) {
+                (true, true) => "1, 2",
+                (true, false) => "1",
+                (false, true) => "2",
+                (false, false) => "-",
+            };
+            let _ = writeln!(
+                out,
+                "| `{}` | `{}` | {} | {defaults} | {} |",
+                setting.key,
+                r.value,
+                r.meaning,
+                source_cell(r.source)
+            );
+        }
+    }
+    out.push('\n');
     out.push_str("| Why a field changes | Source |\n|---|---|\n");
     for rule in Rule::ALL {
         let _ = writeln!(out, "| {} | {} |", rule.text(), source_cell(rule.source()));
     }
     out.push_str(
-        "\n| Action | Refused when this fails | Code | HTTP | Source of the code |\n|---|---|---|---|---|\n",
+        "\n| Action | Refused when this fails | Code | HTTP | Source of the code | Only in the reading | What the buyer sees |\n|---|---|---|---|---|---|---|\n",
     );
     for kind in ErrorKind::ALL {
         let spec = kind.spec();
@@ -34,9 +66,13 @@ pub fn markdown() -> String {
             ErrorOrigin::Choice(r) => format!("**choice**: {r}"),
         };
         let http = spec.http.map_or("-".to_string(), |h| h.to_string());
+        let reading = spec.reading.map_or("-".to_string(), |r| format!("`{r}`"));
+        let buyer = kind
+            .buyer_message()
+            .map_or("-".to_string(), |m| format!("\"{}\" ({})", m.text, m.source));
         let _ = writeln!(
             out,
-            "| {} | {} | `{}` | {http} | {origin} |",
+            "| {} | {} | `{}` | {http} | {origin} | {reading} | {buyer} |",
             spec.action, spec.requirement, spec.code
         );
     }

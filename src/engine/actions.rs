@@ -4,9 +4,10 @@
 //! action leaves the world exactly as it was.
 
 use super::change::{Change, RecordKind};
-use super::checkout::{cancel_operation, enter_state, place_order};
+use super::checkout::{cancel_operation, complete, enter_state, settings_of_cart};
 use super::clock::{advance, busy, ticks_until_next_event};
 use super::errors::{ActionError, ErrorKind};
+use super::fields::*;
 use super::model::*;
 use super::rules::Rule;
 use super::tx::Tx;
@@ -76,6 +77,24 @@ pub enum Action {
         /// The BackgroundOperation.Error message.
         message: String,
     },
+    /// Fault injection with the CartValidationOutput row's Level and Type chosen: an
+    /// Error stops the checkout; a Warning or Info is recorded and the checkout goes on.
+    IntegrationFault {
+        /// The cart.
+        cart: String,
+        /// The message (BackgroundOperation.Error on an Error, and the row's Message).
+        message: String,
+        /// The row's Level.
+        level: ValidationLevel,
+        /// The row's Type; `None` picks the type that matches the operation.
+        kind: Option<ValidationType>,
+    },
+    /// Custom code (an Apex trigger or integration, not a buyer) saves the cart, which
+    /// increments its version.
+    CustomUpdate {
+        /// The cart.
+        cart: String,
+    },
     /// Give a buyer a permission.
     Grant {
         /// The buyer.
@@ -121,7 +140,9 @@ impl Action {
             | Action::AddToCart { cart, .. }
             | Action::Cancel { cart, .. }
             | Action::Continue { cart, .. }
-            | Action::FailOperation { cart, .. } => Some(cart),
+            | Action::FailOperation { cart, .. }
+            | Action::IntegrationFault { cart, .. }
+            | Action::CustomUpdate { cart } => Some(cart),
             _ => None,
         }
     }
@@ -146,7 +167,8 @@ impl Action {
             Action::Continue { .. } => "Continue (Update Checkout Session)",
             Action::Wait { .. } => "Wait",
             Action::Settle => "Settle",
-            Action::FailOperation { .. } => "Fail operation",
+            Action::FailOperation { .. } | Action::IntegrationFault { .. } => "Fail operation",
+            Action::CustomUpdate { .. } => "Custom code saves the cart",
             Action::Grant { .. } => "Grant permission",
             Action::Revoke { .. } => "Revoke permission",
             Action::SwitchAccount { .. } => "Switch effective account",
@@ -231,6 +253,13 @@ fn run(tx: &mut Tx, action: &Action) -> Result<(), ActionError> {
             apply_cancel(tx, &plan, Rule::CancelUnlocksCart);
             Ok(())
         }
+        Action::IntegrationFault {
+            cart,
+            message,
+            level,
+            kind,
+        } => inject_fault(tx, cart, message, *level, *kind),
+        Action::CustomUpdate { cart } => custom_update(tx, cart),
         Action::Continue { cart, actor } => continue_checkout(tx, cart, actor.as_deref()),
         Action::Wait { ticks } => {
             advance(tx, *ticks);
@@ -238,7 +267,9 @@ fn run(tx: &mut Tx, action: &Action) -> Result<(), ActionError> {
         }
         // World::apply settles on a copy before any transaction opens.
         Action::Settle => Ok(()),
-        Action::FailOperation { cart, message } => fail_operation(tx, cart, message),
+        Action::FailOperation { cart, message } => {
+            inject_fault(tx, cart, message, ValidationLevel::Error, None)
+        }
         Action::Grant { buyer, permission } => edit_permission(tx, buyer, *permission, true),
         Action::Revoke { buyer, permission } => edit_permission(tx, buyer, *permission, false),
         Action::SwitchAccount { buyer, account } => switch_account(tx, buyer, account),
@@ -254,15 +285,18 @@ fn unknown(what: &str, id: &str) -> ActionError {
     )
 }
 
-/// The three failure kinds of the actor checks, for one action.
+/// The failure kinds of the actor checks, for one action.
 struct ActorErrors {
     permission: ErrorKind,
     account: ErrorKind,
     member: ErrorKind,
+    access: ErrorKind,
 }
 
 /// The checks every buyer action makes first, in this order: the permission, a valid
-/// effective account, and that account's membership of the cart's store.
+/// effective account, that account's membership of the cart's store, and (where the
+/// store's `cart_access` is `owner_and_account`) that the buyer owns the cart and acts
+/// for its account.
 fn check_actor(
     world: &World,
     cart: &WebCart,
@@ -311,6 +345,26 @@ fn check_actor(
             ),
         ));
     }
+    if settings_of_cart(world, &cart.id).cart_access == CartAccess::OwnerAndAccount {
+        if cart.buyer != buyer.id {
+            return Err(ActionError::new(
+                errors.access,
+                format!(
+                    "User Doesn't Have Access to the Cart: {} is owned by {}, not {}",
+                    cart.id, cart.buyer, buyer.id
+                ),
+            ));
+        }
+        if cart.account != *effective {
+            return Err(ActionError::new(
+                errors.access,
+                format!(
+                    "User Doesn't Have Access to the Cart: {} belongs to account {}; {} acts for {}",
+                    cart.id, cart.account, buyer.id, effective
+                ),
+            ));
+        }
+    }
     Ok(buyer.id.clone())
 }
 
@@ -319,10 +373,16 @@ fn find_cart<'w>(world: &'w World, cart: &str) -> Result<&'w WebCart, ActionErro
 }
 
 /// What a cancel that passed its checks will touch.
-struct CancelPlan {
-    cart: String,
-    session: String,
-    operation: String,
+enum CancelPlan {
+    /// The documented effects: the operation (if valid) Canceled, the session
+    /// archived, the cart Active. `operation` is `None` only in the lenient reading.
+    Cancel {
+        cart: String,
+        session: String,
+        operation: Option<String>,
+    },
+    /// The lenient reading, with no active session: nothing to cancel.
+    Nothing { cart: String },
 }
 
 /// Cancel Cart Async Operation's six requirements, in the documented order.
@@ -341,6 +401,7 @@ fn check_cancel(
             permission: ErrorKind::CancelNoPermission,
             account: ErrorKind::CancelInvalidEffectiveAccount,
             member: ErrorKind::CancelNotStoreMember,
+            access: ErrorKind::CancelNoCartAccess,
         },
     )?;
     if cart.status == CartStatus::Closed {
@@ -349,61 +410,83 @@ fn check_cancel(
             format!("{cart_id} is Closed: its checkout is complete and the order was created"),
         ));
     }
-    let session = world.active_session(cart_id).ok_or_else(|| {
-        ActionError::new(
+    let lenient = settings_of_cart(world, cart_id).cancel_requirements == CancelReading::Lenient;
+    let Some(session) = world.active_session(cart_id) else {
+        if lenient {
+            return Ok(CancelPlan::Nothing {
+                cart: cart_id.to_string(),
+            });
+        }
+        return Err(ActionError::new(
             ErrorKind::CancelNoActiveSession,
             format!("{cart_id} has no active CartCheckoutSession"),
-        )
-    })?;
-    let operation = match &session.background_operation_id {
-        None => {
-            return Err(ActionError::new(
-                ErrorKind::CancelInvalidOperationId,
-                format!("{}.BackgroundOperationId is null", session.id),
-            ));
-        }
-        Some(op) if world.operation(op).is_none() => {
-            return Err(ActionError::new(
-                ErrorKind::CancelInvalidOperationId,
-                format!(
-                    "{}.BackgroundOperationId {} names no BackgroundOperation",
-                    session.id, op
-                ),
-            ));
-        }
-        Some(op) => op.clone(),
+        ));
     };
-    Ok(CancelPlan {
+    let invalid = match &session.background_operation_id {
+        None => Some(format!("{}.BackgroundOperationId is null", session.id)),
+        Some(op) if world.operation(op).is_none() => Some(format!(
+            "{}.BackgroundOperationId {} names no BackgroundOperation",
+            session.id, op
+        )),
+        Some(_) => None,
+    };
+    if let Some(why) = invalid.as_ref().filter(|_| !lenient) {
+        return Err(ActionError::new(
+            ErrorKind::CancelInvalidOperationId,
+            why.clone(),
+        ));
+    }
+    Ok(CancelPlan::Cancel {
         cart: cart_id.to_string(),
         session: session.id.clone(),
-        operation,
+        operation: match invalid {
+            None => session.background_operation_id.clone(),
+            Some(_) => None,
+        },
     })
 }
 
 /// The effects of a cancel: operation Canceled (if unfinished), session archived, cart Active.
 fn apply_cancel(tx: &mut Tx, plan: &CancelPlan, cart_rule: Rule) {
-    cancel_operation(tx, &plan.operation, Rule::CancelMarksOperation);
-    let session = plan.session.as_str();
-    tx.edit(session, &["IsArchived"], Rule::CancelArchivesSession, |w| {
-        if let Some(s) = w.session_mut(session) {
-            s.is_archived = true;
+    let (cart, session, operation) = match plan {
+        CancelPlan::Nothing { cart } => {
+            tx.noted(
+                RecordKind::WebCart,
+                cart,
+                "no active CartCheckoutSession; nothing changes".to_string(),
+                Rule::CancelNothingToCancel,
+            );
+            return;
         }
-    });
+        CancelPlan::Cancel {
+            cart,
+            session,
+            operation,
+        } => (cart.as_str(), session.as_str(), operation.as_deref()),
+    };
+    match operation {
+        Some(op) => cancel_operation(tx, op, Rule::CancelMarksOperation),
+        None => tx.noted(
+            RecordKind::CartCheckoutSession,
+            session,
+            "BackgroundOperationId names no BackgroundOperation; none is canceled".to_string(),
+            Rule::CancelWithoutOperation,
+        ),
+    }
     tx.edit(
         session,
-        &["IsProcessing"],
-        Rule::CancelStopsProcessing,
-        |w| {
-            if let Some(s) = w.session_mut(session) {
-                s.is_processing = false;
-            }
-        },
+        &[SessionField::IsArchived],
+        Rule::CancelArchivesSession,
+        |s| s.is_archived = true,
     );
-    let cart = plan.cart.as_str();
-    tx.edit(cart, &["Status"], cart_rule, |w| {
-        if let Some(c) = w.cart_mut(cart) {
-            c.status = CartStatus::Active;
-        }
+    tx.edit(
+        session,
+        &[SessionField::IsProcessing],
+        Rule::CancelStopsProcessing,
+        |s| s.is_processing = false,
+    );
+    tx.edit(cart, &[CartField::Status], cart_rule, |c| {
+        c.status = CartStatus::Active;
     });
 }
 
@@ -419,8 +502,41 @@ fn start_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<(),
             permission: ErrorKind::CheckoutNoPermission,
             account: ErrorKind::CheckoutInvalidEffectiveAccount,
             member: ErrorKind::CheckoutNotStoreMember,
+            access: ErrorKind::CheckoutNoCartAccess,
         },
     )?;
+    let settings = settings_of_cart(world, cart_id);
+    if settings.checkout_ttl == Some(0) {
+        return Err(ActionError::new(
+            ErrorKind::CheckoutDisabled,
+            format!(
+                "store {}'s CheckoutTimeToLive is 0: checkout is disabled",
+                cart.store
+            ),
+        ));
+    }
+    if settings.checkout_session == CheckoutSessionReading::GetOrCreate {
+        if !matches!(cart.status, CartStatus::Active | CartStatus::Checkout) {
+            return Err(ActionError::new(
+                ErrorKind::CheckoutCartNotActiveOrCheckout,
+                format!("{cart_id} is {}, not Active or Checkout", cart.status),
+            ));
+        }
+        if let Some(session) = world.active_session(cart_id) {
+            let text = format!(
+                "returned to the buyer unchanged (State {}, IsProcessing {})",
+                session.state, session.is_processing
+            );
+            let id = session.id.clone();
+            tx.noted(
+                RecordKind::CartCheckoutSession,
+                &id,
+                text,
+                Rule::CheckoutReturnsSession,
+            );
+            return Ok(());
+        }
+    }
     // A cart in Checkout with a live session is the documented "already in progress";
     // any other status that is not Active (a Closed cart above all) is named as such.
     let active = world.active_session(cart_id);
@@ -435,7 +551,9 @@ fn start_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<(),
             ),
         ));
     }
-    if cart.status != CartStatus::Active {
+    if cart.status != CartStatus::Active
+        && settings.checkout_session == CheckoutSessionReading::Strict
+    {
         return Err(ActionError::new(
             ErrorKind::CheckoutCartNotActive,
             format!("{cart_id} is {}, not Active", cart.status),
@@ -446,17 +564,17 @@ fn start_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<(),
         .and_then(|s| s.checkout_flow.first())
         .map(|s| s.state.clone())
         .unwrap_or_default();
+    if settings.validation_on_start == ValidationOnStart::Clear {
+        clear_validation(tx, cart_id);
+    }
     let session_id = tx.world.next_id(IdKind::Session);
+    let now = tx.world.tick;
     tx.world.sessions.push(CartCheckoutSession {
         id: session_id.clone(),
         cart: cart_id.to_string(),
         state: first_state,
-        next_state: None,
-        is_processing: false,
-        is_error: false,
-        is_archived: false,
-        background_operation_id: None,
-        order_id: None,
+        started_at: now,
+        ..CartCheckoutSession::default()
     });
     tx.created(
         RecordKind::CartCheckoutSession,
@@ -464,10 +582,8 @@ fn start_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<(),
         format!("for {cart_id}"),
         Rule::CheckoutCreatesSession,
     );
-    tx.edit(cart_id, &["Status"], Rule::CheckoutLocksCart, |w| {
-        if let Some(c) = w.cart_mut(cart_id) {
-            c.status = CartStatus::Checkout;
-        }
+    tx.edit(cart_id, &[CartField::Status], Rule::CheckoutLocksCart, |c| {
+        c.status = CartStatus::Checkout;
     });
     enter_state(tx, &session_id, 0, Rule::CheckoutCreatesSession);
     Ok(())
@@ -491,6 +607,7 @@ fn add_to_cart(
             permission: ErrorKind::AddNoPermission,
             account: ErrorKind::AddInvalidEffectiveAccount,
             member: ErrorKind::AddNotStoreMember,
+            access: ErrorKind::AddNoCartAccess,
         },
     )?;
     if !cart.status.allows_changes() {
@@ -532,6 +649,7 @@ fn add_to_cart(
         .store(&cart.store)
         .map_or(OnCartChange::CancelCheckout, |s| s.on_cart_change);
     let in_checkout = cart.status == CartStatus::Checkout;
+    let touched = cart.touched_by_custom_code;
     // Check the cancel's requirements too before changing anything.
     let cancel = if in_checkout && store_mode == OnCartChange::CancelCheckout {
         Some(check_cancel(world, cart_id, Some(&actor_id))?)
@@ -552,33 +670,40 @@ fn add_to_cart(
     if let Some(plan) = cancel {
         apply_cancel(tx, &plan, Rule::CartChangeCancelsCheckout);
     }
-    tx.edit(
-        cart_id,
+    // Every save increments the cart's version; the log shows the version once
+    // custom code has saved the cart, where it explains "cart is currently in use".
+    let fields: &[CartField] = if touched {
         &[
-            "TotalProductCount",
-            "UniqueProductCount",
-            "TotalProductAmount",
-        ],
-        Rule::AddToCartAddsItem,
-        |w| {
-            if let Some(c) = w.cart_mut(cart_id) {
-                match c.items.iter_mut().find(|i| i.sku == sku) {
-                    Some(line) => line.quantity += amount,
-                    None => c.items.push(CartItem {
-                        sku: sku.to_string(),
-                        quantity: amount,
-                    }),
-                }
-            }
-        },
-    );
+            CartField::TotalProductCount,
+            CartField::UniqueProductCount,
+            CartField::TotalProductAmount,
+            CartField::Version,
+        ]
+    } else {
+        &[
+            CartField::TotalProductCount,
+            CartField::UniqueProductCount,
+            CartField::TotalProductAmount,
+        ]
+    };
+    tx.edit(cart_id, fields, Rule::AddToCartAddsItem, |c| {
+        match c.items.iter_mut().find(|i| i.sku == sku) {
+            Some(line) => line.quantity += amount,
+            None => c.items.push(CartItem {
+                sku: sku.to_string(),
+                quantity: amount,
+            }),
+        }
+        c.version += 1;
+    });
     if let Some((session, operation)) = restart {
         cancel_operation(tx, &operation, Rule::CartChangeRecalculates);
-        tx.edit(&session, &["IsError"], Rule::CartChangeRecalculates, |w| {
-            if let Some(s) = w.session_mut(&session) {
-                s.is_error = false;
-            }
-        });
+        tx.edit(
+            &session,
+            &[SessionField::IsError],
+            Rule::CartChangeRecalculates,
+            |s| s.is_error = false,
+        );
         enter_state(tx, &session, 0, Rule::CartChangeRecalculates);
     }
     Ok(())
@@ -596,6 +721,7 @@ fn continue_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<
             permission: ErrorKind::ContinueNoPermission,
             account: ErrorKind::ContinueInvalidEffectiveAccount,
             member: ErrorKind::ContinueNotStoreMember,
+            access: ErrorKind::ContinueNoCartAccess,
         },
     )?;
     let session = world.active_session(cart_id).ok_or_else(|| {
@@ -605,8 +731,12 @@ fn continue_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<
         )
     })?;
     if session.is_processing {
+        let kind = match settings_of_cart(world, cart_id).continue_while_processing {
+            ContinueWhileProcessing::CheckoutConflict => ErrorKind::ContinueWhileProcessing,
+            ContinueWhileProcessing::AlreadyInProcess => ErrorKind::ContinueAlreadyInProcess,
+        };
         return Err(ActionError::new(
-            ErrorKind::ContinueWhileProcessing,
+            kind,
             format!(
                 "{} is still processing {} ({})",
                 session.id,
@@ -633,14 +763,20 @@ fn continue_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<
         ));
     };
     if index + 1 == flow.len() {
-        place_order(tx, &session_id, Rule::BuyerContinues);
+        complete(tx, &session_id, Rule::BuyerContinues);
     } else {
         enter_state(tx, &session_id, index + 1, Rule::BuyerContinues);
     }
     Ok(())
 }
 
-fn fail_operation(tx: &mut Tx, cart_id: &str, message: &str) -> Result<(), ActionError> {
+fn inject_fault(
+    tx: &mut Tx,
+    cart_id: &str,
+    message: &str,
+    level: ValidationLevel,
+    kind: Option<ValidationType>,
+) -> Result<(), ActionError> {
     find_cart(tx.world, cart_id)?;
     let running = tx
         .world
@@ -656,9 +792,46 @@ fn fail_operation(tx: &mut Tx, cart_id: &str, message: &str) -> Result<(), Actio
         ));
     };
     if let Some(op) = tx.world.operation_mut(&op_id) {
-        op.pending_fault = Some(message.to_string());
+        op.pending_fault = Some(Fault {
+            message: message.to_string(),
+            level,
+            kind: kind.unwrap_or_else(|| ValidationType::for_operation(&op.name)),
+        });
     }
     Ok(())
+}
+
+/// Custom code saves the cart: no permission checks, the version goes up.
+fn custom_update(tx: &mut Tx, cart_id: &str) -> Result<(), ActionError> {
+    find_cart(tx.world, cart_id)?;
+    tx.edit(
+        cart_id,
+        &[CartField::Version],
+        Rule::CustomCodeSavesCart,
+        |c| {
+            c.version += 1;
+            c.touched_by_custom_code = true;
+        },
+    );
+    Ok(())
+}
+
+/// Deletes every CartValidationOutput of a cart (Checkout Session, format 2).
+fn clear_validation(tx: &mut Tx, cart_id: &str) {
+    let rows: Vec<(String, String)> = tx
+        .world
+        .validation_outputs_of(cart_id)
+        .map(|v| (v.id.clone(), format!("{} {}: {}", v.level, v.kind, v.message)))
+        .collect();
+    for (id, description) in rows {
+        tx.world.validation_outputs.retain(|v| v.id != id);
+        tx.removed(
+            RecordKind::CartValidationOutput,
+            &id,
+            description,
+            Rule::CheckoutClearsValidation,
+        );
+    }
 }
 
 fn edit_permission(
@@ -670,13 +843,11 @@ fn edit_permission(
     tx.world
         .buyer(buyer)
         .ok_or_else(|| unknown("buyer", buyer))?;
-    tx.edit(buyer, &["permissions"], Rule::WorldEdit, |w| {
-        if let Some(b) = w.buyer_mut(buyer) {
-            b.permissions.retain(|p| *p != permission);
-            if grant {
-                b.permissions.push(permission);
-                b.permissions.sort();
-            }
+    tx.edit(buyer, &[BuyerField::Permissions], Rule::WorldEdit, |b| {
+        b.permissions.retain(|p| *p != permission);
+        if grant {
+            b.permissions.push(permission);
+            b.permissions.sort();
         }
     });
     Ok(())
@@ -689,10 +860,8 @@ fn switch_account(tx: &mut Tx, buyer: &str, account: &str) -> Result<(), ActionE
     tx.world
         .account(account)
         .ok_or_else(|| unknown("account", account))?;
-    tx.edit(buyer, &["effective_account"], Rule::WorldEdit, |w| {
-        if let Some(b) = w.buyer_mut(buyer) {
-            b.effective_account = account.to_string();
-        }
+    tx.edit(buyer, &[BuyerField::EffectiveAccount], Rule::WorldEdit, |b| {
+        b.effective_account = account.to_string();
     });
     Ok(())
 }
@@ -704,12 +873,10 @@ fn edit_membership(tx: &mut Tx, account: &str, store: &str, join: bool) -> Resul
     tx.world
         .store(store)
         .ok_or_else(|| unknown("store", store))?;
-    tx.edit(account, &["stores"], Rule::WorldEdit, |w| {
-        if let Some(a) = w.account_mut(account) {
-            a.stores.retain(|s| s != store);
-            if join {
-                a.stores.push(store.to_string());
-            }
+    tx.edit(account, &[AccountField::Stores], Rule::WorldEdit, |a| {
+        a.stores.retain(|s| s != store);
+        if join {
+            a.stores.push(store.to_string());
         }
     });
     Ok(())

@@ -72,6 +72,8 @@ pub enum RecordKind {
     CartCheckoutSession,
     /// BackgroundOperation.
     BackgroundOperation,
+    /// CartValidationOutput.
+    CartValidationOutput,
     /// A buyer user (world edits).
     Buyer,
     /// A buyer account (world edits).
@@ -85,10 +87,24 @@ impl RecordKind {
             RecordKind::WebCart => "WebCart",
             RecordKind::CartCheckoutSession => "CartCheckoutSession",
             RecordKind::BackgroundOperation => "BackgroundOperation",
+            RecordKind::CartValidationOutput => "CartValidationOutput",
             RecordKind::Buyer => "Buyer",
             RecordKind::Account => "Account",
         }
     }
+}
+
+/// What a [`Change`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeWhat {
+    /// A field went from one value to another.
+    Field,
+    /// A record was created.
+    Created,
+    /// A record was removed (an expired BackgroundOperation left the queue).
+    Removed,
+    /// Nothing changed; the fact is logged so the rule behind it is visible.
+    Noted,
 }
 
 /// One change an action made: a record created, or a field set from one value to another.
@@ -111,11 +127,30 @@ pub struct Change {
 }
 
 impl Change {
-    /// `cart-1.Status: Checkout -> Active`, or `ccs-1: created (…)`.
+    /// `cart-1.Status: Checkout -> Active`, `ccs-1: new CartCheckoutSession (…)`,
+    /// `bop-1: BackgroundOperation removed (…)` or `ccs-1: CartCheckoutSession (…)`.
     pub fn headline(&self) -> String {
-        match self.field {
-            Some(field) => format!("{}.{}: {} -> {}", self.record, field, self.old, self.new),
-            None => format!("{}: new {} ({})", self.record, self.kind.as_str(), self.new),
+        match (self.field, self.what()) {
+            (Some(field), _) => {
+                format!("{}.{}: {} -> {}", self.record, field, self.old, self.new)
+            }
+            (None, ChangeWhat::Created) => {
+                format!("{}: new {} ({})", self.record, self.kind.as_str(), self.new)
+            }
+            (None, ChangeWhat::Removed) => {
+                format!("{}: {} removed ({})", self.record, self.kind.as_str(), self.old)
+            }
+            (None, _) => format!("{}: {} ({})", self.record, self.kind.as_str(), self.new),
+        }
+    }
+
+    /// Whether the change set a field, created or removed a record, or only noted a fact.
+    pub fn what(&self) -> ChangeWhat {
+        match (self.field, &self.old, &self.new) {
+            (Some(_), _, _) => ChangeWhat::Field,
+            (None, FieldValue::Null, _) => ChangeWhat::Created,
+            (None, _, FieldValue::Null) => ChangeWhat::Removed,
+            (None, _, _) => ChangeWhat::Noted,
         }
     }
 }

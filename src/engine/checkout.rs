@@ -1,83 +1,128 @@
 //! How a checkout session walks its flow: entering states, launching operations,
-//! advancing when an operation finishes, and placing the order.
+//! advancing when an operation finishes, writing CartValidationOutputs, expiring, and
+//! creating the order.
 
 use super::change::RecordKind;
-use super::flow::{COMPLETE, ERROR, FlowStep, StepKind};
-use super::model::{BackgroundOperation, CartStatus, OperationStatus, Order};
+use super::errors::CART_IN_USE;
+use super::fields::*;
+use super::flow::{CART_TO_ORDER, COMPLETE, ERROR, FlowStep, StepKind};
+use super::model::*;
 use super::rules::Rule;
 use super::tx::Tx;
-use super::world::IdKind;
+use super::world::{IdKind, World};
 use std::sync::Arc;
 
 /// The flow of the store that owns a session's cart.
-pub(crate) fn flow_of_session(tx: &Tx, session_id: &str) -> Option<Arc<[FlowStep]>> {
-    let session = tx.world.session(session_id)?;
-    let cart = tx.world.cart(&session.cart)?;
-    tx.world
-        .store(&cart.store)
+pub(crate) fn flow_of_session(world: &World, session_id: &str) -> Option<Arc<[FlowStep]>> {
+    let session = world.session(session_id)?;
+    world
+        .store_of_cart(&session.cart)
         .map(|s| Arc::clone(&s.checkout_flow))
 }
 
-/// Puts the session into flow state `index` (or places the order past the last one).
-/// An asynchronous state launches its operation at once.
+/// The settings of the store that owns a cart (a format 1 store's when it has none).
+pub(crate) fn settings_of_cart(world: &World, cart: &str) -> StoreSettings {
+    world
+        .store_of_cart(cart)
+        .map(|s| s.settings)
+        .unwrap_or_default()
+}
+
+fn settings_of_session(world: &World, session_id: &str) -> StoreSettings {
+    world
+        .session(session_id)
+        .map(|s| settings_of_cart(world, &s.cart))
+        .unwrap_or_default()
+}
+
+/// Puts the session into flow state `index` (or completes the checkout past the last
+/// one). An asynchronous state launches its operation at once; a synchronous state does
+/// its work in the same instant and the flow moves on.
 pub(crate) fn enter_state(tx: &mut Tx, session_id: &str, index: usize, rule: Rule) {
-    let Some(flow) = flow_of_session(tx, session_id) else {
+    let Some(flow) = flow_of_session(tx.world, session_id) else {
         return;
     };
-    let Some(step) = flow.get(index) else {
-        place_order(tx, session_id, rule);
-        return;
-    };
-    let state = step.state.clone();
-    match &step.kind {
-        StepKind::Async { operation, ticks } => {
-            let next = flow
-                .get(index + 1)
-                .map_or(COMPLETE.to_string(), |s| s.state.clone());
-            tx.edit(session_id, &["State", "NextState"], rule, |w| {
-                if let Some(s) = w.session_mut(session_id) {
-                    s.state = state;
-                    s.next_state = Some(next);
-                }
-            });
-            let op_id = launch(tx, operation, *ticks);
-            tx.edit(
-                session_id,
-                &["IsProcessing", "BackgroundOperationId"],
-                Rule::StateLaunchesOperation,
-                |w| {
-                    if let Some(s) = w.session_mut(session_id) {
+    let (mut index, mut rule) = (index, rule);
+    loop {
+        let Some(step) = flow.get(index) else {
+            complete(tx, session_id, rule);
+            return;
+        };
+        let state = step.state.clone();
+        let next = flow
+            .get(index + 1)
+            .map_or(COMPLETE.to_string(), |s| s.state.clone());
+        match &step.kind {
+            StepKind::Async { operation, ticks } => {
+                tx.edit(
+                    session_id,
+                    &[SessionField::State, SessionField::NextState],
+                    rule,
+                    |s| {
+                        s.state = state;
+                        s.next_state = Some(next);
+                    },
+                );
+                let cart = tx.world.session(session_id).map(|s| s.cart.clone());
+                let op_id = launch(tx, operation, *ticks, cart);
+                tx.edit(
+                    session_id,
+                    &[
+                        SessionField::IsProcessing,
+                        SessionField::BackgroundOperationId,
+                    ],
+                    Rule::StateLaunchesOperation,
+                    |s| {
                         s.is_processing = true;
                         s.background_operation_id = Some(op_id);
-                    }
-                },
-            );
-        }
-        StepKind::Buyer => {
-            tx.edit(session_id, &["State"], rule, |w| {
-                if let Some(s) = w.session_mut(session_id) {
-                    s.state = state;
-                }
-            });
-            tx.edit(
-                session_id,
-                &["NextState", "IsProcessing"],
-                Rule::StateWaitsForBuyer,
-                |w| {
-                    if let Some(s) = w.session_mut(session_id) {
+                    },
+                );
+                return;
+            }
+            StepKind::Buyer => {
+                tx.edit(session_id, &[SessionField::State], rule, |s| s.state = state);
+                tx.edit(
+                    session_id,
+                    &[SessionField::NextState, SessionField::IsProcessing],
+                    Rule::StateWaitsForBuyer,
+                    |s| {
                         s.next_state = None;
                         s.is_processing = false;
-                    }
-                },
-            );
+                    },
+                );
+                return;
+            }
+            StepKind::Sync => {
+                tx.edit(
+                    session_id,
+                    &[SessionField::State, SessionField::NextState],
+                    rule,
+                    |s| {
+                        s.state = state;
+                        s.next_state = Some(next);
+                    },
+                );
+                tx.edit(
+                    session_id,
+                    &[SessionField::IsProcessing],
+                    Rule::SyncStateRuns,
+                    |s| s.is_processing = false,
+                );
+                index += 1;
+                rule = Rule::SyncStateRuns;
+            }
         }
     }
 }
 
-/// Creates a Running background operation and returns its id.
-fn launch(tx: &mut Tx, name: &str, ticks: u64) -> String {
+/// Creates a Running background operation for a cart's checkout and returns its id.
+fn launch(tx: &mut Tx, name: &str, ticks: u64, cart: Option<String>) -> String {
     let id = tx.world.next_id(IdKind::Operation);
     let now = tx.world.tick;
+    let launched_for = cart.and_then(|c| {
+        let version = tx.world.cart(&c)?.version;
+        Some((c, version))
+    });
     tx.world.operations.push(BackgroundOperation {
         id: id.clone(),
         name: name.to_string(),
@@ -89,6 +134,9 @@ fn launch(tx: &mut Tx, name: &str, ticks: u64) -> String {
         started_at: Some(now),
         finished_at: None,
         pending_fault: None,
+        launched_for,
+        ended_at: None,
+        expires_at: None,
     });
     tx.created(
         RecordKind::BackgroundOperation,
@@ -103,53 +151,152 @@ fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// The session's State becomes Complete, an order is created and the cart closes.
-pub(crate) fn place_order(tx: &mut Tx, session_id: &str, rule: Rule) {
+/// Creates an order for the session's cart and sets the session's OrderId.
+fn create_order(tx: &mut Tx, session_id: &str, rule: Rule) {
     let Some(cart_id) = tx.world.session(session_id).map(|s| s.cart.clone()) else {
         return;
     };
     let order_id = tx.world.next_id(IdKind::Order);
     tx.world.orders.push(Order {
         id: order_id.clone(),
-        cart: cart_id.clone(),
+        cart: cart_id,
         session: session_id.to_string(),
     });
-    tx.edit(session_id, &["State"], rule, |w| {
-        if let Some(s) = w.session_mut(session_id) {
-            s.state = COMPLETE.to_string();
-        }
-    });
-    tx.edit(
-        session_id,
-        &["NextState", "IsProcessing", "OrderId"],
-        Rule::OrderPlaced,
-        |w| {
-            if let Some(s) = w.session_mut(session_id) {
-                s.next_state = None;
-                s.is_processing = false;
-                s.order_id = Some(order_id);
-            }
-        },
-    );
-    tx.edit(&cart_id, &["Status"], Rule::OrderPlaced, |w| {
-        if let Some(c) = w.cart_mut(&cart_id) {
-            c.status = CartStatus::Closed;
-        }
+    tx.edit(session_id, &[SessionField::OrderId], rule, |s| {
+        s.order_id = Some(order_id);
     });
 }
 
-/// An operation finished (successfully, or with `error`): mark it, then move every
-/// session waiting on it.
-pub(crate) fn finish_operation(tx: &mut Tx, op_id: &str, error: Option<String>) {
-    let now = tx.world.tick;
-    let failed = error.is_some();
-    let rule = if failed {
-        Rule::OperationFails
-    } else {
-        Rule::OperationCompletes
+/// The checkout is done: State Complete, the order exists, the cart is Closed. With
+/// `order_created: at_completion` (format 1) the order is created here; with
+/// `at_cart_to_order` it was created by Cart to Order, unless the flow has none.
+pub(crate) fn complete(tx: &mut Tx, session_id: &str, rule: Rule) {
+    let Some(cart_id) = tx.world.session(session_id).map(|s| s.cart.clone()) else {
+        return;
     };
-    tx.edit(op_id, &["Status", "Error", "FinishedAt"], rule, |w| {
-        if let Some(op) = w.operation_mut(op_id) {
+    let settings = settings_of_cart(tx.world, &cart_id);
+    match settings.order_created {
+        OrderCreated::AtCompletion => {
+            let order_id = tx.world.next_id(IdKind::Order);
+            tx.world.orders.push(Order {
+                id: order_id.clone(),
+                cart: cart_id.clone(),
+                session: session_id.to_string(),
+            });
+            tx.edit(session_id, &[SessionField::State], rule, |s| {
+                s.state = COMPLETE.to_string();
+            });
+            tx.edit(
+                session_id,
+                &[
+                    SessionField::NextState,
+                    SessionField::IsProcessing,
+                    SessionField::OrderId,
+                ],
+                Rule::OrderPlaced,
+                |s| {
+                    s.next_state = None;
+                    s.is_processing = false;
+                    s.order_id = Some(order_id);
+                },
+            );
+            tx.edit(&cart_id, &[CartField::Status], Rule::OrderPlaced, |c| {
+                c.status = CartStatus::Closed;
+            });
+        }
+        OrderCreated::AtCartToOrder => {
+            let has_order = tx
+                .world
+                .session(session_id)
+                .is_some_and(|s| s.order_id.is_some());
+            if !has_order {
+                create_order(tx, session_id, Rule::FlowEndClosesCart);
+            }
+            tx.edit(session_id, &[SessionField::State], rule, |s| {
+                s.state = COMPLETE.to_string();
+            });
+            tx.edit(
+                session_id,
+                &[SessionField::NextState, SessionField::IsProcessing],
+                Rule::FlowEndClosesCart,
+                |s| {
+                    s.next_state = None;
+                    s.is_processing = false;
+                },
+            );
+            tx.edit(&cart_id, &[CartField::Status], Rule::FlowEndClosesCart, |c| {
+                c.status = CartStatus::Closed;
+            });
+        }
+    }
+}
+
+/// How an operation ended.
+pub(crate) enum Ending {
+    /// Its work is done.
+    Done,
+    /// An injected fault.
+    Fault(Fault),
+    /// The cart was saved after the operation read it.
+    CartInUse,
+}
+
+/// The cart an operation works for: the cart it was launched for, else the cart of a
+/// session that names it.
+fn cart_of_operation(world: &World, op_id: &str) -> Option<String> {
+    if let Some((cart, _)) = world.operation(op_id).and_then(|o| o.launched_for.clone()) {
+        return Some(cart);
+    }
+    world
+        .sessions
+        .iter()
+        .find(|s| s.background_operation_id.as_deref() == Some(op_id))
+        .map(|s| s.cart.clone())
+}
+
+/// An operation finished: mark it, record a CartValidationOutput for a fault or a
+/// cart in use, create the order after Cart to Order, then move every session waiting
+/// on it.
+pub(crate) fn finish_operation(tx: &mut Tx, op_id: &str, ending: Ending) {
+    let now = tx.world.tick;
+    let cart = cart_of_operation(tx.world, op_id);
+    let settings = cart
+        .as_deref()
+        .map(|c| settings_of_cart(tx.world, c))
+        .unwrap_or_default();
+    let (error, row, rule) = match ending {
+        Ending::Done => (None, None, Rule::OperationCompletes),
+        Ending::Fault(fault) if fault.level == ValidationLevel::Error => (
+            Some(fault.message.clone()),
+            Some((fault, Rule::IntegrationWritesValidation)),
+            Rule::OperationFails,
+        ),
+        Ending::Fault(fault) => (None, Some((fault, Rule::WarningDoesNotStop)), {
+            Rule::OperationCompletes
+        }),
+        Ending::CartInUse => (
+            Some(CART_IN_USE.to_string()),
+            Some((
+                Fault {
+                    message: CART_IN_USE.to_string(),
+                    level: ValidationLevel::Error,
+                    kind: ValidationType::SystemError,
+                },
+                Rule::CartInUse,
+            )),
+            Rule::CartInUse,
+        ),
+    };
+    let failed = error.is_some();
+    tx.edit(
+        op_id,
+        &[
+            OperationField::Status,
+            OperationField::Error,
+            OperationField::FinishedAt,
+        ],
+        rule,
+        |op| {
             op.status = if failed {
                 OperationStatus::Error
             } else {
@@ -158,9 +305,14 @@ pub(crate) fn finish_operation(tx: &mut Tx, op_id: &str, error: Option<String>) 
             op.ticks_left = 0;
             op.error = error;
             op.finished_at = Some(now);
+            op.ended_at = Some(now);
             op.pending_fault = None;
-        }
-    });
+        },
+    );
+    set_expiry(tx, op_id, settings);
+    if let (Some((fault, row_rule)), Some(cart)) = (row, cart.as_deref()) {
+        write_validation(tx, cart, Some(op_id), fault, row_rule);
+    }
     let waiting: Vec<String> = tx
         .world
         .sessions
@@ -170,28 +322,82 @@ pub(crate) fn finish_operation(tx: &mut Tx, op_id: &str, error: Option<String>) 
         })
         .map(|s| s.id.clone())
         .collect();
+    let creates_order = !failed
+        && settings.order_created == OrderCreated::AtCartToOrder
+        && tx.world.operation(op_id).is_some_and(|o| o.name == CART_TO_ORDER);
     for session_id in waiting {
         if failed {
             session_errors(tx, &session_id);
-        } else {
-            session_advances(tx, &session_id);
+            continue;
         }
+        if creates_order
+            && tx
+                .world
+                .session(&session_id)
+                .is_some_and(|s| s.order_id.is_none())
+        {
+            create_order(tx, &session_id, Rule::CartToOrderCreatesOrder);
+        }
+        session_advances(tx, &session_id);
     }
+}
+
+/// Gives a finished operation its ExpiresAt, when its store has an `operation_expiry`.
+fn set_expiry(tx: &mut Tx, op_id: &str, settings: StoreSettings) {
+    let Some(after) = settings.operation_expiry else {
+        return;
+    };
+    let now = tx.world.tick;
+    tx.edit(
+        op_id,
+        &[OperationField::ExpiresAt],
+        Rule::OperationExpirySet,
+        |op| op.expires_at = Some(now.saturating_add(after)),
+    );
+}
+
+/// Writes a CartValidationOutput row.
+pub(crate) fn write_validation(
+    tx: &mut Tx,
+    cart: &str,
+    op_id: Option<&str>,
+    fault: Fault,
+    rule: Rule,
+) {
+    let id = tx.world.next_id(IdKind::Validation);
+    let description = format!(
+        "{} {} on {cart}: {}",
+        fault.level, fault.kind, fault.message
+    );
+    tx.world.validation_outputs.push(CartValidationOutput {
+        id: id.clone(),
+        cart: cart.to_string(),
+        operation: op_id.map(str::to_string),
+        level: fault.level,
+        kind: fault.kind,
+        message: fault.message,
+        related: Some(cart.to_string()),
+        is_dismissed: false,
+    });
+    tx.created(RecordKind::CartValidationOutput, &id, description, rule);
 }
 
 /// On error: IsProcessing false, IsError true, State Error, NextState null.
 fn session_errors(tx: &mut Tx, session_id: &str) {
     tx.edit(
         session_id,
-        &["State", "NextState", "IsProcessing", "IsError"],
+        &[
+            SessionField::State,
+            SessionField::NextState,
+            SessionField::IsProcessing,
+            SessionField::IsError,
+        ],
         Rule::SessionErrors,
-        |w| {
-            if let Some(s) = w.session_mut(session_id) {
-                s.state = ERROR.to_string();
-                s.next_state = None;
-                s.is_processing = false;
-                s.is_error = true;
-            }
+        |s| {
+            s.state = ERROR.to_string();
+            s.next_state = None;
+            s.is_processing = false;
+            s.is_error = true;
         },
     );
 }
@@ -203,18 +409,19 @@ fn session_advances(tx: &mut Tx, session_id: &str) {
         .session(session_id)
         .and_then(|s| s.next_state.clone())
     else {
-        tx.edit(session_id, &["IsProcessing"], Rule::SessionAdvances, |w| {
-            if let Some(s) = w.session_mut(session_id) {
-                s.is_processing = false;
-            }
-        });
+        tx.edit(
+            session_id,
+            &[SessionField::IsProcessing],
+            Rule::SessionAdvances,
+            |s| s.is_processing = false,
+        );
         return;
     };
     if target == COMPLETE {
-        place_order(tx, session_id, Rule::SessionAdvances);
+        complete(tx, session_id, Rule::SessionAdvances);
         return;
     }
-    let index = flow_of_session(tx, session_id)
+    let index = flow_of_session(tx.world, session_id)
         .and_then(|flow| flow.iter().position(|s| s.state == target));
     match index {
         Some(index) => enter_state(tx, session_id, index, Rule::SessionAdvances),
@@ -222,30 +429,91 @@ fn session_advances(tx: &mut Tx, session_id: &str) {
             // A state the flow does not know (staged by a file): copy it and stop.
             tx.edit(
                 session_id,
-                &["State", "NextState", "IsProcessing"],
+                &[
+                    SessionField::State,
+                    SessionField::NextState,
+                    SessionField::IsProcessing,
+                ],
                 Rule::SessionAdvances,
-                |w| {
-                    if let Some(s) = w.session_mut(session_id) {
-                        s.state = target;
-                        s.next_state = None;
-                        s.is_processing = false;
-                    }
+                |s| {
+                    s.state = target;
+                    s.next_state = None;
+                    s.is_processing = false;
                 },
             );
         }
     }
 }
 
-/// Stops an operation that is still New or Running (a finished one keeps its status).
+/// Stops an operation that is still in progress (a finished one keeps its status).
+/// FinishedAt is set only where the store's `canceled_finished_at` says so.
 pub(crate) fn cancel_operation(tx: &mut Tx, op_id: &str, rule: Rule) {
     let now = tx.world.tick;
-    tx.edit(op_id, &["Status", "FinishedAt"], rule, |w| {
-        if let Some(op) = w.operation_mut(op_id)
-            && op.status.in_progress()
-        {
+    let in_progress = tx
+        .world
+        .operation(op_id)
+        .is_some_and(|o| o.status.in_progress());
+    if !in_progress {
+        return;
+    }
+    let settings = cart_of_operation(tx.world, op_id)
+        .map(|c| settings_of_cart(tx.world, &c))
+        .unwrap_or_default();
+    let stamp = settings.canceled_finished_at == CanceledFinishedAt::Set;
+    tx.edit(
+        op_id,
+        &[OperationField::Status, OperationField::FinishedAt],
+        rule,
+        |op| {
             op.status = OperationStatus::Canceled;
-            op.finished_at = Some(now);
+            if stamp {
+                op.finished_at = Some(now);
+            }
+            op.ended_at = Some(now);
             op.pending_fault = None;
+        },
+    );
+    set_expiry(tx, op_id, settings);
+}
+
+/// The checkout's time-to-live passed: its running operation is Canceled, the session
+/// archived and the cart Active again.
+pub(crate) fn expire_checkout(tx: &mut Tx, session_id: &str) {
+    let Some((cart, op)) = tx
+        .world
+        .session(session_id)
+        .map(|s| (s.cart.clone(), s.background_operation_id.clone()))
+    else {
+        return;
+    };
+    if let Some(op) = op {
+        cancel_operation(tx, &op, Rule::CheckoutExpires);
+    }
+    tx.edit(
+        session_id,
+        &[SessionField::IsArchived, SessionField::IsProcessing],
+        Rule::CheckoutExpires,
+        |s| {
+            s.is_archived = true;
+            s.is_processing = false;
+        },
+    );
+    tx.edit(&cart, &[CartField::Status], Rule::CheckoutExpires, |c| {
+        if c.status == CartStatus::Checkout {
+            c.status = CartStatus::Active;
         }
     });
+}
+
+/// When a session's checkout expires, if its store has a time-to-live and the checkout
+/// is still open.
+pub(crate) fn checkout_deadline(world: &World, session: &CartCheckoutSession) -> Option<u64> {
+    if session.is_archived || session.state == COMPLETE {
+        return None;
+    }
+    let ttl = settings_of_session(world, &session.id).checkout_ttl?;
+    if ttl == 0 {
+        return None;
+    }
+    Some(session.started_at.saturating_add(ttl))
 }

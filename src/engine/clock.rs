@@ -1,11 +1,14 @@
-//! Virtual time: ticks pass, operations progress and finish in launch order.
+//! Virtual time: ticks pass, operations progress and finish in launch order, checkouts
+//! past their time-to-live expire, and finished operations past ExpiresAt leave the queue.
 
-use super::checkout::finish_operation;
+use super::change::RecordKind;
+use super::checkout::{Ending, checkout_deadline, expire_checkout, finish_operation};
+use super::fields::OperationField;
 use super::model::OperationStatus;
 use super::rules::Rule;
 use super::tx::Tx;
 
-/// Lets `ticks` ticks pass. Stretches in which nothing can finish are skipped in one
+/// Lets `ticks` ticks pass. Stretches in which nothing can happen are skipped in one
 /// jump, so a long wait costs no more than a short one.
 pub(crate) fn advance(tx: &mut Tx, mut ticks: u64) {
     while ticks > 0 {
@@ -22,29 +25,45 @@ pub(crate) fn advance(tx: &mut Tx, mut ticks: u64) {
     }
 }
 
-/// True while some operation is New or Running.
+/// True while some operation is in progress (New, Scheduled, Waiting or Running).
 pub(crate) fn busy(tx: &Tx) -> bool {
     tx.world.operations.iter().any(|o| o.status.in_progress())
 }
 
 /// How many ticks until the next tick at which something happens (at least 1), or
-/// `None` when nothing is in progress.
+/// `None` when nothing is scheduled.
 pub(crate) fn ticks_until_next_event(tx: &Tx) -> Option<u64> {
-    tx.world
+    let now = tx.world.tick;
+    let operations = tx
+        .world
         .operations
         .iter()
-        .filter(|o| o.status.in_progress())
-        .map(|o| {
-            if o.status == OperationStatus::New || o.pending_fault.is_some() {
-                1
+        .filter_map(|o| {
+            if o.status.in_progress() {
+                Some(if o.status.queued() || o.pending_fault.is_some() {
+                    1
+                } else {
+                    o.ticks_left.max(1)
+                })
             } else {
-                o.ticks_left.max(1)
+                o.expires_at.map(|at| at.saturating_sub(now).max(1))
             }
         })
-        .min()
+        .min();
+    let checkouts = tx
+        .world
+        .sessions
+        .iter()
+        .filter_map(|s| checkout_deadline(tx.world, s))
+        .map(|at| at.saturating_sub(now).max(1))
+        .min();
+    match (operations, checkouts) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
-/// Advances `n` ticks in which no operation starts or finishes.
+/// Advances `n` ticks in which no operation starts or finishes and nothing expires.
 fn skip_quiet(tx: &mut Tx, n: u64) {
     tx.world.tick += n;
     for op in tx.world.operations.iter_mut() {
@@ -55,7 +74,9 @@ fn skip_quiet(tx: &mut Tx, n: u64) {
 }
 
 /// One tick: every operation that was in progress when the tick began moves, in launch
-/// order. Operations launched during this tick wait for the next one.
+/// order (operations launched during this tick wait for the next one); then checkouts
+/// whose time-to-live has passed expire; then finished operations past ExpiresAt leave
+/// the queue.
 fn one_tick(tx: &mut Tx) {
     tx.world.tick += 1;
     let now = tx.world.tick;
@@ -74,25 +95,62 @@ fn one_tick(tx: &mut Tx) {
         if !op.status.in_progress() {
             continue;
         }
-        if op.status == OperationStatus::New {
-            tx.edit(&id, &["Status", "StartedAt"], Rule::OperationStarts, |w| {
-                if let Some(op) = w.operation_mut(&id) {
+        if op.status.queued() {
+            tx.edit(
+                &id,
+                &[OperationField::Status, OperationField::StartedAt],
+                Rule::OperationStarts,
+                |op| {
                     op.status = OperationStatus::Running;
                     op.started_at = Some(now);
-                }
-            });
+                },
+            );
             continue;
         }
-        if let Some(message) = op.pending_fault.clone() {
-            finish_operation(tx, &id, Some(message));
+        if let Some(fault) = op.pending_fault.clone() {
+            finish_operation(tx, &id, Ending::Fault(fault));
             continue;
         }
         let done = op.ticks_left <= 1;
+        let stale = op.launched_for.as_ref().is_some_and(|(cart, version)| {
+            tx.world.cart(cart).is_some_and(|c| c.version != *version)
+        });
         if let Some(op) = tx.world.operation_mut(&id) {
             op.ticks_left = op.ticks_left.saturating_sub(1);
         }
         if done {
-            finish_operation(tx, &id, None);
+            let ending = if stale {
+                Ending::CartInUse
+            } else {
+                Ending::Done
+            };
+            finish_operation(tx, &id, ending);
         }
+    }
+    let expired: Vec<String> = tx
+        .world
+        .sessions
+        .iter()
+        .filter(|s| checkout_deadline(tx.world, s).is_some_and(|at| at <= now))
+        .map(|s| s.id.clone())
+        .collect();
+    for session in expired {
+        expire_checkout(tx, &session);
+    }
+    let leaving: Vec<(String, String)> = tx
+        .world
+        .operations
+        .iter()
+        .filter(|o| !o.status.in_progress() && o.expires_at.is_some_and(|at| at <= now))
+        .map(|o| (o.id.clone(), format!("{}, {}", o.name, o.status)))
+        .collect();
+    for (id, description) in leaving {
+        tx.world.operations.retain(|o| o.id != id);
+        tx.removed(
+            RecordKind::BackgroundOperation,
+            &id,
+            description,
+            Rule::OperationLeavesQueue,
+        );
     }
 }

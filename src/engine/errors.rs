@@ -47,7 +47,48 @@ pub struct ErrorSpec {
     pub requirement: &'static str,
     /// Documented, borrowed from a sibling action, or the simulator's choice.
     pub origin: ErrorOrigin,
+    /// The store setting whose reading makes this a refusal, when there is one
+    /// (`checkout_session: strict`); the other reading lets the action through.
+    pub reading: Option<&'static str>,
 }
+
+/// What the buyer or the admin sees on the storefront, where the sample or the docs
+/// give it, so a trainee handed a screenshot can find the error in cartsim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuyerMessage {
+    /// The words on the screen.
+    pub text: &'static str,
+    /// Where the words come from.
+    pub source: &'static str,
+}
+
+/// The storefront's words for an error in a checkout flow's error screen.
+pub const SOMETHING_WENT_WRONG: BuyerMessage = BuyerMessage {
+    text: "Something went wrong. Cancel the current checkout process and try again.",
+    source: "sample: quickstart Reentrant_Subflow_Error.flow / Checkout_Subflow_Error.flow",
+};
+/// The storefront's words when the cart was saved by someone else.
+pub const CART_IN_USE: &str = "Looks like your cart is currently in use. Please try again later.";
+const MSG_NOT_ALLOWED: BuyerMessage = BuyerMessage {
+    text: "Looks like you're not allowed to use checkout actions. Your account rep can help with that.",
+    source: "community: quickstart issue 6",
+};
+const MSG_NO_CART_ACCESS: BuyerMessage = BuyerMessage {
+    text: "You don't have access to this cart. If possible, contact the admin for this web store.",
+    source: "documented: help.salesforce.com: Add Cart Item, INSUFFICIENT_ACCESS_OR_READONLY 400",
+};
+const MSG_NO_SESSION: BuyerMessage = BuyerMessage {
+    text: "Looks like you don't have an active CartCheckoutSession. Do you have a checkout running in another tab?",
+    source: "sample: quickstart examples/checkout-main/flows",
+};
+const MSG_OUT_OF_DATE: BuyerMessage = BuyerMessage {
+    text: "This checkout is out of date, please refresh the page.",
+    source: "sample: quickstart examples/checkout-reentrant/flows (expected State differs)",
+};
+const MSG_FLOW_ERROR: BuyerMessage = BuyerMessage {
+    text: "An error occurred with the flow. Contact your admin for more information.",
+    source: "community: the flow runtime's message for an unhandled fault",
+};
 
 const CANCEL: &str = "Cancel Cart Async Operation";
 const CHECKOUT: &str = "Checkout Session";
@@ -105,6 +146,20 @@ pub enum ErrorKind {
     ContinueWhileProcessing,
     /// Continue: the session is not waiting in a buyer state.
     ContinueStateMismatch,
+    /// Cancel: the actor does not own the cart or act for its account.
+    CancelNoCartAccess,
+    /// Start checkout: the actor does not own the cart or act for its account.
+    CheckoutNoCartAccess,
+    /// Start checkout (get or create): the cart is neither Active nor Checkout.
+    CheckoutCartNotActiveOrCheckout,
+    /// Start checkout: the store's CheckoutTimeToLive is 0, which disables checkout.
+    CheckoutDisabled,
+    /// Add to cart: the actor does not own the cart or act for its account.
+    AddNoCartAccess,
+    /// Continue: the actor does not own the cart or act for its account.
+    ContinueNoCartAccess,
+    /// Continue while an integration runs, in the flow actions' reading.
+    ContinueAlreadyInProcess,
     /// Fault injection: no running operation to fail.
     FailNoRunningOperation,
     /// Settle: operations were still running after the bound.
@@ -115,29 +170,36 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every error, in catalogue order.
-    pub const ALL: [ErrorKind; 25] = [
+    pub const ALL: [ErrorKind; 32] = [
         ErrorKind::CancelNoPermission,
         ErrorKind::CancelInvalidEffectiveAccount,
         ErrorKind::CancelNotStoreMember,
         ErrorKind::CancelCartClosed,
         ErrorKind::CancelNoActiveSession,
         ErrorKind::CancelInvalidOperationId,
+        ErrorKind::CancelNoCartAccess,
         ErrorKind::CheckoutNoPermission,
         ErrorKind::CheckoutInvalidEffectiveAccount,
         ErrorKind::CheckoutNotStoreMember,
         ErrorKind::CheckoutAlreadyInProgress,
         ErrorKind::CheckoutCartNotActive,
+        ErrorKind::CheckoutCartNotActiveOrCheckout,
+        ErrorKind::CheckoutDisabled,
+        ErrorKind::CheckoutNoCartAccess,
         ErrorKind::AddNoPermission,
         ErrorKind::AddInvalidEffectiveAccount,
         ErrorKind::AddNotStoreMember,
         ErrorKind::AddCartNotModifiable,
         ErrorKind::AddInvalidQuantity,
+        ErrorKind::AddNoCartAccess,
         ErrorKind::ContinueNoPermission,
         ErrorKind::ContinueInvalidEffectiveAccount,
         ErrorKind::ContinueNotStoreMember,
         ErrorKind::ContinueNoActiveSession,
         ErrorKind::ContinueWhileProcessing,
+        ErrorKind::ContinueAlreadyInProcess,
         ErrorKind::ContinueStateMismatch,
+        ErrorKind::ContinueNoCartAccess,
         ErrorKind::FailNoRunningOperation,
         ErrorKind::SettleTimeout,
         ErrorKind::UnknownRecord,
@@ -308,6 +370,55 @@ impl ErrorKind {
                 "the session waits in a buyer state (not Error, not Complete)",
                 Choice("the docs give a 4XX for a state mismatch but no code"),
             ),
+            CancelNoCartAccess => (
+                "BAD_REQUEST",
+                Some(400),
+                CANCEL,
+                "cart access: the user owns the cart and acts for its account (User Doesn't Have Access to the Cart)",
+                Borrowed("Cart to Order: User Doesn't Have Access to the Cart, BAD_REQUEST 400"),
+            ),
+            CheckoutNoCartAccess => (
+                "BAD_REQUEST",
+                Some(400),
+                CHECKOUT,
+                "cart access: the user owns the cart and acts for its account (User Doesn't Have Access to the Cart)",
+                Borrowed("Cart to Order: User Doesn't Have Access to the Cart, BAD_REQUEST 400"),
+            ),
+            CheckoutCartNotActiveOrCheckout => (
+                "INVALID_OPERATION",
+                Some(403),
+                CHECKOUT,
+                "the cart status is Active or Checkout",
+                Borrowed("Cart to Order: cart not in the expected status, INVALID_OPERATION 403"),
+            ),
+            CheckoutDisabled => (
+                "BAD_REQUEST",
+                Some(400),
+                CHECKOUT,
+                "checkout is enabled (the store's CheckoutTimeToLive is not 0)",
+                Choice("the time-to-live guide says 0 disables checkout but gives no code; Checkout Session's refusals are BAD_REQUEST 400"),
+            ),
+            AddNoCartAccess => (
+                "INSUFFICIENT_ACCESS_OR_READONLY",
+                Some(400),
+                ADD,
+                "cart access: the user owns the cart and acts for its account",
+                Documented(HELP_ADD),
+            ),
+            ContinueNoCartAccess => (
+                "INSUFFICIENT_ACCESS_OR_READONLY",
+                Some(400),
+                CONTINUE,
+                "cart access: the user owns the cart and acts for its account",
+                Documented(HELP_UPDATE),
+            ),
+            ContinueAlreadyInProcess => (
+                "ALREADY_IN_PROCESS",
+                Some(400),
+                CONTINUE,
+                "no integration is already in progress (IsProcessing is false)",
+                Borrowed("Cart to Order: Integration Is Already in Progress, ALREADY_IN_PROCESS 400"),
+            ),
             FailNoRunningOperation => (
                 "NO_RUNNING_OPERATION",
                 None,
@@ -338,6 +449,64 @@ impl ErrorKind {
             action,
             requirement,
             origin,
+            reading: self.reading(),
+        }
+    }
+
+    /// The store setting whose reading makes this a refusal, if any.
+    pub fn reading(self) -> Option<&'static str> {
+        use ErrorKind::*;
+        match self {
+            CancelNoActiveSession | CancelInvalidOperationId => Some(
+                "cancel_requirements: enforce (the help page lists it as a requirement; lenient lets the cancel through)",
+            ),
+            CheckoutAlreadyInProgress | CheckoutCartNotActive => Some(
+                "checkout_session: strict (the help page's requirement; get_or_create returns the active session)",
+            ),
+            CheckoutCartNotActiveOrCheckout => Some("checkout_session: get_or_create"),
+            ContinueWhileProcessing => Some("continue_while_processing: checkout_conflict"),
+            ContinueAlreadyInProcess => Some("continue_while_processing: already_in_process"),
+            CancelNoCartAccess | CheckoutNoCartAccess | AddNoCartAccess | ContinueNoCartAccess => {
+                Some("cart_access: owner_and_account")
+            }
+            CheckoutDisabled => Some("checkout_ttl: 0"),
+            _ => None,
+        }
+    }
+
+    /// What the buyer or admin sees on the storefront, where a source gives it.
+    pub fn buyer_message(self) -> Option<BuyerMessage> {
+        use ErrorKind::*;
+        match self {
+            CancelNoPermission | CheckoutNoPermission | ContinueNoPermission => {
+                Some(MSG_NOT_ALLOWED)
+            }
+            AddNoPermission | AddInvalidEffectiveAccount | AddNotStoreMember | AddNoCartAccess => {
+                Some(MSG_NO_CART_ACCESS)
+            }
+            ContinueNoActiveSession => Some(MSG_NO_SESSION),
+            ContinueStateMismatch => Some(MSG_OUT_OF_DATE),
+            CancelInvalidOperationId | UnknownRecord => Some(MSG_FLOW_ERROR),
+            CancelInvalidEffectiveAccount
+            | CancelNotStoreMember
+            | CancelCartClosed
+            | CancelNoActiveSession
+            | CancelNoCartAccess
+            | CheckoutInvalidEffectiveAccount
+            | CheckoutNotStoreMember
+            | CheckoutAlreadyInProgress
+            | CheckoutCartNotActive
+            | CheckoutCartNotActiveOrCheckout
+            | CheckoutDisabled
+            | CheckoutNoCartAccess
+            | ContinueInvalidEffectiveAccount
+            | ContinueNotStoreMember
+            | ContinueNoCartAccess
+            | ContinueWhileProcessing
+            | ContinueAlreadyInProcess => Some(SOMETHING_WENT_WRONG),
+            AddCartNotModifiable | AddInvalidQuantity | FailNoRunningOperation | SettleTimeout => {
+                None
+            }
         }
     }
 }

@@ -14,6 +14,9 @@ pub enum StepKind {
     },
     /// Waits for the buyer (a screen); `continue` moves on.
     Buyer,
+    /// Does its work in the same instant (an Apex action such as Authorize Payment):
+    /// no BackgroundOperation, IsProcessing stays false.
+    Sync,
 }
 
 /// One state of a checkout flow.
@@ -45,6 +48,14 @@ impl FlowStep {
         }
     }
 
+    /// A synchronous state.
+    pub fn sync(state: &str) -> FlowStep {
+        FlowStep {
+            state: state.to_string(),
+            kind: StepKind::Sync,
+        }
+    }
+
     /// True for a buyer state.
     pub fn is_buyer(&self) -> bool {
         matches!(self.kind, StepKind::Buyer)
@@ -56,7 +67,7 @@ pub const COMPLETE: &str = "Complete";
 /// The State a session takes when its background operation fails.
 pub const ERROR: &str = "Error";
 
-/// The default flow, modelled on the quickstart's re-entrant checkout
+/// The default flow of a format 1 file, modelled on the quickstart's re-entrant checkout
 /// (`examples/checkout-reentrant/flows/Reentrant_Checkout.flow`).
 ///
 /// The quickstart's first screen (Start/Shipping Address) is where the buyer starts the
@@ -79,3 +90,28 @@ pub fn default_flow() -> Arc<[FlowStep]> {
         FlowStep::run("Activate Order", "Activate Order", 1),
     ])
 }
+
+/// The default flow of a format 2 file, closer to the quickstart's re-entrant checkout:
+/// Authorize Payment is synchronous (an Apex action, no BackgroundOperation, in
+/// `Reentrant_Subflow_Authorize_Payment.flow`), and Order Confirmation, the state whose
+/// subflow closes the cart (`Close_Cart`), is the last state, also synchronous.
+pub fn default_flow_v2() -> Arc<[FlowStep]> {
+    Arc::from(vec![
+        FlowStep::run("Inventory", "Check Cart Inventory", 2),
+        FlowStep::run("Confirm Price", "Price Cart", 2),
+        FlowStep::run("Calculate Promotions", "Calculate Cart Promotions", 1),
+        FlowStep::run("Shipping Cost", "Calculate Cart Shipment Costs", 2),
+        FlowStep::buyer("Delivery Method"),
+        FlowStep::run("Taxes", "Calculate Cart Taxes", 2),
+        FlowStep::buyer("Payment And Billing Address"),
+        FlowStep::buyer("Checkout Summary"),
+        FlowStep::run("Cart To Order", CART_TO_ORDER, 1),
+        FlowStep::sync("Authorize Payment"),
+        FlowStep::run("Activate Order", "Activate Order", 1),
+        FlowStep::sync("Order Confirmation"),
+    ])
+}
+
+/// The BackgroundOperation name that creates the order when the store's
+/// `order_created` is `at_cart_to_order`.
+pub const CART_TO_ORDER: &str = "Cart to Order";

@@ -6,21 +6,27 @@
 //! [`errors`]. The same world and action always give the same outcome, which is what
 //! lets the player step back by replaying from a snapshot.
 
+#[macro_use]
+mod named;
+
 pub mod actions;
 pub mod change;
 mod checkout;
 mod clock;
 pub mod errors;
+pub mod fields;
 pub mod flow;
 pub mod model;
 pub mod money;
+pub mod readings;
 pub mod rules;
 mod tx;
 pub mod world;
 
 pub use actions::{Action, Outcome, Quantity};
-pub use change::{Change, FieldValue, RecordKind};
+pub use change::{Change, ChangeWhat, FieldValue, RecordKind};
 pub use errors::{ActionError, ErrorKind, ErrorOrigin};
+pub use fields::*;
 pub use model::*;
 pub use money::Money;
 pub use rules::{Rule, Source};

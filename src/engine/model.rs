@@ -2,38 +2,7 @@
 
 use super::flow::FlowStep;
 use super::money::Money;
-use std::fmt;
 use std::sync::Arc;
-
-/// Defines a closed set of names that print and parse as Salesforce spells them.
-macro_rules! named_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-
-        impl $name {
-            /// Every value, in the order Salesforce lists them.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The name as Salesforce spells it.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            /// Parses the name as Salesforce spells it.
-            pub fn parse(text: &str) -> Option<$name> {
-                match text { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
 
 named_enum! {
     /// WebCart.Status.
@@ -62,10 +31,14 @@ impl CartStatus {
 }
 
 named_enum! {
-    /// BackgroundOperation.Status, as the simulator uses it.
+    /// BackgroundOperation.Status: the documented values (Object Reference, API 67.0).
     OperationStatus {
         /// Queued, not started.
         New => "New",
+        /// Scheduled to run; counts as in progress (starts at the next tick).
+        Scheduled => "Scheduled",
+        /// Waiting to run; counts as in progress (starts at the next tick).
+        Waiting => "Waiting",
         /// Working.
         Running => "Running",
         /// Finished successfully.
@@ -74,13 +47,239 @@ named_enum! {
         Error => "Error",
         /// Stopped by Cancel Cart Async Operation.
         Canceled => "Canceled",
+        /// Grouped with other operations to be processed in bulk; counts as finished.
+        Merged => "Merged",
     }
 }
 
 impl OperationStatus {
-    /// New or Running: the operation has not finished.
+    /// New, Scheduled, Waiting or Running: the operation has not finished.
     pub fn in_progress(self) -> bool {
-        matches!(self, OperationStatus::New | OperationStatus::Running)
+        matches!(
+            self,
+            OperationStatus::New
+                | OperationStatus::Scheduled
+                | OperationStatus::Waiting
+                | OperationStatus::Running
+        )
+    }
+
+    /// Queued but not started: New, Scheduled or Waiting.
+    pub fn queued(self) -> bool {
+        matches!(
+            self,
+            OperationStatus::New | OperationStatus::Scheduled | OperationStatus::Waiting
+        )
+    }
+}
+
+named_enum! {
+    /// The edition of the scenario format a world was loaded from. The editions differ
+    /// only in the defaults of the store settings below.
+    Edition {
+        /// `"cartsim": 1`: the first model's readings.
+        One => "1",
+        /// `"cartsim": 2`: the readings of Salesforce's sample flows and newer docs.
+        Two => "2",
+    }
+}
+
+named_enum! {
+    /// WebStore template: how the storefront runs checkout.
+    Template {
+        /// Checkout runs as a flow of the B2B Commerce flow actions.
+        Aura => "aura",
+        /// The storefront calls the Connect REST checkout API.
+        Lwr => "lwr",
+    }
+}
+
+named_enum! {
+    /// How Checkout Session treats a cart that already has an active session.
+    CheckoutSessionReading {
+        /// Refuse ("Cart Is Already in Progress"), and refuse a cart that is not Active.
+        Strict => "strict",
+        /// Return the active session unchanged; accept a cart that is Active or Checkout.
+        GetOrCreate => "get_or_create",
+    }
+}
+
+named_enum! {
+    /// How Cancel Cart Async Operation treats requirements 5 and 6.
+    CancelReading {
+        /// Requirements 5 and 6 are refusals.
+        Enforce => "enforce",
+        /// With nothing to cancel the action succeeds; with no valid operation it
+        /// archives the session and unlocks the cart.
+        Lenient => "lenient",
+    }
+}
+
+named_enum! {
+    /// What `continue` answers while an operation runs.
+    ContinueWhileProcessing {
+        /// CHECKOUT_CONFLICT 409 (the REST checkout API's code; format 1).
+        CheckoutConflict => "checkout_conflict",
+        /// ALREADY_IN_PROCESS 400 (the flow actions' code; format 2).
+        AlreadyInProcess => "already_in_process",
+    }
+}
+
+named_enum! {
+    /// Whether buyer actions check that the actor owns the cart and acts for its account.
+    CartAccess {
+        /// Not checked (format 1).
+        Unchecked => "unchecked",
+        /// Checked after store membership (format 2).
+        OwnerAndAccount => "owner_and_account",
+    }
+}
+
+named_enum! {
+    /// What Checkout Session does with the cart's CartValidationOutput rows.
+    ValidationOnStart {
+        /// Leave them (format 1).
+        Keep => "keep",
+        /// Delete them when it creates a session (format 2).
+        Clear => "clear",
+    }
+}
+
+named_enum! {
+    /// When the order is created.
+    OrderCreated {
+        /// When the flow's last state is done, together with closing the cart (format 1).
+        AtCompletion => "at_completion",
+        /// When an operation named `Cart to Order` completes; the cart closes later (format 2).
+        AtCartToOrder => "at_cart_to_order",
+    }
+}
+
+named_enum! {
+    /// Whether a canceled operation gets a FinishedAt.
+    CanceledFinishedAt {
+        /// FinishedAt is set on Canceled too (format 1).
+        Set => "set",
+        /// FinishedAt is set only on Complete or Error, as the Object Reference says (format 2).
+        Null => "null",
+    }
+}
+
+named_enum! {
+    /// CartValidationOutput.Level.
+    ValidationLevel {
+        /// Informational.
+        Info => "Info",
+        /// A warning: the checkout goes on.
+        Warning => "Warning",
+        /// An error: the checkout stops.
+        Error => "Error",
+    }
+}
+
+named_enum! {
+    /// CartValidationOutput.Type.
+    ValidationType {
+        /// Inventory.
+        Inventory => "Inventory",
+        /// Taxes.
+        Taxes => "Taxes",
+        /// Pricing.
+        Pricing => "Pricing",
+        /// Promotions.
+        Promotions => "Promotions",
+        /// Shipping.
+        Shipping => "Shipping",
+        /// Entitlement.
+        Entitlement => "Entitlement",
+        /// System_Error.
+        SystemError => "System_Error",
+        /// Other.
+        Other => "Other",
+    }
+}
+
+impl ValidationType {
+    /// The type that matches a BackgroundOperation's name, else Other.
+    pub fn for_operation(name: &str) -> ValidationType {
+        let lower = name.to_ascii_lowercase();
+        if lower.contains("inventory") {
+            ValidationType::Inventory
+        } else if lower.contains("tax") {
+            ValidationType::Taxes
+        } else if lower.contains("promotion") {
+            ValidationType::Promotions
+        } else if lower.contains("price") || lower.contains("pricing") {
+            ValidationType::Pricing
+        } else if lower.contains("shipment") || lower.contains("shipping") {
+            ValidationType::Shipping
+        } else {
+            ValidationType::Other
+        }
+    }
+}
+
+/// The per-store settings that choose between readings of the sources. Each edition of
+/// the scenario format has its own defaults; every setting can be named explicitly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreSettings {
+    /// `template`.
+    pub template: Template,
+    /// `checkout_session`.
+    pub checkout_session: CheckoutSessionReading,
+    /// `cancel_requirements`.
+    pub cancel_requirements: CancelReading,
+    /// `checkout_ttl`: ticks a checkout may take before it expires; `None` never expires.
+    pub checkout_ttl: Option<u64>,
+    /// `operation_expiry`: ticks after which a finished operation leaves the queue.
+    pub operation_expiry: Option<u64>,
+    /// `continue_while_processing`.
+    pub continue_while_processing: ContinueWhileProcessing,
+    /// `cart_access`.
+    pub cart_access: CartAccess,
+    /// `validation_on_start`.
+    pub validation_on_start: ValidationOnStart,
+    /// `order_created`.
+    pub order_created: OrderCreated,
+    /// `canceled_finished_at`.
+    pub canceled_finished_at: CanceledFinishedAt,
+}
+
+impl StoreSettings {
+    /// The defaults of an edition.
+    pub fn defaults(edition: Edition) -> StoreSettings {
+        match edition {
+            Edition::One => StoreSettings {
+                template: Template::Aura,
+                checkout_session: CheckoutSessionReading::Strict,
+                cancel_requirements: CancelReading::Enforce,
+                checkout_ttl: None,
+                operation_expiry: None,
+                continue_while_processing: ContinueWhileProcessing::CheckoutConflict,
+                cart_access: CartAccess::Unchecked,
+                validation_on_start: ValidationOnStart::Keep,
+                order_created: OrderCreated::AtCompletion,
+                canceled_finished_at: CanceledFinishedAt::Set,
+            },
+            Edition::Two => StoreSettings {
+                template: Template::Aura,
+                checkout_session: CheckoutSessionReading::GetOrCreate,
+                cancel_requirements: CancelReading::Enforce,
+                checkout_ttl: None,
+                operation_expiry: None,
+                continue_while_processing: ContinueWhileProcessing::AlreadyInProcess,
+                cart_access: CartAccess::OwnerAndAccount,
+                validation_on_start: ValidationOnStart::Clear,
+                order_created: OrderCreated::AtCartToOrder,
+                canceled_finished_at: CanceledFinishedAt::Null,
+            },
+        }
+    }
+}
+
+impl Default for StoreSettings {
+    fn default() -> StoreSettings {
+        StoreSettings::defaults(Edition::One)
     }
 }
 
@@ -119,6 +318,8 @@ pub struct Store {
     pub checkout_flow: Arc<[FlowStep]>,
     /// True when the flow is the built-in default.
     pub default_flow: bool,
+    /// The settings that choose between readings of the sources.
+    pub settings: StoreSettings,
 }
 
 /// A buyer account.
@@ -191,10 +392,14 @@ pub struct WebCart {
     pub status: CartStatus,
     /// The cart's lines.
     pub items: Vec<CartItem>,
+    /// The version behind optimistic concurrency: every save increments it.
+    pub version: u64,
+    /// True once custom code (`custom_update`) has saved the cart.
+    pub touched_by_custom_code: bool,
 }
 
 /// A CartCheckoutSession.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CartCheckoutSession {
     /// Scenario or generated id (`ccs-1`, ...).
     pub id: String,
@@ -214,6 +419,8 @@ pub struct CartCheckoutSession {
     pub background_operation_id: Option<String>,
     /// OrderId, set when the order is placed.
     pub order_id: Option<String>,
+    /// The tick at which the checkout started (for its time-to-live).
+    pub started_at: u64,
 }
 
 /// A BackgroundOperation.
@@ -237,8 +444,49 @@ pub struct BackgroundOperation {
     pub started_at: Option<u64>,
     /// FinishedAt, in ticks.
     pub finished_at: Option<u64>,
-    /// A fault the scenario injected: the operation ends in Error with this message at its next tick.
-    pub pending_fault: Option<String>,
+    /// A fault the scenario injected: the operation ends at its next tick and writes a
+    /// CartValidationOutput row.
+    pub pending_fault: Option<Fault>,
+    /// The cart whose checkout launched it, and the cart's version then (`None` for an
+    /// operation the file staged).
+    pub launched_for: Option<(String, u64)>,
+    /// The tick at which it reached a finished status (even when FinishedAt stays null).
+    pub ended_at: Option<u64>,
+    /// ExpiresAt: when a finished operation leaves the queue (the store's
+    /// `operation_expiry` after it finished); `None` keeps it for ever.
+    pub expires_at: Option<u64>,
+}
+
+/// A fault injected into a running operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    /// The message (BackgroundOperation.Error and CartValidationOutput.Message).
+    pub message: String,
+    /// The row's Level: Error stops the checkout; Warning and Info do not.
+    pub level: ValidationLevel,
+    /// The row's Type.
+    pub kind: ValidationType,
+}
+
+/// A CartValidationOutput: a message an integration left on the cart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CartValidationOutput {
+    /// Scenario or generated id (`cvo-1`, ...).
+    pub id: String,
+    /// CartId.
+    pub cart: String,
+    /// BackgroundOperationId: the operation that wrote it, if any.
+    pub operation: Option<String>,
+    /// Level.
+    pub level: ValidationLevel,
+    /// Type.
+    pub kind: ValidationType,
+    /// Message (255 characters at most).
+    pub message: String,
+    /// RelatedEntityId: the cart, cart item or delivery group it is about.
+    pub related: Option<String>,
+    /// IsDismissed.
+    pub is_dismissed: bool,
 }
 
 impl BackgroundOperation {

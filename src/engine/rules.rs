@@ -14,6 +14,9 @@ pub enum Source {
     Choice(&'static str),
     /// Set by the scenario itself (a world edit or an injected fault), not a Salesforce rule.
     Scenario,
+    /// Inferred from Salesforce's sample code rather than stated in the docs; the text
+    /// names the sample and what it implies.
+    Inferred(&'static str),
 }
 
 impl Source {
@@ -24,20 +27,27 @@ impl Source {
             Source::Sample(_) => "sample",
             Source::Choice(_) => "choice",
             Source::Scenario => "scenario",
+            Source::Inferred(_) => "inferred",
         }
     }
 
     /// The reference or reason behind the tag.
     pub fn reference(self) -> &'static str {
         match self {
-            Source::Documented(r) | Source::Sample(r) | Source::Choice(r) => r,
+            Source::Documented(r)
+            | Source::Sample(r)
+            | Source::Choice(r)
+            | Source::Inferred(r) => r,
             Source::Scenario => "the scenario file",
         }
     }
 
     /// True when Salesforce's documentation or sample code stands behind the rule.
     pub fn is_salesforce(self) -> bool {
-        matches!(self, Source::Documented(_) | Source::Sample(_))
+        matches!(
+            self,
+            Source::Documented(_) | Source::Sample(_) | Source::Inferred(_)
+        )
     }
 }
 
@@ -46,9 +56,21 @@ const HELP_CHECKOUT_SESSION: &str =
     "help.salesforce.com: Flow Core Action: Checkout Session (b2b_comm_actions_checkout_session)";
 const GUIDE_STATES: &str =
     "developer.salesforce.com commerce guide: checkout states (b2b-b2c-comm-checkout-states)";
-const QS_MAIN: &str = "quickstart examples/checkout-main/flows/Checkout_Main_Checkout.flow";
 const QS_REENTRANT: &str = "quickstart examples/checkout-reentrant/flows/Reentrant_Checkout.flow";
 const HELP_ADD_ITEM: &str = "help.salesforce.com: Flow Core Action: Add Cart Item";
+const QS_CONFIRMATION: &str =
+    "quickstart examples/checkout-reentrant/flows/Reentrant_Subflow_Order_Confirmation.flow (Close_Cart)";
+const GUIDE_EXEC_TASKS: &str =
+    "developer.salesforce.com commerce guide: synchronous and asynchronous tasks (b2b-b2c-comm-checkout-exec-tasks)";
+const OBJ_VALIDATION: &str = "Object Reference: CartValidationOutput; Apex sfdc_checkout.AsyncCartProcessor";
+const CE_CALCULATE: &str =
+    "commerce-extensibility CartCalculateSample.cls: the chain stops only at an Error-level row";
+const GUIDE_CONCURRENCY: &str =
+    "developer.salesforce.com commerce guide: prevent concurrency issues (b2b-comm-checkout-prevent-concurrency)";
+const GUIDE_TTL: &str =
+    "developer.salesforce.com commerce guide: checkout time-to-live (b2b-b2c-comm-checkout-ttl)";
+const OBJ_OPERATION: &str = "Object Reference: BackgroundOperation (ExpiresAt, FinishedAt)";
+const INFERRED_CANCEL: &str = "inferred from the sample: quickstart Checkout_Main_Checkout.flow calls Cancel Cart Async Operation on every cart not yet complete, with no fault path, so a cart with nothing to cancel must pass";
 
 /// Why a change happened. Each rule has a sentence and a [`Source`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -91,11 +113,40 @@ pub enum Rule {
     CartChangeRecalculates,
     /// A scenario edit of the world (permissions, accounts, store membership).
     WorldEdit,
+    /// `checkout_session: get_or_create`: Checkout Session returns the active session.
+    CheckoutReturnsSession,
+    /// `validation_on_start: clear`: Checkout Session deletes the cart's CartValidationOutputs.
+    CheckoutClearsValidation,
+    /// A synchronous checkout state does its work at once, with no BackgroundOperation.
+    SyncStateRuns,
+    /// `order_created: at_cart_to_order`: Cart to Order creates the order.
+    CartToOrderCreatesOrder,
+    /// `order_created: at_cart_to_order`: the flow's last state closes the cart.
+    FlowEndClosesCart,
+    /// A failing integration records a CartValidationOutput.
+    IntegrationWritesValidation,
+    /// A Warning or Info row does not stop the checkout.
+    WarningDoesNotStop,
+    /// Custom code saved the cart: its version goes up.
+    CustomCodeSavesCart,
+    /// An operation that read an older version of the cart fails: the cart is in use.
+    CartInUse,
+    /// The checkout's time-to-live passed: it expires.
+    CheckoutExpires,
+    /// A finished operation gets an ExpiresAt.
+    OperationExpirySet,
+    /// A finished operation leaves the queue at ExpiresAt.
+    OperationLeavesQueue,
+    /// `cancel_requirements: lenient`: a cart with no active session passes, nothing changes.
+    CancelNothingToCancel,
+    /// `cancel_requirements: lenient`: no valid operation, so none is canceled; the
+    /// session is still archived and the cart unlocked.
+    CancelWithoutOperation,
 }
 
 impl Rule {
     /// Every rule, in catalogue order.
-    pub const ALL: [Rule; 19] = [
+    pub const ALL: [Rule; 33] = [
         Rule::CheckoutCreatesSession,
         Rule::CheckoutLocksCart,
         Rule::StateLaunchesOperation,
@@ -115,6 +166,20 @@ impl Rule {
         Rule::AddToCartAddsItem,
         Rule::CartChangeRecalculates,
         Rule::WorldEdit,
+        Rule::CheckoutReturnsSession,
+        Rule::CheckoutClearsValidation,
+        Rule::SyncStateRuns,
+        Rule::CartToOrderCreatesOrder,
+        Rule::FlowEndClosesCart,
+        Rule::IntegrationWritesValidation,
+        Rule::WarningDoesNotStop,
+        Rule::CustomCodeSavesCart,
+        Rule::CartInUse,
+        Rule::CheckoutExpires,
+        Rule::OperationExpirySet,
+        Rule::OperationLeavesQueue,
+        Rule::CancelNothingToCancel,
+        Rule::CancelWithoutOperation,
     ];
 
     /// The sentence shown in parentheses after a change.
@@ -149,6 +214,42 @@ impl Rule {
                 "this store recalculates: the cart change re-runs the checkout from its first state"
             }
             Rule::WorldEdit => "the scenario changes the world",
+            Rule::CheckoutReturnsSession => {
+                "get or create: Checkout Session returns the cart's active session and changes nothing"
+            }
+            Rule::CheckoutClearsValidation => {
+                "Checkout Session deletes the cart's CartValidationOutput rows"
+            }
+            Rule::SyncStateRuns => {
+                "a synchronous checkout state does its work at once, with no background operation"
+            }
+            Rule::CartToOrderCreatesOrder => {
+                "Cart to Order creates the order; the cart stays in Checkout until the flow ends"
+            }
+            Rule::FlowEndClosesCart => {
+                "the flow's last state (Order Confirmation) closes the cart"
+            }
+            Rule::IntegrationWritesValidation => {
+                "the integration reports its failure as a CartValidationOutput row"
+            }
+            Rule::WarningDoesNotStop => "a Warning or Info row does not stop the checkout",
+            Rule::CustomCodeSavesCart => "custom code saved the cart: its version goes up",
+            Rule::CartInUse => {
+                "the cart was saved since the operation read it: Looks like your cart is currently in use"
+            }
+            Rule::CheckoutExpires => {
+                "the checkout's time-to-live passed: the checkout expires and the cart is Active again"
+            }
+            Rule::OperationExpirySet => "a finished background operation is given an ExpiresAt",
+            Rule::OperationLeavesQueue => {
+                "ExpiresAt passed: the finished background operation leaves the queue"
+            }
+            Rule::CancelNothingToCancel => {
+                "lenient reading: the cart has no active CartCheckoutSession, so there is nothing to cancel"
+            }
+            Rule::CancelWithoutOperation => {
+                "lenient reading: no valid BackgroundOperationId, so no operation is canceled"
+            }
         }
     }
 
@@ -156,7 +257,7 @@ impl Rule {
     pub fn source(self) -> Source {
         match self {
             Rule::CheckoutCreatesSession => Source::Documented(HELP_CHECKOUT_SESSION),
-            Rule::CheckoutLocksCart => Source::Sample(QS_MAIN),
+            Rule::CheckoutLocksCart => Source::Documented(HELP_CHECKOUT_SESSION),
             Rule::StateLaunchesOperation => Source::Documented(GUIDE_STATES),
             Rule::StateWaitsForBuyer => Source::Sample(QS_REENTRANT),
             Rule::OperationStarts => Source::Choice(
@@ -182,6 +283,22 @@ impl Rule {
                 "the LWR guide says a change re-runs the calculators; cartsim makes it a per-store setting and restarts the flow",
             ),
             Rule::WorldEdit => Source::Scenario,
+            Rule::CheckoutReturnsSession => Source::Documented(
+                "help.salesforce.com: Checkout Session (\"gets or creates a checkout session\"); the sample Reentrant_Subflow_Checkout_Session.flow calls it on every loop",
+            ),
+            Rule::CheckoutClearsValidation => Source::Documented(HELP_CHECKOUT_SESSION),
+            Rule::SyncStateRuns => Source::Documented(GUIDE_EXEC_TASKS),
+            Rule::CartToOrderCreatesOrder => Source::Sample(QS_REENTRANT),
+            Rule::FlowEndClosesCart => Source::Sample(QS_CONFIRMATION),
+            Rule::IntegrationWritesValidation => Source::Documented(OBJ_VALIDATION),
+            Rule::WarningDoesNotStop => Source::Sample(CE_CALCULATE),
+            Rule::CustomCodeSavesCart => Source::Documented(GUIDE_CONCURRENCY),
+            Rule::CartInUse => Source::Documented(GUIDE_CONCURRENCY),
+            Rule::CheckoutExpires => Source::Documented(GUIDE_TTL),
+            Rule::OperationExpirySet => Source::Documented(OBJ_OPERATION),
+            Rule::OperationLeavesQueue => Source::Documented(OBJ_OPERATION),
+            Rule::CancelNothingToCancel => Source::Inferred(INFERRED_CANCEL),
+            Rule::CancelWithoutOperation => Source::Inferred(INFERRED_CANCEL),
         }
     }
 }

@@ -2,9 +2,91 @@
 //! old value, new value and rule.
 
 use super::change::{Change, FieldValue, RecordKind};
-use super::model::Permission;
+use super::fields::*;
+use super::model::*;
 use super::rules::Rule;
-use super::world::World;
+use super::world::{World, operation_field, session_field, validation_field};
+
+/// A typed field: it names the record kind it belongs to, how to find that record and
+/// how to read the field, so `Tx::edit` can only log fields the record really has.
+pub(crate) trait FieldOf: Copy {
+    /// The record the field belongs to.
+    type Record;
+    /// Its kind, for the log.
+    const KIND: RecordKind;
+    /// The name as Salesforce spells it.
+    fn name(self) -> &'static str;
+    /// The record, for editing.
+    fn find_mut<'w>(world: &'w mut World, id: &str) -> Option<&'w mut Self::Record>;
+    /// The field's value, or `None` when the record does not exist.
+    fn read(self, world: &World, id: &str) -> Option<FieldValue>;
+}
+
+macro_rules! field_of {
+    ($field:ty, $record:ty, $kind:expr, $find:ident, |$w:ident, $id:ident, $f:ident| $read:expr) => {
+        impl FieldOf for $field {
+            type Record = $record;
+            const KIND: RecordKind = $kind;
+            fn name(self) -> &'static str {
+                self.as_str()
+            }
+            fn find_mut<'w>(world: &'w mut World, id: &str) -> Option<&'w mut $record> {
+                world.$find(id)
+            }
+            fn read(self, $w: &World, $id: &str) -> Option<FieldValue> {
+                let $f = self;
+                $read
+            }
+        }
+    };
+}
+
+field_of!(CartField, WebCart, RecordKind::WebCart, cart_mut, |w, id, f| w
+    .cart(id)
+    .map(|c| w.cart_field(c, f)));
+field_of!(
+    SessionField,
+    CartCheckoutSession,
+    RecordKind::CartCheckoutSession,
+    session_mut,
+    |w, id, f| w.session(id).map(|s| session_field(s, f))
+);
+field_of!(
+    OperationField,
+    BackgroundOperation,
+    RecordKind::BackgroundOperation,
+    operation_mut,
+    |w, id, f| w.operation(id).map(|o| operation_field(o, f))
+);
+field_of!(
+    ValidationField,
+    CartValidationOutput,
+    RecordKind::CartValidationOutput,
+    validation_output_mut,
+    |w, id, f| w.validation_output(id).map(|v| validation_field(v, f))
+);
+field_of!(BuyerField, Buyer, RecordKind::Buyer, buyer_mut, |w, id, f| w
+    .buyer(id)
+    .map(|b| match f {
+        BuyerField::Permissions => {
+            let mut names: Vec<&str> = Permission::ALL
+                .iter()
+                .filter(|p| b.has(**p))
+                .map(|p| p.as_str())
+                .collect();
+            if names.is_empty() {
+                names.push("(none)");
+            }
+            FieldValue::Text(names.join(", "))
+        }
+        BuyerField::EffectiveAccount => FieldValue::Text(b.effective_account.clone()),
+    }));
+field_of!(AccountField, Account, RecordKind::Account, account_mut, |w, id, f| w
+    .account(id)
+    .map(|a| match f {
+        AccountField::Stores if a.stores.is_empty() => FieldValue::Text("(none)".to_string()),
+        AccountField::Stores => FieldValue::Text(a.stores.join(", ")),
+    }));
 
 /// A world being changed, and the log of what changed.
 pub(crate) struct Tx<'w> {
@@ -20,27 +102,31 @@ impl<'w> Tx<'w> {
         }
     }
 
-    /// Applies `edit` and logs every listed field of record `id` whose value changed.
-    pub fn edit(
+    /// Applies `edit` to record `id` (if it exists) and logs every listed field whose
+    /// value changed.
+    pub fn edit<F: FieldOf>(
         &mut self,
         id: &str,
-        fields: &[&'static str],
+        fields: &[F],
         rule: Rule,
-        edit: impl FnOnce(&mut World),
+        edit: impl FnOnce(&mut F::Record),
     ) {
-        let before: Vec<Option<(RecordKind, FieldValue)>> =
-            fields.iter().map(|f| self.read(id, f)).collect();
-        edit(self.world);
+        let before: Vec<Option<FieldValue>> =
+            fields.iter().map(|f| f.read(self.world, id)).collect();
+        let Some(record) = F::find_mut(self.world, id) else {
+            return;
+        };
+        edit(record);
         for (field, old) in fields.iter().zip(before) {
-            let (Some((kind, old)), Some((_, new))) = (old, self.read(id, field)) else {
+            let (Some(old), Some(new)) = (old, field.read(self.world, id)) else {
                 continue;
             };
             if old != new {
                 self.changes.push(Change {
                     tick: self.world.tick,
-                    kind,
+                    kind: F::KIND,
                     record: id.to_string(),
-                    field: Some(field),
+                    field: Some(field.name()),
                     old,
                     new,
                     rule,
@@ -62,39 +148,30 @@ impl<'w> Tx<'w> {
         });
     }
 
-    /// Reads a loggable field of any record kind, world-edit fields included.
-    fn read(&self, id: &str, field: &str) -> Option<(RecordKind, FieldValue)> {
-        if let Some(kind) = self.world.kind_of(id) {
-            return self.world.field(id, field).ok().map(|v| (kind, v));
-        }
-        if let Some(buyer) = self.world.buyer(id) {
-            let value = match field {
-                "permissions" => {
-                    let mut names: Vec<&str> = Permission::ALL
-                        .iter()
-                        .filter(|p| buyer.has(**p))
-                        .map(|p| p.as_str())
-                        .collect();
-                    if names.is_empty() {
-                        names.push("(none)");
-                    }
-                    FieldValue::Text(names.join(", "))
-                }
-                "effective_account" => FieldValue::Text(buyer.effective_account.clone()),
-                _ => return None,
-            };
-            return Some((RecordKind::Buyer, value));
-        }
-        if let Some(account) = self.world.account(id)
-            && field == "stores"
-        {
-            let stores = if account.stores.is_empty() {
-                "(none)".to_string()
-            } else {
-                account.stores.join(", ")
-            };
-            return Some((RecordKind::Account, FieldValue::Text(stores)));
-        }
-        None
+    /// Logs that a record was removed.
+    pub fn removed(&mut self, kind: RecordKind, id: &str, description: String, rule: Rule) {
+        self.changes.push(Change {
+            tick: self.world.tick,
+            kind,
+            record: id.to_string(),
+            field: None,
+            old: FieldValue::Text(description),
+            new: FieldValue::Null,
+            rule,
+        });
+    }
+
+    /// Logs a fact about a record that changed no field (for example Checkout Session
+    /// returning the session that already exists), so the reading behind it is visible.
+    pub fn noted(&mut self, kind: RecordKind, id: &str, text: String, rule: Rule) {
+        self.changes.push(Change {
+            tick: self.world.tick,
+            kind,
+            record: id.to_string(),
+            field: None,
+            old: FieldValue::Text(text.clone()),
+            new: FieldValue::Text(text),
+            rule,
+        });
     }
 }

@@ -1,6 +1,7 @@
 //! The world: every record at one instant of virtual time, and how to read its fields.
 
 use super::change::{FieldValue, RecordKind};
+use super::fields::*;
 use super::model::*;
 use super::money::Money;
 
@@ -25,8 +26,10 @@ pub struct World {
     pub operations: Vec<BackgroundOperation>,
     /// Orders placed.
     pub orders: Vec<Order>,
-    /// Counters behind generated ids (`ccs-N`, `bop-N`, `ord-N`).
-    pub(crate) next_ids: [u64; 3],
+    /// CartValidationOutputs, in creation order.
+    pub validation_outputs: Vec<CartValidationOutput>,
+    /// Counters behind generated ids (`ccs-N`, `bop-N`, `ord-N`, `cvo-N`).
+    pub(crate) next_ids: [u64; 4],
 }
 
 /// Why a field could not be read.
@@ -39,36 +42,13 @@ pub enum FieldError {
 }
 
 /// The fields an expectation or the UI can read, per record kind.
-pub const CART_FIELDS: &[&str] = &[
-    "Name",
-    "Status",
-    "WebStoreId",
-    "AccountId",
-    "OwnerId",
-    "TotalProductCount",
-    "UniqueProductCount",
-    "TotalProductAmount",
-];
+pub const CART_FIELDS: &[&str] = CartField::NAMES;
 /// CartCheckoutSession fields.
-pub const SESSION_FIELDS: &[&str] = &[
-    "WebCartId",
-    "State",
-    "NextState",
-    "IsProcessing",
-    "IsError",
-    "IsArchived",
-    "BackgroundOperationId",
-    "OrderId",
-];
+pub const SESSION_FIELDS: &[&str] = SessionField::NAMES;
 /// BackgroundOperation fields.
-pub const OPERATION_FIELDS: &[&str] = &[
-    "Name",
-    "Status",
-    "Error",
-    "SubmittedAt",
-    "StartedAt",
-    "FinishedAt",
-];
+pub const OPERATION_FIELDS: &[&str] = OperationField::NAMES;
+/// CartValidationOutput fields.
+pub const VALIDATION_FIELDS: &[&str] = ValidationField::NAMES;
 
 /// Which generated-id counter.
 #[derive(Debug, Clone, Copy)]
@@ -76,6 +56,7 @@ pub(crate) enum IdKind {
     Session = 0,
     Operation = 1,
     Order = 2,
+    Validation = 3,
 }
 
 impl World {
@@ -106,6 +87,24 @@ impl World {
     /// The operation with this id.
     pub fn operation(&self, id: &str) -> Option<&BackgroundOperation> {
         self.operations.iter().find(|o| o.id == id)
+    }
+
+    /// The CartValidationOutput with this id.
+    pub fn validation_output(&self, id: &str) -> Option<&CartValidationOutput> {
+        self.validation_outputs.iter().find(|v| v.id == id)
+    }
+
+    /// The CartValidationOutputs of a cart, oldest first.
+    pub fn validation_outputs_of<'a>(
+        &'a self,
+        cart: &'a str,
+    ) -> impl Iterator<Item = &'a CartValidationOutput> + 'a {
+        self.validation_outputs.iter().filter(move |v| v.cart == cart)
+    }
+
+    /// The store a cart belongs to.
+    pub fn store_of_cart(&self, cart: &str) -> Option<&Store> {
+        self.cart(cart).and_then(|c| self.store(&c.store))
     }
 
     /// The cart's active (non-archived) CartCheckoutSession, if any.
@@ -147,6 +146,8 @@ impl World {
             Some(RecordKind::CartCheckoutSession)
         } else if self.operation(id).is_some() {
             Some(RecordKind::BackgroundOperation)
+        } else if self.validation_output(id).is_some() {
+            Some(RecordKind::CartValidationOutput)
         } else {
             None
         }
@@ -154,30 +155,40 @@ impl World {
 
     /// Reads a field by its Salesforce name (`cart-1`, `Status`).
     pub fn field(&self, id: &str, field: &str) -> Result<FieldValue, FieldError> {
+        let no_field = |kind| FieldError::NoField(kind, fields_of(kind));
         if let Some(cart) = self.cart(id) {
-            return self.cart_field(cart, field);
+            let f = CartField::parse(field).ok_or(no_field(RecordKind::WebCart))?;
+            return Ok(self.cart_field(cart, f));
         }
         if let Some(session) = self.session(id) {
-            return session_field(session, field);
+            let f = SessionField::parse(field).ok_or(no_field(RecordKind::CartCheckoutSession))?;
+            return Ok(session_field(session, f));
         }
         if let Some(op) = self.operation(id) {
-            return operation_field(op, field);
+            let f = OperationField::parse(field).ok_or(no_field(RecordKind::BackgroundOperation))?;
+            return Ok(operation_field(op, f));
+        }
+        if let Some(row) = self.validation_output(id) {
+            let f =
+                ValidationField::parse(field).ok_or(no_field(RecordKind::CartValidationOutput))?;
+            return Ok(validation_field(row, f));
         }
         Err(FieldError::NoRecord)
     }
 
-    fn cart_field(&self, cart: &WebCart, field: &str) -> Result<FieldValue, FieldError> {
-        Ok(match field {
-            "Name" => FieldValue::Text(cart.name.clone()),
-            "Status" => FieldValue::Text(cart.status.to_string()),
-            "WebStoreId" => FieldValue::Text(cart.store.clone()),
-            "AccountId" => FieldValue::Text(cart.account.clone()),
-            "OwnerId" => FieldValue::Text(cart.buyer.clone()),
-            "TotalProductCount" => FieldValue::Int(World::total_product_count(cart)),
-            "UniqueProductCount" => FieldValue::Int(cart.items.len() as i64),
-            "TotalProductAmount" => FieldValue::Money(self.total_product_amount(cart)),
-            _ => return Err(FieldError::NoField(RecordKind::WebCart, CART_FIELDS)),
-        })
+    /// Reads a WebCart field.
+    pub fn cart_field(&self, cart: &WebCart, field: CartField) -> FieldValue {
+        match field {
+            CartField::Name => FieldValue::Text(cart.name.clone()),
+            CartField::Status => FieldValue::Text(cart.status.to_string()),
+            CartField::WebStoreId => FieldValue::Text(cart.store.clone()),
+            CartField::AccountId => FieldValue::Text(cart.account.clone()),
+            CartField::OwnerId => FieldValue::Text(cart.buyer.clone()),
+            CartField::TotalProductCount => FieldValue::Int(World::total_product_count(cart)),
+            CartField::UniqueProductCount => FieldValue::Int(cart.items.len() as i64),
+            CartField::TotalProductAmount => FieldValue::Money(self.total_product_amount(cart)),
+            CartField::Version => FieldValue::opt_int(Some(cart.version)),
+        }
     }
 
     /// Whether an id is taken by any record of any kind, or named by a session's
@@ -202,6 +213,7 @@ impl World {
             IdKind::Session => "ccs",
             IdKind::Operation => "bop",
             IdKind::Order => "ord",
+            IdKind::Validation => "cvo",
         };
         loop {
             self.next_ids[kind as usize] += 1;
@@ -221,6 +233,9 @@ impl World {
     pub(crate) fn operation_mut(&mut self, id: &str) -> Option<&mut BackgroundOperation> {
         self.operations.iter_mut().find(|o| o.id == id)
     }
+    pub(crate) fn validation_output_mut(&mut self, id: &str) -> Option<&mut CartValidationOutput> {
+        self.validation_outputs.iter_mut().find(|v| v.id == id)
+    }
     pub(crate) fn buyer_mut(&mut self, id: &str) -> Option<&mut Buyer> {
         self.buyers.iter_mut().find(|b| b.id == id)
     }
@@ -229,38 +244,54 @@ impl World {
     }
 }
 
-fn session_field(s: &CartCheckoutSession, field: &str) -> Result<FieldValue, FieldError> {
-    Ok(match field {
-        "WebCartId" => FieldValue::Text(s.cart.clone()),
-        "State" => FieldValue::Text(s.state.clone()),
-        "NextState" => FieldValue::opt_text(&s.next_state),
-        "IsProcessing" => FieldValue::Bool(s.is_processing),
-        "IsError" => FieldValue::Bool(s.is_error),
-        "IsArchived" => FieldValue::Bool(s.is_archived),
-        "BackgroundOperationId" => FieldValue::opt_text(&s.background_operation_id),
-        "OrderId" => FieldValue::opt_text(&s.order_id),
-        _ => {
-            return Err(FieldError::NoField(
-                RecordKind::CartCheckoutSession,
-                SESSION_FIELDS,
-            ));
-        }
-    })
+/// The field names of a record kind.
+pub fn fields_of(kind: RecordKind) -> &'static [&'static str] {
+    match kind {
+        RecordKind::WebCart => CART_FIELDS,
+        RecordKind::CartCheckoutSession => SESSION_FIELDS,
+        RecordKind::BackgroundOperation => OPERATION_FIELDS,
+        RecordKind::CartValidationOutput => VALIDATION_FIELDS,
+        RecordKind::Buyer => BuyerField::NAMES,
+        RecordKind::Account => AccountField::NAMES,
+    }
 }
 
-fn operation_field(o: &BackgroundOperation, field: &str) -> Result<FieldValue, FieldError> {
-    Ok(match field {
-        "Name" => FieldValue::Text(o.name.clone()),
-        "Status" => FieldValue::Text(o.status.to_string()),
-        "Error" => FieldValue::opt_text(&o.error),
-        "SubmittedAt" => FieldValue::opt_int(Some(o.submitted_at)),
-        "StartedAt" => FieldValue::opt_int(o.started_at),
-        "FinishedAt" => FieldValue::opt_int(o.finished_at),
-        _ => {
-            return Err(FieldError::NoField(
-                RecordKind::BackgroundOperation,
-                OPERATION_FIELDS,
-            ));
-        }
-    })
+/// Reads a CartCheckoutSession field.
+pub fn session_field(s: &CartCheckoutSession, field: SessionField) -> FieldValue {
+    match field {
+        SessionField::WebCartId => FieldValue::Text(s.cart.clone()),
+        SessionField::State => FieldValue::Text(s.state.clone()),
+        SessionField::NextState => FieldValue::opt_text(&s.next_state),
+        SessionField::IsProcessing => FieldValue::Bool(s.is_processing),
+        SessionField::IsError => FieldValue::Bool(s.is_error),
+        SessionField::IsArchived => FieldValue::Bool(s.is_archived),
+        SessionField::BackgroundOperationId => FieldValue::opt_text(&s.background_operation_id),
+        SessionField::OrderId => FieldValue::opt_text(&s.order_id),
+    }
+}
+
+/// Reads a BackgroundOperation field.
+pub fn operation_field(o: &BackgroundOperation, field: OperationField) -> FieldValue {
+    match field {
+        OperationField::Name => FieldValue::Text(o.name.clone()),
+        OperationField::Status => FieldValue::Text(o.status.to_string()),
+        OperationField::Error => FieldValue::opt_text(&o.error),
+        OperationField::SubmittedAt => FieldValue::opt_int(Some(o.submitted_at)),
+        OperationField::StartedAt => FieldValue::opt_int(o.started_at),
+        OperationField::FinishedAt => FieldValue::opt_int(o.finished_at),
+        OperationField::ExpiresAt => FieldValue::opt_int(o.expires_at),
+    }
+}
+
+/// Reads a CartValidationOutput field.
+pub fn validation_field(v: &CartValidationOutput, field: ValidationField) -> FieldValue {
+    match field {
+        ValidationField::CartId => FieldValue::Text(v.cart.clone()),
+        ValidationField::BackgroundOperationId => FieldValue::opt_text(&v.operation),
+        ValidationField::Level => FieldValue::Text(v.level.to_string()),
+        ValidationField::Type => FieldValue::Text(v.kind.to_string()),
+        ValidationField::Message => FieldValue::Text(v.message.clone()),
+        ValidationField::RelatedEntityId => FieldValue::opt_text(&v.related),
+        ValidationField::IsDismissed => FieldValue::Bool(v.is_dismissed),
+    }
 }

@@ -45,6 +45,16 @@ pub fn describe(world: &World, kind: &str, action: &Action) -> String {
         }
         Action::Settle => kind.to_string(),
         Action::FailOperation { cart, message } => format!("{kind} {cart} \"{message}\""),
+        Action::IntegrationFault {
+            cart,
+            message,
+            level,
+            kind: row_type,
+        } => {
+            let row_type = row_type.map_or(String::new(), |t| format!(" {t}"));
+            format!("{kind} {cart} {level}{row_type} \"{message}\"")
+        }
+        Action::CustomUpdate { cart } => format!("{kind} {cart}"),
         Action::Grant { buyer, permission } | Action::Revoke { buyer, permission } => {
             format!("{kind} {buyer} {permission}")
         }
@@ -68,7 +78,8 @@ pub fn kind_of(action: &Action) -> &'static str {
         Action::Continue { .. } => "continue",
         Action::Wait { .. } => "wait",
         Action::Settle => "settle",
-        Action::FailOperation { .. } => "fail_operation",
+        Action::FailOperation { .. } | Action::IntegrationFault { .. } => "fail_operation",
+        Action::CustomUpdate { .. } => "custom_update",
         Action::Grant { .. } => "grant",
         Action::Revoke { .. } => "revoke",
         Action::SwitchAccount { .. } => "switch_account",

@@ -9,9 +9,11 @@
 
 use super::timeline::{Entry, Origin, Timeline};
 use super::{describe, kind_of};
-use crate::engine::{Action, ActionError, Change, FieldValue, Quantity, RecordKind, World};
+use crate::engine::{Action, ActionError, Change, Edition, RecordKind, World};
+use crate::scenario::format::{RawExpect, RawQuiz, RawScenario};
+use crate::scenario::save;
 use crate::scenario::{Quiz, Scenario};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -475,125 +477,68 @@ impl Playback {
         self.timeline.entries()[index].description.clone()
     }
 
-    /// What was played (script steps so far plus the branch) as a new scenario file,
-    /// format 1, with an `expect` per step holding what happened, so the file replays
-    /// as a regression test with `cartsim run`.
+    /// What was played (script steps so far plus the branch) as a new scenario file in
+    /// the scenario's own edition, with every store setting explicit and an `expect` per
+    /// step holding what happened, so the file replays as a regression test with
+    /// `cartsim run`. Written through the format's own types ([`save`]).
     pub fn export(&self, title: &str) -> Value {
         let mut steps = Vec::new();
         let mut world = self.scenario.world.clone();
         for entry in self.timeline.played() {
-            let mut step = Map::new();
-            step.insert("do".into(), json!(entry.kind));
-            action_keys(&entry.action, &mut step);
+            let mut step = save::raw_step(entry.kind, &entry.action);
             if let Origin::Script(i) = entry.origin
                 && let Some(s) = self.scenario.steps.get(i)
             {
-                if let Some(note) = &s.note {
-                    step.insert("note".into(), json!(note));
-                }
-                if let Some(marker) = &s.marker {
-                    step.insert("marker".into(), json!(marker));
-                }
-                if let Some(q) = &s.quiz {
+                step.note = s.note.clone();
+                step.marker = s.marker.clone();
+                step.quiz = s.quiz.as_ref().map(|q| RawQuiz {
+                    question: q.question.clone(),
+                    choices: q.choices.clone(),
                     // In the file the answer is numbered from 1.
-                    let mut quiz = json!({"question": q.question, "choices": q.choices,
-                                          "answer": q.answer + 1});
-                    if let Some(e) = &q.explanation {
-                        quiz["explanation"] = json!(e);
-                    }
-                    step.insert("quiz".into(), quiz);
-                }
-            } else if !step.contains_key("note") {
-                step.insert("note".into(), json!("explored in the UI (off script)"));
+                    answer: q.answer + 1,
+                    explanation: q.explanation.clone(),
+                });
+            } else {
+                step.note = Some("explored in the UI (off script)".to_string());
             }
             let outcome = world.apply(&entry.action);
-            step.insert(
-                "expect".into(),
-                expect_of(&outcome.result, &outcome.changes, &world),
-            );
-            steps.push(Value::Object(step));
+            step.expect = Some(expect_of(&outcome.result, &outcome.changes, &world));
+            steps.push(step);
         }
-        json!({
-            "cartsim": 1,
-            "title": title,
-            "summary": format!("Recorded in the cartsim UI from \"{}\" ({}).", self.scenario.title, self.scenario.file),
-            "world": world_json(&self.scenario.world),
-            "steps": steps,
-        })
-    }
-}
-
-fn action_keys(action: &Action, step: &mut Map<String, Value>) {
-    let mut put = |k: &str, v: Value| {
-        step.insert(k.to_string(), v);
-    };
-    match action {
-        Action::StartCheckout { cart, actor }
-        | Action::Cancel { cart, actor }
-        | Action::Continue { cart, actor } => {
-            put("cart", json!(cart));
-            if let Some(a) = actor {
-                put("as", json!(a));
-            }
-        }
-        Action::AddToCart {
-            cart,
-            sku,
-            quantity,
-            actor,
-        } => {
-            put("cart", json!(cart));
-            put("sku", json!(sku));
-            let q = match quantity {
-                Quantity::Whole(n) => json!(n),
-                Quantity::Other(t) => serde_json::from_str(t).unwrap_or(json!(0)),
-            };
-            put("quantity", q);
-            if let Some(a) = actor {
-                put("as", json!(a));
-            }
-        }
-        Action::Wait { ticks } => put("ticks", json!(ticks)),
-        Action::Settle => {}
-        Action::FailOperation { cart, message } => {
-            put("cart", json!(cart));
-            put("message", json!(message));
-        }
-        Action::Grant { buyer, permission } | Action::Revoke { buyer, permission } => {
-            put("buyer", json!(buyer));
-            put("permission", json!(permission.as_str()));
-        }
-        Action::SwitchAccount { buyer, account } => {
-            put("buyer", json!(buyer));
-            put("account", json!(account));
-        }
-        Action::JoinStore { account, store } | Action::LeaveStore { account, store } => {
-            put("account", json!(account));
-            put("store", json!(store));
-        }
+        let raw = RawScenario {
+            cartsim: Value::from(match self.scenario.edition {
+                Edition::One => 1,
+                Edition::Two => 2,
+            }),
+            title: title.to_string(),
+            summary: Some(format!(
+                "Recorded in the cartsim UI from \"{}\" ({}).",
+                self.scenario.title, self.scenario.file
+            )),
+            tags: Vec::new(),
+            world: save::raw_world(&self.scenario.world),
+            steps,
+        };
+        serde_json::to_value(&raw).unwrap_or(Value::Null)
     }
 }
 
 /// The expectation that pins what a step did: its result, and the final value of every
-/// WebCart, CartCheckoutSession and BackgroundOperation field it changed.
-fn expect_of(result: &Result<(), ActionError>, changes: &[Change], world: &World) -> Value {
-    let mut expect = Map::new();
-    match result {
-        Ok(()) => {
-            expect.insert("result".into(), json!("ok"));
-        }
-        Err(e) => {
-            expect.insert("result".into(), json!(e.code()));
-            if let Some(http) = e.http() {
-                expect.insert("http".into(), json!(http));
-            }
-        }
-    }
+/// WebCart, CartCheckoutSession, BackgroundOperation and CartValidationOutput field it
+/// changed.
+fn expect_of(result: &Result<(), ActionError>, changes: &[Change], world: &World) -> RawExpect {
+    let (result, http) = match result {
+        Ok(()) => ("ok".to_string(), None),
+        Err(e) => (e.code().to_string(), e.http()),
+    };
     let mut state = Map::new();
     for change in changes {
         if !matches!(
             change.kind,
-            RecordKind::WebCart | RecordKind::CartCheckoutSession | RecordKind::BackgroundOperation
+            RecordKind::WebCart
+                | RecordKind::CartCheckoutSession
+                | RecordKind::BackgroundOperation
+                | RecordKind::CartValidationOutput
         ) {
             continue;
         }
@@ -601,115 +546,26 @@ fn expect_of(result: &Result<(), ActionError>, changes: &[Change], world: &World
             (Some(f), _) => vec![f],
             (None, RecordKind::WebCart) => vec!["Status"],
             (None, RecordKind::CartCheckoutSession) => vec!["State", "IsArchived"],
+            (None, RecordKind::CartValidationOutput) => vec!["Level", "Type"],
             (None, _) => vec!["Name", "Status"],
         };
         for field in fields {
             if let Ok(value) = world.field(&change.record, field) {
-                state.insert(format!("{}.{field}", change.record), field_json(&value));
+                state.insert(format!("{}.{field}", change.record), value.to_json());
             }
         }
     }
-    if !state.is_empty() {
-        expect.insert("state".into(), Value::Object(state));
+    RawExpect {
+        result: Some(result),
+        http,
+        state: (!state.is_empty()).then_some(state),
     }
-    Value::Object(expect)
-}
-
-fn field_json(value: &FieldValue) -> Value {
-    value.to_json()
-}
-
-/// The starting world as format-1 JSON.
-fn world_json(world: &World) -> Value {
-    use crate::engine::flow::StepKind;
-    let stores: Vec<Value> = world
-        .stores
-        .iter()
-        .map(|s| {
-            let mut o = Map::new();
-            o.insert("id".into(), json!(s.id));
-            o.insert("name".into(), json!(s.name));
-            o.insert("on_cart_change".into(), json!(s.on_cart_change.as_str()));
-            if !s.default_flow {
-                let flow: Vec<Value> = s
-                    .checkout_flow
-                    .iter()
-                    .map(|f| match &f.kind {
-                        StepKind::Async { operation, ticks } => {
-                            json!({"state": f.state, "operation": operation, "ticks": ticks})
-                        }
-                        StepKind::Buyer => json!({"state": f.state, "buyer": true}),
-                    })
-                    .collect();
-                o.insert("checkout_flow".into(), Value::Array(flow));
-            }
-            Value::Object(o)
-        })
-        .collect();
-    let accounts: Vec<Value> = world
-        .accounts
-        .iter()
-        .map(|a| json!({"id": a.id, "name": a.name, "stores": a.stores}))
-        .collect();
-    let buyers: Vec<Value> = world
-        .buyers
-        .iter()
-        .map(|b| {
-            json!({"id": b.id, "name": b.name, "accounts": b.accounts,
-                   "effective_account": b.effective_account,
-                   "permissions": b.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>()})
-        })
-        .collect();
-    let products: Vec<Value> = world
-        .products
-        .iter()
-        .map(|p| {
-            let price = crate::engine::FieldValue::Money(p.price).to_json();
-            json!({"sku": p.sku, "name": p.name, "price": price})
-        })
-        .collect();
-    let carts: Vec<Value> = world
-        .carts
-        .iter()
-        .map(|c| {
-            json!({"id": c.id, "name": c.name, "store": c.store, "buyer": c.buyer,
-                   "account": c.account, "status": c.status.as_str(),
-                   "items": c.items.iter().map(|i| json!({"sku": i.sku, "quantity": i.quantity})).collect::<Vec<_>>()})
-        })
-        .collect();
-    let sessions: Vec<Value> = world
-        .sessions
-        .iter()
-        .map(|s| {
-            json!({"id": s.id, "cart": s.cart, "state": s.state, "next_state": s.next_state,
-                   "is_processing": s.is_processing, "is_error": s.is_error,
-                   "is_archived": s.is_archived,
-                   "background_operation_id": s.background_operation_id})
-        })
-        .collect();
-    let operations: Vec<Value> = world
-        .operations
-        .iter()
-        .map(|o| json!({"id": o.id, "name": o.name, "status": o.status.as_str(), "ticks_left": o.ticks_left}))
-        .collect();
-    let mut w = Map::new();
-    w.insert("stores".into(), Value::Array(stores));
-    w.insert("accounts".into(), Value::Array(accounts));
-    w.insert("buyers".into(), Value::Array(buyers));
-    w.insert("products".into(), Value::Array(products));
-    w.insert("carts".into(), Value::Array(carts));
-    if !sessions.is_empty() {
-        w.insert("sessions".into(), Value::Array(sessions));
-    }
-    if !operations.is_empty() {
-        w.insert("operations".into(), Value::Array(operations));
-    }
-    Value::Object(w)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Quantity;
     use crate::player::play_headless;
     use crate::scenario::load_bytes;
 

@@ -1,16 +1,26 @@
-//! The scenario file format, version 1, exactly as it is written on disk.
+//! The scenario file format, both editions, exactly as it is written on disk: the one
+//! description of the format. Loading reads these types, and saving a branch and
+//! `cartsim upgrade` write them, so the three cannot drift apart.
 //!
 //! These types only mirror the JSON; [`super::load`] checks references, fills defaults
 //! and builds the engine's world. Unknown keys are refused everywhere.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 
-/// The format version this build reads.
+/// The first edition of the format.
 pub const FORMAT_VERSION: u64 = 1;
+/// The newest edition this build reads and writes.
+pub const LATEST_VERSION: u64 = 2;
+/// Every edition this build reads.
+pub const VERSIONS: &[u64] = &[1, 2];
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
 
 /// A whole file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     /// The format version (checked before anything else).
@@ -18,202 +28,261 @@ pub struct RawScenario {
     /// Title.
     pub title: String,
     /// Paragraph shown on the title card.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Free tags.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// The starting world.
     pub world: RawWorld,
     /// What happens.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<RawStep>,
 }
 
 /// The starting world.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RawWorld {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stores: Vec<RawStore>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accounts: Vec<RawAccount>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub buyers: Vec<RawBuyer>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub products: Vec<RawProduct>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub carts: Vec<RawCart>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sessions: Vec<RawSession>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub operations: Vec<RawOperation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub validation_outputs: Vec<RawValidationOutput>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStore {
     pub id: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_cart_change: Option<String>,
-    #[serde(default)]
+    /// `aura` or `lwr`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// `strict` or `get_or_create`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkout_session: Option<String>,
+    /// `enforce` or `lenient`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_requirements: Option<String>,
+    /// Ticks a checkout may take before it expires (`0` disables checkout).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkout_ttl: Option<u64>,
+    /// Ticks after which a finished operation leaves the queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation_expiry: Option<u64>,
+    /// `checkout_conflict` or `already_in_process`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continue_while_processing: Option<String>,
+    /// `unchecked` or `owner_and_account`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cart_access: Option<String>,
+    /// `keep` or `clear`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_on_start: Option<String>,
+    /// `at_completion` or `at_cart_to_order`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_created: Option<String>,
+    /// `set` or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canceled_finished_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkout_flow: Option<Vec<RawFlowStep>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFlowStep {
     pub state: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticks: Option<u64>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer: Option<bool>,
+    /// A synchronous state: its work is done in the same instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAccount {
     pub id: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stores: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBuyer {
     pub id: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accounts: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_account: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawProduct {
     pub sku: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub price: Number,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCart {
     pub id: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub store: String,
     pub buyer: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<RawItem>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawItem {
     pub sku: String,
     pub quantity: u64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSession {
     pub id: String,
     pub cart: String,
     pub state: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_state: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub is_processing: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub is_error: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub is_archived: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_operation_id: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawOperation {
     pub id: String,
     pub name: String,
     pub status: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticks_left: Option<u64>,
 }
 
+/// A CartValidationOutput that exists before the first step.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawValidationOutput {
+    pub id: String,
+    pub cart: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    pub level: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub is_dismissed: bool,
+}
+
 /// A step: `do` names the kind; the other keys depend on it (checked in the loader).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStep {
     #[serde(rename = "do")]
     pub kind: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cart: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<Number>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticks: Option<u64>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default)]
+    /// `fail_operation`: the CartValidationOutput's Type.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub row_type: Option<String>,
+    /// `fail_operation`: the CartValidationOutput's Level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permission: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store: Option<String>,
-    #[serde(default, rename = "as")]
+    #[serde(default, rename = "as", skip_serializing_if = "Option::is_none")]
     pub actor: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect: Option<RawExpect>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quiz: Option<RawQuiz>,
 }
 
 /// What must hold right after a step.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawExpect {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http: Option<u16>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<Map<String, Value>>,
 }
 
 /// A question put to the trainee before a step plays (exercise mode).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuiz {
     pub question: String,
     pub choices: Vec<String>,
     /// The index (from 0) of the right choice.
     pub answer: usize,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 }

@@ -9,8 +9,8 @@ use super::position::{self, Position, PositionIndex, element, member};
 use super::sanitize;
 use super::{Expect, ExpectedField, ExpectedResult, Quiz, Scenario, Step};
 use crate::engine::actions::MAX_LINE_QUANTITY;
-use crate::engine::flow::{COMPLETE, ERROR, FlowStep, default_flow};
-use crate::engine::world::{CART_FIELDS, OPERATION_FIELDS, SESSION_FIELDS};
+use crate::engine::flow::{COMPLETE, ERROR, FlowStep, default_flow, default_flow_v2};
+use crate::engine::world::{CART_FIELDS, OPERATION_FIELDS, SESSION_FIELDS, VALIDATION_FIELDS};
 use crate::engine::*;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -55,6 +55,11 @@ impl std::error::Error for LoadError {}
 
 /// Loads and validates a file from disk.
 pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
+    load_file_with_raw(path).map(|(scenario, _)| scenario)
+}
+
+/// Loads and validates a file from disk, and also returns it as the format's types.
+pub fn load_file_with_raw(path: &Path) -> Result<(Scenario, RawScenario), LoadError> {
     let name = path.display().to_string();
     let fail = |message: String| LoadError {
         file: sanitize::line(&name),
@@ -75,11 +80,17 @@ pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
-    load_bytes(&name, &bytes)
+    load_with_raw(&name, &bytes)
 }
 
 /// Loads and validates a scenario from bytes; `name` is used in messages.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Scenario, LoadError> {
+    load_with_raw(name, bytes).map(|(scenario, _)| scenario)
+}
+
+/// Loads and validates a scenario from bytes, and also returns the file as the format's
+/// types (what `cartsim upgrade` rewrites).
+pub fn load_with_raw(name: &str, bytes: &[u8]) -> Result<(Scenario, RawScenario), LoadError> {
     let file = sanitize::line(name);
     if bytes.len() > MAX_FILE_BYTES {
         return Err(LoadError {
@@ -105,14 +116,15 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Scenario, LoadError> {
             "this key appears twice in the same object; expected each key once".to_string(),
         ));
     }
-    check_version(&cx, &value)?;
+    let edition = check_version(&cx, &value)?;
     let raw: RawScenario = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = render_path(e.path());
         let message = describe_serde(&e.inner().to_string());
         let pos = cx.positions.nearest(&path);
         cx.at(&path, Some(pos), message)
     })?;
-    Builder::new(&cx).build(raw)
+    let scenario = Builder::new(&cx, edition).build(&raw)?;
+    Ok((scenario, raw))
 }
 
 fn syntax_error(file: &str, e: &serde_json::Error) -> LoadError {
@@ -158,7 +170,7 @@ fn render_path(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-fn check_version(cx: &Cx, value: &serde_json::Value) -> Result<(), LoadError> {
+fn check_version(cx: &Cx, value: &serde_json::Value) -> Result<Edition, LoadError> {
     let Some(object) = value.as_object() else {
         return Err(cx.at(
             "",
@@ -173,13 +185,15 @@ fn check_version(cx: &Cx, value: &serde_json::Value) -> Result<(), LoadError> {
             None,
             "missing key `cartsim`: expected the format version, \"cartsim\": 1".to_string(),
         )),
-        Some(v) if v.as_u64() == Some(FORMAT_VERSION) => Ok(()),
+        Some(v) if v.as_u64() == Some(1) => Ok(Edition::One),
+        Some(v) if v.as_u64() == Some(2) => Ok(Edition::Two),
         Some(v) => Err(cx.at(
             "cartsim",
             None,
             format!(
-                "format version {} is not one this build reads; expected \"cartsim\": {FORMAT_VERSION} (the versions this build reads: {FORMAT_VERSION})",
-                short(v)
+                "format version {} is not one this build reads; expected \"cartsim\": {FORMAT_VERSION} or {LATEST_VERSION} (the versions this build reads: {})",
+                short(v),
+                VERSIONS.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")
             ),
         )),
     }
@@ -223,6 +237,7 @@ impl Cx {
 /// Where each id was first declared, for duplicate messages.
 struct Builder<'a> {
     cx: &'a Cx,
+    edition: Edition,
     ids: HashMap<String, String>,
     world: World,
 }
@@ -239,9 +254,10 @@ fn list(ids: impl Iterator<Item = impl AsRef<str>>) -> String {
 }
 
 impl<'a> Builder<'a> {
-    fn new(cx: &'a Cx) -> Builder<'a> {
+    fn new(cx: &'a Cx, edition: Edition) -> Builder<'a> {
         Builder {
             cx,
+            edition,
             ids: HashMap::new(),
             world: World::default(),
         }
@@ -344,14 +360,14 @@ impl<'a> Builder<'a> {
         )
     }
 
-    fn build(mut self, raw: RawScenario) -> Result<Scenario, LoadError> {
+    fn build(mut self, raw: &RawScenario) -> Result<Scenario, LoadError> {
         if raw.title.trim().is_empty() {
             return Err(self.err(
                 "title",
                 "the title is empty; expected a short title".to_string(),
             ));
         }
-        let w = raw.world;
+        let w = &raw.world;
         for (i, s) in w.stores.iter().enumerate() {
             self.store(&element("world.stores", i), s)?;
         }
@@ -373,11 +389,15 @@ impl<'a> Builder<'a> {
         for (i, s) in w.sessions.iter().enumerate() {
             self.session(&element("world.sessions", i), s)?;
         }
+        for (i, v) in w.validation_outputs.iter().enumerate() {
+            self.validation_output(&element("world.validation_outputs", i), v)?;
+        }
         let mut steps = Vec::with_capacity(raw.steps.len());
         for (i, s) in raw.steps.iter().enumerate() {
             steps.push(self.step(&element("steps", i), s)?);
         }
         let scenario = Scenario {
+            edition: self.edition,
             file: self.cx.file.clone(),
             title: sanitize::line(&raw.title),
             summary: raw.summary.as_deref().map(sanitize::paragraph),
@@ -403,18 +423,80 @@ impl<'a> Builder<'a> {
                 )
             })?,
         };
-        let (checkout_flow, default) = match &raw.checkout_flow {
-            None => (default_flow(), true),
-            Some(steps) => (self.flow(&member(path, "checkout_flow"), steps)?, false),
+        let (checkout_flow, default) = match (&raw.checkout_flow, self.edition) {
+            (None, Edition::One) => (default_flow(), true),
+            (None, Edition::Two) => (default_flow_v2(), true),
+            (Some(steps), _) => (self.flow(&member(path, "checkout_flow"), steps)?, false),
         };
+        let settings = self.settings(path, raw)?;
         self.world.stores.push(Store {
             name: sanitize::line(raw.name.as_deref().unwrap_or(&id)),
             id,
             on_cart_change,
             checkout_flow,
             default_flow: default,
+            settings,
         });
         Ok(())
+    }
+
+    /// The store's settings: the edition's defaults, then each key the file names.
+    fn settings(&self, path: &str, raw: &RawStore) -> Result<StoreSettings, LoadError> {
+        let d = StoreSettings::defaults(self.edition);
+        let template = self.setting(path, "template", &raw.template, d.template, Template::parse, Template::NAMES)?;
+        if template == Template::Lwr {
+            return Err(self.err(
+                &member(path, "template"),
+                "lwr stores (the REST checkout API) are not simulated by this build; expected \"aura\"".to_string(),
+            ));
+        }
+        let ticks = |key: &str, value: Option<u64>| -> Result<Option<u64>, LoadError> {
+            match value {
+                Some(n) if n > MAX_TICKS => Err(self.err(
+                    &member(path, key),
+                    format!("expected a number of ticks from 0 to {MAX_TICKS}, or null"),
+                )),
+                other => Ok(other),
+            }
+        };
+        Ok(StoreSettings {
+            template,
+            checkout_session: self.setting(path, "checkout_session", &raw.checkout_session, d.checkout_session, CheckoutSessionReading::parse, CheckoutSessionReading::NAMES)?,
+            cancel_requirements: self.setting(path, "cancel_requirements", &raw.cancel_requirements, d.cancel_requirements, CancelReading::parse, CancelReading::NAMES)?,
+            checkout_ttl: ticks("checkout_ttl", raw.checkout_ttl.or(d.checkout_ttl))?,
+            operation_expiry: ticks("operation_expiry", raw.operation_expiry.or(d.operation_expiry))?,
+            continue_while_processing: self.setting(path, "continue_while_processing", &raw.continue_while_processing, d.continue_while_processing, ContinueWhileProcessing::parse, ContinueWhileProcessing::NAMES)?,
+            cart_access: self.setting(path, "cart_access", &raw.cart_access, d.cart_access, CartAccess::parse, CartAccess::NAMES)?,
+            validation_on_start: self.setting(path, "validation_on_start", &raw.validation_on_start, d.validation_on_start, ValidationOnStart::parse, ValidationOnStart::NAMES)?,
+            order_created: self.setting(path, "order_created", &raw.order_created, d.order_created, OrderCreated::parse, OrderCreated::NAMES)?,
+            canceled_finished_at: self.setting(path, "canceled_finished_at", &raw.canceled_finished_at, d.canceled_finished_at, CanceledFinishedAt::parse, CanceledFinishedAt::NAMES)?,
+        })
+    }
+
+    /// One store setting: absent means the edition's default; an unknown value names
+    /// the values allowed.
+    fn setting<T>(
+        &self,
+        path: &str,
+        key: &str,
+        raw: &Option<String>,
+        default: T,
+        parse: fn(&str) -> Option<T>,
+        names: &[&str],
+    ) -> Result<T, LoadError> {
+        match raw.as_deref() {
+            None => Ok(default),
+            Some(text) => parse(text).ok_or_else(|| {
+                self.err(
+                    &member(path, key),
+                    format!(
+                        "{:?} is not a value of `{key}`; expected one of: {}",
+                        sanitize::line(text),
+                        names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            }),
+        }
     }
 
     fn flow(&self, path: &str, raw: &[RawFlowStep]) -> Result<Arc<[FlowStep]>, LoadError> {
@@ -450,7 +532,15 @@ impl<'a> Builder<'a> {
                     format!("the state {state} appears twice; expected each state once"),
                 ));
             }
+            let sync = s.sync == Some(true);
+            if sync && (s.operation.is_some() || s.buyer == Some(true) || s.ticks.is_some()) {
+                return Err(self.err(
+                    &here,
+                    "a synchronous state does its work at once; expected `\"sync\": true` without `operation`, `ticks` or `buyer`".to_string(),
+                ));
+            }
             let step = match (&s.operation, s.buyer) {
+                _ if sync => FlowStep::sync(&state),
                 (Some(_), Some(true)) => {
                     return Err(self.err(
                         &here,
@@ -487,7 +577,7 @@ impl<'a> Builder<'a> {
                 (None, _) => {
                     return Err(self.err(
                         &here,
-                        "expected either `operation` (with `ticks`) or `\"buyer\": true`"
+                        "expected either `operation` (with `ticks`), `\"buyer\": true` or `\"sync\": true`"
                             .to_string(),
                     ));
                 }
@@ -657,6 +747,8 @@ impl<'a> Builder<'a> {
             account,
             status,
             items,
+            version: 0,
+            touched_by_custom_code: false,
         });
         Ok(())
     }
@@ -690,9 +782,12 @@ impl<'a> Builder<'a> {
             ticks_total: ticks_left.max(1),
             error: None,
             submitted_at: 0,
-            started_at: (status != OperationStatus::New).then_some(0),
+            started_at: (!status.queued()).then_some(0),
             finished_at: (!status.in_progress()).then_some(0),
             pending_fault: None,
+            launched_for: None,
+            ended_at: (!status.in_progress()).then_some(0),
+            expires_at: None,
         });
         Ok(())
     }
@@ -723,8 +818,61 @@ impl<'a> Builder<'a> {
             // May name an operation that does not exist: that stages requirement 6.
             background_operation_id: raw.background_operation_id.as_deref().map(text),
             order_id: None,
+            started_at: 0,
         });
         Ok(())
+    }
+
+    fn validation_output(&mut self, path: &str, raw: &RawValidationOutput) -> Result<(), LoadError> {
+        let id = self.claim(&member(path, "id"), &raw.id)?;
+        let cart = self.cart_ref(&member(path, "cart"), &raw.cart)?;
+        let level = self.level(&member(path, "level"), &raw.level)?;
+        let kind = self.row_type(&member(path, "type"), &raw.kind)?;
+        let message = sanitize::line(&raw.message);
+        if message.chars().count() > 255 {
+            return Err(self.err(
+                &member(path, "message"),
+                "expected a message of at most 255 characters (CartValidationOutput.Message)".to_string(),
+            ));
+        }
+        let text = |s: &str| sanitize::line(s);
+        self.world.validation_outputs.push(CartValidationOutput {
+            id,
+            cart,
+            operation: raw.operation.as_deref().map(text),
+            level,
+            kind,
+            message,
+            related: raw.related.as_deref().map(text),
+            is_dismissed: raw.is_dismissed,
+        });
+        Ok(())
+    }
+
+    fn level(&self, path: &str, text: &str) -> Result<ValidationLevel, LoadError> {
+        ValidationLevel::parse(text).ok_or_else(|| {
+            self.err(
+                path,
+                format!(
+                    "{:?} is not a CartValidationOutput.Level; expected one of: {}",
+                    sanitize::line(text),
+                    ValidationLevel::NAMES.join(", ")
+                ),
+            )
+        })
+    }
+
+    fn row_type(&self, path: &str, text: &str) -> Result<ValidationType, LoadError> {
+        ValidationType::parse(text).ok_or_else(|| {
+            self.err(
+                path,
+                format!(
+                    "{:?} is not a CartValidationOutput.Type; expected one of: {}",
+                    sanitize::line(text),
+                    ValidationType::NAMES.join(", ")
+                ),
+            )
+        })
     }
 
     fn step(&self, path: &str, raw: &RawStep) -> Result<Step, LoadError> {
@@ -747,6 +895,8 @@ impl<'a> Builder<'a> {
             ("quantity", raw.quantity.is_some()),
             ("ticks", raw.ticks.is_some()),
             ("message", raw.message.is_some()),
+            ("type", raw.row_type.is_some()),
+            ("level", raw.level.is_some()),
             ("buyer", raw.buyer.is_some()),
             ("permission", raw.permission.is_some()),
             ("account", raw.account.is_some()),
@@ -842,14 +992,33 @@ impl<'a> Builder<'a> {
                 Action::Wait { ticks }
             }
             "settle" => Action::Settle,
-            "fail_operation" => Action::FailOperation {
-                cart: cart()?,
-                message: raw
+            "fail_operation" => {
+                let cart = cart()?;
+                let message = raw
                     .message
                     .as_deref()
                     .map(sanitize::line)
-                    .unwrap_or_else(|| "the scenario made this operation fail".to_string()),
-            },
+                    .unwrap_or_else(|| "the scenario made this operation fail".to_string());
+                if raw.row_type.is_none() && raw.level.is_none() {
+                    Action::FailOperation { cart, message }
+                } else {
+                    let level = match &raw.level {
+                        Some(l) => self.level(&member(path, "level"), l)?,
+                        None => ValidationLevel::Error,
+                    };
+                    let kind = match &raw.row_type {
+                        Some(t) => Some(self.row_type(&member(path, "type"), t)?),
+                        None => None,
+                    };
+                    Action::IntegrationFault {
+                        cart,
+                        message,
+                        level,
+                        kind,
+                    }
+                }
+            }
+            "custom_update" => Action::CustomUpdate { cart: cart()? },
             "grant" => Action::Grant {
                 buyer: buyer()?,
                 permission: permission()?,
@@ -941,17 +1110,19 @@ impl<'a> Builder<'a> {
                 .iter()
                 .chain(SESSION_FIELDS)
                 .chain(OPERATION_FIELDS)
+                .chain(VALIDATION_FIELDS)
                 .any(|f| *f == field);
             if !known {
                 return Err(self.cx.at(
                     &here,
                     None,
                     format!(
-                        "{} is not a field the simulator keeps; expected a WebCart field ({}), a CartCheckoutSession field ({}) or a BackgroundOperation field ({})",
+                        "{} is not a field the simulator keeps; expected a WebCart field ({}), a CartCheckoutSession field ({}), a BackgroundOperation field ({}) or a CartValidationOutput field ({})",
                         sanitize::line(field),
                         CART_FIELDS.join(", "),
                         SESSION_FIELDS.join(", "),
-                        OPERATION_FIELDS.join(", ")
+                        OPERATION_FIELDS.join(", "),
+                        VALIDATION_FIELDS.join(", ")
                     ),
                 ));
             }
@@ -1008,7 +1179,7 @@ pub struct StepKind {
     pub help: &'static str,
 }
 
-/// Every step kind of format 1.
+/// Every step kind (both editions).
 pub const STEP_KINDS: &[StepKind] = &[
     StepKind {
         name: "start_checkout",
@@ -1048,9 +1219,15 @@ pub const STEP_KINDS: &[StepKind] = &[
     },
     StepKind {
         name: "fail_operation",
-        keys: &["cart", "message"],
-        optional: &["message"],
-        help: "the running operation ends in Error at its next tick",
+        keys: &["cart", "message", "type", "level"],
+        optional: &["message", "type", "level"],
+        help: "the running operation's integration fails at its next tick and writes a CartValidationOutput (an Error stops the checkout; a Warning or Info does not)",
+    },
+    StepKind {
+        name: "custom_update",
+        keys: &["cart"],
+        optional: &[],
+        help: "custom code saves the cart: its version goes up, and an operation that read the older version fails (\"cart is currently in use\")",
     },
     StepKind {
         name: "grant",

@@ -9,10 +9,11 @@ pub mod format;
 pub mod generate;
 pub mod load;
 pub mod position;
+pub mod save;
 pub mod sanitize;
 
 use crate::engine::{Action, World};
-pub use load::{LoadError, load_bytes, load_file};
+pub use load::{LoadError, load_bytes, load_file, load_file_with_raw, load_with_raw};
 pub use position::Position;
 
 /// A JSON Schema (draft 2020-12) of format 1, printed by `cartsim schema` so that
@@ -22,6 +23,8 @@ pub const SCHEMA: &str = include_str!("schema.json");
 /// A loaded, validated scenario.
 #[derive(Debug, Clone)]
 pub struct Scenario {
+    /// The edition of the format the file is written in.
+    pub edition: crate::engine::Edition,
     /// The file it came from, as given (or the built-in name).
     pub file: String,
     /// Title (sanitized).

@@ -120,7 +120,10 @@ impl Theme {
     /// BackgroundOperation.Status.
     pub fn op_status(self, status: OperationStatus) -> Style {
         match status {
-            OperationStatus::New => self.fg(Color::Cyan),
+            OperationStatus::New | OperationStatus::Scheduled | OperationStatus::Waiting => {
+                self.fg(Color::Cyan)
+            }
+            OperationStatus::Merged => self.fg(Color::Blue),
             OperationStatus::Running => self.fg(Color::Yellow).add_modifier(Modifier::BOLD),
             OperationStatus::Complete => self.fg(Color::Green),
             OperationStatus::Error => self.fg(Color::Red).add_modifier(Modifier::BOLD),
@@ -133,6 +136,7 @@ impl Theme {
         match source {
             Source::Documented(_) => self.fg(Color::Green),
             Source::Sample(_) => self.fg(Color::Cyan),
+            Source::Inferred(_) => self.fg(Color::Cyan).add_modifier(Modifier::ITALIC),
             Source::Choice(_) => self.fg(Color::Yellow).add_modifier(Modifier::ITALIC),
             Source::Scenario => self.fg(Color::Magenta).add_modifier(Modifier::ITALIC),
         }
@@ -163,7 +167,8 @@ pub fn lock_badge(status: CartStatus) -> &'static str {
 /// The symbol shown before an operation status.
 pub fn op_symbol(status: OperationStatus) -> &'static str {
     match status {
-        OperationStatus::New => "◇",
+        OperationStatus::New | OperationStatus::Scheduled | OperationStatus::Waiting => "◇",
+        OperationStatus::Merged => "⧉",
         OperationStatus::Running => "▶",
         OperationStatus::Complete => "✔",
         OperationStatus::Error => "✖",

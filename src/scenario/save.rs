@@ -1,0 +1,293 @@
+//! Writing scenario files: a world, actions and expectations turned back into the
+//! format's own types ([`super::format`]), so saving a branch and `cartsim upgrade`
+//! write exactly what loading reads.
+
+use super::format::*;
+use crate::engine::flow::{FlowStep, StepKind, default_flow};
+use crate::engine::*;
+use serde_json::Value;
+
+/// A store's flow as the file writes it.
+fn raw_flow(flow: &[FlowStep]) -> Vec<RawFlowStep> {
+    flow.iter()
+        .map(|f| {
+            let mut step = RawFlowStep {
+                state: f.state.clone(),
+                operation: None,
+                ticks: None,
+                buyer: None,
+                sync: None,
+            };
+            match &f.kind {
+                StepKind::Async { operation, ticks } => {
+                    step.operation = Some(operation.clone());
+                    step.ticks = Some(*ticks);
+                }
+                StepKind::Buyer => step.buyer = Some(true),
+                StepKind::Sync => step.sync = Some(true),
+            }
+            step
+        })
+        .collect()
+}
+
+/// Writes every setting of `settings` explicitly on a store.
+fn write_settings(store: &mut RawStore, settings: &StoreSettings) {
+    store.template = Some(settings.template.as_str().to_string());
+    store.checkout_session = Some(settings.checkout_session.as_str().to_string());
+    store.cancel_requirements = Some(settings.cancel_requirements.as_str().to_string());
+    store.checkout_ttl = settings.checkout_ttl;
+    store.operation_expiry = settings.operation_expiry;
+    store.continue_while_processing =
+        Some(settings.continue_while_processing.as_str().to_string());
+    store.cart_access = Some(settings.cart_access.as_str().to_string());
+    store.validation_on_start = Some(settings.validation_on_start.as_str().to_string());
+    store.order_created = Some(settings.order_created.as_str().to_string());
+    store.canceled_finished_at = Some(settings.canceled_finished_at.as_str().to_string());
+}
+
+/// The world as the file format writes it, with every store setting explicit. A
+/// built-in default flow is left out, so the file must be read in `edition`.
+pub fn raw_world(world: &World) -> RawWorld {
+    RawWorld {
+        stores: world
+            .stores
+            .iter()
+            .map(|s| {
+                let mut store = RawStore {
+                    id: s.id.clone(),
+                    name: Some(s.name.clone()),
+                    on_cart_change: Some(s.on_cart_change.as_str().to_string()),
+                    template: None,
+                    checkout_session: None,
+                    cancel_requirements: None,
+                    checkout_ttl: None,
+                    operation_expiry: None,
+                    continue_while_processing: None,
+                    cart_access: None,
+                    validation_on_start: None,
+                    order_created: None,
+                    canceled_finished_at: None,
+                    checkout_flow: (!s.default_flow).then(|| raw_flow(&s.checkout_flow)),
+                };
+                write_settings(&mut store, &s.settings);
+                store
+            })
+            .collect(),
+        accounts: world
+            .accounts
+            .iter()
+            .map(|a| RawAccount {
+                id: a.id.clone(),
+                name: Some(a.name.clone()),
+                stores: a.stores.clone(),
+            })
+            .collect(),
+        buyers: world
+            .buyers
+            .iter()
+            .map(|b| RawBuyer {
+                id: b.id.clone(),
+                name: Some(b.name.clone()),
+                accounts: b.accounts.clone(),
+                effective_account: Some(b.effective_account.clone()),
+                permissions: Some(b.permissions.iter().map(|p| p.as_str().to_string()).collect()),
+            })
+            .collect(),
+        products: world
+            .products
+            .iter()
+            .map(|p| RawProduct {
+                sku: p.sku.clone(),
+                name: Some(p.name.clone()),
+                price: money_number(p.price),
+            })
+            .collect(),
+        carts: world
+            .carts
+            .iter()
+            .map(|c| RawCart {
+                id: c.id.clone(),
+                name: Some(c.name.clone()),
+                store: c.store.clone(),
+                buyer: c.buyer.clone(),
+                account: Some(c.account.clone()),
+                status: Some(c.status.as_str().to_string()),
+                items: c
+                    .items
+                    .iter()
+                    .map(|i| RawItem {
+                        sku: i.sku.clone(),
+                        quantity: i.quantity.max(0) as u64,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        sessions: world
+            .sessions
+            .iter()
+            .map(|s| RawSession {
+                id: s.id.clone(),
+                cart: s.cart.clone(),
+                state: s.state.clone(),
+                next_state: s.next_state.clone(),
+                is_processing: s.is_processing,
+                is_error: s.is_error,
+                is_archived: s.is_archived,
+                background_operation_id: s.background_operation_id.clone(),
+            })
+            .collect(),
+        operations: world
+            .operations
+            .iter()
+            .map(|o| RawOperation {
+                id: o.id.clone(),
+                name: o.name.clone(),
+                status: o.status.as_str().to_string(),
+                ticks_left: Some(o.ticks_left),
+            })
+            .collect(),
+        validation_outputs: world
+            .validation_outputs
+            .iter()
+            .map(|v| RawValidationOutput {
+                id: v.id.clone(),
+                cart: v.cart.clone(),
+                operation: v.operation.clone(),
+                level: v.level.as_str().to_string(),
+                kind: v.kind.as_str().to_string(),
+                message: v.message.clone(),
+                related: v.related.clone(),
+                is_dismissed: v.is_dismissed,
+            })
+            .collect(),
+    }
+}
+
+/// A price as a JSON number with its two decimal places, exactly as `Money` prints.
+fn money_number(m: Money) -> serde_json::Number {
+    match FieldValue::Money(m).to_json() {
+        Value::Number(n) => n,
+        _ => serde_json::Number::from(0),
+    }
+}
+
+/// An empty step of a kind; the caller fills in its keys.
+pub fn empty_step(kind: &str) -> RawStep {
+    RawStep {
+        kind: kind.to_string(),
+        cart: None,
+        sku: None,
+        quantity: None,
+        ticks: None,
+        message: None,
+        row_type: None,
+        level: None,
+        buyer: None,
+        permission: None,
+        account: None,
+        store: None,
+        actor: None,
+        note: None,
+        marker: None,
+        expect: None,
+        quiz: None,
+    }
+}
+
+/// A step that takes `action`, with the keys its kind uses.
+pub fn raw_step(kind: &str, action: &Action) -> RawStep {
+    let mut step = empty_step(kind);
+    match action {
+        Action::StartCheckout { cart, actor }
+        | Action::Cancel { cart, actor }
+        | Action::Continue { cart, actor } => {
+            step.cart = Some(cart.clone());
+            step.actor = actor.clone();
+        }
+        Action::AddToCart {
+            cart,
+            sku,
+            quantity,
+            actor,
+        } => {
+            step.cart = Some(cart.clone());
+            step.sku = Some(sku.clone());
+            step.quantity = Some(match quantity {
+                Quantity::Whole(n) => serde_json::Number::from(*n),
+                Quantity::Other(t) => {
+                    serde_json::from_str(t).unwrap_or_else(|_| serde_json::Number::from(0))
+                }
+            });
+            step.actor = actor.clone();
+        }
+        Action::Wait { ticks } => step.ticks = Some(*ticks),
+        Action::Settle => {}
+        Action::FailOperation { cart, message } => {
+            step.cart = Some(cart.clone());
+            step.message = Some(message.clone());
+        }
+        Action::IntegrationFault {
+            cart,
+            message,
+            level,
+            kind,
+        } => {
+            step.cart = Some(cart.clone());
+            step.message = Some(message.clone());
+            step.level = Some(level.as_str().to_string());
+            step.row_type = kind.map(|k| k.as_str().to_string());
+        }
+        Action::CustomUpdate { cart } => step.cart = Some(cart.clone()),
+        Action::Grant { buyer, permission } | Action::Revoke { buyer, permission } => {
+            step.buyer = Some(buyer.clone());
+            step.permission = Some(permission.as_str().to_string());
+        }
+        Action::SwitchAccount { buyer, account } => {
+            step.buyer = Some(buyer.clone());
+            step.account = Some(account.clone());
+        }
+        Action::JoinStore { account, store } | Action::LeaveStore { account, store } => {
+            step.account = Some(account.clone());
+            step.store = Some(store.clone());
+        }
+    }
+    step
+}
+
+/// The equivalent file in the newest edition: `"cartsim": 2`, and every store setting
+/// and a default checkout flow written out with the meaning the file had in its own
+/// edition, so it plays exactly as before. The file must already load.
+pub fn upgrade(mut raw: RawScenario, edition: Edition) -> RawScenario {
+    let defaults = StoreSettings::defaults(edition);
+    for store in &mut raw.world.stores {
+        let explicit = |key: &mut Option<String>, value: &str| {
+            if key.is_none() {
+                *key = Some(value.to_string());
+            }
+        };
+        explicit(&mut store.template, defaults.template.as_str());
+        explicit(&mut store.checkout_session, defaults.checkout_session.as_str());
+        explicit(&mut store.cancel_requirements, defaults.cancel_requirements.as_str());
+        explicit(
+            &mut store.continue_while_processing,
+            defaults.continue_while_processing.as_str(),
+        );
+        explicit(&mut store.cart_access, defaults.cart_access.as_str());
+        explicit(&mut store.validation_on_start, defaults.validation_on_start.as_str());
+        explicit(&mut store.order_created, defaults.order_created.as_str());
+        explicit(&mut store.canceled_finished_at, defaults.canceled_finished_at.as_str());
+        if store.checkout_flow.is_none() && edition == Edition::One {
+            store.checkout_flow = Some(raw_flow(&default_flow()));
+        }
+    }
+    raw.cartsim = Value::from(LATEST_VERSION);
+    raw
+}
+
+/// A scenario file's text: pretty JSON with a final newline.
+pub fn to_text(raw: &RawScenario) -> String {
+    let mut text = serde_json::to_string_pretty(raw).unwrap_or_default();
+    text.push('\n');
+    text
+}
