@@ -192,14 +192,40 @@ impl World {
     /// Applies an action. Pure and deterministic: the same world and action always give
     /// the same outcome. A refused action changes nothing.
     pub fn apply(&mut self, action: &Action) -> Outcome {
-        if let Action::Settle = action {
-            return self.settle();
+        self.reindex();
+        let outcome = if let Action::Settle = action {
+            self.settle()
+        } else {
+            let mut tx = Tx::new(self);
+            let result = run(&mut tx, action);
+            let changes = tx.changes;
+            debug_assert!(result.is_ok() || changes.is_empty());
+            Outcome { changes, result }
+        };
+        self.reindex();
+        outcome
+    }
+
+    /// An upper bound on the ticks until nothing is in progress: every live operation's
+    /// remaining work, plus, for every session not archived, every asynchronous state of
+    /// its flow run one after the other (each a tick to start, its work, a tick to hand
+    /// over). `None` when a session's flow cannot be found.
+    fn settle_bound(&self) -> Option<u64> {
+        let mut bound: u64 = 0;
+        for op in self.live_operations().filter(|o| o.status.in_progress()) {
+            bound = bound.saturating_add(op.ticks_left.saturating_add(2));
         }
-        let mut tx = Tx::new(self);
-        let result = run(&mut tx, action);
-        let changes = tx.changes;
-        debug_assert!(result.is_ok() || changes.is_empty());
-        Outcome { changes, result }
+        for session in self.live_sessions() {
+            let store = self.store_of_cart(&session.cart)?;
+            for step in store.checkout_flow.iter() {
+                let ticks = match &step.kind {
+                    super::flow::StepKind::Async { ticks, .. } => ticks.saturating_add(2),
+                    super::flow::StepKind::Buyer | super::flow::StepKind::Sync => 1,
+                };
+                bound = bound.saturating_add(ticks);
+            }
+        }
+        Some(bound)
     }
 
     /// The acting buyer for an action on a cart: the explicit actor, else the owner.
@@ -210,10 +236,26 @@ impl World {
         }
     }
 
-    /// Runs time forward on a copy until nothing is in progress; keeps the copy only if
-    /// it settled within [`SETTLE_LIMIT`] ticks.
+    /// Runs time forward until nothing is in progress, or refuses (changing nothing) if
+    /// that takes more than [`SETTLE_LIMIT`] ticks. When [`World::settle_bound`] shows it
+    /// cannot take that long, time runs on the world itself; otherwise on a copy, kept
+    /// only if it settled in time.
     fn settle(&mut self) -> Outcome {
+        if self.settle_bound().is_some_and(|b| b <= SETTLE_LIMIT) {
+            let mut tx = Tx::new(self);
+            let start = tx.world.tick;
+            while busy(&tx) {
+                let next = ticks_until_next_event(&tx).unwrap_or(1);
+                debug_assert!(tx.world.tick - start + next <= SETTLE_LIMIT);
+                advance(&mut tx, next);
+            }
+            return Outcome {
+                changes: tx.changes,
+                result: Ok(()),
+            };
+        }
         let mut copy = self.clone();
+        copy.reindex();
         let mut tx = Tx::new(&mut copy);
         let start = tx.world.tick;
         while busy(&tx) {
@@ -824,7 +866,7 @@ fn clear_validation(tx: &mut Tx, cart_id: &str) {
         .map(|v| (v.id.clone(), format!("{} {}: {}", v.level, v.kind, v.message)))
         .collect();
     for (id, description) in rows {
-        tx.world.validation_outputs.retain(|v| v.id != id);
+        tx.world.remove_validation_output(&id);
         tx.removed(
             RecordKind::CartValidationOutput,
             &id,

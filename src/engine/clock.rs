@@ -27,7 +27,7 @@ pub(crate) fn advance(tx: &mut Tx, mut ticks: u64) {
 
 /// True while some operation is in progress (New, Scheduled, Waiting or Running).
 pub(crate) fn busy(tx: &Tx) -> bool {
-    tx.world.operations.iter().any(|o| o.status.in_progress())
+    tx.world.live_operations().any(|o| o.status.in_progress())
 }
 
 /// How many ticks until the next tick at which something happens (at least 1), or
@@ -36,8 +36,7 @@ pub(crate) fn ticks_until_next_event(tx: &Tx) -> Option<u64> {
     let now = tx.world.tick;
     let operations = tx
         .world
-        .operations
-        .iter()
+        .live_operations()
         .filter_map(|o| {
             if o.status.in_progress() {
                 Some(if o.status.queued() || o.pending_fault.is_some() {
@@ -52,8 +51,7 @@ pub(crate) fn ticks_until_next_event(tx: &Tx) -> Option<u64> {
         .min();
     let checkouts = tx
         .world
-        .sessions
-        .iter()
+        .live_sessions()
         .filter_map(|s| checkout_deadline(tx.world, s))
         .map(|at| at.saturating_sub(now).max(1))
         .min();
@@ -66,8 +64,14 @@ pub(crate) fn ticks_until_next_event(tx: &Tx) -> Option<u64> {
 /// Advances `n` ticks in which no operation starts or finishes and nothing expires.
 fn skip_quiet(tx: &mut Tx, n: u64) {
     tx.world.tick += n;
-    for op in tx.world.operations.iter_mut() {
-        if op.status == OperationStatus::Running {
+    let running: Vec<String> = tx
+        .world
+        .live_operations()
+        .filter(|o| o.status == OperationStatus::Running)
+        .map(|o| o.id.clone())
+        .collect();
+    for id in running {
+        if let Some(op) = tx.world.operation_mut(&id) {
             op.ticks_left = op.ticks_left.saturating_sub(n);
         }
     }
@@ -82,8 +86,7 @@ fn one_tick(tx: &mut Tx) {
     let now = tx.world.tick;
     let moving: Vec<String> = tx
         .world
-        .operations
-        .iter()
+        .live_operations()
         .filter(|o| o.status.in_progress())
         .map(|o| o.id.clone())
         .collect();
@@ -129,8 +132,7 @@ fn one_tick(tx: &mut Tx) {
     }
     let expired: Vec<String> = tx
         .world
-        .sessions
-        .iter()
+        .live_sessions()
         .filter(|s| checkout_deadline(tx.world, s).is_some_and(|at| at <= now))
         .map(|s| s.id.clone())
         .collect();
@@ -139,13 +141,12 @@ fn one_tick(tx: &mut Tx) {
     }
     let leaving: Vec<(String, String)> = tx
         .world
-        .operations
-        .iter()
+        .live_operations()
         .filter(|o| !o.status.in_progress() && o.expires_at.is_some_and(|at| at <= now))
         .map(|o| (o.id.clone(), format!("{}, {}", o.name, o.status)))
         .collect();
     for (id, description) in leaving {
-        tx.world.operations.retain(|o| o.id != id);
+        tx.world.remove_operation(&id);
         tx.removed(
             RecordKind::BackgroundOperation,
             &id,

@@ -84,7 +84,8 @@ fn work_of(entry: &Entry) -> usize {
 
 impl Timeline {
     /// A history that starts at `world`, with nothing played.
-    pub fn new(world: World) -> Timeline {
+    pub fn new(mut world: World) -> Timeline {
+        world.reindex();
         let owners = world
             .sessions
             .iter()
@@ -212,6 +213,7 @@ impl Timeline {
             let (at, world) = self.checkpoint_before(n);
             let (at, world) = (*at, world.clone());
             self.current = world;
+            self.current.reindex();
             at
         };
         for entry in &self.entries[start..n] {
