@@ -4,7 +4,8 @@
 use super::change::RecordKind;
 use super::checkout::{Ending, checkout_deadline, expire_checkout, finish_operation};
 use super::fields::OperationField;
-use super::model::OperationStatus;
+use super::model::{OperationStatus, StoreSettings};
+use super::world::World;
 use super::rules::Rule;
 use super::tx::Tx;
 
@@ -23,6 +24,14 @@ pub(crate) fn advance(tx: &mut Tx, mut ticks: u64) {
         one_tick(tx);
         ticks -= 1;
     }
+}
+
+/// Whether any checkout can expire: some store (or the settings of a session whose
+/// store is missing) has a time-to-live other than 0. When none can, time need not look
+/// at the sessions at all.
+fn checkouts_can_expire(world: &World) -> bool {
+    let expires = |s: &StoreSettings| s.checkout_ttl.is_some_and(|t| t > 0);
+    expires(&StoreSettings::default()) || world.stores.iter().any(|s| expires(&s.settings))
 }
 
 /// True while some operation is in progress (New, Scheduled, Waiting or Running).
@@ -49,9 +58,10 @@ pub(crate) fn ticks_until_next_event(tx: &Tx) -> Option<u64> {
             }
         })
         .min();
-    let checkouts = tx
-        .world
-        .live_sessions()
+    let checkouts = checkouts_can_expire(tx.world)
+        .then(|| tx.world.live_sessions())
+        .into_iter()
+        .flatten()
         .filter_map(|s| checkout_deadline(tx.world, s))
         .map(|at| at.saturating_sub(now).max(1))
         .min();
@@ -130,9 +140,10 @@ fn one_tick(tx: &mut Tx) {
             finish_operation(tx, &id, ending);
         }
     }
-    let expired: Vec<String> = tx
-        .world
-        .live_sessions()
+    let expired: Vec<String> = checkouts_can_expire(tx.world)
+        .then(|| tx.world.live_sessions())
+        .into_iter()
+        .flatten()
         .filter(|s| checkout_deadline(tx.world, s).is_some_and(|at| at <= now))
         .map(|s| s.id.clone())
         .collect();

@@ -181,18 +181,6 @@ impl World {
         let sessions = &self.sessions;
         ix.live_sessions
             .retain(|&i| sessions.get(i).is_some_and(|s| !s.is_archived));
-        // A live session's references may have been edited directly since.
-        for &i in &ix.live_sessions {
-            let s = &sessions[i];
-            for id in [&s.background_operation_id, &s.order_id]
-                .into_iter()
-                .flatten()
-            {
-                if !ix.maybe_dangling.contains(id) {
-                    ix.maybe_dangling.insert(id.clone());
-                }
-            }
-        }
         for (i, s) in sessions.iter().enumerate().skip(ix.sessions_seen) {
             if !s.is_archived {
                 ix.live_sessions.push(i);
@@ -272,15 +260,18 @@ impl World {
         Box::new(indexed.chain(tail))
     }
 
-    /// Whether a session may name this id without it being a record (a superset).
+    /// Whether a session may name this id without it being a record (a superset): an id
+    /// named when the session was indexed, a removed operation's, or one a session not
+    /// archived names now (its references may have been edited directly).
     pub(crate) fn maybe_dangling(&self, id: &str) -> bool {
+        let names = |s: &CartCheckoutSession| {
+            s.background_operation_id.as_deref() == Some(id) || s.order_id.as_deref() == Some(id)
+        };
         self.index.maybe_dangling.contains(id)
             || self.sessions[self.index.sessions.covered.min(self.sessions.len())..]
                 .iter()
-                .any(|s| {
-                    s.background_operation_id.as_deref() == Some(id)
-                        || s.order_id.as_deref() == Some(id)
-                })
+                .any(names)
+            || self.live_sessions().any(names)
     }
 
     /// Removes a BackgroundOperation (it left the queue), keeping the index right.
