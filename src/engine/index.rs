@@ -17,7 +17,7 @@
 
 use super::model::*;
 use super::world::World;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 /// A record with an id.
 pub(crate) trait Keyed {
@@ -118,13 +118,16 @@ pub(crate) struct Index {
     pub(crate) validation_outputs: IdIndex,
     /// Positions of each cart's sessions, in creation order (sessions are never removed).
     sessions_by_cart: HashMap<String, Vec<usize>>,
-    /// Operations that are in progress or have an ExpiresAt, in launch order (a
-    /// superset: some may have finished since), and how many operations were looked at.
-    live_operations: Vec<String>,
+    /// Positions of the operations that are in progress or have an ExpiresAt, in launch
+    /// order (a superset: some may have finished since), and how many operations were
+    /// looked at.
+    live_operations: Vec<usize>,
     operations_seen: usize,
-    /// Sessions not archived, in creation order (a superset), and how many were looked at.
+    /// Positions of the sessions not archived, in creation order (a superset, pruned
+    /// whenever it has doubled), and how many sessions were looked at.
     live_sessions: Vec<usize>,
     sessions_seen: usize,
+    live_sessions_pruned: usize,
     /// Every id a session named as BackgroundOperationId or OrderId when it was indexed,
     /// and every removed operation: the only ids that may be named without being a
     /// record (a superset).
@@ -179,8 +182,13 @@ impl World {
             }
         }
         let sessions = &self.sessions;
-        ix.live_sessions
-            .retain(|&i| sessions.get(i).is_some_and(|s| !s.is_archived));
+        // Archived sessions are skipped when the list is read; dropping them costs the
+        // list's length, so it is done only when the list has doubled since.
+        if ix.live_sessions.len() > 2 * ix.live_sessions_pruned + 64 {
+            ix.live_sessions
+                .retain(|&i| sessions.get(i).is_some_and(|s| !s.is_archived));
+            ix.live_sessions_pruned = ix.live_sessions.len();
+        }
         for (i, s) in sessions.iter().enumerate().skip(ix.sessions_seen) {
             if !s.is_archived {
                 ix.live_sessions.push(i);
@@ -192,16 +200,13 @@ impl World {
             ix.live_operations.clear();
             ix.operations_seen = 0;
         }
-        let (operations, by_id) = (&self.operations, &ix.operations);
-        ix.live_operations.retain(|id| {
-            by_id
-                .position(operations, id)
-                .is_some_and(|i| live_operation(&operations[i]))
-        });
+        let operations = &self.operations;
+        ix.live_operations
+            .retain(|&i| operations.get(i).is_some_and(live_operation));
         let seen = ix.operations_seen.min(operations.len());
-        for o in &operations[seen..] {
+        for (i, o) in operations.iter().enumerate().skip(seen) {
             if live_operation(o) {
-                ix.live_operations.push(o.id.clone());
+                ix.live_operations.push(i);
             }
         }
         ix.operations_seen = operations.len();
@@ -214,7 +219,7 @@ impl World {
         self.index
             .live_operations
             .iter()
-            .filter_map(|id| self.operation(id))
+            .filter_map(|&i| self.operations.get(i))
             .chain(self.operations[seen..].iter())
             .filter(|o| live_operation(o))
     }
@@ -279,16 +284,25 @@ impl World {
         // Operations launched since the last reindex join the live list first, so that
         // none is lost when positions shift.
         let seen = self.index.operations_seen.min(self.operations.len());
-        for o in &self.operations[seen..] {
+        for (i, o) in self.operations.iter().enumerate().skip(seen) {
             if live_operation(o) {
-                self.index.live_operations.push(o.id.clone());
+                self.index.live_operations.push(i);
             }
         }
-        self.operations.retain(|o| o.id != id);
+        let Some(gone) = self.operations.iter().position(|o| o.id == id) else {
+            return;
+        };
+        self.operations.remove(gone);
         self.index.maybe_dangling.insert(id.to_string());
         self.index.operations = IdIndex::default();
         self.index.operations.sync(&self.operations);
-        self.index.live_operations.retain(|o| o != id);
+        // Every later operation moved up by one.
+        self.index.live_operations.retain(|&i| i != gone);
+        for i in &mut self.index.live_operations {
+            if *i > gone {
+                *i -= 1;
+            }
+        }
         self.index.operations_seen = self.operations.len();
     }
 

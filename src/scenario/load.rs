@@ -18,7 +18,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// The largest scenario file read.
-pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 /// The most ticks one operation may take, or one `wait` may last.
 pub const MAX_TICKS: u64 = 1_000_000;
 /// The longest State a flow may name (CartCheckoutSession.NextState is text(30)).
