@@ -193,7 +193,7 @@ impl World {
     /// the same outcome. A refused action changes nothing.
     pub fn apply(&mut self, action: &Action) -> Outcome {
         self.reindex();
-        let outcome = if let Action::Settle = action {
+        if let Action::Settle = action {
             self.settle()
         } else {
             let mut tx = Tx::new(self);
@@ -201,9 +201,7 @@ impl World {
             let changes = tx.changes;
             debug_assert!(result.is_ok() || changes.is_empty());
             Outcome { changes, result }
-        };
-        self.reindex();
-        outcome
+        }
     }
 
     /// An upper bound on the ticks until nothing is in progress: every live operation's

@@ -7,7 +7,7 @@
 //! the loader and the tests fill directly. It covers a prefix of each list: records
 //! appended since it was brought up to date are found by a scan of the tail, a hit is
 //! checked against the list before it is trusted, and [`World::reindex`] (run by
-//! [`World::apply`] before and after every action) extends it over appended records or
+//! [`World::apply`] before every action) extends it over appended records or
 //! rebuilds it when records were removed. Records are never renamed in place; the
 //! engine removes them only through [`World::remove_operation`] and
 //! [`World::remove_validation_output`], which keep the index right.
@@ -52,6 +52,8 @@ keyed! {
 pub(crate) struct IdIndex {
     map: HashMap<String, usize>,
     covered: usize,
+    /// The ids of the first and last covered records, to notice records removed.
+    ends: Option<(String, String)>,
 }
 
 impl IdIndex {
@@ -66,8 +68,10 @@ impl IdIndex {
             Some(_) => items.iter().position(|x| x.key() == id),
             // Records removed and others appended leave the length as it was: the last
             // covered record then is not the one indexed there.
-            None if self.covered > 0
-                && self.map.get(items[self.covered - 1].key()) != Some(&(self.covered - 1)) =>
+            None if self
+                .ends
+                .as_ref()
+                .is_some_and(|(_, last)| items[self.covered - 1].key() != last) =>
             {
                 items.iter().position(|x| x.key() == id)
             }
@@ -82,9 +86,12 @@ impl IdIndex {
     /// its ends show (records are only appended, or removed through the world).
     fn prefix_holds<T: Keyed>(&self, items: &[T]) -> bool {
         self.covered <= items.len()
-            && (self.covered == 0
-                || (self.map.get(items[0].key()) == Some(&0)
-                    && self.map.get(items[self.covered - 1].key()) == Some(&(self.covered - 1))))
+            && match &self.ends {
+                None => self.covered == 0,
+                Some((first, last)) => {
+                    items[0].key() == first && items[self.covered - 1].key() == last
+                }
+            }
     }
 
     /// Brings the index up to date; returns the position from which records are new to
@@ -97,6 +104,12 @@ impl IdIndex {
         let from = self.covered;
         for (i, x) in items.iter().enumerate().skip(from) {
             self.map.entry(x.key().to_string()).or_insert(i);
+        }
+        if from < items.len() || items.is_empty() {
+            self.ends = items
+                .first()
+                .zip(items.last())
+                .map(|(a, b)| (a.key().to_string(), b.key().to_string()));
         }
         self.covered = items.len();
         from
@@ -152,8 +165,7 @@ fn live_operation(o: &BackgroundOperation) -> bool {
 
 impl World {
     /// Brings the lookup index up to date with the record lists (after records were
-    /// appended or removed directly). [`World::apply`] does it before and after every
-    /// action; lookups are right without it, only slower.
+    /// appended or removed directly). [`World::apply`] does it before every action; lookups are right without it, only slower.
     pub fn reindex(&mut self) {
         let ix = &mut self.index;
         ix.stores.sync(&self.stores);
