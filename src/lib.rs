@@ -7,5 +7,6 @@
 pub mod cli;
 pub mod engine;
 pub mod player;
+pub mod safe_write;
 pub mod scenario;
 pub mod tui;

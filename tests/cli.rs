@@ -112,15 +112,19 @@ fn check_accepts_every_curriculum_file() {
 }
 
 #[test]
-fn missing_files_and_folders_exit_2_with_a_message() {
+fn missing_files_exit_2_with_a_message_and_folders_mean_their_json_files() {
     let out = cartsim(&["check", "no/such/file.json", "scenarios"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("no/such/file.json: cannot read the file"),
+        stderr.contains("no/such/file.json: no such file, and no built-in scenario"),
         "{stderr}"
     );
-    assert!(stderr.contains("scenarios: is a folder"), "{stderr}");
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("scenarios/01-happy-path.json: ok"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -49,8 +49,14 @@ fn as_actor(action: Action, buyer: &str) -> Action {
 fn editions_differ_only_in_store_defaults() {
     let one = world2(1, "");
     let two = world2(2, "");
-    assert_eq!(one.stores[0].settings, StoreSettings::defaults(Edition::One));
-    assert_eq!(two.stores[0].settings, StoreSettings::defaults(Edition::Two));
+    assert_eq!(
+        one.stores[0].settings,
+        StoreSettings::defaults(Edition::One)
+    );
+    assert_eq!(
+        two.stores[0].settings,
+        StoreSettings::defaults(Edition::Two)
+    );
     let explicit = world2(
         1,
         r#""checkout_session": "get_or_create", "continue_while_processing": "already_in_process",
@@ -66,7 +72,13 @@ fn strict_checkout_session_refuses_a_second_start() {
     ok(&mut w, start("cart-1"));
     let e = refused(&mut w, start("cart-1"));
     assert_eq!(e.kind, ErrorKind::CheckoutAlreadyInProgress);
-    assert!(e.kind.spec().reading.unwrap().starts_with("checkout_session: strict"));
+    assert!(
+        e.kind
+            .spec()
+            .reading
+            .unwrap()
+            .starts_with("checkout_session: strict")
+    );
 }
 
 #[test]
@@ -115,7 +127,11 @@ fn lenient_cancel_with_a_dangling_operation_archives_and_unlocks() {
     let out = ok(&mut w, cancel("cart-1"));
     assert_eq!(field(&w, "ccs-1", "IsArchived"), "true");
     assert_eq!(field(&w, "cart-1", "Status"), "Active");
-    assert!(out.changes.iter().any(|c| c.rule == Rule::CancelWithoutOperation));
+    assert!(
+        out.changes
+            .iter()
+            .any(|c| c.rule == Rule::CancelWithoutOperation)
+    );
     // bop-1 was not named by the session any more, so it is left alone.
     assert_eq!(field(&w, "bop-1", "Status"), "Running");
 }
@@ -199,7 +215,11 @@ fn a_warning_is_recorded_and_the_checkout_goes_on() {
     assert_eq!(field(&w, "bop-1", "Status"), "Complete");
     assert_eq!(field(&w, "ccs-1", "State"), "Checkout Summary");
     assert_eq!(field(&w, "cvo-1", "Level"), "Warning");
-    assert!(out.changes.iter().any(|c| c.rule == Rule::WarningDoesNotStop));
+    assert!(
+        out.changes
+            .iter()
+            .any(|c| c.rule == Rule::WarningDoesNotStop)
+    );
 }
 
 #[test]
@@ -231,7 +251,12 @@ fn checkout_session_clears_validation_rows_in_edition_2_only() {
 fn custom_code_saving_the_cart_makes_the_running_operation_fail_as_in_use() {
     let mut w = world2(2, "");
     ok(&mut w, start("cart-1"));
-    ok(&mut w, Action::CustomUpdate { cart: "cart-1".into() });
+    ok(
+        &mut w,
+        Action::CustomUpdate {
+            cart: "cart-1".into(),
+        },
+    );
     assert_eq!(field(&w, "cart-1", "Version"), "1");
     ok(&mut w, wait(2));
     assert_eq!(field(&w, "bop-1", "Status"), "Error");
@@ -317,7 +342,11 @@ fn a_synchronous_state_runs_at_once_without_an_operation() {
     let out = ok(&mut w, wait(1)); // Cart to Order finishes, Authorize Payment runs at once
     assert!(out.changes.iter().any(|c| c.rule == Rule::SyncStateRuns));
     assert_eq!(field(&w, "ccs-1", "State"), "Activate Order");
-    assert_eq!(w.operations.len(), ops_before + 1, "only Activate Order launched");
+    assert_eq!(
+        w.operations.len(),
+        ops_before + 1,
+        "only Activate Order launched"
+    );
     assert!(w.operations.iter().all(|o| o.name != "Authorize Payment"));
 }
 
@@ -378,7 +407,10 @@ fn every_new_rule_and_error_has_a_source() {
 #[test]
 fn buyer_facing_messages_are_attached_to_their_codes() {
     let m = ErrorKind::ContinueStateMismatch.buyer_message().unwrap();
-    assert_eq!(m.text, "This checkout is out of date, please refresh the page.");
+    assert_eq!(
+        m.text,
+        "This checkout is out of date, please refresh the page."
+    );
     let m = ErrorKind::AddNoPermission.buyer_message().unwrap();
     assert!(m.text.starts_with("You don't have access to this cart."));
     let m = ErrorKind::ContinueNoActiveSession.buyer_message().unwrap();

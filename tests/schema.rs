@@ -2,10 +2,16 @@
 //! every shipped scenario and the README's examples, refuses what the loader refuses where
 //! JSON Schema can say it, and names the place; its closed lists follow the code.
 
-use cartsim::engine::world::{CART_FIELDS, OPERATION_FIELDS, SESSION_FIELDS};
-use cartsim::engine::{CartStatus, ErrorKind, OnCartChange, OperationStatus, Permission};
+use cartsim::engine::world::{CART_FIELDS, OPERATION_FIELDS, SESSION_FIELDS, VALIDATION_FIELDS};
+use cartsim::engine::{
+    CancelReading, CanceledFinishedAt, CartAccess, CartStatus, CheckoutSessionReading,
+    ContinueWhileProcessing, Edition, ErrorKind, OnCartChange, OperationStatus, OrderCreated,
+    Permission, Template, ValidationLevel, ValidationOnStart, ValidationType,
+};
 use cartsim::scenario::SCHEMA;
+use cartsim::scenario::builtin::BUILTIN;
 use cartsim::scenario::load::STEP_KINDS;
+use cartsim::scenario::save::{to_text, upgrade};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -109,9 +115,82 @@ fn base() -> Value {
     })
 }
 
+/// A format 2 scenario using every key the second edition added: every store setting, a
+/// synchronous flow state, pre-existing CartValidationOutputs, the new operation statuses,
+/// `custom_update`, `fail_operation` with `type` and `level`, the new fields and the new code.
+fn edition2() -> Value {
+    json!({
+      "cartsim": 2,
+      "title": "Second edition, every new key",
+      "world": {
+        "stores": [
+          {"id": "west", "template": "aura", "checkout_session": "get_or_create",
+           "cancel_requirements": "lenient", "checkout_ttl": 50, "operation_expiry": 5,
+           "continue_while_processing": "already_in_process", "cart_access": "owner_and_account",
+           "validation_on_start": "clear", "order_created": "at_cart_to_order",
+           "canceled_finished_at": "null",
+           "checkout_flow": [
+             {"state": "Inventory", "operation": "Check Cart Inventory", "ticks": 2},
+             {"state": "Checkout Summary", "buyer": true},
+             {"state": "Cart To Order", "operation": "Cart to Order", "ticks": 1},
+             {"state": "Authorize Payment", "sync": true},
+             {"state": "Activate Order", "operation": "Activate Order", "ticks": 1}]},
+          {"id": "east", "name": "East Store", "on_cart_change": "recalculate",
+           "checkout_ttl": null, "operation_expiry": null,
+           "checkout_session": "strict", "cancel_requirements": "enforce",
+           "continue_while_processing": "checkout_conflict", "cart_access": "unchecked",
+           "validation_on_start": "keep", "order_created": "at_completion",
+           "canceled_finished_at": "set"}
+        ],
+        "accounts": [{"id": "acme", "stores": ["west", "east"]}],
+        "buyers": [{"id": "bob", "accounts": ["acme"]}],
+        "products": [{"sku": "BOLT-10", "price": 1.25}],
+        "carts": [
+          {"id": "cart-1", "store": "west", "buyer": "bob", "items": [{"sku": "BOLT-10", "quantity": 4}]},
+          {"id": "cart-2", "store": "east", "buyer": "bob"}
+        ],
+        "operations": [
+          {"id": "op-scheduled", "name": "Price Cart", "status": "Scheduled", "ticks_left": 1},
+          {"id": "op-waiting", "name": "Calculate Cart Taxes", "status": "Waiting"},
+          {"id": "op-merged", "name": "Check Cart Inventory", "status": "Merged"}
+        ],
+        "validation_outputs": [
+          {"id": "row-1", "cart": "cart-1", "operation": "op-merged", "level": "Warning",
+           "type": "Inventory", "message": "Only 3 left in stock.", "related": "BOLT-10",
+           "is_dismissed": true},
+          {"id": "row-2", "cart": "cart-2", "operation": null, "level": "Info",
+           "type": "System_Error", "message": "", "related": null}
+        ]
+      },
+      "steps": [
+        {"do": "custom_update", "cart": "cart-1",
+         "expect": {"result": "ok", "state": {"cart-1.Version": 1, "row-1.IsDismissed": true,
+                    "row-1.CartId": "cart-1", "row-1.RelatedEntityId": "BOLT-10"}}},
+        {"do": "start_checkout", "cart": "cart-1",
+         "expect": {"result": "ok", "state": {"ccs-1.State": "Inventory", "bop-1.Status": "Running"}}},
+        {"do": "continue", "cart": "cart-1", "expect": {"result": "ALREADY_IN_PROCESS", "http": 400}},
+        {"do": "fail_operation", "cart": "cart-1", "type": "Inventory", "level": "Warning",
+         "message": "Only 3 left in stock."},
+        {"do": "wait", "expect": {"state": {
+            "cvo-1.Level": "Warning", "cvo-1.Type": "Inventory", "cvo-1.Message": "Only 3 left in stock.",
+            "cvo-1.BackgroundOperationId": "bop-1", "cvo-1.IsDismissed": false,
+            "bop-1.Status": "Complete", "bop-1.ExpiresAt": 6, "ccs-1.State": "Checkout Summary"}}},
+        {"do": "continue", "cart": "cart-1"},
+        {"do": "settle", "expect": {"state": {"cart-1.Status": "Closed", "ccs-1.State": "Complete"}}},
+        {"do": "start_checkout", "cart": "cart-2"},
+        {"do": "fail_operation", "cart": "cart-2", "level": "Error"},
+        {"do": "settle", "expect": {"state": {"row-2.Level": "Info", "ccs-2.IsError": true}}}
+      ]
+    })
+}
+
 /// The base scenario with `value` put at the JSON pointer `at` (its parent must exist).
 fn with(at: &str, value: Value) -> Value {
-    let mut doc = base();
+    put(base(), at, value)
+}
+
+/// `doc` with `value` put at the JSON pointer `at` (its parent must exist).
+fn put(mut doc: Value, at: &str, value: Value) -> Value {
     let (parent, key) = at.rsplit_once('/').unwrap();
     match doc.pointer_mut(parent).unwrap() {
         Value::Object(map) => {
@@ -332,8 +411,10 @@ fn a_misspelt_key_in_a_step_is_refused() {
 
 #[test]
 fn a_wrong_format_version_is_refused() {
-    assert_refused_at(&with("/cartsim", json!(2)), "/cartsim", "1");
+    assert_refused_at(&with("/cartsim", json!(3)), "/cartsim", "1");
+    assert_refused_at(&with("/cartsim", json!(0)), "/cartsim", "2");
     assert_refused_at(&with("/cartsim", json!("1")), "/cartsim", "1");
+    assert_refused_at(&with("/cartsim", json!("2")), "/cartsim", "2");
     assert_refused_at(&without("/cartsim"), "", "cartsim");
 }
 
@@ -393,7 +474,7 @@ fn a_cancel_step_with_sku_is_refused() {
 fn each_step_kind_requires_its_keys_and_refuses_the_others() {
     let values = json!({
         "cart": "cart-1", "sku": "BOLT-10", "quantity": 1, "ticks": 1, "message": "down",
-        "buyer": "bob", "permission": "checkout", "account": "acme", "store": "west"
+        "type": "Inventory", "level": "Warning", "buyer": "bob", "permission": "checkout", "account": "acme", "store": "west"
     });
     let values = values.as_object().unwrap();
     for kind in STEP_KINDS {
@@ -428,7 +509,8 @@ fn each_step_kind_requires_its_keys_and_refuses_the_others() {
 
 #[test]
 fn value_rules_are_checked_where_json_schema_can() {
-    // Flow entries: either an operation or a buyer state, names of 1 to 30 characters.
+    // Flow entries: an operation, a buyer state or a synchronous state, names of 1 to 30
+    // characters.
     let flow = "/world/stores/0/checkout_flow/1";
     for bad in [
         json!({"state": "Summary"}),
@@ -440,6 +522,11 @@ fn value_rules_are_checked_where_json_schema_can() {
         json!({"state": "Complete", "buyer": true}),
         json!({"state": "Summary", "operation": "Op", "ticks": 0}),
         json!({"state": "Summary", "operation": "Op", "ticks": 1_000_001}),
+        json!({"state": "Summary", "sync": true, "operation": "Op"}),
+        json!({"state": "Summary", "sync": true, "ticks": 1}),
+        json!({"state": "Summary", "sync": true, "buyer": true}),
+        json!({"state": "Summary", "sync": false}),
+        json!({"state": "Complete", "sync": true}),
     ] {
         let doc = with(flow, bad.clone());
         let errors = errors(&doc);
@@ -498,8 +585,184 @@ fn value_rules_are_checked_where_json_schema_can() {
             "/world/buyers/0",
             json!({"id": "bob", "effective_account": "globex"}),
         ),
+        (
+            "/world/stores/0/checkout_flow/1",
+            json!({"state": "Summary", "sync": true}),
+        ),
+        ("/world/operations/0/status", json!("Merged")),
     ] {
         assert_valid(&format!("{at} = {value}"), &with(at, value));
+    }
+}
+
+// Format 2: every key the second edition added, against the loader.
+
+#[test]
+fn a_format_2_scenario_with_every_new_key_validates_and_loads() {
+    let doc = edition2();
+    assert_valid("the format 2 scenario", &doc);
+    let scenario = cartsim::scenario::load_bytes("edition2.json", doc.to_string().as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(scenario.edition, Edition::Two);
+    // The document names every key the schema declares for these records, so the loader
+    // (which refuses unknown keys) accepts each of them.
+    let schema = schema();
+    let world = &doc["world"];
+    for (def, records) in [
+        ("store", world["stores"].clone()),
+        (
+            "flowEntry",
+            Value::Array(
+                world["stores"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|s| s["checkout_flow"].as_array().cloned().unwrap_or_default())
+                    .collect(),
+            ),
+        ),
+        ("validationOutput", world["validation_outputs"].clone()),
+        ("operation", world["operations"].clone()),
+    ] {
+        let used = set(records
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r.as_object().unwrap().keys().map(String::as_str)));
+        let declared = set(schema["$defs"][def]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str));
+        assert_eq!(used, declared, "the keys of {def}");
+    }
+    let statuses = set(world["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["status"].as_str().unwrap()));
+    assert!(statuses.is_superset(&set(["Scheduled", "Waiting", "Merged"])));
+}
+
+#[test]
+fn every_store_setting_is_valid_in_format_1_too() {
+    let mut doc = base();
+    doc["world"]["stores"][1] = edition2()["world"]["stores"][0].clone();
+    doc["world"]["stores"][1]["id"] = json!("east");
+    let text = doc.to_string();
+    cartsim::scenario::load_bytes("edition1.json", text.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_valid("format 1 with every setting", &doc);
+}
+
+#[test]
+fn a_wrong_value_of_each_store_setting_is_refused() {
+    let wrong = [
+        ("template", json!("classic")),
+        ("template", json!("Aura")),
+        ("checkout_session", json!("get")),
+        ("cancel_requirements", json!("Lenient")),
+        ("checkout_ttl", json!(1_000_001)),
+        ("checkout_ttl", json!(-1)),
+        ("checkout_ttl", json!("10")),
+        ("checkout_ttl", json!(1.5)),
+        ("operation_expiry", json!(1_000_001)),
+        ("operation_expiry", json!(-5)),
+        ("operation_expiry", json!(true)),
+        ("continue_while_processing", json!("conflict")),
+        ("cart_access", json!("owner")),
+        ("validation_on_start", json!("delete")),
+        ("order_created", json!("at_cart-to-order")),
+        ("canceled_finished_at", json!("unset")),
+        ("canceled_finished_at", json!(false)),
+    ];
+    for (key, value) in wrong {
+        let at = format!("/world/stores/0/{key}");
+        let word = value.to_string();
+        // In either edition.
+        assert_refused_at(&put(edition2(), &at, value.clone()), &at, &word);
+        assert_refused_at(&with(&at, value), &at, &word);
+    }
+}
+
+#[test]
+fn lwr_is_in_the_format_and_the_description_says_whether_this_build_refuses_it() {
+    let doc = put(edition2(), "/world/stores/0/template", json!("lwr"));
+    assert_valid("an lwr store", &doc);
+    let refused = cartsim::scenario::load_bytes("lwr.json", doc.to_string().as_bytes()).is_err();
+    let schema = schema();
+    let description = schema["$defs"]["store"]["properties"]["template"]["description"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        description.contains("refuses"),
+        refused,
+        "the loader {} lwr stores, but the description of `template` says otherwise: {description}",
+        if refused { "refuses" } else { "accepts" }
+    );
+}
+
+#[test]
+fn validation_outputs_and_fault_keys_are_checked() {
+    let long = "x".repeat(256);
+    let bad = [
+        ("/world/validation_outputs/0/level", json!("Fatal")),
+        ("/world/validation_outputs/0/type", json!("Tax")),
+        ("/world/validation_outputs/0/message", json!(long)),
+        ("/world/validation_outputs/0/message", json!(null)),
+        ("/world/validation_outputs/0/id", json!("row 1")),
+        ("/world/validation_outputs/0/is_dismissed", json!("yes")),
+        ("/world/validation_outputs/0/Message", json!("typo")),
+        ("/steps/3/type", json!("Tax")),
+        ("/steps/3/level", json!("Fatal")),
+    ];
+    for (at, value) in bad {
+        let doc = put(edition2(), at, value.clone());
+        let errors = errors(&doc);
+        assert!(
+            errors
+                .iter()
+                .any(|(path, _)| at.starts_with(path.as_str()) && !path.is_empty()),
+            "{at} = {value} validates:\n{}",
+            render(&errors)
+        );
+        assert!(
+            cartsim::scenario::load_bytes("bad.json", doc.to_string().as_bytes()).is_err(),
+            "{at} = {value}: the schema refuses it but the loader accepts it"
+        );
+    }
+    for key in ["id", "cart", "level", "type", "message"] {
+        let mut doc = edition2();
+        doc["world"]["validation_outputs"][0]
+            .as_object_mut()
+            .unwrap()
+            .shift_remove(key);
+        assert_refused_at(
+            &doc,
+            "/world/validation_outputs/0",
+            &format!("\"{key}\" is a required property"),
+        );
+    }
+    // A message of 255 characters is CartValidationOutput.Message's limit, not beyond it.
+    let doc = put(
+        edition2(),
+        "/world/validation_outputs/0/message",
+        json!("x".repeat(255)),
+    );
+    assert_valid("a message of 255 characters", &doc);
+    cartsim::scenario::load_bytes("ok.json", doc.to_string().as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn every_upgraded_curriculum_file_validates() {
+    for b in BUILTIN {
+        let (scenario, raw) = cartsim::scenario::load_with_raw(b.name, b.text.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let upgraded: Value = serde_json::from_str(&to_text(&upgrade(raw, scenario.edition)))
+            .expect("the upgrade is JSON");
+        assert_eq!(upgraded["cartsim"], json!(2));
+        assert_valid(&format!("{} upgraded", b.name), &upgraded);
     }
 }
 
@@ -597,6 +860,52 @@ fn the_enums_follow_the_engine() {
         strings(&defs["store"]["properties"]["on_cart_change"]["enum"]),
         set(OnCartChange::ALL.iter().map(|o| o.as_str()))
     );
+    assert_eq!(
+        schema["properties"]["cartsim"]["enum"],
+        json!(cartsim::scenario::format::VERSIONS)
+    );
+    let store = &defs["store"]["properties"];
+    let settings: [(&str, &[&str]); 8] = [
+        ("template", Template::NAMES),
+        ("checkout_session", CheckoutSessionReading::NAMES),
+        ("cancel_requirements", CancelReading::NAMES),
+        ("continue_while_processing", ContinueWhileProcessing::NAMES),
+        ("cart_access", CartAccess::NAMES),
+        ("validation_on_start", ValidationOnStart::NAMES),
+        ("order_created", OrderCreated::NAMES),
+        ("canceled_finished_at", CanceledFinishedAt::NAMES),
+    ];
+    for (key, names) in settings {
+        assert_eq!(
+            strings(&store[key]["enum"]),
+            set(names.iter().copied()),
+            "{key}"
+        );
+    }
+    assert_eq!(
+        strings(&defs["validationLevel"]["enum"]),
+        set(ValidationLevel::NAMES.iter().copied())
+    );
+    assert_eq!(
+        strings(&defs["validationType"]["enum"]),
+        set(ValidationType::NAMES.iter().copied())
+    );
+    // The rows of the world and the `fail_operation` keys use those two lists.
+    for (at, def) in [
+        (
+            "/$defs/validationOutput/properties/level",
+            "validationLevel",
+        ),
+        ("/$defs/validationOutput/properties/type", "validationType"),
+        ("/$defs/step/properties/level", "validationLevel"),
+        ("/$defs/step/properties/type", "validationType"),
+    ] {
+        assert_eq!(
+            schema.pointer(at).unwrap()["$ref"],
+            format!("#/$defs/{def}"),
+            "{at}"
+        );
+    }
     let mut results = set(["ok", "error"]);
     results.extend(ErrorKind::ALL.iter().map(|k| k.spec().code.to_string()));
     assert_eq!(
@@ -619,6 +928,7 @@ fn the_state_field_pattern_names_exactly_the_fields_the_engine_keeps() {
         .iter()
         .chain(SESSION_FIELDS)
         .chain(OPERATION_FIELDS)
+        .chain(VALIDATION_FIELDS)
         .copied());
     assert_eq!(set(names.split('|')), fields);
 }

@@ -8,17 +8,55 @@ use crate::scenario::Scenario;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-/// Escapes text for Markdown tables and inline text (the loader has already removed
-/// control characters).
+/// Escapes one line of file text for Markdown, so that it can start no block (heading,
+/// list, quote, fence, setext underline, indented code) and hold no emphasis, code span,
+/// link, image, HTML, entity or table cell: the characters that act anywhere are
+/// backslash-escaped, the ones that act at the start of a line are escaped there, and
+/// leading spaces are dropped. The loader has already removed control characters.
 fn md(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '|') {
+    let text = text.trim_start();
+    let mut out = String::with_capacity(text.len() + 8);
+    // A list number (`12.` or `12)`) is harmless once its mark is escaped.
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    for (i, c) in text.chars().enumerate() {
+        let anywhere = matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&'
+        );
+        let at_start = i == 0 && matches!(c, '#' | '+' | '-' | '=');
+        let list_mark = digits > 0 && i == digits && matches!(c, '.' | ')');
+        if anywhere || at_start || list_mark {
             out.push('\\');
         }
         out.push(c);
     }
     out
+}
+
+/// Escapes paragraph text that sits inside a block: each line as [`md`], and every
+/// line after the first starts with `prefix` (`"> "` inside a quote, spaces inside a list
+/// item), so no line of the file's text can end the block it is in. A blank line
+/// becomes a line break instead of a new paragraph.
+fn md_block(text: &str, prefix: &str) -> String {
+    text.lines()
+        .map(md)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(&format!("\\\n{prefix}"))
+}
+
+/// What a handout shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// The answers to quizzes: the Answers section, and the result and changes of each
+    /// step that has a quiz. Off for a trainee handout.
+    pub answers: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { answers: true }
+    }
 }
 
 fn world_section(out: &mut String, world: &World) {
@@ -133,13 +171,18 @@ fn source_text(source: Source) -> String {
     }
 }
 
-/// The handout, in Markdown.
+/// The handout, in Markdown, with the answers.
 pub fn markdown(scenario: &Scenario) -> String {
+    markdown_with(scenario, Options::default())
+}
+
+/// The handout, in Markdown, showing what `options` allow.
+pub fn markdown_with(scenario: &Scenario, options: Options) -> String {
     let reports = play_headless(scenario);
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", md(&scenario.title));
     if let Some(summary) = &scenario.summary {
-        let _ = writeln!(out, "{}\n", md(summary));
+        let _ = writeln!(out, "{}\n", md_block(summary, ""));
     }
     if !scenario.tags.is_empty() {
         let _ = writeln!(out, "Tags: {}\n", md(&scenario.tags.join(", ")));
@@ -162,7 +205,7 @@ pub fn markdown(scenario: &Scenario) -> String {
             report.description.replace('`', "'")
         );
         if let Some(quiz) = &step.quiz {
-            let _ = writeln!(out, "> **Predict:** {}", md(&quiz.question));
+            let _ = writeln!(out, "> **Predict:** {}", md_block(&quiz.question, "> "));
             for (i, choice) in quiz.choices.iter().enumerate() {
                 let _ = writeln!(out, "> {}. {}", i + 1, md(choice));
             }
@@ -170,19 +213,26 @@ pub fn markdown(scenario: &Scenario) -> String {
             answers.push((report.index + 1, quiz));
         }
         if let Some(note) = &step.note {
-            let _ = writeln!(out, "{}\n", md(note));
+            let _ = writeln!(out, "{}\n", md_block(note, ""));
+        }
+        if step.quiz.is_some() && !options.answers {
+            out.push_str("Result: *discuss it, then play the step.*\n\n");
+            continue;
         }
         match &report.outcome.result {
             Ok(()) => out.push_str("Result: ok.\n\n"),
             Err(e) => {
                 errors.insert(e.kind);
-                let (head, why) = error_lines(e);
+                let lines = error_lines(e);
                 let _ = writeln!(
                     out,
                     "Result: **refused**, `{}`. The {}.\n",
-                    head.replace('`', "'"),
-                    md(&why)
+                    lines[0].replace('`', "'"),
+                    md(&lines[1])
                 );
+                for line in &lines[2..] {
+                    let _ = writeln!(out, "- {}\n", md(line));
+                }
             }
         }
         if !report.outcome.changes.is_empty() {
@@ -199,7 +249,7 @@ pub fn markdown(scenario: &Scenario) -> String {
             out.push('\n');
         }
     }
-    if !answers.is_empty() {
+    if !answers.is_empty() && options.answers {
         out.push_str("## Answers\n\n");
         for (step, quiz) in answers {
             let _ = write!(
@@ -209,7 +259,7 @@ pub fn markdown(scenario: &Scenario) -> String {
                 md(&quiz.choices[quiz.answer])
             );
             if let Some(explanation) = &quiz.explanation {
-                let _ = write!(out, " {}", md(explanation));
+                let _ = write!(out, " {}", md_block(explanation, "  "));
             }
             out.push('\n');
         }
@@ -242,4 +292,24 @@ pub fn markdown(scenario: &Scenario) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_text_cannot_start_blocks_or_leave_its_block() {
+        assert_eq!(md("# Fake"), "\\# Fake");
+        assert_eq!(md("    code"), "code");
+        assert_eq!(md("12. item"), "12\\. item");
+        assert_eq!(md("- x"), "\\- x");
+        assert_eq!(
+            md("[a](http://e.vil) ```"),
+            "\\[a\\](http://e.vil) \\`\\`\\`"
+        );
+        assert_eq!(md("~~~"), "\\~\\~\\~");
+        assert_eq!(md("a - b: 1.25"), "a - b: 1.25");
+        assert_eq!(md_block("q\n\n# h\n> x", "> "), "q\\\n> \\# h\\\n> \\> x");
+    }
 }

@@ -1,6 +1,7 @@
 //! The command line: `cartsim` (the terminal UI), `run`, `check` and friends.
 
 pub mod handout;
+pub mod inputs;
 pub mod rules_table;
 pub mod transcript;
 
@@ -38,20 +39,34 @@ pub enum Command {
     /// Exit status: 0 when every expectation held, 1 when at least one did not,
     /// 2 when a file could not be loaded.
     Run {
-        /// Scenario files (JSON, format 1).
+        /// Scenario files; a built-in scenario's name (with or without .json), a folder
+        /// (its *.json files) or - (standard input) also work.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// Print one JSON object per event (scenario, step, result, change, expect,
         /// summary) instead of the readable transcript.
         #[arg(long)]
         json: bool,
+        /// Print only what failed, the recap and the totals (no transcript).
+        #[arg(short, long, conflicts_with = "json")]
+        quiet: bool,
     },
     /// Load and validate scenario files only. Exit status 0 when all are valid, 2 otherwise.
     Check {
-        /// Scenario files (JSON, format 1).
+        /// Scenario files; a built-in scenario's name (with or without .json), a folder
+        /// (its *.json files) or - (standard input) also work.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish or powershell), for
+    /// example `cartsim completions bash > ~/.local/share/bash-completion/completions/cartsim`.
+    Completions {
+        /// The shell.
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for example `cartsim man > cartsim.1; man ./cartsim.1`.
+    Man,
     /// Print the rules table: why each field changes and each refusal, with its source
     /// (documented by Salesforce, from Salesforce's sample code, or the simulator's choice).
     Rules,
@@ -61,24 +76,34 @@ pub enum Command {
     List,
     /// Export a scenario: a Markdown handout for trainees, or an asciicast v2 recording of
     /// it playing in the terminal UI (one marker per chapter) that asciinema can play.
+    #[command(group(clap::ArgGroup::new("format").required(true).args(["markdown", "cast"])))]
     Export {
         /// Write a Markdown handout: the story, each step with its note, the changes and the rules cited.
-        #[arg(long, group = "format", required = true)]
+        #[arg(long)]
         markdown: bool,
         /// Write an asciicast v2 recording (120x40) of the scenario playing in the UI,
         /// with a marker per chapter; play it with `asciinema play FILE`.
-        #[arg(long, group = "format", required = true)]
+        #[arg(long)]
         cast: bool,
-        /// The scenario file, or the name of a built-in scenario (see `cartsim list`).
+        /// With --markdown: a handout for trainees, without the answers (no Answers
+        /// section, and the steps with a quiz do not show their outcome).
+        #[arg(long, requires = "markdown")]
+        trainee: bool,
+        /// The scenario file, a built-in scenario's name (see `cartsim list`; with or
+        /// without .json), or - (standard input).
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// Where to write; standard output when left out. An existing file is never
         /// overwritten unless --force is given.
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
-        /// Overwrite OUT if it exists.
+        /// Overwrite OUT if it exists (the new file replaces it in one step; a failed
+        /// write keeps the old one).
         #[arg(long)]
         force: bool,
+        /// When OUT is a symbolic link, write to the file it points to (refused otherwise).
+        #[arg(long)]
+        follow_symlinks: bool,
     },
     /// Print the equivalent scenario file in the newest edition (`"cartsim": 2`).
     ///
@@ -92,7 +117,8 @@ pub enum Command {
     },
     /// Open one scenario file in the terminal UI.
     Play {
-        /// The scenario file (JSON, format 1).
+        /// The scenario file; a built-in scenario's name (with or without .json), a
+        /// folder (its *.json files, in the picker) or - (standard input) also work.
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// Reload the file whenever it is saved and return to the same step; load
@@ -137,14 +163,25 @@ pub fn main() -> ExitCode {
                 EXIT_LOAD
             }
         },
-        Some(Command::Play { file, watch: false }) => match scenario::load_file(&file) {
-            Ok(s) => ui(vec![s]),
-            Err(e) => {
-                report_load_error(&e);
-                EXIT_LOAD
+        Some(Command::Play { file, watch: false }) => {
+            let mut scenarios = Vec::new();
+            let mut failed = false;
+            for loaded in inputs::load_all(std::slice::from_ref(&file)) {
+                match loaded {
+                    Ok(s) => scenarios.push(s),
+                    Err(e) => {
+                        report_load_error(&e);
+                        failed = true;
+                    }
+                }
             }
-        },
-        Some(Command::Run { files, json }) => run(&files, json),
+            if failed || scenarios.is_empty() {
+                EXIT_LOAD
+            } else {
+                ui(scenarios)
+            }
+        }
+        Some(Command::Run { files, json, quiet }) => run_with(&files, json, quiet),
         Some(Command::Check { files }) => check(&files),
         Some(Command::Schema) => {
             say(&format!("{}\n", crate::scenario::SCHEMA.trim_end()));
@@ -154,23 +191,53 @@ pub fn main() -> ExitCode {
         Some(Command::Export {
             markdown,
             cast: _,
+            trainee,
             file,
             output,
             force,
+            follow_symlinks,
         }) => match open_scenario(&file) {
             Ok(s) => {
                 let text = if markdown {
-                    handout::markdown(&s)
+                    handout::markdown_with(&s, handout::Options { answers: !trainee })
                 } else {
                     crate::tui::cast::record(&s, crate::tui::theme::Theme::COLOR)
                 };
-                write_output(&text, output.as_deref(), force)
+                let permit = crate::safe_write::Permit {
+                    overwrite: force,
+                    follow_symlinks,
+                };
+                write_output(&text, output.as_deref(), permit)
             }
             Err(e) => {
                 report_load_error(&e);
                 EXIT_LOAD
             }
         },
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "cartsim",
+                &mut out,
+            );
+            say(&String::from_utf8_lossy(&out));
+            EXIT_OK
+        }
+        Some(Command::Man) => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out) {
+                Ok(()) => {
+                    say(&String::from_utf8_lossy(&out));
+                    EXIT_OK
+                }
+                Err(e) => {
+                    eprintln!("cartsim: cannot render the manual page: {e}");
+                    EXIT_LOAD
+                }
+            }
+        }
         Some(Command::Rules) => {
             say(&rules_table::markdown());
             EXIT_OK
@@ -189,10 +256,14 @@ pub fn main() -> ExitCode {
                 sparsity,
                 seed,
             };
+            let permit = crate::safe_write::Permit {
+                overwrite: force,
+                follow_symlinks: false,
+            };
             write_output(
                 &scenario::generate::generate(spec),
                 output.as_deref(),
-                force,
+                permit,
             )
         }
         Some(Command::Upgrade { file }) => match open_with_raw(&file) {
@@ -208,8 +279,15 @@ pub fn main() -> ExitCode {
             }
         },
     };
+    // A failed write to standard output (a full disk, a closed pipe) fails the command.
+    if STDOUT_FAILED.load(std::sync::atomic::Ordering::Relaxed) {
+        return ExitCode::from(EXIT_LOAD);
+    }
     ExitCode::from(code)
 }
+
+/// Set once a write to standard output has failed.
+static STDOUT_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// The scenarios compiled into the binary. They are tested, so a failure to load one
 /// is reported rather than hidden, and the others still open.
@@ -236,12 +314,21 @@ fn ui(scenarios: Vec<Scenario>) -> u8 {
     }
 }
 
-/// Writes to standard output. A closed pipe (`cartsim list | head`) is not an error
-/// worth a panic: the rest of the output is dropped and the exit status still reports
-/// the run.
+/// Writes to standard output. A failed write is reported once on standard error (a
+/// closed pipe, as in `cartsim list | head`, silently: its reader has gone), the rest of
+/// the output is dropped, and the command exits with status 2.
 fn say(text: &str) {
+    use std::sync::atomic::Ordering;
+    if STDOUT_FAILED.load(Ordering::Relaxed) {
+        return;
+    }
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        STDOUT_FAILED.store(true, Ordering::Relaxed);
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("cartsim: cannot write to standard output: {e}");
+        }
+    }
 }
 
 fn report_load_error(error: &LoadError) {
@@ -250,29 +337,85 @@ fn report_load_error(error: &LoadError) {
 
 /// `cartsim run`.
 pub fn run(files: &[PathBuf], json: bool) -> u8 {
+    run_with(files, json, false)
+}
+
+/// `cartsim run`, with `--quiet`: ends with a recap of every failed expectation and
+/// every file that did not load, and totals that count scenarios and expectations
+/// separately.
+pub fn run_with(files: &[PathBuf], json: bool, quiet: bool) -> u8 {
     let mut tally = transcript::Tally::default();
-    let mut load_failed = false;
-    for file in files {
-        let scenario = match scenario::load_file(file) {
+    let (mut passed, mut failed, mut not_loaded) = (0usize, 0usize, 0usize);
+    let mut recap: Vec<String> = Vec::new();
+    let mut load_errors: Vec<String> = Vec::new();
+    for loaded in inputs::load_all(files) {
+        let scenario = match loaded {
             Ok(s) => s,
             Err(e) => {
                 report_load_error(&e);
                 if json {
                     say(&format!("{}\n", transcript::load_error_json(&e)));
                 }
-                load_failed = true;
+                load_errors.push(e.to_string());
+                not_loaded += 1;
                 continue;
             }
         };
-        say(&render(&scenario, json, &mut tally));
+        let reports = play_headless(&scenario);
+        let before = tally.failed;
+        let out = if json {
+            transcript::json_lines(&scenario, &reports, &mut tally)
+        } else {
+            transcript::text(&scenario, &reports, &mut tally)
+        };
+        if !quiet {
+            say(&out);
+        }
+        let lines = transcript::failures(&scenario, &reports);
+        if quiet {
+            for line in &lines {
+                say(&format!("{line}\n"));
+            }
+        }
+        recap.extend(lines);
+        if tally.failed > before {
+            failed += 1;
+        } else {
+            passed += 1;
+        }
     }
     if !json {
-        say(&format!(
-            "{} passed, {} failed\n",
-            tally.passed, tally.failed
+        let mut out = String::new();
+        if !recap.is_empty() {
+            out.push_str(&format!(
+                "\nExpectations that did not hold ({}):\n",
+                recap.len()
+            ));
+            for line in &recap {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+        if !load_errors.is_empty() {
+            out.push_str(&format!(
+                "\nFiles that did not load ({}):\n",
+                load_errors.len()
+            ));
+            for line in &load_errors {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        out.push_str(&format!(
+            "{}: {passed} passed, {failed} failed, {not_loaded} not loaded; {}: {} held, {} failed\n",
+            plural(passed + failed + not_loaded, "scenario", "scenarios"),
+            plural(tally.passed + tally.failed, "expectation", "expectations"),
+            tally.passed,
+            tally.failed
         ));
+        say(&out);
     }
-    if load_failed {
+    if not_loaded > 0 {
         EXIT_LOAD
     } else if tally.failed > 0 {
         EXIT_FAILED
@@ -291,48 +434,36 @@ pub fn render(scenario: &Scenario, json: bool, tally: &mut transcript::Tally) ->
     }
 }
 
-/// A scenario from a file path, or else from the built-ins by file name (with or without
-/// `.json`), so exports work from any folder.
+/// One scenario for `export`: a file, a built-in name (with or without `.json`) or `-`.
 pub fn open_scenario(file: &std::path::Path) -> Result<Scenario, LoadError> {
-    open_with_raw(file).map(|(scenario, _)| scenario)
+    inputs::load_one(file)
 }
 
 /// [`open_scenario`], also returning the file as the format's types.
 pub fn open_with_raw(
     file: &std::path::Path,
 ) -> Result<(Scenario, scenario::format::RawScenario), LoadError> {
-    if !file.exists() {
-        let wanted = file.to_string_lossy();
-        let found = scenario::builtin::BUILTIN
-            .iter()
-            .find(|b| b.name == wanted || b.name.trim_end_matches(".json") == wanted);
-        if let Some(b) = found {
-            return scenario::load_with_raw(b.name, b.text.as_bytes());
-        }
-    }
-    scenario::load_file_with_raw(file)
+    inputs::load_one_with_raw(file)
 }
 
-/// Writes `text` to `output` (refusing to overwrite unless `force`), or to stdout.
-fn write_output(text: &str, output: Option<&std::path::Path>, force: bool) -> u8 {
+/// Writes `text` to `output` through [`crate::safe_write`] (never overwriting or
+/// following a link unless permitted), or to stdout.
+fn write_output(
+    text: &str,
+    output: Option<&std::path::Path>,
+    permit: crate::safe_write::Permit,
+) -> u8 {
     let Some(path) = output else {
         say(text);
         return EXIT_OK;
     };
-    if path.exists() && !force {
-        eprintln!(
-            "{}: exists; not overwritten (give --force to replace it)",
-            path.display()
-        );
-        return EXIT_LOAD;
-    }
-    match std::fs::write(path, text) {
-        Ok(()) => {
-            eprintln!("wrote {}", path.display());
+    match crate::safe_write::write(path, text.as_bytes(), permit) {
+        Ok(_) => {
+            eprintln!("wrote {}", scenario::sanitize::path(path));
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("{}: cannot write: {e}", path.display());
+            eprintln!("cartsim: {e}");
             EXIT_LOAD
         }
     }
@@ -370,8 +501,8 @@ pub fn list() -> u8 {
 /// `cartsim check`.
 pub fn check(files: &[PathBuf]) -> u8 {
     let mut code = EXIT_OK;
-    for file in files {
-        match scenario::load_file(file) {
+    for loaded in inputs::load_all(files) {
+        match loaded {
             Ok(s) => say(&format!("{}: ok ({} steps)\n", s.file, s.steps.len())),
             Err(e) => {
                 report_load_error(&e);

@@ -29,9 +29,9 @@ pub fn markdown() -> String {
     let two = StoreSettings::defaults(Edition::Two).values();
     for setting in SETTINGS {
         let default_in = |values: &[(&str, String)], value: &str| {
-            values
-                .iter()
-                .any(|(k, v)| *k == setting.key && (v == value || (value == "N ticks" && v != "null")))
+            values.iter().any(|(k, v)| {
+                *k == setting.key && (v == value || (value == "N ticks" && v != "null"))
+            })
         };
         for r in setting.readings {
             let defaults = match (default_in(&one, r.value), default_in(&two, r.value)) {
@@ -67,9 +67,9 @@ pub fn markdown() -> String {
         };
         let http = spec.http.map_or("-".to_string(), |h| h.to_string());
         let reading = spec.reading.map_or("-".to_string(), |r| format!("`{r}`"));
-        let buyer = kind
-            .buyer_message()
-            .map_or("-".to_string(), |m| format!("\"{}\" ({})", m.text, m.source));
+        let buyer = kind.buyer_message().map_or("-".to_string(), |m| {
+            format!("\"{}\" ({})", m.text, m.source)
+        });
         let _ = writeln!(
             out,
             "| {} | {} | `{}` | {http} | {origin} | {reading} | {buyer} |",

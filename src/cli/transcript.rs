@@ -1,7 +1,6 @@
 //! The transcript of a headless run: readable text for trainers, or one JSON object
 //! per event for tools.
 
-use crate::engine::{ActionError, Change, ErrorOrigin};
 use crate::player::StepReport;
 use crate::scenario::Scenario;
 use crate::scenario::expect::Checked;
@@ -17,32 +16,7 @@ pub struct Tally {
     pub failed: usize,
 }
 
-/// How a change is written in a text transcript:
-/// `cart-1.Status: Checkout -> Active  (Cancel Cart Async Operation unlocks the cart) [documented]`.
-pub fn change_line(change: &Change) -> String {
-    format!(
-        "{}  ({}) [{}]",
-        change.headline(),
-        change.rule.text(),
-        change.rule.source().tag()
-    )
-}
-
-/// How a refusal is written: code, HTTP status, message; then the failed requirement
-/// and where the code comes from.
-pub fn error_lines(error: &ActionError) -> (String, String) {
-    let spec = error.kind.spec();
-    let head = match spec.http {
-        Some(http) => format!("{} {http}: {}", spec.code, error.message),
-        None => format!("{}: {}", spec.code, error.message),
-    };
-    let origin = match spec.origin {
-        ErrorOrigin::Documented(src) => format!("[documented: {src}]"),
-        ErrorOrigin::Borrowed(from) => format!("[borrowed from {from}]"),
-        ErrorOrigin::Choice(why) => format!("[choice: {why}]"),
-    };
-    (head, format!("failed {} {origin}", spec.requirement))
-}
+pub use crate::player::wording::{change_line, error_lines};
 
 fn check_line(check: &Checked) -> String {
     if check.passed {
@@ -84,9 +58,10 @@ pub fn text(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally) -> S
                 let _ = writeln!(out, "  ok");
             }
             Err(e) => {
-                let (head, why) = error_lines(e);
-                let _ = writeln!(out, "  error {head}");
-                let _ = writeln!(out, "        {why}");
+                for (i, line) in error_lines(e).into_iter().enumerate() {
+                    let lead = if i == 0 { "  error " } else { "        " };
+                    let _ = writeln!(out, "{lead}{line}");
+                }
             }
         }
         for change in &report.outcome.changes {
@@ -131,8 +106,44 @@ pub fn text(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally) -> S
     out
 }
 
+/// One line per expectation that did not hold, for the recap at the end of a run:
+/// `FILE:LINE:COLUMN: step N: PATH: expected X, found Y`.
+pub fn failures(scenario: &Scenario, reports: &[StepReport]) -> Vec<String> {
+    let mut out = Vec::new();
+    for report in reports {
+        let step = &scenario.steps[report.index];
+        for check in report.checks.iter().filter(|c| !c.passed) {
+            out.push(format!(
+                "{}:{}:{}: step {}: {}: expected {}, found {}",
+                scenario.file,
+                step.position.line,
+                step.position.column,
+                report.index + 1,
+                check.path,
+                check.expected,
+                check.actual
+            ));
+        }
+    }
+    out
+}
+
+/// An expected or actual value as a JSON value: state values are written as JSON text
+/// (`"Canceled"`, `true`, `120`), results as words (`ok`, `INVALID_OPERATION 403`).
+/// Decoding can bring back what the text form kept escaped (`"\u001b"`), so strings are
+/// sanitized again.
+fn json_value(text: &str) -> serde_json::Value {
+    use serde_json::Value;
+    match serde_json::from_str(text) {
+        Ok(Value::String(s)) => Value::String(crate::scenario::sanitize::line(&s)),
+        Ok(value @ (Value::Null | Value::Bool(_) | Value::Number(_))) => value,
+        _ => Value::String(crate::scenario::sanitize::line(text)),
+    }
+}
+
 /// A file that could not be loaded, as one JSON event (also reported on stderr).
 pub fn load_error_json(error: &crate::scenario::LoadError) -> serde_json::Value {
+    let error = error.sanitized();
     json!({
         "event": "load_error", "file": error.file,
         "line": error.position.map(|p| p.line), "column": error.position.map(|p| p.column),
@@ -165,7 +176,9 @@ pub fn json_lines(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally
                     "event": "result", "step": report.index + 1, "ok": false,
                     "code": spec.code, "http": spec.http, "message": e.message,
                     "requirement": spec.requirement, "origin": spec.origin.tag(),
-                    "source": spec.origin.reference(),
+                    "source": spec.origin.reference(), "reading": spec.reading,
+                    "buyer_message": e.kind.buyer_message().map(|m| m.text),
+                    "buyer_message_source": e.kind.buyer_message().map(|m| m.source),
                 }));
             }
         }
@@ -186,7 +199,8 @@ pub fn json_lines(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally
             }
             emit(json!({
                 "event": "expect", "step": report.index + 1, "path": check.path,
-                "expected": check.expected, "actual": check.actual, "passed": check.passed,
+                "expected": json_value(&check.expected), "actual": json_value(&check.actual),
+                "passed": check.passed,
             }));
         }
     }

@@ -622,9 +622,14 @@ fn start_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<(),
         format!("for {cart_id}"),
         Rule::CheckoutCreatesSession,
     );
-    tx.edit(cart_id, &[CartField::Status], Rule::CheckoutLocksCart, |c| {
-        c.status = CartStatus::Checkout;
-    });
+    tx.edit(
+        cart_id,
+        &[CartField::Status],
+        Rule::CheckoutLocksCart,
+        |c| {
+            c.status = CartStatus::Checkout;
+        },
+    );
     enter_state(tx, &session_id, 0, Rule::CheckoutCreatesSession);
     Ok(())
 }
@@ -861,7 +866,12 @@ fn clear_validation(tx: &mut Tx, cart_id: &str) {
     let rows: Vec<(String, String)> = tx
         .world
         .validation_outputs_of(cart_id)
-        .map(|v| (v.id.clone(), format!("{} {}: {}", v.level, v.kind, v.message)))
+        .map(|v| {
+            (
+                v.id.clone(),
+                format!("{} {}: {}", v.level, v.kind, v.message),
+            )
+        })
         .collect();
     for (id, description) in rows {
         tx.world.remove_validation_output(&id);
@@ -900,9 +910,14 @@ fn switch_account(tx: &mut Tx, buyer: &str, account: &str) -> Result<(), ActionE
     tx.world
         .account(account)
         .ok_or_else(|| unknown("account", account))?;
-    tx.edit(buyer, &[BuyerField::EffectiveAccount], Rule::WorldEdit, |b| {
-        b.effective_account = account.to_string();
-    });
+    tx.edit(
+        buyer,
+        &[BuyerField::EffectiveAccount],
+        Rule::WorldEdit,
+        |b| {
+            b.effective_account = account.to_string();
+        },
+    );
     Ok(())
 }
 

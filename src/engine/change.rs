@@ -138,7 +138,12 @@ impl Change {
                 format!("{}: new {} ({})", self.record, self.kind.as_str(), self.new)
             }
             (None, ChangeWhat::Removed) => {
-                format!("{}: {} removed ({})", self.record, self.kind.as_str(), self.old)
+                format!(
+                    "{}: {} removed ({})",
+                    self.record,
+                    self.kind.as_str(),
+                    self.old
+                )
             }
             (None, _) => format!("{}: {} ({})", self.record, self.kind.as_str(), self.new),
         }

@@ -80,7 +80,9 @@ pub(crate) fn enter_state(tx: &mut Tx, session_id: &str, index: usize, rule: Rul
                 return;
             }
             StepKind::Buyer => {
-                tx.edit(session_id, &[SessionField::State], rule, |s| s.state = state);
+                tx.edit(session_id, &[SessionField::State], rule, |s| {
+                    s.state = state
+                });
                 tx.edit(
                     session_id,
                     &[SessionField::NextState, SessionField::IsProcessing],
@@ -224,9 +226,14 @@ pub(crate) fn complete(tx: &mut Tx, session_id: &str, rule: Rule) {
                     s.is_processing = false;
                 },
             );
-            tx.edit(&cart_id, &[CartField::Status], Rule::FlowEndClosesCart, |c| {
-                c.status = CartStatus::Closed;
-            });
+            tx.edit(
+                &cart_id,
+                &[CartField::Status],
+                Rule::FlowEndClosesCart,
+                |c| {
+                    c.status = CartStatus::Closed;
+                },
+            );
         }
     }
 }
@@ -323,7 +330,10 @@ pub(crate) fn finish_operation(tx: &mut Tx, op_id: &str, ending: Ending) {
         .collect();
     let creates_order = !failed
         && settings.order_created == OrderCreated::AtCartToOrder
-        && tx.world.operation(op_id).is_some_and(|o| o.name == CART_TO_ORDER);
+        && tx
+            .world
+            .operation(op_id)
+            .is_some_and(|o| o.name == CART_TO_ORDER);
     for session_id in waiting {
         if failed {
             session_errors(tx, &session_id);
@@ -506,7 +516,7 @@ pub(crate) fn expire_checkout(tx: &mut Tx, session_id: &str) {
 
 /// When a session's checkout expires, if its store has a time-to-live and the checkout
 /// is still open.
-pub(crate) fn checkout_deadline(world: &World, session: &CartCheckoutSession) -> Option<u64> {
+pub fn checkout_deadline(world: &World, session: &CartCheckoutSession) -> Option<u64> {
     if session.is_archived || session.state == COMPLETE {
         return None;
     }

@@ -5,9 +5,9 @@ use super::change::RecordKind;
 use super::checkout::{Ending, checkout_deadline, expire_checkout, finish_operation};
 use super::fields::OperationField;
 use super::model::{OperationStatus, StoreSettings};
-use super::world::World;
 use super::rules::Rule;
 use super::tx::Tx;
+use super::world::World;
 
 /// Lets `ticks` ticks pass. Stretches in which nothing can happen are skipped in one
 /// jump, so a long wait costs no more than a short one.

@@ -396,7 +396,9 @@ impl ErrorKind {
                 Some(400),
                 CHECKOUT,
                 "checkout is enabled (the store's CheckoutTimeToLive is not 0)",
-                Choice("the time-to-live guide says 0 disables checkout but gives no code; Checkout Session's refusals are BAD_REQUEST 400"),
+                Choice(
+                    "the time-to-live guide says 0 disables checkout but gives no code; Checkout Session's refusals are BAD_REQUEST 400",
+                ),
             ),
             AddNoCartAccess => (
                 "INSUFFICIENT_ACCESS_OR_READONLY",
@@ -417,7 +419,9 @@ impl ErrorKind {
                 Some(400),
                 CONTINUE,
                 "no integration is already in progress (IsProcessing is false)",
-                Borrowed("Cart to Order: Integration Is Already in Progress, ALREADY_IN_PROCESS 400"),
+                Borrowed(
+                    "Cart to Order: Integration Is Already in Progress, ALREADY_IN_PROCESS 400",
+                ),
             ),
             FailNoRunningOperation => (
                 "NO_RUNNING_OPERATION",

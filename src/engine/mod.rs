@@ -12,6 +12,7 @@ mod named;
 pub mod actions;
 pub mod change;
 mod checkout;
+pub use checkout::checkout_deadline;
 mod clock;
 pub mod errors;
 pub mod fields;

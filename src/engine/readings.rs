@@ -36,7 +36,9 @@ pub const SETTINGS: &[Setting] = &[
             Reading {
                 value: "aura",
                 meaning: "checkout runs as a flow of the B2B Commerce flow actions",
-                source: Source::Documented("help.salesforce.com: Add Cart Item (flow actions are for Aura stores)"),
+                source: Source::Documented(
+                    "help.salesforce.com: Add Cart Item (flow actions are for Aura stores)",
+                ),
             },
             Reading {
                 value: "lwr",
@@ -51,12 +53,16 @@ pub const SETTINGS: &[Setting] = &[
             Reading {
                 value: "strict",
                 meaning: "a second start is refused: Cart Is Already in Progress (BAD_REQUEST 400); the cart must be Active",
-                source: Source::Documented("help.salesforce.com: Checkout Session, requirement \"no current, active session\""),
+                source: Source::Documented(
+                    "help.salesforce.com: Checkout Session, requirement \"no current, active session\"",
+                ),
             },
             Reading {
                 value: "get_or_create",
                 meaning: "a start on a cart with an active session returns that session and changes nothing; the cart may be Active or Checkout",
-                source: Source::Documented("help.salesforce.com: Checkout Session summary (\"gets or creates\"); sample Reentrant_Subflow_Checkout_Session.flow calls it on every loop"),
+                source: Source::Documented(
+                    "help.salesforce.com: Checkout Session summary (\"gets or creates\"); sample Reentrant_Subflow_Checkout_Session.flow calls it on every loop",
+                ),
             },
         ],
     },
@@ -71,7 +77,9 @@ pub const SETTINGS: &[Setting] = &[
             Reading {
                 value: "lenient",
                 meaning: "with no active session the cancel succeeds and changes nothing; with no valid operation it archives the session and unlocks the cart",
-                source: Source::Inferred("quickstart Checkout_Main_Checkout.flow calls the cancel on every cart not yet complete, with no fault path"),
+                source: Source::Inferred(
+                    "quickstart Checkout_Main_Checkout.flow calls the cancel on every cart not yet complete, with no fault path",
+                ),
             },
         ],
     },
@@ -81,12 +89,16 @@ pub const SETTINGS: &[Setting] = &[
             Reading {
                 value: "null",
                 meaning: "checkouts never expire",
-                source: Source::Documented("developer.salesforce.com commerce guide: checkout time-to-live (null never expires)"),
+                source: Source::Documented(
+                    "developer.salesforce.com commerce guide: checkout time-to-live (null never expires)",
+                ),
             },
             Reading {
                 value: "N ticks",
                 meaning: "a checkout not finished N ticks after it started expires: its running operation Canceled, the session archived, the cart Active; 0 disables checkout",
-                source: Source::Documented("developer.salesforce.com commerce guide: checkout time-to-live (WebStore.CheckoutTimeToLive; B2B default 2880 minutes)"),
+                source: Source::Documented(
+                    "developer.salesforce.com commerce guide: checkout time-to-live (WebStore.CheckoutTimeToLive; B2B default 2880 minutes)",
+                ),
             },
         ],
     },
@@ -96,7 +108,9 @@ pub const SETTINGS: &[Setting] = &[
             Reading {
                 value: "null",
                 meaning: "finished operations stay in the queue",
-                source: Source::Choice("the docs give no default for ExpiresAt; cartsim keeps them unless asked"),
+                source: Source::Choice(
+                    "the docs give no default for ExpiresAt; cartsim keeps them unless asked",
+                ),
             },
             Reading {
                 value: "N ticks",
@@ -111,12 +125,16 @@ pub const SETTINGS: &[Setting] = &[
             Reading {
                 value: "checkout_conflict",
                 meaning: "continue while an operation runs gives CHECKOUT_CONFLICT 409",
-                source: Source::Documented("developer.salesforce.com commerce guide: checkout async processing (the REST API's code)"),
+                source: Source::Documented(
+                    "developer.salesforce.com commerce guide: checkout async processing (the REST API's code)",
+                ),
             },
             Reading {
                 value: "already_in_process",
                 meaning: "continue while an operation runs gives ALREADY_IN_PROCESS 400",
-                source: Source::Documented("help.salesforce.com: Cart to Order (Integration Is Already in Progress; the flow actions' code)"),
+                source: Source::Documented(
+                    "help.salesforce.com: Cart to Order (Integration Is Already in Progress; the flow actions' code)",
+                ),
             },
         ],
     },
@@ -131,7 +149,9 @@ pub const SETTINGS: &[Setting] = &[
             Reading {
                 value: "owner_and_account",
                 meaning: "the acting buyer must own the cart and act for its account (User Doesn't Have Access to the Cart)",
-                source: Source::Documented("help.salesforce.com: Cart to Order (cart access errors)"),
+                source: Source::Documented(
+                    "help.salesforce.com: Cart to Order (cart access errors)",
+                ),
             },
         ],
     },
@@ -161,7 +181,9 @@ pub const SETTINGS: &[Setting] = &[
             Reading {
                 value: "at_cart_to_order",
                 meaning: "an operation named Cart to Order creates the order; the cart closes only when the flow ends",
-                source: Source::Sample("quickstart Reentrant_Checkout.flow and Reentrant_Subflow_Order_Confirmation.flow (Close_Cart)"),
+                source: Source::Sample(
+                    "quickstart Reentrant_Checkout.flow and Reentrant_Subflow_Order_Confirmation.flow (Close_Cart)",
+                ),
             },
         ],
     },
@@ -176,7 +198,9 @@ pub const SETTINGS: &[Setting] = &[
             Reading {
                 value: "null",
                 meaning: "FinishedAt is set only on Complete or Error",
-                source: Source::Documented("Object Reference: BackgroundOperation.FinishedAt (\"completed or error\")"),
+                source: Source::Documented(
+                    "Object Reference: BackgroundOperation.FinishedAt (\"completed or error\")",
+                ),
             },
         ],
     },
@@ -188,8 +212,14 @@ impl StoreSettings {
         let ticks = |t: Option<u64>| t.map_or("null".to_string(), |t| t.to_string());
         vec![
             ("template", self.template.as_str().to_string()),
-            ("checkout_session", self.checkout_session.as_str().to_string()),
-            ("cancel_requirements", self.cancel_requirements.as_str().to_string()),
+            (
+                "checkout_session",
+                self.checkout_session.as_str().to_string(),
+            ),
+            (
+                "cancel_requirements",
+                self.cancel_requirements.as_str().to_string(),
+            ),
             ("checkout_ttl", ticks(self.checkout_ttl)),
             ("operation_expiry", ticks(self.operation_expiry)),
             (
@@ -197,9 +227,15 @@ impl StoreSettings {
                 self.continue_while_processing.as_str().to_string(),
             ),
             ("cart_access", self.cart_access.as_str().to_string()),
-            ("validation_on_start", self.validation_on_start.as_str().to_string()),
+            (
+                "validation_on_start",
+                self.validation_on_start.as_str().to_string(),
+            ),
             ("order_created", self.order_created.as_str().to_string()),
-            ("canceled_finished_at", self.canceled_finished_at.as_str().to_string()),
+            (
+                "canceled_finished_at",
+                self.canceled_finished_at.as_str().to_string(),
+            ),
         ]
     }
 

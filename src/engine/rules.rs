@@ -34,10 +34,9 @@ impl Source {
     /// The reference or reason behind the tag.
     pub fn reference(self) -> &'static str {
         match self {
-            Source::Documented(r)
-            | Source::Sample(r)
-            | Source::Choice(r)
-            | Source::Inferred(r) => r,
+            Source::Documented(r) | Source::Sample(r) | Source::Choice(r) | Source::Inferred(r) => {
+                r
+            }
             Source::Scenario => "the scenario file",
         }
     }
@@ -58,15 +57,13 @@ const GUIDE_STATES: &str =
     "developer.salesforce.com commerce guide: checkout states (b2b-b2c-comm-checkout-states)";
 const QS_REENTRANT: &str = "quickstart examples/checkout-reentrant/flows/Reentrant_Checkout.flow";
 const HELP_ADD_ITEM: &str = "help.salesforce.com: Flow Core Action: Add Cart Item";
-const QS_CONFIRMATION: &str =
-    "quickstart examples/checkout-reentrant/flows/Reentrant_Subflow_Order_Confirmation.flow (Close_Cart)";
-const GUIDE_EXEC_TASKS: &str =
-    "developer.salesforce.com commerce guide: synchronous and asynchronous tasks (b2b-b2c-comm-checkout-exec-tasks)";
-const OBJ_VALIDATION: &str = "Object Reference: CartValidationOutput; Apex sfdc_checkout.AsyncCartProcessor";
+const QS_CONFIRMATION: &str = "quickstart examples/checkout-reentrant/flows/Reentrant_Subflow_Order_Confirmation.flow (Close_Cart)";
+const GUIDE_EXEC_TASKS: &str = "developer.salesforce.com commerce guide: synchronous and asynchronous tasks (b2b-b2c-comm-checkout-exec-tasks)";
+const OBJ_VALIDATION: &str =
+    "Object Reference: CartValidationOutput; Apex sfdc_checkout.AsyncCartProcessor";
 const CE_CALCULATE: &str =
     "commerce-extensibility CartCalculateSample.cls: the chain stops only at an Error-level row";
-const GUIDE_CONCURRENCY: &str =
-    "developer.salesforce.com commerce guide: prevent concurrency issues (b2b-comm-checkout-prevent-concurrency)";
+const GUIDE_CONCURRENCY: &str = "developer.salesforce.com commerce guide: prevent concurrency issues (b2b-comm-checkout-prevent-concurrency)";
 const GUIDE_TTL: &str =
     "developer.salesforce.com commerce guide: checkout time-to-live (b2b-b2c-comm-checkout-ttl)";
 const OBJ_OPERATION: &str = "Object Reference: BackgroundOperation (ExpiresAt, FinishedAt)";
@@ -226,9 +223,7 @@ impl Rule {
             Rule::CartToOrderCreatesOrder => {
                 "Cart to Order creates the order; the cart stays in Checkout until the flow ends"
             }
-            Rule::FlowEndClosesCart => {
-                "the flow's last state (Order Confirmation) closes the cart"
-            }
+            Rule::FlowEndClosesCart => "the flow's last state (Order Confirmation) closes the cart",
             Rule::IntegrationWritesValidation => {
                 "the integration reports its failure as a CartValidationOutput row"
             }

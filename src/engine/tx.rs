@@ -41,9 +41,13 @@ macro_rules! field_of {
     };
 }
 
-field_of!(CartField, WebCart, RecordKind::WebCart, cart_mut, |w, id, f| w
-    .cart(id)
-    .map(|c| w.cart_field(c, f)));
+field_of!(
+    CartField,
+    WebCart,
+    RecordKind::WebCart,
+    cart_mut,
+    |w, id, f| w.cart(id).map(|c| w.cart_field(c, f))
+);
 field_of!(
     SessionField,
     CartCheckoutSession,
@@ -65,9 +69,12 @@ field_of!(
     validation_output_mut,
     |w, id, f| w.validation_output(id).map(|v| validation_field(v, f))
 );
-field_of!(BuyerField, Buyer, RecordKind::Buyer, buyer_mut, |w, id, f| w
-    .buyer(id)
-    .map(|b| match f {
+field_of!(
+    BuyerField,
+    Buyer,
+    RecordKind::Buyer,
+    buyer_mut,
+    |w, id, f| w.buyer(id).map(|b| match f {
         BuyerField::Permissions => {
             let mut names: Vec<&str> = Permission::ALL
                 .iter()
@@ -80,13 +87,18 @@ field_of!(BuyerField, Buyer, RecordKind::Buyer, buyer_mut, |w, id, f| w
             FieldValue::Text(names.join(", "))
         }
         BuyerField::EffectiveAccount => FieldValue::Text(b.effective_account.clone()),
-    }));
-field_of!(AccountField, Account, RecordKind::Account, account_mut, |w, id, f| w
-    .account(id)
-    .map(|a| match f {
+    })
+);
+field_of!(
+    AccountField,
+    Account,
+    RecordKind::Account,
+    account_mut,
+    |w, id, f| w.account(id).map(|a| match f {
         AccountField::Stores if a.stores.is_empty() => FieldValue::Text("(none)".to_string()),
         AccountField::Stores => FieldValue::Text(a.stores.join(", ")),
-    }));
+    })
+);
 
 /// A world being changed, and the log of what changed.
 pub(crate) struct Tx<'w> {

@@ -126,7 +126,9 @@ impl World {
         &'a self,
         cart: &'a str,
     ) -> impl Iterator<Item = &'a CartValidationOutput> + 'a {
-        self.validation_outputs.iter().filter(move |v| v.cart == cart)
+        self.validation_outputs
+            .iter()
+            .filter(move |v| v.cart == cart)
     }
 
     /// The store a cart belongs to.
@@ -193,7 +195,8 @@ impl World {
             return Ok(session_field(session, f));
         }
         if let Some(op) = self.operation(id) {
-            let f = OperationField::parse(field).ok_or(no_field(RecordKind::BackgroundOperation))?;
+            let f =
+                OperationField::parse(field).ok_or(no_field(RecordKind::BackgroundOperation))?;
             return Ok(operation_field(op, f));
         }
         if let Some(row) = self.validation_output(id) {
@@ -266,7 +269,10 @@ impl World {
         self.operations.get_mut(i)
     }
     pub(crate) fn validation_output_mut(&mut self, id: &str) -> Option<&mut CartValidationOutput> {
-        let i = self.index.validation_outputs.position(&self.validation_outputs, id)?;
+        let i = self
+            .index
+            .validation_outputs
+            .position(&self.validation_outputs, id)?;
         self.validation_outputs.get_mut(i)
     }
     pub(crate) fn buyer_mut(&mut self, id: &str) -> Option<&mut Buyer> {

@@ -4,6 +4,7 @@
 pub mod headless;
 pub mod playback;
 pub mod timeline;
+pub mod wording;
 
 pub use headless::{StepReport, play_headless};
 pub use timeline::{Entry, Origin, Timeline};

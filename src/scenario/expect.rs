@@ -120,13 +120,22 @@ pub fn check(expect: &Expect, result: &Result<(), ActionError>, world: &World) -
     }
     for field in &expect.state {
         let path = format!("{}.{}", field.record, field.field);
+        let mut expected = show_expected(&field.value);
         let (actual, passed) = match resolve(world, field) {
-            FieldCheck::Value(v) => (show_actual(&v), matches(&v, &field.value)),
+            FieldCheck::Value(v) => {
+                // An amount is shown as amounts are (150.00, not 150.0).
+                if let (FieldValue::Money(_), serde_json::Value::Number(n)) = (&v, &field.value)
+                    && let Some(m) = Money::parse_decimal(&n.to_string())
+                {
+                    expected = m.to_string();
+                }
+                (show_actual(&v), matches(&v, &field.value))
+            }
             FieldCheck::Invalid(message) => (message, false),
         };
         out.push(Checked {
             path,
-            expected: show_expected(&field.value),
+            expected,
             actual,
             passed,
         });

@@ -281,7 +281,7 @@ pub struct RawExpect {
 pub struct RawQuiz {
     pub question: String,
     pub choices: Vec<String>,
-    /// The index (from 0) of the right choice.
+    /// The number of the right choice, counting from 1.
     pub answer: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,

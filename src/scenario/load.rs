@@ -37,21 +37,91 @@ pub struct LoadError {
     pub message: String,
 }
 
+/// Every part is passed through [`sanitize::line`] here, whoever built the error: a JSON
+/// path holds the file's own keys, which may carry escape sequences.
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        write!(f, "{}", sanitize::line(&self.file))?;
         if let Some(p) = self.position {
             write!(f, ":{}:{}", p.line, p.column)?;
         }
         write!(f, ": ")?;
         if let Some(path) = self.path.as_deref().filter(|p| !p.is_empty()) {
-            write!(f, "{path}: ")?;
+            write!(f, "{}: ", sanitize::line(path))?;
         }
-        f.write_str(&self.message)
+        f.write_str(&sanitize::line(&self.message))
+    }
+}
+
+impl LoadError {
+    /// The same error with every text part sanitized, for outputs that show the parts
+    /// one by one (`run --json`).
+    pub fn sanitized(&self) -> LoadError {
+        LoadError {
+            file: sanitize::line(&self.file),
+            position: self.position,
+            path: self.path.as_deref().map(sanitize::line),
+            message: sanitize::line(&self.message),
+        }
     }
 }
 
 impl std::error::Error for LoadError {}
+
+/// Reads a scenario file's bytes, refusing what is not a regular file (a folder, a FIFO,
+/// a device: reading those could block forever or never end) and anything larger than
+/// [`MAX_FILE_BYTES`], counted on what is read, not on what the metadata claims.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
+    use std::io::Read;
+    let fail = |message: String| LoadError {
+        file: sanitize::path(path),
+        position: None,
+        path: None,
+        message,
+    };
+    let not_regular = |meta: &std::fs::Metadata| {
+        let kind = if meta.is_dir() {
+            "is a folder"
+        } else {
+            "is not a regular file (a FIFO, socket or device)"
+        };
+        fail(format!("{kind}; expected a scenario file (.json)"))
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Non-blocking, so that a file swapped for a FIFO after the check above cannot hang
+    // the open; it changes nothing for a regular file.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options
+        .open(path)
+        .map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(fail(too_large()));
+    }
+    Ok(bytes)
+}
+
+fn too_large() -> String {
+    format!(
+        "the file is larger than {MAX_FILE_BYTES} bytes ({} MiB), the most a scenario file may hold",
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
+}
 
 /// Loads and validates a file from disk.
 pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
@@ -60,30 +130,15 @@ pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
 
 /// Loads and validates a file from disk, and also returns it as the format's types.
 pub fn load_file_with_raw(path: &Path) -> Result<(Scenario, RawScenario), LoadError> {
-    let name = path.display().to_string();
-    let fail = |message: String| LoadError {
-        file: sanitize::line(&name),
-        position: None,
-        path: None,
-        message,
-    };
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
-    if meta.is_dir() {
-        return Err(fail(
-            "is a folder; expected a scenario file (.json)".to_string(),
-        ));
-    }
-    if meta.len() > MAX_FILE_BYTES as u64 {
-        return Err(fail(format!(
-            "the file is {} bytes; scenario files may be at most {MAX_FILE_BYTES} bytes",
-            meta.len()
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
-    load_with_raw(&name, &bytes)
+    let bytes = read_file(path)?;
+    load_with_raw(&path.display().to_string(), &bytes)
 }
 
-/// Loads and validates a scenario from bytes; `name` is used in messages.
+/// The UTF-8 byte order mark that some Windows editors write at the start of a file.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Loads and validates a scenario from bytes; `name` is used in messages. A leading
+/// UTF-8 byte order mark is accepted and skipped.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Scenario, LoadError> {
     load_with_raw(name, bytes).map(|(scenario, _)| scenario)
 }
@@ -97,11 +152,12 @@ pub fn load_with_raw(name: &str, bytes: &[u8]) -> Result<(Scenario, RawScenario)
             file,
             position: None,
             path: None,
-            message: format!("the file is larger than {MAX_FILE_BYTES} bytes"),
+            message: too_large(),
         });
     }
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
     let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| syntax_error(&file, &e))?;
+        serde_json::from_slice(bytes).map_err(|e| syntax_error(&file, bytes, &e))?;
     // serde_json accepted it, so it is valid UTF-8.
     let text = std::str::from_utf8(bytes).unwrap_or_default();
     let positions = position::index(text);
@@ -127,7 +183,19 @@ pub fn load_with_raw(name: &str, bytes: &[u8]) -> Result<(Scenario, RawScenario)
     Ok((scenario, raw))
 }
 
-fn syntax_error(file: &str, e: &serde_json::Error) -> LoadError {
+/// serde_json counts columns in bytes; every other error counts characters, so the
+/// column is converted (the bytes of the error's line up to the column, in characters;
+/// bytes that are not UTF-8 count one each).
+fn char_column(bytes: &[u8], line: usize, byte_column: usize) -> usize {
+    let Some(text) = bytes.split(|&b| b == b'\n').nth(line.saturating_sub(1)) else {
+        return byte_column;
+    };
+    let upto = &text[..byte_column.min(text.len())];
+    let extra = byte_column.saturating_sub(text.len());
+    String::from_utf8_lossy(upto).chars().count() + extra
+}
+
+fn syntax_error(file: &str, bytes: &[u8], e: &serde_json::Error) -> LoadError {
     let text = e.to_string();
     let message = match text.rfind(" at line ") {
         Some(cut) => text[..cut].to_string(),
@@ -142,18 +210,31 @@ fn syntax_error(file: &str, e: &serde_json::Error) -> LoadError {
         file: file.to_string(),
         position: Some(Position {
             line: e.line().max(1),
-            column: e.column().max(1),
+            column: char_column(bytes, e.line(), e.column()).max(1),
         }),
         path: None,
         message: sanitize::line(&message),
     }
 }
 
-/// Turns serde's wording into the tool's: names the expectation plainly.
+/// Turns serde's wording into the tool's: names the expectation plainly, and for an
+/// unknown key or value suggests the closest expected one ("did you mean").
 fn describe_serde(message: &str) -> String {
     let message = message.replace("unknown field", "unknown key");
     let message = message.replace("missing field", "missing key");
-    sanitize::line(&message)
+    let mut message = sanitize::line(&message);
+    // serde words it "unknown key `nite`, expected one of `do`, `cart`, ...".
+    if let Some(rest) = message
+        .strip_prefix("unknown key `")
+        .or_else(|| message.strip_prefix("unknown variant `"))
+        && let Some((word, expected)) = rest.split_once('`')
+    {
+        let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        if let Some(close) = super::suggest(word, candidates) {
+            message = format!("{message}; did you mean `{close}`?");
+        }
+    }
+    message
 }
 
 fn render_path(path: &serde_path_to_error::Path) -> String {
@@ -222,7 +303,7 @@ impl Cx {
         LoadError {
             file: self.file.clone(),
             position: Some(pos.unwrap_or_else(|| self.positions.nearest(path))),
-            path: Some(path.to_string()),
+            path: Some(sanitize::line(path)),
             message: sanitize::line(&message),
         }
     }
@@ -239,6 +320,8 @@ struct Builder<'a> {
     cx: &'a Cx,
     edition: Edition,
     ids: HashMap<String, String>,
+    /// The SKUs seen so far (a hash set: a file may list 100,000 products).
+    skus: HashSet<String>,
     world: World,
 }
 
@@ -259,6 +342,7 @@ impl<'a> Builder<'a> {
             cx,
             edition,
             ids: HashMap::new(),
+            skus: HashSet::new(),
             world: World::default(),
         }
     }
@@ -443,7 +527,14 @@ impl<'a> Builder<'a> {
     /// The store's settings: the edition's defaults, then each key the file names.
     fn settings(&self, path: &str, raw: &RawStore) -> Result<StoreSettings, LoadError> {
         let d = StoreSettings::defaults(self.edition);
-        let template = self.setting(path, "template", &raw.template, d.template, Template::parse, Template::NAMES)?;
+        let template = self.setting(
+            path,
+            "template",
+            &raw.template,
+            d.template,
+            Template::parse,
+            Template::NAMES,
+        )?;
         if template == Template::Lwr {
             return Err(self.err(
                 &member(path, "template"),
@@ -461,15 +552,67 @@ impl<'a> Builder<'a> {
         };
         Ok(StoreSettings {
             template,
-            checkout_session: self.setting(path, "checkout_session", &raw.checkout_session, d.checkout_session, CheckoutSessionReading::parse, CheckoutSessionReading::NAMES)?,
-            cancel_requirements: self.setting(path, "cancel_requirements", &raw.cancel_requirements, d.cancel_requirements, CancelReading::parse, CancelReading::NAMES)?,
+            checkout_session: self.setting(
+                path,
+                "checkout_session",
+                &raw.checkout_session,
+                d.checkout_session,
+                CheckoutSessionReading::parse,
+                CheckoutSessionReading::NAMES,
+            )?,
+            cancel_requirements: self.setting(
+                path,
+                "cancel_requirements",
+                &raw.cancel_requirements,
+                d.cancel_requirements,
+                CancelReading::parse,
+                CancelReading::NAMES,
+            )?,
             checkout_ttl: ticks("checkout_ttl", raw.checkout_ttl.or(d.checkout_ttl))?,
-            operation_expiry: ticks("operation_expiry", raw.operation_expiry.or(d.operation_expiry))?,
-            continue_while_processing: self.setting(path, "continue_while_processing", &raw.continue_while_processing, d.continue_while_processing, ContinueWhileProcessing::parse, ContinueWhileProcessing::NAMES)?,
-            cart_access: self.setting(path, "cart_access", &raw.cart_access, d.cart_access, CartAccess::parse, CartAccess::NAMES)?,
-            validation_on_start: self.setting(path, "validation_on_start", &raw.validation_on_start, d.validation_on_start, ValidationOnStart::parse, ValidationOnStart::NAMES)?,
-            order_created: self.setting(path, "order_created", &raw.order_created, d.order_created, OrderCreated::parse, OrderCreated::NAMES)?,
-            canceled_finished_at: self.setting(path, "canceled_finished_at", &raw.canceled_finished_at, d.canceled_finished_at, CanceledFinishedAt::parse, CanceledFinishedAt::NAMES)?,
+            operation_expiry: ticks(
+                "operation_expiry",
+                raw.operation_expiry.or(d.operation_expiry),
+            )?,
+            continue_while_processing: self.setting(
+                path,
+                "continue_while_processing",
+                &raw.continue_while_processing,
+                d.continue_while_processing,
+                ContinueWhileProcessing::parse,
+                ContinueWhileProcessing::NAMES,
+            )?,
+            cart_access: self.setting(
+                path,
+                "cart_access",
+                &raw.cart_access,
+                d.cart_access,
+                CartAccess::parse,
+                CartAccess::NAMES,
+            )?,
+            validation_on_start: self.setting(
+                path,
+                "validation_on_start",
+                &raw.validation_on_start,
+                d.validation_on_start,
+                ValidationOnStart::parse,
+                ValidationOnStart::NAMES,
+            )?,
+            order_created: self.setting(
+                path,
+                "order_created",
+                &raw.order_created,
+                d.order_created,
+                OrderCreated::parse,
+                OrderCreated::NAMES,
+            )?,
+            canceled_finished_at: self.setting(
+                path,
+                "canceled_finished_at",
+                &raw.canceled_finished_at,
+                d.canceled_finished_at,
+                CanceledFinishedAt::parse,
+                CanceledFinishedAt::NAMES,
+            )?,
         })
     }
 
@@ -492,7 +635,11 @@ impl<'a> Builder<'a> {
                     format!(
                         "{:?} is not a value of `{key}`; expected one of: {}",
                         sanitize::line(text),
-                        names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+                        names
+                            .iter()
+                            .map(|n| format!("\"{n}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 )
             }),
@@ -590,9 +737,10 @@ impl<'a> Builder<'a> {
     fn account(&mut self, path: &str, raw: &RawAccount) -> Result<(), LoadError> {
         let id = self.claim(&member(path, "id"), &raw.id)?;
         let mut stores = Vec::new();
+        let mut seen = HashSet::new();
         for (i, s) in raw.stores.iter().enumerate() {
             let s = self.store_ref(&element(&member(path, "stores"), i), s)?;
-            if !stores.contains(&s) {
+            if seen.insert(s.clone()) {
                 stores.push(s);
             }
         }
@@ -607,9 +755,10 @@ impl<'a> Builder<'a> {
     fn buyer(&mut self, path: &str, raw: &RawBuyer) -> Result<(), LoadError> {
         let id = self.claim(&member(path, "id"), &raw.id)?;
         let mut accounts = Vec::new();
+        let mut seen = HashSet::new();
         for (i, a) in raw.accounts.iter().enumerate() {
             let a = self.account_ref(&element(&member(path, "accounts"), i), a)?;
-            if !accounts.contains(&a) {
+            if seen.insert(a.clone()) {
                 accounts.push(a);
             }
         }
@@ -667,7 +816,7 @@ impl<'a> Builder<'a> {
                 "expected a SKU without spaces or control characters".to_string(),
             ));
         }
-        if self.world.product(&raw.sku).is_some() {
+        if !self.skus.insert(raw.sku.clone()) {
             return Err(self.err(
                 &sku_path,
                 format!(
@@ -719,10 +868,11 @@ impl<'a> Builder<'a> {
             })?,
         };
         let mut items: Vec<CartItem> = Vec::new();
+        let mut seen = HashSet::new();
         for (i, item) in raw.items.iter().enumerate() {
             let here = element(&member(path, "items"), i);
             let sku = self.sku_ref(&member(&here, "sku"), &item.sku)?;
-            if items.iter().any(|it| it.sku == sku) {
+            if !seen.insert(sku.clone()) {
                 return Err(self.err(
                     &member(&here, "sku"),
                     format!("{sku} is already in this cart; expected each SKU once per cart"),
@@ -823,7 +973,11 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn validation_output(&mut self, path: &str, raw: &RawValidationOutput) -> Result<(), LoadError> {
+    fn validation_output(
+        &mut self,
+        path: &str,
+        raw: &RawValidationOutput,
+    ) -> Result<(), LoadError> {
         let id = self.claim(&member(path, "id"), &raw.id)?;
         let cart = self.cart_ref(&member(path, "cart"), &raw.cart)?;
         let level = self.level(&member(path, "level"), &raw.level)?;
@@ -832,7 +986,8 @@ impl<'a> Builder<'a> {
         if message.chars().count() > 255 {
             return Err(self.err(
                 &member(path, "message"),
-                "expected a message of at most 255 characters (CartValidationOutput.Message)".to_string(),
+                "expected a message of at most 255 characters (CartValidationOutput.Message)"
+                    .to_string(),
             ));
         }
         let text = |s: &str| sanitize::line(s);
@@ -883,9 +1038,12 @@ impl<'a> Builder<'a> {
                 self.err(
                     &member(path, "do"),
                     format!(
-                        "{:?} is not a step kind; expected one of: {}",
+                        "{:?} is not a step kind; expected one of: {}{}",
                         sanitize::line(&raw.kind),
-                        list(STEP_KINDS.iter().map(|k| k.name))
+                        list(STEP_KINDS.iter().map(|k| k.name)),
+                        super::suggest(&raw.kind, STEP_KINDS.iter().map(|k| k.name))
+                            .map(|k| format!("; did you mean {k}?"))
+                            .unwrap_or_default()
                     ),
                 )
             })?;

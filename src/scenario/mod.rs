@@ -9,8 +9,8 @@ pub mod format;
 pub mod generate;
 pub mod load;
 pub mod position;
-pub mod save;
 pub mod sanitize;
+pub mod save;
 
 use crate::engine::{Action, World};
 pub use load::{LoadError, load_bytes, load_file, load_file_with_raw, load_with_raw};
@@ -107,6 +107,17 @@ pub struct Quiz {
     pub answer: usize,
     /// Shown after the trainee answers.
     pub explanation: Option<String>,
+}
+
+/// The candidate closest to a misspelt `word`, when one is close enough to be what was
+/// meant ("did you mean"): Jaro-Winkler similarity (strsim) of at least 0.8.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
 }
 
 impl Scenario {

@@ -2,7 +2,10 @@
 //! every error in a file can name its line and column.
 //!
 //! Runs only on text that serde_json has already accepted, so it need not diagnose
-//! syntax; it walks iteratively, so no input can exhaust the stack.
+//! syntax; it walks iteratively, so no input can exhaust the stack. The index is a tree
+//! (one small node per value, children found by hashing parent and key or index), so
+//! its memory is linear in the input: no path string is stored per value, which made a
+//! long key repeated down a big array cost gigabytes.
 
 use std::collections::HashMap;
 
@@ -15,24 +18,83 @@ pub struct Position {
     pub column: usize,
 }
 
+/// How a value is reached from its container.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Segment {
+    Index(usize),
+    Key(Box<str>),
+}
+
+/// One value: where it starts, and where its key starts when it is an object member.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    value: Position,
+    key: Option<Position>,
+}
+
 /// The positions of every value and every object key in a document.
 #[derive(Debug, Default)]
 pub struct PositionIndex {
-    values: HashMap<String, Position>,
-    keys: HashMap<String, Position>,
+    /// Node 0 is the document's top value.
+    nodes: Vec<Node>,
+    children: HashMap<(usize, Segment), usize>,
     /// The first key that appears twice in one object, with its path and position.
     pub duplicate: Option<(String, Position)>,
 }
 
+/// How many ways of cutting a path's next member name are tried: a key may itself hold
+/// `.` or `[` (`"cart-1.Status"`), and this bounds the work on a hostile key.
+const MAX_CUTS: usize = 64;
+
 impl PositionIndex {
+    /// The node at `path`, if the document has one.
+    fn find(&self, path: &str) -> Option<usize> {
+        if self.nodes.is_empty() {
+            return None;
+        }
+        let mut node = 0;
+        let mut rest = path;
+        let mut first = true;
+        while !rest.is_empty() {
+            if let Some(inner) = rest.strip_prefix('[')
+                && let Some(close) = inner.find(']')
+                && let Ok(i) = inner[..close].parse::<usize>()
+                && let Some(&child) = self.children.get(&(node, Segment::Index(i)))
+            {
+                node = child;
+                rest = &inner[close + 1..];
+                first = false;
+                continue;
+            }
+            let name = if first { rest } else { rest.strip_prefix('.')? };
+            // The longest member name that exists wins.
+            let mut cuts: Vec<usize> = name
+                .match_indices(['.', '['])
+                .map(|(i, _)| i)
+                .take(MAX_CUTS)
+                .collect();
+            cuts.push(name.len());
+            let (child, cut) = cuts.iter().rev().find_map(|&cut| {
+                self.children
+                    .get(&(node, Segment::Key(name[..cut].into())))
+                    .map(|&c| (c, cut))
+            })?;
+            node = child;
+            rest = &name[cut..];
+            first = false;
+        }
+        Some(node)
+    }
+
     /// Where the value at `path` starts.
     pub fn value(&self, path: &str) -> Option<Position> {
-        self.values.get(path).copied()
+        self.find(path).map(|n| self.nodes[n].value)
     }
 
     /// Where the key of the member at `path` starts (falls back to the value).
     pub fn key(&self, path: &str) -> Option<Position> {
-        self.keys.get(path).copied().or_else(|| self.value(path))
+        self.find(path)
+            .map(|n| self.nodes[n].key.unwrap_or(self.nodes[n].value))
     }
 
     /// The nearest known position for `path`: its key, else its value, else its
@@ -76,26 +138,42 @@ pub fn element(path: &str, index: usize) -> String {
 
 enum Frame {
     Object {
-        path: String,
-        seen: std::collections::HashSet<String>,
-        key: Option<String>,
+        node: usize,
+        /// The member being read: its name and where its key starts.
+        key: Option<(Box<str>, Position)>,
     },
     Array {
-        path: String,
+        node: usize,
         next: usize,
     },
+}
+
+/// The path of the value being read inside the innermost of `stack`, written out only
+/// for a message (the first duplicate key).
+fn stack_path(stack: &[Frame]) -> String {
+    let mut out = String::new();
+    for frame in stack {
+        match frame {
+            Frame::Object {
+                key: Some((k, _)), ..
+            } => out = member(&out, k),
+            Frame::Object { key: None, .. } => {}
+            Frame::Array { next, .. } => out = element(&out, next.saturating_sub(1)),
+        }
+    }
+    out
 }
 
 /// Builds the index of a syntactically valid JSON text.
 pub fn index(text: &str) -> PositionIndex {
     let mut out = PositionIndex::default();
     let mut stack: Vec<Frame> = Vec::new();
-    let mut chars = text.chars().peekable();
+    let mut chars = text.char_indices().peekable();
     let (mut line, mut column) = (1usize, 1usize);
     // Whether the next value to start is an object key.
     let mut expect_key = false;
 
-    while let Some(c) = chars.next() {
+    while let Some((start, c)) = chars.next() {
         let here = Position { line, column };
         if c == '\n' {
             line += 1;
@@ -117,75 +195,83 @@ pub fn index(text: &str) -> PositionIndex {
             }
             _ => {}
         }
-        // A string is either a key or a value; read it whole.
-        let mut string = None;
+        // A string is either a key or a value; skip it whole (strings hold no raw
+        // newline: serde_json accepted the text).
+        let mut end = start + 1;
         if c == '"' {
-            let mut s = String::new();
             let mut escaped = false;
-            for d in chars.by_ref() {
+            for (i, d) in chars.by_ref() {
                 column += 1;
+                end = i + d.len_utf8();
                 if escaped {
                     escaped = false;
-                    s.push(match d {
-                        'n' => '\n',
-                        't' => '\t',
-                        other => other,
-                    });
-                    continue;
-                }
-                match d {
-                    '\\' => escaped = true,
-                    '"' => break,
-                    '\n' => {
-                        line += 1;
-                        column = 1;
-                        s.push(d)
-                    }
-                    _ => s.push(d),
+                } else if d == '\\' {
+                    escaped = true;
+                } else if d == '"' {
+                    break;
                 }
             }
-            string = Some(s);
         }
         if expect_key {
-            if let (Some(Frame::Object { path, seen, key }), Some(name)) =
-                (stack.last_mut(), string)
-            {
-                // serde_json keeps escapes like \u0041 undecoded here; good enough for
-                // naming positions, and decoded keys are rare in scenario files.
-                let full = member(path, &name);
-                if !seen.insert(name.clone()) && out.duplicate.is_none() {
-                    out.duplicate = Some((full.clone(), here));
-                }
-                out.keys.entry(full).or_insert(here);
-                *key = Some(name);
-            }
             expect_key = false;
+            if c != '"' {
+                continue;
+            }
+            // Decoded as serde_json decodes it, so paths match serde's.
+            let name: Box<str> = serde_json::from_str::<String>(&text[start..end])
+                .unwrap_or_default()
+                .into();
+            let Some(Frame::Object { node, .. }) = stack.last() else {
+                continue;
+            };
+            if out.duplicate.is_none()
+                && out
+                    .children
+                    .contains_key(&(*node, Segment::Key(name.clone())))
+            {
+                // The enclosing frames name the object; the key completes the path.
+                let object = stack_path(&stack[..stack.len() - 1]);
+                out.duplicate = Some((member(&object, &name), here));
+            }
+            if let Some(Frame::Object { key, .. }) = stack.last_mut() {
+                *key = Some((name, here));
+            }
             continue;
         }
-        // A value starts here: find its path from the enclosing container.
-        let path = match stack.last_mut() {
-            None => String::new(),
-            Some(Frame::Object { path, key, .. }) => member(path, key.as_deref().unwrap_or("")),
-            Some(Frame::Array { path, next }) => {
+        // A value starts here: record it under its container.
+        let id = out.nodes.len();
+        let mut key_at = None;
+        let segment = match stack.last_mut() {
+            None => None,
+            Some(Frame::Object { node, key }) => key.as_ref().map(|(k, at)| {
+                key_at = Some(*at);
+                (*node, Segment::Key(k.clone()))
+            }),
+            Some(Frame::Array { node, next }) => {
                 *next += 1;
-                element(path, *next - 1)
+                Some((*node, Segment::Index(*next - 1)))
             }
         };
-        out.values.entry(path.clone()).or_insert(here);
+        out.nodes.push(Node {
+            value: here,
+            key: key_at,
+        });
+        if let Some(segment) = segment {
+            out.children.entry(segment).or_insert(id);
+        }
         match c {
             '{' => {
                 stack.push(Frame::Object {
-                    path,
-                    seen: Default::default(),
+                    node: id,
                     key: None,
                 });
                 expect_key = true;
             }
-            '[' => stack.push(Frame::Array { path, next: 0 }),
+            '[' => stack.push(Frame::Array { node: id, next: 0 }),
             '"' => {}
             _ => {
                 // A number or literal: skip to its end.
-                while let Some(&d) = chars.peek() {
+                while let Some(&(_, d)) = chars.peek() {
                     if matches!(d, ',' | '}' | ']' | ' ' | '\t' | '\r' | '\n') {
                         break;
                     }
@@ -252,5 +338,23 @@ mod tests {
     fn strings_with_brackets_and_escapes_do_not_confuse_it() {
         let idx = index(r#"{"t": "a]}\"{[", "u": [1, {"v": true}]}"#);
         assert_eq!(idx.value("u[1].v").map(|p| p.column), Some(33));
+    }
+
+    #[test]
+    fn keys_are_decoded_and_may_hold_dots() {
+        let idx = index(r#"{"s": {"cart-1.Status": 1, "a\u0062": [true, {"c": 2}]}}"#);
+        assert_eq!(idx.value("s.cart-1.Status").map(|p| p.column), Some(25));
+        assert_eq!(idx.value("s.ab[1].c").map(|p| p.column), Some(52));
+        assert_eq!(idx.nearest("s.ab[7].zz").column, 28);
+    }
+
+    #[test]
+    fn a_long_key_over_a_big_array_costs_memory_linear_in_the_text() {
+        // Each value used to store its whole path: this text cost gigabytes.
+        let key = "k".repeat(100_000);
+        let text = format!("{{\"{key}\": [{}0]}}", "0,".repeat(100_000));
+        let idx = index(&text);
+        assert_eq!(idx.nodes.len(), 100_003);
+        assert_eq!(idx.value(&format!("{key}[99999]")).map(|p| p.line), Some(1));
     }
 }

@@ -38,8 +38,7 @@ fn write_settings(store: &mut RawStore, settings: &StoreSettings) {
     store.cancel_requirements = Some(settings.cancel_requirements.as_str().to_string());
     store.checkout_ttl = settings.checkout_ttl;
     store.operation_expiry = settings.operation_expiry;
-    store.continue_while_processing =
-        Some(settings.continue_while_processing.as_str().to_string());
+    store.continue_while_processing = Some(settings.continue_while_processing.as_str().to_string());
     store.cart_access = Some(settings.cart_access.as_str().to_string());
     store.validation_on_start = Some(settings.validation_on_start.as_str().to_string());
     store.order_created = Some(settings.order_created.as_str().to_string());
@@ -91,7 +90,12 @@ pub fn raw_world(world: &World) -> RawWorld {
                 name: Some(b.name.clone()),
                 accounts: b.accounts.clone(),
                 effective_account: Some(b.effective_account.clone()),
-                permissions: Some(b.permissions.iter().map(|p| p.as_str().to_string()).collect()),
+                permissions: Some(
+                    b.permissions
+                        .iter()
+                        .map(|p| p.as_str().to_string())
+                        .collect(),
+                ),
             })
             .collect(),
         products: world
@@ -267,16 +271,28 @@ pub fn upgrade(mut raw: RawScenario, edition: Edition) -> RawScenario {
             }
         };
         explicit(&mut store.template, defaults.template.as_str());
-        explicit(&mut store.checkout_session, defaults.checkout_session.as_str());
-        explicit(&mut store.cancel_requirements, defaults.cancel_requirements.as_str());
+        explicit(
+            &mut store.checkout_session,
+            defaults.checkout_session.as_str(),
+        );
+        explicit(
+            &mut store.cancel_requirements,
+            defaults.cancel_requirements.as_str(),
+        );
         explicit(
             &mut store.continue_while_processing,
             defaults.continue_while_processing.as_str(),
         );
         explicit(&mut store.cart_access, defaults.cart_access.as_str());
-        explicit(&mut store.validation_on_start, defaults.validation_on_start.as_str());
+        explicit(
+            &mut store.validation_on_start,
+            defaults.validation_on_start.as_str(),
+        );
         explicit(&mut store.order_created, defaults.order_created.as_str());
-        explicit(&mut store.canceled_finished_at, defaults.canceled_finished_at.as_str());
+        explicit(
+            &mut store.canceled_finished_at,
+            defaults.canceled_finished_at.as_str(),
+        );
         if store.checkout_flow.is_none() && edition == Edition::One {
             store.checkout_flow = Some(raw_flow(&default_flow()));
         }

@@ -785,7 +785,7 @@ impl App {
         if *confirm_overwrite {
             return;
         }
-        if self.save_dir.join(name.as_str()).exists() {
+        if std::fs::symlink_metadata(self.save_dir.join(name.as_str())).is_ok() {
             *confirm_overwrite = true;
             return;
         }
@@ -799,18 +799,15 @@ impl App {
         let path = self.save_dir.join(name);
         let title = format!("{} (what if)", p.scenario().title);
         let text = serde_json::to_string_pretty(&p.export(&title)).unwrap_or_default() + "\n";
-        let result = if overwrite {
-            std::fs::write(&path, text)
-        } else {
-            std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-                .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+        // Atomic, and never through a symbolic link: the save folder's names only.
+        let permit = crate::safe_write::Permit {
+            overwrite,
+            follow_symlinks: false,
         };
+        let result = crate::safe_write::write(&path, text.as_bytes(), permit);
         let shown = sanitize::line(&path.display().to_string());
         match result {
-            Ok(()) => {
+            Ok(_) => {
                 let steps = p.played().len();
                 self.message(
                     "Saved",
@@ -820,7 +817,7 @@ impl App {
                     ],
                 );
             }
-            Err(e) => self.message("Not saved", vec![format!("{shown}: {e}")]),
+            Err(e) => self.message("Not saved", vec![e.to_string()]),
         }
     }
 
@@ -933,11 +930,11 @@ fn end_text(p: &Playback) -> String {
 pub fn free_name(dir: &std::path::Path) -> String {
     (1..)
         .map(|n| format!("cartsim-branch-{n}.json"))
-        .find(|name| !dir.join(name).exists())
+        .find(|name| std::fs::symlink_metadata(dir.join(name)).is_err())
         .unwrap_or_else(|| "cartsim-branch.json".to_string())
 }
 
-/// The text of a refusal, for popups and logs: the same wording as the transcripts.
-pub fn error_text(error: &ActionError) -> (String, String) {
-    crate::cli::transcript::error_lines(error)
+/// The text of a refusal, for the log: the same wording as the transcripts.
+pub fn error_text(error: &ActionError) -> Vec<String> {
+    crate::player::wording::error_lines(error)
 }

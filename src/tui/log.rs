@@ -93,9 +93,14 @@ pub fn entry_lines(app: &App, index: usize) -> Vec<Line<'static>> {
             }
         }
         Err(e) => {
-            let (head, why) = error_text(e);
-            out.push(Line::styled(format!("   ✖ refused {head}"), t.error()));
-            out.push(Line::styled(format!("     {why}"), t.dim()));
+            let lines = error_text(e);
+            out.push(Line::styled(
+                format!("   ✖ refused {}", lines[0]),
+                t.error(),
+            ));
+            for line in &lines[1..] {
+                out.push(Line::styled(format!("     {line}"), t.dim()));
+            }
         }
     }
     for change in &entry.outcome.changes {
@@ -164,8 +169,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let focused = app.focus == Focus::Log;
     let block = Block::bordered()
         .title(Line::from(vec![
-            Span::styled(" Event log: every change and why ", t.title()),
-            Span::styled("[documented] [sample] [choice] [scenario] ", t.dim()),
+            // The legend of source tags must fit whole, so a narrow screen shortens the name.
+            Span::styled(
+                if area.width < 100 {
+                    " Why "
+                } else {
+                    " Event log: every change and why "
+                },
+                t.title(),
+            ),
+            Span::styled(
+                "[documented] [sample] [inferred] [choice] [scenario] ",
+                t.dim(),
+            ),
         ]))
         .border_style(t.pane_border(focused));
     let inner = block.inner(area);

@@ -5,7 +5,7 @@
 //! [`app`] (state and `update`), [`keys`] (the one key table), [`theme`] (styles),
 //! [`anim`] (animations from a clock value), [`view`] and one file per region
 //! ([`header`], [`panes`], [`log`], [`keybar`], [`popup`], [`picker`]), and
-//! [`terminal`] (the run loop).
+//! [`terminal`] (the run loop) and [`signals`] (the terminal restored on every way out).
 
 pub mod anim;
 pub mod app;
@@ -17,6 +17,7 @@ pub mod log;
 pub mod panes;
 pub mod picker;
 pub mod popup;
+pub mod signals;
 pub mod terminal;
 pub mod theme;
 pub mod view;

@@ -7,7 +7,8 @@ use super::anim::{self, Transition};
 use super::app::{App, Focus};
 use super::theme::{self, Theme};
 use crate::engine::{
-    BackgroundOperation, CartCheckoutSession, FieldValue, OperationStatus, WebCart, World,
+    BackgroundOperation, CartCheckoutSession, FieldValue, OperationStatus, ValidationLevel,
+    WebCart, World,
 };
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -281,6 +282,15 @@ impl Chips {
         self.chip_sep(value, 1);
     }
 
+    /// Text that wraps word by word (each word a chip), so a long message is read in
+    /// full rather than cut.
+    fn words(&mut self, text: &str, style: Style) {
+        for (i, word) in text.split_whitespace().enumerate() {
+            let sep = if i == 0 { 2 } else { 1 };
+            self.chip_sep(vec![Span::styled(word.to_string(), style)], sep);
+        }
+    }
+
     fn newline(&mut self) {
         if self.used > 0 {
             self.lines.push(Vec::new());
@@ -407,7 +417,79 @@ fn cart_lines(cx: &Cx, cart: &WebCart, width: usize) -> Vec<Vec<Span<'static>>> 
         Span::styled("WebStoreId ", t.label()),
         Span::styled(cart.store.clone(), t.dim()),
     ]);
+    if let Some(store) = cx.world.store(&cart.store) {
+        store_chips(cx, &mut c, store);
+    }
+    if cart.touched_by_custom_code || cx.changed(&cart.id, "Version").is_some() {
+        c.newline();
+        c.field(field(
+            cx,
+            &cart.id,
+            "Version",
+            format!("{} (saved by custom code)", cart.version),
+            t.title(),
+        ));
+    }
+    let rows: Vec<_> = cx.world.validation_outputs_of(&cart.id).collect();
+    if !rows.is_empty() {
+        c.newline();
+        c.chip(vec![Span::styled(
+            format!("CartValidationOutput {}", rows.len()),
+            t.label(),
+        )]);
+        for row in rows {
+            c.newline();
+            let style = match row.level {
+                ValidationLevel::Error => t.error(),
+                ValidationLevel::Warning => t.title(),
+                ValidationLevel::Info => t.text(),
+            };
+            let mut head = vec![
+                Span::styled(format!("{} ", theme::level_symbol(row.level)), style),
+                Span::styled(format!("{} {} ", row.level, row.kind), style),
+                Span::styled(row.id.clone(), t.dim()),
+            ];
+            if cx.created(&row.id) {
+                head.push(Span::styled(" new", t.changed()));
+            }
+            c.chip(head);
+            c.newline();
+            c.words(&row.message, t.text());
+        }
+    }
     c.done()
+}
+
+/// The store's template and the settings that choose between readings of the sources,
+/// shown compactly: the template always, the checkout readings, and the timers when set.
+fn store_chips(cx: &Cx, c: &mut Chips, store: &crate::engine::Store) {
+    let t = cx.theme;
+    let s = &store.settings;
+    c.newline();
+    c.chip(vec![
+        Span::styled("store ", t.label()),
+        Span::styled(format!("{} · {}", store.id, s.template), t.text()),
+    ]);
+    c.chip(vec![
+        Span::styled("checkout_session ", t.label()),
+        Span::styled(s.checkout_session.as_str().to_string(), t.text()),
+    ]);
+    c.chip(vec![
+        Span::styled("cancel_requirements ", t.label()),
+        Span::styled(s.cancel_requirements.as_str().to_string(), t.text()),
+    ]);
+    if let Some(ttl) = s.checkout_ttl {
+        c.chip(vec![
+            Span::styled("checkout_ttl ", t.label()),
+            Span::styled(format!("{ttl} ticks"), t.text()),
+        ]);
+    }
+    if let Some(after) = s.operation_expiry {
+        c.chip(vec![
+            Span::styled("operation_expiry ", t.label()),
+            Span::styled(format!("{after} ticks"), t.text()),
+        ]);
+    }
 }
 
 fn session_lines(cx: &Cx, s: &CartCheckoutSession, width: usize) -> Vec<Vec<Span<'static>>> {
@@ -453,6 +535,26 @@ fn session_lines(cx: &Cx, s: &CartCheckoutSession, width: usize) -> Vec<Vec<Span
         FieldValue::opt_text(&s.background_operation_id).to_string(),
         t.text(),
     ));
+    if s.is_error && !s.is_archived {
+        let screen = crate::engine::errors::SOMETHING_WENT_WRONG;
+        c.newline();
+        c.chip(vec![Span::styled("buyer sees", t.label())]);
+        c.words(&format!("\"{}\"", screen.text), t.error());
+    }
+    if let Some(deadline) = crate::engine::checkout_deadline(cx.world, s) {
+        c.newline();
+        let left = deadline.saturating_sub(cx.world.tick);
+        c.chip(vec![
+            Span::styled("⏳ expires in ", t.label()),
+            Span::styled(
+                format!(
+                    "{left} tick{} (at tick {deadline})",
+                    if left == 1 { "" } else { "s" }
+                ),
+                t.title(),
+            ),
+        ]);
+    }
     if s.order_id.is_some() || cx.changed(&s.id, "OrderId").is_some() {
         c.field(field(
             cx,
@@ -507,12 +609,17 @@ fn op_lines(
         Span::styled(anim::bar(progress, bar_width), t.op_status(op.status)),
         Span::raw(format!(" {:>3}%", (progress * 100.0).round() as u32)),
     ]);
-    if let Some(error) = &op.error {
+    if let Some(at) = op.expires_at {
         c.newline();
         c.chip(vec![
-            Span::styled("Error ", t.label()),
-            Span::styled(error.clone(), t.error()),
+            Span::styled("ExpiresAt ", t.label()),
+            Span::styled(format!("tick {at} (leaves the queue)"), t.dim()),
         ]);
+    }
+    if let Some(error) = &op.error {
+        c.newline();
+        c.chip(vec![Span::styled("Error", t.label())]);
+        c.words(error, t.error());
     }
     c.done()
 }

@@ -4,7 +4,6 @@
 
 use super::app::{App, ErrorView, Popup};
 use super::keys;
-use crate::engine::ErrorOrigin;
 use crate::player::playback::QuizState;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -126,21 +125,13 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
 fn error(frame: &mut Frame, area: Rect, app: &App, view: &ErrorView) {
     let t = app.theme;
     let spec = view.error.kind.spec();
-    let origin = match spec.origin {
-        ErrorOrigin::Documented(src) => format!("documented by Salesforce ({src})"),
-        ErrorOrigin::Borrowed(from) => {
-            format!("the docs give no code here; cartsim borrows the code of {from}")
-        }
-        ErrorOrigin::Choice(why) => format!("the simulator's own choice: {why}"),
-    };
+    let wording = crate::player::wording::error_wording(&view.error);
     let width = 96.min(area.width.saturating_sub(4));
     let inner = width.saturating_sub(2) as usize;
-    let http = spec
-        .http
-        .map_or("no HTTP status (not an API call)".to_string(), |h| {
-            format!("HTTP {h}")
-        });
-    let mut text = vec![Line::styled(format!("✖ {} · {http}", spec.code), t.error())];
+    let mut text = vec![Line::styled(
+        format!("✖ {} · {}", spec.code, wording.http),
+        t.error(),
+    )];
     text.extend(row(app, inner, "message", &view.error.message, t.text()));
     text.extend(row(
         app,
@@ -154,9 +145,15 @@ fn error(frame: &mut Frame, area: Rect, app: &App, view: &ErrorView) {
         app,
         inner,
         "origin",
-        &format!("[{}] {origin}", spec.origin.tag()),
+        &format!("[{}] {}", spec.origin.tag(), wording.origin),
         t.text(),
     ));
+    if let Some(reading) = &wording.reading {
+        text.extend(row(app, inner, "reading", reading, t.text()));
+    }
+    if let Some(buyer) = &wording.buyer_sees {
+        text.extend(row(app, inner, "buyer", buyer, t.text()));
+    }
     text.push(hint(
         app,
         "Nothing changed: a refused action changes nothing. Esc close · ← undo",

@@ -5,6 +5,7 @@
 //! frame. It redraws only after an event or a timer tick.
 
 use super::app::{App, Msg};
+use super::signals;
 use super::theme::Theme;
 use super::view;
 use crate::scenario::{self, Scenario};
@@ -41,7 +42,9 @@ fn with_terminal(mut app: App, watch: Option<PathBuf>) -> anyhow::Result<()> {
         );
     }
     // try_init() enters raw mode and the alternate screen, and installs a panic hook
-    // that restores the terminal before the panic message prints.
+    // that restores the terminal before the panic message prints; signals restore it
+    // too (see `signals`).
+    let cooked = signals::save_cooked_modes();
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
         Err(e) => {
@@ -49,8 +52,17 @@ fn with_terminal(mut app: App, watch: Option<PathBuf>) -> anyhow::Result<()> {
             anyhow::bail!("cannot open the terminal UI: {e}");
         }
     };
+    let guard = match cooked.map(signals::install) {
+        Some(Ok(guard)) => Some(guard),
+        Some(Err(e)) => {
+            ratatui::restore();
+            anyhow::bail!("cannot watch for signals: {e}");
+        }
+        None => None,
+    };
     let result = event_loop(&mut terminal, app, watch);
     ratatui::restore();
+    drop(guard);
     result
 }
 
@@ -67,8 +79,9 @@ fn look(path: &Path) -> Seen {
     Seen {
         modified: meta.as_ref().and_then(|m| m.modified().ok()),
         len: meta.as_ref().map(|m| m.len()),
-        // Contents too: some editors save twice within one mtime tick.
-        contents: std::fs::read(path).ok(),
+        // Contents too: some editors save twice within one mtime tick. Read like the
+        // loader reads: a FIFO or device is refused at once instead of blocking the UI.
+        contents: scenario::load::read_file(path).ok(),
     }
 }
 
@@ -83,6 +96,16 @@ fn event_loop(
     let mut redraw = true;
     loop {
         app.now = start.elapsed();
+        if signals::take_redraw() {
+            // Continued after a suspend: the screen was left, so draw all of it.
+            // (Not `Terminal::clear`, which asks the terminal for the cursor position.)
+            use ratatui::backend::{Backend, ClearType};
+            terminal.backend_mut().clear_region(ClearType::All)?;
+            // Each swap blanks the buffer the next frame is compared with.
+            terminal.swap_buffers();
+            terminal.swap_buffers();
+            redraw = true;
+        }
         if redraw {
             terminal.draw(|frame| view::draw(frame, &app))?;
         }
@@ -108,6 +131,10 @@ fn event_loop(
         // Key releases and repeats of other kinds are ignored: only presses act.
         redraw = match &event {
             Some(e) => match e.as_key_press_event() {
+                Some(key) if is_suspend(&key) => {
+                    signals::suspend();
+                    true
+                }
                 Some(key) => {
                     app.update(Msg::Key(key));
                     app.update(Msg::Frame);
@@ -132,4 +159,12 @@ fn event_loop(
             }
         }
     }
+}
+
+/// Ctrl-Z: raw mode delivers it as a key instead of suspending.
+fn is_suspend(key: &crossterm::event::KeyEvent) -> bool {
+    key.code == crossterm::event::KeyCode::Char('z')
+        && key
+            .modifiers
+            .contains(crossterm::event::KeyModifiers::CONTROL)
 }

@@ -164,6 +164,15 @@ pub fn lock_badge(status: CartStatus) -> &'static str {
     }
 }
 
+/// The symbol shown before a CartValidationOutput's Level.
+pub fn level_symbol(level: crate::engine::ValidationLevel) -> &'static str {
+    match level {
+        crate::engine::ValidationLevel::Error => "✖",
+        crate::engine::ValidationLevel::Warning => "▲",
+        crate::engine::ValidationLevel::Info => "ℹ",
+    }
+}
+
 /// The symbol shown before an operation status.
 pub fn op_symbol(status: OperationStatus) -> &'static str {
     match status {

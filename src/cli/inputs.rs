@@ -1,0 +1,114 @@
+//! The one rule for FILE arguments: a path on disk is read; a folder means its `*.json`
+//! files (sorted by name); `-` means standard input; and a name that is not on disk is
+//! looked up among the built-in scenarios, with or without `.json` (`cartsim list`
+//! prints them).
+
+use crate::scenario::format::RawScenario;
+use crate::scenario::{self, LoadError, Scenario, builtin::BUILTIN, load::MAX_FILE_BYTES};
+use std::path::{Path, PathBuf};
+
+/// The name standard input gets in messages.
+pub const STDIN_NAME: &str = "<stdin>";
+
+fn error(file: &Path, message: String) -> LoadError {
+    LoadError {
+        file: scenario::sanitize::path(file),
+        position: None,
+        path: None,
+        message,
+    }
+}
+
+fn builtin(name: &str) -> Option<&'static scenario::builtin::Builtin> {
+    BUILTIN
+        .iter()
+        .find(|b| b.name == name || b.name.trim_end_matches(".json") == name)
+}
+
+fn stdin() -> Result<Scenario, LoadError> {
+    stdin_with_raw().map(|(scenario, _)| scenario)
+}
+
+fn stdin_with_raw() -> Result<(Scenario, RawScenario), LoadError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| error(Path::new(STDIN_NAME), format!("cannot read: {e}")))?;
+    // load_with_raw names the cap when the input is over it.
+    scenario::load_with_raw(STDIN_NAME, &bytes)
+}
+
+/// The `*.json` files of a folder, sorted by name.
+fn folder(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| error(dir, format!("cannot read the folder: {e}")))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(error(
+            dir,
+            "the folder holds no .json files; expected scenario files".to_string(),
+        ));
+    }
+    Ok(files)
+}
+
+/// Loads every scenario the arguments name, in order; one result per scenario (a folder
+/// gives one per file, or one error when it holds none).
+pub fn load_all(files: &[PathBuf]) -> Vec<Result<Scenario, LoadError>> {
+    let mut out = Vec::new();
+    for file in files {
+        if file.as_os_str() == "-" {
+            out.push(stdin());
+        } else if file.is_dir() {
+            match folder(file) {
+                Ok(paths) => out.extend(paths.iter().map(|p| scenario::load_file(p))),
+                Err(e) => out.push(Err(e)),
+            }
+        } else {
+            out.push(load_one(file));
+        }
+    }
+    out
+}
+
+/// Loads the one scenario a FILE argument names (a folder is refused: it names many).
+pub fn load_one(file: &Path) -> Result<Scenario, LoadError> {
+    load_one_with_raw(file).map(|(scenario, _)| scenario)
+}
+
+/// [`load_one`], also returning the file as the format's types (for `cartsim upgrade`).
+pub fn load_one_with_raw(file: &Path) -> Result<(Scenario, RawScenario), LoadError> {
+    if file.as_os_str() == "-" {
+        return stdin_with_raw();
+    }
+    if std::fs::symlink_metadata(file).is_err()
+        && let Some(b) = file.to_str().and_then(builtin)
+    {
+        return scenario::load_with_raw(b.name, b.text.as_bytes());
+    }
+    if file.is_dir() {
+        return Err(error(
+            file,
+            "is a folder; expected one scenario file here (run, check and play take folders)"
+                .to_string(),
+        ));
+    }
+    if std::fs::symlink_metadata(file).is_err() {
+        let wanted = file.to_string_lossy();
+        let mut message =
+            "no such file, and no built-in scenario has this name (`cartsim list` names them)"
+                .to_string();
+        if let Some(close) = scenario::suggest(&wanted, BUILTIN.iter().map(|b| b.name)) {
+            message.push_str(&format!("; did you mean {close}?"));
+        }
+        return Err(error(file, message));
+    }
+    scenario::load_file_with_raw(file)
+}

@@ -1,0 +1,110 @@
+//! The terminal is restored on every way out, and Ctrl-Z suspends.
+//!
+//! While the UI runs, handlers (registered with signal-hook) catch SIGTERM, SIGHUP,
+//! SIGINT, SIGQUIT and SIGABRT (which an allocation failure raises through `abort`): each
+//! leaves the alternate screen, shows the cursor, puts back the terminal modes saved
+//! before raw mode, and then lets the signal do what it does by default (the process
+//! ends by that signal, so the shell sees the usual status). Only async-signal-safe calls
+//! are made there: `write(2)` and `tcsetattr(3)`.
+//!
+//! SIGTSTP (and Ctrl-Z, which raw mode delivers as a key) restores the terminal the same
+//! way and stops the process; when `fg` continues it, the handler puts the terminal back
+//! into raw mode and the alternate screen, flags a full redraw, and raises SIGWINCH so the
+//! blocked event loop wakes up (crossterm turns it into a resize event).
+
+use signal_hook::consts::{SIGABRT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGWINCH};
+use signal_hook::low_level;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Terminal modes before raw mode, and in raw mode.
+struct Modes {
+    cooked: libc::termios,
+    raw: libc::termios,
+}
+
+static MODES: OnceLock<Modes> = OnceLock::new();
+static REDRAW: AtomicBool = AtomicBool::new(false);
+
+/// Leaves the alternate screen, shows the cursor and resets colours.
+const LEAVE: &[u8] = b"\x1b[0m\x1b[?25h\x1b[?1049l";
+/// Enters the alternate screen and hides the cursor again.
+const ENTER: &[u8] = b"\x1b[?1049h\x1b[?25l";
+
+fn write_all(bytes: &[u8]) {
+    // SAFETY: write(2) on a valid buffer; async-signal-safe.
+    let _ = unsafe { libc::write(libc::STDOUT_FILENO, bytes.as_ptr().cast(), bytes.len()) };
+}
+
+fn set_modes(modes: &libc::termios) {
+    // SAFETY: tcsetattr(3) with a termios that tcgetattr filled; async-signal-safe.
+    let _ = unsafe { libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, modes) };
+}
+
+fn termios_now() -> Option<libc::termios> {
+    // SAFETY: tcgetattr(3) fills the zeroed struct, which is plain data.
+    unsafe {
+        let mut t: libc::termios = std::mem::zeroed();
+        (libc::tcgetattr(libc::STDIN_FILENO, &mut t) == 0).then_some(t)
+    }
+}
+
+/// Takes the terminal modes before raw mode; call before entering it.
+pub fn save_cooked_modes() -> Option<libc::termios> {
+    termios_now()
+}
+
+/// The handlers, registered while the UI runs; dropping this unregisters them.
+pub struct Guard {
+    ids: Vec<signal_hook::SigId>,
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        for id in self.ids.drain(..) {
+            low_level::unregister(id);
+        }
+    }
+}
+
+/// Registers the handlers; `cooked` are the modes [`save_cooked_modes`] took before raw
+/// mode was entered (raw mode must be on now).
+pub fn install(cooked: libc::termios) -> std::io::Result<Guard> {
+    let raw = termios_now().unwrap_or(cooked);
+    let modes = MODES.get_or_init(|| Modes { cooked, raw });
+    let mut ids = Vec::new();
+    for signal in [SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGABRT] {
+        // SAFETY: the action only calls async-signal-safe functions.
+        ids.push(unsafe {
+            low_level::register(signal, move || {
+                write_all(LEAVE);
+                set_modes(&modes.cooked);
+                let _ = low_level::emulate_default_handler(signal);
+            })
+        }?);
+    }
+    // SAFETY: as above; raise(3) is async-signal-safe.
+    ids.push(unsafe {
+        low_level::register(SIGTSTP, move || {
+            write_all(LEAVE);
+            set_modes(&modes.cooked);
+            let _ = low_level::raise(signal_hook::consts::SIGSTOP);
+            // Continued (`fg`): back to the UI's modes, and redraw everything.
+            set_modes(&modes.raw);
+            write_all(ENTER);
+            REDRAW.store(true, Ordering::SeqCst);
+            let _ = low_level::raise(SIGWINCH);
+        })
+    }?);
+    Ok(Guard { ids })
+}
+
+/// Suspends the process as SIGTSTP does (for Ctrl-Z, which raw mode turns into a key).
+pub fn suspend() {
+    let _ = low_level::raise(SIGTSTP);
+}
+
+/// True once after the process was continued: the screen must be redrawn in full.
+pub fn take_redraw() -> bool {
+    REDRAW.swap(false, Ordering::SeqCst)
+}
