@@ -279,7 +279,11 @@ fn the_size_cap_is_checked_on_what_is_read() {
     text.push_str("\"}");
     std::fs::write(&big, text).unwrap();
     let e = cartsim::scenario::load_file(&big).unwrap_err();
-    assert!(e.message.contains("larger than 16777216 bytes"), "{e}");
+    let cap = format!(
+        "larger than {} bytes",
+        cartsim::scenario::load::MAX_FILE_BYTES
+    );
+    assert!(e.message.contains(&cap), "{e}");
 }
 
 #[test]

@@ -134,6 +134,29 @@ pub enum Command {
         #[arg(long)]
         watch: bool,
     },
+    /// Write a long generated scenario (for measuring speed): each cart checks out,
+    /// settles, continues and cancels, again and again, with waits in between.
+    Generate {
+        /// How many steps.
+        #[arg(long, default_value_t = 1_000)]
+        steps: usize,
+        /// How many carts (each with its own buyer and account).
+        #[arg(long, default_value_t = 10)]
+        carts: usize,
+        /// One checkout action every N steps; the steps between are one-tick waits.
+        #[arg(long, default_value_t = 4, value_name = "N")]
+        sparsity: usize,
+        /// Seed of the choice of cart.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write; standard output when left out. An existing file is never
+        /// overwritten unless --force is given.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Overwrite OUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Parses the command line and runs it.
@@ -229,6 +252,30 @@ pub fn main() -> ExitCode {
         Some(Command::Rules) => {
             say(&rules_table::markdown());
             EXIT_OK
+        }
+        Some(Command::Generate {
+            steps,
+            carts,
+            sparsity,
+            seed,
+            output,
+            force,
+        }) => {
+            let spec = scenario::generate::Spec {
+                steps,
+                carts,
+                sparsity,
+                seed,
+            };
+            let permit = crate::safe_write::Permit {
+                overwrite: force,
+                follow_symlinks: false,
+            };
+            write_output(
+                &scenario::generate::generate(spec),
+                output.as_deref(),
+                permit,
+            )
         }
         Some(Command::Upgrade { file }) => match open_with_raw(&file) {
             Ok((s, raw)) => {

@@ -328,8 +328,7 @@ pub(crate) fn finish_operation(tx: &mut Tx, op_id: &str, ending: Ending) {
     }
     let waiting: Vec<String> = tx
         .world
-        .sessions
-        .iter()
+        .live_sessions()
         .filter(|s| {
             !s.is_archived && s.is_processing && s.background_operation_id.as_deref() == Some(op_id)
         })

@@ -4,9 +4,10 @@
 use super::change::RecordKind;
 use super::checkout::{Ending, checkout_deadline, expire_checkout, finish_operation};
 use super::fields::OperationField;
-use super::model::OperationStatus;
+use super::model::{OperationStatus, StoreSettings};
 use super::rules::Rule;
 use super::tx::Tx;
+use super::world::World;
 
 /// Lets `ticks` ticks pass. Stretches in which nothing can happen are skipped in one
 /// jump, so a long wait costs no more than a short one.
@@ -25,9 +26,17 @@ pub(crate) fn advance(tx: &mut Tx, mut ticks: u64) {
     }
 }
 
+/// Whether any checkout can expire: some store (or the settings of a session whose
+/// store is missing) has a time-to-live other than 0. When none can, time need not look
+/// at the sessions at all.
+fn checkouts_can_expire(world: &World) -> bool {
+    let expires = |s: &StoreSettings| s.checkout_ttl.is_some_and(|t| t > 0);
+    expires(&StoreSettings::default()) || world.stores.iter().any(|s| expires(&s.settings))
+}
+
 /// True while some operation is in progress (New, Scheduled, Waiting or Running).
 pub(crate) fn busy(tx: &Tx) -> bool {
-    tx.world.operations.iter().any(|o| o.status.in_progress())
+    tx.world.live_operations().any(|o| o.status.in_progress())
 }
 
 /// How many ticks until the next tick at which something happens (at least 1), or
@@ -36,8 +45,7 @@ pub(crate) fn ticks_until_next_event(tx: &Tx) -> Option<u64> {
     let now = tx.world.tick;
     let operations = tx
         .world
-        .operations
-        .iter()
+        .live_operations()
         .filter_map(|o| {
             if o.status.in_progress() {
                 Some(if o.status.queued() || o.pending_fault.is_some() {
@@ -50,10 +58,10 @@ pub(crate) fn ticks_until_next_event(tx: &Tx) -> Option<u64> {
             }
         })
         .min();
-    let checkouts = tx
-        .world
-        .sessions
-        .iter()
+    let checkouts = checkouts_can_expire(tx.world)
+        .then(|| tx.world.live_sessions())
+        .into_iter()
+        .flatten()
         .filter_map(|s| checkout_deadline(tx.world, s))
         .map(|at| at.saturating_sub(now).max(1))
         .min();
@@ -66,8 +74,14 @@ pub(crate) fn ticks_until_next_event(tx: &Tx) -> Option<u64> {
 /// Advances `n` ticks in which no operation starts or finishes and nothing expires.
 fn skip_quiet(tx: &mut Tx, n: u64) {
     tx.world.tick += n;
-    for op in tx.world.operations.iter_mut() {
-        if op.status == OperationStatus::Running {
+    let running: Vec<String> = tx
+        .world
+        .live_operations()
+        .filter(|o| o.status == OperationStatus::Running)
+        .map(|o| o.id.clone())
+        .collect();
+    for id in running {
+        if let Some(op) = tx.world.operation_mut(&id) {
             op.ticks_left = op.ticks_left.saturating_sub(n);
         }
     }
@@ -82,8 +96,7 @@ fn one_tick(tx: &mut Tx) {
     let now = tx.world.tick;
     let moving: Vec<String> = tx
         .world
-        .operations
-        .iter()
+        .live_operations()
         .filter(|o| o.status.in_progress())
         .map(|o| o.id.clone())
         .collect();
@@ -127,10 +140,10 @@ fn one_tick(tx: &mut Tx) {
             finish_operation(tx, &id, ending);
         }
     }
-    let expired: Vec<String> = tx
-        .world
-        .sessions
-        .iter()
+    let expired: Vec<String> = checkouts_can_expire(tx.world)
+        .then(|| tx.world.live_sessions())
+        .into_iter()
+        .flatten()
         .filter(|s| checkout_deadline(tx.world, s).is_some_and(|at| at <= now))
         .map(|s| s.id.clone())
         .collect();
@@ -139,13 +152,12 @@ fn one_tick(tx: &mut Tx) {
     }
     let leaving: Vec<(String, String)> = tx
         .world
-        .operations
-        .iter()
+        .live_operations()
         .filter(|o| !o.status.in_progress() && o.expires_at.is_some_and(|at| at <= now))
         .map(|o| (o.id.clone(), format!("{}, {}", o.name, o.status)))
         .collect();
     for (id, description) in leaving {
-        tx.world.operations.retain(|o| o.id != id);
+        tx.world.remove_operation(&id);
         tx.removed(
             RecordKind::BackgroundOperation,
             &id,

@@ -17,6 +17,7 @@ mod clock;
 pub mod errors;
 pub mod fields;
 pub mod flow;
+mod index;
 pub mod model;
 pub mod money;
 pub mod readings;

@@ -740,7 +740,7 @@ fn run_calculator(tx: &mut Tx, session_id: &str, calculator: Calculator, rule: R
         })
         .collect();
     for (id, description) in stale {
-        tx.world.validation_outputs.retain(|v| v.id != id);
+        tx.world.remove_validation_output(&id);
         tx.removed(
             RecordKind::CartValidationOutput,
             &id,

@@ -2,6 +2,7 @@
 
 use super::change::{FieldValue, RecordKind};
 use super::fields::*;
+use super::index::Index;
 use super::model::*;
 use super::money::Money;
 
@@ -30,6 +31,8 @@ pub struct World {
     pub validation_outputs: Vec<CartValidationOutput>,
     /// Counters behind generated ids (`ccs-N`, `bop-N`, `ord-N`, `cvo-N`).
     pub(crate) next_ids: [u64; 4],
+    /// Records by id, for lookups that cost the same however many records there are.
+    pub(crate) index: Index,
 }
 
 /// Why a field could not be read.
@@ -62,36 +65,60 @@ pub(crate) enum IdKind {
 impl World {
     /// The store with this id.
     pub fn store(&self, id: &str) -> Option<&Store> {
-        self.stores.iter().find(|s| s.id == id)
+        self.index
+            .stores
+            .position(&self.stores, id)
+            .map(|i| &self.stores[i])
     }
     /// The account with this id.
     pub fn account(&self, id: &str) -> Option<&Account> {
-        self.accounts.iter().find(|a| a.id == id)
+        self.index
+            .accounts
+            .position(&self.accounts, id)
+            .map(|i| &self.accounts[i])
     }
     /// The buyer with this id.
     pub fn buyer(&self, id: &str) -> Option<&Buyer> {
-        self.buyers.iter().find(|b| b.id == id)
+        self.index
+            .buyers
+            .position(&self.buyers, id)
+            .map(|i| &self.buyers[i])
     }
     /// The product with this SKU.
     pub fn product(&self, sku: &str) -> Option<&Product> {
-        self.products.iter().find(|p| p.sku == sku)
+        self.index
+            .products
+            .position(&self.products, sku)
+            .map(|i| &self.products[i])
     }
     /// The cart with this id.
     pub fn cart(&self, id: &str) -> Option<&WebCart> {
-        self.carts.iter().find(|c| c.id == id)
+        self.index
+            .carts
+            .position(&self.carts, id)
+            .map(|i| &self.carts[i])
     }
     /// The session with this id.
     pub fn session(&self, id: &str) -> Option<&CartCheckoutSession> {
-        self.sessions.iter().find(|s| s.id == id)
+        self.index
+            .sessions
+            .position(&self.sessions, id)
+            .map(|i| &self.sessions[i])
     }
     /// The operation with this id.
     pub fn operation(&self, id: &str) -> Option<&BackgroundOperation> {
-        self.operations.iter().find(|o| o.id == id)
+        self.index
+            .operations
+            .position(&self.operations, id)
+            .map(|i| &self.operations[i])
     }
 
     /// The CartValidationOutput with this id.
     pub fn validation_output(&self, id: &str) -> Option<&CartValidationOutput> {
-        self.validation_outputs.iter().find(|v| v.id == id)
+        self.index
+            .validation_outputs
+            .position(&self.validation_outputs, id)
+            .map(|i| &self.validation_outputs[i])
     }
 
     /// The CartValidationOutputs of a cart, oldest first.
@@ -111,9 +138,10 @@ impl World {
 
     /// The cart's active (non-archived) CartCheckoutSession, if any.
     pub fn active_session(&self, cart: &str) -> Option<&CartCheckoutSession> {
-        self.sessions
-            .iter()
-            .find(|s| s.cart == cart && !s.is_archived)
+        let i = self
+            .session_positions(cart)
+            .find(|&i| !self.sessions[i].is_archived)?;
+        Some(&self.sessions[i])
     }
 
     /// All sessions of a cart, oldest first.
@@ -121,7 +149,7 @@ impl World {
         &'a self,
         cart: &'a str,
     ) -> impl Iterator<Item = &'a CartCheckoutSession> + 'a {
-        self.sessions.iter().filter(move |s| s.cart == cart)
+        self.session_positions(cart).map(|i| &self.sessions[i])
     }
 
     /// TotalProductCount: the sum of quantities.
@@ -199,15 +227,16 @@ impl World {
     /// newly created record).
     pub fn id_in_use(&self, id: &str) -> bool {
         self.kind_of(id).is_some()
-            || self.sessions.iter().any(|s| {
-                s.background_operation_id.as_deref() == Some(id)
-                    || s.order_id.as_deref() == Some(id)
-            })
+            || (self.maybe_dangling(id)
+                && self.sessions.iter().any(|s| {
+                    s.background_operation_id.as_deref() == Some(id)
+                        || s.order_id.as_deref() == Some(id)
+                }))
             || self.store(id).is_some()
             || self.account(id).is_some()
             || self.buyer(id).is_some()
             || self.product(id).is_some()
-            || self.orders.iter().any(|o| o.id == id)
+            || self.index.orders.position(&self.orders, id).is_some()
     }
 
     /// The next generated id of a kind, skipping ids the world already uses.
@@ -228,22 +257,31 @@ impl World {
     }
 
     pub(crate) fn cart_mut(&mut self, id: &str) -> Option<&mut WebCart> {
-        self.carts.iter_mut().find(|c| c.id == id)
+        let i = self.index.carts.position(&self.carts, id)?;
+        self.carts.get_mut(i)
     }
     pub(crate) fn session_mut(&mut self, id: &str) -> Option<&mut CartCheckoutSession> {
-        self.sessions.iter_mut().find(|s| s.id == id)
+        let i = self.index.sessions.position(&self.sessions, id)?;
+        self.sessions.get_mut(i)
     }
     pub(crate) fn operation_mut(&mut self, id: &str) -> Option<&mut BackgroundOperation> {
-        self.operations.iter_mut().find(|o| o.id == id)
+        let i = self.index.operations.position(&self.operations, id)?;
+        self.operations.get_mut(i)
     }
     pub(crate) fn validation_output_mut(&mut self, id: &str) -> Option<&mut CartValidationOutput> {
-        self.validation_outputs.iter_mut().find(|v| v.id == id)
+        let i = self
+            .index
+            .validation_outputs
+            .position(&self.validation_outputs, id)?;
+        self.validation_outputs.get_mut(i)
     }
     pub(crate) fn buyer_mut(&mut self, id: &str) -> Option<&mut Buyer> {
-        self.buyers.iter_mut().find(|b| b.id == id)
+        let i = self.index.buyers.position(&self.buyers, id)?;
+        self.buyers.get_mut(i)
     }
     pub(crate) fn account_mut(&mut self, id: &str) -> Option<&mut Account> {
-        self.accounts.iter_mut().find(|a| a.id == id)
+        let i = self.index.accounts.position(&self.accounts, id)?;
+        self.accounts.get_mut(i)
     }
 }
 

@@ -68,12 +68,18 @@ pub struct Playback {
     quiz: Option<QuizState>,
     /// Quiz answers: step index -> choice picked.
     answers: BTreeMap<usize, usize>,
+    /// The steps that start a chapter (carry a marker), in order.
+    chapters: Vec<usize>,
+    /// Whether any step carries a quiz.
+    has_quiz: bool,
 }
 
 impl Playback {
     /// Playback of a scenario, at its start, paused.
     pub fn new(scenario: Scenario) -> Playback {
         let timeline = Timeline::new(scenario.world.clone());
+        let chapters = scenario.chapters().into_iter().map(|(i, _)| i).collect();
+        let has_quiz = scenario.steps.iter().any(|s| s.quiz.is_some());
         Playback {
             scenario,
             timeline,
@@ -84,6 +90,8 @@ impl Playback {
             passed_marker: None,
             quiz: None,
             answers: BTreeMap::new(),
+            chapters,
+            has_quiz,
         }
     }
 
@@ -121,10 +129,10 @@ impl Playback {
     /// Where the user left the script, if off script: the number of script steps played
     /// when the first branch entry was taken.
     pub fn left_script_at(&self) -> Option<usize> {
+        // The entries are script steps, then branch entries only.
         self.timeline
-            .played()
-            .iter()
-            .position(|e| e.origin == Origin::Branch)
+            .first_branch()
+            .filter(|b| *b < self.timeline.cursor())
     }
 
     /// True when some played entry is the user's own action.
@@ -134,11 +142,8 @@ impl Playback {
 
     /// How many branch entries are played.
     pub fn branch_len(&self) -> usize {
-        self.timeline
-            .played()
-            .iter()
-            .filter(|e| e.origin == Origin::Branch)
-            .count()
+        self.left_script_at()
+            .map_or(0, |at| self.timeline.cursor() - at)
     }
 
     /// How many script steps are played (on script this is the cursor).
@@ -174,11 +179,19 @@ impl Playback {
     /// The chapter the playback is in: the last marker at or before the next step.
     pub fn chapter(&self) -> Option<(usize, &str)> {
         let pos = self.script_position();
-        self.scenario
-            .chapters()
-            .into_iter()
-            .rev()
-            .find(|(i, _)| *i <= pos)
+        let k = self.chapters.partition_point(|i| *i <= pos);
+        let i = *self.chapters.get(k.checked_sub(1)?)?;
+        Some((i, self.scenario.steps[i].marker.as_deref()?))
+    }
+
+    /// The chapters: the steps that carry a marker, in order.
+    pub fn chapters(&self) -> &[usize] {
+        &self.chapters
+    }
+
+    /// The session that launched an operation, if known.
+    pub fn owner_of(&self, operation: &str) -> Option<&str> {
+        self.timeline.owner_of(operation)
     }
 
     /// The quiz state, if a question is open.
@@ -203,7 +216,7 @@ impl Playback {
 
     /// True when the scenario has any quiz.
     pub fn has_quiz(&self) -> bool {
-        self.scenario.steps.iter().any(|s| s.quiz.is_some())
+        self.has_quiz
     }
 
     /// True at the end of the script (on script, every step played).
@@ -338,14 +351,8 @@ impl Playback {
     /// start of the current chapter when the position is inside it).
     pub fn prev_chapter(&mut self) {
         let pos = self.script_position();
-        let target = self
-            .scenario
-            .chapters()
-            .into_iter()
-            .map(|(i, _)| i)
-            .rev()
-            .find(|i| *i < pos)
-            .unwrap_or(0);
+        let k = self.chapters.partition_point(|i| *i < pos);
+        let target = k.checked_sub(1).map_or(0, |k| self.chapters[k]);
         self.pause();
         self.quiz = None;
         self.seek_script(target);
@@ -355,13 +362,8 @@ impl Playback {
     /// on the way stop it.
     pub fn next_chapter(&mut self) {
         let pos = self.script_position();
-        let Some(target) = self
-            .scenario
-            .chapters()
-            .into_iter()
-            .map(|(i, _)| i)
-            .find(|i| *i > pos)
-        else {
+        let k = self.chapters.partition_point(|i| *i <= pos);
+        let Some(&target) = self.chapters.get(k) else {
             return;
         };
         self.pause();
@@ -376,12 +378,11 @@ impl Playback {
     /// Moves to script position `n`, back on the script. Recorded script entries up to
     /// `n` are replayed through [`Timeline::seek`]; missing ones are played.
     fn seek_script(&mut self, n: usize) {
+        // The recorded script steps: every entry before the first branch entry.
         let recorded = self
             .timeline
-            .entries()
-            .iter()
-            .take_while(|e| matches!(e.origin, Origin::Script(_)))
-            .count();
+            .first_branch()
+            .unwrap_or(self.timeline.entries().len());
         self.timeline.seek(n.min(recorded));
         self.passed_marker = None;
         while self.timeline.cursor() < n {
@@ -453,6 +454,8 @@ impl Playback {
     pub fn reload(&mut self, scenario: Scenario) {
         let pos = self.script_position().min(scenario.steps.len());
         self.timeline = Timeline::new(scenario.world.clone());
+        self.chapters = scenario.chapters().into_iter().map(|(i, _)| i).collect();
+        self.has_quiz = scenario.steps.iter().any(|s| s.quiz.is_some());
         self.scenario = scenario;
         self.quiz = None;
         self.passed_marker = None;
@@ -471,9 +474,7 @@ impl Playback {
 
     /// A one-line description of the entry at `index` (as played).
     pub fn describe_entry(&self, index: usize) -> String {
-        let entry = &self.timeline.entries()[index];
-        let world = self.timeline.world_at(index);
-        describe(&world, entry.kind, &entry.action)
+        self.timeline.entries()[index].description.clone()
     }
 
     /// What was played (script steps so far plus the branch) as a new scenario file in

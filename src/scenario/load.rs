@@ -19,7 +19,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// The largest scenario file read.
-pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 /// The most ticks one operation may take, or one `wait` may last.
 pub const MAX_TICKS: u64 = 1_000_000;
 /// The longest State a flow may name (CartCheckoutSession.NextState is text(30)).
@@ -119,7 +119,8 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
 
 fn too_large() -> String {
     format!(
-        "the file is larger than {MAX_FILE_BYTES} bytes (16 MiB), the most a scenario file may hold"
+        "the file is larger than {MAX_FILE_BYTES} bytes ({} MiB), the most a scenario file may hold",
+        MAX_FILE_BYTES / (1024 * 1024)
     )
 }
 

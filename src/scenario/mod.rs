@@ -6,6 +6,7 @@
 pub mod builtin;
 pub mod expect;
 pub mod format;
+pub mod generate;
 pub mod load;
 pub mod position;
 pub mod sanitize;

@@ -8,7 +8,6 @@ use crate::engine::{Action, ActionError, Permission, Quantity, World};
 use crate::player::playback::{Playback, QuizState, StepResult};
 use crate::scenario::{LoadError, Scenario, sanitize};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -228,28 +227,10 @@ impl App {
         Some(world.carts[i].id.clone())
     }
 
-    /// Which session launched each operation (an operation belongs to the session whose
-    /// BackgroundOperationId named it, now or earlier).
-    pub fn op_owners(&self) -> HashMap<String, String> {
-        let mut owners = HashMap::new();
-        let Some(p) = &self.playback else {
-            return owners;
-        };
-        for s in &p.scenario().world.sessions {
-            if let Some(op) = &s.background_operation_id {
-                owners.insert(op.clone(), s.id.clone());
-            }
-        }
-        for entry in p.played() {
-            for c in &entry.outcome.changes {
-                if c.field == Some("BackgroundOperationId")
-                    && let crate::engine::FieldValue::Text(op) = &c.new
-                {
-                    owners.insert(op.clone(), c.record.clone());
-                }
-            }
-        }
-        owners
+    /// The session that launched an operation (its BackgroundOperationId named it, now
+    /// or earlier).
+    pub fn op_owner(&self, operation: &str) -> Option<&str> {
+        self.playback.as_ref()?.owner_of(operation)
     }
 
     /// The context that decides what keys do now.
@@ -937,13 +918,12 @@ impl App {
 
     /// Selecting an operation selects the cart of the session that launched it.
     fn follow_operation(&mut self) {
-        let owners = self.op_owners();
         let Some(world) = self.world() else { return };
         let Some(op) = world.operations.iter().rev().nth(self.op_sel) else {
             return;
         };
-        let cart = owners
-            .get(&op.id)
+        let cart = self
+            .op_owner(&op.id)
             .and_then(|s| world.session(s))
             .map(|s| s.cart.clone());
         if let Some(i) = cart.and_then(|c| world.carts.iter().position(|x| x.id == c)) {

@@ -60,12 +60,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         p.script_position(),
         p.step_count()
     )));
-    if let Some((_, name)) = p.chapter() {
-        let chapters = p.scenario().chapters();
-        let k = chapters
-            .iter()
-            .position(|c| Some(c.1) == p.chapter().map(|x| x.1))
-            .map_or(0, |i| i + 1);
+    if let Some((at, name)) = p.chapter() {
+        let chapters = p.chapters();
+        let k = chapters.partition_point(|c| *c <= at);
         second.push(sep());
         second.push(Span::raw(format!("chapter {k}/{}: {name}", chapters.len())));
     }

@@ -62,59 +62,95 @@ pub fn caption(frame: &mut Frame, area: Rect, app: &App) {
     );
 }
 
-/// The log lines of everything played so far, oldest first.
-pub fn lines(app: &App) -> Vec<Line<'static>> {
+/// The log lines of one played entry: its head, its refusal if refused, and each change.
+pub fn entry_lines(app: &App, index: usize) -> Vec<Line<'static>> {
     let t = app.theme;
     let mut out = Vec::new();
     let Some(p) = &app.playback else {
         return out;
     };
-    let entries = p.played();
-    for (index, entry) in entries.iter().enumerate() {
-        let what = p.describe_entry(index);
-        let head = match entry.origin {
-            Origin::Script(i) => Line::from(vec![
-                Span::styled(format!("step {} ", i + 1), t.title()),
-                Span::styled(format!("@{} ", entry.tick_before), t.dim()),
-                Span::raw(what),
-            ]),
-            Origin::Branch => Line::from(vec![
-                Span::styled("⎇ you ", t.off_script()),
-                Span::styled(format!(" @{} ", entry.tick_before), t.dim()),
-                Span::raw(what),
-            ]),
+    let Some(entry) = p.played().get(index) else {
+        return out;
+    };
+    let what = entry.description.clone();
+    let head = match entry.origin {
+        Origin::Script(i) => Line::from(vec![
+            Span::styled(format!("step {} ", i + 1), t.title()),
+            Span::styled(format!("@{} ", entry.tick_before), t.dim()),
+            Span::raw(what),
+        ]),
+        Origin::Branch => Line::from(vec![
+            Span::styled("⎇ you ", t.off_script()),
+            Span::styled(format!(" @{} ", entry.tick_before), t.dim()),
+            Span::raw(what),
+        ]),
+    };
+    out.push(head);
+    if let Some(call) = crate::player::wording::call_line(&entry.outcome) {
+        let style = if entry.outcome.result.is_ok() {
+            t.ok()
+        } else {
+            t.error()
         };
-        out.push(head);
-        if let Some(call) = crate::player::wording::call_line(&entry.outcome) {
-            let style = if entry.outcome.result.is_ok() {
-                t.ok()
-            } else {
-                t.error()
-            };
-            out.push(Line::styled(format!("   ⇄ {call}"), style));
-        }
-        match &entry.outcome.result {
-            Ok(()) => {
-                if entry.outcome.changes.is_empty() {
-                    out.push(Line::styled("   ✔ ok, nothing changed", t.ok()));
-                }
-            }
-            Err(e) => {
-                let lines = error_text(e);
-                out.push(Line::styled(
-                    format!("   ✖ refused {}", lines[0]),
-                    t.error(),
-                ));
-                for line in &lines[1..] {
-                    out.push(Line::styled(format!("     {line}"), t.dim()));
-                }
+        out.push(Line::styled(format!("   ⇄ {call}"), style));
+    }
+    match &entry.outcome.result {
+        Ok(()) => {
+            if entry.outcome.changes.is_empty() {
+                out.push(Line::styled("   ✔ ok, nothing changed", t.ok()));
             }
         }
-        for change in &entry.outcome.changes {
-            out.push(change_line(app, change, entry.tick_before));
+        Err(e) => {
+            let lines = error_text(e);
+            out.push(Line::styled(
+                format!("   ✖ refused {}", lines[0]),
+                t.error(),
+            ));
+            for line in &lines[1..] {
+                out.push(Line::styled(format!("     {line}"), t.dim()));
+            }
         }
     }
+    for change in &entry.outcome.changes {
+        out.push(change_line(app, change, entry.tick_before));
+    }
     out
+}
+
+/// The last `height` wrapped lines of the log, `scroll` lines up from the newest, and
+/// the scroll actually applied (clamped at the oldest line). Entries are laid out from
+/// the newest back, only as far as the window reaches, so a frame costs what it shows
+/// however long the history.
+pub fn visible(
+    app: &App,
+    width: usize,
+    height: usize,
+    scroll: usize,
+) -> (Vec<Line<'static>>, usize) {
+    let played = app.playback.as_ref().map_or(0, |p| p.played().len());
+    let want = height.saturating_add(scroll);
+    // Newest first: whole entries, each wrapped, until the window and the scroll are covered.
+    let mut newest_first: Vec<Line<'static>> = Vec::new();
+    for index in (0..played).rev() {
+        let mut wrapped: Vec<Line<'static>> = entry_lines(app, index)
+            .into_iter()
+            .flat_map(|l| wrap(l, width, 6))
+            .collect();
+        wrapped.reverse();
+        newest_first.extend(wrapped);
+        if newest_first.len() >= want {
+            break;
+        }
+    }
+    let total = newest_first.len();
+    let scroll = scroll.min(total.saturating_sub(height));
+    let shown: Vec<Line<'static>> = newest_first
+        .into_iter()
+        .skip(scroll)
+        .take(height)
+        .rev()
+        .collect();
+    (shown, scroll)
 }
 
 /// One change: `@tick record.Field: old -> new  (why) [tag]`, the tag styled by source.
@@ -139,7 +175,6 @@ fn change_line(app: &App, change: &Change, tick_before: u64) -> Line<'static> {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = app.theme;
     let focused = app.focus == Focus::Log;
-    let all = lines(app);
     let block = Block::bordered()
         .title(Line::from(vec![
             // The legend of source tags must fit whole, so a narrow screen shortens the name.
@@ -159,15 +194,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .border_style(t.pane_border(focused));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let all: Vec<Line> = all
-        .into_iter()
-        .flat_map(|l| wrap(l, inner.width as usize, 6))
-        .collect();
-    let height = inner.height as usize;
-    let max_scroll = all.len().saturating_sub(height);
-    let scroll = app.log_scroll.min(max_scroll);
-    let start = all.len().saturating_sub(height + scroll);
-    let shown: Vec<Line> = all.into_iter().skip(start).take(height).collect();
+    let (shown, scroll) = visible(
+        app,
+        inner.width as usize,
+        inner.height as usize,
+        app.log_scroll,
+    );
     let mut para = Paragraph::new(shown);
     if shown_is_empty(app) {
         para = Paragraph::new(Line::styled(
@@ -247,6 +279,39 @@ pub fn wrap(line: Line<'static>, width: usize, indent: usize) -> Vec<Line<'stati
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_visible_window_is_the_tail_of_the_whole_log() {
+        use crate::scenario::generate::{Spec, generate};
+        let text = generate(Spec {
+            steps: 300,
+            carts: 4,
+            sparsity: 2,
+            seed: 5,
+        });
+        let s = crate::scenario::load_bytes("g.json", text.as_bytes()).unwrap();
+        let mut app = App::new(vec![s], crate::tui::theme::Theme::MONO);
+        if let Some(p) = app.playback.as_mut() {
+            p.end();
+        }
+        let played = app.playback.as_ref().unwrap().played().len();
+        let all: Vec<Line> = (0..played)
+            .flat_map(|i| entry_lines(&app, i))
+            .flat_map(|l| wrap(l, 70, 6))
+            .collect();
+        let text = |lines: &[Line]| lines.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+        for (height, scroll) in [(10, 0), (10, 7), (48, 300), (5, usize::MAX)] {
+            let (shown, applied) = visible(&app, 70, height, scroll);
+            let applied_all = scroll.min(all.len() - height);
+            assert_eq!(applied, applied_all);
+            let end = all.len() - applied_all;
+            assert_eq!(
+                text(&shown),
+                text(&all[end - height..end]),
+                "{height} {scroll}"
+            );
+        }
+    }
 
     #[test]
     fn wrapped_lines_fit_and_keep_every_word() {

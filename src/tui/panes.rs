@@ -17,90 +17,175 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use std::time::Duration;
 
-/// Draws the three panes.
+/// Draws the three panes. Only the records a pane has room for are built: the cost
+/// follows the screen, not the number of records.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let selected = app.selected_cart().is_some();
-    for (rect, which, title, records) in build(app, area) {
-        pane(frame, rect, app, which, title, records, selected);
+    let any_selected = app.selected_cart().is_some();
+    let Some(world) = app.world() else {
+        return;
+    };
+    let cx = Cx::new(app, world);
+    for (rect, which, title) in layout(area) {
+        let height = rect.height.saturating_sub(2) as usize;
+        let (records, offset) = window(&cx, app, which, rect, height);
+        let count = record_count(world, which);
+        pane(
+            frame,
+            rect,
+            app,
+            (which, title, count),
+            records,
+            offset,
+            any_selected,
+        );
     }
 }
 
-/// The height the panes need to show every record (borders included).
+/// The height the panes need to show every record (borders included), counted only up
+/// to the whole area's height.
 pub fn needed_height(app: &App, area: Rect) -> u16 {
-    build(app, area)
+    let Some(world) = app.world() else {
+        return 3;
+    };
+    let cx = Cx::new(app, world);
+    let cap = area.height as usize;
+    let lines = layout(area)
         .into_iter()
-        .map(|(_, _, _, records)| records.iter().map(|r| r.lines.len()).sum::<usize>())
+        .map(|(rect, which, _)| {
+            let mut lines = 0;
+            for i in 0..record_count(world, which) {
+                lines += record(&cx, app, which, i, rect).lines.len();
+                if lines > cap {
+                    break;
+                }
+            }
+            lines
+        })
         .max()
-        .map_or(3, |lines| (lines.max(1) + 2).min(u16::MAX as usize) as u16)
+        .unwrap_or(0);
+    (lines.clamp(1, cap) + 2).min(u16::MAX as usize) as u16
 }
 
-type Built = Vec<(Rect, Focus, &'static str, Vec<Record>)>;
-
-fn build(app: &App, area: Rect) -> Built {
+fn layout(area: Rect) -> [(Rect, Focus, &'static str); 3] {
     let [carts, sessions, ops] = Layout::horizontal([
         Constraint::Percentage(30),
         Constraint::Percentage(38),
         Constraint::Percentage(32),
     ])
     .areas(area);
-    let Some(world) = app.world() else {
-        return Vec::new();
+    [
+        (carts, Focus::Carts, "Carts (WebCart)"),
+        (
+            sessions,
+            Focus::Sessions,
+            "Checkout Sessions (CartCheckoutSession)",
+        ),
+        (ops, Focus::Operations, "Background Operations"),
+    ]
+}
+
+fn record_count(world: &World, which: Focus) -> usize {
+    match which {
+        Focus::Carts => world.carts.len(),
+        Focus::Sessions => world.sessions.len(),
+        _ => world.operations.len(),
+    }
+}
+
+/// The selected record of a pane, in display order.
+fn selected_index(app: &App, world: &World, which: Focus) -> Option<usize> {
+    let count = record_count(world, which);
+    let sel = match which {
+        Focus::Carts => app.cart_sel.min(count.saturating_sub(1)),
+        Focus::Sessions => app.session_sel,
+        _ => app.op_sel,
     };
-    let cx = Cx {
-        theme: app.theme,
-        now: app.now,
-        transition: app.transition.as_ref(),
-        world,
+    (sel < count).then_some(sel)
+}
+
+/// Record `i` of a pane in display order: carts in order, sessions and operations newest
+/// first (the live ones are on top).
+fn record(cx: &Cx, app: &App, which: Focus, i: usize, rect: Rect) -> Record {
+    let world = cx.world;
+    let width = rect.width.saturating_sub(4) as usize;
+    let selected = selected_index(app, world, which) == Some(i);
+    match which {
+        Focus::Carts => {
+            let cart = &world.carts[i];
+            Record {
+                lines: cart_lines(cx, cart, width),
+                linked: Some(cart.id.as_str()) == cx.selected_cart.as_deref(),
+                selected,
+            }
+        }
+        Focus::Sessions => {
+            let s = &world.sessions[world.sessions.len() - 1 - i];
+            Record {
+                lines: session_lines(cx, s, width),
+                linked: Some(s.cart.as_str()) == cx.selected_cart.as_deref(),
+                selected,
+            }
+        }
+        _ => {
+            let op = &world.operations[world.operations.len() - 1 - i];
+            let owner = app.op_owner(&op.id);
+            let cart = owner
+                .and_then(|s| world.session(s))
+                .map(|s| s.cart.as_str());
+            Record {
+                lines: op_lines(cx, op, width, owner),
+                linked: cart.is_some() && cart == cx.selected_cart.as_deref(),
+                selected,
+            }
+        }
+    }
+}
+
+/// The records a pane of `height` rows shows, in order, and how many lines of them are
+/// scrolled off the top: the first screenful, or, when the selected record lies below
+/// it, a screenful that ends with the selected record (its top shows when it is taller
+/// than the pane).
+fn window(cx: &Cx, app: &App, which: Focus, rect: Rect, height: usize) -> (Vec<Record>, usize) {
+    let count = record_count(cx.world, which);
+    let sel = selected_index(app, cx.world, which);
+    let mut records = Vec::new();
+    let mut lines = 0;
+    let mut sel_range = None;
+    for i in 0..count {
+        let built = record(cx, app, which, i, rect);
+        let start = lines;
+        lines += built.lines.len();
+        records.push(built);
+        if Some(i) == sel {
+            sel_range = Some((start, lines));
+        }
+        if lines >= height && (sel_range.is_some() || sel.is_none()) {
+            break;
+        }
+        if lines >= height && sel.is_some_and(|s| s > i) {
+            // The selected record is further down: build the screenful that ends with it.
+            let s = sel.unwrap_or(i);
+            let mut back = Vec::new();
+            let mut total = 0;
+            for j in (0..=s).rev() {
+                let built = record(cx, app, which, j, rect);
+                total += built.lines.len();
+                back.push(built);
+                if total >= height {
+                    break;
+                }
+            }
+            back.reverse();
+            let sel_len = back.last().map_or(0, |r| r.lines.len());
+            let offset = total.saturating_sub(height).min(total - sel_len);
+            return (back, offset);
+        }
+    }
+    let offset = match sel_range {
+        Some((start, end)) if end > height => (end - height).min(start),
+        _ => 0,
     };
-    let selected = app.selected_cart();
-    let owners = app.op_owners();
-    let mut out: Built = Vec::new();
-
-    let mut records = Vec::new();
-    for (i, cart) in world.carts.iter().enumerate() {
-        records.push(Record {
-            lines: cart_lines(&cx, cart, carts.width.saturating_sub(4) as usize),
-            linked: Some(&cart.id) == selected.as_ref(),
-            selected: i == app.cart_sel.min(world.carts.len().saturating_sub(1)),
-        });
-    }
-    out.push((carts, Focus::Carts, "Carts (WebCart)", records));
-
-    // Sessions and operations newest first: the live ones are on top.
-    let mut records = Vec::new();
-    for (i, s) in world.sessions.iter().rev().enumerate() {
-        records.push(Record {
-            lines: session_lines(&cx, s, sessions.width.saturating_sub(4) as usize),
-            linked: Some(&s.cart) == selected.as_ref(),
-            selected: i == app.session_sel,
-        });
-    }
-    out.push((
-        sessions,
-        Focus::Sessions,
-        "Checkout Sessions (CartCheckoutSession)",
-        records,
-    ));
-
-    let mut records = Vec::new();
-    for (i, op) in world.operations.iter().rev().enumerate() {
-        let cart = owners
-            .get(&op.id)
-            .and_then(|s| world.session(s))
-            .map(|s| s.cart.clone());
-        records.push(Record {
-            lines: op_lines(
-                &cx,
-                op,
-                ops.width.saturating_sub(4) as usize,
-                owners.get(&op.id),
-            ),
-            linked: cart.is_some() && cart == selected,
-            selected: i == app.op_sel,
-        });
-    }
-    out.push((ops, Focus::Operations, "Background Operations", records));
-    out
+    (records, offset)
 }
 
 struct Cx<'a> {
@@ -108,9 +193,19 @@ struct Cx<'a> {
     now: Duration,
     transition: Option<&'a Transition>,
     world: &'a World,
+    selected_cart: Option<String>,
 }
 
-impl Cx<'_> {
+impl<'a> Cx<'a> {
+    fn new(app: &'a App, world: &'a World) -> Cx<'a> {
+        Cx {
+            theme: app.theme,
+            now: app.now,
+            transition: app.transition.as_ref(),
+            world,
+            selected_cart: app.selected_cart(),
+        }
+    }
     fn changed(&self, record: &str, field: &str) -> Option<(String, String)> {
         self.transition
             .and_then(|t| t.changed(self.now, record, field))
@@ -476,7 +571,7 @@ fn op_lines(
     cx: &Cx,
     op: &BackgroundOperation,
     width: usize,
-    owner: Option<&String>,
+    owner: Option<&str>,
 ) -> Vec<Vec<Span<'static>>> {
     let t = cx.theme;
     let mut c = Chips::new(width);
@@ -529,19 +624,17 @@ fn op_lines(
     c.done()
 }
 
-#[allow(clippy::too_many_arguments)]
 fn pane(
     frame: &mut Frame,
     area: Rect,
     app: &App,
-    which: Focus,
-    title: &str,
+    (which, title, count): (Focus, &str, usize),
     records: Vec<Record>,
+    offset: usize,
     any_selected: bool,
 ) {
     let t = app.theme;
     let focused = app.focus == which;
-    let count = records.len();
     // The Salesforce object name in parentheses goes when the pane is too narrow.
     let title = if title.len() + 6 > area.width as usize {
         title.split(" (").next().unwrap_or(title)
@@ -557,9 +650,7 @@ fn pane(
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let mut lines: Vec<Line> = Vec::new();
-    let mut selected_range = (0, 0);
     for record in records {
-        let start = lines.len();
         let dim = any_selected && !record.linked;
         for (k, spans) in record.lines.into_iter().enumerate() {
             let marker = if record.linked {
@@ -592,21 +683,73 @@ fn pane(
             }
             lines.push(line);
         }
-        if record.selected {
-            selected_range = (start, lines.len());
-        }
     }
     if lines.is_empty() {
         lines.push(Line::styled(" (none)", t.dim()));
     }
-    let height = inner.height as usize;
-    let offset = if selected_range.1 > height {
-        (selected_range.1 - height).min(selected_range.0)
-    } else {
-        0
-    };
     frame.render_widget(
         Paragraph::new(lines).scroll((offset.min(u16::MAX as usize) as u16, 0)),
         inner,
     );
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::super::app::App;
+    use super::super::theme::Theme;
+    use super::super::view;
+    use crate::scenario::generate::{Spec, generate};
+    use crate::scenario::load_bytes;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn screen(app: &App) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        terminal.draw(|f| view::draw(f, app)).unwrap();
+        let buffer = terminal.backend().buffer();
+        let mut text = String::new();
+        for y in 0..buffer.area.height {
+            for x in 0..buffer.area.width {
+                text.push_str(buffer[(x, y)].symbol());
+            }
+            text.push('\n');
+        }
+        text
+    }
+
+    fn big_app() -> App {
+        let text = generate(Spec {
+            steps: 40,
+            carts: 500,
+            sparsity: 1,
+            seed: 9,
+        });
+        let s = load_bytes("big.json", text.as_bytes()).unwrap();
+        let mut app = App::new(vec![s], Theme::MONO);
+        if let Some(p) = app.playback.as_mut() {
+            p.end();
+        }
+        app
+    }
+
+    #[test]
+    fn a_pane_shows_its_first_records_and_the_count_of_all() {
+        let app = big_app();
+        let text = screen(&app);
+        assert!(text.contains("Carts (WebCart) 500"), "{text}");
+        assert!(text.contains("cart-0 "), "{text}");
+        assert!(text.contains("cart-1 "), "{text}");
+        assert!(!text.contains("cart-499"), "{text}");
+    }
+
+    #[test]
+    fn a_selected_record_far_down_is_shown_at_the_bottom_of_its_pane() {
+        let mut app = big_app();
+        app.cart_sel = 321;
+        let text = screen(&app);
+        assert!(text.contains("›▌cart-321"), "{text}");
+        assert!(text.contains("cart-320"), "{text}");
+        assert!(!text.contains("cart-322"), "{text}");
+        assert!(!text.contains("cart-0 "), "{text}");
+    }
 }

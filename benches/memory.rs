@@ -1,0 +1,68 @@
+//! Bytes of memory per step of history, over the generated sizes of
+//! [`cartsim::scenario::generate::BENCH_SIZES`]: the heap a [`Timeline`] holds after
+//! recording every step of the file, divided by the steps. Counted by a global
+//! allocator that tallies live bytes, so the number is exact and does not depend on
+//! timing. `CARTSIM_BENCH_MAX_STEPS=10000` limits the sizes while iterating.
+
+use cartsim::player::{Origin, Timeline};
+use cartsim::scenario::generate::{BENCH_SIZES, Spec, generate};
+use cartsim::scenario::load_bytes;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The system allocator, counting the bytes currently allocated.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded unchanged to the system allocator; only a counter is
+// updated besides.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        // SAFETY: the caller's layout is passed on as is.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: `ptr` came from `alloc` with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: forwarded unchanged.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn main() {
+    // `cargo bench` passes `--bench`; this binary measures once and needs no arguments.
+    let max = std::env::var("CARTSIM_BENCH_MAX_STEPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(usize::MAX);
+    println!("history memory: bytes per step (the timeline after every step of the file)");
+    for (steps, records) in BENCH_SIZES.iter().copied().filter(|(s, _)| *s <= max) {
+        let text = generate(Spec::sized(steps, records));
+        let s = load_bytes("generated.json", text.as_bytes()).expect("generated scenarios load");
+        drop(text);
+        let before = LIVE.load(Ordering::Relaxed);
+        let mut timeline = Timeline::new(s.world.clone());
+        for (i, step) in s.steps.iter().enumerate() {
+            timeline.push(step.kind, step.action.clone(), Origin::Script(i));
+        }
+        let after = LIVE.load(Ordering::Relaxed);
+        let world = timeline.world();
+        let records_now = world.carts.len() + world.sessions.len() + world.operations.len();
+        println!(
+            "summary memory {steps} steps, {records} records: {} bytes in all, {} bytes per step, {} checkpoints, {records_now} carts/sessions/operations at the end",
+            after - before,
+            (after - before) / steps.max(1),
+            timeline.checkpoint_count(),
+        );
+    }
+}
