@@ -158,8 +158,15 @@ fn a_new_user_session_in_a_real_terminal() {
     s.press("x");
     s.wait_for(&["Canceled", "▪ archived", "unlocked"]);
 
-    // Back to the picker, open the Closed-cart scenario, play it to the end, cancel.
+    // Back to the picker: the branch is not saved, so b asks first. c keeps it; b again
+    // and d discards it.
     s.press("b");
+    s.wait_for(&["Unsaved branch", "save it as a scenario file", "discard it"]);
+    s.press("c");
+    s.wait_for(&["OFF SCRIPT"]);
+    s.press("b");
+    s.wait_for(&["Unsaved branch"]);
+    s.press("d");
     s.wait_for(&["Pick a scenario"]);
     for _ in 0..3 {
         s.press("j");
@@ -182,8 +189,11 @@ fn a_new_user_session_in_a_real_terminal() {
     ]);
     s.press("\x1b");
 
-    // Quit: exit code 0, and the terminal is back on the main screen.
+    // Quit: the refused cancel is a branch of one action, so q offers to save it; d
+    // discards it and quits with exit code 0, the terminal back on the main screen.
     s.press("q");
+    s.wait_for(&["Unsaved branch", "Quitting would discard it"]);
+    s.press("d");
     let status = wait_exit(&mut child);
     assert!(status.success(), "exit status {status:?}");
     let start = Instant::now();

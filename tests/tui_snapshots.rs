@@ -17,7 +17,7 @@ use ratatui::backend::TestBackend;
 use std::time::Duration;
 
 fn press(app: &mut App, code: KeyCode) {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    cartsim::tui::effect::drive(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
 fn render(app: &App, width: u16, height: u16) -> String {

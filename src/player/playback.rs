@@ -37,6 +37,17 @@ pub enum StepResult {
     Marker(usize),
 }
 
+/// What a reload did to the branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reloaded {
+    /// There was no branch.
+    NoBranch,
+    /// The branch plays the same on the new file and is kept.
+    BranchKept,
+    /// The branch no longer applies (an action now gives another outcome) and was dropped.
+    BranchDropped,
+}
+
 /// The trainee's progress through the quiz of one step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QuizState {
@@ -176,12 +187,44 @@ impl Playback {
         self.speed = self.speed.saturating_sub(1);
     }
 
-    /// The chapter the playback is in: the last marker at or before the next step.
+    /// The chapter the playback is in: the last marker at or before the last step played
+    /// (before anything is played, a chapter that starts at the first step).
     pub fn chapter(&self) -> Option<(usize, &str)> {
-        let pos = self.script_position();
-        let k = self.chapters.partition_point(|i| *i <= pos);
+        let last = self.script_position().saturating_sub(1);
+        let k = self.chapters.partition_point(|i| *i <= last);
         let i = *self.chapters.get(k.checked_sub(1)?)?;
         Some((i, self.scenario.steps[i].marker.as_deref()?))
+    }
+
+    /// The chapter whose marker is on the next step to play, if any: where playback
+    /// stands after `]`, `[` or a presenter-mode pause.
+    pub fn chapter_ahead(&self) -> Option<(usize, &str)> {
+        let pos = self.script_position();
+        if self.off_script() || pos == 0 {
+            return None;
+        }
+        let i = *self.chapters.iter().find(|i| **i == pos)?;
+        Some((i, self.scenario.steps[i].marker.as_deref()?))
+    }
+
+    /// The recorded branch, played or not: (the entry index where it starts, how many
+    /// actions it holds). A branch stepped back out of is still recorded until something
+    /// replaces it.
+    pub fn branch_recorded(&self) -> Option<(usize, usize)> {
+        let first = self.timeline.first_branch()?;
+        Some((first, self.timeline.entries().len() - first))
+    }
+
+    /// Drops the recorded future when the branch is no longer played (after the user
+    /// chose to discard it).
+    pub fn drop_unplayed_branch(&mut self) {
+        if self
+            .timeline
+            .first_branch()
+            .is_some_and(|b| b >= self.timeline.cursor())
+        {
+            self.timeline.drop_future();
+        }
     }
 
     /// The chapters: the steps that carry a marker, in order.
@@ -450,8 +493,38 @@ impl Playback {
     }
 
     /// Replaces the scenario (watch mode) and returns to the same script position,
-    /// clamped to the new script's length. The branch, if any, is dropped.
-    pub fn reload(&mut self, scenario: Scenario) {
+    /// clamped to the new script's length. A branch is played again from where it left
+    /// the script; it is kept when every action gives the outcome it gave before, else
+    /// dropped. Returns what became of the branch.
+    pub fn reload(&mut self, scenario: Scenario) -> Reloaded {
+        let branch: Vec<Entry> = match self.left_script_at() {
+            Some(at) => self.timeline.entries()[at..self.timeline.cursor()].to_vec(),
+            None => Vec::new(),
+        };
+        let left_at = self.left_script_at();
+        self.reload_script(scenario);
+        let Some(at) = left_at else {
+            return Reloaded::NoBranch;
+        };
+        if at > self.step_count() {
+            return Reloaded::BranchDropped;
+        }
+        self.seek_script(at);
+        for old in &branch {
+            let new = self
+                .timeline
+                .push(old.kind, old.action.clone(), Origin::Branch);
+            if new.outcome != old.outcome {
+                let pos = at.min(self.step_count());
+                self.timeline = Timeline::new(self.scenario.world.clone());
+                self.seek_script(pos);
+                return Reloaded::BranchDropped;
+            }
+        }
+        Reloaded::BranchKept
+    }
+
+    fn reload_script(&mut self, scenario: Scenario) {
         let pos = self.script_position().min(scenario.steps.len());
         self.timeline = Timeline::new(scenario.world.clone());
         self.chapters = scenario.chapters().into_iter().map(|(i, _)| i).collect();
@@ -656,9 +729,12 @@ mod tests {
         let t2 = t1 + p.step_interval();
         assert_eq!(p.tick(t2), Some(StepResult::Marker(2)));
         assert!(!p.playing);
-        assert_eq!(p.chapter().map(|c| c.1), Some("Cancel"));
+        // Paused before the marker: the chapter is still the one played, "Cancel" is next.
+        assert_ne!(p.chapter().map(|c| c.1), Some("Cancel"));
+        assert_eq!(p.chapter_ahead().map(|c| c.1), Some("Cancel"));
         p.play(t2);
         assert_eq!(p.tick(t2), Some(StepResult::Played));
+        assert_eq!(p.chapter().map(|c| c.1), Some("Cancel"));
         assert_eq!(p.world().cart("cart-1").unwrap().status.as_str(), "Active");
     }
 

@@ -67,7 +67,8 @@ pub fn error_wording(error: &ActionError) -> ErrorWording {
         buyer_sees: error
             .kind
             .buyer_message()
-            .map(|m| format!("\"{}\" ({})", m.text, m.source)),
+            // The source may hold parentheses of its own: a dash keeps them single.
+            .map(|m| format!("\"{}\" — {}", m.text, m.source)),
     }
 }
 

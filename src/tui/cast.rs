@@ -6,7 +6,8 @@
 //! renders every frame into a buffer, and writes only the rows that changed. The same
 //! scenario always gives the same file.
 
-use super::app::{App, Msg, Popup};
+use super::app::{App, Msg};
+use super::popup::Popup;
 use super::theme::Theme;
 use super::view;
 use crate::player::playback::QuizState;
@@ -170,7 +171,7 @@ pub fn record(scenario: &Scenario, theme: Theme) -> String {
             }
         }
         r.settle();
-        if matches!(r.app.popup, Some(Popup::Error(_))) {
+        if matches!(r.app.popup, Some(Popup::Refusal(_))) {
             r.pass(READ);
             r.press(KeyCode::Esc);
             r.pass(Duration::from_millis(500));
