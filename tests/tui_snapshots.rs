@@ -164,3 +164,31 @@ fn quiz_question_and_revealed_answer() {
     assert!(screen.contains("score 1/1"), "{screen}");
     assert!(screen.contains("INVALID_OPERATION"), "{screen}");
 }
+
+#[test]
+fn world_branch_prompt_and_narration_panels() {
+    for (w, h) in SIZES {
+        let mut app = before_cancel();
+        press(&mut app, KeyCode::Char('i'));
+        insta::assert_snapshot!(format!("world_{w}x{h}"), render(&app, w, h));
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('x'));
+        press(&mut app, KeyCode::Char('q'));
+        let screen = render(&app, w, h);
+        assert!(screen.contains("Unsaved branch"), "{screen}");
+        insta::assert_snapshot!(format!("branch_prompt_{w}x{h}"), screen);
+    }
+    // A buyer state: NextState is null, the strip still says what comes next.
+    let mut app = App::new(vec![builtin("01-")], Theme::MONO);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Right);
+    }
+    app.now += Duration::from_secs(10);
+    for (w, h) in SIZES {
+        let screen = render(&app, w, h);
+        assert!(screen.contains("then"), "{screen}");
+        insta::assert_snapshot!(format!("flow_strip_buyer_state_{w}x{h}"), screen);
+    }
+    press(&mut app, KeyCode::Char('n'));
+    insta::assert_snapshot!("narration_80x24", render(&app, 80, 24));
+}
