@@ -700,3 +700,42 @@ fn the_world_and_the_narration_open_in_full() {
         .unwrap();
     assert!(n.plain().join(" ").contains(&note));
 }
+
+#[test]
+fn the_picker_filters_pages_and_jumps_to_its_ends() {
+    let all: Vec<_> = BUILTIN
+        .iter()
+        .filter_map(|b| load_bytes(b.name, b.text.as_bytes()).ok())
+        .collect();
+    let count = all.len();
+    let mut a = App::new(all, Theme::MONO);
+    press(&mut a, KeyCode::PageDown);
+    assert_eq!(a.picker, 10.min(count - 1));
+    press(&mut a, KeyCode::End);
+    assert_eq!(a.picker, count - 1);
+    press(&mut a, KeyCode::Home);
+    assert_eq!(a.picker, 0);
+    press(&mut a, KeyCode::Char('/'));
+    assert_eq!(a.context(), keys::Context::Filter);
+    chars(&mut a, "closed q");
+    assert_eq!(a.filter, "closed q", "q is text while filtering");
+    assert!(!a.quit);
+    press(&mut a, KeyCode::Backspace);
+    press(&mut a, KeyCode::Backspace);
+    press(&mut a, KeyCode::Enter);
+    let listed = a.listed();
+    assert!(!listed.is_empty() && listed.len() < count);
+    assert!(listed.contains(&a.picker));
+    for i in &listed {
+        assert!(
+            a.scenarios[*i].title.to_lowercase().contains("closed")
+                || a.scenarios[*i].file.to_lowercase().contains("closed")
+                || a.scenarios[*i]
+                    .tags
+                    .iter()
+                    .any(|t| t.to_lowercase().contains("closed"))
+        );
+    }
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.screen, Screen::Player);
+}

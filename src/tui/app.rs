@@ -163,6 +163,10 @@ pub struct App {
     pub saved_branch: Option<(usize, usize)>,
     /// The terminal is too small: playback waits.
     pub too_small: bool,
+    /// The picker's filter (case-insensitive, on title, file and tags).
+    pub filter: String,
+    /// The filter is being typed.
+    pub filtering: bool,
     /// What `update` asks the run loop to do.
     effects: Vec<Effect>,
 }
@@ -191,6 +195,8 @@ impl App {
             watch_error: None,
             saved_branch: None,
             too_small: false,
+            filter: String::new(),
+            filtering: false,
             effects: Vec::new(),
         };
         if app.scenarios.len() == 1 {
@@ -271,6 +277,7 @@ impl App {
         match &self.popup {
             Some(popup) => popup.context(),
             None => match self.screen {
+                Screen::Picker if self.filtering => Context::Filter,
                 Screen::Picker => Context::Picker,
                 Screen::Player => {
                     if self.playback.as_ref().and_then(|p| p.quiz()).is_some() {
@@ -437,6 +444,22 @@ impl App {
         {
             return;
         }
+        if context == Context::Filter {
+            match (key.code, binding.map(|b| b.command)) {
+                (_, Some(Command::Confirm)) => self.filtering = false,
+                (_, Some(Command::Close)) => {
+                    self.filter.clear();
+                    self.filtering = false;
+                }
+                (KeyCode::Backspace, _) => {
+                    self.filter.pop();
+                }
+                (KeyCode::Char(ch), None) if !ch.is_control() => self.filter.push(ch),
+                _ => {}
+            }
+            self.keep_pick_visible();
+            return;
+        }
         let Some(binding) = binding else {
             return;
         };
@@ -466,19 +489,73 @@ impl App {
             }
         }
         if context == Context::Picker {
-            match binding.command {
-                Command::Up | Command::Down => {
-                    let len = self.scenarios.len();
-                    super::popup::step(&mut self.picker, len, binding.command == Command::Up);
-                }
-                Command::Confirm if !self.scenarios.is_empty() => {
-                    self.open(self.picker.min(self.scenarios.len() - 1));
-                }
-                other => self.command(other),
-            }
+            self.picker_key(binding.command);
             return;
         }
         self.command(binding.command);
+    }
+
+    /// The scenarios the picker lists: those matching the filter, in order.
+    pub fn listed(&self) -> Vec<usize> {
+        let needle = self.filter.to_lowercase();
+        self.scenarios
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                needle.is_empty()
+                    || s.title.to_lowercase().contains(&needle)
+                    || s.file.to_lowercase().contains(&needle)
+                    || s.tags.iter().any(|t| t.to_lowercase().contains(&needle))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The picker's highlight stays on a listed scenario when the filter changes.
+    fn keep_pick_visible(&mut self) {
+        let listed = self.listed();
+        if !listed.contains(&self.picker)
+            && let Some(&first) = listed.first()
+        {
+            self.picker = first;
+        }
+    }
+
+    /// A key of the picker: move (line, page, ends), filter, open.
+    fn picker_key(&mut self, command: Command) {
+        let listed = self.listed();
+        let at = listed.iter().position(|i| *i == self.picker).unwrap_or(0);
+        let last = listed.len().saturating_sub(1);
+        let page = 10;
+        let to = match command {
+            Command::Up => at.saturating_sub(1),
+            Command::Down => (at + 1).min(last),
+            Command::PageUp => at.saturating_sub(page),
+            Command::PageDown => (at + page).min(last),
+            Command::Home => 0,
+            Command::End => last,
+            Command::Filter => {
+                self.filtering = true;
+                return;
+            }
+            Command::Confirm => {
+                if let Some(&i) = listed.get(at) {
+                    self.open(i);
+                }
+                return;
+            }
+            Command::Close => {
+                self.filter.clear();
+                return;
+            }
+            other => {
+                self.command(other);
+                return;
+            }
+        };
+        if let Some(&i) = listed.get(to) {
+            self.picker = i;
+        }
     }
 
     /// Acts on what a popup asked.
@@ -628,7 +705,11 @@ impl App {
             Command::Close => self.popup = None,
             Command::Confirm | Command::Undo | Command::SaveFirst | Command::Discard => {}
             Command::Up | Command::Down => self.move_selection(command == Command::Up),
-            Command::More | Command::Less | Command::PageUp | Command::PageDown => {}
+            Command::More
+            | Command::Less
+            | Command::PageUp
+            | Command::PageDown
+            | Command::Filter => {}
             Command::PlayPause => {
                 let now = self.now;
                 if let Some(p) = self.playback.as_mut() {

@@ -84,6 +84,8 @@ pub enum Command {
     World,
     /// The narration of the current step in full.
     Narration,
+    /// Filter the scenario picker by typing.
+    Filter,
 }
 
 /// Where a binding applies.
@@ -93,6 +95,8 @@ pub enum Context {
     Global,
     /// The scenario picker.
     Picker,
+    /// Typing the picker's filter.
+    Filter,
     /// The player screen with no popup.
     Player,
     /// A popup showing text: a message, the world, the narration.
@@ -119,6 +123,7 @@ impl Context {
         match self {
             Context::Global => "Everywhere",
             Context::Picker => "Scenario picker",
+            Context::Filter => "Picker filter",
             Context::Player => "Player",
             Context::Popup => "Popups (message, world, narration)",
             Context::Help => "Help",
@@ -192,6 +197,60 @@ pub const BINDINGS: &[Binding] = &[
         help: "next scenario",
         command: C::Down,
         in_bar: false,
+    },
+    Binding {
+        context: X::Picker,
+        keys: &[k(KeyCode::PageUp)],
+        label: "PgUp/PgDn",
+        short: "page",
+        help: "a page up",
+        command: C::PageUp,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Picker,
+        keys: &[k(KeyCode::PageDown)],
+        label: "PgDn",
+        short: "page",
+        help: "a page down",
+        command: C::PageDown,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Picker,
+        keys: &[k(KeyCode::Home), c('g')],
+        label: "Home/g",
+        short: "first",
+        help: "the first scenario",
+        command: C::Home,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Picker,
+        keys: &[k(KeyCode::End), c('G')],
+        label: "End/G",
+        short: "last",
+        help: "the last scenario",
+        command: C::End,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Picker,
+        keys: &[c('/')],
+        label: "/",
+        short: "filter",
+        help: "filter the list by typing (title, file, tags); Esc clears it",
+        command: C::Filter,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Filter,
+        keys: &[k(KeyCode::Enter)],
+        label: "Enter",
+        short: "done",
+        help: "keep the filter and go back to the list",
+        command: C::Confirm,
+        in_bar: true,
     },
     Binding {
         context: X::Picker,
@@ -738,7 +797,7 @@ pub fn lookup(context: Context, key: KeyEvent) -> Option<&'static Binding> {
 }
 
 fn takes_q(context: Context) -> bool {
-    matches!(context, Context::Save | Context::Confirm)
+    matches!(context, Context::Save | Context::Confirm | Context::Filter)
 }
 
 /// The bindings of the key bar in a context, in table order; `available` says which
@@ -775,6 +834,7 @@ pub fn help_lines() -> Vec<(Option<&'static str>, String, &'static str)> {
     let order = [
         Context::Player,
         Context::Picker,
+        Context::Filter,
         Context::AddToCart,
         Context::Menu,
         Context::Quiz,
