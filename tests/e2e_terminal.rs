@@ -68,6 +68,11 @@ fn spawn(
     cmd.args(args);
     cmd.env("TERM", "xterm-256color");
     cmd.env_remove("NO_COLOR");
+    // Settings go to a file of the test's own, not the user's config folder.
+    cmd.env(
+        "CARTSIM_CONFIG",
+        std::env::temp_dir().join(format!("cartsim-e2e-config-{}.toml", std::process::id())),
+    );
     cmd.cwd(std::env::temp_dir());
     let child = pair.slave.spawn_command(cmd).expect("the binary starts");
     drop(pair.slave);

@@ -739,3 +739,42 @@ fn the_picker_filters_pages_and_jumps_to_its_ends() {
     press(&mut a, KeyCode::Enter);
     assert_eq!(a.screen, Screen::Player);
 }
+
+#[test]
+fn settings_stay_across_scenarios_and_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cartsim").join("config.toml");
+    let mut a = App::new(vec![builtin("01-"), builtin("02-")], Theme::MONO);
+    a.settings_path = Some(path.clone());
+    press(&mut a, KeyCode::Enter);
+    chars(&mut a, "p++T");
+    let text = std::fs::read_to_string(&path).expect("the settings file is written");
+    assert!(text.contains("presenter = true"), "{text}");
+    assert!(text.contains("speed = 4"), "{text}");
+    assert!(text.contains("theme = \"high-contrast\""), "{text}");
+    // Another scenario opens with them.
+    press(&mut a, KeyCode::Char('b'));
+    press(&mut a, KeyCode::Down);
+    press(&mut a, KeyCode::Enter);
+    let p = a.playback.as_ref().unwrap();
+    assert!(p.presenter);
+    assert_eq!(p.speed(), 4.0);
+    // A new session reads them back.
+    let mut b = App::new(vec![builtin("01-")], Theme::MONO);
+    b.apply_settings(cartsim::tui::settings::load(Some(&path)));
+    assert_eq!(b.theme.palette, cartsim::tui::theme::Palette::HighContrast);
+    assert_eq!(b.playback.as_ref().unwrap().speed(), 4.0);
+}
+
+#[test]
+fn settle_lets_time_pass_until_nothing_runs() {
+    let mut a = app("02-");
+    press(&mut a, KeyCode::Right);
+    press(&mut a, KeyCode::Char('S'));
+    let w = a.world().unwrap();
+    assert!(
+        w.operations.iter().all(|o| !o.status.in_progress()),
+        "nothing runs after settle"
+    );
+    assert!(a.playback.as_ref().unwrap().off_script());
+}

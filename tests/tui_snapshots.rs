@@ -192,3 +192,37 @@ fn world_branch_prompt_and_narration_panels() {
     press(&mut app, KeyCode::Char('n'));
     insta::assert_snapshot!("narration_80x24", render(&app, 80, 24));
 }
+
+#[test]
+fn high_contrast_and_light_palettes_use_no_dim_yellow_or_cyan() {
+    use cartsim::tui::theme::Palette;
+    for palette in [Palette::HighContrast, Palette::Light] {
+        let mut app = App::new(vec![builtin("02-")], Theme::COLOR.with(palette));
+        app.now = Duration::from_secs(1);
+        press(&mut app, KeyCode::Right);
+        press(&mut app, KeyCode::Char('x'));
+        app.now = Duration::from_millis(1300);
+        for (w, h) in SIZES {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            terminal.draw(|f| view::draw(f, &app)).unwrap();
+            for cell in terminal.backend().buffer().content() {
+                assert!(
+                    !cell.modifier.contains(ratatui::style::Modifier::DIM),
+                    "{palette:?}: dim text at {w}x{h}"
+                );
+                assert!(
+                    !matches!(
+                        cell.fg,
+                        ratatui::style::Color::Yellow | ratatui::style::Color::Cyan
+                    ),
+                    "{palette:?}: {:?} at {w}x{h}",
+                    cell.fg
+                );
+            }
+            insta::assert_snapshot!(
+                format!("palette_{}_{w}x{h}", palette.name()),
+                terminal.backend().to_string()
+            );
+        }
+    }
+}

@@ -177,6 +177,17 @@ impl Playback {
         STEP_AT_1X.div_f64(self.speed())
     }
 
+    /// Sets the speed to the nearest of [`SPEEDS`].
+    pub fn set_speed(&mut self, factor: f64) {
+        self.speed = (0..SPEEDS.len())
+            .min_by(|a, b| {
+                (SPEEDS[*a] - factor)
+                    .abs()
+                    .total_cmp(&(SPEEDS[*b] - factor).abs())
+            })
+            .unwrap_or(DEFAULT_SPEED);
+    }
+
     /// Faster, up to 8x.
     pub fn speed_up(&mut self) {
         self.speed = (self.speed + 1).min(SPEEDS.len() - 1);

@@ -163,6 +163,10 @@ pub struct App {
     pub saved_branch: Option<(usize, usize)>,
     /// The terminal is too small: playback waits.
     pub too_small: bool,
+    /// The settings that stay across scenarios (presenter mode, speed, palette).
+    pub settings: super::settings::Settings,
+    /// Where the settings are kept; `None` keeps them for this run only (tests).
+    pub settings_path: Option<PathBuf>,
     /// The picker's filter (case-insensitive, on title, file and tags).
     pub filter: String,
     /// The filter is being typed.
@@ -195,6 +199,8 @@ impl App {
             watch_error: None,
             saved_branch: None,
             too_small: false,
+            settings: super::settings::Settings::default(),
+            settings_path: None,
             filter: String::new(),
             filtering: false,
             effects: Vec::new(),
@@ -219,7 +225,10 @@ impl App {
         let Some(s) = self.scenarios.get(index) else {
             return;
         };
-        self.playback = Some(Playback::new(s.clone()));
+        let mut playback = Playback::new(s.clone());
+        playback.presenter = self.settings.presenter;
+        playback.set_speed(self.settings.speed);
+        self.playback = Some(playback);
         self.screen = Screen::Player;
         self.focus = Focus::Carts;
         self.cart_sel = 0;
@@ -248,6 +257,33 @@ impl App {
     /// or earlier).
     pub fn op_owner(&self, operation: &str) -> Option<&str> {
         self.playback.as_ref()?.owner_of(operation)
+    }
+
+    /// Applies settings read from the file: the palette now, presenter mode and speed to
+    /// the open scenario and every scenario opened later.
+    pub fn apply_settings(&mut self, settings: super::settings::Settings) {
+        self.theme = self.theme.with(settings.theme);
+        if let Some(p) = self.playback.as_mut() {
+            p.presenter = settings.presenter;
+            p.set_speed(settings.speed);
+        }
+        self.settings = settings;
+    }
+
+    /// Takes the settings from the open playback and the theme, and asks the run loop to
+    /// keep them.
+    fn keep_settings(&mut self) {
+        if let Some(p) = &self.playback {
+            self.settings.presenter = p.presenter;
+            self.settings.speed = p.speed();
+        }
+        self.settings.theme = self.theme.palette;
+        if let Some(path) = &self.settings_path {
+            self.effects.push(Effect::SaveSettings {
+                path: path.clone(),
+                text: self.settings.to_text(),
+            });
+        }
     }
 
     /// The folder `w` saves in by default: the open scenario's own folder, or
@@ -308,6 +344,7 @@ impl App {
             | Command::StepForward
             | Command::StepBack
             | Command::AdvanceTick
+            | Command::Settle
             | Command::Faster
             | Command::World
             | Command::Narration
@@ -670,6 +707,7 @@ impl App {
             | Command::Cancel
             | Command::Continue
             | Command::FailOperation
+            | Command::Settle
             | Command::AdvanceTick => {
                 if let Some(action) = self.cart_action(command) {
                     self.guarded(Pending::Act(action));
@@ -683,6 +721,9 @@ impl App {
     fn cart_action(&self, command: Command) -> Option<Action> {
         if command == Command::AdvanceTick {
             return Some(Action::Wait { ticks: 1 });
+        }
+        if command == Command::Settle {
+            return Some(Action::Settle);
         }
         let cart = self.selected_cart()?;
         Some(match command {
@@ -726,8 +767,19 @@ impl App {
                 self.transition = None;
                 self.log_scroll = 0;
             }
-            Command::Faster => self.with_playback(|p| p.speed_up()),
-            Command::Slower => self.with_playback(|p| p.slow_down()),
+            Command::Faster => {
+                self.with_playback(|p| p.speed_up());
+                self.keep_settings();
+            }
+            Command::Slower => {
+                self.with_playback(|p| p.slow_down());
+                self.keep_settings();
+            }
+            Command::Palette => {
+                self.theme = self.theme.with(self.theme.palette.next());
+                self.status = Some(format!("palette: {}", self.theme.palette.name()));
+                self.keep_settings();
+            }
             Command::Home => self.jump(|p| p.home()),
             Command::End => self.jump(|p| p.end()),
             Command::PrevChapter => self.jump(|p| p.prev_chapter()),
@@ -743,6 +795,7 @@ impl App {
                 } else {
                     "presenter mode off".into()
                 });
+                self.keep_settings();
             }
             Command::FocusNext => self.focus = self.focus.next(),
             Command::FocusPrev => self.focus = self.focus.prev(),
@@ -752,6 +805,7 @@ impl App {
             | Command::Cancel
             | Command::Continue
             | Command::FailOperation
+            | Command::Settle
             | Command::AdvanceTick => {
                 if let Some(action) = self.cart_action(command) {
                     self.act(action);

@@ -27,6 +27,14 @@ pub enum Effect {
         /// The folder.
         dir: PathBuf,
     },
+    /// Write the settings file (presenter mode, speed, palette). Nothing comes back: the
+    /// settings are a convenience, and a failure to keep them changes nothing on screen.
+    SaveSettings {
+        /// The settings file.
+        path: PathBuf,
+        /// Its TOML text.
+        text: String,
+    },
 }
 
 /// Why a write did not happen, as the UI needs it.
@@ -59,6 +67,17 @@ pub fn perform(effect: Effect) -> Option<Msg> {
             Some(Msg::Written { path, result })
         }
         Effect::FreeName { dir } => Some(Msg::FreeName(free_name(&dir))),
+        Effect::SaveSettings { path, text } => {
+            if let Some(dir) = path.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            let permit = Permit {
+                overwrite: true,
+                follow_symlinks: false,
+            };
+            let _ = safe_write::write(&path, text.as_bytes(), permit);
+            None
+        }
     }
 }
 

@@ -86,6 +86,10 @@ pub enum Command {
     Narration,
     /// Filter the scenario picker by typing.
     Filter,
+    /// Settle: time passes until no operation runs.
+    Settle,
+    /// The next palette (default, high contrast, light).
+    Palette,
 }
 
 /// Where a binding applies.
@@ -404,6 +408,24 @@ pub const BINDINGS: &[Binding] = &[
         help: "advance virtual time by one tick",
         command: C::AdvanceTick,
         in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('S')],
+        label: "S",
+        short: "settle",
+        help: "settle: time passes until no operation runs (off script)",
+        command: C::Settle,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('T')],
+        label: "T",
+        short: "theme",
+        help: "next palette: default, high contrast (projector), light terminal; kept in the settings",
+        command: C::Palette,
+        in_bar: false,
     },
     Binding {
         context: X::Player,

@@ -20,6 +20,7 @@ pub mod log;
 pub mod panes;
 pub mod picker;
 pub mod popup;
+pub mod settings;
 pub mod signals;
 pub mod terminal;
 pub mod theme;

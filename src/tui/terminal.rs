@@ -32,6 +32,9 @@ pub fn run_watch(path: &Path) -> anyhow::Result<()> {
 }
 
 fn with_terminal(mut app: App, watch: Option<PathBuf>) -> anyhow::Result<()> {
+    // The settings that stay across sessions (presenter mode, speed, palette).
+    app.settings_path = super::settings::path();
+    app.apply_settings(super::settings::load(app.settings_path.as_deref()));
     // `w` saves into the folder the user started from; shown in full in the dialog.
     if let Ok(dir) = std::env::current_dir() {
         app.save_dir = dir;
