@@ -226,3 +226,19 @@ fn high_contrast_and_light_palettes_use_no_dim_yellow_or_cyan() {
         }
     }
 }
+
+#[test]
+fn zoom_shows_the_log_full_screen() {
+    let mut app = App::new(vec![builtin("01-")], Theme::MONO);
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::BackTab);
+    press(&mut app, KeyCode::Char('z'));
+    assert!(app.zoom);
+    for (w, h) in SIZES {
+        let screen = render(&app, w, h);
+        assert!(!screen.contains("Carts (WebCart)"), "{screen}");
+        insta::assert_snapshot!(format!("zoom_log_{w}x{h}"), screen);
+    }
+    press(&mut app, KeyCode::Char('z'));
+    assert!(render(&app, 80, 24).contains("Carts (WebCart)"));
+}

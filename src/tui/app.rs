@@ -163,6 +163,8 @@ pub struct App {
     pub saved_branch: Option<(usize, usize)>,
     /// The terminal is too small: playback waits.
     pub too_small: bool,
+    /// The focused pane fills the screen (`z`).
+    pub zoom: bool,
     /// The settings that stay across scenarios (presenter mode, speed, palette).
     pub settings: super::settings::Settings,
     /// Where the settings are kept; `None` keeps them for this run only (tests).
@@ -199,6 +201,7 @@ impl App {
             watch_error: None,
             saved_branch: None,
             too_small: false,
+            zoom: false,
             settings: super::settings::Settings::default(),
             settings_path: None,
             filter: String::new(),
@@ -797,6 +800,7 @@ impl App {
                 });
                 self.keep_settings();
             }
+            Command::Zoom => self.zoom = !self.zoom,
             Command::FocusNext => self.focus = self.focus.next(),
             Command::FocusPrev => self.focus = self.focus.prev(),
             Command::LogUp => self.log_scroll = self.log_scroll.saturating_add(5),

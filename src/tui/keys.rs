@@ -90,6 +90,8 @@ pub enum Command {
     Settle,
     /// The next palette (default, high contrast, light).
     Palette,
+    /// Zoom the focused pane (the log full screen) or back.
+    Zoom,
 }
 
 /// Where a binding applies.
@@ -480,6 +482,15 @@ pub const BINDINGS: &[Binding] = &[
         help: "focus the next pane (Shift-Tab: previous)",
         command: C::FocusNext,
         in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('z')],
+        label: "z",
+        short: "zoom",
+        help: "zoom the focused pane over the screen (the log full screen); z again to go back",
+        command: C::Zoom,
+        in_bar: false,
     },
     Binding {
         context: X::Player,

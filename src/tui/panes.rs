@@ -41,6 +41,30 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
+/// Draws one pane over the whole area (zoom, `z`).
+pub fn draw_zoomed(frame: &mut Frame, area: Rect, app: &App, which: Focus) {
+    let any_selected = app.selected_cart().is_some();
+    let Some(world) = app.world() else {
+        return;
+    };
+    let cx = Cx::new(app, world);
+    let Some((_, _, title)) = layout(area).into_iter().find(|(_, w, _)| *w == which) else {
+        return;
+    };
+    let height = area.height.saturating_sub(2) as usize;
+    let (records, offset) = window(&cx, app, which, area, height);
+    let count = record_count(world, which);
+    pane(
+        frame,
+        area,
+        app,
+        (which, title, count),
+        records,
+        offset,
+        any_selected,
+    );
+}
+
 /// The height the panes need to show every record (borders included), counted only up
 /// to the whole area's height.
 pub fn needed_height(app: &App, area: Rect) -> u16 {
