@@ -238,6 +238,15 @@ impl<'a> Cx<'a> {
     fn created(&self, record: &str) -> bool {
         self.transition.is_some_and(|t| t.created(self.now, record))
     }
+    /// The last step changed this field: marked until the next step, after the
+    /// highlight has faded.
+    fn touched(&self, record: &str, field: &str) -> bool {
+        self.transition.is_some_and(|t| {
+            t.changes
+                .iter()
+                .any(|c| c.record == record && c.field == Some(field))
+        })
+    }
 }
 
 struct Record {
@@ -367,6 +376,10 @@ fn field(
         Some((old, new)) => vec![
             Span::styled(name.to_string(), t.label()),
             Span::styled(format!("{old} → {new}"), t.changed()),
+        ],
+        None if cx.touched(record, name) => vec![
+            Span::styled(format!("•{name}"), t.label()),
+            Span::styled(value, style),
         ],
         None => vec![
             Span::styled(name.to_string(), t.label()),
@@ -903,7 +916,8 @@ mod window_tests {
         app.cart_sel = 321;
         let text = screen(&app);
         assert!(text.contains("›▌cart-321"), "{text}");
-        assert!(text.contains("cart-320"), "{text}");
+        // The record above shows (at least) its last lines.
+        assert!(text.contains("buyer-320"), "{text}");
         assert!(!text.contains("cart-322"), "{text}");
         assert!(!text.contains("cart-0 "), "{text}");
     }

@@ -9,6 +9,43 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+/// What each symbol on screen means (colour only ever repeats it).
+pub const LEGEND: &[(&str, &str)] = &[
+    ("○ ◐ ● ", "cart Active, Checkout, Closed"),
+    ("[#] [/] [ ]", "cart locked, opening, unlocked"),
+    ("◆ ▪", "session active, archived"),
+    ("✓ true  · false", "a flag"),
+    (
+        "spinner ✔ ✖ ⊘",
+        "operation Running, Complete, Error, Canceled",
+    ),
+    ("n/m ticks", "an operation's work done, of its total"),
+    (
+        "⚡ fault armed",
+        "f made the operation fail at its next tick",
+    ),
+    (
+        "flow ✔ ▶ ○ ◇ =",
+        "states done, current, then async, buyer, sync",
+    ),
+    ("⚠ warning", "data that does not hang together"),
+    (
+        "old → new",
+        "a field the last step changed (highlighted a moment)",
+    ),
+    (
+        "•Field",
+        "a field the last step changed (until the next step)",
+    ),
+    ("▌ and bold", "records of the selected cart"),
+    ("⎇", "off script: your own actions"),
+    ("…", "text cut: n, i or z shows it whole"),
+    (
+        "[documented] [sample] [inferred] [choice] [scenario]",
+        "where a rule comes from",
+    ),
+];
+
 /// The help's state: how far it is scrolled.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Help {
@@ -41,6 +78,14 @@ impl Help {
                     Span::raw(help.to_string()),
                 ])),
             }
+        }
+        text.push(Line::raw(""));
+        text.push(Line::styled("Symbols", t.title()));
+        for (symbol, meaning) in LEGEND {
+            text.push(Line::from(vec![
+                Span::styled(format!("  {symbol:<22}"), t.key()),
+                Span::raw(*meaning),
+            ]));
         }
         scrolled(
             frame,
