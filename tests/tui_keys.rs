@@ -778,3 +778,43 @@ fn settle_lets_time_pass_until_nothing_runs() {
     );
     assert!(a.playback.as_ref().unwrap().off_script());
 }
+
+#[test]
+fn a_quiz_can_be_skipped_exercise_mode_switched_off_and_the_score_reset() {
+    let text = r#"{"cartsim":1,"title":"q","world":{
+      "stores":[{"id":"w"}],"accounts":[{"id":"a","stores":["w"]}],
+      "buyers":[{"id":"b","accounts":["a"]}],"products":[{"sku":"S","price":1}],
+      "carts":[{"id":"c","store":"w","buyer":"b"}]},
+      "steps":[{"do":"start_checkout","cart":"c",
+        "quiz":{"question":"What does start checkout create?","choices":["an error","a CartCheckoutSession"],"answer":2}}]}"#;
+    let open = || {
+        App::new(
+            vec![load_bytes("q.json", text.as_bytes()).unwrap()],
+            Theme::MONO,
+        )
+    };
+    // Skip: the step plays, nothing is scored.
+    let mut a = open();
+    press(&mut a, KeyCode::Right);
+    assert_eq!(a.context(), keys::Context::Quiz);
+    press(&mut a, KeyCode::Char('s'));
+    let p = a.playback.as_ref().unwrap();
+    assert_eq!(p.timeline().cursor(), 1);
+    assert_eq!(p.score(), (0, 0));
+    // Exercise mode off: no question.
+    let mut a = open();
+    press(&mut a, KeyCode::Char('E'));
+    press(&mut a, KeyCode::Right);
+    assert_eq!(a.playback.as_ref().unwrap().timeline().cursor(), 1);
+    // Reset: the next group is asked again.
+    let mut a = open();
+    press(&mut a, KeyCode::Right);
+    press(&mut a, KeyCode::Char('2'));
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.playback.as_ref().unwrap().score(), (1, 1));
+    press(&mut a, KeyCode::Home);
+    press(&mut a, KeyCode::Char('R'));
+    assert_eq!(a.playback.as_ref().unwrap().score(), (0, 0));
+    press(&mut a, KeyCode::Right);
+    assert_eq!(a.context(), keys::Context::Quiz, "asked again");
+}

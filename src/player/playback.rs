@@ -83,6 +83,10 @@ pub struct Playback {
     chapters: Vec<usize>,
     /// Whether any step carries a quiz.
     has_quiz: bool,
+    /// Exercise mode: playback stops before a step with a quiz (on by default).
+    pub exercise: bool,
+    /// Questions skipped: their steps play without asking, nothing is scored.
+    skipped: std::collections::BTreeSet<usize>,
 }
 
 impl Playback {
@@ -103,6 +107,8 @@ impl Playback {
             answers: BTreeMap::new(),
             chapters,
             has_quiz,
+            exercise: true,
+            skipped: std::collections::BTreeSet::new(),
         }
     }
 
@@ -343,7 +349,11 @@ impl Playback {
         if cursor >= self.step_count() {
             return StepResult::AtEnd;
         }
-        if self.quiz_of(cursor).is_some() && !self.answers.contains_key(&cursor) {
+        if self.exercise
+            && self.quiz_of(cursor).is_some()
+            && !self.answers.contains_key(&cursor)
+            && !self.skipped.contains(&cursor)
+        {
             self.quiz = Some(QuizState::Asking(cursor));
             return StepResult::Quiz(cursor);
         }
@@ -482,6 +492,20 @@ impl Playback {
             picked: choice,
         });
         true
+    }
+
+    /// Skips the open question: its step plays without it and nothing is scored.
+    pub fn skip_quiz(&mut self) {
+        if let Some(QuizState::Asking(step)) = self.quiz {
+            self.skipped.insert(step);
+            self.quiz = None;
+        }
+    }
+
+    /// Forgets every answer and skip, for the next group: every question is asked again.
+    pub fn reset_score(&mut self) {
+        self.answers.clear();
+        self.skipped.clear();
     }
 
     /// Puts an open question away unanswered; it is asked again before its step plays.

@@ -516,6 +516,13 @@ impl App {
                     }
                     return;
                 }
+                Command::SkipQuiz => {
+                    if let Some(p) = self.playback.as_mut() {
+                        p.skip_quiz();
+                    }
+                    self.step_forward();
+                    return;
+                }
                 Command::Close => {
                     // Esc on a question: stay paused before the step, unanswered (it is
                     // asked again); Esc on a revealed answer: close it, the step waits.
@@ -801,6 +808,23 @@ impl App {
                 self.keep_settings();
             }
             Command::Zoom => self.zoom = !self.zoom,
+            Command::SkipQuiz => {}
+            Command::Exercise => {
+                let mut on = false;
+                self.with_playback(|p| {
+                    p.exercise = !p.exercise;
+                    on = p.exercise;
+                });
+                self.status = Some(if on {
+                    "exercise mode: playback stops before each question".into()
+                } else {
+                    "exercise mode off: questions are not asked".into()
+                });
+            }
+            Command::ResetScore => {
+                self.with_playback(|p| p.reset_score());
+                self.status = Some("score reset: every question is asked again".into());
+            }
             Command::FocusNext => self.focus = self.focus.next(),
             Command::FocusPrev => self.focus = self.focus.prev(),
             Command::LogUp => self.log_scroll = self.log_scroll.saturating_add(5),

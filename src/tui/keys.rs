@@ -92,6 +92,12 @@ pub enum Command {
     Palette,
     /// Zoom the focused pane (the log full screen) or back.
     Zoom,
+    /// Skip the open question (the step plays, nothing is scored).
+    SkipQuiz,
+    /// Exercise mode on or off.
+    Exercise,
+    /// Reset the quiz score for the next group.
+    ResetScore,
 }
 
 /// Where a binding applies.
@@ -422,6 +428,24 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         context: X::Player,
+        keys: &[c('E')],
+        label: "E",
+        short: "exercise",
+        help: "exercise mode on/off: stop before each quiz question, or play through",
+        command: C::Exercise,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('R')],
+        label: "R",
+        short: "reset score",
+        help: "reset the quiz score for the next group: every question is asked again",
+        command: C::ResetScore,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
         keys: &[c('T')],
         label: "T",
         short: "theme",
@@ -625,6 +649,15 @@ pub const BINDINGS: &[Binding] = &[
         short: "answer, continue",
         help: "answer with a number key; Enter continues after the answer is shown",
         command: C::Confirm,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Quiz,
+        keys: &[c('s')],
+        label: "s",
+        short: "skip",
+        help: "skip the question: the step plays, nothing is scored",
+        command: C::SkipQuiz,
         in_bar: true,
     },
     Binding {
