@@ -818,3 +818,31 @@ fn a_quiz_can_be_skipped_exercise_mode_switched_off_and_the_score_reset() {
     press(&mut a, KeyCode::Right);
     assert_eq!(a.context(), keys::Context::Quiz, "asked again");
 }
+
+#[test]
+fn waits_in_a_branch_are_one_wait_and_play_lets_time_pass() {
+    let mut a = branched();
+    let tick = a.world().unwrap().tick;
+    chars(&mut a, "ttt");
+    let p = a.playback.as_ref().unwrap();
+    assert_eq!(p.branch_len(), 2, "cancel, then one wait");
+    assert_eq!(p.last().unwrap().description, "wait 3 ticks");
+    assert_eq!(a.world().unwrap().tick, tick + 3);
+    // The saved file holds the one wait too.
+    let exported = p.export("x");
+    let steps = exported["steps"].as_array().unwrap();
+    assert_eq!(steps.last().unwrap()["ticks"], 3);
+    // space at the end of a branch: virtual time passes, a tick per step, into the wait.
+    a.now = Duration::from_secs(100);
+    press(&mut a, KeyCode::Char(' '));
+    a.now += Duration::from_secs(10);
+    drive(&mut a, Msg::Frame);
+    press(&mut a, KeyCode::Char(' '));
+    let p = a.playback.as_ref().unwrap();
+    assert!(
+        a.world().unwrap().tick >= tick + 5,
+        "{}",
+        a.world().unwrap().tick
+    );
+    assert_eq!(p.branch_len(), 2, "still one wait");
+}

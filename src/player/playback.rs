@@ -344,6 +344,11 @@ impl Playback {
                 self.timeline.seek(cursor + 1);
                 return StepResult::Played;
             }
+            // Playing at the end of a branch: time passes, a tick per step.
+            if self.playing {
+                self.push_branch(Action::Wait { ticks: 1 });
+                return StepResult::Played;
+            }
             return StepResult::AtEnd;
         }
         if cursor >= self.step_count() {
@@ -468,9 +473,40 @@ impl Playback {
 
     /// Acts off script ("what if"): applies the action at the cursor as a branch entry.
     /// Any recorded future is dropped (the script's steps can be played again later).
+    /// A wait right after a wait of the branch is one longer wait: the log and a saved
+    /// file hold `wait 3 ticks`, not three entries of one tick.
     pub fn act(&mut self, action: Action) -> &Entry {
         self.pause();
         self.quiz = None;
+        self.push_branch(action)
+    }
+
+    /// Pushes a branch entry, coalescing consecutive waits.
+    fn push_branch(&mut self, action: Action) -> &Entry {
+        let action = match action {
+            Action::Wait { ticks } => {
+                let cursor = self.timeline.cursor();
+                let previous = (self.off_script() && cursor == self.timeline.entries().len())
+                    .then(|| self.timeline.entries().last())
+                    .flatten()
+                    .and_then(|e| match (&e.origin, &e.action) {
+                        (Origin::Branch, Action::Wait { ticks }) if e.outcome.result.is_ok() => {
+                            Some(*ticks)
+                        }
+                        _ => None,
+                    });
+                match previous {
+                    Some(before) => {
+                        self.timeline.seek(cursor - 1);
+                        Action::Wait {
+                            ticks: before.saturating_add(ticks),
+                        }
+                    }
+                    None => Action::Wait { ticks },
+                }
+            }
+            other => other,
+        };
         let kind = kind_of(&action);
         self.timeline.push(kind, action, Origin::Branch)
     }

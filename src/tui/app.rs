@@ -158,9 +158,9 @@ pub struct App {
     pub watching: Option<String>,
     /// Watch mode: the last load error (sanitized), shown in a banner.
     pub watch_error: Option<String>,
-    /// The recorded branch as last saved (start, length), so an unchanged branch is not
-    /// asked about again.
-    pub saved_branch: Option<(usize, usize)>,
+    /// The recorded branch as last saved (start, length, last entry), so an unchanged
+    /// branch is not asked about again.
+    pub saved_branch: Option<(usize, usize, String)>,
     /// The terminal is too small: playback waits.
     pub too_small: bool,
     /// The focused pane fills the screen (`z`).
@@ -307,8 +307,17 @@ impl App {
 
     /// The recorded branch when it is not saved as it is: (start, actions).
     pub fn unsaved_branch(&self) -> Option<(usize, usize)> {
-        let branch = self.playback.as_ref()?.branch_recorded()?;
-        (self.saved_branch != Some(branch)).then_some(branch)
+        let (start, len, last) = self.branch_key()?;
+        (self.saved_branch.as_ref() != Some(&(start, len, last))).then_some((start, len))
+    }
+
+    /// What identifies the recorded branch: its start, its length and its last entry (a
+    /// wait coalesced into the last one changes the branch without lengthening it).
+    fn branch_key(&self) -> Option<(usize, usize, String)> {
+        let p = self.playback.as_ref()?;
+        let (start, len) = p.branch_recorded()?;
+        let last = p.timeline().entries().last()?.description.clone();
+        Some((start, len, last))
     }
 
     /// The context that decides what keys do now.
@@ -910,7 +919,7 @@ impl App {
         match result {
             Ok(()) => {
                 let then = save.then.take();
-                self.saved_branch = self.playback.as_ref().and_then(|p| p.branch_recorded());
+                self.saved_branch = self.branch_key();
                 let steps = self.playback.as_ref().map_or(0, |p| p.played().len());
                 let shown = sanitize::line(&path.display().to_string());
                 let quoted = sanitize::line(&super::popup::save::shell_quote(
