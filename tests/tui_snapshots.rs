@@ -242,3 +242,16 @@ fn zoom_shows_the_log_full_screen() {
     press(&mut app, KeyCode::Char('z'));
     assert!(render(&app, 80, 24).contains("Carts (WebCart)"));
 }
+
+#[test]
+fn projector_layout_has_a_taller_caption_and_no_key_bar() {
+    let mut app = before_cancel();
+    press(&mut app, KeyCode::Char('P'));
+    assert!(app.projector);
+    for (w, h) in SIZES {
+        let screen = render(&app, w, h);
+        assert!(!screen.contains("play/pause"), "no key bar:\n{screen}");
+        assert!(screen.contains("P back to the usual layout"), "{screen}");
+        insta::assert_snapshot!(format!("projector_{w}x{h}"), screen);
+    }
+}

@@ -165,6 +165,8 @@ pub struct App {
     pub too_small: bool,
     /// The focused pane fills the screen (`z`).
     pub zoom: bool,
+    /// The projector layout (`P`).
+    pub projector: bool,
     /// The settings that stay across scenarios (presenter mode, speed, palette).
     pub settings: super::settings::Settings,
     /// Where the settings are kept; `None` keeps them for this run only (tests).
@@ -202,6 +204,7 @@ impl App {
             saved_branch: None,
             too_small: false,
             zoom: false,
+            projector: false,
             settings: super::settings::Settings::default(),
             settings_path: None,
             filter: String::new(),
@@ -266,6 +269,7 @@ impl App {
     /// the open scenario and every scenario opened later.
     pub fn apply_settings(&mut self, settings: super::settings::Settings) {
         self.theme = self.theme.with(settings.theme);
+        self.projector = settings.projector;
         if let Some(p) = self.playback.as_mut() {
             p.presenter = settings.presenter;
             p.set_speed(settings.speed);
@@ -281,6 +285,7 @@ impl App {
             self.settings.speed = p.speed();
         }
         self.settings.theme = self.theme.palette;
+        self.settings.projector = self.projector;
         if let Some(path) = &self.settings_path {
             self.effects.push(Effect::SaveSettings {
                 path: path.clone(),
@@ -817,6 +822,10 @@ impl App {
                 self.keep_settings();
             }
             Command::Zoom => self.zoom = !self.zoom,
+            Command::Projector => {
+                self.projector = !self.projector;
+                self.keep_settings();
+            }
             Command::SkipQuiz => {}
             Command::Exercise => {
                 let mut on = false;

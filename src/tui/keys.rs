@@ -98,6 +98,8 @@ pub enum Command {
     Exercise,
     /// Reset the quiz score for the next group.
     ResetScore,
+    /// The projector layout on or off.
+    Projector,
 }
 
 /// Where a binding applies.
@@ -442,6 +444,15 @@ pub const BINDINGS: &[Binding] = &[
         short: "reset score",
         help: "reset the quiz score for the next group: every question is asked again",
         command: C::ResetScore,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('P')],
+        label: "P",
+        short: "projector",
+        help: "projector layout on/off: larger caption, no key bar, panes that do not move",
+        command: C::Projector,
         in_bar: false,
     },
     Binding {

@@ -18,6 +18,8 @@ pub struct Settings {
     pub speed: f64,
     /// The palette: `default`, `high-contrast` or `light`.
     pub theme: Palette,
+    /// The projector layout: a larger caption, no key bar, panes that do not move.
+    pub projector: bool,
 }
 
 impl Default for Settings {
@@ -26,6 +28,7 @@ impl Default for Settings {
             presenter: false,
             speed: 1.0,
             theme: Palette::Default,
+            projector: false,
         }
     }
 }
@@ -68,6 +71,7 @@ mod tests {
             presenter: true,
             speed: 2.0,
             theme: Palette::HighContrast,
+            projector: true,
         };
         assert_eq!(Settings::parse(&s.to_text()), Some(s.clone()));
         assert!(s.to_text().contains("theme = \"high-contrast\""));

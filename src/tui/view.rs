@@ -63,6 +63,10 @@ fn player(frame: &mut Frame, area: Rect, app: &App) {
         zoomed(frame, area, app, caption_height);
         return;
     }
+    if app.projector {
+        projector(frame, area, app);
+        return;
+    }
     // The panes get what their records need (at least 10 rows, at most what leaves the
     // log its minimum: 6 rows at 24, half of every row beyond), so "why" keeps room at
     // the end of a long checkout too; the log gets the rest.
@@ -109,4 +113,37 @@ fn zoomed(frame: &mut Frame, area: Rect, app: &App, caption_height: u16) {
     panes::draw_zoomed(frame, body, app, app.focus);
     log::caption(frame, caption, app);
     keybar::draw(frame, keys, app);
+}
+
+/// The projector layout (`P`): a caption twice as tall, no key bar (one line: the status,
+/// or how to get help), and panes of a fixed share of the screen, so nothing jumps while
+/// records appear during a step.
+fn projector(frame: &mut Frame, area: Rect, app: &App) {
+    let caption_height = if area.height < 30 { 4 } else { 6 };
+    let rest = area.height.saturating_sub(2 + caption_height + 1);
+    let panes_height = rest * 11 / 20;
+    let [head, body, caption, events, keys] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(panes_height),
+        Constraint::Length(caption_height),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header::draw(frame, head, app);
+    panes::draw(frame, body, app);
+    log::caption(frame, caption, app);
+    log::draw(frame, events, app);
+    let t = app.theme;
+    let line = match &app.status {
+        Some(status) => Line::styled(format!(" {status}"), t.title()),
+        None => Line::styled(
+            " projector layout: ? keys · P back to the usual layout",
+            t.text(),
+        ),
+    };
+    frame.render_widget(
+        Paragraph::new(super::header::fit(line, area.width as usize)),
+        keys,
+    );
 }
