@@ -846,3 +846,26 @@ fn waits_in_a_branch_are_one_wait_and_play_lets_time_pass() {
     );
     assert_eq!(p.branch_len(), 2, "still one wait");
 }
+
+#[test]
+fn the_timeline_jumps_to_a_step_and_asks_before_leaving_a_branch() {
+    let mut a = app("02-");
+    press(&mut a, KeyCode::Char('J'));
+    assert!(matches!(a.popup, Some(Popup::Timeline(_))));
+    for _ in 0..3 {
+        press(&mut a, KeyCode::Down);
+    }
+    press(&mut a, KeyCode::Enter);
+    assert!(a.popup.is_none());
+    assert_eq!(a.playback.as_ref().unwrap().script_position(), 3);
+    assert_eq!(cart_status(&a), CartStatus::Active, "step 3 cancelled");
+    let mut a = branched();
+    press(&mut a, KeyCode::Char('J'));
+    press(&mut a, KeyCode::Down);
+    press(&mut a, KeyCode::Enter);
+    assert!(asks(&a));
+    press(&mut a, KeyCode::Char('d'));
+    let p = a.playback.as_ref().unwrap();
+    assert!(!p.off_script());
+    assert_eq!(p.script_position(), 2);
+}

@@ -255,3 +255,15 @@ fn projector_layout_has_a_taller_caption_and_no_key_bar() {
         insta::assert_snapshot!(format!("projector_{w}x{h}"), screen);
     }
 }
+
+#[test]
+fn timeline_with_chapters_questions_and_the_branch_point() {
+    for (w, h) in SIZES {
+        let mut app = before_cancel();
+        press(&mut app, KeyCode::Char('x'));
+        press(&mut app, KeyCode::Char('J'));
+        let screen = render(&app, w, h);
+        assert!(screen.contains("⎇ your branch"), "{screen}");
+        insta::assert_snapshot!(format!("timeline_{w}x{h}"), screen);
+    }
+}

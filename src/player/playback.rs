@@ -462,6 +462,14 @@ impl Playback {
         }
     }
 
+    /// To the state after `n` script steps, on the script (questions on the way are not
+    /// asked: a jump, like Home).
+    pub fn goto(&mut self, n: usize) {
+        self.pause();
+        self.quiz = None;
+        self.seek_script(n.min(self.step_count()));
+    }
+
     /// Leaves the branch and goes back to the script at the step where the user left
     /// it. Does nothing on script.
     pub fn return_to_script(&mut self) {

@@ -93,6 +93,8 @@ pub enum Pending {
     Command(Command),
     /// An action that would replace the branch's recorded future.
     Act(Action),
+    /// A jump to the state after this many script steps (the timeline).
+    Jump(usize),
 }
 
 impl Pending {
@@ -109,6 +111,7 @@ impl Pending {
                 other => format!("{other:?}"),
             },
             Pending::Act(_) => "Acting here, in the middle of your branch,".into(),
+            Pending::Jump(n) => format!("Jumping to step {n}"),
         }
     }
 }
@@ -628,6 +631,10 @@ impl App {
                 self.popup = None;
                 self.guarded(Pending::Act(action));
             }
+            Reply::Jump(n) => {
+                self.popup = None;
+                self.guarded(Pending::Jump(n));
+            }
             Reply::Undo => {
                 self.popup = None;
                 if let Some(p) = self.playback.as_mut() {
@@ -695,6 +702,7 @@ impl App {
         match pending {
             // Acting replaces whatever is recorded after the cursor.
             Pending::Act(_) => cursor < start + len,
+            Pending::Jump(_) => true,
             Pending::Command(c) => match c {
                 Command::StepBack => cursor <= start + 1,
                 Command::Home
@@ -712,6 +720,7 @@ impl App {
         match pending {
             Pending::Act(action) => self.act(action),
             Pending::Command(c) => self.command_now(c),
+            Pending::Jump(n) => self.jump(|p| p.goto(n)),
         }
         if let Some(p) = self.playback.as_mut() {
             p.drop_unplayed_branch();
@@ -822,6 +831,13 @@ impl App {
                 self.keep_settings();
             }
             Command::Zoom => self.zoom = !self.zoom,
+            Command::Timeline => {
+                if let Some(p) = &self.playback {
+                    self.popup = Some(Popup::Timeline(super::popup::timeline::Timeline {
+                        index: p.script_position(),
+                    }));
+                }
+            }
             Command::Projector => {
                 self.projector = !self.projector;
                 self.keep_settings();

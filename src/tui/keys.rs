@@ -100,6 +100,8 @@ pub enum Command {
     ResetScore,
     /// The projector layout on or off.
     Projector,
+    /// The timeline: jump to a step.
+    Timeline,
 }
 
 /// Where a binding applies.
@@ -144,7 +146,7 @@ impl Context {
             Context::Refusal => "Refused action",
             Context::Confirm => "Unsaved branch",
             Context::AddToCart => "Add to cart",
-            Context::Menu => "World edits menu",
+            Context::Menu => "World edits menu, timeline",
             Context::Quiz => "Quiz",
             Context::Save => "Save dialog",
         }
@@ -481,6 +483,15 @@ pub const BINDINGS: &[Binding] = &[
         help: "the world: buyers (permissions, effective account), accounts, stores",
         command: C::World,
         in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('J')],
+        label: "J",
+        short: "timeline",
+        help: "the timeline: every step with its chapter and questions; Enter jumps to one",
+        command: C::Timeline,
+        in_bar: false,
     },
     Binding {
         context: X::Player,

@@ -1,7 +1,8 @@
 //! Popups over the screen, each drawn on a [`Clear`], each in its own module with its
 //! state, its key handling and its drawing (as gitui's components and the ratatui
 //! component template do): [`help`], [`refusal`], [`add_to_cart`], [`world_menu`],
-//! [`save`], [`confirm`], [`quiz`], [`text`] (messages, the world, the narration).
+//! [`save`], [`confirm`], [`quiz`], [`text`] (messages, the world, the narration),
+//! [`timeline`].
 //!
 //! A popup never changes the rest of the UI itself: its `key` returns a [`Reply`] and
 //! [`App`](super::app::App) acts on it. This module also draws the watch-mode banner.
@@ -13,6 +14,7 @@ pub mod quiz;
 pub mod refusal;
 pub mod save;
 pub mod text;
+pub mod timeline;
 pub mod world_menu;
 
 use super::app::App;
@@ -42,6 +44,8 @@ pub enum Popup {
     Confirm(confirm::Confirm),
     /// Text to read: a message, the world, the narration.
     Text(text::Text),
+    /// The steps of the script, to jump to one.
+    Timeline(timeline::Timeline),
 }
 
 /// What a popup asks of the app after a key.
@@ -60,6 +64,8 @@ pub enum Reply {
         /// Save the branch first.
         save_first: bool,
     },
+    /// Close and jump to the state after this many script steps.
+    Jump(usize),
     /// Write the scenario file here (the app builds the text).
     Save {
         /// Where.
@@ -80,6 +86,7 @@ impl Popup {
             Popup::Save(_) => Context::Save,
             Popup::Confirm(_) => Context::Confirm,
             Popup::Text(_) => Context::Popup,
+            Popup::Timeline(_) => Context::Menu,
         }
     }
 
@@ -97,6 +104,7 @@ impl Popup {
             Popup::Save(p) => p.key(command, key),
             Popup::Confirm(p) => p.key(command),
             Popup::Text(p) => p.key(command),
+            Popup::Timeline(p) => p.key(app, command),
         }
     }
 
@@ -110,6 +118,7 @@ impl Popup {
             Popup::Save(p) => p.draw(frame, area, app),
             Popup::Confirm(p) => p.draw(frame, area, app),
             Popup::Text(p) => p.draw(frame, area, app),
+            Popup::Timeline(p) => p.draw(frame, area, app),
         }
     }
 }
