@@ -32,7 +32,7 @@ fn frame(c: &mut Criterion) {
     let mut app = App::new(vec![scenario], Theme::COLOR);
     app.now = Duration::from_secs(1);
     for _ in 0..5 {
-        app.update(Msg::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE)));
+        let _ = app.update(Msg::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE)));
     }
     // Mid-transition: highlights and gliding progress bars are drawn.
     app.now += Duration::from_millis(300);

@@ -200,3 +200,28 @@ fn help_describes_every_command() {
         "{help}"
     );
 }
+
+#[test]
+fn cartsim_dir_opens_the_ui_on_a_folder_and_names_a_bad_file() {
+    // Without a terminal the UI refuses to start, after loading the folder: a good
+    // folder gets that message, a folder with a broken file gets the file's error.
+    let out = cartsim(&["scenarios"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("the terminal UI needs a terminal"),
+        "{}",
+        text(&out.stderr)
+    );
+    let dir = std::env::temp_dir().join(format!("cartsim-dir-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("broken.json"), "{").unwrap();
+    let out = cartsim(&[dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("broken.json"),
+        "{}",
+        text(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

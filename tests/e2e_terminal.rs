@@ -68,6 +68,11 @@ fn spawn(
     cmd.args(args);
     cmd.env("TERM", "xterm-256color");
     cmd.env_remove("NO_COLOR");
+    // Settings go to a file of the test's own, not the user's config folder.
+    cmd.env(
+        "CARTSIM_CONFIG",
+        std::env::temp_dir().join(format!("cartsim-e2e-config-{}.toml", std::process::id())),
+    );
     cmd.cwd(std::env::temp_dir());
     let child = pair.slave.spawn_command(cmd).expect("the binary starts");
     drop(pair.slave);
@@ -158,8 +163,15 @@ fn a_new_user_session_in_a_real_terminal() {
     s.press("x");
     s.wait_for(&["Canceled", "▪ archived", "unlocked"]);
 
-    // Back to the picker, open the Closed-cart scenario, play it to the end, cancel.
+    // Back to the picker: the branch is not saved, so b asks first. c keeps it; b again
+    // and d discards it.
     s.press("b");
+    s.wait_for(&["Unsaved branch", "save it as a scenario file", "discard it"]);
+    s.press("c");
+    s.wait_for(&["OFF SCRIPT"]);
+    s.press("b");
+    s.wait_for(&["Unsaved branch"]);
+    s.press("d");
     s.wait_for(&["Pick a scenario"]);
     for _ in 0..3 {
         s.press("j");
@@ -182,8 +194,11 @@ fn a_new_user_session_in_a_real_terminal() {
     ]);
     s.press("\x1b");
 
-    // Quit: exit code 0, and the terminal is back on the main screen.
+    // Quit: the refused cancel is a branch of one action, so q offers to save it; d
+    // discards it and quits with exit code 0, the terminal back on the main screen.
     s.press("q");
+    s.wait_for(&["Unsaved branch", "Quitting would discard it"]);
+    s.press("d");
     let status = wait_exit(&mut child);
     assert!(status.success(), "exit status {status:?}");
     let start = Instant::now();

@@ -109,7 +109,7 @@ fn scenario_text(t: &[String; 6]) -> String {
 }
 
 fn press(app: &mut App, code: KeyCode) {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    cartsim::tui::effect::drive(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
 fn check_load_error(e: &LoadError) {

@@ -131,10 +131,12 @@ fn the_output_name_is_shown_sanitized() {
 #[cfg(unix)]
 #[test]
 fn the_ui_does_not_save_through_a_link() {
-    use cartsim::tui::app::{App, Msg, Popup};
+    use cartsim::tui::app::{App, Msg};
+    use cartsim::tui::effect::drive;
+    use cartsim::tui::popup::Popup;
     use cartsim::tui::theme::Theme;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    let press = |a: &mut App, code| a.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    let press = |a: &mut App, code| drive(a, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     let dir = tempfile::tempdir().unwrap();
     let outside = tempfile::tempdir().unwrap();
     let victim = outside.path().join("victim.json");
@@ -145,16 +147,19 @@ fn the_ui_does_not_save_through_a_link() {
     press(&mut a, KeyCode::Right);
     press(&mut a, KeyCode::Char('x'));
     press(&mut a, KeyCode::Char('w'));
-    let Some(Popup::Save { name, .. }) = &mut a.popup else {
+    let Some(Popup::Save(save)) = &mut a.popup else {
         panic!("no save dialog")
     };
-    *name = "mine.json".to_string();
+    save.name = "mine.json".to_string();
     press(&mut a, KeyCode::Enter);
-    press(&mut a, KeyCode::Char('y'));
+    if matches!(&a.popup, Some(Popup::Save(s)) if s.confirm_overwrite) {
+        press(&mut a, KeyCode::Char('y'));
+    }
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
-    let Some(Popup::Message { title, .. }) = &a.popup else {
-        panic!("expected a message, got {:?}", a.popup.is_some())
+    let Some(Popup::Save(save)) = &a.popup else {
+        panic!("expected the dialog to stay, got {:?}", a.popup.is_some())
     };
-    assert_eq!(title, "Not saved");
+    let problem = save.problem.clone().unwrap_or_default();
+    assert!(problem.starts_with("not saved"), "{problem}");
     assert!(leftovers(dir.path()).is_empty());
 }

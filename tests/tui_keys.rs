@@ -6,8 +6,10 @@ use common::builtin;
 
 use cartsim::engine::CartStatus;
 use cartsim::scenario::{builtin::BUILTIN, load_bytes};
-use cartsim::tui::app::{App, Focus, Msg, Popup, Screen};
+use cartsim::tui::app::{App, Focus, Msg, Screen};
+use cartsim::tui::effect::drive;
 use cartsim::tui::keys;
+use cartsim::tui::popup::Popup;
 use cartsim::tui::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::Duration;
@@ -16,8 +18,9 @@ fn app(prefix: &str) -> App {
     App::new(vec![builtin(prefix)], Theme::MONO)
 }
 
+/// A key press, with the effects it asks for (writing a file) done as the run loop does.
 fn press(app: &mut App, code: KeyCode) {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    drive(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
 fn chars(app: &mut App, text: &str) {
@@ -98,7 +101,7 @@ fn cancel_on_a_closed_cart_shows_invalid_operation_403() {
     }
     assert_eq!(cart_status(&a), CartStatus::Closed);
     press(&mut a, KeyCode::Char('x'));
-    let Some(Popup::Error(view)) = &a.popup else {
+    let Some(Popup::Refusal(view)) = &a.popup else {
         panic!("expected the error popup, got {:?}", a.popup);
     };
     assert_eq!(view.error.code(), "INVALID_OPERATION");
@@ -123,6 +126,8 @@ fn acting_branches_and_r_returns_to_the_script() {
     assert!(a.playback.as_ref().unwrap().off_script());
     assert!(a.transition.is_some(), "the change animates");
     press(&mut a, KeyCode::Char('r'));
+    assert!(matches!(a.popup, Some(Popup::Confirm(_))), "r asks first");
+    press(&mut a, KeyCode::Char('d'));
     let p = a.playback.as_ref().unwrap();
     assert!(!p.off_script());
     assert_eq!(p.script_position(), 1);
@@ -136,7 +141,7 @@ fn start_checkout_continue_fail_and_tick_act_on_the_selected_cart() {
     assert_eq!(cart_status(&a), CartStatus::Checkout);
     press(&mut a, KeyCode::Char('c'));
     assert!(
-        matches!(a.popup, Some(Popup::Error(_))),
+        matches!(a.popup, Some(Popup::Refusal(_))),
         "continue while processing is refused"
     );
     press(&mut a, KeyCode::Esc);
@@ -152,7 +157,7 @@ fn start_checkout_continue_fail_and_tick_act_on_the_selected_cart() {
 fn add_to_cart_picks_product_and_quantity() {
     let mut a = app("02-");
     press(&mut a, KeyCode::Char('a'));
-    assert!(matches!(a.popup, Some(Popup::AddToCart { .. })));
+    assert!(matches!(a.popup, Some(Popup::AddToCart(_))));
     chars(&mut a, "25");
     press(&mut a, KeyCode::Enter);
     assert!(a.popup.is_none());
@@ -165,7 +170,7 @@ fn add_to_cart_picks_product_and_quantity() {
     press(&mut a, KeyCode::Char('a'));
     chars(&mut a, "0");
     press(&mut a, KeyCode::Enter);
-    let Some(Popup::Error(view)) = &a.popup else {
+    let Some(Popup::Refusal(view)) = &a.popup else {
         panic!("{:?}", a.popup)
     };
     assert_eq!(view.error.code(), "INVALID_INPUT");
@@ -176,7 +181,7 @@ fn the_world_menu_revokes_a_permission_so_cancel_is_refused() {
     let mut a = app("02-");
     press(&mut a, KeyCode::Right);
     press(&mut a, KeyCode::Char('e'));
-    let items = a.menu_items();
+    let items = cartsim::tui::popup::world_menu::items(a.world().unwrap(), "cart-1");
     let i = items
         .iter()
         .position(|(l, _)| l.starts_with("revoke cancel_checkout"))
@@ -187,7 +192,7 @@ fn the_world_menu_revokes_a_permission_so_cancel_is_refused() {
     press(&mut a, KeyCode::Enter);
     assert!(a.popup.is_none());
     press(&mut a, KeyCode::Char('x'));
-    let Some(Popup::Error(view)) = &a.popup else {
+    let Some(Popup::Refusal(view)) = &a.popup else {
         panic!("{:?}", a.popup)
     };
     assert_eq!(view.error.code(), "BAD_REQUEST");
@@ -204,7 +209,7 @@ fn the_world_menu_revokes_a_permission_so_cancel_is_refused() {
 fn help_opens_and_esc_closes_q_quits() {
     let mut a = app("01-");
     press(&mut a, KeyCode::Char('?'));
-    assert!(matches!(a.popup, Some(Popup::Help { .. })));
+    assert!(matches!(a.popup, Some(Popup::Help(_))));
     press(&mut a, KeyCode::Down);
     press(&mut a, KeyCode::Esc);
     assert!(a.popup.is_none());
@@ -216,7 +221,9 @@ fn help_opens_and_esc_closes_q_quits() {
 #[test]
 fn ctrl_c_quits_even_while_typing_a_file_name() {
     let mut a = app("01-");
+    press(&mut a, KeyCode::Right);
     press(&mut a, KeyCode::Char('w'));
+    assert!(matches!(a.popup, Some(Popup::Save(_))));
     chars(&mut a, "q?");
     assert!(!a.quit, "q and ? are text in the name field");
     a.update(Msg::Key(KeyEvent::new(
@@ -239,21 +246,24 @@ fn tab_moves_focus_and_selection_follows_links() {
 
 #[test]
 fn save_proposes_a_free_name_and_asks_before_overwriting() {
-    let dir = std::env::temp_dir().join(format!("cartsim-tui-save-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
     let mut a = app("02-");
-    a.save_dir = dir.clone();
+    a.save_dir = dir.to_path_buf();
     press(&mut a, KeyCode::Right);
     press(&mut a, KeyCode::Char('x'));
     press(&mut a, KeyCode::Char('w'));
-    let Some(Popup::Save { name, .. }) = &a.popup else {
+    let Some(Popup::Save(save)) = &a.popup else {
         panic!()
     };
-    assert_eq!(name, "cartsim-branch-1.json");
+    assert_eq!(save.name, "cartsim-branch-1.json");
     press(&mut a, KeyCode::Enter);
     let saved = dir.join("cartsim-branch-1.json");
     assert!(saved.exists());
+    let Some(Popup::Text(message)) = &a.popup else {
+        panic!("{:?}", a.popup)
+    };
+    assert_eq!(message.title, "Saved");
     let first = std::fs::read_to_string(&saved).unwrap();
     let s = cartsim::scenario::load_file(&saved).expect("the saved file loads");
     assert_eq!(s.steps.len(), 2);
@@ -266,22 +276,17 @@ fn save_proposes_a_free_name_and_asks_before_overwriting() {
     press(&mut a, KeyCode::Esc);
     press(&mut a, KeyCode::Char('t'));
     press(&mut a, KeyCode::Char('w'));
-    let Some(Popup::Save { name, .. }) = &a.popup else {
+    let Some(Popup::Save(save)) = &a.popup else {
         panic!()
     };
-    assert_eq!(name, "cartsim-branch-2.json");
+    assert_eq!(save.name, "cartsim-branch-2.json");
     for _ in 0..6 {
         press(&mut a, KeyCode::Backspace);
     }
-    chars(&mut a, "1.json");
+    // `.json` is added when left out.
+    chars(&mut a, "1");
     press(&mut a, KeyCode::Enter);
-    assert!(matches!(
-        a.popup,
-        Some(Popup::Save {
-            confirm_overwrite: true,
-            ..
-        })
-    ));
+    assert!(matches!(&a.popup, Some(Popup::Save(s)) if s.confirm_overwrite));
     press(&mut a, KeyCode::Char('n'));
     assert_eq!(
         std::fs::read_to_string(&saved).unwrap(),
@@ -295,7 +300,40 @@ fn save_proposes_a_free_name_and_asks_before_overwriting() {
         first,
         "y overwrites"
     );
-    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn save_takes_a_path_and_quotes_the_replay_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("my runs")).unwrap();
+    let mut a = app("02-");
+    a.save_dir = dir.path().to_path_buf();
+    press(&mut a, KeyCode::Right);
+    press(&mut a, KeyCode::Char('w'));
+    let Some(Popup::Save(save)) = &mut a.popup else {
+        panic!()
+    };
+    save.name.clear();
+    chars(&mut a, "my runs/it's one");
+    press(&mut a, KeyCode::Enter);
+    let saved = dir.path().join("my runs").join("it's one.json");
+    assert!(saved.exists(), "saved where the user said, with .json");
+    let Some(Popup::Text(message)) = &a.popup else {
+        panic!("{:?}", a.popup)
+    };
+    let text = message.plain().join("\n");
+    assert!(text.contains("cartsim run '"), "{text}");
+    assert!(text.contains("it'\\''s one.json'"), "{text}");
+}
+
+#[test]
+fn save_with_nothing_played_says_there_is_nothing_to_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app("02-");
+    a.save_dir = dir.path().to_path_buf();
+    press(&mut a, KeyCode::Char('w'));
+    assert!(a.popup.is_none(), "w is not offered with nothing played");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
 #[test]
@@ -378,6 +416,9 @@ fn every_key_is_safe_anywhere() {
             .collect(),
         Theme::MONO,
     );
+    // The walk may save a branch (s in the branch-safety prompt): into a folder of its own.
+    let dir = tempfile::tempdir().unwrap();
+    a.save_dir = dir.path().to_path_buf();
     let mut backend = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
     // A fixed pseudo-random walk, so a failure reproduces.
     let mut seed: u64 = 0x5eed;
@@ -426,4 +467,405 @@ fn watch_mode_reloads_at_the_same_step_and_shows_load_errors_inside() {
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
     terminal.draw(|f| cartsim::tui::view::draw(f, &a)).unwrap();
     assert!(terminal.backend().to_string().contains("x.json"));
+}
+
+/// Scenario 02 with one step played and a branch of one cancel.
+fn branched() -> App {
+    let mut a = app("02-");
+    press(&mut a, KeyCode::Right);
+    press(&mut a, KeyCode::Char('x'));
+    assert!(a.playback.as_ref().unwrap().off_script());
+    a
+}
+
+fn asks(a: &App) -> bool {
+    matches!(a.popup, Some(Popup::Confirm(_)))
+}
+
+#[test]
+fn every_key_that_would_discard_a_branch_asks_first_and_c_keeps_it() {
+    for key in [
+        KeyCode::Left,
+        KeyCode::Char('h'),
+        KeyCode::Home,
+        KeyCode::Char('g'),
+        KeyCode::Char('['),
+        KeyCode::Char(']'),
+        KeyCode::Char('r'),
+        KeyCode::Char('q'),
+    ] {
+        let mut a = branched();
+        let before = a.world().unwrap().clone();
+        press(&mut a, key);
+        assert!(asks(&a), "{key:?} asks first");
+        assert_eq!(a.context(), keys::Context::Confirm);
+        press(&mut a, KeyCode::Char('c'));
+        assert!(a.popup.is_none());
+        assert!(!a.quit);
+        let p = a.playback.as_ref().unwrap();
+        assert!(p.off_script(), "{key:?}: c keeps the branch");
+        assert_eq!(a.world().unwrap(), &before, "{key:?}: nothing moved");
+        // Esc cancels as well.
+        press(&mut a, key);
+        press(&mut a, KeyCode::Esc);
+        assert!(a.playback.as_ref().unwrap().off_script());
+    }
+}
+
+#[test]
+fn b_asks_before_leaving_a_branch_for_the_picker() {
+    let mut a = App::new(vec![builtin("01-"), builtin("02-")], Theme::MONO);
+    press(&mut a, KeyCode::Enter);
+    press(&mut a, KeyCode::Char('t'));
+    press(&mut a, KeyCode::Char('b'));
+    assert!(asks(&a));
+    press(&mut a, KeyCode::Char('d'));
+    assert_eq!(a.screen, Screen::Picker);
+}
+
+#[test]
+fn d_discards_the_branch_and_does_what_was_asked() {
+    let mut a = branched();
+    press(&mut a, KeyCode::Left);
+    press(&mut a, KeyCode::Char('d'));
+    let p = a.playback.as_ref().unwrap();
+    assert!(!p.off_script());
+    assert_eq!(p.script_position(), 1);
+    assert_eq!(p.branch_recorded(), None, "the branch is gone for good");
+    assert_eq!(cart_status(&a), CartStatus::Checkout);
+    // Nothing is asked any more.
+    press(&mut a, KeyCode::Left);
+    assert!(a.popup.is_none());
+    assert_eq!(a.playback.as_ref().unwrap().script_position(), 0);
+}
+
+#[test]
+fn q_with_an_unsaved_branch_offers_to_save_then_quits() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = branched();
+    a.save_dir = dir.path().to_path_buf();
+    press(&mut a, KeyCode::Char('q'));
+    assert!(asks(&a));
+    assert!(!a.quit);
+    // q is not an answer: a second q does not quit past the question.
+    press(&mut a, KeyCode::Char('q'));
+    assert!(!a.quit);
+    press(&mut a, KeyCode::Char('s'));
+    assert!(matches!(a.popup, Some(Popup::Save(_))));
+    press(&mut a, KeyCode::Enter);
+    assert!(dir.path().join("cartsim-branch-1.json").exists());
+    assert!(a.quit, "saved, then quit as asked");
+}
+
+#[test]
+fn a_saved_branch_is_not_asked_about_until_it_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = branched();
+    a.save_dir = dir.path().to_path_buf();
+    press(&mut a, KeyCode::Char('w'));
+    press(&mut a, KeyCode::Enter);
+    press(&mut a, KeyCode::Esc);
+    press(&mut a, KeyCode::Home);
+    assert!(!asks(&a), "saved: Home goes at once");
+    assert_eq!(a.playback.as_ref().unwrap().script_position(), 0);
+    let mut a = branched();
+    a.save_dir = dir.path().to_path_buf();
+    press(&mut a, KeyCode::Char('w'));
+    press(&mut a, KeyCode::Enter);
+    press(&mut a, KeyCode::Esc);
+    press(&mut a, KeyCode::Char('t'));
+    press(&mut a, KeyCode::Home);
+    assert!(asks(&a), "changed since it was saved");
+}
+
+#[test]
+fn acting_in_the_middle_of_a_branch_asks_before_replacing_its_end() {
+    let mut a = branched();
+    press(&mut a, KeyCode::Char('t'));
+    press(&mut a, KeyCode::Left);
+    assert!(
+        a.popup.is_none(),
+        "stepping back inside the branch loses nothing"
+    );
+    press(&mut a, KeyCode::Char('t'));
+    assert!(asks(&a));
+    press(&mut a, KeyCode::Char('d'));
+    let p = a.playback.as_ref().unwrap();
+    assert_eq!(p.branch_len(), 2);
+    assert_eq!(p.branch_recorded().unwrap().1, 2);
+}
+
+#[test]
+fn undo_in_the_refusal_popup_steps_back_over_the_refused_action() {
+    let mut a = app("04-");
+    for _ in 0..4 {
+        press(&mut a, KeyCode::Right);
+    }
+    let before = a.playback.as_ref().unwrap().timeline().cursor();
+    press(&mut a, KeyCode::Char('x'));
+    assert!(matches!(a.popup, Some(Popup::Refusal(_))));
+    press(&mut a, KeyCode::Left);
+    assert!(a.popup.is_none());
+    let p = a.playback.as_ref().unwrap();
+    assert_eq!(p.timeline().cursor(), before);
+    assert!(!p.off_script(), "the refused action is undone");
+    assert_eq!(p.branch_recorded(), None);
+}
+
+#[test]
+fn help_pages_and_q_closes_it() {
+    let mut a = app("01-");
+    press(&mut a, KeyCode::Char('?'));
+    // Draw once so the help knows its page.
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| cartsim::tui::view::draw(f, &a)).unwrap();
+    press(&mut a, KeyCode::PageDown);
+    let Some(Popup::Help(help)) = &a.popup else {
+        panic!()
+    };
+    assert!(help.scroll > 5, "a page, not a line: {}", help.scroll);
+    press(&mut a, KeyCode::Char('q'));
+    assert!(a.popup.is_none());
+    assert!(!a.quit, "q closes the help, it does not quit");
+}
+
+#[test]
+fn watch_mode_keeps_a_branch_that_still_applies_and_says_when_it_is_dropped() {
+    let s = builtin("02-");
+    let mut a = App::watch("02.json".into(), Ok(s.clone()), Theme::MONO);
+    press(&mut a, KeyCode::Right);
+    press(&mut a, KeyCode::Char('x'));
+    let mut retitled = s.clone();
+    retitled.title = "Edited".into();
+    drive(&mut a, Msg::Reloaded(Box::new(Ok(retitled))));
+    let p = a.playback.as_ref().unwrap();
+    assert!(p.off_script(), "the branch still applies");
+    assert_eq!(cart_status(&a), CartStatus::Active);
+    assert!(a.status.as_deref().unwrap().contains("kept"));
+    // A file whose first step no longer starts a checkout: the cancel now is refused.
+    let mut changed = s.clone();
+    changed.steps[0].action = cartsim::engine::Action::Wait { ticks: 1 };
+    drive(&mut a, Msg::Reloaded(Box::new(Ok(changed))));
+    let p = a.playback.as_ref().unwrap();
+    assert!(!p.off_script());
+    assert!(a.status.as_deref().unwrap().contains("dropped"));
+}
+
+#[test]
+fn the_header_chapter_is_the_one_played_and_the_next_is_named_as_next() {
+    let mut a = app("02-");
+    chars(&mut a, "ll");
+    let p = a.playback.as_ref().unwrap();
+    // Step 3 carries the marker "Cancel": not played yet.
+    assert_ne!(p.chapter().map(|c| c.1), Some("Cancel"));
+    assert_eq!(p.chapter_ahead().map(|c| c.1), Some("Cancel"));
+    press(&mut a, KeyCode::Right);
+    let p = a.playback.as_ref().unwrap();
+    assert_eq!(p.chapter().map(|c| c.1), Some("Cancel"));
+}
+
+#[test]
+fn a_too_small_terminal_pauses_playback() {
+    let mut a = app("02-");
+    a.now = Duration::from_secs(1);
+    press(&mut a, KeyCode::Char(' '));
+    assert!(a.playback.as_ref().unwrap().playing);
+    drive(&mut a, Msg::TooSmall(true));
+    assert!(!a.playback.as_ref().unwrap().playing);
+    let cursor = a.playback.as_ref().unwrap().timeline().cursor();
+    a.now += Duration::from_secs(30);
+    drive(&mut a, Msg::Frame);
+    assert_eq!(a.playback.as_ref().unwrap().timeline().cursor(), cursor);
+}
+
+#[test]
+fn the_world_and_the_narration_open_in_full() {
+    let mut a = app("02-");
+    press(&mut a, KeyCode::Char('i'));
+    let Some(Popup::Text(world)) = &a.popup else {
+        panic!()
+    };
+    let text = world.plain().join("\n");
+    assert!(text.contains("effective account"), "{text}");
+    assert!(text.contains("template"), "{text}");
+    press(&mut a, KeyCode::Esc);
+    chars(&mut a, "lll");
+    press(&mut a, KeyCode::Char('n'));
+    let Some(Popup::Text(n)) = &a.popup else {
+        panic!()
+    };
+    let note = a.playback.as_ref().unwrap().scenario().steps[2]
+        .note
+        .clone()
+        .unwrap();
+    assert!(n.plain().join(" ").contains(&note));
+}
+
+#[test]
+fn the_picker_filters_pages_and_jumps_to_its_ends() {
+    let all: Vec<_> = BUILTIN
+        .iter()
+        .filter_map(|b| load_bytes(b.name, b.text.as_bytes()).ok())
+        .collect();
+    let count = all.len();
+    let mut a = App::new(all, Theme::MONO);
+    press(&mut a, KeyCode::PageDown);
+    assert_eq!(a.picker, 10.min(count - 1));
+    press(&mut a, KeyCode::End);
+    assert_eq!(a.picker, count - 1);
+    press(&mut a, KeyCode::Home);
+    assert_eq!(a.picker, 0);
+    press(&mut a, KeyCode::Char('/'));
+    assert_eq!(a.context(), keys::Context::Filter);
+    chars(&mut a, "closed q");
+    assert_eq!(a.filter, "closed q", "q is text while filtering");
+    assert!(!a.quit);
+    press(&mut a, KeyCode::Backspace);
+    press(&mut a, KeyCode::Backspace);
+    press(&mut a, KeyCode::Enter);
+    let listed = a.listed();
+    assert!(!listed.is_empty() && listed.len() < count);
+    assert!(listed.contains(&a.picker));
+    for i in &listed {
+        assert!(
+            a.scenarios[*i].title.to_lowercase().contains("closed")
+                || a.scenarios[*i].file.to_lowercase().contains("closed")
+                || a.scenarios[*i]
+                    .tags
+                    .iter()
+                    .any(|t| t.to_lowercase().contains("closed"))
+        );
+    }
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.screen, Screen::Player);
+}
+
+#[test]
+fn settings_stay_across_scenarios_and_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cartsim").join("config.toml");
+    let mut a = App::new(vec![builtin("01-"), builtin("02-")], Theme::MONO);
+    a.settings_path = Some(path.clone());
+    press(&mut a, KeyCode::Enter);
+    chars(&mut a, "p++T");
+    let text = std::fs::read_to_string(&path).expect("the settings file is written");
+    assert!(text.contains("presenter = true"), "{text}");
+    assert!(text.contains("speed = 4"), "{text}");
+    assert!(text.contains("theme = \"high-contrast\""), "{text}");
+    // Another scenario opens with them.
+    press(&mut a, KeyCode::Char('b'));
+    press(&mut a, KeyCode::Down);
+    press(&mut a, KeyCode::Enter);
+    let p = a.playback.as_ref().unwrap();
+    assert!(p.presenter);
+    assert_eq!(p.speed(), 4.0);
+    // A new session reads them back.
+    let mut b = App::new(vec![builtin("01-")], Theme::MONO);
+    b.apply_settings(cartsim::tui::settings::load(Some(&path)));
+    assert_eq!(b.theme.palette, cartsim::tui::theme::Palette::HighContrast);
+    assert_eq!(b.playback.as_ref().unwrap().speed(), 4.0);
+}
+
+#[test]
+fn settle_lets_time_pass_until_nothing_runs() {
+    let mut a = app("02-");
+    press(&mut a, KeyCode::Right);
+    press(&mut a, KeyCode::Char('S'));
+    let w = a.world().unwrap();
+    assert!(
+        w.operations.iter().all(|o| !o.status.in_progress()),
+        "nothing runs after settle"
+    );
+    assert!(a.playback.as_ref().unwrap().off_script());
+}
+
+#[test]
+fn a_quiz_can_be_skipped_exercise_mode_switched_off_and_the_score_reset() {
+    let text = r#"{"cartsim":1,"title":"q","world":{
+      "stores":[{"id":"w"}],"accounts":[{"id":"a","stores":["w"]}],
+      "buyers":[{"id":"b","accounts":["a"]}],"products":[{"sku":"S","price":1}],
+      "carts":[{"id":"c","store":"w","buyer":"b"}]},
+      "steps":[{"do":"start_checkout","cart":"c",
+        "quiz":{"question":"What does start checkout create?","choices":["an error","a CartCheckoutSession"],"answer":2}}]}"#;
+    let open = || {
+        App::new(
+            vec![load_bytes("q.json", text.as_bytes()).unwrap()],
+            Theme::MONO,
+        )
+    };
+    // Skip: the step plays, nothing is scored.
+    let mut a = open();
+    press(&mut a, KeyCode::Right);
+    assert_eq!(a.context(), keys::Context::Quiz);
+    press(&mut a, KeyCode::Char('s'));
+    let p = a.playback.as_ref().unwrap();
+    assert_eq!(p.timeline().cursor(), 1);
+    assert_eq!(p.score(), (0, 0));
+    // Exercise mode off: no question.
+    let mut a = open();
+    press(&mut a, KeyCode::Char('E'));
+    press(&mut a, KeyCode::Right);
+    assert_eq!(a.playback.as_ref().unwrap().timeline().cursor(), 1);
+    // Reset: the next group is asked again.
+    let mut a = open();
+    press(&mut a, KeyCode::Right);
+    press(&mut a, KeyCode::Char('2'));
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.playback.as_ref().unwrap().score(), (1, 1));
+    press(&mut a, KeyCode::Home);
+    press(&mut a, KeyCode::Char('R'));
+    assert_eq!(a.playback.as_ref().unwrap().score(), (0, 0));
+    press(&mut a, KeyCode::Right);
+    assert_eq!(a.context(), keys::Context::Quiz, "asked again");
+}
+
+#[test]
+fn waits_in_a_branch_are_one_wait_and_play_lets_time_pass() {
+    let mut a = branched();
+    let tick = a.world().unwrap().tick;
+    chars(&mut a, "ttt");
+    let p = a.playback.as_ref().unwrap();
+    assert_eq!(p.branch_len(), 2, "cancel, then one wait");
+    assert_eq!(p.last().unwrap().description, "wait 3 ticks");
+    assert_eq!(a.world().unwrap().tick, tick + 3);
+    // The saved file holds the one wait too.
+    let exported = p.export("x");
+    let steps = exported["steps"].as_array().unwrap();
+    assert_eq!(steps.last().unwrap()["ticks"], 3);
+    // space at the end of a branch: virtual time passes, a tick per step, into the wait.
+    a.now = Duration::from_secs(100);
+    press(&mut a, KeyCode::Char(' '));
+    a.now += Duration::from_secs(10);
+    drive(&mut a, Msg::Frame);
+    press(&mut a, KeyCode::Char(' '));
+    let p = a.playback.as_ref().unwrap();
+    assert!(
+        a.world().unwrap().tick >= tick + 5,
+        "{}",
+        a.world().unwrap().tick
+    );
+    assert_eq!(p.branch_len(), 2, "still one wait");
+}
+
+#[test]
+fn the_timeline_jumps_to_a_step_and_asks_before_leaving_a_branch() {
+    let mut a = app("02-");
+    press(&mut a, KeyCode::Char('J'));
+    assert!(matches!(a.popup, Some(Popup::Timeline(_))));
+    for _ in 0..3 {
+        press(&mut a, KeyCode::Down);
+    }
+    press(&mut a, KeyCode::Enter);
+    assert!(a.popup.is_none());
+    assert_eq!(a.playback.as_ref().unwrap().script_position(), 3);
+    assert_eq!(cart_status(&a), CartStatus::Active, "step 3 cancelled");
+    let mut a = branched();
+    press(&mut a, KeyCode::Char('J'));
+    press(&mut a, KeyCode::Down);
+    press(&mut a, KeyCode::Enter);
+    assert!(asks(&a));
+    press(&mut a, KeyCode::Char('d'));
+    let p = a.playback.as_ref().unwrap();
+    assert!(!p.off_script());
+    assert_eq!(p.script_position(), 2);
 }

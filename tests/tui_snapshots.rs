@@ -17,7 +17,7 @@ use ratatui::backend::TestBackend;
 use std::time::Duration;
 
 fn press(app: &mut App, code: KeyCode) {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    cartsim::tui::effect::drive(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
 fn render(app: &App, width: u16, height: u16) -> String {
@@ -163,4 +163,107 @@ fn quiz_question_and_revealed_answer() {
     let screen = render(&app, 120, 40);
     assert!(screen.contains("score 1/1"), "{screen}");
     assert!(screen.contains("INVALID_OPERATION"), "{screen}");
+}
+
+#[test]
+fn world_branch_prompt_and_narration_panels() {
+    for (w, h) in SIZES {
+        let mut app = before_cancel();
+        press(&mut app, KeyCode::Char('i'));
+        insta::assert_snapshot!(format!("world_{w}x{h}"), render(&app, w, h));
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('x'));
+        press(&mut app, KeyCode::Char('q'));
+        let screen = render(&app, w, h);
+        assert!(screen.contains("Unsaved branch"), "{screen}");
+        insta::assert_snapshot!(format!("branch_prompt_{w}x{h}"), screen);
+    }
+    // A buyer state: NextState is null, the strip still says what comes next.
+    let mut app = App::new(vec![builtin("01-")], Theme::MONO);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Right);
+    }
+    app.now += Duration::from_secs(10);
+    for (w, h) in SIZES {
+        let screen = render(&app, w, h);
+        assert!(screen.contains("then"), "{screen}");
+        insta::assert_snapshot!(format!("flow_strip_buyer_state_{w}x{h}"), screen);
+    }
+    press(&mut app, KeyCode::Char('n'));
+    insta::assert_snapshot!("narration_80x24", render(&app, 80, 24));
+}
+
+#[test]
+fn high_contrast_and_light_palettes_use_no_dim_yellow_or_cyan() {
+    use cartsim::tui::theme::Palette;
+    for palette in [Palette::HighContrast, Palette::Light] {
+        let mut app = App::new(vec![builtin("02-")], Theme::COLOR.with(palette));
+        app.now = Duration::from_secs(1);
+        press(&mut app, KeyCode::Right);
+        press(&mut app, KeyCode::Char('x'));
+        app.now = Duration::from_millis(1300);
+        for (w, h) in SIZES {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            terminal.draw(|f| view::draw(f, &app)).unwrap();
+            for cell in terminal.backend().buffer().content() {
+                assert!(
+                    !cell.modifier.contains(ratatui::style::Modifier::DIM),
+                    "{palette:?}: dim text at {w}x{h}"
+                );
+                assert!(
+                    !matches!(
+                        cell.fg,
+                        ratatui::style::Color::Yellow | ratatui::style::Color::Cyan
+                    ),
+                    "{palette:?}: {:?} at {w}x{h}",
+                    cell.fg
+                );
+            }
+            insta::assert_snapshot!(
+                format!("palette_{}_{w}x{h}", palette.name()),
+                terminal.backend().to_string()
+            );
+        }
+    }
+}
+
+#[test]
+fn zoom_shows_the_log_full_screen() {
+    let mut app = App::new(vec![builtin("01-")], Theme::MONO);
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::BackTab);
+    press(&mut app, KeyCode::Char('z'));
+    assert!(app.zoom);
+    for (w, h) in SIZES {
+        let screen = render(&app, w, h);
+        assert!(!screen.contains("Carts (WebCart)"), "{screen}");
+        insta::assert_snapshot!(format!("zoom_log_{w}x{h}"), screen);
+    }
+    press(&mut app, KeyCode::Char('z'));
+    assert!(render(&app, 80, 24).contains("Carts (WebCart)"));
+}
+
+#[test]
+fn projector_layout_has_a_taller_caption_and_no_key_bar() {
+    let mut app = before_cancel();
+    press(&mut app, KeyCode::Char('P'));
+    assert!(app.projector);
+    for (w, h) in SIZES {
+        let screen = render(&app, w, h);
+        assert!(!screen.contains("play/pause"), "no key bar:\n{screen}");
+        assert!(screen.contains("P back to the usual layout"), "{screen}");
+        insta::assert_snapshot!(format!("projector_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn timeline_with_chapters_questions_and_the_branch_point() {
+    for (w, h) in SIZES {
+        let mut app = before_cancel();
+        press(&mut app, KeyCode::Char('x'));
+        press(&mut app, KeyCode::Char('J'));
+        let screen = render(&app, w, h);
+        assert!(screen.contains("⎇ your branch"), "{screen}");
+        insta::assert_snapshot!(format!("timeline_{w}x{h}"), screen);
+    }
 }

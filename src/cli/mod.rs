@@ -22,13 +22,24 @@ pub const EXIT_LOAD: u8 = 2;
 /// A terminal simulator of Salesforce B2B Commerce checkout: carts, CartCheckoutSessions
 /// and BackgroundOperations side by side, and what Cancel Cart Async Operation does and refuses.
 ///
-/// With no command, opens the terminal UI on the built-in scenarios.
+/// With no command, opens the terminal UI on the built-in scenarios; `cartsim DIR` opens
+/// it on a folder of your own scenarios (as `cartsim play DIR` does).
 #[derive(Debug, Parser)]
-#[command(name = "cartsim", version, about, long_about)]
+#[command(
+    name = "cartsim",
+    version,
+    about,
+    long_about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// What to do (default: open the terminal UI on the built-in scenarios).
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// A folder of scenario files (or one file) to open in the terminal UI, as
+    /// `cartsim play` does.
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// The commands.
@@ -163,7 +174,10 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        None => ui(builtin_scenarios()),
+        None => match cli.dir {
+            Some(dir) => play(&dir),
+            None => ui(builtin_scenarios()),
+        },
         Some(Command::Play { file, watch: true }) => match crate::tui::run_watch(&file) {
             Ok(()) => EXIT_OK,
             Err(e) => {
@@ -171,24 +185,7 @@ pub fn main() -> ExitCode {
                 EXIT_LOAD
             }
         },
-        Some(Command::Play { file, watch: false }) => {
-            let mut scenarios = Vec::new();
-            let mut failed = false;
-            for loaded in inputs::load_all(std::slice::from_ref(&file)) {
-                match loaded {
-                    Ok(s) => scenarios.push(s),
-                    Err(e) => {
-                        report_load_error(&e);
-                        failed = true;
-                    }
-                }
-            }
-            if failed || scenarios.is_empty() {
-                EXIT_LOAD
-            } else {
-                ui(scenarios)
-            }
-        }
+        Some(Command::Play { file, watch: false }) => play(&file),
         Some(Command::Run { files, json, quiet }) => run_with(&files, json, quiet),
         Some(Command::Diagnose(args)) => crate::diagnose::cli::run(&args),
         Some(Command::Check { files }) => check(&files),
@@ -313,6 +310,26 @@ pub fn builtin_scenarios() -> Vec<Scenario> {
             }
         })
         .collect()
+}
+
+/// Opens the UI on a file or a folder (its `*.json` files, in the picker).
+fn play(file: &std::path::Path) -> u8 {
+    let mut scenarios = Vec::new();
+    let mut failed = false;
+    for loaded in inputs::load_all(&[file.to_path_buf()]) {
+        match loaded {
+            Ok(s) => scenarios.push(s),
+            Err(e) => {
+                report_load_error(&e);
+                failed = true;
+            }
+        }
+    }
+    if failed || scenarios.is_empty() {
+        EXIT_LOAD
+    } else {
+        ui(scenarios)
+    }
 }
 
 fn ui(scenarios: Vec<Scenario>) -> u8 {

@@ -37,6 +37,17 @@ pub enum StepResult {
     Marker(usize),
 }
 
+/// What a reload did to the branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reloaded {
+    /// There was no branch.
+    NoBranch,
+    /// The branch plays the same on the new file and is kept.
+    BranchKept,
+    /// The branch no longer applies (an action now gives another outcome) and was dropped.
+    BranchDropped,
+}
+
 /// The trainee's progress through the quiz of one step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QuizState {
@@ -72,6 +83,10 @@ pub struct Playback {
     chapters: Vec<usize>,
     /// Whether any step carries a quiz.
     has_quiz: bool,
+    /// Exercise mode: playback stops before a step with a quiz (on by default).
+    pub exercise: bool,
+    /// Questions skipped: their steps play without asking, nothing is scored.
+    skipped: std::collections::BTreeSet<usize>,
 }
 
 impl Playback {
@@ -92,6 +107,8 @@ impl Playback {
             answers: BTreeMap::new(),
             chapters,
             has_quiz,
+            exercise: true,
+            skipped: std::collections::BTreeSet::new(),
         }
     }
 
@@ -166,6 +183,17 @@ impl Playback {
         STEP_AT_1X.div_f64(self.speed())
     }
 
+    /// Sets the speed to the nearest of [`SPEEDS`].
+    pub fn set_speed(&mut self, factor: f64) {
+        self.speed = (0..SPEEDS.len())
+            .min_by(|a, b| {
+                (SPEEDS[*a] - factor)
+                    .abs()
+                    .total_cmp(&(SPEEDS[*b] - factor).abs())
+            })
+            .unwrap_or(DEFAULT_SPEED);
+    }
+
     /// Faster, up to 8x.
     pub fn speed_up(&mut self) {
         self.speed = (self.speed + 1).min(SPEEDS.len() - 1);
@@ -176,12 +204,44 @@ impl Playback {
         self.speed = self.speed.saturating_sub(1);
     }
 
-    /// The chapter the playback is in: the last marker at or before the next step.
+    /// The chapter the playback is in: the last marker at or before the last step played
+    /// (before anything is played, a chapter that starts at the first step).
     pub fn chapter(&self) -> Option<(usize, &str)> {
-        let pos = self.script_position();
-        let k = self.chapters.partition_point(|i| *i <= pos);
+        let last = self.script_position().saturating_sub(1);
+        let k = self.chapters.partition_point(|i| *i <= last);
         let i = *self.chapters.get(k.checked_sub(1)?)?;
         Some((i, self.scenario.steps[i].marker.as_deref()?))
+    }
+
+    /// The chapter whose marker is on the next step to play, if any: where playback
+    /// stands after `]`, `[` or a presenter-mode pause.
+    pub fn chapter_ahead(&self) -> Option<(usize, &str)> {
+        let pos = self.script_position();
+        if self.off_script() || pos == 0 {
+            return None;
+        }
+        let i = *self.chapters.iter().find(|i| **i == pos)?;
+        Some((i, self.scenario.steps[i].marker.as_deref()?))
+    }
+
+    /// The recorded branch, played or not: (the entry index where it starts, how many
+    /// actions it holds). A branch stepped back out of is still recorded until something
+    /// replaces it.
+    pub fn branch_recorded(&self) -> Option<(usize, usize)> {
+        let first = self.timeline.first_branch()?;
+        Some((first, self.timeline.entries().len() - first))
+    }
+
+    /// Drops the recorded future when the branch is no longer played (after the user
+    /// chose to discard it).
+    pub fn drop_unplayed_branch(&mut self) {
+        if self
+            .timeline
+            .first_branch()
+            .is_some_and(|b| b >= self.timeline.cursor())
+        {
+            self.timeline.drop_future();
+        }
     }
 
     /// The chapters: the steps that carry a marker, in order.
@@ -284,12 +344,21 @@ impl Playback {
                 self.timeline.seek(cursor + 1);
                 return StepResult::Played;
             }
+            // Playing at the end of a branch: time passes, a tick per step.
+            if self.playing {
+                self.push_branch(Action::Wait { ticks: 1 });
+                return StepResult::Played;
+            }
             return StepResult::AtEnd;
         }
         if cursor >= self.step_count() {
             return StepResult::AtEnd;
         }
-        if self.quiz_of(cursor).is_some() && !self.answers.contains_key(&cursor) {
+        if self.exercise
+            && self.quiz_of(cursor).is_some()
+            && !self.answers.contains_key(&cursor)
+            && !self.skipped.contains(&cursor)
+        {
             self.quiz = Some(QuizState::Asking(cursor));
             return StepResult::Quiz(cursor);
         }
@@ -393,6 +462,14 @@ impl Playback {
         }
     }
 
+    /// To the state after `n` script steps, on the script (questions on the way are not
+    /// asked: a jump, like Home).
+    pub fn goto(&mut self, n: usize) {
+        self.pause();
+        self.quiz = None;
+        self.seek_script(n.min(self.step_count()));
+    }
+
     /// Leaves the branch and goes back to the script at the step where the user left
     /// it. Does nothing on script.
     pub fn return_to_script(&mut self) {
@@ -404,9 +481,40 @@ impl Playback {
 
     /// Acts off script ("what if"): applies the action at the cursor as a branch entry.
     /// Any recorded future is dropped (the script's steps can be played again later).
+    /// A wait right after a wait of the branch is one longer wait: the log and a saved
+    /// file hold `wait 3 ticks`, not three entries of one tick.
     pub fn act(&mut self, action: Action) -> &Entry {
         self.pause();
         self.quiz = None;
+        self.push_branch(action)
+    }
+
+    /// Pushes a branch entry, coalescing consecutive waits.
+    fn push_branch(&mut self, action: Action) -> &Entry {
+        let action = match action {
+            Action::Wait { ticks } => {
+                let cursor = self.timeline.cursor();
+                let previous = (self.off_script() && cursor == self.timeline.entries().len())
+                    .then(|| self.timeline.entries().last())
+                    .flatten()
+                    .and_then(|e| match (&e.origin, &e.action) {
+                        (Origin::Branch, Action::Wait { ticks }) if e.outcome.result.is_ok() => {
+                            Some(*ticks)
+                        }
+                        _ => None,
+                    });
+                match previous {
+                    Some(before) => {
+                        self.timeline.seek(cursor - 1);
+                        Action::Wait {
+                            ticks: before.saturating_add(ticks),
+                        }
+                    }
+                    None => Action::Wait { ticks },
+                }
+            }
+            other => other,
+        };
         let kind = kind_of(&action);
         self.timeline.push(kind, action, Origin::Branch)
     }
@@ -430,6 +538,20 @@ impl Playback {
         true
     }
 
+    /// Skips the open question: its step plays without it and nothing is scored.
+    pub fn skip_quiz(&mut self) {
+        if let Some(QuizState::Asking(step)) = self.quiz {
+            self.skipped.insert(step);
+            self.quiz = None;
+        }
+    }
+
+    /// Forgets every answer and skip, for the next group: every question is asked again.
+    pub fn reset_score(&mut self) {
+        self.answers.clear();
+        self.skipped.clear();
+    }
+
     /// Puts an open question away unanswered; it is asked again before its step plays.
     pub fn dismiss_quiz(&mut self) {
         if let Some(QuizState::Asking(_)) = self.quiz {
@@ -450,8 +572,38 @@ impl Playback {
     }
 
     /// Replaces the scenario (watch mode) and returns to the same script position,
-    /// clamped to the new script's length. The branch, if any, is dropped.
-    pub fn reload(&mut self, scenario: Scenario) {
+    /// clamped to the new script's length. A branch is played again from where it left
+    /// the script; it is kept when every action gives the outcome it gave before, else
+    /// dropped. Returns what became of the branch.
+    pub fn reload(&mut self, scenario: Scenario) -> Reloaded {
+        let branch: Vec<Entry> = match self.left_script_at() {
+            Some(at) => self.timeline.entries()[at..self.timeline.cursor()].to_vec(),
+            None => Vec::new(),
+        };
+        let left_at = self.left_script_at();
+        self.reload_script(scenario);
+        let Some(at) = left_at else {
+            return Reloaded::NoBranch;
+        };
+        if at > self.step_count() {
+            return Reloaded::BranchDropped;
+        }
+        self.seek_script(at);
+        for old in &branch {
+            let new = self
+                .timeline
+                .push(old.kind, old.action.clone(), Origin::Branch);
+            if new.outcome != old.outcome {
+                let pos = at.min(self.step_count());
+                self.timeline = Timeline::new(self.scenario.world.clone());
+                self.seek_script(pos);
+                return Reloaded::BranchDropped;
+            }
+        }
+        Reloaded::BranchKept
+    }
+
+    fn reload_script(&mut self, scenario: Scenario) {
         let pos = self.script_position().min(scenario.steps.len());
         self.timeline = Timeline::new(scenario.world.clone());
         self.chapters = scenario.chapters().into_iter().map(|(i, _)| i).collect();
@@ -658,9 +810,12 @@ mod tests {
         let t2 = t1 + p.step_interval();
         assert_eq!(p.tick(t2), Some(StepResult::Marker(2)));
         assert!(!p.playing);
-        assert_eq!(p.chapter().map(|c| c.1), Some("Cancel"));
+        // Paused before the marker: the chapter is still the one played, "Cancel" is next.
+        assert_ne!(p.chapter().map(|c| c.1), Some("Cancel"));
+        assert_eq!(p.chapter_ahead().map(|c| c.1), Some("Cancel"));
         p.play(t2);
         assert_eq!(p.tick(t2), Some(StepResult::Played));
+        assert_eq!(p.chapter().map(|c| c.1), Some("Cancel"));
         assert_eq!(p.world().cart("cart-1").unwrap().status.as_str(), "Active");
     }
 

@@ -179,6 +179,12 @@ impl Timeline {
         &self.entries[self.cursor - 1]
     }
 
+    /// Drops the entries after the cursor (a future no longer wanted, such as a branch
+    /// the user discarded).
+    pub fn drop_future(&mut self) {
+        self.truncate_after_cursor();
+    }
+
     fn truncate_after_cursor(&mut self) {
         if self.entries.len() == self.cursor {
             return;

@@ -84,7 +84,8 @@ pub fn error_wording(error: &ActionError) -> ErrorWording {
         reading: spec.reading.map(|r| format!("store setting {r}")),
         buyer_sees: error
             .buyer_message()
-            .map(|m| format!("\"{}\" ({})", m.text, m.source)),
+            // The source may hold parentheses of its own: a dash keeps them single.
+            .map(|m| format!("\"{}\" — {}", m.text, m.source)),
     }
 }
 

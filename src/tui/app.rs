@@ -1,14 +1,25 @@
-//! The UI's state and its one entry point for change, [`App::update`]. No terminal here:
-//! key handling is tested on this state alone, and the view reads it.
+//! The UI's state and its one entry point for change, [`App::update`]. No terminal and
+//! no files here: key handling is tested on this state alone, the view reads it, and
+//! `update` returns the [`Effect`]s (writing a file) that the run loop performs.
+//!
+//! Each popup keeps its own state, keys and drawing in [`super::popup`]; this module
+//! routes keys to the open popup and acts on its [`Reply`]. Keys that would discard an
+//! unsaved branch go through [`App::guarded`], which asks first.
 
 use super::anim::{self, Transition};
+use super::effect::{Effect, WriteFailure};
 use super::keys::{self, Command, Context};
+use super::popup::{
+    Popup, Reply, add_to_cart::AddToCart, confirm::Confirm, help::Help, quiz, refusal::Refusal,
+    save::Save, text::Text, world_menu::WorldMenu,
+};
 use super::theme::Theme;
-use crate::engine::{Action, ActionError, Permission, Quantity, World};
-use crate::player::playback::{Playback, QuizState, StepResult};
+use crate::engine::{Action, ActionError, World};
+use crate::player::playback::{Playback, QuizState, Reloaded, StepResult};
 use crate::scenario::{LoadError, Scenario, sanitize};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::path::PathBuf;
+use ratatui::text::Line;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Which screen is up.
@@ -52,57 +63,6 @@ impl Focus {
     }
 }
 
-/// A refusal to show in the error popup.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorView {
-    /// The action's title (`Cancel Cart Async Operation`).
-    pub action: String,
-    /// What it was asked (`cancel cart-1 as bob`).
-    pub description: String,
-    /// The refusal.
-    pub error: ActionError,
-}
-
-/// An open popup.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Popup {
-    /// The key help.
-    Help {
-        /// Lines scrolled.
-        scroll: u16,
-    },
-    /// A refused action.
-    Error(ErrorView),
-    /// Add to cart: product and quantity.
-    AddToCart {
-        /// Index into the world's products.
-        product: usize,
-        /// The quantity (0 and huge values are allowed, to provoke the refusals).
-        quantity: i64,
-        /// True once a digit was typed (digits then append).
-        typed: bool,
-    },
-    /// The world-edit menu.
-    Menu {
-        /// The highlighted item.
-        index: usize,
-    },
-    /// Save what was played as a scenario file.
-    Save {
-        /// The file name (editable).
-        name: String,
-        /// The file exists: asking before overwriting.
-        confirm_overwrite: bool,
-    },
-    /// A message (saved, nothing to do, ...).
-    Message {
-        /// Title.
-        title: String,
-        /// Lines (sanitized).
-        lines: Vec<String>,
-    },
-}
-
 /// What the UI reacts to.
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -112,6 +72,48 @@ pub enum Msg {
     Frame,
     /// Watch mode: the file was loaded again (or failed to load).
     Reloaded(Box<Result<Scenario, LoadError>>),
+    /// The result of [`Effect::Write`].
+    Written {
+        /// The file.
+        path: PathBuf,
+        /// Written, or why not.
+        result: Result<(), WriteFailure>,
+    },
+    /// The result of [`Effect::FreeName`]: a name free in the save folder.
+    FreeName(String),
+    /// The terminal is smaller than the UI needs (or large enough again): playback
+    /// pauses while the screen cannot show it.
+    TooSmall(bool),
+}
+
+/// Something the user asked for that waits for the answer to the branch-safety prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    /// A key's command (step back, Home, chapters, back to script, picker, quit).
+    Command(Command),
+    /// An action that would replace the branch's recorded future.
+    Act(Action),
+    /// A jump to the state after this many script steps (the timeline).
+    Jump(usize),
+}
+
+impl Pending {
+    /// What it is, for the prompt: "Home (to the start)".
+    pub fn what(&self) -> String {
+        match self {
+            Pending::Command(c) => match c {
+                Command::StepBack => "Stepping back past its start".into(),
+                Command::Home => "Going to the start (Home)".into(),
+                Command::PrevChapter | Command::NextChapter => "Jumping to a chapter".into(),
+                Command::ReturnToScript => "Going back to the script (r)".into(),
+                Command::Picker => "Going back to the scenario picker".into(),
+                Command::Quit => "Quitting".into(),
+                other => format!("{other:?}"),
+            },
+            Pending::Act(_) => "Acting here, in the middle of your branch,".into(),
+            Pending::Jump(n) => format!("Jumping to step {n}"),
+        }
+    }
 }
 
 /// The smallest terminal the UI draws in.
@@ -152,12 +154,32 @@ pub struct App {
     pub quit: bool,
     /// A one-line status message shown above the key bar.
     pub status: Option<String>,
-    /// Where `w` saves files.
+    /// Where `w` saves files when the scenario has no folder of its own (a built-in):
+    /// the folder cartsim started in.
     pub save_dir: PathBuf,
     /// Watch mode: the file watched.
     pub watching: Option<String>,
     /// Watch mode: the last load error (sanitized), shown in a banner.
     pub watch_error: Option<String>,
+    /// The recorded branch as last saved (start, length, last entry), so an unchanged
+    /// branch is not asked about again.
+    pub saved_branch: Option<(usize, usize, String)>,
+    /// The terminal is too small: playback waits.
+    pub too_small: bool,
+    /// The focused pane fills the screen (`z`).
+    pub zoom: bool,
+    /// The projector layout (`P`).
+    pub projector: bool,
+    /// The settings that stay across scenarios (presenter mode, speed, palette).
+    pub settings: super::settings::Settings,
+    /// Where the settings are kept; `None` keeps them for this run only (tests).
+    pub settings_path: Option<PathBuf>,
+    /// The picker's filter (case-insensitive, on title, file and tags).
+    pub filter: String,
+    /// The filter is being typed.
+    pub filtering: bool,
+    /// What `update` asks the run loop to do.
+    effects: Vec<Effect>,
 }
 
 impl App {
@@ -182,6 +204,15 @@ impl App {
             save_dir: PathBuf::from("."),
             watching: None,
             watch_error: None,
+            saved_branch: None,
+            too_small: false,
+            zoom: false,
+            projector: false,
+            settings: super::settings::Settings::default(),
+            settings_path: None,
+            filter: String::new(),
+            filtering: false,
+            effects: Vec::new(),
         };
         if app.scenarios.len() == 1 {
             app.open(0);
@@ -194,7 +225,7 @@ impl App {
         let mut app = App::new(Vec::new(), theme);
         app.screen = Screen::Player;
         app.watching = Some(sanitize::line(&file));
-        app.update(Msg::Reloaded(Box::new(first)));
+        let _ = app.update(Msg::Reloaded(Box::new(first)));
         app
     }
 
@@ -203,7 +234,10 @@ impl App {
         let Some(s) = self.scenarios.get(index) else {
             return;
         };
-        self.playback = Some(Playback::new(s.clone()));
+        let mut playback = Playback::new(s.clone());
+        playback.presenter = self.settings.presenter;
+        playback.set_speed(self.settings.speed);
+        self.playback = Some(playback);
         self.screen = Screen::Player;
         self.focus = Focus::Carts;
         self.cart_sel = 0;
@@ -213,6 +247,7 @@ impl App {
         self.transition = None;
         self.popup = None;
         self.status = None;
+        self.saved_branch = None;
     }
 
     /// The world now, when a scenario is open.
@@ -233,14 +268,72 @@ impl App {
         self.playback.as_ref()?.owner_of(operation)
     }
 
+    /// Applies settings read from the file: the palette now, presenter mode and speed to
+    /// the open scenario and every scenario opened later.
+    pub fn apply_settings(&mut self, settings: super::settings::Settings) {
+        self.theme = self.theme.with(settings.theme);
+        self.projector = settings.projector;
+        if let Some(p) = self.playback.as_mut() {
+            p.presenter = settings.presenter;
+            p.set_speed(settings.speed);
+        }
+        self.settings = settings;
+    }
+
+    /// Takes the settings from the open playback and the theme, and asks the run loop to
+    /// keep them.
+    fn keep_settings(&mut self) {
+        if let Some(p) = &self.playback {
+            self.settings.presenter = p.presenter;
+            self.settings.speed = p.speed();
+        }
+        self.settings.theme = self.theme.palette;
+        self.settings.projector = self.projector;
+        if let Some(path) = &self.settings_path {
+            self.effects.push(Effect::SaveSettings {
+                path: path.clone(),
+                text: self.settings.to_text(),
+            });
+        }
+    }
+
+    /// The folder `w` saves in by default: the open scenario's own folder, or
+    /// [`App::save_dir`] for a built-in scenario or standard input.
+    pub fn default_save_dir(&self) -> PathBuf {
+        let file = self.playback.as_ref().map(|p| p.scenario().file.clone());
+        match file.as_deref().map(Path::new).and_then(Path::parent) {
+            Some(parent) if !parent.as_os_str().is_empty() => {
+                if parent.is_absolute() {
+                    parent.to_path_buf()
+                } else {
+                    self.save_dir.join(parent)
+                }
+            }
+            _ => self.save_dir.clone(),
+        }
+    }
+
+    /// The recorded branch when it is not saved as it is: (start, actions).
+    pub fn unsaved_branch(&self) -> Option<(usize, usize)> {
+        let (start, len, last) = self.branch_key()?;
+        (self.saved_branch.as_ref() != Some(&(start, len, last))).then_some((start, len))
+    }
+
+    /// What identifies the recorded branch: its start, its length and its last entry (a
+    /// wait coalesced into the last one changes the branch without lengthening it).
+    fn branch_key(&self) -> Option<(usize, usize, String)> {
+        let p = self.playback.as_ref()?;
+        let (start, len) = p.branch_recorded()?;
+        let last = p.timeline().entries().last()?.description.clone();
+        Some((start, len, last))
+    }
+
     /// The context that decides what keys do now.
     pub fn context(&self) -> Context {
         match &self.popup {
-            Some(Popup::AddToCart { .. }) => Context::AddToCart,
-            Some(Popup::Menu { .. }) => Context::Menu,
-            Some(Popup::Save { .. }) => Context::Save,
-            Some(_) => Context::Popup,
+            Some(popup) => popup.context(),
             None => match self.screen {
+                Screen::Picker if self.filtering => Context::Filter,
                 Screen::Picker => Context::Picker,
                 Screen::Player => {
                     if self.playback.as_ref().and_then(|p| p.quiz()).is_some() {
@@ -266,94 +359,18 @@ impl App {
             | Command::WorldMenu => has_cart,
             Command::ReturnToScript => p.is_some_and(|p| p.off_script()),
             Command::Picker => self.scenarios.len() > 1,
+            Command::Save => p.is_some_and(|p| !p.played().is_empty()),
             Command::PlayPause
             | Command::StepForward
             | Command::StepBack
-            | Command::Save
             | Command::AdvanceTick
+            | Command::Settle
             | Command::Faster
+            | Command::World
+            | Command::Narration
             | Command::PrevChapter => p.is_some(),
             _ => true,
         }
-    }
-
-    /// The world edits the menu offers for the selected cart's buyer, account and store.
-    pub fn menu_items(&self) -> Vec<(String, Action)> {
-        let mut items = Vec::new();
-        let (Some(world), Some(cart)) = (self.world(), self.selected_cart()) else {
-            return items;
-        };
-        let Some(cart) = world.cart(&cart) else {
-            return items;
-        };
-        let Some(buyer) = world.buyer(&cart.buyer) else {
-            return items;
-        };
-        for &permission in Permission::ALL {
-            let (verb, action) = if buyer.has(permission) {
-                (
-                    "revoke",
-                    Action::Revoke {
-                        buyer: buyer.id.clone(),
-                        permission,
-                    },
-                )
-            } else {
-                (
-                    "grant",
-                    Action::Grant {
-                        buyer: buyer.id.clone(),
-                        permission,
-                    },
-                )
-            };
-            items.push((format!("{verb} {permission} ({})", buyer.id), action));
-        }
-        for account in &world.accounts {
-            if account.id != buyer.effective_account {
-                let note = if buyer.accounts.contains(&account.id) {
-                    ""
-                } else {
-                    ", one it may not act for"
-                };
-                items.push((
-                    format!(
-                        "switch {}'s effective account to {}{note}",
-                        buyer.id, account.id
-                    ),
-                    Action::SwitchAccount {
-                        buyer: buyer.id.clone(),
-                        account: account.id.clone(),
-                    },
-                ));
-            }
-        }
-        let mut accounts = vec![buyer.effective_account.clone()];
-        if cart.account != buyer.effective_account {
-            accounts.push(cart.account.clone());
-        }
-        for id in accounts {
-            if let Some(account) = world.account(&id) {
-                if account.stores.contains(&cart.store) {
-                    items.push((
-                        format!("{} leaves store {}", account.id, cart.store),
-                        Action::LeaveStore {
-                            account: account.id.clone(),
-                            store: cart.store.clone(),
-                        },
-                    ));
-                } else {
-                    items.push((
-                        format!("{} joins store {}", account.id, cart.store),
-                        Action::JoinStore {
-                            account: account.id.clone(),
-                            store: cart.store.clone(),
-                        },
-                    ));
-                }
-            }
-        }
-        items
     }
 
     /// True while something moves on screen or playback waits for its next step: the
@@ -377,12 +394,15 @@ impl App {
         }
     }
 
-    /// The one place state changes.
-    pub fn update(&mut self, msg: Msg) {
+    /// The one place state changes. Returns what the run loop must do (write a file);
+    /// see [`super::effect::drive`].
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) => self.key(key),
             Msg::Frame => {
-                if let Some(p) = self.playback.as_mut() {
+                if !self.too_small
+                    && let Some(p) = self.playback.as_mut()
+                {
                     let before = p.world().clone();
                     if let Some(result) = p.tick(self.now) {
                         self.after_step(before, result);
@@ -390,7 +410,25 @@ impl App {
                 }
             }
             Msg::Reloaded(result) => self.reloaded(*result),
+            Msg::Written { path, result } => self.written(path, result),
+            Msg::FreeName(name) => {
+                if let Some(Popup::Save(save)) = &mut self.popup {
+                    save.name = name;
+                }
+            }
+            Msg::TooSmall(small) => {
+                if small
+                    && !self.too_small
+                    && let Some(p) = self.playback.as_mut()
+                    && p.playing
+                {
+                    p.pause();
+                    self.status = Some("paused: the terminal is too small to show it".into());
+                }
+                self.too_small = small;
+            }
         }
+        std::mem::take(&mut self.effects)
     }
 
     fn reloaded(&mut self, result: Result<Scenario, LoadError>) {
@@ -398,17 +436,31 @@ impl App {
             Ok(s) => {
                 self.watch_error = None;
                 let pos = self.playback.as_ref().map(|p| p.script_position());
-                match self.playback.as_mut() {
+                let branch = match self.playback.as_mut() {
                     Some(p) => p.reload(s.clone()),
-                    None => self.playback = Some(Playback::new(s.clone())),
-                }
+                    None => {
+                        self.playback = Some(Playback::new(s.clone()));
+                        Reloaded::NoBranch
+                    }
+                };
                 self.scenarios = vec![s];
                 self.transition = None;
                 self.popup = None;
                 self.screen = Screen::Player;
-                self.status = Some(match pos {
-                    Some(n) => format!("reloaded the file; back at step {n}"),
-                    None => "loaded the file".to_string(),
+                if branch != Reloaded::BranchKept {
+                    self.saved_branch = None;
+                }
+                self.status = Some(match (pos, branch) {
+                    (None, _) => "loaded the file".to_string(),
+                    (Some(n), Reloaded::NoBranch) => {
+                        format!("reloaded the file; back at step {n}")
+                    }
+                    (Some(n), Reloaded::BranchKept) => format!(
+                        "reloaded the file; your branch still applies and is kept (left at step {n})"
+                    ),
+                    (Some(n), Reloaded::BranchDropped) => format!(
+                        "reloaded the file; your branch no longer plays the same and was dropped: back at step {n}"
+                    ),
                 });
             }
             Err(e) => {
@@ -420,101 +472,331 @@ impl App {
     }
 
     fn key(&mut self, key: KeyEvent) {
-        let context = self.context();
         let ctrl_c =
             key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl_c {
+            // The way out that never asks.
             self.quit = true;
             return;
         }
         self.status = None;
-        // Keys that carry text or numbers, before the table.
-        match (context, key.code) {
-            (Context::Save, KeyCode::Char(ch))
-                if !key.modifiers.contains(KeyModifiers::CONTROL) =>
-            {
-                self.save_type(ch);
+        let context = self.context();
+        let binding = keys::lookup(context, key);
+        if let Some(mut popup) = self.popup.take() {
+            let command = binding.map(|b| b.command);
+            // Help and quit work from any popup that does not take text.
+            if matches!(command, Some(Command::Quit | Command::Help)) {
+                self.popup = Some(popup);
+                self.command(command.expect("matched"));
                 return;
             }
-            (Context::Save, KeyCode::Backspace) => {
-                if let Some(Popup::Save {
-                    name,
-                    confirm_overwrite,
-                }) = &mut self.popup
-                {
-                    name.pop();
-                    *confirm_overwrite = false;
-                }
-                return;
-            }
-            (Context::Quiz, KeyCode::Char(d @ '1'..='9')) => {
-                if let Some(p) = self.playback.as_mut() {
-                    p.answer(d as usize - '1' as usize);
-                }
-                return;
-            }
-            (Context::AddToCart, KeyCode::Char(d @ '0'..='9')) => {
-                if let Some(Popup::AddToCart {
-                    quantity, typed, ..
-                }) = &mut self.popup
-                {
-                    let digit = i64::from(d as u8 - b'0');
-                    *quantity = if *typed {
-                        quantity
-                            .saturating_mul(10)
-                            .saturating_add(digit)
-                            .min(99_999_999)
-                    } else {
-                        digit
-                    };
-                    *typed = true;
-                }
-                return;
-            }
-            _ => {}
+            let reply = popup.key(self, command, key);
+            self.popup = Some(popup);
+            self.reply(reply);
+            return;
         }
-        let Some(binding) = keys::lookup(context, key) else {
+        if context == Context::Quiz
+            && let Some(p) = self.playback.as_mut()
+            && quiz::digit(p, key)
+        {
+            return;
+        }
+        if context == Context::Filter {
+            match (key.code, binding.map(|b| b.command)) {
+                (_, Some(Command::Confirm)) => self.filtering = false,
+                (_, Some(Command::Close)) => {
+                    self.filter.clear();
+                    self.filtering = false;
+                }
+                (KeyCode::Backspace, _) => {
+                    self.filter.pop();
+                }
+                (KeyCode::Char(ch), None) if !ch.is_control() => self.filter.push(ch),
+                _ => {}
+            }
+            self.keep_pick_visible();
+            return;
+        }
+        let Some(binding) = binding else {
             return;
         };
         if !self.available(binding.command) {
             return;
         }
-        self.command(context, binding.command);
-    }
-
-    fn command(&mut self, context: Context, command: Command) {
-        match command {
-            Command::Quit => self.quit = true,
-            Command::Help => self.popup = Some(Popup::Help { scroll: 0 }),
-            Command::Close => {
-                if context == Context::Quiz {
+        if context == Context::Quiz {
+            match binding.command {
+                Command::Confirm => {
+                    if let Some(p) = self.playback.as_mut()
+                        && quiz::confirm(p) == quiz::QuizReply::PlayStep
+                    {
+                        self.step_forward();
+                    }
+                    return;
+                }
+                Command::SkipQuiz => {
+                    if let Some(p) = self.playback.as_mut() {
+                        p.skip_quiz();
+                    }
+                    self.step_forward();
+                    return;
+                }
+                Command::Close => {
                     // Esc on a question: stay paused before the step, unanswered (it is
                     // asked again); Esc on a revealed answer: close it, the step waits.
                     if let Some(p) = self.playback.as_mut() {
                         p.close_quiz();
                         p.dismiss_quiz();
                     }
+                    return;
                 }
+                _ => {}
+            }
+        }
+        if context == Context::Picker {
+            self.picker_key(binding.command);
+            return;
+        }
+        self.command(binding.command);
+    }
+
+    /// The scenarios the picker lists: those matching the filter, in order.
+    pub fn listed(&self) -> Vec<usize> {
+        let needle = self.filter.to_lowercase();
+        self.scenarios
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                needle.is_empty()
+                    || s.title.to_lowercase().contains(&needle)
+                    || s.file.to_lowercase().contains(&needle)
+                    || s.tags.iter().any(|t| t.to_lowercase().contains(&needle))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The picker's highlight stays on a listed scenario when the filter changes.
+    fn keep_pick_visible(&mut self) {
+        let listed = self.listed();
+        if !listed.contains(&self.picker)
+            && let Some(&first) = listed.first()
+        {
+            self.picker = first;
+        }
+    }
+
+    /// A key of the picker: move (line, page, ends), filter, open.
+    fn picker_key(&mut self, command: Command) {
+        let listed = self.listed();
+        let at = listed.iter().position(|i| *i == self.picker).unwrap_or(0);
+        let last = listed.len().saturating_sub(1);
+        let page = 10;
+        let to = match command {
+            Command::Up => at.saturating_sub(1),
+            Command::Down => (at + 1).min(last),
+            Command::PageUp => at.saturating_sub(page),
+            Command::PageDown => (at + page).min(last),
+            Command::Home => 0,
+            Command::End => last,
+            Command::Filter => {
+                self.filtering = true;
+                return;
+            }
+            Command::Confirm => {
+                if let Some(&i) = listed.get(at) {
+                    self.open(i);
+                }
+                return;
+            }
+            Command::Close => {
+                self.filter.clear();
+                return;
+            }
+            other => {
+                self.command(other);
+                return;
+            }
+        };
+        if let Some(&i) = listed.get(to) {
+            self.picker = i;
+        }
+    }
+
+    /// Acts on what a popup asked.
+    fn reply(&mut self, reply: Reply) {
+        match reply {
+            Reply::Keep => {}
+            Reply::Close => self.popup = None,
+            Reply::Act(action) => {
                 self.popup = None;
+                self.guarded(Pending::Act(action));
             }
-            Command::Confirm => self.confirm(context),
-            Command::Up | Command::Down => self.move_selection(context, command == Command::Up),
-            Command::More | Command::Less => {
-                if let Some(Popup::AddToCart {
-                    quantity, typed, ..
-                }) = &mut self.popup
-                {
-                    let delta = if command == Command::More { 1 } else { -1 };
-                    *quantity = (*quantity + delta).clamp(0, 99_999_999);
-                    *typed = false;
+            Reply::Jump(n) => {
+                self.popup = None;
+                self.guarded(Pending::Jump(n));
+            }
+            Reply::Undo => {
+                self.popup = None;
+                if let Some(p) = self.playback.as_mut() {
+                    p.pause();
+                    p.step_back();
+                    p.drop_unplayed_branch();
+                }
+                self.transition = None;
+                self.log_scroll = 0;
+                self.status = Some("undone: back to before the refused action".into());
+            }
+            Reply::Proceed { save_first } => {
+                let Some(Popup::Confirm(confirm)) = self.popup.take() else {
+                    return;
+                };
+                if save_first {
+                    self.open_save(Some(confirm.pending));
+                } else {
+                    self.run_pending(confirm.pending);
                 }
             }
+            Reply::Save { path, overwrite } => {
+                let Some(p) = &self.playback else { return };
+                let title = format!("{} (what if)", p.scenario().title);
+                let text =
+                    serde_json::to_string_pretty(&p.export(&title)).unwrap_or_default() + "\n";
+                self.effects.push(Effect::Write {
+                    path,
+                    text,
+                    overwrite,
+                });
+            }
+        }
+    }
+
+    /// Does what the user asked, unless it would discard an unsaved branch: then asks
+    /// first (save, discard, cancel).
+    pub fn guarded(&mut self, pending: Pending) {
+        if let Some((start, actions)) = self.unsaved_branch()
+            && self.would_discard(&pending)
+        {
+            let left_at = self
+                .playback
+                .as_ref()
+                .map_or(start, |p| p.left_script_at().unwrap_or(start));
+            self.popup = Some(Popup::Confirm(Confirm {
+                pending,
+                actions,
+                left_at,
+            }));
+            return;
+        }
+        self.run_pending(pending);
+    }
+
+    /// Whether doing this now would lose some of the recorded branch.
+    fn would_discard(&self, pending: &Pending) -> bool {
+        let Some(p) = &self.playback else {
+            return false;
+        };
+        let Some((start, len)) = p.branch_recorded() else {
+            return false;
+        };
+        let cursor = p.timeline().cursor();
+        match pending {
+            // Acting replaces whatever is recorded after the cursor.
+            Pending::Act(_) => cursor < start + len,
+            Pending::Jump(_) => true,
+            Pending::Command(c) => match c {
+                Command::StepBack => cursor <= start + 1,
+                Command::Home
+                | Command::PrevChapter
+                | Command::NextChapter
+                | Command::ReturnToScript
+                | Command::Picker
+                | Command::Quit => true,
+                _ => false,
+            },
+        }
+    }
+
+    fn run_pending(&mut self, pending: Pending) {
+        match pending {
+            Pending::Act(action) => self.act(action),
+            Pending::Command(c) => self.command_now(c),
+            Pending::Jump(n) => self.jump(|p| p.goto(n)),
+        }
+        if let Some(p) = self.playback.as_mut() {
+            p.drop_unplayed_branch();
+        }
+    }
+
+    fn command(&mut self, command: Command) {
+        match command {
+            Command::StepBack
+            | Command::Home
+            | Command::PrevChapter
+            | Command::NextChapter
+            | Command::ReturnToScript
+            | Command::Picker
+            | Command::Quit => self.guarded(Pending::Command(command)),
+            Command::StartCheckout
+            | Command::Cancel
+            | Command::Continue
+            | Command::FailOperation
+            | Command::Settle
+            | Command::AdvanceTick => {
+                if let Some(action) = self.cart_action(command) {
+                    self.guarded(Pending::Act(action));
+                }
+            }
+            other => self.command_now(other),
+        }
+    }
+
+    /// The action a key takes on the selected cart.
+    fn cart_action(&self, command: Command) -> Option<Action> {
+        if command == Command::AdvanceTick {
+            return Some(Action::Wait { ticks: 1 });
+        }
+        if command == Command::Settle {
+            return Some(Action::Settle);
+        }
+        let cart = self.selected_cart()?;
+        // On a cart of an lwr store, `s` is the REST start (PUT) and `c` the poll (GET).
+        let lwr = self.world().is_some_and(|w| {
+            w.store_of_cart(&cart)
+                .is_some_and(|s| s.settings.template == crate::engine::Template::Lwr)
+        });
+        Some(match command {
+            Command::StartCheckout if lwr => Action::CheckoutStart { cart, actor: None },
+            Command::StartCheckout => Action::StartCheckout { cart, actor: None },
+            Command::Cancel => Action::Cancel { cart, actor: None },
+            Command::Continue if lwr => Action::CheckoutPoll { cart, actor: None },
+            Command::Continue => Action::Continue { cart, actor: None },
+            Command::FailOperation => Action::FailOperation {
+                cart,
+                message: "failure injected from the cartsim UI".into(),
+            },
+            _ => return None,
+        })
+    }
+
+    /// Does a command, asking nothing.
+    fn command_now(&mut self, command: Command) {
+        match command {
+            Command::Quit => self.quit = true,
+            Command::Help => self.popup = Some(Popup::Help(Help::default())),
+            Command::Close => self.popup = None,
+            Command::Confirm | Command::Undo | Command::SaveFirst | Command::Discard => {}
+            Command::Up | Command::Down => self.move_selection(command == Command::Up),
+            Command::More
+            | Command::Less
+            | Command::PageUp
+            | Command::PageDown
+            | Command::Filter => {}
             Command::PlayPause => {
                 let now = self.now;
                 if let Some(p) = self.playback.as_mut() {
                     p.toggle_play(now);
                 }
-                self.update(Msg::Frame);
+                let _ = self.update(Msg::Frame);
             }
             Command::StepForward => self.step_forward(),
             Command::StepBack => {
@@ -525,8 +807,19 @@ impl App {
                 self.transition = None;
                 self.log_scroll = 0;
             }
-            Command::Faster => self.with_playback(|p| p.speed_up()),
-            Command::Slower => self.with_playback(|p| p.slow_down()),
+            Command::Faster => {
+                self.with_playback(|p| p.speed_up());
+                self.keep_settings();
+            }
+            Command::Slower => {
+                self.with_playback(|p| p.slow_down());
+                self.keep_settings();
+            }
+            Command::Palette => {
+                self.theme = self.theme.with(self.theme.palette.next());
+                self.status = Some(format!("palette: {}", self.theme.palette.name()));
+                self.keep_settings();
+            }
             Command::Home => self.jump(|p| p.home()),
             Command::End => self.jump(|p| p.end()),
             Command::PrevChapter => self.jump(|p| p.prev_chapter()),
@@ -542,62 +835,143 @@ impl App {
                 } else {
                     "presenter mode off".into()
                 });
+                self.keep_settings();
+            }
+            Command::Zoom => self.zoom = !self.zoom,
+            Command::Timeline => {
+                if let Some(p) = &self.playback {
+                    self.popup = Some(Popup::Timeline(super::popup::timeline::Timeline {
+                        index: p.script_position(),
+                    }));
+                }
+            }
+            Command::Projector => {
+                self.projector = !self.projector;
+                self.keep_settings();
+            }
+            Command::SkipQuiz => {}
+            Command::Exercise => {
+                let mut on = false;
+                self.with_playback(|p| {
+                    p.exercise = !p.exercise;
+                    on = p.exercise;
+                });
+                self.status = Some(if on {
+                    "exercise mode: playback stops before each question".into()
+                } else {
+                    "exercise mode off: questions are not asked".into()
+                });
+            }
+            Command::ResetScore => {
+                self.with_playback(|p| p.reset_score());
+                self.status = Some("score reset: every question is asked again".into());
             }
             Command::FocusNext => self.focus = self.focus.next(),
             Command::FocusPrev => self.focus = self.focus.prev(),
             Command::LogUp => self.log_scroll = self.log_scroll.saturating_add(5),
             Command::LogDown => self.log_scroll = self.log_scroll.saturating_sub(5),
-            // On a cart of an lwr store, `s` is the REST start (PUT) and `c` the poll (GET).
-            Command::StartCheckout => self.act_on_cart(|cart, lwr| {
-                if lwr {
-                    Action::CheckoutStart { cart, actor: None }
-                } else {
-                    Action::StartCheckout { cart, actor: None }
-                }
-            }),
-            Command::Cancel => self.act_on_cart(|cart, _| Action::Cancel { cart, actor: None }),
-            Command::Continue => self.act_on_cart(|cart, lwr| {
-                if lwr {
-                    Action::CheckoutPoll { cart, actor: None }
-                } else {
-                    Action::Continue { cart, actor: None }
-                }
-            }),
-            Command::FailOperation => self.act_on_cart(|cart, _| Action::FailOperation {
-                cart,
-                message: "failure injected from the cartsim UI".into(),
-            }),
-            Command::AdvanceTick => self.act(Action::Wait { ticks: 1 }),
-            Command::AddToCart => {
-                if self.world().is_some_and(|w| !w.products.is_empty()) {
-                    self.popup = Some(Popup::AddToCart {
-                        product: 0,
-                        quantity: 1,
-                        typed: false,
-                    });
-                } else {
-                    self.message("Add to cart", vec!["this world has no products".into()]);
+            Command::StartCheckout
+            | Command::Cancel
+            | Command::Continue
+            | Command::FailOperation
+            | Command::Settle
+            | Command::AdvanceTick => {
+                if let Some(action) = self.cart_action(command) {
+                    self.act(action);
                 }
             }
-            Command::WorldMenu => self.popup = Some(Popup::Menu { index: 0 }),
+            Command::AddToCart => {
+                let Some(cart) = self.selected_cart() else {
+                    return;
+                };
+                if self.world().is_some_and(|w| !w.products.is_empty()) {
+                    self.popup = Some(Popup::AddToCart(AddToCart::new(cart)));
+                } else {
+                    self.message("Add to cart", &["this world has no products".into()]);
+                }
+            }
+            Command::WorldMenu => {
+                if let Some(cart) = self.selected_cart() {
+                    self.popup = Some(Popup::WorldMenu(WorldMenu::new(cart)));
+                }
+            }
+            Command::World => {
+                if let Some(world) = self.world() {
+                    let lines = super::world::lines(self, world);
+                    self.popup = Some(Popup::Text(Text::new(
+                        "The world: who may do what, where",
+                        lines,
+                    )));
+                }
+            }
+            Command::Narration => {
+                let lines = super::log::narration(self);
+                self.popup = Some(Popup::Text(Text::new("Narration", lines)));
+            }
             Command::ReturnToScript => {
                 self.with_playback(|p| p.return_to_script());
                 self.transition = None;
                 self.log_scroll = 0;
                 self.status = Some("back on the script, at the step where you left it".into());
             }
-            Command::Save => {
-                let name = free_name(&self.save_dir);
-                self.popup = Some(Popup::Save {
-                    name,
-                    confirm_overwrite: false,
-                });
-            }
+            Command::Save => self.open_save(None),
             Command::Picker => {
                 self.screen = Screen::Picker;
                 self.playback = None;
                 self.transition = None;
+                self.saved_branch = None;
             }
+        }
+    }
+
+    /// Opens the save dialog on a free name in the default folder (the name is found
+    /// by the run loop: [`Effect::FreeName`]). Nothing played: nothing to save, said so.
+    fn open_save(&mut self, then: Option<Pending>) {
+        if self.playback.as_ref().is_none_or(|p| p.played().is_empty()) {
+            self.message(
+                "Nothing to save",
+                &["Nothing is played yet: play a step (→) or act on a cart first.".into()],
+            );
+            return;
+        }
+        let dir = self.default_save_dir();
+        self.effects.push(Effect::FreeName { dir: dir.clone() });
+        self.popup = Some(Popup::Save(Save::new(
+            "cartsim-branch.json".into(),
+            dir,
+            then,
+        )));
+    }
+
+    /// A write finished: say so, or ask before overwriting, and go on with what waited.
+    fn written(&mut self, path: PathBuf, result: Result<(), WriteFailure>) {
+        let Some(Popup::Save(save)) = &mut self.popup else {
+            return;
+        };
+        match result {
+            Ok(()) => {
+                let then = save.then.take();
+                self.saved_branch = self.branch_key();
+                let steps = self.playback.as_ref().map_or(0, |p| p.played().len());
+                let shown = sanitize::line(&path.display().to_string());
+                let quoted = sanitize::line(&super::popup::save::shell_quote(
+                    &path.display().to_string(),
+                ));
+                self.message(
+                    "Saved",
+                    &[
+                        format!("{shown}: {steps} steps, each with its expected result"),
+                        format!("replay it with: cartsim run {quoted}"),
+                    ],
+                );
+                if let Some(pending) = then {
+                    self.popup = None;
+                    self.status = Some(format!("saved {shown}"));
+                    self.run_pending(pending);
+                }
+            }
+            Err(failure) if failure.exists => save.confirm_overwrite = true,
+            Err(failure) => save.problem = Some(format!("not saved: {}", failure.message)),
         }
     }
 
@@ -649,7 +1023,7 @@ impl App {
                     });
                     if let Err(error) = &entry.outcome.result {
                         p.pause();
-                        self.popup = Some(Popup::Error(ErrorView {
+                        self.popup = Some(Popup::Refusal(Refusal {
                             action: entry.action.title().to_string(),
                             description: crate::player::describe(
                                 &before,
@@ -658,6 +1032,12 @@ impl App {
                             ),
                             error: error.clone(),
                         }));
+                    }
+                    // The selection follows the cart acted on.
+                    if let Some(cart) = entry.action.cart()
+                        && let Some(i) = p.world().carts.iter().position(|c| c.id == cart)
+                    {
+                        self.cart_sel = i;
                     }
                 }
                 self.log_scroll = 0;
@@ -677,20 +1057,9 @@ impl App {
             StepResult::Marker(i) => {
                 let name = p.scenario().steps[i].marker.clone().unwrap_or_default();
                 self.status = Some(format!(
-                    "presenter mode: paused at chapter \"{name}\"; space plays on"
+                    "presenter mode: paused before chapter \"{name}\"; space plays on"
                 ));
             }
-        }
-    }
-
-    /// Acts on the selected cart; `make` is told whether its store is an `lwr` store.
-    fn act_on_cart(&mut self, make: impl FnOnce(String, bool) -> Action) {
-        if let Some(cart) = self.selected_cart() {
-            let lwr = self.world().is_some_and(|w| {
-                w.store_of_cart(&cart)
-                    .is_some_and(|s| s.settings.template == crate::engine::Template::Lwr)
-            });
-            self.act(make(cart, lwr));
         }
     }
 
@@ -705,203 +1074,40 @@ impl App {
         self.after_step(before, StepResult::Played);
     }
 
-    fn message(&mut self, title: &str, lines: Vec<String>) {
-        self.popup = Some(Popup::Message {
-            title: title.to_string(),
-            lines: lines.iter().map(|l| sanitize::line(l)).collect(),
-        });
+    fn message(&mut self, title: &str, lines: &[String]) {
+        self.popup = Some(Popup::Text(Text::new(
+            title,
+            lines.iter().map(|l| Line::raw(sanitize::line(l))).collect(),
+        )));
     }
 
-    fn confirm(&mut self, context: Context) {
-        match context {
-            Context::Picker if !self.scenarios.is_empty() => {
-                self.open(self.picker.min(self.scenarios.len() - 1));
-            }
-            Context::AddToCart => {
-                let Some(Popup::AddToCart {
-                    product, quantity, ..
-                }) = self.popup.clone()
-                else {
-                    return;
-                };
-                let Some(sku) = self
-                    .world()
-                    .and_then(|w| w.products.get(product))
-                    .map(|p| p.sku.clone())
-                else {
-                    return;
-                };
-                self.act_on_cart(|cart, _| Action::AddToCart {
-                    cart,
-                    sku,
-                    quantity: Quantity::Whole(quantity),
-                    actor: None,
-                });
-            }
-            Context::Menu => {
-                let Some(Popup::Menu { index }) = self.popup.clone() else {
-                    return;
-                };
-                if let Some((_, action)) = self.menu_items().into_iter().nth(index) {
-                    self.act(action);
-                }
-            }
-            Context::Quiz => {
-                let Some(p) = self.playback.as_mut() else {
-                    return;
-                };
-                if let Some(QuizState::Revealed { .. }) = p.quiz() {
-                    p.close_quiz();
-                    // The answer is out: play the step it was about.
-                    self.step_forward();
-                }
-            }
-            Context::Save => self.save(),
-            Context::Popup => self.popup = None,
-            _ => {}
-        }
-    }
-
-    fn save_type(&mut self, ch: char) {
-        let Some(Popup::Save {
-            name,
-            confirm_overwrite,
-        }) = &mut self.popup
-        else {
+    fn move_selection(&mut self, up: bool) {
+        let Some(world) = self.world() else {
             return;
         };
-        if *confirm_overwrite {
-            match ch {
-                'y' | 'Y' => {
-                    *confirm_overwrite = false;
-                    self.write_file(true);
-                }
-                'n' | 'N' => *confirm_overwrite = false,
-                _ => {}
+        let (carts, sessions, ops) = (
+            world.carts.len(),
+            world.sessions.len(),
+            world.operations.len(),
+        );
+        let step = super::popup::step;
+        match self.focus {
+            Focus::Carts => step(&mut self.cart_sel, carts, up),
+            Focus::Sessions => {
+                step(&mut self.session_sel, sessions, up);
+                self.follow_session();
             }
-            return;
-        }
-        // File names only: no path separators, no control characters.
-        if !ch.is_control() && ch != '/' && ch != '\\' && name.chars().count() < 60 {
-            name.push(ch);
-        }
-    }
-
-    fn save(&mut self) {
-        let Some(Popup::Save {
-            name,
-            confirm_overwrite,
-        }) = &mut self.popup
-        else {
-            return;
-        };
-        if name.trim().is_empty() {
-            return;
-        }
-        if *confirm_overwrite {
-            return;
-        }
-        if std::fs::symlink_metadata(self.save_dir.join(name.as_str())).is_ok() {
-            *confirm_overwrite = true;
-            return;
-        }
-        self.write_file(false);
-    }
-
-    fn write_file(&mut self, overwrite: bool) {
-        let (Some(Popup::Save { name, .. }), Some(p)) = (&self.popup, &self.playback) else {
-            return;
-        };
-        let path = self.save_dir.join(name);
-        let title = format!("{} (what if)", p.scenario().title);
-        let text = serde_json::to_string_pretty(&p.export(&title)).unwrap_or_default() + "\n";
-        // Atomic, and never through a symbolic link: the save folder's names only.
-        let permit = crate::safe_write::Permit {
-            overwrite,
-            follow_symlinks: false,
-        };
-        let result = crate::safe_write::write(&path, text.as_bytes(), permit);
-        let shown = sanitize::line(&path.display().to_string());
-        match result {
-            Ok(_) => {
-                let steps = p.played().len();
-                self.message(
-                    "Saved",
-                    vec![
-                        format!("{shown}: {steps} steps, each with its expected result"),
-                        format!("replay it with: cartsim run {shown}"),
-                    ],
-                );
+            Focus::Operations => {
+                step(&mut self.op_sel, ops, up);
+                self.follow_operation();
             }
-            Err(e) => self.message("Not saved", vec![e.to_string()]),
-        }
-    }
-
-    fn move_selection(&mut self, context: Context, up: bool) {
-        let step = |v: &mut usize, len: usize| {
-            if len == 0 {
-                *v = 0;
-            } else if up {
-                *v = v.saturating_sub(1).min(len - 1);
-            } else {
-                *v = (*v + 1).min(len - 1);
-            }
-        };
-        match context {
-            Context::Picker => {
-                let len = self.scenarios.len();
-                step(&mut self.picker, len);
-            }
-            Context::AddToCart => {
-                let len = self.world().map_or(0, |w| w.products.len());
-                if let Some(Popup::AddToCart { product, .. }) = &mut self.popup {
-                    step(product, len);
+            Focus::Log => {
+                if up {
+                    self.log_scroll = self.log_scroll.saturating_add(1);
+                } else {
+                    self.log_scroll = self.log_scroll.saturating_sub(1);
                 }
             }
-            Context::Menu => {
-                let len = self.menu_items().len();
-                if let Some(Popup::Menu { index }) = &mut self.popup {
-                    step(index, len);
-                }
-            }
-            Context::Popup => {
-                if let Some(Popup::Help { scroll }) = &mut self.popup {
-                    *scroll = if up {
-                        scroll.saturating_sub(1)
-                    } else {
-                        scroll.saturating_add(1).min(200)
-                    };
-                }
-            }
-            Context::Player => {
-                let Some(world) = self.world() else {
-                    return;
-                };
-                let (carts, sessions, ops) = (
-                    world.carts.len(),
-                    world.sessions.len(),
-                    world.operations.len(),
-                );
-                match self.focus {
-                    Focus::Carts => step(&mut self.cart_sel, carts),
-                    Focus::Sessions => {
-                        step(&mut self.session_sel, sessions);
-                        self.follow_session();
-                    }
-                    Focus::Operations => {
-                        step(&mut self.op_sel, ops);
-                        self.follow_operation();
-                    }
-                    Focus::Log => {
-                        if up {
-                            self.log_scroll = self.log_scroll.saturating_add(1);
-                        } else {
-                            self.log_scroll = self.log_scroll.saturating_sub(1);
-                        }
-                    }
-                }
-            }
-            _ => {}
         }
     }
 
@@ -942,15 +1148,20 @@ fn end_text(p: &Playback) -> String {
     text
 }
 
-/// The first `cartsim-branch-N.json` that does not exist in `dir`.
-pub fn free_name(dir: &std::path::Path) -> String {
-    (1..)
-        .map(|n| format!("cartsim-branch-{n}.json"))
-        .find(|name| std::fs::symlink_metadata(dir.join(name)).is_err())
-        .unwrap_or_else(|| "cartsim-branch.json".to_string())
-}
-
-/// The text of a refusal, for the log: the same wording as the transcripts.
+/// The text of a refusal, for the log: the transcripts' wording, except that the
+/// requirement is said to be "not met" rather than "failed" (the requirement is what the
+/// action needs, not what went wrong).
 pub fn error_text(error: &ActionError) -> Vec<String> {
-    crate::player::wording::error_lines(error)
+    let w = crate::player::wording::error_wording(error);
+    let mut lines = vec![
+        w.head,
+        format!("not met: {} {}", w.requirement, w.origin_tag),
+    ];
+    if let Some(reading) = w.reading {
+        lines.push(format!("only in the reading: {reading}"));
+    }
+    if let Some(buyer) = w.buyer_sees {
+        lines.push(format!("the buyer sees: {buyer}"));
+    }
+    lines
 }

@@ -8,7 +8,8 @@
 //! `cartsim play`, so a double-width character is written once and the cursor moves past
 //! both of its columns. The same scenario always gives the same file.
 
-use super::app::{App, MIN_HEIGHT, MIN_WIDTH, Msg, Popup};
+use super::app::{App, MIN_HEIGHT, MIN_WIDTH, Msg};
+use super::popup::Popup;
 use super::theme::Theme;
 use super::view;
 use crate::player::playback::QuizState;
@@ -210,7 +211,7 @@ pub fn record_at(scenario: &Scenario, theme: Theme, size: (u16, u16)) -> String 
             }
         }
         r.settle();
-        if matches!(r.app.popup, Some(Popup::Error(_))) {
+        if matches!(r.app.popup, Some(Popup::Refusal(_))) {
             r.pass(READ);
             r.press(KeyCode::Esc);
             r.pass(Duration::from_millis(500));

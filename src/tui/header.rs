@@ -60,11 +60,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         p.script_position(),
         p.step_count()
     )));
+    // The chapter of the last step played; a chapter whose first step is next is named
+    // as next, so the header never claims a chapter that has not started.
+    let chapters = p.chapters();
     if let Some((at, name)) = p.chapter() {
-        let chapters = p.chapters();
         let k = chapters.partition_point(|c| *c <= at);
         second.push(sep());
         second.push(Span::raw(format!("chapter {k}/{}: {name}", chapters.len())));
+    }
+    if let Some((at, name)) = p.chapter_ahead() {
+        let k = chapters.partition_point(|c| *c <= at);
+        second.push(sep());
+        second.push(Span::styled(format!("next {k}: {name}"), t.label()));
     }
     if p.presenter {
         second.push(sep());
@@ -90,8 +97,31 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             t.dim(),
         ));
     }
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(top), Line::from(second)]),
-        area,
-    );
+    let second = fit(Line::from(second), area.width as usize);
+    frame.render_widget(Paragraph::new(vec![Line::from(top), second]), area);
+}
+
+/// The line cut to `width` columns with `…` at the end when it does not fit.
+pub fn fit(line: Line<'static>, width: usize) -> Line<'static> {
+    if line.width() <= width {
+        return line;
+    }
+    let mut out: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    let room = width.saturating_sub(1);
+    'spans: for span in line.spans {
+        let mut text = String::new();
+        for ch in span.content.chars() {
+            let w = Span::raw(ch.to_string()).width();
+            if used + w > room {
+                out.push(Span::styled(text, span.style));
+                break 'spans;
+            }
+            used += w;
+            text.push(ch);
+        }
+        out.push(Span::styled(text, span.style));
+    }
+    out.push(Span::raw("…"));
+    Line::from(out)
 }

@@ -70,6 +70,38 @@ pub enum Command {
     More,
     /// Less (quantity).
     Less,
+    /// Undo: step back over the refused step (refusal popup).
+    Undo,
+    /// Scroll a page up (help, narration).
+    PageUp,
+    /// Scroll a page down (help, narration).
+    PageDown,
+    /// Save first, then do what was asked (branch-safety prompt).
+    SaveFirst,
+    /// Discard the branch and do what was asked (branch-safety prompt).
+    Discard,
+    /// The world: buyers, accounts, stores.
+    World,
+    /// The narration of the current step in full.
+    Narration,
+    /// Filter the scenario picker by typing.
+    Filter,
+    /// Settle: time passes until no operation runs.
+    Settle,
+    /// The next palette (default, high contrast, light).
+    Palette,
+    /// Zoom the focused pane (the log full screen) or back.
+    Zoom,
+    /// Skip the open question (the step plays, nothing is scored).
+    SkipQuiz,
+    /// Exercise mode on or off.
+    Exercise,
+    /// Reset the quiz score for the next group.
+    ResetScore,
+    /// The projector layout on or off.
+    Projector,
+    /// The timeline: jump to a step.
+    Timeline,
 }
 
 /// Where a binding applies.
@@ -79,10 +111,18 @@ pub enum Context {
     Global,
     /// The scenario picker.
     Picker,
+    /// Typing the picker's filter.
+    Filter,
     /// The player screen with no popup.
     Player,
-    /// A popup: help, error, message.
+    /// A popup showing text: a message, the world, the narration.
     Popup,
+    /// The key help.
+    Help,
+    /// A refused action.
+    Refusal,
+    /// The question before discarding an unsaved branch.
+    Confirm,
     /// The add-to-cart popup.
     AddToCart,
     /// The world-edit menu.
@@ -99,10 +139,14 @@ impl Context {
         match self {
             Context::Global => "Everywhere",
             Context::Picker => "Scenario picker",
+            Context::Filter => "Picker filter",
             Context::Player => "Player",
-            Context::Popup => "Popups (help, error)",
+            Context::Popup => "Popups (message, world, narration)",
+            Context::Help => "Help",
+            Context::Refusal => "Refused action",
+            Context::Confirm => "Unsaved branch",
             Context::AddToCart => "Add to cart",
-            Context::Menu => "World edits menu",
+            Context::Menu => "World edits menu, timeline",
             Context::Quiz => "Quiz",
             Context::Save => "Save dialog",
         }
@@ -169,6 +213,60 @@ pub const BINDINGS: &[Binding] = &[
         help: "next scenario",
         command: C::Down,
         in_bar: false,
+    },
+    Binding {
+        context: X::Picker,
+        keys: &[k(KeyCode::PageUp)],
+        label: "PgUp/PgDn",
+        short: "page",
+        help: "a page up",
+        command: C::PageUp,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Picker,
+        keys: &[k(KeyCode::PageDown)],
+        label: "PgDn",
+        short: "page",
+        help: "a page down",
+        command: C::PageDown,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Picker,
+        keys: &[k(KeyCode::Home), c('g')],
+        label: "Home/g",
+        short: "first",
+        help: "the first scenario",
+        command: C::Home,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Picker,
+        keys: &[k(KeyCode::End), c('G')],
+        label: "End/G",
+        short: "last",
+        help: "the last scenario",
+        command: C::End,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Picker,
+        keys: &[c('/')],
+        label: "/",
+        short: "filter",
+        help: "filter the list by typing (title, file, tags); Esc clears it",
+        command: C::Filter,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Filter,
+        keys: &[k(KeyCode::Enter)],
+        label: "Enter",
+        short: "done",
+        help: "keep the filter and go back to the list",
+        command: C::Confirm,
+        in_bar: true,
     },
     Binding {
         context: X::Picker,
@@ -325,12 +423,84 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         context: X::Player,
+        keys: &[c('S')],
+        label: "S",
+        short: "settle",
+        help: "settle: time passes until no operation runs (off script)",
+        command: C::Settle,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('E')],
+        label: "E",
+        short: "exercise",
+        help: "exercise mode on/off: stop before each quiz question, or play through",
+        command: C::Exercise,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('R')],
+        label: "R",
+        short: "reset score",
+        help: "reset the quiz score for the next group: every question is asked again",
+        command: C::ResetScore,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('P')],
+        label: "P",
+        short: "projector",
+        help: "projector layout on/off: larger caption, no key bar, panes that do not move",
+        command: C::Projector,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('T')],
+        label: "T",
+        short: "theme",
+        help: "next palette: default, high contrast (projector), light terminal; kept in the settings",
+        command: C::Palette,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
         keys: &[c('e')],
         label: "e",
         short: "edit world",
         help: "world edits: permissions, effective account, store membership",
         command: C::WorldMenu,
         in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('i')],
+        label: "i",
+        short: "world",
+        help: "the world: buyers (permissions, effective account), accounts, stores",
+        command: C::World,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('J')],
+        label: "J",
+        short: "timeline",
+        help: "the timeline: every step with its chapter and questions; Enter jumps to one",
+        command: C::Timeline,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('n')],
+        label: "n",
+        short: "narration",
+        help: "the step's narration (note) in full",
+        command: C::Narration,
+        in_bar: false,
     },
     Binding {
         context: X::Player,
@@ -358,6 +528,15 @@ pub const BINDINGS: &[Binding] = &[
         help: "focus the next pane (Shift-Tab: previous)",
         command: C::FocusNext,
         in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('z')],
+        label: "z",
+        short: "zoom",
+        help: "zoom the focused pane over the screen (the log full screen); z again to go back",
+        command: C::Zoom,
+        in_bar: false,
     },
     Binding {
         context: X::Player,
@@ -495,6 +674,15 @@ pub const BINDINGS: &[Binding] = &[
         in_bar: true,
     },
     Binding {
+        context: X::Quiz,
+        keys: &[c('s')],
+        label: "s",
+        short: "skip",
+        help: "skip the question: the step plays, nothing is scored",
+        command: C::SkipQuiz,
+        in_bar: true,
+    },
+    Binding {
         context: X::Save,
         keys: &[k(KeyCode::Enter)],
         label: "Enter",
@@ -504,21 +692,84 @@ pub const BINDINGS: &[Binding] = &[
         in_bar: true,
     },
     Binding {
+        context: X::Help,
+        keys: &[k(KeyCode::Up), c('k')],
+        label: "↑↓",
+        short: "scroll",
+        help: "scroll the help by a line",
+        command: C::Up,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Help,
+        keys: &[k(KeyCode::Down), c('j')],
+        label: "↓",
+        short: "scroll",
+        help: "scroll the help down by a line",
+        command: C::Down,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Help,
+        keys: &[k(KeyCode::PageUp), c('b')],
+        label: "PgUp/PgDn",
+        short: "page",
+        help: "scroll the help by a page",
+        command: C::PageUp,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Help,
+        keys: &[k(KeyCode::PageDown), c(' ')],
+        label: "PgDn",
+        short: "page",
+        help: "next page of the help",
+        command: C::PageDown,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Help,
+        keys: &[c('q'), c('?'), k(KeyCode::Enter)],
+        label: "q",
+        short: "close",
+        help: "close the help (Esc too)",
+        command: C::Close,
+        in_bar: false,
+    },
+    Binding {
         context: X::Popup,
         keys: &[k(KeyCode::Up), c('k')],
         label: "↑↓",
         short: "scroll",
-        help: "scroll the help",
+        help: "scroll by a line",
         command: C::Up,
-        in_bar: false,
+        in_bar: true,
     },
     Binding {
         context: X::Popup,
         keys: &[k(KeyCode::Down), c('j')],
         label: "↓",
         short: "scroll",
-        help: "scroll the help down",
+        help: "scroll down by a line",
         command: C::Down,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Popup,
+        keys: &[k(KeyCode::PageUp)],
+        label: "PgUp/PgDn",
+        short: "page",
+        help: "scroll by a page",
+        command: C::PageUp,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Popup,
+        keys: &[k(KeyCode::PageDown), c(' ')],
+        label: "PgDn",
+        short: "page",
+        help: "next page",
+        command: C::PageDown,
         in_bar: false,
     },
     Binding {
@@ -529,6 +780,51 @@ pub const BINDINGS: &[Binding] = &[
         help: "close the popup",
         command: C::Close,
         in_bar: false,
+    },
+    Binding {
+        context: X::Refusal,
+        keys: &[k(KeyCode::Left), c('h')],
+        label: "←/h",
+        short: "undo",
+        help: "undo: step back to before the refused action",
+        command: C::Undo,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Refusal,
+        keys: &[k(KeyCode::Enter)],
+        label: "Enter",
+        short: "close",
+        help: "close; the refused step stays in the log",
+        command: C::Close,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Confirm,
+        keys: &[c('s'), c('w')],
+        label: "s",
+        short: "save first",
+        help: "save the branch as a scenario file, then go on",
+        command: C::SaveFirst,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Confirm,
+        keys: &[c('d')],
+        label: "d",
+        short: "discard",
+        help: "discard the branch and go on",
+        command: C::Discard,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Confirm,
+        keys: &[c('c'), c('n')],
+        label: "c",
+        short: "cancel",
+        help: "cancel: keep the branch, do nothing (Esc too)",
+        command: C::Close,
+        in_bar: true,
     },
     Binding {
         context: X::Global,
@@ -580,10 +876,16 @@ pub fn lookup(context: Context, key: KeyEvent) -> Option<&'static Binding> {
         BINDINGS
             .iter()
             .filter(|b| b.context == Context::Global)
-            .filter(|b| context != Context::Save || b.command != Command::Quit || ctrl)
-            .filter(|b| context != Context::Save || b.command != Command::Help)
+            // A text field takes q and ?; the branch-safety prompt takes no q either, so
+            // a second q cannot quit past the question it asks.
+            .filter(|b| !takes_q(context) || b.command != Command::Quit || ctrl)
+            .filter(|b| !takes_q(context) || b.command != Command::Help)
             .find(hit)
     })
+}
+
+fn takes_q(context: Context) -> bool {
+    matches!(context, Context::Save | Context::Confirm | Context::Filter)
 }
 
 /// The bindings of the key bar in a context, in table order; `available` says which
@@ -594,6 +896,23 @@ pub fn bar(context: Context, available: impl Fn(Command) -> bool) -> Vec<&'stati
         .filter(|b| b.in_bar && (b.context == context || b.context == Context::Global))
         .filter(|b| context != Context::Picker || b.command != Command::Close)
         .filter(|b| context != Context::Player || b.command != Command::Close)
+        .filter(|b| !takes_q(context) || !matches!(b.command, Command::Quit | Command::Help))
+        // A global key the context gives another meaning (q closes the help) is not shown
+        // as the global one; the label names the first key.
+        .filter(|b| {
+            b.context == context
+                || b.keys.first().is_some_and(|k| {
+                    let event = KeyEvent::new(
+                        k.code,
+                        if k.ctrl {
+                            KeyModifiers::CONTROL
+                        } else {
+                            KeyModifiers::NONE
+                        },
+                    );
+                    lookup(context, event).is_some_and(|hit| std::ptr::eq(hit, *b))
+                })
+        })
         .filter(|b| available(b.command))
         .collect()
 }
@@ -603,10 +922,14 @@ pub fn help_lines() -> Vec<(Option<&'static str>, String, &'static str)> {
     let order = [
         Context::Player,
         Context::Picker,
+        Context::Filter,
         Context::AddToCart,
         Context::Menu,
         Context::Quiz,
         Context::Save,
+        Context::Confirm,
+        Context::Refusal,
+        Context::Help,
         Context::Popup,
         Context::Global,
     ];

@@ -9,10 +9,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-/// The caption: the note of the last scripted step played, else what comes next.
+/// The caption: the note of the last scripted step played, else what comes next. A note
+/// longer than the caption ends in `…` and says that `n` shows it in full (the log also
+/// holds every note, under its step).
 pub fn caption(frame: &mut Frame, area: Rect, app: &App) {
     let t = app.theme;
-    let Some(p) = &app.playback else {
+    let Some(line) = caption_line(app) else {
         if let Some(e) = &app.watch_error {
             frame.render_widget(
                 Paragraph::new(Line::styled(format!(" ✖ {e}"), t.error()))
@@ -22,7 +24,28 @@ pub fn caption(frame: &mut Frame, area: Rect, app: &App) {
         }
         return;
     };
-    let mut spans = vec![Span::styled(" ▸ ", t.key())];
+    let width = area.width as usize;
+    let mut rows = wrap(line, width, 0);
+    let height = area.height as usize;
+    if rows.len() > height && height > 0 {
+        rows.truncate(height);
+        let more = Span::styled(" … n: read all", t.key());
+        let last = rows.pop().expect("a row");
+        rows.push(cut_line(last, width.saturating_sub(more.width()), more));
+    }
+    frame.render_widget(Paragraph::new(rows), area);
+}
+
+/// The narration of where playback stands, in full, for the `n` popup.
+pub fn narration(app: &App) -> Vec<Line<'static>> {
+    caption_line(app).into_iter().collect()
+}
+
+/// The caption as one unwrapped line.
+fn caption_line(app: &App) -> Option<Line<'static>> {
+    let t = app.theme;
+    let p = app.playback.as_ref()?;
+    let mut spans = vec![Span::styled("▸ ", t.key())];
     match p.last() {
         Some(entry) => {
             let index = p.timeline().cursor() - 1;
@@ -56,10 +79,14 @@ pub fn caption(frame: &mut Frame, area: Rect, app: &App) {
             }
         }
     }
-    frame.render_widget(
-        Paragraph::new(Line::from(spans)).wrap(Wrap { trim: true }),
-        area,
-    );
+    Some(Line::from(spans))
+}
+
+/// A line cut to `room` columns, ending in `…`, followed by `tail`.
+fn cut_line(line: Line<'static>, room: usize, tail: Span<'static>) -> Line<'static> {
+    let mut line = super::header::fit(line.clone(), room.min(line.width().saturating_sub(1)));
+    line.spans.push(tail);
+    line
 }
 
 /// The log lines of one played entry: its head, its refusal if refused, and each change.
@@ -86,6 +113,11 @@ pub fn entry_lines(app: &App, index: usize) -> Vec<Line<'static>> {
         ]),
     };
     out.push(head);
+    if let Origin::Script(i) = entry.origin
+        && let Some(note) = p.scenario().steps.get(i).and_then(|s| s.note.as_ref())
+    {
+        out.push(Line::styled(format!("   ▸ {note}"), t.text()));
+    }
     if let Some(call) = crate::player::wording::call_line(&entry.outcome) {
         let style = if entry.outcome.result.is_ok() {
             t.ok()
@@ -107,7 +139,7 @@ pub fn entry_lines(app: &App, index: usize) -> Vec<Line<'static>> {
                 t.error(),
             ));
             for line in &lines[1..] {
-                out.push(Line::styled(format!("     {line}"), t.dim()));
+                out.push(Line::styled(format!("     {line}"), t.text()));
             }
         }
     }

@@ -2,14 +2,17 @@
 //!
 //! View and input only; the rules live in [`crate::engine`] and playback (time, history,
 //! branches, quizzes) in [`crate::player::playback`]. One module per job:
-//! [`app`] (state and `update`), [`keys`] (the one key table), [`theme`] (styles),
-//! [`anim`] (animations from a clock value), [`view`] and one file per region
-//! ([`header`], [`panes`], [`log`], [`keybar`], [`popup`], [`picker`]), and
-//! [`terminal`] (the run loop) and [`signals`] (the terminal restored on every way out).
+//! [`app`] (state and `update`), [`effect`] (the I/O `update` asks for, done by the run
+//! loop), [`keys`] (the one key table), [`theme`] (styles), [`anim`] (animations from a
+//! clock value), [`view`] and one file per region ([`header`], [`panes`], [`log`],
+//! [`keybar`], [`picker`], [`world`]), [`popup`] (one module per popup: state, keys,
+//! drawing), and [`terminal`] (the run loop) and [`signals`] (the terminal restored on
+//! every way out).
 
 pub mod anim;
 pub mod app;
 pub mod cast;
+pub mod effect;
 pub mod header;
 pub mod keybar;
 pub mod keys;
@@ -17,9 +20,11 @@ pub mod log;
 pub mod panes;
 pub mod picker;
 pub mod popup;
+pub mod settings;
 pub mod signals;
 pub mod terminal;
 pub mod theme;
 pub mod view;
+pub mod world;
 
 pub use terminal::{run, run_watch};

@@ -41,6 +41,30 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
+/// Draws one pane over the whole area (zoom, `z`).
+pub fn draw_zoomed(frame: &mut Frame, area: Rect, app: &App, which: Focus) {
+    let any_selected = app.selected_cart().is_some();
+    let Some(world) = app.world() else {
+        return;
+    };
+    let cx = Cx::new(app, world);
+    let Some((_, _, title)) = layout(area).into_iter().find(|(_, w, _)| *w == which) else {
+        return;
+    };
+    let height = area.height.saturating_sub(2) as usize;
+    let (records, offset) = window(&cx, app, which, area, height);
+    let count = record_count(world, which);
+    pane(
+        frame,
+        area,
+        app,
+        (which, title, count),
+        records,
+        offset,
+        any_selected,
+    );
+}
+
 /// The height the panes need to show every record (borders included), counted only up
 /// to the whole area's height.
 pub fn needed_height(app: &App, area: Rect) -> u16 {
@@ -214,6 +238,15 @@ impl<'a> Cx<'a> {
     fn created(&self, record: &str) -> bool {
         self.transition.is_some_and(|t| t.created(self.now, record))
     }
+    /// The last step changed this field: marked until the next step, after the
+    /// highlight has faded.
+    fn touched(&self, record: &str, field: &str) -> bool {
+        self.transition.is_some_and(|t| {
+            t.changes
+                .iter()
+                .any(|c| c.record == record && c.field == Some(field))
+        })
+    }
 }
 
 struct Record {
@@ -343,6 +376,10 @@ fn field(
         Some((old, new)) => vec![
             Span::styled(name.to_string(), t.label()),
             Span::styled(format!("{old} → {new}"), t.changed()),
+        ],
+        None if cx.touched(record, name) => vec![
+            Span::styled(format!("•{name}"), t.label()),
+            Span::styled(value, style),
         ],
         None => vec![
             Span::styled(name.to_string(), t.label()),
@@ -523,6 +560,8 @@ fn session_lines(cx: &Cx, s: &CartCheckoutSession, width: usize) -> Vec<Vec<Span
         FieldValue::opt_text(&s.next_state).to_string(),
         t.text(),
     ));
+    // Right under State and NextState, so that a short pane still says what comes next.
+    flow_strip(cx, &mut c, s);
     c.newline();
     c.field(flag(cx, &s.id, "IsProcessing", s.is_processing));
     c.field(flag(cx, &s.id, "IsError", s.is_error));
@@ -535,6 +574,7 @@ fn session_lines(cx: &Cx, s: &CartCheckoutSession, width: usize) -> Vec<Vec<Span
         FieldValue::opt_text(&s.background_operation_id).to_string(),
         t.text(),
     ));
+    session_warnings(cx, &mut c, s);
     if s.is_error && !s.is_archived {
         let screen = crate::engine::errors::SOMETHING_WENT_WRONG;
         c.newline();
@@ -565,6 +605,96 @@ fn session_lines(cx: &Cx, s: &CartCheckoutSession, width: usize) -> Vec<Vec<Span
         ));
     }
     c.done()
+}
+
+/// The checkout flow as a strip, one mark per state (`✔` done, `▶` the current state,
+/// then `○` asynchronous, `◇` buyer, `=` synchronous), and what comes next in words,
+/// also while the buyer must act and NextState is null.
+fn flow_strip(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
+    use crate::engine::flow::{COMPLETE, StepKind};
+    let t = cx.theme;
+    let Some(store) = cx
+        .world
+        .cart(&s.cart)
+        .and_then(|cart| cx.world.store(&cart.store))
+    else {
+        return;
+    };
+    let flow = &store.checkout_flow;
+    let now = flow.iter().position(|f| f.state == s.state);
+    let complete = s.state == COMPLETE;
+    let mut strip = vec![Span::styled("flow ", t.label())];
+    for (i, f) in flow.iter().enumerate() {
+        let (mark, style) = match now {
+            _ if complete => ("✔", t.ok()),
+            Some(n) if i < n => ("✔", t.ok()),
+            Some(n) if i == n => ("▶", t.selected()),
+            _ => match f.kind {
+                StepKind::Async { .. } => ("○", t.text()),
+                StepKind::Buyer => ("◇", t.text()),
+                StepKind::Sync => ("=", t.text()),
+            },
+        };
+        strip.push(Span::styled(mark, style));
+    }
+    c.newline();
+    c.chip(strip);
+    let kind = |k: &StepKind| match k {
+        StepKind::Async { .. } => "async",
+        StepKind::Buyer => "buyer",
+        StepKind::Sync => "sync",
+    };
+    if let Some(n) = now {
+        let here = &flow[n];
+        let doing = match here.kind {
+            StepKind::Buyer if !s.is_archived => "buyer acts: c continues",
+            StepKind::Buyer => "buyer",
+            StepKind::Async { .. } => "async",
+            StepKind::Sync => "sync",
+        };
+        c.newline();
+        c.chip(vec![
+            Span::styled("now ", t.label()),
+            Span::styled(format!("{} ({doing})", here.state), t.text()),
+        ]);
+        let next = match flow.get(n + 1) {
+            Some(f) => format!("{} ({})", f.state, kind(&f.kind)),
+            None => "the order (Complete)".to_string(),
+        };
+        c.chip(vec![
+            Span::styled("then ", t.label()),
+            Span::styled(next, t.text()),
+        ]);
+    }
+}
+
+/// Warnings on data that does not hang together: a BackgroundOperationId that names no
+/// operation, IsProcessing with nothing running.
+fn session_warnings(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
+    let t = cx.theme;
+    let named = s
+        .background_operation_id
+        .as_deref()
+        .map(|id| (id, cx.world.operation(id)));
+    if let Some((id, None)) = named {
+        c.newline();
+        c.chip(vec![Span::styled("⚠ warning ", t.error())]);
+        c.words(
+            &format!("BackgroundOperationId {id} names no operation (requirement 6)"),
+            t.error(),
+        );
+    }
+    let running = named
+        .and_then(|(_, op)| op)
+        .is_some_and(|op| op.status.in_progress());
+    if s.is_processing && !running {
+        c.newline();
+        c.chip(vec![Span::styled("⚠ warning ", t.error())]);
+        c.words(
+            "IsProcessing is true but no operation is running",
+            t.error(),
+        );
+    }
 }
 
 fn op_lines(
@@ -601,14 +731,32 @@ fn op_lines(
         c.chip(vec![Span::styled(format!("for {session}"), t.dim())]);
     }
     c.newline();
-    let progress = cx
-        .transition
-        .map_or(op.progress(), |tr| tr.progress(cx.now, op));
+    // An operation that ended in Error shows where it stopped, not a full bar.
+    let stopped = stopped_after(op);
+    let progress = match stopped {
+        Some(done) => done as f64 / op.ticks_total.max(1) as f64,
+        None => cx
+            .transition
+            .map_or(op.progress(), |tr| tr.progress(cx.now, op)),
+    };
+    let done = stopped.unwrap_or(op.ticks_total.saturating_sub(op.ticks_left));
     let bar_width = width.saturating_sub(6).clamp(4, 20);
     c.chip(vec![
         Span::styled(anim::bar(progress, bar_width), t.op_status(op.status)),
         Span::raw(format!(" {:>3}%", (progress * 100.0).round() as u32)),
     ]);
+    c.chip(vec![Span::styled(
+        format!("{done}/{} ticks", op.ticks_total),
+        t.text(),
+    )]);
+    if let Some(fault) = &op.pending_fault {
+        c.newline();
+        c.chip(vec![Span::styled("⚡ fault armed ", t.error())]);
+        c.words(
+            &format!("{} at the next tick: {}", fault.level, fault.message),
+            t.error(),
+        );
+    }
     if let Some(at) = op.expires_at {
         c.newline();
         c.chip(vec![
@@ -622,6 +770,26 @@ fn op_lines(
         c.words(error, t.error());
     }
     c.done()
+}
+
+/// For an operation that ended in Error: how many ticks of work it did before it
+/// stopped (an injected fault stops it at the tick it fires; a stale cart ends it after
+/// its last tick).
+fn stopped_after(op: &BackgroundOperation) -> Option<u64> {
+    if op.status != OperationStatus::Error {
+        return None;
+    }
+    let (start, end) = (op.started_at?, op.ended_at?);
+    let elapsed = end.saturating_sub(start);
+    let in_use = op
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("currently in use"));
+    Some(if in_use {
+        op.ticks_total
+    } else {
+        elapsed.saturating_sub(1).min(op.ticks_total)
+    })
 }
 
 fn pane(
@@ -748,7 +916,8 @@ mod window_tests {
         app.cart_sel = 321;
         let text = screen(&app);
         assert!(text.contains("›▌cart-321"), "{text}");
-        assert!(text.contains("cart-320"), "{text}");
+        // The record above shows (at least) its last lines.
+        assert!(text.contains("buyer-320"), "{text}");
         assert!(!text.contains("cart-322"), "{text}");
         assert!(!text.contains("cart-0 "), "{text}");
     }

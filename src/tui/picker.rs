@@ -28,29 +28,58 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     );
     let [list, detail] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
+    let listed = app.listed();
+    let inner_width = list.width.saturating_sub(2) as usize;
     let mut lines = Vec::new();
-    for (i, s) in app.scenarios.iter().enumerate() {
+    for &i in &listed {
+        let s = &app.scenarios[i];
         let chosen = i == app.picker;
         let marker = if chosen { "› " } else { "  " };
         let style = if chosen { t.selected() } else { t.text() };
-        lines.push(Line::styled(
-            format!("{marker}{:>2}. {}", i + 1, s.title),
-            style,
+        // A title too long for the list ends in an ellipsis; the summary shows it whole.
+        lines.push(super::header::fit(
+            Line::styled(format!("{marker}{:>2}. {}", i + 1, s.title), style),
+            inner_width,
         ));
     }
-    if lines.is_empty() {
+    if app.scenarios.is_empty() {
         lines.push(Line::styled("  no scenario could be loaded", t.error()));
+    } else if lines.is_empty() {
+        lines.push(Line::styled("  no scenario matches the filter", t.error()));
     }
     let height = list.height.saturating_sub(2) as usize;
-    let offset = app.picker.saturating_sub(height.saturating_sub(1));
+    let at = listed.iter().position(|i| *i == app.picker).unwrap_or(0);
+    let offset = at.saturating_sub(height.saturating_sub(1));
+    let mut title = vec![Span::styled(
+        format!(
+            " Scenarios {} of {} ",
+            (at + 1).min(listed.len()),
+            listed.len()
+        ),
+        t.title(),
+    )];
+    if app.filtering || !app.filter.is_empty() {
+        title.push(Span::styled(
+            format!(
+                "/{}{} ",
+                crate::scenario::sanitize::line(&app.filter),
+                if app.filtering { "▏" } else { "" }
+            ),
+            t.key(),
+        ));
+    }
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((offset as u16, 0))
-            .block(Block::bordered().title(Span::styled(" Scenarios ", t.title()))),
+            .block(Block::bordered().title(Line::from(title))),
         list,
     );
     let mut text = Vec::new();
-    if let Some(s) = app.scenarios.get(app.picker) {
+    if let Some(s) = app
+        .scenarios
+        .get(app.picker)
+        .filter(|_| listed.contains(&app.picker))
+    {
         text.push(Line::styled(s.title.clone(), t.title()));
         text.push(Line::styled(s.file.clone(), t.dim()));
         text.push(Line::raw(""));

@@ -4,7 +4,8 @@
 //! uses no CPU. While playing or animating it waits with `event::poll` for at most a
 //! frame. It redraws only after an event or a timer tick.
 
-use super::app::{App, Msg};
+use super::app::{App, MIN_HEIGHT, MIN_WIDTH, Msg};
+use super::effect::drive;
 use super::signals;
 use super::theme::Theme;
 use super::view;
@@ -31,6 +32,9 @@ pub fn run_watch(path: &Path) -> anyhow::Result<()> {
 }
 
 fn with_terminal(mut app: App, watch: Option<PathBuf>) -> anyhow::Result<()> {
+    // The settings that stay across sessions (presenter mode, speed, palette).
+    app.settings_path = super::settings::path();
+    app.apply_settings(super::settings::load(app.settings_path.as_deref()));
     // `w` saves into the folder the user started from; shown in full in the dialog.
     if let Ok(dir) = std::env::current_dir() {
         app.save_dir = dir;
@@ -107,6 +111,12 @@ fn event_loop(
             redraw = true;
         }
         if redraw {
+            // Playback waits while the terminal is too small to show it.
+            let size = terminal.size()?;
+            let small = size.width < MIN_WIDTH || size.height < MIN_HEIGHT;
+            if small != app.too_small {
+                drive(&mut app, Msg::TooSmall(small));
+            }
             terminal.draw(|frame| view::draw(frame, &app))?;
         }
         if app.quit {
@@ -136,14 +146,15 @@ fn event_loop(
                     true
                 }
                 Some(key) => {
-                    app.update(Msg::Key(key));
-                    app.update(Msg::Frame);
+                    // The effects `update` asks for (writing a file) are done here.
+                    drive(&mut app, Msg::Key(key));
+                    drive(&mut app, Msg::Frame);
                     true
                 }
                 None => matches!(e, Event::Resize(..)),
             },
             None => {
-                app.update(Msg::Frame);
+                drive(&mut app, Msg::Frame);
                 true
             }
         };
@@ -154,7 +165,7 @@ fn event_loop(
             let now = look(path);
             if seen.as_ref() != Some(&now) {
                 seen = Some(now);
-                app.update(Msg::Reloaded(Box::new(scenario::load_file(path))));
+                drive(&mut app, Msg::Reloaded(Box::new(scenario::load_file(path))));
                 redraw = true;
             }
         }

@@ -1,6 +1,11 @@
 //! Named styles. Only ANSI palette colours are used, so the terminal's own theme (light
 //! or dark) decides the shades. With `NO_COLOR` set, every style drops its colours and
 //! keeps only modifiers; meaning is always also carried by a word or a symbol.
+//!
+//! Three palettes ([`Palette`]): the default; **high contrast** for a projector (no dim
+//! text, no yellow or cyan, keys and changes in reverse video, bold everywhere that
+//! matters); and **light** for a light terminal (no yellow or cyan, which fade on white,
+//! and no dim text).
 
 use crate::engine::{CartStatus, OperationStatus, Source};
 use ratatui::style::{Color, Modifier, Style};
@@ -10,6 +15,41 @@ use ratatui::style::{Color, Modifier, Style};
 pub struct Theme {
     /// False when `NO_COLOR` asks for no colour.
     pub color: bool,
+    /// Which palette.
+    pub palette: Palette,
+}
+
+/// The palettes a trainer can pick (`T` cycles them; kept in the settings file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Palette {
+    /// The terminal's own colours, dim text for what is secondary.
+    #[default]
+    Default,
+    /// For a projector: no dim text, no yellow or cyan, reverse video for keys and changes.
+    HighContrast,
+    /// For a light terminal: no yellow or cyan, no dim text.
+    Light,
+}
+
+impl Palette {
+    /// Every palette, in the order `T` cycles them.
+    pub const ALL: [Palette; 3] = [Palette::Default, Palette::HighContrast, Palette::Light];
+
+    /// The name, as the settings file writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Palette::Default => "default",
+            Palette::HighContrast => "high-contrast",
+            Palette::Light => "light",
+        }
+    }
+
+    /// The next palette.
+    pub fn next(self) -> Palette {
+        let i = Palette::ALL.iter().position(|p| *p == self).unwrap_or(0);
+        Palette::ALL[(i + 1) % Palette::ALL.len()]
+    }
 }
 
 impl Theme {
@@ -22,19 +62,43 @@ impl Theme {
     pub fn from_no_color(value: Option<&std::ffi::OsStr>) -> Theme {
         Theme {
             color: value.is_none_or(|v| v.is_empty()),
+            palette: Palette::Default,
         }
     }
 
     /// A theme with colours.
-    pub const COLOR: Theme = Theme { color: true };
+    pub const COLOR: Theme = Theme {
+        color: true,
+        palette: Palette::Default,
+    };
     /// A theme without colours.
-    pub const MONO: Theme = Theme { color: false };
+    pub const MONO: Theme = Theme {
+        color: false,
+        palette: Palette::Default,
+    };
+
+    /// This theme with another palette.
+    pub fn with(self, palette: Palette) -> Theme {
+        Theme { palette, ..self }
+    }
 
     fn fg(self, color: Color) -> Style {
-        if self.color {
-            Style::new().fg(color)
+        if !self.color {
+            return Style::new();
+        }
+        // Yellow and cyan fade on a projector and on white: the other palettes swap them
+        // for blue and magenta, and add weight.
+        let color = match (self.palette, color) {
+            (Palette::Default, c) => c,
+            (_, Color::Yellow) => Color::Magenta,
+            (_, Color::Cyan) => Color::Blue,
+            (_, c) => c,
+        };
+        let style = Style::new().fg(color);
+        if self.palette == Palette::HighContrast {
+            style.add_modifier(Modifier::BOLD)
         } else {
-            Style::new()
+            style
         }
     }
 
@@ -42,9 +106,13 @@ impl Theme {
     pub fn text(self) -> Style {
         Style::new()
     }
-    /// Secondary text (labels, unrelated records).
+    /// Secondary text (labels, unrelated records). Only the default palette dims it; the
+    /// others show it plain, so nothing is lost to a washed-out projector.
     pub fn dim(self) -> Style {
-        Style::new().add_modifier(Modifier::DIM)
+        match self.palette {
+            Palette::Default => Style::new().add_modifier(Modifier::DIM),
+            _ => Style::new(),
+        }
     }
     /// Field names.
     pub fn label(self) -> Style {
@@ -56,7 +124,10 @@ impl Theme {
     }
     /// A key in the key bar or help.
     pub fn key(self) -> Style {
-        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+        match self.palette {
+            Palette::HighContrast => Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+            _ => self.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        }
     }
     /// The border of the focused pane.
     pub fn focus_border(self) -> Style {
@@ -84,8 +155,13 @@ impl Theme {
     }
     /// A field that just changed (old -> new).
     pub fn changed(self) -> Style {
-        self.fg(Color::Yellow)
-            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        let style = self
+            .fg(Color::Yellow)
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+        match self.palette {
+            Palette::HighContrast => style.add_modifier(Modifier::REVERSED),
+            _ => style,
+        }
     }
     /// Success.
     pub fn ok(self) -> Style {

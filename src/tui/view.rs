@@ -11,7 +11,7 @@
 //!   status line / key bar
 //! ```
 
-use super::app::{App, MIN_HEIGHT, MIN_WIDTH, Screen};
+use super::app::{App, Focus, MIN_HEIGHT, MIN_WIDTH, Screen};
 use super::{header, keybar, log, panes, picker, popup};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -57,17 +57,27 @@ fn too_small(frame: &mut Frame, area: Rect) {
 }
 
 fn player(frame: &mut Frame, area: Rect, app: &App) {
-    // The panes get what their records need (at least 10 rows, at most what leaves the
-    // log 6); the log gets the rest, so "why" has room when the records are few.
     // A narrow screen wraps the caption (the step's note) onto a third line.
     let caption_height = if area.width < 100 { 3 } else { 2 };
-    let most = area.height.saturating_sub(2 + caption_height + 2 + 6);
+    if app.zoom {
+        zoomed(frame, area, app, caption_height);
+        return;
+    }
+    if app.projector {
+        projector(frame, area, app);
+        return;
+    }
+    // The panes get what their records need (at least 10 rows, at most what leaves the
+    // log its minimum: 6 rows at 24, half of every row beyond), so "why" keeps room at
+    // the end of a long checkout too; the log gets the rest.
+    let log_min = 6 + area.height.saturating_sub(MIN_HEIGHT) / 2;
+    let most = area.height.saturating_sub(2 + caption_height + 2 + log_min);
     let panes_height = panes::needed_height(app, area).clamp(10.min(most), most);
     let [head, body, caption, events, keys] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(panes_height),
         Constraint::Length(caption_height),
-        Constraint::Min(6),
+        Constraint::Min(log_min),
         Constraint::Length(2),
     ])
     .areas(area);
@@ -76,4 +86,64 @@ fn player(frame: &mut Frame, area: Rect, app: &App) {
     log::caption(frame, caption, app);
     log::draw(frame, events, app);
     keybar::draw(frame, keys, app);
+}
+
+/// Zoom (`z`): the focused pane over the whole body; the log full screen.
+fn zoomed(frame: &mut Frame, area: Rect, app: &App, caption_height: u16) {
+    if app.focus == Focus::Log {
+        let [head, events, keys] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Min(3),
+            Constraint::Length(2),
+        ])
+        .areas(area);
+        header::draw(frame, head, app);
+        log::draw(frame, events, app);
+        keybar::draw(frame, keys, app);
+        return;
+    }
+    let [head, body, caption, keys] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(3),
+        Constraint::Length(caption_height),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    header::draw(frame, head, app);
+    panes::draw_zoomed(frame, body, app, app.focus);
+    log::caption(frame, caption, app);
+    keybar::draw(frame, keys, app);
+}
+
+/// The projector layout (`P`): a caption twice as tall, no key bar (one line: the status,
+/// or how to get help), and panes of a fixed share of the screen, so nothing jumps while
+/// records appear during a step.
+fn projector(frame: &mut Frame, area: Rect, app: &App) {
+    let caption_height = if area.height < 30 { 4 } else { 6 };
+    let rest = area.height.saturating_sub(2 + caption_height + 1);
+    let panes_height = rest * 11 / 20;
+    let [head, body, caption, events, keys] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(panes_height),
+        Constraint::Length(caption_height),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header::draw(frame, head, app);
+    panes::draw(frame, body, app);
+    log::caption(frame, caption, app);
+    log::draw(frame, events, app);
+    let t = app.theme;
+    let line = match &app.status {
+        Some(status) => Line::styled(format!(" {status}"), t.title()),
+        None => Line::styled(
+            " projector layout: ? keys · P back to the usual layout",
+            t.text(),
+        ),
+    };
+    frame.render_widget(
+        Paragraph::new(super::header::fit(line, area.width as usize)),
+        keys,
+    );
 }

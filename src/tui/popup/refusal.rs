@@ -1,0 +1,79 @@
+//! The popup of a refused action: code and HTTP status, message, action, the requirement
+//! that did not hold, where the code comes from, the reading, and what the buyer sees.
+//! `←` undoes the refused step (steps back to before it); Enter and Esc close.
+
+use super::{Reply, boxed, hint, row};
+use crate::engine::ActionError;
+use crate::tui::app::App;
+use crate::tui::keys::Command;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+
+/// A refusal to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The action's title (`Cancel Cart Async Operation`).
+    pub action: String,
+    /// What it was asked (`cancel cart-1 as bob`).
+    pub description: String,
+    /// The refusal.
+    pub error: ActionError,
+}
+
+impl Refusal {
+    /// Handles a key of the refusal's context: `←` undoes.
+    pub fn key(&mut self, command: Option<Command>) -> Reply {
+        match command {
+            Some(Command::Undo) => Reply::Undo,
+            _ => Reply::Keep,
+        }
+    }
+
+    /// Draws the popup.
+    pub fn draw(&self, frame: &mut Frame, area: Rect, app: &App) {
+        let t = app.theme;
+        let spec = self.error.kind.spec();
+        let wording = crate::player::wording::error_wording(&self.error);
+        let width = 96.min(area.width.saturating_sub(4));
+        let inner = width.saturating_sub(2) as usize;
+        let mut text = vec![Line::styled(
+            format!("✖ {} · {}", spec.code, wording.http),
+            t.error(),
+        )];
+        text.extend(row(app, inner, "message", &self.error.message, t.text()));
+        // The description may already end in a parenthesis; a comma keeps them single.
+        text.extend(row(
+            app,
+            inner,
+            "action",
+            &format!("{}: {}", self.action, self.description),
+            t.text(),
+        ));
+        text.extend(row(
+            app,
+            inner,
+            "required",
+            &format!("{} (did not hold)", spec.requirement),
+            t.title(),
+        ));
+        text.extend(row(
+            app,
+            inner,
+            "origin",
+            &format!("[{}] {}", spec.origin.tag(), wording.origin),
+            t.text(),
+        ));
+        if let Some(reading) = &wording.reading {
+            text.extend(row(app, inner, "reading", reading, t.text()));
+        }
+        if let Some(buyer) = &wording.buyer_sees {
+            text.extend(row(app, inner, "buyer", buyer, t.text()));
+        }
+        text.push(hint(
+            app,
+            "Nothing changed: a refused action changes nothing. Esc close · ← undo",
+        ));
+        boxed(frame, area, app, "Refused", text, width, t.error());
+    }
+}

@@ -1,0 +1,63 @@
+//! A popup of text to read, scrolled when it does not fit: a message (saved, not saved,
+//! reloaded), the world (buyers, accounts, stores), the narration of a step in full.
+
+use super::{Limits, Reply, scrolled};
+use crate::tui::app::App;
+use crate::tui::keys::Command;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+
+/// Text to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    /// The title.
+    pub title: String,
+    /// The lines (sanitized by whoever made them; styled when drawn).
+    pub lines: Vec<Line<'static>>,
+    /// Lines scrolled.
+    pub scroll: u16,
+    limits: Limits,
+}
+
+impl Text {
+    /// A popup of these lines.
+    pub fn new(title: impl Into<String>, lines: Vec<Line<'static>>) -> Text {
+        Text {
+            title: title.into(),
+            lines,
+            scroll: 0,
+            limits: Limits::default(),
+        }
+    }
+
+    /// The text as plain strings, one per line (for tests and the cast).
+    pub fn plain(&self) -> Vec<String> {
+        self.lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    /// Handles a key: scrolling; Enter and Esc close (through the shared Close).
+    pub fn key(&mut self, command: Option<Command>) -> Reply {
+        self.limits.apply(&mut self.scroll, command);
+        Reply::Keep
+    }
+
+    /// Draws the text in a scrolling box.
+    pub fn draw(&self, frame: &mut Frame, area: Rect, app: &App) {
+        let mut text = self.lines.clone();
+        text.push(Line::raw(""));
+        text.push(super::hint(app, "Enter/Esc close · ↑↓ PgUp/PgDn scroll"));
+        scrolled(
+            frame,
+            area,
+            app,
+            &self.title,
+            text,
+            self.scroll,
+            &self.limits,
+        );
+    }
+}

@@ -1,0 +1,151 @@
+//! The world-edit menu (`e`): revoke or grant a permission, switch the effective account,
+//! make an account leave or join the store, for the selected cart's buyer, account and
+//! store. Enter applies the edit off script.
+
+use super::{Reply, boxed, hint};
+use crate::engine::{Action, Permission, World};
+use crate::tui::app::App;
+use crate::tui::keys::Command;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+
+/// The menu's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorldMenu {
+    /// The cart whose buyer, account and store the edits are about.
+    pub cart: String,
+    /// The highlighted item.
+    pub index: usize,
+}
+
+impl WorldMenu {
+    /// The menu for a cart.
+    pub fn new(cart: String) -> WorldMenu {
+        WorldMenu { cart, index: 0 }
+    }
+
+    /// Handles a key: ↑↓ choose, Enter apply.
+    pub fn key(&mut self, app: &App, command: Option<Command>) -> Reply {
+        let Some(world) = app.world() else {
+            return Reply::Close;
+        };
+        let items = items(world, &self.cart);
+        match command {
+            Some(Command::Up) => super::step(&mut self.index, items.len(), true),
+            Some(Command::Down) => super::step(&mut self.index, items.len(), false),
+            Some(Command::Confirm) => {
+                return match items.into_iter().nth(self.index) {
+                    Some((_, action)) => Reply::Act(action),
+                    None => Reply::Close,
+                };
+            }
+            _ => {}
+        }
+        Reply::Keep
+    }
+
+    /// Draws the menu.
+    pub fn draw(&self, frame: &mut Frame, area: Rect, app: &App) {
+        let t = app.theme;
+        let Some(world) = app.world() else { return };
+        let mut text = vec![
+            Line::styled("World edits, applied now (off script):", t.dim()),
+            Line::raw(""),
+        ];
+        for (i, (label, _)) in items(world, &self.cart).iter().enumerate() {
+            let chosen = i == self.index;
+            text.push(Line::styled(
+                format!("{} {label}", if chosen { "›" } else { " " }),
+                if chosen { t.selected() } else { t.text() },
+            ));
+        }
+        text.push(Line::raw(""));
+        text.push(hint(app, "↑↓ choose · Enter apply · Esc close"));
+        boxed(
+            frame,
+            area,
+            app,
+            "Edit the world",
+            text,
+            72,
+            t.focus_border(),
+        );
+    }
+}
+
+/// The world edits offered for a cart's buyer, account and store.
+pub fn items(world: &World, cart: &str) -> Vec<(String, Action)> {
+    let mut items = Vec::new();
+    let Some(cart) = world.cart(cart) else {
+        return items;
+    };
+    let Some(buyer) = world.buyer(&cart.buyer) else {
+        return items;
+    };
+    for &permission in Permission::ALL {
+        let (verb, action) = if buyer.has(permission) {
+            (
+                "revoke",
+                Action::Revoke {
+                    buyer: buyer.id.clone(),
+                    permission,
+                },
+            )
+        } else {
+            (
+                "grant",
+                Action::Grant {
+                    buyer: buyer.id.clone(),
+                    permission,
+                },
+            )
+        };
+        items.push((format!("{verb} {permission} ({})", buyer.id), action));
+    }
+    for account in &world.accounts {
+        if account.id != buyer.effective_account {
+            let note = if buyer.accounts.contains(&account.id) {
+                ""
+            } else {
+                ", one it may not act for"
+            };
+            items.push((
+                format!(
+                    "switch {}'s effective account to {}{note}",
+                    buyer.id, account.id
+                ),
+                Action::SwitchAccount {
+                    buyer: buyer.id.clone(),
+                    account: account.id.clone(),
+                },
+            ));
+        }
+    }
+    let mut accounts = vec![buyer.effective_account.clone()];
+    if cart.account != buyer.effective_account {
+        accounts.push(cart.account.clone());
+    }
+    for id in accounts {
+        if let Some(account) = world.account(&id) {
+            if account.stores.contains(&cart.store) {
+                items.push((
+                    format!("{} leaves store {}", account.id, cart.store),
+                    Action::LeaveStore {
+                        account: account.id.clone(),
+                        store: cart.store.clone(),
+                    },
+                ));
+            } else {
+                items.push((
+                    format!("{} joins store {}", account.id, cart.store),
+                    Action::JoinStore {
+                        account: account.id.clone(),
+                        store: cart.store.clone(),
+                    },
+                ));
+            }
+        }
+    }
+    items
+}
