@@ -869,3 +869,43 @@ fn the_timeline_jumps_to_a_step_and_asks_before_leaving_a_branch() {
     assert!(!p.off_script());
     assert_eq!(p.script_position(), 2);
 }
+
+/// The screen's text, drawn the way the run loop draws it.
+fn screen_text(app: &App, width: u16, height: u16) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| cartsim::tui::view::draw(f, app)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn o_collapses_finished_operations_to_one_line_and_back() {
+    let mut app = app("01-");
+    press(&mut app, KeyCode::End);
+    app.now += Duration::from_secs(5);
+    app.update(Msg::Frame);
+    let full = screen_text(&app, 200, 60);
+    assert!(
+        !full.contains("bop-1 Check Cart Inventory ✔ Complete"),
+        "{full}"
+    );
+    assert!(full.contains("2/2 ticks"), "{full}");
+    press(&mut app, KeyCode::Char('o'));
+    assert!(app.collapse_finished);
+    let collapsed = screen_text(&app, 200, 60);
+    assert!(
+        collapsed.contains("bop-1 Check Cart Inventory ✔ Complete"),
+        "{collapsed}"
+    );
+    assert!(!collapsed.contains("2/2 ticks"), "{collapsed}");
+    press(&mut app, KeyCode::Char('o'));
+    assert!(!app.collapse_finished);
+}

@@ -168,6 +168,8 @@ pub struct App {
     pub too_small: bool,
     /// The focused pane fills the screen (`z`).
     pub zoom: bool,
+    /// Finished operations take one line each (`o`).
+    pub collapse_finished: bool,
     /// The projector layout (`P`).
     pub projector: bool,
     /// The settings that stay across scenarios (presenter mode, speed, palette).
@@ -207,6 +209,7 @@ impl App {
             saved_branch: None,
             too_small: false,
             zoom: false,
+            collapse_finished: false,
             projector: false,
             settings: super::settings::Settings::default(),
             settings_path: None,
@@ -838,6 +841,14 @@ impl App {
                 self.keep_settings();
             }
             Command::Zoom => self.zoom = !self.zoom,
+            Command::CollapseFinished => {
+                self.collapse_finished = !self.collapse_finished;
+                self.status = Some(if self.collapse_finished {
+                    "finished operations collapsed to one line each; o shows them in full".into()
+                } else {
+                    "every operation shown in full".into()
+                });
+            }
             Command::Timeline => {
                 if let Some(p) = &self.playback {
                     self.popup = Some(Popup::Timeline(super::popup::timeline::Timeline {

@@ -92,6 +92,8 @@ pub enum Command {
     Palette,
     /// Zoom the focused pane (the log full screen) or back.
     Zoom,
+    /// Collapse finished operations to one line each, or show them in full.
+    CollapseFinished,
     /// Skip the open question (the step plays, nothing is scored).
     SkipQuiz,
     /// Exercise mode on or off.
@@ -536,6 +538,15 @@ pub const BINDINGS: &[Binding] = &[
         short: "zoom",
         help: "zoom the focused pane over the screen (the log full screen); z again to go back",
         command: C::Zoom,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('o')],
+        label: "o",
+        short: "collapse ops",
+        help: "collapse finished operations (Complete, Canceled, Merged) to one line each; an Error keeps its message; o again to show them in full",
+        command: C::CollapseFinished,
         in_bar: false,
     },
     Binding {

@@ -218,6 +218,7 @@ struct Cx<'a> {
     transition: Option<&'a Transition>,
     world: &'a World,
     selected_cart: Option<String>,
+    collapse_finished: bool,
 }
 
 impl<'a> Cx<'a> {
@@ -228,6 +229,7 @@ impl<'a> Cx<'a> {
             transition: app.transition.as_ref(),
             world,
             selected_cart: app.selected_cart(),
+            collapse_finished: app.collapse_finished,
         }
     }
     fn changed(&self, record: &str, field: &str) -> Option<(String, String)> {
@@ -712,6 +714,20 @@ fn op_lines(
     ];
     if cx.created(&op.id) {
         head.push(Span::styled(" new", t.changed()));
+    }
+    // Collapsed, a finished operation is one line: its id, name and status. An Error
+    // keeps its full record, since its message is what a trainee needs.
+    if cx.collapse_finished
+        && !op.status.in_progress()
+        && op.status != OperationStatus::Error
+        && cx.changed(&op.id, "Status").is_none()
+    {
+        head.push(Span::styled(
+            format!(" {} {}", theme::op_symbol(op.status), op.status),
+            t.op_status(op.status),
+        ));
+        c.chip(head);
+        return c.done();
     }
     c.chip(head);
     c.newline();
