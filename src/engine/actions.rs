@@ -988,9 +988,21 @@ fn custom_update(tx: &mut Tx, cart_id: &str) -> Result<(), ActionError> {
 
 /// Deletes every CartValidationOutput of a cart (Checkout Session, format 2).
 pub(crate) fn clear_validation(tx: &mut Tx, cart_id: &str) {
+    remove_validation_rows(tx, cart_id, |_| true, Rule::CheckoutClearsValidation);
+}
+
+/// Deletes the CartValidationOutputs of a cart that `which` picks, logging each removal
+/// with `rule`.
+pub(crate) fn remove_validation_rows(
+    tx: &mut Tx,
+    cart_id: &str,
+    which: impl Fn(&CartValidationOutput) -> bool,
+    rule: Rule,
+) {
     let rows: Vec<(String, String)> = tx
         .world
         .validation_outputs_of(cart_id)
+        .filter(|v| which(v))
         .map(|v| {
             (
                 v.id.clone(),
@@ -1000,12 +1012,7 @@ pub(crate) fn clear_validation(tx: &mut Tx, cart_id: &str) {
         .collect();
     for (id, description) in rows {
         tx.world.remove_validation_output(&id);
-        tx.removed(
-            RecordKind::CartValidationOutput,
-            &id,
-            description,
-            Rule::CheckoutClearsValidation,
-        );
+        tx.removed(RecordKind::CartValidationOutput, &id, description, rule);
     }
 }
 

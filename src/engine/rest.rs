@@ -728,26 +728,13 @@ fn run_calculator(tx: &mut Tx, session_id: &str, calculator: Calculator, rule: R
         .pending
         .first()
         .map_or(READY.to_string(), |c| c.as_str().to_string());
-    let stale: Vec<(String, String)> = tx
-        .world
-        .validation_outputs_of(&cart)
-        .filter(|v| v.kind == calculator.row_type())
-        .map(|v| {
-            (
-                v.id.clone(),
-                format!("{} {}: {}", v.level, v.kind, v.message),
-            )
-        })
-        .collect();
-    for (id, description) in stale {
-        tx.world.remove_validation_output(&id);
-        tx.removed(
-            RecordKind::CartValidationOutput,
-            &id,
-            description,
-            Rule::CalculatorClearsRows,
-        );
-    }
+    let row_type = calculator.row_type();
+    super::actions::remove_validation_rows(
+        tx,
+        &cart,
+        |v| v.kind == row_type,
+        Rule::CalculatorClearsRows,
+    );
     tx.edit(
         session_id,
         &[SessionField::State, SessionField::NextState],
