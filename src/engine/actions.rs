@@ -206,6 +206,17 @@ impl Action {
 
     /// The explicit actor, if any.
     pub fn actor(&self) -> Option<&str> {
+        self.actor_slot().and_then(|a| a.as_deref())
+    }
+
+    /// True for an action a buyer takes (it has an actor, the `as` key): the flow
+    /// actions and the REST calls, as opposed to time, fault injection and world edits.
+    pub fn is_buyer_action(&self) -> bool {
+        self.actor_slot().is_some()
+    }
+
+    /// Where a buyer action keeps its actor; `None` for actions without one.
+    fn actor_slot(&self) -> Option<&Option<String>> {
         match self {
             Action::StartCheckout { actor, .. }
             | Action::AddToCart { actor, .. }
@@ -216,7 +227,7 @@ impl Action {
             | Action::CheckoutUpdate { actor, .. }
             | Action::CheckoutDelete { actor, .. }
             | Action::Pay { actor, .. }
-            | Action::PlaceOrder { actor, .. } => actor.as_deref(),
+            | Action::PlaceOrder { actor, .. } => Some(actor),
             _ => None,
         }
     }

@@ -15,15 +15,7 @@ use crate::engine::{Action, World};
 pub fn describe(world: &World, kind: &str, action: &Action) -> String {
     let actor = action
         .cart()
-        .filter(|_| {
-            matches!(
-                action,
-                Action::StartCheckout { .. }
-                    | Action::AddToCart { .. }
-                    | Action::Cancel { .. }
-                    | Action::Continue { .. }
-            ) || crate::engine::rest::is_rest(action)
-        })
+        .filter(|_| action.is_buyer_action())
         .and_then(|cart| world.actor_for(cart, action.actor()));
     let body = match action {
         Action::StartCheckout { cart, .. }

@@ -157,8 +157,20 @@ pub fn load_with_raw(name: &str, bytes: &[u8]) -> Result<(Scenario, RawScenario)
         });
     }
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| syntax_error(&file, bytes, &e))?;
+    // One pass checks the whole syntax and reads only the format version; everything
+    // else is skipped without being built (a file may hold a million steps).
+    let object = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    let head = if object {
+        serde_json::from_slice::<Head>(bytes).map(Some)
+    } else {
+        serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map(|_| None)
+    };
+    let head = match head {
+        Ok(head) => head,
+        Err(e) if e.is_syntax() || e.is_eof() => return Err(syntax_error(&file, bytes, &e)),
+        // An object that repeats `cartsim`: the duplicate check below names it.
+        Err(_) => None,
+    };
     // serde_json accepted it, so it is valid UTF-8.
     let text = std::str::from_utf8(bytes).unwrap_or_default();
     let positions = position::index(text);
@@ -173,7 +185,7 @@ pub fn load_with_raw(name: &str, bytes: &[u8]) -> Result<(Scenario, RawScenario)
             "this key appears twice in the same object; expected each key once".to_string(),
         ));
     }
-    let edition = check_version(&cx, &value)?;
+    let edition = check_version(&cx, head)?;
     // Read the typed file from the text itself, not from `value`: turning a Value into
     // the types goes through f64 for numbers, and amounts must stay exact to the cent.
     let mut from_text = serde_json::Deserializer::from_slice(bytes);
@@ -183,6 +195,9 @@ pub fn load_with_raw(name: &str, bytes: &[u8]) -> Result<(Scenario, RawScenario)
             Some(serde_path_to_error::Segment::Map { key }) => Some(key.as_str()),
             _ => None,
         };
+        // The value the error is about, for its wording: parsed only now, on an error.
+        let value: serde_json::Value =
+            serde_json::from_slice(bytes).unwrap_or(serde_json::Value::Null);
         let message = describe_serde(&e.inner().to_string(), value_at(&value, e.path()), key);
         let pos = cx.positions.nearest(&path);
         cx.at(&path, Some(pos), message)
@@ -308,8 +323,22 @@ fn render_path(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-fn check_version(cx: &Cx, value: &serde_json::Value) -> Result<Edition, LoadError> {
-    let Some(object) = value.as_object() else {
+/// The top level of a file as far as the format version: read before anything else, so
+/// that a file of another version is named as such rather than by its first unknown key.
+#[derive(serde::Deserialize)]
+struct Head {
+    /// Present (even as `null`, which is a wrong version, not a missing one) or absent.
+    #[serde(default, deserialize_with = "present")]
+    cartsim: Option<serde_json::Value>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<serde_json::Value>, D::Error> {
+    <serde_json::Value as serde::Deserialize>::deserialize(d).map(Some)
+}
+
+/// The edition a file's head names; `None` when the top level is not a JSON object.
+fn check_version(cx: &Cx, head: Option<Head>) -> Result<Edition, LoadError> {
+    let Some(head) = head else {
         return Err(cx.at(
             "",
             None,
@@ -317,7 +346,7 @@ fn check_version(cx: &Cx, value: &serde_json::Value) -> Result<Edition, LoadErro
                 .to_string(),
         ));
     };
-    match object.get("cartsim") {
+    match &head.cartsim {
         None => Err(cx.at(
             "",
             None,
