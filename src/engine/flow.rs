@@ -85,7 +85,7 @@ pub fn default_flow() -> Arc<[FlowStep]> {
         FlowStep::run("Taxes", "Calculate Cart Taxes", 2),
         FlowStep::buyer("Payment And Billing Address"),
         FlowStep::buyer("Checkout Summary"),
-        FlowStep::run("Cart To Order", "Cart to Order", 1),
+        FlowStep::run("Cart To Order", CART_TO_ORDER, 1),
         FlowStep::run("Authorize Payment", "Authorize Payment", 1),
         FlowStep::run("Activate Order", "Activate Order", 1),
     ])
@@ -96,20 +96,18 @@ pub fn default_flow() -> Arc<[FlowStep]> {
 /// `Reentrant_Subflow_Authorize_Payment.flow`), and Order Confirmation, the state whose
 /// subflow closes the cart (`Close_Cart`), is the last state, also synchronous.
 pub fn default_flow_v2() -> Arc<[FlowStep]> {
-    Arc::from(vec![
-        FlowStep::run("Inventory", "Check Cart Inventory", 2),
-        FlowStep::run("Confirm Price", "Price Cart", 2),
-        FlowStep::run("Calculate Promotions", "Calculate Cart Promotions", 1),
-        FlowStep::run("Shipping Cost", "Calculate Cart Shipment Costs", 2),
-        FlowStep::buyer("Delivery Method"),
-        FlowStep::run("Taxes", "Calculate Cart Taxes", 2),
-        FlowStep::buyer("Payment And Billing Address"),
-        FlowStep::buyer("Checkout Summary"),
-        FlowStep::run("Cart To Order", CART_TO_ORDER, 1),
+    // Up to Cart To Order the two default flows are the same states.
+    let mut steps: Vec<FlowStep> = default_flow()
+        .iter()
+        .take_while(|s| s.state != "Authorize Payment")
+        .cloned()
+        .collect();
+    steps.extend([
         FlowStep::sync("Authorize Payment"),
         FlowStep::run("Activate Order", "Activate Order", 1),
         FlowStep::sync("Order Confirmation"),
-    ])
+    ]);
+    Arc::from(steps)
 }
 
 /// The BackgroundOperation name that creates the order when the store's
