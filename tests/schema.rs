@@ -564,7 +564,8 @@ fn each_step_kind_requires_its_keys_and_refuses_the_others() {
         "cart": "cart-1", "sku": "BOLT-10", "quantity": 1, "ticks": 1, "message": "down",
         "type": "Inventory", "level": "Warning", "shipping_address": "1 Main St",
         "delivery_method": "Standard", "contact": "bob@example.com", "outcome": "authorized",
-        "buyer": "bob", "permission": "checkout", "account": "acme", "store": "west"
+        "buyer": "bob", "permission": "checkout", "account": "acme", "store": "west",
+        "key": "cancel_requirements", "value": "lenient"
     });
     let values = values.as_object().unwrap();
     assert_eq!(

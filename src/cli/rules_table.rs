@@ -2,7 +2,7 @@
 //! Generated from the engine's catalogues, printed by `cartsim rules`, and kept in the
 //! README (a test checks the README holds exactly this text, so it cannot drift).
 
-use crate::engine::readings::{SETTINGS, is_placeholder};
+use crate::engine::settings::{SETTINGS, is_placeholder};
 use crate::engine::{Edition, ErrorKind, ErrorOrigin, Rule, Source, StoreSettings};
 use std::fmt::Write;
 

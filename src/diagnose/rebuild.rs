@@ -843,66 +843,38 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
 
 /// Sets one store setting from `KEY=VALUE`; the pair must have passed [`check_setting`].
 fn apply_setting(s: &mut StoreSettings, key: &str, value: &str) {
-    match key {
-        "template" => s.template = Template::parse(value).unwrap_or(s.template),
-        "checkout_session" => {
-            s.checkout_session = CheckoutSessionReading::parse(value).unwrap_or(s.checkout_session)
-        }
-        "cancel_requirements" => {
-            s.cancel_requirements = CancelReading::parse(value).unwrap_or(s.cancel_requirements)
-        }
-        "continue_while_processing" => {
-            s.continue_while_processing =
-                ContinueWhileProcessing::parse(value).unwrap_or(s.continue_while_processing)
-        }
-        "cart_access" => s.cart_access = CartAccess::parse(value).unwrap_or(s.cart_access),
-        "validation_on_start" => {
-            s.validation_on_start = ValidationOnStart::parse(value).unwrap_or(s.validation_on_start)
-        }
-        "order_created" => s.order_created = OrderCreated::parse(value).unwrap_or(s.order_created),
-        "canceled_finished_at" => {
-            s.canceled_finished_at =
-                CanceledFinishedAt::parse(value).unwrap_or(s.canceled_finished_at)
-        }
-        "checkout_expiry" => {
-            s.checkout_expiry = CheckoutExpiry::parse(value).unwrap_or(s.checkout_expiry)
-        }
-        "place_order" => s.place_order = PlaceOrderVersion::parse(value).unwrap_or(s.place_order),
-        "cart_cleanup" => s.cart_cleanup = CartCleanup::parse(value).unwrap_or(s.cart_cleanup),
-        _ => {}
-    }
+    // A checked pair always parses; an unchecked one leaves the setting as it was.
+    let _ = s.set(key, SettingInput::Arg(value));
 }
 
-/// The settings `--setting` accepts, with their values.
-pub fn setting_values(key: &str) -> Option<&'static [&'static str]> {
-    Some(match key {
-        "template" => Template::NAMES,
-        "checkout_session" => CheckoutSessionReading::NAMES,
-        "cancel_requirements" => CancelReading::NAMES,
-        "continue_while_processing" => ContinueWhileProcessing::NAMES,
-        "cart_access" => CartAccess::NAMES,
-        "validation_on_start" => ValidationOnStart::NAMES,
-        "order_created" => OrderCreated::NAMES,
-        "canceled_finished_at" => CanceledFinishedAt::NAMES,
-        "checkout_expiry" => CheckoutExpiry::NAMES,
-        "place_order" => PlaceOrderVersion::NAMES,
-        "cart_cleanup" => CartCleanup::NAMES,
-        _ => return None,
-    })
-}
+/// The settings that `--setting` does not take: the time to live is given in minutes.
+const NOT_BY_SETTING: &[(&str, &str)] = &[("checkout_ttl", "--ttl-minutes")];
 
 /// Checks a `KEY=VALUE` store setting, naming the keys or values allowed.
 pub fn check_setting(pair: &str) -> Result<(String, String), String> {
-    const KEYS: &str = "template, checkout_session, cancel_requirements, continue_while_processing, cart_access, validation_on_start, order_created, canceled_finished_at, checkout_expiry, place_order, cart_cleanup";
+    let keys = || {
+        settings::keys()
+            .filter(|k| NOT_BY_SETTING.iter().all(|(n, _)| n != k))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let (key, value) = pair.split_once('=').ok_or_else(|| {
-        format!("--setting {pair:?}: expected KEY=VALUE, with KEY one of: {KEYS}")
+        format!(
+            "--setting {pair:?}: expected KEY=VALUE, with KEY one of: {}",
+            keys()
+        )
     })?;
-    let values = setting_values(key).ok_or_else(|| format!("--setting: {key:?} is not a store setting here; expected one of: {KEYS} (the time-to-live is --ttl-minutes)"))?;
-    if !values.contains(&value) {
-        return Err(format!(
-            "--setting {key}: {value:?} is not allowed; expected one of: {}",
-            values.join(", ")
-        ));
+    if let Some((_, option)) = NOT_BY_SETTING.iter().find(|(n, _)| *n == key) {
+        return Err(format!("--setting: {key} is given with {option}"));
     }
+    let setting = settings::setting(key).ok_or_else(|| {
+        format!(
+            "--setting: {key:?} is not a store setting; expected one of: {} (the time-to-live is --ttl-minutes)",
+            keys()
+        )
+    })?;
+    setting
+        .parse(SettingInput::Arg(value))
+        .map_err(|e| format!("--setting {key}: {e}"))?;
     Ok((key.to_string(), value.to_string()))
 }

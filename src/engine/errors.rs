@@ -175,6 +175,9 @@ pub enum ErrorKind {
     FailNoRunningOperation,
     /// Settle: operations were still running after the bound.
     SettleTimeout,
+    /// Change a store setting: the key is not one a scenario may change, or the value
+    /// is not one it takes.
+    UnknownSetting,
     /// An action named a cart, buyer, account, store or product that does not exist.
     UnknownRecord,
     /// A REST checkout call on a cart of an `aura` store.
@@ -221,7 +224,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every error, in catalogue order.
-    pub const ALL: [ErrorKind; 52] = [
+    pub const ALL: [ErrorKind; 53] = [
         ErrorKind::CancelNoPermission,
         ErrorKind::CancelInvalidEffectiveAccount,
         ErrorKind::CancelNotStoreMember,
@@ -253,6 +256,7 @@ impl ErrorKind {
         ErrorKind::ContinueNoCartAccess,
         ErrorKind::FailNoRunningOperation,
         ErrorKind::SettleTimeout,
+        ErrorKind::UnknownSetting,
         ErrorKind::UnknownRecord,
         ErrorKind::RestInAuraStore,
         ErrorKind::FlowActionInLwrStore,
@@ -518,6 +522,13 @@ impl ErrorKind {
                 "every background operation finishes within the settle bound",
                 Choice("settle stops after a bound so a scenario can never hang"),
             ),
+            UnknownSetting => (
+                "UNKNOWN_SETTING",
+                None,
+                "Change a store setting (set_setting)",
+                "the key names a store setting a scenario may change (any but template) and the value is one it takes",
+                Choice("set_setting is a simulator tool, not a Salesforce action"),
+            ),
             UnknownRecord => (
                 "UNKNOWN_EXCEPTION",
                 Some(500),
@@ -600,9 +611,11 @@ impl ErrorKind {
             | ContinueWhileProcessing
             | ContinueAlreadyInProcess => Some(SOMETHING_WENT_WRONG),
             PlaceOrderCartChangedAfterPayment => Some(MSG_CART_IN_USE),
-            AddCartNotModifiable | AddInvalidQuantity | FailNoRunningOperation | SettleTimeout => {
-                None
-            }
+            AddCartNotModifiable
+            | AddInvalidQuantity
+            | FailNoRunningOperation
+            | SettleTimeout
+            | UnknownSetting => None,
             RestInAuraStore
             | FlowActionInLwrStore
             | RestNoPermission

@@ -20,9 +20,9 @@ pub mod flow;
 mod index;
 pub mod model;
 pub mod money;
-pub mod readings;
 pub mod rest;
 pub mod rules;
+pub mod settings;
 mod tx;
 pub mod world;
 
@@ -33,4 +33,5 @@ pub use fields::*;
 pub use model::*;
 pub use money::Money;
 pub use rules::{Rule, Source};
+pub use settings::{SettingError, SettingInput, SettingValue, StoreSettings};
 pub use world::World;

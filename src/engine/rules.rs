@@ -115,6 +115,8 @@ pub enum Rule {
     CartChangeRecalculates,
     /// A scenario edit of the world (permissions, accounts, store membership).
     WorldEdit,
+    /// A scenario changes a store setting (`set_setting`).
+    SettingChanged,
     /// `checkout_session: get_or_create`: Checkout Session returns the active session.
     CheckoutReturnsSession,
     /// `validation_on_start: clear`: Checkout Session deletes the cart's CartValidationOutputs.
@@ -182,7 +184,7 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule, in catalogue order.
-    pub const ALL: [Rule; 50] = [
+    pub const ALL: [Rule; 51] = [
         Rule::CheckoutCreatesSession,
         Rule::CheckoutLocksCart,
         Rule::StateLaunchesOperation,
@@ -202,6 +204,7 @@ impl Rule {
         Rule::AddToCartAddsItem,
         Rule::CartChangeRecalculates,
         Rule::WorldEdit,
+        Rule::SettingChanged,
         Rule::CheckoutReturnsSession,
         Rule::CheckoutClearsValidation,
         Rule::SyncStateRuns,
@@ -267,6 +270,9 @@ impl Rule {
                 "this store recalculates: the cart change re-runs the checkout from its first state"
             }
             Rule::WorldEdit => "the scenario changes the world",
+            Rule::SettingChanged => {
+                "the scenario changes a store setting from this instant on (simulator configuration, not a WebStore field)"
+            }
             Rule::CheckoutReturnsSession => {
                 "get or create: Checkout Session returns the cart's active session and changes nothing"
             }
@@ -376,7 +382,7 @@ impl Rule {
             Rule::CartChangeRecalculates => Source::Choice(
                 "the LWR guide says a change re-runs the calculators; cartsim makes it a per-store setting and restarts the flow",
             ),
-            Rule::WorldEdit => Source::Scenario,
+            Rule::WorldEdit | Rule::SettingChanged => Source::Scenario,
             Rule::CheckoutReturnsSession => Source::Documented(
                 "help.salesforce.com: Checkout Session (\"gets or creates a checkout session\"); the sample Reentrant_Subflow_Checkout_Session.flow calls it on every loop",
             ),
