@@ -46,7 +46,7 @@ fn set_setting_changes_the_store_from_that_instant_and_logs_it_as_configuration(
     let change = &out.changes[0];
     assert_eq!(change.kind, RecordKind::WebStore);
     assert_eq!(change.record, "west");
-    assert_eq!(change.field, Some("cancel_requirements"));
+    assert_eq!(change.field, Some("~cancel_requirements"));
     assert_eq!(change.old, FieldValue::Text("enforce".into()));
     assert_eq!(change.new, FieldValue::Text("lenient".into()));
     assert_eq!(change.rule, Rule::SettingChanged);

@@ -192,7 +192,7 @@ pub fn json_lines(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally
         for c in &report.outcome.changes {
             emit(json!({
                 "event": "change", "step": report.index + 1, "tick": c.tick,
-                "object": c.kind.as_str(), "record": c.record, "field": c.field_label(),
+                "object": c.kind.as_str(), "record": c.record, "field": c.field,
                 "old": c.old.to_json(), "new": c.new.to_json(),
                 "cause": c.rule.text(), "source": c.rule.source().tag(),
                 "reference": c.rule.source().reference(),

@@ -1127,7 +1127,7 @@ fn set_setting(
             tick: tx.world.tick,
             kind: RecordKind::WebStore,
             record: store.to_string(),
-            field: Some(setting.key),
+            field: Some(setting.label),
             old: setting_field(old),
             new: setting_field(new),
             rule: Rule::SettingChanged,

@@ -80,7 +80,8 @@ pub enum RecordKind {
     /// A buyer account (world edits).
     Account,
     /// A store (WebStore), whose settings a scenario may change. Its fields in the log
-    /// are the simulator's store settings, not WebStore fields.
+    /// are the simulator's store settings, named with a `~` (`~checkout_ttl`): they are
+    /// not WebStore fields.
     WebStore,
 }
 
@@ -96,12 +97,6 @@ impl RecordKind {
             RecordKind::Account => "Account",
             RecordKind::WebStore => "WebStore",
         }
-    }
-
-    /// True when the kind's logged fields are the simulator's own configuration, not
-    /// Salesforce fields: they are written with a `~` (`west.~checkout_ttl`).
-    pub fn fields_are_simulator_only(self) -> bool {
-        matches!(self, RecordKind::WebStore)
     }
 }
 
@@ -142,13 +137,9 @@ impl Change {
     /// `bop-1: BackgroundOperation removed (…)` or `ccs-1: CartCheckoutSession (…)`.
     pub fn headline(&self) -> String {
         match (self.field, self.what()) {
-            (Some(_), _) => format!(
-                "{}.{}: {} -> {}",
-                self.record,
-                self.field_label().unwrap_or_default(),
-                self.old,
-                self.new
-            ),
+            (Some(field), _) => {
+                format!("{}.{}: {} -> {}", self.record, field, self.old, self.new)
+            }
             (None, ChangeWhat::Created) => {
                 format!("{}: new {} ({})", self.record, self.kind.as_str(), self.new)
             }
@@ -162,18 +153,6 @@ impl Change {
             }
             (None, _) => format!("{}: {} ({})", self.record, self.kind.as_str(), self.new),
         }
-    }
-
-    /// The field as a reader sees it: Salesforce's name, or `~` and the simulator's
-    /// name for simulator-only state (a store setting).
-    pub fn field_label(&self) -> Option<String> {
-        self.field.map(|f| {
-            if self.kind.fields_are_simulator_only() {
-                format!("~{f}")
-            } else {
-                f.to_string()
-            }
-        })
     }
 
     /// Whether the change set a field, created or removed a record, or only noted a fact.

@@ -221,6 +221,8 @@ impl std::error::Error for SettingError {}
 pub struct Setting {
     /// The store key, which is also the field of [`StoreSettings`].
     pub key: &'static str,
+    /// The key with a `~`: how the change log names it (simulator configuration).
+    pub label: &'static str,
     /// What it does, in one line.
     pub summary: &'static str,
     /// The values it takes.
@@ -383,13 +385,15 @@ macro_rules! declare_store_settings {
             }
         }
 
-        /// Every setting's key, in the order the format documents them.
-        pub const KEYS: &[&str] = &[$(stringify!($field)),+];
+        /// Every setting's name in the change log: its key with a `~`, since a setting
+        /// is the simulator's configuration, not a WebStore field.
+        pub const LABELS: &[&str] = &[$(concat!("~", stringify!($field))),+];
 
         /// Every store setting, in the order the format documents them.
         pub const SETTINGS: &[Setting] = &[$(
             Setting {
                 key: stringify!($field),
+                label: concat!("~", stringify!($field)),
                 summary: $summary,
                 kind: kind_of!($kind, $ty),
                 changeable: $changeable,

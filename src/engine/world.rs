@@ -298,7 +298,7 @@ pub fn fields_of(kind: RecordKind) -> &'static [&'static str] {
         RecordKind::CartValidationOutput => VALIDATION_FIELDS,
         RecordKind::Buyer => BuyerField::NAMES,
         RecordKind::Account => AccountField::NAMES,
-        RecordKind::WebStore => super::settings::KEYS,
+        RecordKind::WebStore => super::settings::LABELS,
     }
 }
 
