@@ -14,7 +14,7 @@ use super::model::{
     CheckoutSessionReading, ContinueWhileProcessing, Edition, OrderCreated, PlaceOrderVersion,
     TaxRate, Template, ValidationOnStart,
 };
-use super::rules::Source;
+use super::source::Source;
 use std::fmt;
 
 /// The largest tick count or tick a setting takes.
