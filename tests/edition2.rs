@@ -256,6 +256,7 @@ fn custom_code_saving_the_cart_makes_the_running_operation_fail_as_in_use() {
         &mut w,
         Action::CustomUpdate {
             cart: "cart-1".into(),
+            during_next_call: false,
         },
     );
     assert_eq!(field(&w, "cart-1", "Version"), "1");

@@ -111,6 +111,7 @@ fn a_saved_branch_of_a_format_2_scenario_replays_with_every_expectation_held() {
         Action::Wait { ticks: 1 },
         Action::CustomUpdate {
             cart: "cart-1".into(),
+            during_next_call: false,
         },
         Action::Wait { ticks: 8 },
         Action::Cancel {

@@ -222,6 +222,9 @@ pub fn markdown_with(scenario: &Scenario, options: Options) -> String {
         if let Some(call) = crate::player::wording::call_line(&report.outcome) {
             let _ = writeln!(out, "Call: `{}`\n", call.replace('`', "'"));
         }
+        if let Some(body) = crate::player::wording::body_line(&report.outcome) {
+            let _ = writeln!(out, "Response body: `{}`\n", body.replace('`', "'"));
+        }
         match &report.outcome.result {
             Ok(()) => out.push_str("Result: ok.\n\n"),
             Err(e) => {

@@ -545,6 +545,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                     effective_account: account.clone(),
                     permissions: held.clone(),
                     guest: false,
+                    address: None,
                 });
             }
         }
@@ -617,6 +618,11 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
             items,
             version: 0,
             touched_by_custom_code: false,
+            guest_email: None,
+            total_charge: crate::engine::Money::ZERO,
+            total_tax: crate::engine::Money::ZERO,
+            custom_code_armed: false,
+            last_custom_save: None,
         });
     }
     if world.products.is_empty() && !world.carts.is_empty() {
@@ -670,6 +676,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
             launched_for: None,
             ended_at: finished.then(|| tick("FinishedAt").unwrap_or(world.tick)),
             expires_at: tick("ExpiresAt"),
+            calculators: Vec::new(),
         });
     }
     if world.operations.iter().any(|o| o.status.in_progress()) {
@@ -713,14 +720,14 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                 .map(str::to_string),
                 order_id: text_or(s, "OrderId", &mut missing, "read as null").map(str::to_string),
                 started_at: match time(s, "CreatedDate") {
-                    Some(t) => clock.tick(t),
+                    Some(t) => i64::try_from(clock.tick(t)).unwrap_or(i64::MAX),
                     None => {
                         missing.field(
                             s,
                             "CreatedDate",
                             "the checkout is taken to start now, so its time-to-live is not judged",
                         );
-                        world.tick
+                        i64::try_from(world.tick).unwrap_or(i64::MAX)
                     }
                 },
                 ..CartCheckoutSession::default()

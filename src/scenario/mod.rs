@@ -68,6 +68,8 @@ pub struct Expect {
     pub http: Option<u16>,
     /// Expected field values, in file order.
     pub state: Vec<ExpectedField>,
+    /// The REST call's response body, matched as a subset (`expect.body`).
+    pub body: Option<serde_json::Value>,
 }
 
 /// The expected result of a step.
