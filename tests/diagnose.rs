@@ -146,10 +146,14 @@ fn two_tabs_leave_one_archived_session_and_one_running() {
 #[test]
 fn expired_checkout_is_overdue_at_the_query_time() {
     for format in FORMATS {
+        // Eager expiry: the checkout expires at the next tick.
         let (text, json) = run(
             "expired-checkout",
             format,
-            &options(Some("2026-11-25T14:30:00Z"), &[]),
+            &options(
+                Some("2026-11-25T14:30:00Z"),
+                &[("checkout_expiry", "eager")],
+            ),
         );
         let cart = &json["carts"][0];
         assert!(
@@ -166,11 +170,28 @@ fn expired_checkout_is_overdue_at_the_query_time() {
                 .any(|c| c["field"] == "Status" && c["new"] == "Active")
         );
         assert!(text.contains("time-to-live has passed"));
+        // As the time-to-live guide documents it (the default): nothing changes until
+        // the buyer returns, and then the integrations run again.
+        let (text, json) = run(
+            "expired-checkout",
+            format,
+            &options(Some("2026-11-25T14:30:00Z"), &[]),
+        );
+        let cart = &json["carts"][0];
+        assert!(codes(cart).contains(&"checkout_past_time_to_live".to_string()));
+        let expiry = prediction(cart, "expiry");
+        assert_eq!(expiry["result"], "on_return");
+        assert!(expiry["summary"].as_str().unwrap().starts_with("passed at"));
+        assert!(expiry["changes"].as_array().unwrap().is_empty());
+        assert!(text.contains("integrations run again"), "{text}");
         // The same records an hour after the checkout started are not expired.
         let (_, json) = run(
             "expired-checkout",
             format,
-            &options(Some("2026-11-22T10:00:00Z"), &[]),
+            &options(
+                Some("2026-11-22T10:00:00Z"),
+                &[("checkout_expiry", "eager")],
+            ),
         );
         let cart = &json["carts"][0];
         assert!(codes(cart).is_empty());
