@@ -65,7 +65,8 @@ pub fn load(inputs: &[Input]) -> Result<Loaded, Vec<String>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let records = rebuild::check(all, &objects)?;
+    let (records, warnings) = rebuild::check(all, &objects)?;
+    notes.extend(warnings);
     Ok(Loaded { records, notes })
 }
 
