@@ -4,7 +4,8 @@
 
 mod common;
 
-use cartsim::diagnose::{self, Input, Options, cli};
+use cartsim::cli::diagnose as cli;
+use cartsim::diagnose::{self, Input, Options};
 use serde_json::Value;
 use std::path::PathBuf;
 

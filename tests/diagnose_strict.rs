@@ -300,3 +300,111 @@ fn a_utf16_export_from_excel_is_read() {
     );
     assert!(stdout.contains("0a6Hs0000000201IAA"), "{stdout}");
 }
+
+/// Every value of every field of a ticket's files, with the field's name.
+fn every_value(dir: &std::path::Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let parsed = diagnose::records::parse("f", &bytes).unwrap();
+        for r in &parsed.records {
+            for field in r.field_names() {
+                if let Some(v) = r.value(field) {
+                    out.push((field.to_string(), v.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn anonymize_replaces_every_free_text_and_path() {
+    use cartsim::diagnose::anonymize::KEPT_FIELDS;
+    use cartsim::diagnose::rebuild::TIME_FIELDS;
+    let tickets = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tickets");
+    // What the fixtures' free texts hold, so the check below is known to look at them.
+    let mut looked_at = Vec::new();
+    for ticket in std::fs::read_dir(&tickets).unwrap() {
+        for format in ["json", "csv"] {
+            let dir = ticket.as_ref().unwrap().path().join(format);
+            let dir_text = dir.to_str().unwrap();
+            let mut output = String::new();
+            for flag in [None, Some("--json")] {
+                let mut args = vec!["diagnose", "--anonymize", dir_text];
+                args.extend(flag);
+                let out = common::cartsim(&args);
+                assert_eq!(out.status.code(), Some(0), "{args:?}");
+                output.push_str(&String::from_utf8_lossy(&out.stdout));
+            }
+            // And the scenario `diagnose --open --anonymize` saves with `w`.
+            let inputs = cartsim::cli::diagnose::read_inputs(std::slice::from_ref(&dir)).unwrap();
+            let (rebuilt, d) = diagnose::diagnose(&inputs, &Options::default(), true).unwrap();
+            let scenario = diagnose::scenario(rebuilt.world, &d, cartsim::engine::Edition::Two);
+            output.push_str(
+                &serde_json::to_string_pretty(&Playback::new(scenario).export("saved")).unwrap(),
+            );
+            for input in &inputs {
+                let file = std::path::Path::new(&input.name);
+                let stem = file.file_name().unwrap().to_str().unwrap();
+                assert!(
+                    !output.contains(stem),
+                    "{dir_text}: the file name {stem} survived"
+                );
+            }
+            assert!(
+                !output.contains("fixtures"),
+                "{dir_text}: the path survived"
+            );
+            for (field, value) in every_value(&dir) {
+                let kept = [KEPT_FIELDS, TIME_FIELDS]
+                    .iter()
+                    .any(|list| list.iter().any(|k| k.eq_ignore_ascii_case(&field)));
+                // Salesforce's own checkout states and operation names are kept.
+                let standard = ["State", "NextState", "Name"].contains(&field.as_str())
+                    && [
+                        cartsim::engine::flow::default_flow(),
+                        cartsim::engine::flow::default_flow_v2(),
+                    ]
+                    .iter()
+                    .flat_map(|f| f.iter())
+                    .any(|s| {
+                        s.state == value
+                            || matches!(&s.kind, cartsim::engine::flow::StepKind::Async { operation, .. } if *operation == value)
+                    });
+                if kept || standard || value == "Complete" || value == "Error" {
+                    continue;
+                }
+                looked_at.push(value.clone());
+                // An id also in its 15-character form.
+                let short = if value.len() == 18 {
+                    &value[..15]
+                } else {
+                    &value[..]
+                };
+                // A short word ("Cart") is also the tool's own vocabulary: it is looked
+                // for as a whole JSON string, where a kept name would be.
+                let survived = if short.chars().count() < 6 {
+                    output.contains(&format!("{short:?}"))
+                } else {
+                    output.contains(short)
+                };
+                assert!(
+                    !survived,
+                    "{dir_text}: {field} = {value:?} survived --anonymize"
+                );
+            }
+        }
+    }
+    for sample in [
+        "bob@acme.example",
+        "https://tax.example.com/v2/quote",
+        "Acme Parts B2B",
+    ] {
+        assert!(
+            looked_at.iter().any(|v| v.contains(sample)),
+            "the fixtures hold {sample:?}: {looked_at:?}"
+        );
+    }
+}
