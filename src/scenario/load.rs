@@ -7,8 +7,8 @@ use super::expect::{self, FieldCheck};
 use super::format::*;
 use super::position::{self, Position, PositionIndex, element, member};
 use super::sanitize;
+use super::validate;
 use super::{Expect, ExpectedField, ExpectedResult, Quiz, Scenario, Step};
-use crate::engine::actions::MAX_LINE_QUANTITY;
 use crate::engine::flow::{COMPLETE, ERROR, FlowStep, default_flow, default_flow_v2};
 use crate::engine::rest::{PaymentOutcome, PlaceOrderStep};
 use crate::engine::world::{CART_FIELDS, OPERATION_FIELDS, SESSION_FIELDS, VALIDATION_FIELDS};
@@ -20,8 +20,7 @@ use std::sync::Arc;
 
 /// The largest scenario file read.
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
-/// The most ticks one operation may take, or one `wait` may last.
-pub const MAX_TICKS: u64 = 1_000_000;
+pub use super::validate::MAX_TICKS;
 /// The longest State a flow may name (CartCheckoutSession.NextState is text(30)).
 pub const MAX_STATE_LEN: usize = 30;
 
@@ -439,15 +438,7 @@ impl<'a> Builder<'a> {
 
     /// Checks an id is plain text and not used yet.
     fn claim(&mut self, path: &str, id: &str) -> Result<String, LoadError> {
-        if !sanitize::is_clean_id(id) {
-            return Err(self.err(
-                path,
-                format!(
-                    "id {:?} is not usable; expected a non-empty id without spaces or control characters",
-                    sanitize::line(id)
-                ),
-            ));
-        }
+        validate::id(id).map_err(|why| self.err(path, why))?;
         if let Some(first) = self.ids.get(id) {
             return Err(self.err(
                 path,
@@ -575,6 +566,11 @@ impl<'a> Builder<'a> {
             world: self.world,
             steps,
         };
+        // Each rule was checked where the file gives it; the whole world once more, so
+        // that no combination the checks above let through reaches the engine.
+        if let Some(p) = validate::world(&scenario.world).first() {
+            return Err(self.cx.value_at(&p.path(), p.message.clone()));
+        }
         dry_run(self.cx, &scenario)?;
         Ok(scenario)
     }
@@ -686,12 +682,9 @@ impl<'a> Builder<'a> {
             }
         }
         let ticks = |key: &str, value: Option<u64>| -> Result<Option<u64>, LoadError> {
-            match value {
-                Some(n) if n > MAX_TICKS => Err(self.err(
-                    &member(path, key),
-                    format!("expected a number of ticks from 0 to {MAX_TICKS}, or null"),
-                )),
-                other => Ok(other),
+            match value.map(validate::ticks) {
+                Some(Err(why)) => Err(self.err(&member(path, key), format!("{why}, or null"))),
+                _ => Ok(value),
             }
         };
         Ok(StoreSettings {
@@ -1017,7 +1010,7 @@ impl<'a> Builder<'a> {
         let text = raw.price.to_string();
         // The number's own text, read exactly: never through a float.
         let price = Money::parse_number(&text)
-            .filter(|m| *m >= Money::ZERO && m.cents() <= 100_000_000_000)
+            .filter(|m| validate::price(*m).is_ok())
             .ok_or_else(|| {
                 self.err(
                     &member(path, "price"),
@@ -1068,16 +1061,10 @@ impl<'a> Builder<'a> {
                     format!("{sku} is already in this cart; expected each SKU once per cart"),
                 ));
             }
-            if item.quantity == 0 || item.quantity > MAX_LINE_QUANTITY as u64 {
-                return Err(self.err(
-                    &member(&here, "quantity"),
-                    format!("expected a quantity from 1 to {MAX_LINE_QUANTITY}"),
-                ));
-            }
-            items.push(CartItem {
-                sku,
-                quantity: item.quantity as i64,
-            });
+            let quantity = i64::try_from(item.quantity).unwrap_or(i64::MAX);
+            validate::quantity(quantity)
+                .map_err(|why| self.err(&member(&here, "quantity"), why))?;
+            items.push(CartItem { sku, quantity });
         }
         self.world.carts.push(WebCart {
             name: sanitize::line(raw.name.as_deref().unwrap_or(&id)),
@@ -1113,12 +1100,7 @@ impl<'a> Builder<'a> {
         let ticks_left = raw
             .ticks_left
             .unwrap_or(if status.in_progress() { 1 } else { 0 });
-        if ticks_left > MAX_TICKS {
-            return Err(self.err(
-                &member(path, "ticks_left"),
-                format!("expected at most {MAX_TICKS} ticks"),
-            ));
-        }
+        validate::ticks(ticks_left).map_err(|why| self.err(&member(path, "ticks_left"), why))?;
         self.world.operations.push(BackgroundOperation {
             id,
             name: sanitize::line(&raw.name),
@@ -1259,13 +1241,7 @@ impl<'a> Builder<'a> {
         let level = self.level(&member(path, "level"), &raw.level)?;
         let kind = self.row_type(&member(path, "type"), &raw.kind)?;
         let message = sanitize::line(&raw.message);
-        if message.chars().count() > 255 {
-            return Err(self.err(
-                &member(path, "message"),
-                "expected a message of at most 255 characters (CartValidationOutput.Message)"
-                    .to_string(),
-            ));
-        }
+        validate::message(&message).map_err(|why| self.err(&member(path, "message"), why))?;
         let text = |s: &str| sanitize::line(s);
         self.world.validation_outputs.push(CartValidationOutput {
             id,

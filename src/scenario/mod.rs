@@ -11,6 +11,7 @@ pub mod load;
 pub mod position;
 pub mod sanitize;
 pub mod save;
+pub mod validate;
 
 use crate::engine::{Action, World};
 pub use load::{LoadError, load_bytes, load_file, load_file_with_raw, load_with_raw};

@@ -383,7 +383,7 @@ pub fn upgrade(mut raw: RawScenario, edition: Edition) -> RawScenario {
 
 /// A scenario file's text: pretty JSON with a final newline.
 pub fn to_text(raw: &RawScenario) -> String {
-    let mut text = serde_json::to_string_pretty(raw).unwrap_or_default();
+    let mut text = escape_unsafe(&serde_json::to_string_pretty(raw).unwrap_or_default());
     text.push('\n');
     text
 }
@@ -402,4 +402,24 @@ fn address_value(a: &crate::engine::Address) -> serde_json::Value {
         }
     }
     serde_json::Value::Object(map)
+}
+
+/// JSON text with every character a terminal could act on (bidi controls, format
+/// characters; serde_json already escapes the C0 controls) written as a `\uXXXX`
+/// escape: the same JSON value, but printing it (`cartsim upgrade`, `cat`) shows no
+/// reordered or hidden text. Such characters only occur inside strings.
+pub fn escape_unsafe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        // The line breaks between members are the only controls serde_json leaves.
+        if c != '\n' && super::sanitize::is_unsafe(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
