@@ -47,6 +47,10 @@ const MSG_CART_IN_USE: BuyerMessage = BuyerMessage {
     text: CART_IN_USE,
     source: "documented: developer.salesforce.com commerce guide: prevent concurrency issues",
 };
+const MSG_PAYMENT_NOT_AUTHORIZED: BuyerMessage = BuyerMessage {
+    text: "Looks like the payment method isn't authorized.",
+    source: "documented: developer.salesforce.com commerce guide: avoid common misconfigurations (b2b-comm-checkout-avoid-misconfigurations)",
+};
 const MSG_NOT_ALLOWED: BuyerMessage = BuyerMessage {
     text: "Looks like you're not allowed to use checkout actions. Your account rep can help with that.",
     source: "community: quickstart issue 6",
@@ -79,7 +83,6 @@ const HELP_ADD: &str = "help.salesforce.com: Add Cart Item";
 
 const REST: &str = "Connect REST checkout (any call)";
 const REST_START: &str = "Start checkout (PUT /checkouts)";
-const REST_POLL: &str = "Poll checkout (GET /checkouts/{id})";
 const REST_CHANGE: &str = "PATCH, DELETE, payments or orders on /checkouts/{id}";
 const REST_PAY: &str = "Pay (POST /checkouts/{id}/payments)";
 const REST_ORDER: &str = "Place order (POST /checkouts/{id}/orders)";
@@ -590,16 +593,6 @@ error_kinds! {
         reading: None,
         buyer: None,
     }
-    /// REST poll: a calculator left an Error CartValidationOutput.
-    RestCalculatorFailed {
-        code: "CALCULATOR_FAILURE",
-        http: Some(422),
-        action: REST_POLL,
-        requirement: "no calculator left an Error CartValidationOutput (422: \"calculator failure, check error details\")",
-        origin: Source::Choice("the status is documented (commerce guide: checkout async processing, poll status); the docs give no error code, so cartsim names it"),
-        reading: None,
-        buyer: None,
-    }
     /// REST payment: the payment service declined the authorization.
     RestPaymentDeclined {
         code: "PAYMENT_DECLINED",
@@ -645,10 +638,10 @@ error_kinds! {
         code: "VALIDATION_ERROR",
         http: Some(422),
         action: REST_ORDER,
-        requirement: "the payment is authorized for the cart as it is (not missing, declined, reversed or invalidated)",
-        origin: Source::Choice("the status is documented (Commerce Webstore Checkout Orders, API 63.0+: 422 for an unauthorized payment method); the docs give no code, so cartsim names it"),
+        requirement: "the Processed PaymentAuthorizations add up to GrandTotalAmount (\"TotalAuthAndSaleAmount + PendingAuthAndSaleAmount = GrandTotalAmount\"): shipping and tax count, not only items",
+        origin: Source::Choice("the status is documented (Commerce Webstore Checkout Orders, API 63.0+: 422 for an unauthorized payment method) and so is the check and its message (commerce guide: avoid common misconfigurations); the docs give no code, so cartsim names it"),
         reading: None,
-        buyer: None,
+        buyer: Some(MSG_PAYMENT_NOT_AUTHORIZED),
     }
     /// REST place order: custom code saved the cart after the payment was authorized.
     PlaceOrderCartChangedAfterPayment {
@@ -665,10 +658,80 @@ error_kinds! {
         code: "CHECKOUT_CONFLICT",
         http: Some(409),
         action: ADD,
-        requirement: "no checkout calculator is running (202: \"cart locked for updates\")",
-        origin: Source::Documented(GUIDE_ASYNC),
+        requirement: "no checkout calculation is running (202: \"cart locked for updates\")",
+        origin: Source::Borrowed("PATCH after a 202: CHECKOUT_CONFLICT 409 (commerce guide: checkout async processing); the docs give add to cart no code for a locked cart"),
         reading: Some("template: lwr"),
         buyer: None,
+    }
+    /// REST: the checkout had expired; its integrations run again and the cart is locked.
+    RestExpiredRerun {
+        code: "CHECKOUT_CONFLICT",
+        http: Some(409),
+        action: REST_CHANGE,
+        requirement: "the checkout has not expired (checkout_expiry: on_return); on return its integrations run again, so retry once the poll answers 200",
+        origin: Source::Choice("the time-to-live guide says the integrations run again when the buyer returns but not how each call answers; cartsim answers a PATCH, payment, place order or DELETE with the overlapping-call 409 while they run"),
+        reading: None,
+        buyer: None,
+    }
+    /// REST: custom code saved the cart during the call.
+    RestCustomCodeConflict {
+        code: "CHECKOUT_CONFLICT",
+        http: Some(409),
+        action: "PUT, PATCH or DELETE on /checkouts",
+        requirement: "no custom code modifies the cart or the checkout session while the call runs",
+        origin: Source::Documented("Connect REST: Commerce Webstore Checkouts (PUT, PATCH, DELETE): 409 when custom code modifies the cart or a checkout session while calling the resource; the code CHECKOUT_CONFLICT is the overlapping call's (commerce guide: checkout async processing)"),
+        reading: None,
+        buyer: None,
+    }
+    /// REST PATCH: the delivery method is not one of the store's.
+    RestUnknownDeliveryMethod {
+        code: "INVALID_INPUT",
+        http: Some(422),
+        action: "Update checkout (PATCH /checkouts/{id})",
+        requirement: "the delivery method is one the store offers (its delivery_methods)",
+        origin: Source::Choice("the docs give no status or code for an unknown delivery method; cartsim answers 422 with a code of its own"),
+        reading: None,
+        buyer: None,
+    }
+    /// REST Place Order V2 on a store without it.
+    PlaceOrderV2NotEnabled {
+        code: "NOT_FOUND",
+        http: Some(404),
+        action: "Place Order V2 (POST /checkouts/{id}/orders/actions)",
+        requirement: "the store has Streamlined Place Order enabled (place_order: v2)",
+        origin: Source::Choice("the guide makes Streamlined Place Order a prerequisite of /orders/actions but gives no status without it; cartsim answers 404 NOT_FOUND"),
+        reading: None,
+        buyer: None,
+    }
+    /// REST Place Order V2 prepare or submit: a validation failed.
+    PrepareValidation {
+        code: "VALIDATION_ERROR",
+        http: Some(422),
+        action: "Place Order V2 prepare (POST /checkouts/{id}/orders/actions)",
+        requirement: "the checkout is ready for order placement: a delivery method, a guest's e-mail, no Error CartValidationOutput",
+        origin: Source::Choice("the status is documented (Place Order Action API: \"On failure, returns 422\"; prepare validates shipping); the code is cartsim's"),
+        reading: None,
+        buyer: None,
+    }
+    /// REST Place Order V2 submit before prepare.
+    SubmitBeforePrepare {
+        code: "VALIDATION_ERROR",
+        http: Some(422),
+        action: "Place Order V2 submit (POST /checkouts/{id}/orders/actions)",
+        requirement: "prepare succeeded since the checkout last calculated",
+        origin: Source::Choice("the guide orders the calls (prepare, payments, submit) and answers 422 on failure; that submit without prepare fails is cartsim's reading"),
+        reading: None,
+        buyer: None,
+    }
+    /// REST Place Order V2 submit: the payment does not cover GrandTotalAmount.
+    SubmitPaymentNotAuthorized {
+        code: "VALIDATION_ERROR",
+        http: Some(422),
+        action: "Place Order V2 submit (POST /checkouts/{id}/orders/actions)",
+        requirement: "the Processed PaymentAuthorizations add up to GrandTotalAmount (\"TotalAuthAndSaleAmount + PendingAuthAndSaleAmount = GrandTotalAmount\")",
+        origin: Source::Documented("commerce guide: Place Order Action API (submit validates payments, 422 on failure); avoid common misconfigurations (b2b-comm-checkout-avoid-misconfigurations)"),
+        reading: None,
+        buyer: Some(MSG_PAYMENT_NOT_AUTHORIZED),
     }
 }
 

@@ -14,7 +14,6 @@ const HELP_CHECKOUT_SESSION: &str =
 const GUIDE_STATES: &str =
     "developer.salesforce.com commerce guide: checkout states (b2b-b2c-comm-checkout-states)";
 const QS_REENTRANT: &str = "quickstart examples/checkout-reentrant/flows/Reentrant_Checkout.flow";
-const HELP_ADD_ITEM: &str = "help.salesforce.com: Flow Core Action: Add Cart Item";
 const QS_CONFIRMATION: &str = "quickstart examples/checkout-reentrant/flows/Reentrant_Subflow_Order_Confirmation.flow (Close_Cart)";
 const GUIDE_EXEC_TASKS: &str = "developer.salesforce.com commerce guide: synchronous and asynchronous tasks (b2b-b2c-comm-checkout-exec-tasks)";
 const OBJ_VALIDATION: &str =
@@ -22,14 +21,17 @@ const OBJ_VALIDATION: &str =
 const CE_CALCULATE: &str =
     "commerce-extensibility CartCalculateSample.cls: the chain stops only at an Error-level row";
 const GUIDE_CONCURRENCY: &str = "developer.salesforce.com commerce guide: prevent concurrency issues (b2b-comm-checkout-prevent-concurrency)";
-const GUIDE_TTL: &str =
-    "developer.salesforce.com commerce guide: checkout time-to-live (b2b-b2c-comm-checkout-ttl)";
 const OBJ_OPERATION: &str = "Object Reference: BackgroundOperation (ExpiresAt, FinishedAt)";
 const GUIDE_HOW_STANDARD: &str = "developer.salesforce.com commerce guide: how standard checkout works (b2b-comm-checkout-how-standard-works)";
 const GUIDE_ASYNC: &str = "developer.salesforce.com commerce guide: checkout async processing (b2b-comm-checkout-async-processing)";
 const GUIDE_CALCULATORS: &str =
     "developer.salesforce.com commerce guide: checkout calculators (b2b-comm-checkout-calculators)";
 const GUIDE_ORDERS: &str = "developer.salesforce.com commerce guide: orders API (b2b-comm-checkout-orders-api); Connect REST: Commerce Webstore Checkout Orders";
+const GUIDE_TTL_RETURN: &str = "developer.salesforce.com commerce guide: checkout time-to-live (b2b-b2c-comm-checkout-ttl): \"when the user returns to their cart, the checkout integrations run again and provide current information\"";
+const CONNECT_CHECKOUTS_409: &str = "Connect REST: Commerce Webstore Checkouts (PUT, PATCH, DELETE): 409 when custom code modifies the cart or a checkout session while calling the resource";
+const GUIDE_HOW_STANDARD_ADDRESS: &str = "developer.salesforce.com commerce guide: how standard checkout works (\"If the delivery address is present (registered user has an address saved), then it also runs Shipping and Tax\")";
+const GUIDE_PLACE_ORDER_V2: &str = "developer.salesforce.com commerce guide: Commerce Webstore Checkout Place Order Action API (b2b-comm-checkout-place-order-action-api; API 64.0+, Streamlined Place Order)";
+const CONNECT_PAYMENTS: &str = "Connect REST: Commerce Webstore Checkout Payments (re-entrant payment reverses the earlier authorization, API 63.0+)";
 const INFERRED_CANCEL: &str = "inferred from the sample: quickstart Checkout_Main_Checkout.flow calls Cancel Cart Async Operation on every cart not yet complete, with no fault path, so a cart with nothing to cancel must pass";
 
 /// Builds [`Rule`], [`Rule::ALL`], [`Rule::text`] and [`Rule::source`] from the rows.
@@ -146,7 +148,7 @@ rules! {
     /// Add to cart adds the product (or more of it) to the cart.
     AddToCartAddsItem {
         text: "add to cart adds the product",
-        source: Source::Documented(HELP_ADD_ITEM),
+        source: Source::Choice("adding a product adds its line or more of it; the Add Cart Item flow action's help page (\"Cart actions aren't available in flows for B2B stores built on an Aura template\") describes the LWR flow action, not the storefront's add to cart"),
     }
     /// In a `recalculate` store, a cart change re-runs the checkout's calculators.
     CartChangeRecalculates {
@@ -206,12 +208,12 @@ rules! {
     /// An operation that read an older version of the cart fails: the cart is in use.
     CartInUse {
         text: "the cart was saved since the operation read it: Looks like your cart is currently in use",
-        source: Source::Documented(GUIDE_CONCURRENCY),
+        source: Source::Inferred("developer.salesforce.com commerce guide: prevent concurrency issues describes \"Looks like your cart is currently in use\" for the Connect checkout and payment APIs; that a flow integration that read an older version fails the same way is inferred"),
     }
     /// The checkout's time-to-live passed: it expires.
     CheckoutExpires {
-        text: "the checkout's time-to-live passed: the checkout expires and the cart is Active again",
-        source: Source::Documented(GUIDE_TTL),
+        text: "checkout_expiry eager: the checkout's time to live (or CheckoutValidAfterDate) passed, so the clock expires it: its operation is Canceled, the session archived, the cart Active",
+        source: Source::Inferred("the earlier model's reading of the time-to-live guide (b2b-b2c-comm-checkout-ttl), which says only that the integrations run again when the buyer returns; \"the checkout status is set to Canceled and the cart status is reverted to Active\" was attributed to the D2C Streamlined Place Order page and could not be verified"),
     }
     /// A finished operation gets an ExpiresAt.
     OperationExpirySet {
@@ -246,13 +248,13 @@ rules! {
     }
     /// `lwr`: a calculator runs as a background operation; the cart is locked for updates.
     CalculatorRuns {
-        text: "a checkout calculator runs as a background operation; the cart is locked for updates until it finishes (202)",
-        source: Source::Documented(GUIDE_ASYNC),
+        text: "one Cart Calculate (a BackgroundOperation) runs the calculators the call needs, in order; the cart is locked for updates until it finishes (202)",
+        source: Source::Sample("Apex CartExtension.CartCalculate (one entry point: \"the Salesforce app will call the calculate method when starting Cart calculations\"); commerce-extensibility CartCalculateSample.cls runs the calculators in sequence inside that one call; the 202 and the lock: commerce guide, checkout async processing. BackgroundOperation.Name \"Cart Calculate\" is cartsim's choice (no source names the value)"),
     }
     /// `lwr`: a calculator deletes the rows of its type from its earlier run.
     CalculatorClearsRows {
-        text: "a calculator deletes the CartValidationOutput rows of its type from its earlier run",
-        source: Source::Sample("commerce-extensibility CartCalculateSample.cls: each calculator replaces the CartValidationOutput rows of its type"),
+        text: "a calculation deletes the CartValidationOutput rows of the types its calculators write, from their earlier run",
+        source: Source::Inferred("commerce-extensibility CartCalculateSample.cls: each calculator replaces the CartValidationOutput rows of its type; cartsim removes them when the calculation starts"),
     }
     /// `lwr`: an Error row stops the chain of calculators; the checkout stays usable.
     CalculatorChainStops {
@@ -266,23 +268,23 @@ rules! {
     }
     /// `lwr`: PATCH with a shipping address reruns Shipping and Tax.
     AddressRerunsShippingTax {
-        text: "PATCH with a shipping address reruns Shipping and Tax",
+        text: "PATCH with a shipping address sets the delivery group's DeliverTo fields and reruns Shipping, Post Shipping and Tax",
         source: Source::Documented(GUIDE_CALCULATORS),
     }
     /// `lwr`: PATCH with a delivery method reruns Tax.
     DeliveryMethodRerunsTax {
-        text: "PATCH with a delivery method reruns Tax",
+        text: "PATCH with a delivery method sets the delivery group's DeliveryMethodId and reruns Post Shipping and Tax",
         source: Source::Documented(GUIDE_CALCULATORS),
     }
     /// `lwr`: PATCH gives the checkout the buyer's contact details.
     ContactGiven {
-        text: "PATCH gives the checkout the buyer's contact details",
-        source: Source::Documented("developer.salesforce.com commerce guide: how standard checkout works (guests give email and phone after the checkout is created)"),
+        text: "PATCH gives a guest's contact e-mail: WebCart.GuestEmailAddress",
+        source: Source::Documented("developer.salesforce.com commerce guide: how standard checkout works (guests give email and phone after the checkout is created); Object Reference: WebCart.GuestEmailAddress"),
     }
     /// `lwr`: Simplified Cart Cleanup: an item change reruns the calculators it needs.
     ItemChangeReruns {
-        text: "Simplified Cart Cleanup: an item change keeps the cart in Checkout and reruns pricing, promotions and inventory (shipping and tax too when an address is known)",
-        source: Source::Sample("commerce-extensibility CartCalculateSample.cls (the matrix per buyer action); Simplified Cart Cleanup, Spring '25, API 63.0"),
+        text: "Simplified Cart Cleanup: an item change keeps the cart in Checkout and reruns Pricing, Promotions and Inventory (Shipping, Post Shipping and Tax too once an address is known)",
+        source: Source::Documented("developer.salesforce.com commerce guide: how standard checkout works (with the cart in Checkout an item change reruns Pricing, Promotion and Inventory, and Shipping and Tax when an address is present); Simplified Cart Cleanup (b2b-d2c-comm-cart-cleanup), Spring '25, API 63.0. Custom orchestrators differ (commerce-extensibility CartCalculateSample.cls reruns only pricing and promotions)"),
     }
     /// `lwr`: DELETE /checkouts/{id} ends the checkout.
     RestCheckoutDeleted {
@@ -291,18 +293,13 @@ rules! {
     }
     /// `lwr`: the payment is authorized.
     PaymentAuthorized {
-        text: "the payment is authorized for the cart's total",
-        source: Source::Choice("the payment service is outside cartsim: the step says whether it authorizes; the amount is the cart's TotalProductAmount"),
+        text: "the payment is authorized for the cart's GrandTotalAmount: a Processed PaymentAuthorization",
+        source: Source::Choice("the payment gateway is outside cartsim: the step says whether it authorizes; the amount is GrandTotalAmount, which place order checks (commerce guide: avoid common misconfigurations, \"TotalAuthAndSaleAmount + PendingAuthAndSaleAmount = GrandTotalAmount\")"),
     }
     /// `lwr`: paying again reverses the earlier authorization.
     PaymentReversed {
         text: "paying again reverses the earlier authorization",
-        source: Source::Documented("developer.salesforce.com commerce guide: checkout troubleshooting (payments, API 63.0+)"),
-    }
-    /// `lwr`: the cart's total changed, so the authorization no longer holds.
-    PaymentInvalidated {
-        text: "the cart's total changed: the payment authorization no longer holds",
-        source: Source::Documented("developer.salesforce.com commerce guide: checkout troubleshooting (payments, API 63.0+)"),
+        source: Source::Documented(CONNECT_PAYMENTS),
     }
     /// `lwr`: place order accepts the order: OrderReferenceNumber, cart PendingClosed.
     OrderAccepted {
@@ -311,13 +308,58 @@ rules! {
     }
     /// `lwr`: a repeated place order returns the same OrderReferenceNumber.
     OrderReferenceReturned {
-        text: "a repeated POST /orders returns the same OrderReferenceNumber and changes nothing",
+        text: "the cart is PendingClosed: place order returns the existing OrderReferenceNumber and changes nothing (the docs do not give the status of the repeat; cartsim answers as the first call did)",
         source: Source::Documented(GUIDE_ORDERS),
     }
     /// `lwr`: cart-to-order finished asynchronously: the order exists, the cart is Closed.
     AsyncOrderCreated {
         text: "cart-to-order finished: the order exists and the cart is Closed",
         source: Source::Documented(GUIDE_ORDERS),
+    }
+    /// `checkout_expiry: on_return`: the buyer returns to an expired checkout and its integrations run again.
+    CheckoutRerunsOnReturn {
+        text: "the buyer returned to an expired checkout: its integrations run again and its time to live starts over",
+        source: Source::Documented(GUIDE_TTL_RETURN),
+    }
+    /// `lwr`: custom code saves the cart inside a PUT, PATCH or DELETE, which answers 409.
+    CustomCodeDuringCall {
+        text: "custom code saved the cart while the checkout call ran: the call answers 409 CHECKOUT_CONFLICT",
+        source: Source::Documented(CONNECT_CHECKOUTS_409),
+    }
+    /// `lwr`: a new checkout for a buyer with a saved address runs Shipping and Tax too.
+    SavedAddressUsed {
+        text: "the buyer has a saved address: the new checkout's delivery group takes it, and the calculation runs Shipping, Post Shipping and Tax too",
+        source: Source::Documented(GUIDE_HOW_STANDARD_ADDRESS),
+    }
+    /// `lwr`: a new checkout creates its CartDeliveryGroup.
+    DeliveryGroupCreated {
+        text: "the new checkout creates its CartDeliveryGroup (no address or delivery method yet)",
+        source: Source::Choice("the guides show one delivery group per checkout; cartsim creates it with the checkout, empty until the buyer gives an address"),
+    }
+    /// `lwr`: choosing a delivery method applies its price as TotalChargeAmount.
+    DeliveryChargeApplied {
+        text: "the selected delivery method's price becomes the cart's TotalChargeAmount",
+        source: Source::Choice("the store's delivery_methods list is cartsim's stand-in for a shipping integration: TotalChargeAmount is the selected method's price"),
+    }
+    /// `lwr`: the payment service declines: a Failed PaymentAuthorization.
+    PaymentDeclined {
+        text: "the payment service declined: the PaymentAuthorization is Failed",
+        source: Source::Choice("the payment gateway is outside cartsim: the step says whether it authorizes; PaymentAuthorization.Status Failed records a decline (Object Reference: PaymentAuthorization)"),
+    }
+    /// `lwr`, Place Order V2: prepare validated the checkout.
+    PlaceOrderPrepared {
+        text: "Place Order V2 prepare: the delivery and the cart are ready for order placement (call payments next, then submit)",
+        source: Source::Documented(GUIDE_PLACE_ORDER_V2),
+    }
+    /// `lwr`, Place Order V2: submit accepts the order.
+    OrderSubmitted {
+        text: "Place Order V2 submit: the payment is validated, an OrderReferenceNumber is returned, the cart PendingClosed; cart-to-order runs asynchronously",
+        source: Source::Documented(GUIDE_PLACE_ORDER_V2),
+    }
+    /// `lwr`: the Tax calculator writes TotalTaxAmount.
+    TaxWritten {
+        text: "the Tax calculator ran: TotalTaxAmount is tax_rate x (TotalProductAmount + TotalChargeAmount), rounded half up to the cent",
+        source: Source::Choice("the store's tax_rate is cartsim's stand-in for a tax integration; that GrandTotalAmount = product + charge + tax follows the WebCart fields"),
     }
 }
 
