@@ -196,11 +196,13 @@ pub enum Rule {
     OrderSubmitted,
     /// `lwr`: the Tax calculator writes TotalTaxAmount.
     TaxWritten,
+    /// `lwr`: a new checkout starts with no charge and no tax.
+    NewCheckoutAmounts,
 }
 
 impl Rule {
     /// Every rule, in catalogue order.
-    pub const ALL: [Rule; 58] = [
+    pub const ALL: [Rule; 59] = [
         Rule::CheckoutCreatesSession,
         Rule::CheckoutLocksCart,
         Rule::StateLaunchesOperation,
@@ -259,6 +261,7 @@ impl Rule {
         Rule::PlaceOrderPrepared,
         Rule::OrderSubmitted,
         Rule::TaxWritten,
+        Rule::NewCheckoutAmounts,
     ];
 
     /// The sentence shown in parentheses after a change.
@@ -366,7 +369,7 @@ impl Rule {
                 "POST /orders accepts the order: an OrderReferenceNumber, the cart PendingClosed, cart-to-order runs asynchronously"
             }
             Rule::OrderReferenceReturned => {
-                "the cart is PendingClosed: place order returns the existing OrderReferenceNumber and changes nothing (the docs do not give the status of the repeat; cartsim answers as the first call did)"
+                "the order was already accepted: place order returns the existing OrderReferenceNumber and changes nothing"
             }
             Rule::AsyncOrderCreated => {
                 "cart-to-order finished: the order exists and the cart is Closed"
@@ -394,6 +397,9 @@ impl Rule {
             }
             Rule::OrderSubmitted => {
                 "Place Order V2 submit: the payment is validated, an OrderReferenceNumber is returned, the cart PendingClosed; cart-to-order runs asynchronously"
+            }
+            Rule::NewCheckoutAmounts => {
+                "a new checkout's delivery group has no delivery method and Tax has not run for it: TotalChargeAmount and TotalTaxAmount start at 0"
             }
             Rule::TaxWritten => {
                 "the Tax calculator ran: TotalTaxAmount is tax_rate x (TotalProductAmount + TotalChargeAmount), rounded half up to the cent"
@@ -480,9 +486,10 @@ impl Rule {
                 "the payment gateway is outside cartsim: the step says whether it authorizes; the amount is GrandTotalAmount, which place order checks (commerce guide: avoid common misconfigurations, \"TotalAuthAndSaleAmount + PendingAuthAndSaleAmount = GrandTotalAmount\")",
             ),
             Rule::PaymentReversed => Source::Documented(CONNECT_PAYMENTS),
-            Rule::OrderAccepted | Rule::OrderReferenceReturned | Rule::AsyncOrderCreated => {
-                Source::Documented(GUIDE_ORDERS)
-            }
+            Rule::OrderAccepted | Rule::AsyncOrderCreated => Source::Documented(GUIDE_ORDERS),
+            Rule::OrderReferenceReturned => Source::Inferred(
+                "the orders guide says a PendingClosed cart \"returns existing ORN\" but gives no status for the repeat, nor what a Closed cart answers; cartsim answers as the first call did (201 for v1, 200 for Place Order V2) with the same OrderReferenceNumber",
+            ),
             Rule::CheckoutRerunsOnReturn => Source::Documented(GUIDE_TTL_RETURN),
             Rule::CustomCodeDuringCall => Source::Documented(CONNECT_CHECKOUTS_409),
             Rule::SavedAddressUsed => Source::Documented(GUIDE_HOW_STANDARD_ADDRESS),
@@ -497,6 +504,9 @@ impl Rule {
             ),
             Rule::PlaceOrderPrepared => Source::Documented(GUIDE_PLACE_ORDER_V2),
             Rule::OrderSubmitted => Source::Documented(GUIDE_PLACE_ORDER_V2),
+            Rule::NewCheckoutAmounts => Source::Choice(
+                "the charge follows the delivery group's selected method (none yet); that the tax of an earlier checkout does not carry over is cartsim's choice",
+            ),
             Rule::TaxWritten => Source::Choice(
                 "the store's tax_rate is cartsim's stand-in for a tax integration; that GrandTotalAmount = product + charge + tax follows the WebCart fields",
             ),
