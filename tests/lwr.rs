@@ -837,3 +837,50 @@ fn an_lwr_world_saved_as_a_file_loads_again() {
     assert_eq!(again.world.buyers[3].address, world.buyers[3].address);
     assert_eq!(again.world.stores[0].delivery_methods.len(), 2);
 }
+
+#[test]
+fn an_lwr_session_is_staged_with_state_null_and_an_aura_one_needs_a_state() {
+    let json = |store: &str, state: &str| {
+        format!(
+            r#"{{"cartsim": 2, "title": "t", "world": {{
+            "stores": [{{"id": "west" {store}}}],
+            "accounts": [{{"id": "acme", "stores": ["west"]}}],
+            "buyers": [{{"id": "bob", "accounts": ["acme"]}}],
+            "carts": [{{"id": "cart-1", "store": "west", "buyer": "bob", "status": "Checkout"}}],
+            "sessions": [{{"id": "ccs-1", "cart": "cart-1" {state}}}]}}}}"#
+        )
+    };
+    let w = load_bytes("t.json", json(r#", "template": "lwr""#, "").as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .world;
+    assert_eq!(field(&w, "ccs-1", "State"), "null");
+    let e = load_bytes("t.json", json("", r#", "state": null"#).as_bytes())
+        .expect_err("an aura session needs a State")
+        .to_string();
+    assert!(e.contains("sessions[0].state") && e.contains("aura"), "{e}");
+}
+
+#[test]
+fn a_refusal_body_carries_the_platform_words_where_a_source_gives_them() {
+    let mut w = lwr_world("");
+    ready(&mut w);
+    let out = w.apply(&order("cart-1"));
+    let body = out.body.expect("an error list");
+    assert_eq!(body[0]["errorCode"], json!("VALIDATION_ERROR"));
+    assert_eq!(
+        body[0]["message"],
+        json!("Looks like the payment method isn't authorized.")
+    );
+}
+
+#[test]
+fn a_new_checkout_starts_without_charge_or_tax() {
+    let mut w = lwr_world(r#", "tax_rate": 0.1"#);
+    ready(&mut w);
+    assert_eq!(field(&w, "cart-1", "TotalTaxAmount"), "2.25");
+    status(&mut w, delete("cart-1"), 204);
+    status(&mut w, put("cart-1"), 202);
+    assert_eq!(field(&w, "cart-1", "TotalChargeAmount"), "0.00");
+    assert_eq!(field(&w, "cart-1", "TotalTaxAmount"), "0.00");
+    assert_eq!(field(&w, "cart-1", "GrandTotalAmount"), "12.50");
+}

@@ -291,7 +291,11 @@ fn response_body(
 ) -> Option<Value> {
     let cart = action.cart()?;
     match result {
-        Err(e) => Some(json!([{ "errorCode": e.code(), "message": e.message }])),
+        // The platform's own words where a source gives them, else cartsim's account.
+        Err(e) => Some(json!([{
+            "errorCode": e.code(),
+            "message": e.buyer_message().map_or(e.message.clone(), |m| m.text.to_string()),
+        }])),
         Ok(204) => None,
         Ok(status) => Some(match action {
             Action::CheckoutStart { .. }
@@ -575,15 +579,21 @@ fn start(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
     );
     tx.edit(
         cart_id,
+        &[CartField::Status],
+        Rule::RestCheckoutCreated,
+        |c| c.status = CartStatus::Checkout,
+    );
+    tx.edit(
+        cart_id,
         &[
-            CartField::Status,
             CartField::TotalChargeAmount,
+            CartField::TotalTaxAmount,
             CartField::GrandTotalAmount,
         ],
-        Rule::RestCheckoutCreated,
+        Rule::NewCheckoutAmounts,
         |c| {
-            c.status = CartStatus::Checkout;
             c.total_charge = Money::ZERO;
+            c.total_tax = Money::ZERO;
         },
     );
     let mut calculators = ITEM_CALCULATORS.to_vec();
@@ -928,11 +938,14 @@ fn place_order(
     let session = checkout_of(world, cart_id)?;
     let ok = if step.is_some() { 200 } else { 201 };
     if let Some(reference) = &session.rest.order_reference {
+        let status = world.cart(cart_id).map_or(CartStatus::Closed, |c| c.status);
         let text = match step {
-            Some(PlaceOrderStep::Prepare) => {
-                format!("the cart is PendingClosed ({reference}): prepare returns early")
-            }
-            _ => format!("the order was already accepted: {reference} is returned again"),
+            Some(PlaceOrderStep::Prepare) => format!(
+                "the order was already accepted ({reference}, cart {status}): prepare returns early"
+            ),
+            _ => format!(
+                "the order was already accepted (cart {status}): {reference} is returned again"
+            ),
         };
         let id = session.id.clone();
         tx.noted(

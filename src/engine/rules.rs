@@ -308,8 +308,8 @@ rules! {
     }
     /// `lwr`: a repeated place order returns the same OrderReferenceNumber.
     OrderReferenceReturned {
-        text: "the cart is PendingClosed: place order returns the existing OrderReferenceNumber and changes nothing (the docs do not give the status of the repeat; cartsim answers as the first call did)",
-        source: Source::Documented(GUIDE_ORDERS),
+        text: "the order was already accepted: place order returns the existing OrderReferenceNumber and changes nothing",
+        source: Source::Inferred("the orders guide says a PendingClosed cart \"returns existing ORN\" but gives no status for the repeat, nor what a Closed cart answers; cartsim answers as the first call did (201 for v1, 200 for Place Order V2) with the same OrderReferenceNumber"),
     }
     /// `lwr`: cart-to-order finished asynchronously: the order exists, the cart is Closed.
     AsyncOrderCreated {
@@ -360,6 +360,11 @@ rules! {
     TaxWritten {
         text: "the Tax calculator ran: TotalTaxAmount is tax_rate x (TotalProductAmount + TotalChargeAmount), rounded half up to the cent",
         source: Source::Choice("the store's tax_rate is cartsim's stand-in for a tax integration; that GrandTotalAmount = product + charge + tax follows the WebCart fields"),
+    }
+    /// `lwr`: a new checkout starts with no charge and no tax.
+    NewCheckoutAmounts {
+        text: "a new checkout's delivery group has no delivery method and Tax has not run for it: TotalChargeAmount and TotalTaxAmount start at 0",
+        source: Source::Choice("the charge follows the delivery group's selected method (none yet); that the tax of an earlier checkout does not carry over is cartsim's choice"),
     }
 }
 

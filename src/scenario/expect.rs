@@ -33,8 +33,11 @@ pub fn resolve(world: &World, field: &ExpectedField) -> FieldCheck {
             let mut ids: Vec<&str> = world.carts.iter().map(|c| c.id.as_str()).collect();
             ids.extend(world.sessions.iter().map(|s| s.id.as_str()));
             ids.extend(world.operations.iter().map(|o| o.id.as_str()));
+            ids.extend(world.validation_outputs.iter().map(|v| v.id.as_str()));
+            ids.extend(world.delivery_groups.iter().map(|g| g.id.as_str()));
+            ids.extend(world.payment_authorizations.iter().map(|p| p.id.as_str()));
             FieldCheck::Invalid(format!(
-                "no cart, CartCheckoutSession or BackgroundOperation has the id {} after this step; expected one of: {}",
+                "no WebCart, CartCheckoutSession, BackgroundOperation, CartValidationOutput, CartDeliveryGroup or PaymentAuthorization has the id {} after this step; expected one of: {}",
                 field.record,
                 if ids.is_empty() {
                     "(none)".to_string()

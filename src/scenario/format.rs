@@ -201,7 +201,10 @@ pub struct RawItem {
 pub struct RawSession {
     pub id: String,
     pub cart: String,
-    pub state: String,
+    /// CartCheckoutSession.State: required in an `aura` store; an `lwr` checkout's
+    /// State is null (left out).
+    #[serde(default)]
+    pub state: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_state: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]

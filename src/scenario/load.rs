@@ -1058,10 +1058,25 @@ impl<'a> Builder<'a> {
             None => 0,
         };
         let text = |s: &str| sanitize::line(s);
+        let lwr = self
+            .world
+            .store_of_cart(&cart)
+            .is_some_and(|s| s.settings.template == Template::Lwr);
+        let state = match raw.state.as_deref() {
+            Some(s) if !s.trim().is_empty() => text(s),
+            // An lwr checkout's State is not documented: null.
+            _ if lwr => String::new(),
+            _ => {
+                return Err(self.err(
+                    &member(path, "state"),
+                    "expected the session's State (text): a session of an aura store is in a state of its checkout flow; only an lwr store's session leaves State null".to_string(),
+                ));
+            }
+        };
         self.world.sessions.push(CartCheckoutSession {
             id,
             cart,
-            state: text(&raw.state),
+            state,
             next_state: raw.next_state.as_deref().map(text),
             is_processing: raw.is_processing,
             is_error: raw.is_error,

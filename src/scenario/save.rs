@@ -134,7 +134,7 @@ pub fn raw_world(world: &World) -> RawWorld {
             .map(|s| RawSession {
                 id: s.id.clone(),
                 cart: s.cart.clone(),
-                state: s.state.clone(),
+                state: (!s.state.is_empty()).then(|| s.state.clone()),
                 next_state: s.next_state.clone(),
                 is_processing: s.is_processing,
                 is_error: s.is_error,
