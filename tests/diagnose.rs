@@ -603,3 +603,75 @@ fn the_readme_shows_real_output() {
         readme_block("**1. The queries.**")
     );
 }
+
+#[test]
+fn setting_takes_every_declared_store_setting_through_its_own_parser() {
+    use cartsim::diagnose::rebuild::check_setting;
+    for (pair, ok) in [
+        ("cancel_requirements=lenient", true),
+        ("checkout_expiry=eager", true),
+        ("checkout_valid_after=7", true),
+        ("checkout_valid_after=null", true),
+        ("place_order=v2", true),
+        ("cart_cleanup=cancel_checkout", true),
+        ("tax_rate=0.0825", true),
+        ("operation_expiry=5", true),
+        ("canceled_finished_at=null", true),
+        ("tax_rate=0.08255", false),
+        ("checkout_expiry=lazy", false),
+        ("place_order=v3", false),
+    ] {
+        assert_eq!(
+            check_setting(pair).is_ok(),
+            ok,
+            "{pair}: {:?}",
+            check_setting(pair)
+        );
+    }
+    let e = check_setting("checkout_expiry=lazy").unwrap_err();
+    assert!(
+        e.contains(r#"expected one of: "on_return", "eager""#),
+        "{e}"
+    );
+    let e = check_setting("tax_rate=2").unwrap_err();
+    assert!(e.contains("decimal fraction from 0 to 1"), "{e}");
+    let e = check_setting("nope=1").unwrap_err();
+    assert!(
+        e.contains("tax_rate") && e.contains("checkout_expiry"),
+        "{e}"
+    );
+    assert!(
+        !e.contains("checkout_ttl,"),
+        "the time to live has its own option: {e}"
+    );
+    let e = check_setting("checkout_ttl=5").unwrap_err();
+    assert!(e.contains("--ttl-minutes"), "{e}");
+
+    // Given, a setting reaches the rebuilt store.
+    let (_, json) = run(
+        "purged-operation",
+        "json",
+        &options(
+            None,
+            &[("tax_rate", "0.0825"), ("checkout_expiry", "eager")],
+        ),
+    );
+    let text = json.to_string();
+    assert!(
+        text.contains("tax_rate=0.0825"),
+        "the assumption names it: {text}"
+    );
+}
+
+#[test]
+fn a_bad_setting_on_the_command_line_exits_2_naming_the_values() {
+    let out = common::cartsim(&[
+        "diagnose",
+        "--setting",
+        "place_order=v3",
+        "tests/fixtures/tickets/failed-tax/csv",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(r#""v1", "v2""#), "{err}");
+}
