@@ -73,6 +73,15 @@ pub fn run(args: &DiagnoseArgs) -> u8 {
             Err(why) => fail(&[format!("--queries {}: {why}", sanitize::line(cart))]),
         };
     }
+    if args.open {
+        return match scenario_to_open(args) {
+            Ok(scenario) => match crate::tui::run(vec![scenario]) {
+                Ok(()) => EXIT_OK,
+                Err(e) => fail(&[format!("{e:#}")]),
+            },
+            Err(e) => fail(&e),
+        };
+    }
     let options = match options(args) {
         Ok(o) => o,
         Err(e) => return fail(&[e]),
@@ -81,17 +90,10 @@ pub fn run(args: &DiagnoseArgs) -> u8 {
         Ok(i) => i,
         Err(e) => return fail(&e),
     };
-    let (rebuilt, diagnosis) = match crate::diagnose::diagnose(&inputs, &options, args.anonymize) {
+    let (_, diagnosis) = match crate::diagnose::diagnose(&inputs, &options, args.anonymize) {
         Ok(d) => d,
         Err(e) => return fail(&e),
     };
-    if args.open {
-        let scenario = crate::diagnose::scenario(rebuilt.world, &diagnosis, options.edition);
-        return match crate::tui::run(vec![scenario]) {
-            Ok(()) => EXIT_OK,
-            Err(e) => fail(&[format!("{e:#}")]),
-        };
-    }
     if args.json {
         match serde_json::to_string_pretty(&diagnosis) {
             Ok(text) => out(&format!("{text}\n")),
@@ -100,6 +102,20 @@ pub fn run(args: &DiagnoseArgs) -> u8 {
     } else {
         out(&crate::diagnose::explain::text(&diagnosis))
     }
+}
+
+/// What `--open` opens: the world rebuilt from the files with every setting the flags
+/// give (`--setting`, `--ttl-minutes`, `--edition`, `--without`, `--now`,
+/// `--tick-minutes`, `--anonymize`), as a scenario with no steps.
+pub fn scenario_to_open(args: &DiagnoseArgs) -> Result<crate::scenario::Scenario, Vec<String>> {
+    let options = options(args).map_err(|e| vec![e])?;
+    let inputs = read_inputs(&args.files)?;
+    let (rebuilt, diagnosis) = crate::diagnose::diagnose(&inputs, &options, args.anonymize)?;
+    Ok(crate::diagnose::scenario(
+        rebuilt.world,
+        &diagnosis,
+        options.edition,
+    ))
 }
 
 /// The options from the flags, each checked with a message naming the flag.
