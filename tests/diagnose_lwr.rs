@@ -717,3 +717,91 @@ fn the_readme_shows_an_lwr_diagnosis_as_it_is() {
         "the README's excerpt is not in:\n{text}"
     );
 }
+
+#[test]
+fn an_explicit_template_wins_over_what_the_records_show() {
+    let (_, json) = run("lwr-order-placed", "csv", &options(&[("template", "aura")]));
+    assert_eq!(json["lwr"], false);
+    assert!(assumptions(&json).contains(
+        "the store's template is aura (--setting template=aura), though the records look like an lwr store's"
+    ));
+    assert_eq!(
+        actions(&json["carts"][0]),
+        [
+            "cancel",
+            "start_checkout",
+            "add_to_cart",
+            "continue",
+            "expiry"
+        ]
+    );
+}
+
+/// Runs `cartsim diagnose` on the files; returns its error output, after checking that it
+/// refused them (exit 2, nothing on standard output, no panic).
+fn refused(files: &[&Path]) -> String {
+    let mut args = vec!["diagnose".to_string()];
+    args.extend(files.iter().map(|f| f.to_string_lossy().into_owned()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = common::cartsim(&args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    stderr
+}
+
+#[test]
+fn bad_lwr_records_name_the_file_the_record_and_the_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files = copy(&dir("lwr-paid-then-patched", "csv"), tmp.path());
+    let edit = |name: &str, from: &str, to: &str| {
+        let f = files.iter().find(|f| f.ends_with(name)).unwrap();
+        let text = std::fs::read_to_string(f).unwrap();
+        assert!(text.contains(from), "{name}: {from}");
+        std::fs::write(f, text.replace(from, to)).unwrap();
+    };
+    // A time is checked with every other before the world is rebuilt.
+    edit(
+        "store.csv",
+        "2026-11-01T00:00:00.000+0000",
+        "1 November 2026",
+    );
+    let e = refused(&[tmp.path()]);
+    assert!(
+        e.contains("store.csv: record 1 (WebStore 0ZEHs0000007003OAA): CheckoutValidAfterDate: \"1 November 2026\" is not a timestamp"),
+        "{e}"
+    );
+    edit(
+        "store.csv",
+        "1 November 2026",
+        "2026-11-01T00:00:00.000+0000",
+    );
+    edit("payments.csv", "108.00,Processed", "a lot,Settled");
+    edit("delivery-groups.csv", ",0a6Hs0000000701IAA,", ",,");
+    edit("webcart.csv", ",10.00,8.80,", ",ten,8.80,");
+    let e = refused(&[tmp.path()]);
+    for expected in [
+        "payments.csv: record 1 (PaymentAuthorization 0XcHs0000000701KAA): Status: \"Settled\" is not a PaymentAuthorization.Status; expected one of: Draft, Canceled, Pending, Processed, Failed",
+        "delivery-groups.csv: record 1 (CartDeliveryGroup 0a7Hs0000000701IAA): CartId: missing; a CartDeliveryGroup must name its cart",
+        "webcart.csv: record 1 (WebCart 0a6Hs0000000701IAA): TotalChargeAmount: \"ten\" is not an amount",
+    ] {
+        assert!(e.contains(expected), "{expected}\nin:\n{e}");
+    }
+    // A Pending authorization is read but left out, and said so.
+    let tmp = tempfile::tempdir().unwrap();
+    for f in copy(&dir("lwr-paid-then-patched", "csv"), tmp.path()) {
+        let text = std::fs::read_to_string(&f)
+            .unwrap()
+            .replace(",Processed,", ",Pending,");
+        std::fs::write(&f, text).unwrap();
+    }
+    let (_, json) = run_inputs(
+        &cli::read_inputs(&[tmp.path().to_path_buf()]).unwrap(),
+        &options(&[("template", "lwr")]),
+    );
+    assert_eq!(json["carts"][0]["payment_authorizations"], json!([]));
+    assert!(json["notes"].to_string().contains(
+        "PaymentAuthorization 0XcHs0000000701KAA is Pending: cartsim models Processed, Failed and Canceled authorizations"
+    ));
+}

@@ -19,9 +19,10 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 pub struct DiagnoseArgs {
     /// Files written by `sf data query --json` or `--result-format csv` (WebCart,
     /// CartCheckoutSession, BackgroundOperation, CartValidationOutput, and optionally
-    /// WebStore, User, BuyerAccount, BuyerGroupMember, WebStoreBuyerGroup), one object
-    /// or several per file, told from the content; a folder means its .json and .csv
-    /// files; - reads standard input.
+    /// CartDeliveryGroup, PaymentAuthorization, Order, WebStore, User, BuyerAccount,
+    /// BuyerGroupMember, WebStoreBuyerGroup) or by `sf data get record --json`, one
+    /// object or several per file, told from the content; a folder means its .json and
+    /// .csv files; - reads standard input.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Print the `sf data query` commands that fetch everything the diagnosis needs
