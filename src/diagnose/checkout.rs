@@ -314,3 +314,114 @@ pub fn orders(records: &Records, world: &mut World, found: &mut Found) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(object: Object, fields: &[(&str, Option<&str>)]) -> Record {
+        Record::new(
+            object,
+            "f.json",
+            1,
+            fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
+                .collect(),
+        )
+    }
+
+    fn records(list: Vec<Record>) -> Records {
+        let mut out = Records::default();
+        for r in list {
+            out.by_object.entry(r.object).or_default().push(r);
+        }
+        out
+    }
+
+    #[test]
+    fn a_guest_is_told_by_the_store_profile_or_the_key_prefix() {
+        let cart = |account: &str| {
+            record(
+                Object::WebCart,
+                &[
+                    ("Id", Some("0a6Hs0000000701IAA")),
+                    ("AccountId", Some(account)),
+                ],
+            )
+        };
+        let store = record(
+            Object::WebStore,
+            &[
+                ("Id", Some("0ZEHs0000007003OAA")),
+                ("GuestBuyerProfileId", Some("3K0Hs0000000101KAA")),
+            ],
+        );
+        let by_store = guest_reason(&cart("3K0Hs0000000101KAA"), Some(&store)).unwrap();
+        assert!(
+            by_store.contains("is its store's WebStore.GuestBuyerProfileId"),
+            "{by_store}"
+        );
+        let by_prefix = guest_reason(&cart("3K0Hs0000000999KAA"), None).unwrap();
+        assert!(by_prefix.contains("starts with 3K0"), "{by_prefix}");
+        assert_eq!(
+            guest_reason(&cart("001Hs0000004431IAA"), Some(&store)),
+            None
+        );
+        let no_account = record(Object::WebCart, &[("Id", Some("0a6Hs0000000701IAA"))]);
+        assert_eq!(guest_reason(&no_account, None), None);
+    }
+
+    #[test]
+    fn only_an_order_reference_or_a_guest_checkout_shows_an_lwr_store() {
+        let cart = |account: &str| {
+            record(
+                Object::WebCart,
+                &[
+                    ("Id", Some("0a6Hs0000000701IAA")),
+                    ("AccountId", Some(account)),
+                ],
+            )
+        };
+        let session = |orn: Option<&str>| {
+            record(
+                Object::CartCheckoutSession,
+                &[
+                    ("Id", Some("2z9Hs0000000701IAA")),
+                    ("WebCartId", Some("0a6Hs0000000701IAA")),
+                    ("OrderReferenceNumber", orn),
+                ],
+            )
+        };
+        let group = record(
+            Object::CartDeliveryGroup,
+            &[
+                ("Id", Some("0a7Hs0000000701IAA")),
+                ("CartId", Some("0a6Hs0000000701IAA")),
+            ],
+        );
+        let payment = record(
+            Object::PaymentAuthorization,
+            &[("Id", Some("0XcHs0000000701KAA")), ("Amount", Some("1"))],
+        );
+        // Delivery groups and payments are kept by Aura checkouts too.
+        let aura = records(vec![
+            cart("001Hs0000004431IAA"),
+            session(None),
+            group,
+            payment,
+        ]);
+        assert_eq!(lwr_evidence(&aura), None);
+        let placed = records(vec![cart("001Hs0000004431IAA"), session(Some("orn"))]);
+        assert!(
+            lwr_evidence(&placed)
+                .unwrap()
+                .contains("has an OrderReferenceNumber")
+        );
+        let guest = records(vec![cart("3K0Hs0000000101KAA"), session(None)]);
+        assert!(lwr_evidence(&guest).unwrap().contains("is a guest's"));
+        // A guest's cart with no checkout shows nothing about checkout.
+        let browsing = records(vec![cart("3K0Hs0000000101KAA")]);
+        assert_eq!(lwr_evidence(&browsing), None);
+    }
+}
