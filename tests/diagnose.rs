@@ -279,7 +279,7 @@ fn closed_cart_refuses_every_buyer_action() {
 }
 
 #[test]
-fn lwr_store_is_diagnosed_and_says_it_is_not_simulated() {
+fn lwr_store_is_diagnosed_with_the_rest_calls() {
     for format in FORMATS {
         let (text, json) = run("lwr-422", format, &options(None, &[("template", "lwr")]));
         assert_eq!(json["lwr"], true);
@@ -290,8 +290,13 @@ fn lwr_store_is_diagnosed_and_says_it_is_not_simulated() {
             && r["kind"] == "Inventory"
             && r["message"].as_str().unwrap().contains("in stock")));
         assert!(rows.iter().any(|r| r["level"] == "Warning"));
-        assert!(text.contains("LWR checkout (the REST checkout API) is not simulated"));
-        assert!(text.contains("What would happen now in a flow (Aura) store"));
+        assert!(text.contains("LWR store: the storefront calls the Connect REST checkout API"));
+        assert!(
+            text.contains("What each REST checkout call would answer now (as the cart's owner):")
+        );
+        assert!(text.contains(
+            "    Poll checkout (REST GET /checkouts/{id}): answers 422 Unprocessable Entity"
+        ));
     }
 }
 
@@ -430,11 +435,13 @@ fn bad_input_names_file_record_and_field_and_exits_2() {
     let order = write(
         &dir,
         "o.json",
-        r#"{"status":0,"result":{"records":[{"attributes":{"type":"Order"},"Id":"801Hs0000005501"}],"done":true}}"#,
+        r#"{"status":0,"result":{"records":[{"attributes":{"type":"Opportunity"},"Id":"006Hs0000005501"}],"done":true}}"#,
     );
     let e = refused(&[&order]);
     assert!(
-        e.contains("o.json: record 1: attributes.type: \"Order\" is not an object diagnose reads"),
+        e.contains(
+            "o.json: record 1: attributes.type: \"Opportunity\" is not an object diagnose reads"
+        ),
         "{e}"
     );
 
