@@ -425,7 +425,7 @@ macro_rules! for_each_store_setting {
                 summary: "how the storefront runs checkout (flow actions or the REST checkout API).",
                 readings: [
                     ("aura", "checkout runs as a flow of the B2B Commerce flow actions",
-                     Source::Documented("help.salesforce.com: Add Cart Item (flow actions are for Aura stores)")),
+                     Source::Documented("developer.salesforce.com commerce guide: B2B Commerce Checkout Flow (Aura): Aura stores run checkout as a flow of the checkout flow actions (Checkout Session, Update Checkout Session, Cancel Cart Async Operation, Cart to Order)")),
                     ("lwr", "the storefront calls the Connect REST checkout API: the steps checkout_start, checkout_poll, checkout_update, checkout_delete, pay and place_order; start_checkout and continue are refused; a cart change in checkout reruns the calculators it needs (Simplified Cart Cleanup)",
                      Source::Documented("developer.salesforce.com commerce guide: how standard checkout works and checkout async processing (LWR and headless stores)")),
                 ],
@@ -490,9 +490,9 @@ macro_rules! for_each_store_setting {
                 summary: "what `continue` answers while an operation runs.",
                 readings: [
                     ("checkout_conflict", "continue while an operation runs gives CHECKOUT_CONFLICT 409",
-                     Source::Documented("developer.salesforce.com commerce guide: checkout async processing (the REST API's code)")),
+                     Source::Borrowed("the REST checkout API's code for a call overlapping a running calculation (commerce guide: checkout async processing); the docs give Update Checkout Session no code for it")),
                     ("already_in_process", "continue while an operation runs gives ALREADY_IN_PROCESS 400",
-                     Source::Documented("help.salesforce.com: Cart to Order (Integration Is Already in Progress; the flow actions' code)")),
+                     Source::Borrowed("Cart to Order's \"Integration Is Already in Progress\" (help.salesforce.com: Cart to Order); the docs give Update Checkout Session no code for it")),
                 ],
             }
             cart_access {
@@ -505,7 +505,7 @@ macro_rules! for_each_store_setting {
                     ("unchecked", "any buyer who passes the permission, account and membership checks may act on the cart",
                      Source::Choice("the first model's reading; kept for format 1 files")),
                     ("owner_and_account", "the acting buyer must own the cart and act for its account (User Doesn't Have Access to the Cart)",
-                     Source::Documented("help.salesforce.com: Cart to Order (cart access errors)")),
+                     Source::Borrowed("Cart to Order's \"User Doesn't Have Access to the Cart\" (help.salesforce.com: Cart to Order); the docs give the other flow actions and the REST calls no such check")),
                 ],
             }
             validation_on_start {
@@ -570,7 +570,7 @@ macro_rules! for_each_store_setting {
                 readings: [
                     ("null", "no date: a checkout expires only by its time to live",
                      Source::Documented(TTL_API)),
-                    ("T", "a checkout started before tick T is expired",
+                    ("T", "a checkout started before tick T is expired; cartsim applies the date once the clock reaches T (a date still in the future expires nothing yet)",
                      Source::Documented(TTL_API)),
                 ],
             }
@@ -583,7 +583,7 @@ macro_rules! for_each_store_setting {
                 readings: [
                     ("v1", "place_order is POST .../checkouts/{id}/orders",
                      Source::Documented("Connect REST API reference: Commerce Webstore Checkout Orders")),
-                    ("v2", "Place Order V2: place_order is POST .../checkouts/{id}/orders/actions with {\"actions\":[{\"action\":\"prepare\"|\"submit\"}]} (API 64.0+, Streamlined Place Order enabled)",
+                    ("v2", "Place Order V2: place_order with `action` is POST .../checkouts/{id}/orders/actions with {\"actions\":[{\"action\":\"prepare\"|\"submit\"}]} (API 64.0+, Streamlined Place Order enabled); without `action` it is still POST .../orders, which the guide's API comparison lists beside V2",
                      Source::Documented("Connect REST API reference: Commerce Webstore Checkout Orders Actions; extension point Commerce_Domain_Checkout_PlaceOrder")),
                 ],
             }
