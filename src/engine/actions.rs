@@ -329,10 +329,10 @@ impl World {
     }
 
     /// An upper bound on the ticks until nothing is in progress: every live operation's
-    /// remaining work, plus, for every session not archived, every asynchronous state of
-    /// its flow run one after the other (each a tick to start, its work, a tick to hand
-    /// over). `None` when a session's flow cannot be found, or when an `lwr` store's
-    /// REST calculators run work that no checkout flow lists.
+    /// remaining work, plus, for every session not archived, the longest store flow run
+    /// state by state (each asynchronous state a tick to start, its work, a tick to hand
+    /// over). `None` when an `lwr` store's REST calculations run work that no checkout
+    /// flow lists.
     fn settle_bound(&self) -> Option<u64> {
         if self
             .stores
@@ -345,17 +345,25 @@ impl World {
         for op in self.live_operations().filter(|o| o.status.in_progress()) {
             bound = bound.saturating_add(op.ticks_left.saturating_add(2));
         }
-        for session in self.live_sessions() {
-            let store = self.store_of_cart(&session.cart)?;
-            for step in store.checkout_flow.iter() {
-                let ticks = match &step.kind {
-                    super::flow::StepKind::Async { ticks, .. } => ticks.saturating_add(2),
-                    super::flow::StepKind::Buyer | super::flow::StepKind::Sync => 1,
-                };
-                bound = bound.saturating_add(ticks);
-            }
-        }
-        Some(bound)
+        // Every session not archived may walk a whole flow: the longest flow of any
+        // store, once per session, bounds them all without looking each one's store up.
+        let longest = self
+            .stores
+            .iter()
+            .map(|store| {
+                store
+                    .checkout_flow
+                    .iter()
+                    .map(|step| match &step.kind {
+                        super::flow::StepKind::Async { ticks, .. } => ticks.saturating_add(2),
+                        super::flow::StepKind::Buyer | super::flow::StepKind::Sync => 1,
+                    })
+                    .fold(0u64, u64::saturating_add)
+            })
+            .max()
+            .unwrap_or(0);
+        let sessions = self.live_sessions().count() as u64;
+        Some(bound.saturating_add(sessions.saturating_mul(longest)))
     }
 
     /// The acting buyer for an action on a cart: the explicit actor, else the owner.

@@ -165,6 +165,7 @@ pub(crate) struct Index {
     /// looked at.
     live_operations: Vec<usize>,
     operations_seen: usize,
+    live_operations_pruned: usize,
     /// Positions of the sessions not archived, in creation order (a superset, pruned
     /// whenever it has doubled), and how many sessions were looked at.
     live_sessions: Vec<usize>,
@@ -248,8 +249,13 @@ impl World {
             ix.operations_seen = 0;
         }
         let operations = &self.operations;
-        ix.live_operations
-            .retain(|&i| operations.get(i).is_some_and(live_operation));
+        // Finished operations are skipped when the list is read; dropping them costs the
+        // list's length, so it is done only when the list has doubled since.
+        if from == 0 || ix.live_operations.len() > 2 * ix.live_operations_pruned + 64 {
+            ix.live_operations
+                .retain(|&i| operations.get(i).is_some_and(live_operation));
+            ix.live_operations_pruned = ix.live_operations.len();
+        }
         let seen = ix.operations_seen.min(operations.len());
         for (i, o) in operations.iter().enumerate().skip(seen) {
             if live_operation(o) {
