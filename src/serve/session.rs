@@ -267,3 +267,53 @@ pub fn state_json(world: &World) -> Value {
     }
     serde_json::json!({ "tick": world.tick, "records": records })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WORLD: &str = r#"{"cartsim": 2, "title": "t", "world": {
+        "stores": [{"id": "west", "template": "lwr"}],
+        "accounts": [{"id": "acme", "stores": ["west"]}],
+        "buyers": [{"id": "bob", "accounts": ["acme"]}],
+        "products": [{"sku": "BOLT", "price": 2}],
+        "carts": [{"id": "cart-1", "store": "west", "buyer": "bob", "items": [{"sku": "BOLT", "quantity": 1}]}]}}"#;
+
+    fn session(time: Time) -> Session {
+        let (s, raw) = crate::scenario::load_with_raw("t.json", WORLD.as_bytes()).unwrap();
+        Session::new(&s, raw, 0, time, true).unwrap()
+    }
+
+    #[test]
+    fn wall_time_applies_the_ticks_due_as_one_recorded_wait() {
+        let mut s = session(Time::Wall(Duration::from_millis(100)));
+        let origin = s.origin;
+        s.catch_up(origin + Duration::from_millis(99));
+        assert_eq!((s.world().tick, s.recorded_len()), (0, 0));
+        s.catch_up(origin + Duration::from_millis(250));
+        assert_eq!(s.world().tick, 2);
+        s.catch_up(origin + Duration::from_millis(330));
+        assert_eq!(s.world().tick, 3);
+        // Consecutive waits are one step of 3 ticks.
+        let rec = s.recording();
+        assert_eq!(rec.steps.len(), 1);
+        assert_eq!(rec.steps[0].ticks, Some(3));
+        // An instant before the last one (a clock that went back) changes nothing.
+        s.catch_up(origin);
+        assert_eq!(s.world().tick, 3);
+    }
+
+    #[test]
+    fn manual_time_never_moves_by_itself() {
+        let mut s = session(Time::Manual);
+        s.catch_up(s.origin + Duration::from_secs(3600));
+        assert_eq!(s.world().tick, 0);
+    }
+
+    #[test]
+    fn from_beyond_the_files_steps_is_refused() {
+        let (s, raw) = crate::scenario::load_with_raw("t.json", WORLD.as_bytes()).unwrap();
+        let e = Session::new(&s, raw, 3, Time::Manual, false).err().unwrap();
+        assert!(e.contains("--from 3: the file has 0 steps"), "{e}");
+    }
+}
