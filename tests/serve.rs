@@ -677,3 +677,60 @@ fn the_binary_prints_its_address_logs_requests_and_stops_cleanly_on_sigterm() {
     assert_eq!(recorded.steps.len(), 1);
     assert!(play_headless(&recorded).iter().all(|r| r.passed()));
 }
+
+/// `--ui`: the terminal UI replays what the server applies, so it shows the served world,
+/// and its log lists each call with its status and body.
+#[test]
+fn a_watching_ui_shows_the_served_world_and_each_call() {
+    use cartsim::tui::app::{App, Msg};
+    use cartsim::tui::theme::Theme;
+    use ratatui::{Terminal, backend::TestBackend};
+    let (s, raw) = scenario::load_with_raw("test.json", WORLD.as_bytes()).unwrap();
+    let (feed, events) = std::sync::mpsc::channel();
+    let config = Config {
+        feed: Some(feed),
+        ..manual()
+    };
+    let c = Client::start(&s, raw, config);
+    let mut app = App::new(vec![s.clone()], Theme::MONO);
+    assert_eq!(c.send("PUT", &checkouts(""), Some("bob"), None).status, 202);
+    assert_eq!(
+        c.send(
+            "PATCH",
+            &checkouts("/active"),
+            Some("bob"),
+            Some(&json!({"deliveryMethodId": "ground"}))
+        )
+        .status,
+        409
+    );
+    c.control("settle", json!({}));
+    let served = c.send("GET", "/cartsim/state", None, None).body.unwrap();
+    for live in events.try_iter() {
+        let _ = app.update(Msg::Live(live));
+    }
+    assert_eq!(serve::session::state_json(app.world().unwrap()), served);
+    app.now = std::time::Duration::from_secs(60);
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    terminal
+        .draw(|f| cartsim::tui::view::draw(f, &app))
+        .unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(
+        screen.contains("PATCH /commerce/webstores/west/checkouts/ccs-1 -> 409 Conflict"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(r#"body [{"errorCode":"CHECKOUT_CONFLICT""#),
+        "{screen}"
+    );
+    // A client's refusal is in the log, not in a popup over the view.
+    assert!(!screen.contains("┌ Refused"), "{screen}");
+    // A reset puts the UI back at the start too.
+    c.control("reset", json!({}));
+    for live in events.try_iter() {
+        let _ = app.update(Msg::Live(live));
+    }
+    assert!(app.world().unwrap().sessions.is_empty());
+    c.stop();
+}

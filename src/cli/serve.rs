@@ -47,6 +47,11 @@ pub struct ServeArgs {
     /// No line per request on standard error.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Watch the served world in the terminal UI: the panes move as requests arrive and
+    /// the log lists each call with its status and body. q quits the UI and stops the
+    /// server (and writes --record).
+    #[arg(long)]
+    pub ui: bool,
 }
 
 const AFTER_HELP: &str = "\
@@ -104,8 +109,13 @@ pub fn run(args: &ServeArgs) -> u8 {
         record: args.record.clone(),
         force: args.force,
         from: args.from,
-        log: !args.quiet,
+        // The UI owns the terminal: a log line would break its screen.
+        log: !args.quiet && !args.ui,
+        feed: None,
     };
+    if args.ui {
+        return with_ui(&scenario, raw, config);
+    }
     let running = match serve::spawn(&scenario, raw, config, true) {
         Ok(r) => r,
         Err(e) => {
@@ -124,6 +134,62 @@ pub fn run(args: &ServeArgs) -> u8 {
     match running.wait() {
         Ok(()) => {
             if let Some(path) = &args.record {
+                eprintln!(
+                    "cartsim serve: recorded the session in {}",
+                    sanitize::path(path)
+                );
+            }
+            super::EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("cartsim serve: {}", sanitize::line(&e));
+            super::EXIT_LOAD
+        }
+    }
+}
+
+/// `--ui`: the server on its own thread, the terminal UI on this one, watching the world
+/// the server started from and replaying what happens to it. Quitting the UI stops the
+/// server.
+fn with_ui(
+    scenario: &crate::scenario::Scenario,
+    raw: crate::scenario::format::RawScenario,
+    mut config: Config,
+) -> u8 {
+    let (feed, events) = std::sync::mpsc::channel();
+    config.feed = Some(feed);
+    let from = config.from;
+    let record = config.record.clone();
+    let running = match serve::spawn(scenario, raw, config, false) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cartsim serve: {}", sanitize::line(&e));
+            return super::EXIT_LOAD;
+        }
+    };
+    let mut world = scenario.world.clone();
+    for step in scenario.steps.iter().take(from) {
+        world.apply(&step.action);
+    }
+    let watched = crate::scenario::Scenario {
+        title: format!("Served on http://{}: {}", running.addr, scenario.title),
+        summary: Some(format!(
+            "cartsim serve: the checkout API of this world listens on http://{}. The panes move as requests arrive; q stops the server.",
+            running.addr
+        )),
+        steps: Vec::new(),
+        world,
+        ..scenario.clone()
+    };
+    let shown = crate::tui::run_live(watched, events);
+    let stopped = running.stop();
+    if let Err(e) = shown {
+        eprintln!("cartsim serve: {e:#}");
+        return super::EXIT_LOAD;
+    }
+    match stopped {
+        Ok(()) => {
+            if let Some(path) = &record {
                 eprintln!(
                     "cartsim serve: recorded the session in {}",
                     sanitize::path(path)

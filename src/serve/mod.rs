@@ -60,6 +60,9 @@ pub struct Config {
     pub from: usize,
     /// One line per request on standard error.
     pub log: bool,
+    /// A terminal UI watching the world (`--ui`): it gets every action applied, and
+    /// with wall time the clock also ticks between requests so that it sees time pass.
+    pub feed: Option<std::sync::mpsc::Sender<crate::tui::app::Live>>,
 }
 
 impl Default for Config {
@@ -73,6 +76,7 @@ impl Default for Config {
             force: false,
             from: 0,
             log: true,
+            feed: None,
         }
     }
 }
@@ -467,13 +471,17 @@ pub fn spawn(
     config: Config,
     signals: bool,
 ) -> Result<Running, String> {
-    let session = Session::new(
+    let mut session = Session::new(
         scenario,
         raw,
         config.from,
         config.time,
         config.record.is_some(),
     )?;
+    let watched = config.feed.is_some();
+    if let Some(feed) = config.feed.clone() {
+        session.watch(feed);
+    }
     let tokens = token_map(session.world(), &config.tokens)?;
     let app = Arc::new(App {
         session: Mutex::new(session),
@@ -492,6 +500,17 @@ pub fn spawn(
     let addr = listener
         .local_addr()
         .map_err(|e| format!("cannot read the address listened on: {e}"))?;
+    if let (true, Time::Wall(tick)) = (watched, config.time) {
+        // A watching UI sees time pass between requests too.
+        let app = app.clone();
+        runtime.spawn(async move {
+            let mut every = tokio::time::interval(tick);
+            loop {
+                every.tick().await;
+                app.lock().catch_up(Instant::now());
+            }
+        });
+    }
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let record = config.record.clone();
     let force = config.force;

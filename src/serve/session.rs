@@ -5,7 +5,9 @@
 use crate::engine::{Action, Outcome, World};
 use crate::scenario::format::{RawExpect, RawScenario, RawStep};
 use crate::scenario::{Scenario, save};
+use crate::tui::app::Live;
 use serde_json::Value;
+use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 
 /// How virtual time passes.
@@ -40,6 +42,8 @@ pub struct Session {
     origin: Instant,
     /// Wall-clock ticks applied since `origin`.
     ticks_applied: u64,
+    /// The terminal UI watching the world (`--ui`): every action applied, and resets.
+    feed: Option<Sender<Live>>,
 }
 
 /// A step refused before it reached the engine: the status and the platform's error list.
@@ -101,7 +105,23 @@ impl Session {
             time,
             origin: Instant::now(),
             ticks_applied: 0,
+            feed: None,
         })
+    }
+
+    /// Sends every action applied from now on, and every reset, to a watching UI.
+    pub fn watch(&mut self, feed: Sender<Live>) {
+        self.feed = Some(feed);
+    }
+
+    /// Tells the watching UI, if any. A UI that has quit no longer listens: the server
+    /// goes on without it.
+    fn tell(&mut self, live: Live) {
+        if let Some(feed) = &self.feed
+            && feed.send(live).is_err()
+        {
+            self.feed = None;
+        }
     }
 
     /// The world now (after the wall clock has caught up, if the caller called
@@ -129,6 +149,7 @@ impl Session {
         }
         self.ticks_applied = due;
         let outcome = self.world.apply(&Action::Wait { ticks });
+        self.tell(Live::Acted(Action::Wait { ticks }));
         if self.recording {
             // Consecutive waits are one wait: the file reads as the time that passed.
             if let Some(last) = self.recorded.last_mut()
@@ -148,6 +169,7 @@ impl Session {
     /// is the result and status it got.
     pub fn apply(&mut self, kind: &str, action: &Action) -> Outcome {
         let outcome = self.world.apply(action);
+        self.tell(Live::Acted(action.clone()));
         if self.recording {
             let mut step = save::raw_step(kind, action);
             step.expect = Some(expect_of(&outcome));
@@ -192,6 +214,7 @@ impl Session {
         self.recorded.clear();
         self.origin = now;
         self.ticks_applied = 0;
+        self.tell(Live::Reset);
     }
 
     /// The session as a scenario file: the file's world, the steps played before serving,
