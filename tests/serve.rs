@@ -734,3 +734,63 @@ fn a_watching_ui_shows_the_served_world_and_each_call() {
     assert!(app.world().unwrap().sessions.is_empty());
     c.stop();
 }
+
+/// Listening beyond loopback is said out loud.
+#[cfg(unix)]
+#[test]
+fn a_bind_address_that_is_not_loopback_prints_a_warning() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world.json");
+    std::fs::write(&world, WORLD).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cartsim"))
+        .args(["serve", "--bind", "0.0.0.0", "--port", "0", "--manual-time"])
+        .arg(&world)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.contains("listening on http://0.0.0.0:"), "{line}");
+    // SAFETY: kill(2) with the id of a child this test started and has not reaped.
+    assert_eq!(
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) },
+        0
+    );
+    assert!(child.wait().unwrap().success());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(
+        stderr.contains("warning: listening on 0.0.0.0, not a loopback address"),
+        "{stderr}"
+    );
+}
+
+/// An existing --record file is not replaced without --force, and the server says so
+/// before it starts rather than when it stops.
+#[test]
+fn an_existing_record_file_is_refused_before_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world.json");
+    std::fs::write(&world, WORLD).unwrap();
+    let out = dir.path().join("rec.json");
+    std::fs::write(&out, "keep me").unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_cartsim"))
+        .args(["serve", "--port", "0", "--record"])
+        .arg(&out)
+        .arg(&world)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("exists; not overwritten"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep me");
+}

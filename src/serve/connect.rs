@@ -186,7 +186,7 @@ pub fn active_cart(world: &World, store: &str, buyer: &str) -> Result<String, Re
 
 /// The cart a cart path segment names (`active` or a cart id), in this store.
 fn cart_in_store(world: &World, store: &str, buyer: &str, id: &str) -> Result<String, Refusal> {
-    if id == "active" || id == "current" {
+    if id == "active" {
         return active_cart(world, store, buyer);
     }
     match world.cart(id) {
