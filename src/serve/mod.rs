@@ -511,6 +511,14 @@ pub fn spawn(
             }
         });
     }
+    let signals = match signals {
+        true => Some(
+            runtime
+                .block_on(async { StopSignals::new() })
+                .map_err(|e| format!("cannot listen for Ctrl-C and SIGTERM: {e}"))?,
+        ),
+        false => None,
+    };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let record = config.record.clone();
     let force = config.force;
@@ -519,13 +527,16 @@ pub fn spawn(
         .spawn(move || {
             let served = runtime.block_on(async {
                 let shutdown = async move {
-                    if signals {
-                        tokio::select! {
-                            _ = stopped => {}
-                            _ = stop_signal() => {}
+                    match signals {
+                        Some(signals) => {
+                            tokio::select! {
+                                _ = stopped => {}
+                                _ = signals.recv() => {}
+                            }
                         }
-                    } else {
-                        let _ = stopped.await;
+                        None => {
+                            let _ = stopped.await;
+                        }
                     }
                 };
                 axum::serve(listener, router(app.clone()))
@@ -549,26 +560,47 @@ pub fn spawn(
     })
 }
 
-/// Ctrl-C or SIGTERM.
-async fn stop_signal() {
+/// Ctrl-C and SIGTERM, listened for from the moment they are created (inside the runtime,
+/// before the address is printed), so that a signal sent as soon as a client has seen
+/// the server is never missed.
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    /// Starts listening; must run inside the runtime.
+    fn new() -> std::io::Result<StopSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(StopSignals {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(StopSignals {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    /// Until one arrives.
+    async fn recv(mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => {}
+                _ = self.terminate.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &mut self;
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
