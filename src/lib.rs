@@ -12,4 +12,5 @@ pub mod fuzzing;
 pub mod player;
 pub mod safe_write;
 pub mod scenario;
+pub mod serve;
 pub mod tui;

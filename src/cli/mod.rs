@@ -4,6 +4,7 @@ pub mod diagnose;
 pub mod handout;
 pub mod inputs;
 pub mod rules_table;
+pub mod serve;
 pub mod transcript;
 
 use crate::player::play_headless;
@@ -135,6 +136,10 @@ pub enum Command {
     /// output, JSON or CSV), say what state each cart is in and why, and what each
     /// action would do now. Exit status 2 when a file is not a query result.
     Diagnose(diagnose::DiagnoseArgs),
+    /// Serve the checkout API of a scenario's world on localhost: the Connect REST
+    /// checkout and cart-items resources, the flow actions of aura stores, and a control
+    /// API for time, for curl, Postman and a storefront under test.
+    Serve(serve::ServeArgs),
     /// Open one scenario file in the terminal UI.
     Play {
         /// The scenario file; a built-in scenario's name (with or without .json), a
@@ -189,6 +194,7 @@ pub fn main() -> ExitCode {
         Some(Command::Play { file, watch: false }) => play(&file),
         Some(Command::Run { files, json, quiet }) => run_with(&files, json, quiet),
         Some(Command::Diagnose(args)) => diagnose::run(&args),
+        Some(Command::Serve(args)) => serve::run(&args),
         Some(Command::Check { files }) => check(&files),
         Some(Command::Schema) => {
             say(&format!("{}\n", crate::scenario::SCHEMA.trim_end()));

@@ -84,6 +84,19 @@ pub enum Msg {
     /// The terminal is smaller than the UI needs (or large enough again): playback
     /// pauses while the screen cannot show it.
     TooSmall(bool),
+    /// A served world moved (`cartsim serve --ui`).
+    Live(Live),
+}
+
+/// What a world served over HTTP did, so that the UI replays it and shows the same
+/// world (the engine is deterministic). The UI is a view of the server: what the user
+/// does in it stays in the UI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Live {
+    /// A request (or the clock, or the control API) applied this action.
+    Acted(Action),
+    /// The control API reset the world to its start.
+    Reset,
 }
 
 /// Something the user asked for that waits for the answer to the branch-safety prompt.
@@ -430,6 +443,7 @@ impl App {
                 }
                 self.too_small = small;
             }
+            Msg::Live(live) => self.live(live),
         }
         std::mem::take(&mut self.effects)
     }
@@ -1083,6 +1097,32 @@ impl App {
         p.act(action);
         self.popup = None;
         self.after_step(before, StepResult::Played);
+    }
+
+    /// Replays what the served world did, at the end of the timeline. A refusal shows in
+    /// the log, not as a popup (a client's 409 is no reason to stop the view), and a
+    /// popup the user has open stays open.
+    fn live(&mut self, live: Live) {
+        let Some(p) = self.playback.as_mut() else {
+            return;
+        };
+        match live {
+            Live::Acted(action) => {
+                p.end();
+                let before = p.world().clone();
+                p.act(action);
+                let popup = self.popup.take();
+                self.after_step(before, StepResult::Played);
+                self.popup = popup;
+                // What the server did is the server's to record (`--record`), not a
+                // branch of the user's to save before quitting.
+                self.saved_branch = self.branch_key();
+            }
+            Live::Reset => {
+                p.home();
+                p.drop_unplayed_branch();
+            }
+        }
     }
 
     fn message(&mut self, title: &str, lines: &[String]) {

@@ -2,9 +2,10 @@
 //!
 //! When nothing moves and playback is paused it blocks on `event::read()`, so an idle UI
 //! uses no CPU. While playing or animating it waits with `event::poll` for at most a
-//! frame. It redraws only after an event or a timer tick.
+//! frame. It redraws only after an event or a timer tick. On a served world (`cartsim
+//! serve --ui`) it also looks for what the server did every [`LIVE_EVERY`].
 
-use super::app::{App, MIN_HEIGHT, MIN_WIDTH, Msg};
+use super::app::{App, Live, MIN_HEIGHT, MIN_WIDTH, Msg};
 use super::effect::drive;
 use super::signals;
 use super::theme::Theme;
@@ -13,25 +14,40 @@ use crate::scenario::{self, Scenario};
 use crossterm::event::{self, Event};
 use ratatui::DefaultTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant, SystemTime};
 
 /// How often watch mode looks at the file.
 pub const WATCH_EVERY: Duration = Duration::from_millis(500);
+/// How often the UI of a served world looks for what happened to it.
+pub const LIVE_EVERY: Duration = Duration::from_millis(50);
 
 /// Runs the UI on these scenarios until the user quits.
 pub fn run(scenarios: Vec<Scenario>) -> anyhow::Result<()> {
     let app = App::new(scenarios, Theme::from_env());
-    with_terminal(app, None)
+    with_terminal(app, None, None)
+}
+
+/// Runs the UI on a served world (`cartsim serve --ui`): `scenario` holds the world the
+/// server started from, and `feed` what happened to it since; the UI replays each event
+/// as it arrives.
+pub fn run_live(scenario: Scenario, feed: Receiver<Live>) -> anyhow::Result<()> {
+    let app = App::new(vec![scenario], Theme::from_env());
+    with_terminal(app, None, Some(feed))
 }
 
 /// Runs the UI on one file, reloading it whenever it changes on disk.
 pub fn run_watch(path: &Path) -> anyhow::Result<()> {
     let first = scenario::load_file(path);
     let app = App::watch(path.display().to_string(), first, Theme::from_env());
-    with_terminal(app, Some(path.to_path_buf()))
+    with_terminal(app, Some(path.to_path_buf()), None)
 }
 
-fn with_terminal(mut app: App, watch: Option<PathBuf>) -> anyhow::Result<()> {
+fn with_terminal(
+    mut app: App,
+    watch: Option<PathBuf>,
+    feed: Option<Receiver<Live>>,
+) -> anyhow::Result<()> {
     // The settings that stay across sessions (presenter mode, speed, palette).
     app.settings_path = super::settings::path();
     app.apply_settings(super::settings::load(app.settings_path.as_deref()));
@@ -64,7 +80,7 @@ fn with_terminal(mut app: App, watch: Option<PathBuf>) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let result = event_loop(&mut terminal, app, watch);
+    let result = event_loop(&mut terminal, app, watch, feed);
     ratatui::restore();
     drop(guard);
     result
@@ -93,6 +109,7 @@ fn event_loop(
     terminal: &mut DefaultTerminal,
     mut app: App,
     watch: Option<PathBuf>,
+    feed: Option<Receiver<Live>>,
 ) -> anyhow::Result<()> {
     let start = Instant::now();
     let mut seen = watch.as_deref().map(look);
@@ -127,6 +144,9 @@ fn event_loop(
             let left = WATCH_EVERY.saturating_sub(last_look.elapsed());
             wait = Some(wait.map_or(left, |w| w.min(left)));
         }
+        if feed.is_some() {
+            wait = Some(wait.map_or(LIVE_EVERY, |w| w.min(LIVE_EVERY)));
+        }
         let event = match wait {
             None => Some(event::read()?),
             Some(timeout) => {
@@ -158,6 +178,11 @@ fn event_loop(
                 true
             }
         };
+        // The served world's events since the last look, in order.
+        while let Some(live) = feed.as_ref().and_then(|f| f.try_recv().ok()) {
+            drive(&mut app, Msg::Live(live));
+            redraw = true;
+        }
         if let Some(path) = watch.as_deref()
             && last_look.elapsed() >= WATCH_EVERY
         {
