@@ -256,7 +256,7 @@ fn save_proposes_a_free_name_and_asks_before_overwriting() {
     let Some(Popup::Save(save)) = &a.popup else {
         panic!()
     };
-    assert_eq!(save.name, "cartsim-branch-1.json");
+    assert_eq!(save.name.value(), "cartsim-branch-1.json");
     press(&mut a, KeyCode::Enter);
     let saved = dir.join("cartsim-branch-1.json");
     assert!(saved.exists());
@@ -279,7 +279,7 @@ fn save_proposes_a_free_name_and_asks_before_overwriting() {
     let Some(Popup::Save(save)) = &a.popup else {
         panic!()
     };
-    assert_eq!(save.name, "cartsim-branch-2.json");
+    assert_eq!(save.name.value(), "cartsim-branch-2.json");
     for _ in 0..6 {
         press(&mut a, KeyCode::Backspace);
     }
@@ -313,7 +313,7 @@ fn save_takes_a_path_and_quotes_the_replay_hint() {
     let Some(Popup::Save(save)) = &mut a.popup else {
         panic!()
     };
-    save.name.clear();
+    save.name.set("");
     chars(&mut a, "my runs/it's one");
     press(&mut a, KeyCode::Enter);
     let saved = dir.path().join("my runs").join("it's one.json");
@@ -718,7 +718,7 @@ fn the_picker_filters_pages_and_jumps_to_its_ends() {
     press(&mut a, KeyCode::Char('/'));
     assert_eq!(a.context(), keys::Context::Filter);
     chars(&mut a, "closed q");
-    assert_eq!(a.filter, "closed q", "q is text while filtering");
+    assert_eq!(a.filter.value(), "closed q", "q is text while filtering");
     assert!(!a.quit);
     press(&mut a, KeyCode::Backspace);
     press(&mut a, KeyCode::Backspace);
@@ -908,4 +908,130 @@ fn o_collapses_finished_operations_to_one_line_and_back() {
     assert!(!collapsed.contains("2/2 ticks"), "{collapsed}");
     press(&mut app, KeyCode::Char('o'));
     assert!(!app.collapse_finished);
+}
+
+#[test]
+fn q_closes_every_popup_and_quits_only_from_the_main_view() {
+    let mut a = app("04-");
+    // The world, the narration, the timeline, a refusal: q closes each, never quits.
+    for key in ['i', 'n', 'J', 'e', 'a'] {
+        press(&mut a, KeyCode::Char(key));
+        assert!(a.popup.is_some(), "{key} opens a popup");
+        press(&mut a, KeyCode::Char('q'));
+        assert!(a.popup.is_none(), "q closes the popup of {key}");
+        assert!(!a.quit, "q in the popup of {key} does not quit");
+    }
+    press(&mut a, KeyCode::End);
+    press(&mut a, KeyCode::Char('x'));
+    assert!(matches!(a.popup, Some(Popup::Refusal(_))), "{:?}", a.popup);
+    press(&mut a, KeyCode::Char('q'));
+    assert!(a.popup.is_none() && !a.quit, "q closes the refusal");
+    // The keys bar of a popup offers no quit.
+    press(&mut a, KeyCode::Char('i'));
+    let bar = keys::bar(a.context(), |c| a.available(c));
+    assert!(bar.iter().all(|b| b.command != keys::Command::Quit));
+    press(&mut a, KeyCode::Esc);
+    press(&mut a, KeyCode::Char('q'));
+    assert!(a.popup.is_some(), "the branch is unsaved: q asks first");
+    press(&mut a, KeyCode::Char('d'));
+    assert!(a.quit, "from the main view q quits");
+}
+
+#[test]
+fn q_closes_an_open_question_like_esc() {
+    let (i, _) = BUILTIN
+        .iter()
+        .enumerate()
+        .find(|(_, b)| {
+            load_bytes(b.name, b.text.as_bytes())
+                .unwrap()
+                .steps
+                .iter()
+                .any(|s| s.quiz.is_some())
+        })
+        .unwrap();
+    let s = load_bytes(BUILTIN[i].name, BUILTIN[i].text.as_bytes()).unwrap();
+    let mut a = App::new(vec![s], Theme::MONO);
+    press(&mut a, KeyCode::End);
+    assert!(a.playback.as_ref().unwrap().quiz().is_some());
+    press(&mut a, KeyCode::Char('q'));
+    assert!(!a.quit);
+    assert!(a.playback.as_ref().unwrap().quiz().is_none());
+}
+
+#[test]
+fn the_quantity_field_edits_like_a_shell_line() {
+    let mut a = app("02-");
+    press(&mut a, KeyCode::Char('a'));
+    chars(&mut a, "250");
+    press(&mut a, KeyCode::Backspace);
+    press(&mut a, KeyCode::Left);
+    press(&mut a, KeyCode::Char('7'));
+    let Some(Popup::AddToCart(add)) = &a.popup else {
+        panic!()
+    };
+    assert_eq!(add.quantity.value(), "275");
+    a.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    chars(&mut a, "3");
+    press(&mut a, KeyCode::Char('+'));
+    let Some(Popup::AddToCart(add)) = &a.popup else {
+        panic!()
+    };
+    assert_eq!(add.amount(), 4);
+    press(&mut a, KeyCode::Enter);
+    let w = a.world().unwrap();
+    assert_eq!(
+        cartsim::engine::World::total_product_count(w.cart("cart-1").unwrap()),
+        104
+    );
+}
+
+#[test]
+fn the_save_name_and_the_filter_have_a_cursor_and_ctrl_u_ctrl_w() {
+    let mut a = app("01-");
+    press(&mut a, KeyCode::Right);
+    press(&mut a, KeyCode::Char('w'));
+    let ctrl = |a: &mut App, ch| {
+        a.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char(ch),
+            KeyModifiers::CONTROL,
+        )));
+    };
+    ctrl(&mut a, 'u');
+    chars(&mut a, "runs/first try");
+    ctrl(&mut a, 'w');
+    press(&mut a, KeyCode::Home);
+    chars(&mut a, "my-");
+    let Some(Popup::Save(save)) = &a.popup else {
+        panic!()
+    };
+    assert_eq!(save.name.value(), "my-runs/first ");
+    assert_eq!(save.name.cursor(), 3);
+    press(&mut a, KeyCode::Esc);
+    let mut a = App::new(vec![builtin("01-"), builtin("02-")], Theme::MONO);
+    press(&mut a, KeyCode::Char('/'));
+    chars(&mut a, "cancel");
+    press(&mut a, KeyCode::Left);
+    press(&mut a, KeyCode::Left);
+    press(&mut a, KeyCode::Backspace);
+    assert_eq!(a.filter.value(), "canel");
+    ctrl(&mut a, 'u');
+    assert_eq!(a.filter.value(), "");
+}
+
+#[test]
+fn chapter_keys_say_where_they_landed() {
+    let mut a = app("01-");
+    press(&mut a, KeyCode::Char(']'));
+    let status = a.status.clone().unwrap();
+    assert!(status.starts_with("before chapter 2/3"), "{status}");
+    press(&mut a, KeyCode::Char(']'));
+    press(&mut a, KeyCode::Char(']'));
+    let status = a.status.clone().unwrap();
+    assert!(status.starts_with("no chapter after this one"), "{status}");
+    press(&mut a, KeyCode::Char('['));
+    assert!(a.status.is_some());
 }

@@ -176,8 +176,8 @@ pub struct App {
     pub settings: super::settings::Settings,
     /// Where the settings are kept; `None` keeps them for this run only (tests).
     pub settings_path: Option<PathBuf>,
-    /// The picker's filter (case-insensitive, on title, file and tags).
-    pub filter: String,
+    /// The picker's filter (case-insensitive, on title, file, tags and badges).
+    pub filter: super::field::Field,
     /// The filter is being typed.
     pub filtering: bool,
     /// What `update` asks the run loop to do.
@@ -213,7 +213,7 @@ impl App {
             projector: false,
             settings: super::settings::Settings::default(),
             settings_path: None,
-            filter: String::new(),
+            filter: super::field::Field::default(),
             filtering: false,
             effects: Vec::new(),
         };
@@ -416,7 +416,7 @@ impl App {
             Msg::Written { path, result } => self.written(path, result),
             Msg::FreeName(name) => {
                 if let Some(Popup::Save(save)) = &mut self.popup {
-                    save.name = name;
+                    save.name.set(&name);
                 }
             }
             Msg::TooSmall(small) => {
@@ -470,6 +470,14 @@ impl App {
                 // LoadError is sanitized by the loader; sanitize again all the same,
                 // since this text reaches the terminal.
                 self.watch_error = Some(sanitize::line(&e.to_string()));
+                // The status line agrees with the banner rather than keeping an older
+                // "reloaded" message.
+                self.status = Some(if self.playback.is_some() {
+                    "the file no longer loads (the banner says why); still showing the last good version".into()
+                } else {
+                    "the file does not load yet (the banner says why); save it again to retry"
+                        .into()
+                });
             }
         }
     }
@@ -487,10 +495,15 @@ impl App {
         let binding = keys::lookup(context, key);
         if let Some(mut popup) = self.popup.take() {
             let command = binding.map(|b| b.command);
-            // Help and quit work from any popup that does not take text.
-            if matches!(command, Some(Command::Quit | Command::Help)) {
+            // q closes any popup (one that takes text types it instead): the program
+            // quits only from the main view. Help works from any popup.
+            if command == Some(Command::Quit) {
+                self.reply(Reply::Close);
+                return;
+            }
+            if command == Some(Command::Help) {
                 self.popup = Some(popup);
-                self.command(command.expect("matched"));
+                self.command(Command::Help);
                 return;
             }
             let reply = popup.key(self, command, key);
@@ -508,14 +521,12 @@ impl App {
             match (key.code, binding.map(|b| b.command)) {
                 (_, Some(Command::Confirm)) => self.filtering = false,
                 (_, Some(Command::Close)) => {
-                    self.filter.clear();
+                    self.filter.set("");
                     self.filtering = false;
                 }
-                (KeyCode::Backspace, _) => {
-                    self.filter.pop();
+                _ => {
+                    let _ = self.filter.key(key, 200, |_| true);
                 }
-                (KeyCode::Char(ch), None) if !ch.is_control() => self.filter.push(ch),
-                _ => {}
             }
             self.keep_pick_visible();
             return;
@@ -543,8 +554,8 @@ impl App {
                     self.step_forward();
                     return;
                 }
-                Command::Close => {
-                    // Esc on a question: stay paused before the step, unanswered (it is
+                Command::Close | Command::Quit => {
+                    // Esc (or q) on a question: stay paused before the step, unanswered (it is
                     // asked again); Esc on a revealed answer: close it, the step waits.
                     if let Some(p) = self.playback.as_mut() {
                         p.close_quiz();
@@ -564,7 +575,7 @@ impl App {
 
     /// The scenarios the picker lists: those matching the filter, in order.
     pub fn listed(&self) -> Vec<usize> {
-        let needle = self.filter.to_lowercase();
+        let needle = self.filter.value().to_lowercase();
         self.scenarios
             .iter()
             .enumerate()
@@ -612,7 +623,7 @@ impl App {
                 return;
             }
             Command::Close => {
-                self.filter.clear();
+                self.filter.set("");
                 return;
             }
             other => {
@@ -825,8 +836,7 @@ impl App {
             }
             Command::Home => self.jump(|p| p.home()),
             Command::End => self.jump(|p| p.end()),
-            Command::PrevChapter => self.jump(|p| p.prev_chapter()),
-            Command::NextChapter => self.jump(|p| p.next_chapter()),
+            Command::PrevChapter | Command::NextChapter => self.chapter_jump(command),
             Command::Presenter => {
                 let mut on = false;
                 self.with_playback(|p| {
@@ -1005,6 +1015,44 @@ impl App {
                 step + 1
             ));
         }
+    }
+
+    /// `[` and `]`: the jump, then where it landed, said on the status line (the header
+    /// alone changes little when the jump lands just before a chapter).
+    fn chapter_jump(&mut self, command: Command) {
+        let before = self.playback.as_ref().map(|p| p.script_position());
+        if command == Command::NextChapter {
+            self.jump(|p| p.next_chapter());
+        } else {
+            self.jump(|p| p.prev_chapter());
+        }
+        if self.status.is_some() {
+            return;
+        }
+        let Some(p) = &self.playback else { return };
+        let pos = p.script_position();
+        let count = p.chapters().len();
+        self.status = Some(match p.chapter_ahead() {
+            _ if count == 0 => "this scenario has no chapters".to_string(),
+            _ if Some(pos) == before && command == Command::NextChapter => format!(
+                "no chapter after this one (step {pos} of {}): End (G) plays to the end",
+                p.step_count()
+            ),
+            _ if Some(pos) == before => {
+                "at the start of the first chapter: nothing before it".to_string()
+            }
+            Some((at, name)) => {
+                let k = p.chapters().partition_point(|c| *c <= at);
+                format!("before chapter {k}/{count}: {name} (→ plays its first step)")
+            }
+            None => match p.chapter() {
+                Some((at, name)) => {
+                    let k = p.chapters().partition_point(|c| *c <= at);
+                    format!("in chapter {k}/{count}: {name}, at step {pos}")
+                }
+                None => format!("at step {pos}, before the first chapter"),
+            },
+        });
     }
 
     fn step_forward(&mut self) {

@@ -81,6 +81,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let (right, asked) = p.score();
         second.push(sep());
         second.push(Span::raw(format!("score {right}/{asked}")));
+        if !p.exercise {
+            // Said while it lasts: otherwise a class wonders why no question comes.
+            second.push(sep());
+            second.push(Span::styled("exercise off: E asks again", t.label()));
+        }
     }
     if let Some(at) = p.left_script_at() {
         // The badge goes first so that no narrow screen can cut it off.

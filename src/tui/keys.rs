@@ -623,16 +623,16 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         context: X::AddToCart,
-        keys: &[c('+'), c('='), k(KeyCode::Right), c('l')],
+        keys: &[c('+'), c('=')],
         label: "+/-",
         short: "quantity",
-        help: "more or fewer (digits type a quantity)",
+        help: "more or fewer; digits type a quantity (← → Home End Backspace Ctrl-U Ctrl-W edit it)",
         command: C::More,
         in_bar: true,
     },
     Binding {
         context: X::AddToCart,
-        keys: &[c('-'), k(KeyCode::Left), c('h')],
+        keys: &[c('-')],
         label: "-",
         short: "less",
         help: "fewer",
@@ -842,7 +842,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[k(KeyCode::Esc)],
         label: "Esc",
         short: "close",
-        help: "close the popup",
+        help: "close the popup (q too, in a popup that takes no text)",
         command: C::Close,
         in_bar: true,
     },
@@ -866,7 +866,7 @@ pub const BINDINGS: &[Binding] = &[
         ],
         label: "q",
         short: "quit",
-        help: "quit (Ctrl-C too), leaving the terminal as it was",
+        help: "quit from the player or the picker, leaving the terminal as it was (Ctrl-C quits from anywhere)",
         command: C::Quit,
         in_bar: true,
     },
@@ -907,6 +907,10 @@ pub fn bar(context: Context, available: impl Fn(Command) -> bool) -> Vec<&'stati
         .filter(|b| b.in_bar && (b.context == context || b.context == Context::Global))
         .filter(|b| context != Context::Picker || b.command != Command::Close)
         .filter(|b| context != Context::Player || b.command != Command::Close)
+        // q quits only from the main views; elsewhere it closes, as Esc does.
+        .filter(|b| {
+            b.command != Command::Quit || matches!(context, Context::Player | Context::Picker)
+        })
         .filter(|b| !takes_q(context) || !matches!(b.command, Command::Quit | Command::Help))
         // A global key the context gives another meaning (q closes the help) is not shown
         // as the global one; the label names the first key.

@@ -29,7 +29,8 @@ pub fn caption(frame: &mut Frame, area: Rect, app: &App) {
     let height = area.height as usize;
     if rows.len() > height && height > 0 {
         rows.truncate(height);
-        let more = Span::styled(" … n: read all", t.key());
+        // The cut line ends in its own `…`: the tail adds no second one.
+        let more = Span::styled(" n: read all", t.key());
         let last = rows.pop().expect("a row");
         rows.push(cut_line(last, width.saturating_sub(more.width()), more));
     }

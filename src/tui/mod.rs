@@ -3,7 +3,7 @@
 //! View and input only; the rules live in [`crate::engine`] and playback (time, history,
 //! branches, quizzes) in [`crate::player::playback`]. One module per job:
 //! [`app`] (state and `update`), [`effect`] (the I/O `update` asks for, done by the run
-//! loop), [`keys`] (the one key table), [`theme`] (styles), [`anim`] (animations from a
+//! loop), [`keys`] (the one key table), [`field`] (text fields), [`theme`] (styles), [`anim`] (animations from a
 //! clock value), [`view`] and one file per region ([`header`], [`panes`], [`log`],
 //! [`keybar`], [`picker`], [`world`]), [`popup`] (one module per popup: state, keys,
 //! drawing), and [`terminal`] (the run loop) and [`signals`] (the terminal restored on
@@ -13,6 +13,7 @@ pub mod anim;
 pub mod app;
 pub mod cast;
 pub mod effect;
+pub mod field;
 pub mod header;
 pub mod keybar;
 pub mod keys;

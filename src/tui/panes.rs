@@ -209,7 +209,31 @@ fn window(cx: &Cx, app: &App, which: Focus, rect: Rect, height: usize) -> (Vec<R
         Some((start, end)) if end > height => (end - height).min(start),
         _ => 0,
     };
+    let offset = keep_changes_in_view(&records, offset, height);
     (records, offset)
+}
+
+/// Moves the window down when the fields the last step changed lie below it (a small
+/// screen shows a record's first rows only): the changed rows stay in view, from the
+/// first of them, at the cost of the record's top rows.
+fn keep_changes_in_view(records: &[Record], offset: usize, height: usize) -> usize {
+    let changed: Vec<usize> = records
+        .iter()
+        .flat_map(|r| r.lines.iter())
+        .enumerate()
+        .filter(|(_, line)| {
+            line.iter()
+                .any(|s| s.content.starts_with('•') || s.content.contains(" → "))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let (Some(&first), Some(&last)) = (changed.first(), changed.last()) else {
+        return offset;
+    };
+    if height == 0 || last < offset + height {
+        return offset;
+    }
+    (last + 1 - height).min(first).max(offset)
 }
 
 struct Cx<'a> {

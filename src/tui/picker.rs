@@ -58,15 +58,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         ),
         t.title(),
     )];
-    if app.filtering || !app.filter.is_empty() {
-        title.push(Span::styled(
-            format!(
-                "/{}{} ",
-                crate::scenario::sanitize::line(&app.filter),
-                if app.filtering { "▏" } else { "" }
-            ),
-            t.key(),
-        ));
+    if app.filtering || !app.filter.value().is_empty() {
+        title.push(Span::styled("/", t.key()));
+        title.extend(
+            app.filter
+                .spans(t.key(), inner_width.saturating_sub(20), app.filtering),
+        );
+        title.push(Span::raw(" "));
     }
     frame.render_widget(
         Paragraph::new(lines)

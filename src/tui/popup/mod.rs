@@ -125,7 +125,9 @@ impl Popup {
 
 /// Draws whatever popup is open (and the watch-mode banner, and an open quiz).
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    if let (Some(e), Some(_)) = (&app.watch_error, &app.playback) {
+    if let Some(e) = &app.watch_error
+        && app.screen == super::app::Screen::Player
+    {
         banner(frame, area, app, e);
     }
     match &app.popup {
@@ -191,13 +193,26 @@ pub(crate) fn scrolled(
     scroll: u16,
     limits: &Limits,
 ) {
+    scrolled_indented(frame, area, app, (title, 2), text, scroll, limits);
+}
+
+/// [`scrolled`], with wrapped lines indented by `indent` columns (the help's text column).
+pub(crate) fn scrolled_indented(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    (title, indent): (&str, usize),
+    text: Vec<Line<'static>>,
+    scroll: u16,
+    limits: &Limits,
+) {
     let t = app.theme;
     let width = 100.min(area.width.saturating_sub(4));
     let inner_width = width.saturating_sub(2).max(1) as usize;
     // Pre-wrap so that the count of rows is exact and the scroll clamps right.
     let rows: Vec<Line<'static>> = text
         .into_iter()
-        .flat_map(|l| super::log::wrap(l, inner_width, 2))
+        .flat_map(|l| super::log::wrap(l, inner_width, indent))
         .collect();
     let height = (rows.len() as u16 + 2)
         .min(area.height.saturating_sub(4))
@@ -317,20 +332,22 @@ pub(crate) fn step(v: &mut usize, len: usize, up: bool) {
 
 fn banner(frame: &mut Frame, area: Rect, app: &App, error: &str) {
     let t = app.theme;
+    let text = format!("✖ the file no longer loads; still showing the last good version: {error}");
+    // As tall as the whole message needs (at most half the screen): the error is the
+    // point of the banner, so it is never cut.
+    let line = Line::styled(text, t.error());
+    let inner = area.width.saturating_sub(2).max(1) as usize;
+    let rows = super::log::wrap(line.clone(), inner, 2).len() as u16;
     let rect = Rect {
         x: area.x,
         y: area.y + 2,
         width: area.width,
-        height: 3.min(area.height),
+        height: (rows + 2).min(area.height / 2).max(3).min(area.height),
     };
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(vec![Line::styled(
-            format!("✖ the file no longer loads; still showing the last good version: {error}"),
-            t.error(),
-        )])
-        .wrap(Wrap { trim: true })
-        .block(Block::bordered().border_style(t.error())),
+        Paragraph::new(super::log::wrap(line, inner, 2))
+            .block(Block::bordered().border_style(t.error())),
         rect,
     );
 }
