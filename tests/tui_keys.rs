@@ -1035,3 +1035,49 @@ fn chapter_keys_say_where_they_landed() {
     press(&mut a, KeyCode::Char('['));
     assert!(a.status.is_some());
 }
+
+#[test]
+fn the_picker_filters_on_badges_and_lists_broken_files() {
+    let all: Vec<_> = BUILTIN
+        .iter()
+        .map(|b| load_bytes(b.name, b.text.as_bytes()))
+        .collect();
+    let mut a = App::with_broken(all, Theme::MONO);
+    press(&mut a, KeyCode::Char('/'));
+    chars(&mut a, "lwr");
+    press(&mut a, KeyCode::Enter);
+    let lwr: Vec<&str> = a
+        .listed()
+        .iter()
+        .map(|&i| a.scenarios[i].file.as_str())
+        .collect();
+    assert!(lwr.contains(&"48-aura-vs-lwr.json") && lwr.contains(&"40-lwr-happy-path.json"));
+    assert!(lwr.iter().all(|f| f.starts_with('4')), "{lwr:?}");
+    press(&mut a, KeyCode::Char('/'));
+    a.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    chars(&mut a, "/quiz");
+    press(&mut a, KeyCode::Enter);
+    assert!(!a.listed().is_empty());
+    for &i in &a.listed() {
+        assert!(a.scenarios[i].steps.iter().any(|s| s.quiz.is_some()));
+    }
+    // A broken file sits in its place in the folder's order, and Enter shows its error.
+    let good = load_bytes("01-good.json", BUILTIN[0].text.as_bytes());
+    let bad = load_bytes("02-bad.json", b"{\"cartsim\": 1, \"title\": 5}");
+    let later = load_bytes("03-more.json", BUILTIN[1].text.as_bytes());
+    assert!(bad.is_err());
+    let mut a = App::with_broken(vec![good, bad, later], Theme::MONO);
+    assert_eq!(a.screen, Screen::Picker);
+    assert_eq!(a.listed(), vec![0, 2, 1]);
+    press(&mut a, KeyCode::Down);
+    assert_eq!(a.picker, 2);
+    press(&mut a, KeyCode::Enter);
+    let Some(Popup::Text(t)) = &a.popup else {
+        panic!("{:?}", a.popup)
+    };
+    assert_eq!(t.title, "02-bad.json does not load");
+    assert!(a.playback.is_none());
+}

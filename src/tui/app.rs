@@ -180,8 +180,25 @@ pub struct App {
     pub filter: super::field::Field,
     /// The filter is being typed.
     pub filtering: bool,
+    /// Files of the folder that did not load: listed in the picker, marked, with their
+    /// errors readable there.
+    pub broken: Vec<Broken>,
+    /// Lines to print on the terminal once the UI has given it back (where "save, then
+    /// quit" saved the branch, and how to replay it).
+    pub farewell: Vec<String>,
     /// What `update` asks the run loop to do.
     effects: Vec<Effect>,
+}
+
+/// A file that did not load, as the picker lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    /// The file, sanitized.
+    pub file: String,
+    /// The load error, sanitized.
+    pub error: String,
+    /// How many loaded scenarios come before it (its place in the folder's order).
+    pub after: usize,
 }
 
 impl App {
@@ -215,10 +232,38 @@ impl App {
             settings_path: None,
             filter: super::field::Field::default(),
             filtering: false,
+            broken: Vec::new(),
+            farewell: Vec::new(),
             effects: Vec::new(),
         };
         if app.scenarios.len() == 1 {
             app.open(0);
+        }
+        app
+    }
+
+    /// The UI on a folder: the scenarios that loaded and the files that did not, in
+    /// the folder's order. The picker opens (even on one scenario) when a file is broken,
+    /// so that its error is seen.
+    pub fn with_broken(loaded: Vec<Result<Scenario, LoadError>>, theme: Theme) -> App {
+        let mut scenarios = Vec::new();
+        let mut broken = Vec::new();
+        for result in loaded {
+            match result {
+                Ok(s) => scenarios.push(s),
+                Err(e) => broken.push(Broken {
+                    file: sanitize::line(&e.file),
+                    error: sanitize::paragraph(&e.to_string()),
+                    after: scenarios.len(),
+                }),
+            }
+        }
+        let mut app = App::new(scenarios, theme);
+        if !broken.is_empty() {
+            app.screen = Screen::Picker;
+            app.playback = None;
+            app.broken = broken;
+            app.picker = app.listed().first().copied().unwrap_or(0);
         }
         app
     }
@@ -573,20 +618,45 @@ impl App {
         self.command(binding.command);
     }
 
-    /// The scenarios the picker lists: those matching the filter, in order.
+    /// What the picker lists: those matching the filter, in the folder's order. An index
+    /// below `scenarios.len()` is a scenario; one above is a broken file
+    /// (`broken[i - scenarios.len()]`). The filter matches the title, the file, the tags
+    /// and the badges (`quiz`, `lwr`, `aura`, `v2`).
     pub fn listed(&self) -> Vec<usize> {
-        let needle = self.filter.value().to_lowercase();
-        self.scenarios
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| {
-                needle.is_empty()
-                    || s.title.to_lowercase().contains(&needle)
-                    || s.file.to_lowercase().contains(&needle)
-                    || s.tags.iter().any(|t| t.to_lowercase().contains(&needle))
-            })
-            .map(|(i, _)| i)
-            .collect()
+        self.listed_with(&self.broken)
+    }
+
+    fn listed_with(&self, broken: &[Broken]) -> Vec<usize> {
+        let needle = self
+            .filter
+            .value()
+            .trim()
+            .trim_start_matches('/')
+            .to_lowercase();
+        let n = self.scenarios.len();
+        let matches = |text: &str| text.to_lowercase().contains(&needle);
+        let mut out = Vec::new();
+        let mut broken_at = 0;
+        for i in 0..=n {
+            while let Some(b) = broken.get(broken_at).filter(|b| b.after <= i) {
+                if needle.is_empty() || matches(&b.file) || matches("broken") {
+                    out.push(n + broken_at);
+                }
+                broken_at += 1;
+            }
+            let Some(s) = self.scenarios.get(i) else {
+                break;
+            };
+            if needle.is_empty()
+                || matches(&s.title)
+                || matches(&s.file)
+                || s.tags.iter().any(|t| matches(t))
+                || super::picker::badges(s).iter().any(|b| matches(b))
+            {
+                out.push(i);
+            }
+        }
+        out
     }
 
     /// The picker's highlight stays on a listed scenario when the filter changes.
@@ -617,8 +687,18 @@ impl App {
                 return;
             }
             Command::Confirm => {
-                if let Some(&i) = listed.get(at) {
-                    self.open(i);
+                match listed.get(at) {
+                    Some(&i) if i >= self.scenarios.len() => {
+                        if let Some(b) = self.broken.get(i - self.scenarios.len()) {
+                            let (file, error) = (b.file.clone(), b.error.clone());
+                            self.message(
+                                &format!("{file} does not load"),
+                                &error.lines().map(str::to_string).collect::<Vec<_>>(),
+                            );
+                        }
+                    }
+                    Some(&i) => self.open(i),
+                    None => {}
                 }
                 return;
             }
@@ -988,6 +1068,13 @@ impl App {
                 if let Some(pending) = then {
                     self.popup = None;
                     self.status = Some(format!("saved {shown}"));
+                    if pending == Pending::Command(Command::Quit) {
+                        // The screen goes with the UI: say it again on the terminal.
+                        self.farewell = vec![
+                            format!("saved {shown}: {steps} steps, each with its expected result"),
+                            format!("replay it with: cartsim run {quoted}"),
+                        ];
+                    }
                     self.run_pending(pending);
                 }
             }

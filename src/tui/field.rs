@@ -70,10 +70,10 @@ impl Field {
         let Some(request) = to_input_request(&Event::Key(key)) else {
             return Edit::NotMine;
         };
-        if let InputRequest::InsertChar(ch) = request {
-            if ch.is_control() || !accept(ch) || self.value().chars().count() >= max {
-                return Edit::Refused;
-            }
+        if let InputRequest::InsertChar(ch) = request
+            && (ch.is_control() || !accept(ch) || self.value().chars().count() >= max)
+        {
+            return Edit::Refused;
         }
         self.input.handle(request);
         Edit::Done

@@ -28,4 +28,4 @@ pub mod theme;
 pub mod view;
 pub mod world;
 
-pub use terminal::{run, run_watch};
+pub use terminal::{run, run_loaded, run_watch};

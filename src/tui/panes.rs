@@ -230,10 +230,21 @@ fn keep_changes_in_view(records: &[Record], offset: usize, height: usize) -> usi
     let (Some(&first), Some(&last)) = (changed.first(), changed.last()) else {
         return offset;
     };
-    if height == 0 || last < offset + height {
+    if height < 2 || last < offset + height {
         return offset;
     }
-    (last + 1 - height).min(first).max(offset)
+    // The window that ends with the last changed row, one row more for the record's
+    // first row kept on top (see `pane`): taken when every changed row fits in it.
+    let ending = (last + 2).saturating_sub(height);
+    if ending < first {
+        return ending.max(offset);
+    }
+    // Too many to show them all: at least the first, unless one is already in sight.
+    if changed.iter().any(|i| *i >= offset && *i < offset + height) {
+        offset
+    } else {
+        first.saturating_sub(1).max(offset)
+    }
 }
 
 struct Cx<'a> {
@@ -858,7 +869,9 @@ fn pane(
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let mut lines: Vec<Line> = Vec::new();
+    let mut starts = Vec::new();
     for record in records {
+        starts.push(lines.len());
         let dim = any_selected && !record.linked;
         for (k, spans) in record.lines.into_iter().enumerate() {
             let marker = if record.linked {
@@ -894,6 +907,17 @@ fn pane(
     }
     if lines.is_empty() {
         lines.push(Line::styled(" (none)", t.dim()));
+    }
+    // A record scrolled into keeps its first line (its id and state) on top, in place
+    // of the line below it: a field is never shown without the record it belongs to.
+    let mut offset = offset.min(lines.len());
+    if let Some(&start) = starts.iter().rev().find(|s| **s < offset)
+        && !starts.contains(&offset)
+        && offset + 1 < lines.len()
+    {
+        let head = lines[start].clone();
+        offset += 1;
+        lines[offset] = head;
     }
     frame.render_widget(
         Paragraph::new(lines).scroll((offset.min(u16::MAX as usize) as u16, 0)),
