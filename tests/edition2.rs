@@ -61,7 +61,8 @@ fn editions_differ_only_in_store_defaults() {
         1,
         r#""checkout_session": "get_or_create", "continue_while_processing": "already_in_process",
            "cart_access": "owner_and_account", "validation_on_start": "clear",
-           "order_created": "at_cart_to_order", "canceled_finished_at": "null""#,
+           "order_created": "at_cart_to_order", "canceled_finished_at": "null",
+           "checkout_expiry": "on_return""#,
     );
     assert_eq!(explicit.stores[0].settings, two.stores[0].settings);
 }

@@ -273,3 +273,81 @@ fn a_wrong_number_is_quoted_with_the_range_expected() {
         "{e}"
     );
 }
+
+/// A file whose store is `store` (one line, so that positions are easy to check).
+fn with_store(store: &str) -> String {
+    format!(
+        "{{\"cartsim\": 2, \"title\": \"t\", \"world\": {{\n\"stores\": [{store}],\n\"accounts\": [], \"buyers\": [], \"products\": [], \"carts\": []}},\n\"steps\": []}}"
+    )
+}
+
+#[test]
+fn a_wrong_value_of_each_new_store_setting_names_the_values_it_takes() {
+    for (key, value, expected) in [
+        ("checkout_expiry", "\"lazy\"", "\"on_return\", \"eager\""),
+        ("place_order", "\"v3\"", "\"v1\", \"v2\""),
+        (
+            "cart_cleanup",
+            "\"cancel\"",
+            "\"simplified\", \"cancel_checkout\"",
+        ),
+        ("checkout_valid_after", "2000000", "from 0 to 1000000"),
+        ("tax_rate", "0.08255", "at most four places"),
+        ("tax_rate", "1.5", "from 0 to 1"),
+        ("tax_rate", "-0.1", "from 0 to 1"),
+    ] {
+        let store = format!("{{\"id\": \"west\", \"{key}\": {value}}}");
+        let e = error(&with_store(&store));
+        assert_eq!(
+            e.path.as_deref(),
+            Some(&*format!("world.stores[0].{key}")),
+            "{e}"
+        );
+        assert!(e.message.contains(expected), "{key}: {e}");
+        let p = e.position.unwrap();
+        let column = store.find(value).unwrap() + "\"stores\": [".len() + 1;
+        assert_eq!((p.line, p.column), (2, column), "{key}: {e}");
+    }
+}
+
+#[test]
+fn a_tax_rate_that_is_not_a_number_is_refused() {
+    let e = error(&with_store(r#"{"id": "west", "tax_rate": "0.08"}"#));
+    assert_eq!(e.path.as_deref(), Some("world.stores[0].tax_rate"), "{e}");
+    assert!(e.to_string().starts_with("bad.json:2:"), "{e}");
+}
+
+#[test]
+fn delivery_methods_need_unique_ids_and_exact_prices() {
+    let e = error(&with_store(
+        r#"{"id": "west", "delivery_methods": [{"id": "Ground", "price": 10}, {"id": "Ground", "price": 12}]}"#,
+    ));
+    assert_eq!(
+        e.path.as_deref(),
+        Some("world.stores[0].delivery_methods[1].id"),
+        "{e}"
+    );
+    assert!(e.message.contains("appears twice"), "{e}");
+    assert!(e.to_string().starts_with("bad.json:2:"), "{e}");
+    let e = error(&with_store(
+        r#"{"id": "west", "delivery_methods": [{"id": "Ground", "price": 10.005}]}"#,
+    ));
+    assert_eq!(
+        e.path.as_deref(),
+        Some("world.stores[0].delivery_methods[0].price"),
+        "{e}"
+    );
+    assert!(e.message.contains("at most two places"), "{e}");
+    let e = error(&with_store(
+        r#"{"id": "west", "delivery_methods": [{"id": "Ground", "price": -1}]}"#,
+    ));
+    assert!(e.message.contains("from 0"), "{e}");
+    let e = error(&with_store(
+        r#"{"id": "west", "delivery_methods": [{"id": " ", "price": 1}]}"#,
+    ));
+    assert_eq!(
+        e.path.as_deref(),
+        Some("world.stores[0].delivery_methods[0].id"),
+        "{e}"
+    );
+}

@@ -129,7 +129,11 @@ fn edition2() -> Value {
            "cancel_requirements": "lenient", "checkout_ttl": 50, "operation_expiry": 5,
            "continue_while_processing": "already_in_process", "cart_access": "owner_and_account",
            "validation_on_start": "clear", "order_created": "at_cart_to_order",
-           "canceled_finished_at": "null",
+           "canceled_finished_at": "null", "checkout_expiry": "on_return",
+           "checkout_valid_after": 0, "place_order": "v2", "cart_cleanup": "cancel_checkout",
+           "tax_rate": 0.0825,
+           "delivery_methods": [{"id": "Ground", "name": "Ground", "price": 10},
+                                {"id": "Express", "price": 24.5}],
            "checkout_flow": [
              {"state": "Inventory", "operation": "Check Cart Inventory", "ticks": 2},
              {"state": "Checkout Summary", "buyer": true},
@@ -900,6 +904,14 @@ fn a_wrong_value_of_each_store_setting_is_refused() {
         ("order_created", json!("at_cart-to-order")),
         ("canceled_finished_at", json!("unset")),
         ("canceled_finished_at", json!(false)),
+        ("checkout_expiry", json!("lazy")),
+        ("checkout_valid_after", json!(-1)),
+        ("checkout_valid_after", json!(1_000_001)),
+        ("place_order", json!("v3")),
+        ("cart_cleanup", json!("cancel")),
+        ("tax_rate", json!(1.5)),
+        ("tax_rate", json!(-0.1)),
+        ("tax_rate", json!("0.08")),
     ];
     for (key, value) in wrong {
         let at = format!("/world/stores/0/{key}");

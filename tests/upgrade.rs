@@ -149,3 +149,65 @@ fn a_saved_branch_of_a_format_2_scenario_replays_with_every_expectation_held() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn the_new_store_settings_and_delivery_methods_survive_saving_and_upgrading() {
+    use cartsim::engine::{CartCleanup, CheckoutExpiry, Money, PlaceOrderVersion, TaxRate};
+    use cartsim::scenario::format::RawScenario;
+    use cartsim::scenario::save::raw_world;
+    let text = r#"{"cartsim": 1, "title": "t", "world": {
+        "stores": [{"id": "west", "template": "lwr", "checkout_expiry": "on_return",
+                    "checkout_valid_after": 7, "place_order": "v2",
+                    "cart_cleanup": "cancel_checkout", "tax_rate": 0.0825,
+                    "delivery_methods": [{"id": "Ground", "name": "Ground", "price": 10},
+                                         {"id": "Express", "price": 24.5}]},
+                   {"id": "east"}],
+        "accounts": [], "buyers": [], "products": [], "carts": []}}"#;
+    let (scenario, raw) = load_with_raw("new.json", text.as_bytes()).expect("loads");
+    let west = &scenario.world.stores[0];
+    assert_eq!(west.settings.checkout_expiry, CheckoutExpiry::OnReturn);
+    assert_eq!(west.settings.checkout_valid_after, Some(7));
+    assert_eq!(west.settings.place_order, PlaceOrderVersion::V2);
+    assert_eq!(west.settings.cart_cleanup, CartCleanup::CancelCheckout);
+    assert_eq!(
+        west.settings.tax_rate,
+        TaxRate::from_ten_thousandths(825).unwrap()
+    );
+    assert_eq!(
+        west.delivery_methods[1].name, "Express",
+        "the name defaults to the id"
+    );
+    assert_eq!(west.delivery_methods[1].price, Money::from_cents(2450));
+    // Format 1's default expiry is the eager reading.
+    assert_eq!(
+        scenario.world.stores[1].settings.checkout_expiry,
+        CheckoutExpiry::Eager
+    );
+
+    // Saved (every setting explicit, the default flow left out) and read back.
+    let saved = RawScenario {
+        cartsim: serde_json::json!(1),
+        title: "t".to_string(),
+        summary: None,
+        tags: Vec::new(),
+        world: raw_world(&scenario.world),
+        steps: Vec::new(),
+    };
+    let saved_text = to_text(&saved);
+    assert!(saved_text.contains("\"tax_rate\": 0.0825"), "{saved_text}");
+    let again = load_bytes("saved.json", saved_text.as_bytes()).expect("the saved file loads");
+    assert_eq!(again.world.stores, scenario.world.stores);
+
+    // Upgraded: format 1's eager expiry is written out, so the meaning stays (an lwr
+    // store gets no checkout flow written: it runs none).
+    let upgraded = to_text(&upgrade(raw, Edition::One));
+    let again = load_bytes("upgraded.json", upgraded.as_bytes()).expect("the upgrade loads");
+    for (a, b) in again.world.stores.iter().zip(&scenario.world.stores) {
+        assert_eq!(a.settings, b.settings, "{}", a.id);
+        assert_eq!(a.delivery_methods, b.delivery_methods, "{}", a.id);
+    }
+    assert_eq!(
+        again.world.stores[1].checkout_flow,
+        scenario.world.stores[1].checkout_flow
+    );
+}

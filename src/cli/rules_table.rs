@@ -2,7 +2,7 @@
 //! Generated from the engine's catalogues, printed by `cartsim rules`, and kept in the
 //! README (a test checks the README holds exactly this text, so it cannot drift).
 
-use crate::engine::readings::SETTINGS;
+use crate::engine::readings::{SETTINGS, is_placeholder};
 use crate::engine::{Edition, ErrorKind, ErrorOrigin, Rule, Source, StoreSettings};
 use std::fmt::Write;
 
@@ -30,7 +30,8 @@ pub fn markdown() -> String {
     for setting in SETTINGS {
         let default_in = |values: &[(&str, String)], value: &str| {
             values.iter().any(|(k, v)| {
-                *k == setting.key && (v == value || (value == "N ticks" && v != "null"))
+                *k == setting.key
+                    && (v == value || (is_placeholder(value) && v != "null" && v != "0"))
             })
         };
         for r in setting.readings {

@@ -432,6 +432,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
             checkout_flow: default_flow_v2(),
             default_flow: options.edition == Edition::Two,
             settings: s,
+            delivery_methods: Vec::new(),
         });
     }
 
@@ -863,6 +864,11 @@ fn apply_setting(s: &mut StoreSettings, key: &str, value: &str) {
             s.canceled_finished_at =
                 CanceledFinishedAt::parse(value).unwrap_or(s.canceled_finished_at)
         }
+        "checkout_expiry" => {
+            s.checkout_expiry = CheckoutExpiry::parse(value).unwrap_or(s.checkout_expiry)
+        }
+        "place_order" => s.place_order = PlaceOrderVersion::parse(value).unwrap_or(s.place_order),
+        "cart_cleanup" => s.cart_cleanup = CartCleanup::parse(value).unwrap_or(s.cart_cleanup),
         _ => {}
     }
 }
@@ -878,13 +884,16 @@ pub fn setting_values(key: &str) -> Option<&'static [&'static str]> {
         "validation_on_start" => ValidationOnStart::NAMES,
         "order_created" => OrderCreated::NAMES,
         "canceled_finished_at" => CanceledFinishedAt::NAMES,
+        "checkout_expiry" => CheckoutExpiry::NAMES,
+        "place_order" => PlaceOrderVersion::NAMES,
+        "cart_cleanup" => CartCleanup::NAMES,
         _ => return None,
     })
 }
 
 /// Checks a `KEY=VALUE` store setting, naming the keys or values allowed.
 pub fn check_setting(pair: &str) -> Result<(String, String), String> {
-    const KEYS: &str = "template, checkout_session, cancel_requirements, continue_while_processing, cart_access, validation_on_start, order_created, canceled_finished_at";
+    const KEYS: &str = "template, checkout_session, cancel_requirements, continue_while_processing, cart_access, validation_on_start, order_created, canceled_finished_at, checkout_expiry, place_order, cart_cleanup";
     let (key, value) = pair.split_once('=').ok_or_else(|| {
         format!("--setting {pair:?}: expected KEY=VALUE, with KEY one of: {KEYS}")
     })?;

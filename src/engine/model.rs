@@ -219,6 +219,84 @@ impl ValidationType {
     }
 }
 
+named_enum! {
+    /// When a checkout past its time to live is found expired.
+    CheckoutExpiry {
+        /// Nothing changes when the time passes; the buyer's next checkout action finds
+        /// the checkout expired and its integrations run again (format 2).
+        OnReturn => "on_return",
+        /// At the deadline the running operation is Canceled, the session archived and
+        /// the cart Active (the earlier reading, kept for format 1 files).
+        Eager => "eager",
+    }
+}
+
+named_enum! {
+    /// Which place order call an LWR storefront makes.
+    PlaceOrderVersion {
+        /// `POST .../checkouts/{id}/orders`.
+        V1 => "v1",
+        /// Place Order V2: `POST .../checkouts/{id}/orders/actions` with `prepare` or
+        /// `submit` (API 64.0+, Streamlined Place Order enabled).
+        V2 => "v2",
+    }
+}
+
+named_enum! {
+    /// What a cart change during checkout does in an LWR store.
+    CartCleanup {
+        /// Simplified Cart Cleanup: the checkout stays and its calculators run again.
+        Simplified => "simplified",
+        /// The checkout is canceled, as in an Aura store (before Spring '25, or without
+        /// the Cart Calculate API).
+        CancelCheckout => "cancel_checkout",
+    }
+}
+
+/// A tax rate: a decimal fraction from 0 to 1 with at most four decimal places, kept
+/// exactly in ten-thousandths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TaxRate(u32);
+
+impl TaxRate {
+    /// No tax.
+    pub const ZERO: TaxRate = TaxRate(0);
+
+    /// The rate in ten-thousandths (`0.0825` is 825).
+    pub fn ten_thousandths(self) -> u32 {
+        self.0
+    }
+
+    /// A rate from ten-thousandths, if it is at most 1 (10000).
+    pub fn from_ten_thousandths(n: u32) -> Option<TaxRate> {
+        (n <= 10_000).then_some(TaxRate(n))
+    }
+
+    /// Parses a rate as a JSON number's text (`0.0825`, `0`, `1`, `8.25e-2`). Refuses
+    /// more than four decimal places, negatives, more than 1 and anything not a number.
+    pub fn parse(text: &str) -> Option<TaxRate> {
+        let n = super::money::parse_fixed(text, 4)?;
+        TaxRate::from_ten_thousandths(u32::try_from(n).ok()?)
+    }
+
+    /// The tax on an amount: rate x amount, rounded half up to the cent.
+    pub fn tax_on(self, amount: Money) -> Money {
+        amount.times_fraction(i128::from(self.0), 10_000)
+    }
+}
+
+impl std::fmt::Display for TaxRate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let whole = self.0 / 10_000;
+        let frac = self.0 % 10_000;
+        if frac == 0 {
+            return write!(f, "{whole}");
+        }
+        let digits = format!("{frac:04}");
+        write!(f, "{whole}.{}", digits.trim_end_matches('0'))
+    }
+}
+
 /// The per-store settings that choose between readings of the sources. Each edition of
 /// the scenario format has its own defaults; every setting can be named explicitly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,6 +321,17 @@ pub struct StoreSettings {
     pub order_created: OrderCreated,
     /// `canceled_finished_at`.
     pub canceled_finished_at: CanceledFinishedAt,
+    /// `checkout_expiry`: when a checkout past its time to live is found expired.
+    pub checkout_expiry: CheckoutExpiry,
+    /// `checkout_valid_after` (WebStore.CheckoutValidAfterDate): a checkout started
+    /// before this tick is expired; `None` sets no such date.
+    pub checkout_valid_after: Option<u64>,
+    /// `place_order`: which place order call an LWR storefront makes.
+    pub place_order: PlaceOrderVersion,
+    /// `cart_cleanup`: what a cart change during checkout does in an LWR store.
+    pub cart_cleanup: CartCleanup,
+    /// `tax_rate`: TotalTaxAmount is this rate of product plus charge.
+    pub tax_rate: TaxRate,
 }
 
 impl StoreSettings {
@@ -260,6 +349,11 @@ impl StoreSettings {
                 validation_on_start: ValidationOnStart::Keep,
                 order_created: OrderCreated::AtCompletion,
                 canceled_finished_at: CanceledFinishedAt::Set,
+                checkout_expiry: CheckoutExpiry::Eager,
+                checkout_valid_after: None,
+                place_order: PlaceOrderVersion::V1,
+                cart_cleanup: CartCleanup::Simplified,
+                tax_rate: TaxRate::ZERO,
             },
             Edition::Two => StoreSettings {
                 template: Template::Aura,
@@ -272,6 +366,11 @@ impl StoreSettings {
                 validation_on_start: ValidationOnStart::Clear,
                 order_created: OrderCreated::AtCartToOrder,
                 canceled_finished_at: CanceledFinishedAt::Null,
+                checkout_expiry: CheckoutExpiry::OnReturn,
+                checkout_valid_after: None,
+                place_order: PlaceOrderVersion::V1,
+                cart_cleanup: CartCleanup::Simplified,
+                tax_rate: TaxRate::ZERO,
             },
         }
     }
@@ -320,6 +419,20 @@ pub struct Store {
     pub default_flow: bool,
     /// The settings that choose between readings of the sources.
     pub settings: StoreSettings,
+    /// The delivery methods a buyer may choose at checkout (CartDeliveryGroup's
+    /// DeliveryMethodId names one).
+    pub delivery_methods: Vec<DeliveryMethod>,
+}
+
+/// A delivery method a store offers, with its shipping charge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryMethod {
+    /// The id a checkout names (CartDeliveryGroup.DeliveryMethodId).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The charge (WebCart.TotalChargeAmount while it is selected).
+    pub price: Money,
 }
 
 /// A buyer account.
@@ -514,4 +627,50 @@ pub struct Order {
     pub cart: String,
     /// The session that placed it.
     pub session: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tax_rate_is_read_and_written_exactly() {
+        let rate = |t: &str| TaxRate::parse(t).map(TaxRate::ten_thousandths);
+        assert_eq!(rate("0.0825"), Some(825));
+        assert_eq!(rate("0"), Some(0));
+        assert_eq!(rate("1"), Some(10_000));
+        assert_eq!(
+            rate("0.08250"),
+            Some(825),
+            "a trailing zero is no fifth place"
+        );
+        assert_eq!(rate("8.25e-2"), Some(825));
+        for bad in ["0.08255", "-0.1", "1.0001", "2", "abc", "", "0x1"] {
+            assert_eq!(rate(bad), None, "{bad}");
+        }
+        for text in ["0.0825", "0", "1", "0.5", "0.07"] {
+            assert_eq!(TaxRate::parse(text).unwrap().to_string(), text);
+        }
+    }
+
+    #[test]
+    fn tax_is_rounded_half_up_to_the_cent() {
+        let rate = TaxRate::parse("0.0825").unwrap();
+        // 110.00 x 0.0825 = 9.075 -> 9.08
+        assert_eq!(
+            rate.tax_on(Money::from_cents(11_000)),
+            Money::from_cents(908)
+        );
+        // 10.00 x 0.0825 = 0.825 -> 0.83; 0.10 x 0.0825 = 0.00825 -> 0.01
+        assert_eq!(rate.tax_on(Money::from_cents(1_000)), Money::from_cents(83));
+        assert_eq!(rate.tax_on(Money::from_cents(10)), Money::from_cents(1));
+        // 0.05 x 0.0825 = 0.0041 -> 0.00
+        assert_eq!(rate.tax_on(Money::from_cents(5)), Money::ZERO);
+        assert_eq!(TaxRate::ZERO.tax_on(Money::from_cents(12_345)), Money::ZERO);
+        let one = TaxRate::parse("1").unwrap();
+        assert_eq!(
+            one.tax_on(Money::from_cents(12_345)),
+            Money::from_cents(12_345)
+        );
+    }
 }

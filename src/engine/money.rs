@@ -55,62 +55,77 @@ impl Money {
     /// any amount the simulator keeps (more than 30 digits of cents). No floating point
     /// is involved, so `123456789012345.67` is exactly that.
     pub fn parse_number(text: &str) -> Option<Money> {
-        let (negative, rest) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
-        let (mantissa, exponent) = match rest.find(['e', 'E']) {
-            Some(at) => (&rest[..at], Some(&rest[at + 1..])),
-            None => (rest, None),
-        };
-        let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if whole.is_empty() || !all_digits(whole) || !all_digits(frac) {
-            return None;
-        }
-        if mantissa.contains('.') && frac.is_empty() {
-            return None;
-        }
-        // None: an exponent so large in size that only zero stays in range.
-        let exponent: Option<i64> = match exponent {
-            None => Some(0),
-            Some(e) => {
-                let (sign, e) = match e.as_bytes().first() {
-                    Some(b'-') => (-1, &e[1..]),
-                    Some(b'+') => (1, &e[1..]),
-                    _ => (1, e),
-                };
-                if e.is_empty() || !all_digits(e) {
-                    return None;
-                }
-                let e = e.trim_start_matches('0');
-                (e.len() <= 6).then(|| sign * e.parse::<i64>().unwrap_or(0))
-            }
-        };
-        // The value is digits x 10^(shift - 2), so in cents it is digits x 10^shift.
-        let digits = format!("{whole}{frac}");
-        let digits = digits.trim_start_matches('0');
-        let significant = digits.trim_end_matches('0');
-        if significant.is_empty() {
-            return Some(Money::ZERO);
-        }
-        let exponent = exponent?;
-        let trailing = (digits.len() - significant.len()) as i64;
-        let shift = exponent + 2 - frac.len() as i64 + trailing;
-        if shift < 0 || significant.len() as i64 + shift > 30 {
-            return None;
-        }
-        let mut cents: i128 = significant.parse().ok()?;
-        for _ in 0..shift {
-            cents *= 10;
-        }
-        Some(Money(if negative { -cents } else { cents }))
+        parse_fixed(text, 2).map(Money)
     }
 
     /// This amount times a whole quantity.
     pub fn times(self, quantity: i64) -> Money {
         Money(self.0 * i128::from(quantity))
     }
+
+    /// This amount times `numerator / denominator`, rounded half up (away from zero)
+    /// to the cent. `denominator` must be positive.
+    pub fn times_fraction(self, numerator: i128, denominator: i128) -> Money {
+        let product = self.0 * numerator;
+        let rounded = (product.abs() * 2 + denominator) / (2 * denominator);
+        Money(if product < 0 { -rounded } else { rounded })
+    }
+}
+
+/// The exact value a JSON number's text stands for, as a whole number of units of
+/// `10^-places` (`places` 2: cents), or `None` when it is not a whole number of them or
+/// has more than 30 digits of them.
+pub fn parse_fixed(text: &str, places: i64) -> Option<i128> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(at) => (&rest[..at], Some(&rest[at + 1..])),
+        None => (rest, None),
+    };
+    let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !all_digits(whole) || !all_digits(frac) {
+        return None;
+    }
+    if mantissa.contains('.') && frac.is_empty() {
+        return None;
+    }
+    // None: an exponent so large in size that only zero stays in range.
+    let exponent: Option<i64> = match exponent {
+        None => Some(0),
+        Some(e) => {
+            let (sign, e) = match e.as_bytes().first() {
+                Some(b'-') => (-1, &e[1..]),
+                Some(b'+') => (1, &e[1..]),
+                _ => (1, e),
+            };
+            if e.is_empty() || !all_digits(e) {
+                return None;
+            }
+            let e = e.trim_start_matches('0');
+            (e.len() <= 6).then(|| sign * e.parse::<i64>().unwrap_or(0))
+        }
+    };
+    // The value is digits x 10^(shift - places), so in units it is digits x 10^shift.
+    let digits = format!("{whole}{frac}");
+    let digits = digits.trim_start_matches('0');
+    let significant = digits.trim_end_matches('0');
+    if significant.is_empty() {
+        return Some(0);
+    }
+    let exponent = exponent?;
+    let trailing = (digits.len() - significant.len()) as i64;
+    let shift = exponent + places - frac.len() as i64 + trailing;
+    if shift < 0 || significant.len() as i64 + shift > 30 {
+        return None;
+    }
+    let mut cents: i128 = significant.parse().ok()?;
+    for _ in 0..shift {
+        cents *= 10;
+    }
+    Some(if negative { -cents } else { cents })
 }
 
 impl std::ops::Add for Money {

@@ -97,7 +97,7 @@ pub const SETTINGS: &[Setting] = &[
             },
             Reading {
                 value: "N ticks",
-                meaning: "a checkout not finished N ticks after it started expires: its running operation Canceled, the session archived, the cart Active; 0 disables checkout",
+                meaning: "a checkout not finished N ticks after it started is expired (what then happens: checkout_expiry); 0 disables checkout",
                 source: Source::Documented(
                     "developer.salesforce.com commerce guide: checkout time-to-live (WebStore.CheckoutTimeToLive; B2B default 2880 minutes)",
                 ),
@@ -206,7 +206,99 @@ pub const SETTINGS: &[Setting] = &[
             },
         ],
     },
+    Setting {
+        key: "checkout_expiry",
+        readings: &[
+            Reading {
+                value: "on_return",
+                meaning: "nothing changes when the time passes; the buyer's next checkout action (Aura: start_checkout or continue; LWR: any checkout call) finds the checkout expired and its integrations run again",
+                source: Source::Documented(
+                    "developer.salesforce.com commerce guide: checkout time-to-live (b2b-b2c-comm-checkout-ttl): \"when the user returns to their cart, the checkout integrations run again and provide current information\"",
+                ),
+            },
+            Reading {
+                value: "eager",
+                meaning: "at the deadline the running operation is Canceled, the session archived and the cart Active",
+                source: Source::Inferred(
+                    "the earlier model's reading; \"the checkout status is set to Canceled and the cart status is reverted to Active\" was attributed to the D2C Streamlined Place Order page and could not be verified",
+                ),
+            },
+        ],
+    },
+    Setting {
+        key: "checkout_valid_after",
+        readings: &[
+            Reading {
+                value: "null",
+                meaning: "no date: a checkout expires only by its time to live",
+                source: Source::Documented(TTL_API),
+            },
+            Reading {
+                value: "T",
+                meaning: "a checkout started before tick T is expired",
+                source: Source::Documented(TTL_API),
+            },
+        ],
+    },
+    Setting {
+        key: "place_order",
+        readings: &[
+            Reading {
+                value: "v1",
+                meaning: "place_order is POST .../checkouts/{id}/orders",
+                source: Source::Documented(
+                    "Connect REST API reference: Commerce Webstore Checkout Orders",
+                ),
+            },
+            Reading {
+                value: "v2",
+                meaning: "Place Order V2: place_order is POST .../checkouts/{id}/orders/actions with {\"actions\":[{\"action\":\"prepare\"|\"submit\"}]} (API 64.0+, Streamlined Place Order enabled)",
+                source: Source::Documented(
+                    "Connect REST API reference: Commerce Webstore Checkout Orders Actions; extension point Commerce_Domain_Checkout_PlaceOrder",
+                ),
+            },
+        ],
+    },
+    Setting {
+        key: "cart_cleanup",
+        readings: &[
+            Reading {
+                value: "simplified",
+                meaning: "in an lwr store a cart change during checkout keeps the checkout and reruns the calculators it needs",
+                source: Source::Documented(CART_CLEANUP),
+            },
+            Reading {
+                value: "cancel_checkout",
+                meaning: "in an lwr store a cart change during checkout cancels the checkout, as in an aura store (before Spring '25, or the Cart Calculate API off)",
+                source: Source::Documented(CART_CLEANUP),
+            },
+        ],
+    },
+    Setting {
+        key: "tax_rate",
+        readings: &[
+            Reading {
+                value: "0",
+                meaning: "no tax: TotalTaxAmount is 0",
+                source: Source::Choice(TAX_STAND_IN),
+            },
+            Reading {
+                value: "R",
+                meaning: "TotalTaxAmount is tax_rate x (TotalProductAmount + TotalChargeAmount), rounded half up to the cent; R is a decimal fraction from 0 to 1 with at most four places",
+                source: Source::Choice(TAX_STAND_IN),
+            },
+        ],
+    },
 ];
+
+const TTL_API: &str = "developer.salesforce.com commerce guide: checkout time-to-live API (b2b-b2c-comm-checkout-ttl-api): WebStore.CheckoutValidAfterDate, \"If a checkout starts before this date, it's considered expired\"";
+const CART_CLEANUP: &str = "developer.salesforce.com commerce guide: Simplified Cart Cleanup (b2b-d2c-comm-cart-cleanup): LWR stores with the Cart Calculate API enabled, Spring '25, API 63.0; can be reverted through support";
+const TAX_STAND_IN: &str = "the simulator's stand-in for a tax integration (a real store's tax comes from its tax calculator)";
+
+/// True for a reading that stands for any number (`N ticks`, `T`, `R`), not one value.
+pub fn is_placeholder(value: &str) -> bool {
+    value.starts_with(|c: char| c.is_ascii_uppercase())
+}
 
 impl StoreSettings {
     /// Each setting's key and current value, as a file writes them.
@@ -238,6 +330,11 @@ impl StoreSettings {
                 "canceled_finished_at",
                 self.canceled_finished_at.as_str().to_string(),
             ),
+            ("checkout_expiry", self.checkout_expiry.as_str().to_string()),
+            ("checkout_valid_after", ticks(self.checkout_valid_after)),
+            ("place_order", self.place_order.as_str().to_string()),
+            ("cart_cleanup", self.cart_cleanup.as_str().to_string()),
+            ("tax_rate", self.tax_rate.to_string()),
         ]
     }
 
@@ -261,10 +358,10 @@ pub fn reading(key: &str, value: &str) -> Option<&'static Reading> {
         .iter()
         .find(|r| r.value == value)
         .or_else(|| {
-            // Tick counts are catalogued as "N ticks".
+            // Numbers are catalogued under a placeholder ("N ticks", "T", "R").
             value
-                .parse::<u64>()
+                .parse::<f64>()
                 .ok()
-                .and_then(|_| setting.readings.iter().find(|r| r.value == "N ticks"))
+                .and_then(|_| setting.readings.iter().find(|r| is_placeholder(r.value)))
         })
 }

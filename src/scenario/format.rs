@@ -100,8 +100,35 @@ pub struct RawStore {
     /// `set` or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canceled_finished_at: Option<String>,
+    /// `on_return` or `eager`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkout_expiry: Option<String>,
+    /// The tick before which a started checkout is expired (WebStore.CheckoutValidAfterDate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkout_valid_after: Option<u64>,
+    /// `v1` or `v2`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_order: Option<String>,
+    /// `simplified` or `cancel_checkout`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cart_cleanup: Option<String>,
+    /// A decimal fraction with at most four places, kept as the file wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_rate: Option<Number>,
+    /// The delivery methods the store offers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub delivery_methods: Vec<RawDeliveryMethod>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkout_flow: Option<Vec<RawFlowStep>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDeliveryMethod {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub price: Number,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

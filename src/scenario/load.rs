@@ -599,6 +599,7 @@ impl<'a> Builder<'a> {
             (Some(steps), _) => (self.flow(&member(path, "checkout_flow"), steps)?, false),
         };
         let settings = self.settings(path, raw)?;
+        let delivery_methods = self.delivery_methods(&member(path, "delivery_methods"), raw)?;
         self.world.stores.push(Store {
             name: sanitize::line(raw.name.as_deref().unwrap_or(&id)),
             id,
@@ -606,8 +607,53 @@ impl<'a> Builder<'a> {
             checkout_flow,
             default_flow: default,
             settings,
+            delivery_methods,
         });
         Ok(())
+    }
+
+    /// A store's delivery methods: ids non-empty and unique, prices exact and not negative.
+    fn delivery_methods(
+        &self,
+        path: &str,
+        raw: &RawStore,
+    ) -> Result<Vec<DeliveryMethod>, LoadError> {
+        let mut seen = HashSet::new();
+        let mut methods = Vec::with_capacity(raw.delivery_methods.len());
+        for (i, m) in raw.delivery_methods.iter().enumerate() {
+            let here = element(path, i);
+            let id = m.id.trim();
+            if id.is_empty() || sanitize::line(id) != id {
+                return Err(self.err(
+                    &member(&here, "id"),
+                    "expected a non-empty delivery method id without control characters"
+                        .to_string(),
+                ));
+            }
+            if !seen.insert(id.to_string()) {
+                return Err(self.err(
+                    &member(&here, "id"),
+                    format!(
+                        "the delivery method {id:?} appears twice in this store; expected each id once"
+                    ),
+                ));
+            }
+            let text = m.price.to_string();
+            let price = Money::parse_number(&text)
+                .filter(|p| *p >= Money::ZERO && p.cents() <= 100_000_000_000)
+                .ok_or_else(|| {
+                    self.err(
+                        &member(&here, "price"),
+                        format!("price {text} is not usable; expected a decimal from 0 to 1000000000 with at most two places"),
+                    )
+                })?;
+            methods.push(DeliveryMethod {
+                id: id.to_string(),
+                name: sanitize::line(m.name.as_deref().unwrap_or(id)),
+                price,
+            });
+        }
+        Ok(methods)
     }
 
     /// The store's settings: the edition's defaults, then each key the file names.
@@ -711,6 +757,45 @@ impl<'a> Builder<'a> {
                 CanceledFinishedAt::parse,
                 CanceledFinishedAt::NAMES,
             )?,
+            checkout_expiry: self.setting(
+                path,
+                "checkout_expiry",
+                &raw.checkout_expiry,
+                d.checkout_expiry,
+                CheckoutExpiry::parse,
+                CheckoutExpiry::NAMES,
+            )?,
+            checkout_valid_after: ticks(
+                "checkout_valid_after",
+                raw.checkout_valid_after.or(d.checkout_valid_after),
+            )?,
+            place_order: self.setting(
+                path,
+                "place_order",
+                &raw.place_order,
+                d.place_order,
+                PlaceOrderVersion::parse,
+                PlaceOrderVersion::NAMES,
+            )?,
+            cart_cleanup: self.setting(
+                path,
+                "cart_cleanup",
+                &raw.cart_cleanup,
+                d.cart_cleanup,
+                CartCleanup::parse,
+                CartCleanup::NAMES,
+            )?,
+            tax_rate: match &raw.tax_rate {
+                None => d.tax_rate,
+                Some(n) => TaxRate::parse(&n.to_string()).ok_or_else(|| {
+                    self.err(
+                        &member(path, "tax_rate"),
+                        format!(
+                            "tax_rate {n} is not usable; expected a decimal fraction from 0 to 1 with at most four places (e.g. 0.0825)"
+                        ),
+                    )
+                })?,
+            },
         })
     }
 

@@ -43,6 +43,16 @@ fn write_settings(store: &mut RawStore, settings: &StoreSettings) {
     store.validation_on_start = Some(settings.validation_on_start.as_str().to_string());
     store.order_created = Some(settings.order_created.as_str().to_string());
     store.canceled_finished_at = Some(settings.canceled_finished_at.as_str().to_string());
+    store.checkout_expiry = Some(settings.checkout_expiry.as_str().to_string());
+    store.checkout_valid_after = settings.checkout_valid_after;
+    store.place_order = Some(settings.place_order.as_str().to_string());
+    store.cart_cleanup = Some(settings.cart_cleanup.as_str().to_string());
+    store.tax_rate = Some(tax_rate_number(settings.tax_rate));
+}
+
+/// A tax rate as the file writes it: its exact decimal text as a JSON number.
+fn tax_rate_number(rate: TaxRate) -> serde_json::Number {
+    serde_json::from_str(&rate.to_string()).unwrap_or_else(|_| serde_json::Number::from(0))
 }
 
 /// The world as the file format writes it, with every store setting explicit. A
@@ -69,6 +79,20 @@ pub fn raw_world(world: &World) -> RawWorld {
                     validation_on_start: None,
                     order_created: None,
                     canceled_finished_at: None,
+                    checkout_expiry: None,
+                    checkout_valid_after: None,
+                    place_order: None,
+                    cart_cleanup: None,
+                    tax_rate: None,
+                    delivery_methods: s
+                        .delivery_methods
+                        .iter()
+                        .map(|m| RawDeliveryMethod {
+                            id: m.id.clone(),
+                            name: Some(m.name.clone()),
+                            price: money_number(m.price),
+                        })
+                        .collect(),
                     checkout_flow: (!s.default_flow).then(|| raw_flow(&s.checkout_flow)),
                 };
                 write_settings(&mut store, &s.settings);
@@ -329,7 +353,15 @@ pub fn upgrade(mut raw: RawScenario, edition: Edition) -> RawScenario {
             &mut store.canceled_finished_at,
             defaults.canceled_finished_at.as_str(),
         );
-        if store.checkout_flow.is_none() && edition == Edition::One {
+        explicit(
+            &mut store.checkout_expiry,
+            defaults.checkout_expiry.as_str(),
+        );
+        explicit(&mut store.place_order, defaults.place_order.as_str());
+        explicit(&mut store.cart_cleanup, defaults.cart_cleanup.as_str());
+        // An lwr store runs no flow and refuses a `checkout_flow` key.
+        let lwr = store.template.as_deref() == Some(Template::Lwr.as_str());
+        if store.checkout_flow.is_none() && edition == Edition::One && !lwr {
             store.checkout_flow = Some(raw_flow(&default_flow()));
         }
     }

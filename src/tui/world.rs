@@ -111,6 +111,27 @@ pub fn lines(app: &App, world: &World) -> Vec<Line<'static>> {
                 st.operation_expiry
                     .map_or("none".to_string(), |n| format!("{n} ticks")),
             ),
+            ("checkout_expiry", st.checkout_expiry.as_str().to_string()),
+            (
+                "checkout_valid_after",
+                st.checkout_valid_after
+                    .map_or("none".to_string(), |n| format!("tick {n}")),
+            ),
+            ("place_order", st.place_order.as_str().to_string()),
+            ("cart_cleanup", st.cart_cleanup.as_str().to_string()),
+            ("tax_rate", st.tax_rate.to_string()),
+            (
+                "delivery_methods",
+                if s.delivery_methods.is_empty() {
+                    "none".to_string()
+                } else {
+                    s.delivery_methods
+                        .iter()
+                        .map(|m| format!("{} {}", m.id, m.price))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+            ),
         ];
         for (name, value) in settings {
             out.push(Line::from(vec![
