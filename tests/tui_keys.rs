@@ -1081,3 +1081,46 @@ fn the_picker_filters_on_badges_and_lists_broken_files() {
     assert_eq!(t.title, "02-bad.json does not load");
     assert!(a.playback.is_none());
 }
+
+#[test]
+fn a_key_picks_the_acting_buyer_and_the_saved_branch_says_as() {
+    let mut a = app("29-");
+    let owner = a.world().unwrap().cart("cart-1").unwrap().buyer.clone();
+    assert_eq!(a.actor_of("cart-1").as_deref(), Some(owner.as_str()));
+    press(&mut a, KeyCode::Char('A'));
+    let other = a.acting.clone().expect("another buyer acts");
+    assert_ne!(other, owner);
+    assert_eq!(a.actor_of("cart-1"), Some(other.clone()));
+    let line = cartsim::tui::header::actor_line(&a, 200)
+        .unwrap()
+        .to_string();
+    assert!(
+        line.contains(&format!("as {other} (not the owner: {owner} owns cart-1)")),
+        "{line}"
+    );
+    assert!(
+        line.contains("effective account") && line.contains("member of"),
+        "{line}"
+    );
+    let short = cartsim::tui::header::actor_line(&a, 80).unwrap();
+    assert!(short.width() <= 80, "{short}");
+    press(&mut a, KeyCode::Char('s'));
+    let p = a.playback.as_ref().unwrap();
+    let last = p.played().last().unwrap();
+    assert_eq!(last.action.actor(), Some(other.as_str()));
+    let saved = serde_json::to_string(&p.export("t")).unwrap();
+    assert!(saved.contains(&format!("\"as\":\"{other}\"")), "{saved}");
+    // The world edits follow the acting buyer.
+    let items =
+        cartsim::tui::popup::world_menu::items_for(a.world().unwrap(), "cart-1", Some(&other));
+    assert!(items[0].0.contains(&format!("({other})")), "{:?}", items[0]);
+    // Round the buyers back to the owner (a refusal popup, if any, closed first).
+    press(&mut a, KeyCode::Esc);
+    for _ in 0..a.world().unwrap().buyers.len() {
+        if a.acting.is_none() {
+            break;
+        }
+        press(&mut a, KeyCode::Char('A'));
+    }
+    assert_eq!(a.acting, None);
+}

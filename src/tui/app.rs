@@ -183,6 +183,8 @@ pub struct App {
     /// Files of the folder that did not load: listed in the picker, marked, with their
     /// errors readable there.
     pub broken: Vec<Broken>,
+    /// The buyer the next actions run as; `None`: the selected cart's owner.
+    pub acting: Option<String>,
     /// Lines to print on the terminal once the UI has given it back (where "save, then
     /// quit" saved the branch, and how to replay it).
     pub farewell: Vec<String>,
@@ -233,6 +235,7 @@ impl App {
             filter: super::field::Field::default(),
             filtering: false,
             broken: Vec::new(),
+            acting: None,
             farewell: Vec::new(),
             effects: Vec::new(),
         };
@@ -296,6 +299,31 @@ impl App {
         self.popup = None;
         self.status = None;
         self.saved_branch = None;
+        self.acting = None;
+    }
+
+    /// The buyer an action on `cart` runs as: the one `A` chose, else the cart's owner.
+    pub fn actor_of(&self, cart: &str) -> Option<String> {
+        self.acting
+            .clone()
+            .or_else(|| self.world()?.cart(cart).map(|c| c.buyer.clone()))
+    }
+
+    /// `A`: the next buyer of the world acts (after the last, the cart's owner again).
+    fn next_actor(&mut self) {
+        let Some(world) = self.world() else { return };
+        let ids: Vec<String> = world.buyers.iter().map(|b| b.id.clone()).collect();
+        let owner = self
+            .selected_cart()
+            .and_then(|c| world.cart(&c).map(|c| c.buyer.clone()));
+        let now = self.acting.clone().or(owner.clone());
+        let at = now.and_then(|n| ids.iter().position(|i| *i == n));
+        let next = ids.get(at.map_or(0, |i| i + 1)).cloned();
+        self.acting = next.filter(|n| Some(n) != owner.as_ref());
+        self.status = Some(match &self.acting {
+            Some(b) => format!("acting as {b} (not the cart's owner); A again for the next buyer"),
+            None => "acting as the cart's owner again".to_string(),
+        });
     }
 
     /// The world now, when a scenario is open.
@@ -404,7 +432,8 @@ impl App {
             | Command::Cancel
             | Command::Continue
             | Command::FailOperation
-            | Command::WorldMenu => has_cart,
+            | Command::WorldMenu
+            | Command::ActAs => has_cart,
             Command::ReturnToScript => p.is_some_and(|p| p.off_script()),
             Command::Picker => self.scenarios.len() > 1,
             Command::Save => p.is_some_and(|p| !p.played().is_empty()),
@@ -951,6 +980,7 @@ impl App {
                 self.keep_settings();
             }
             Command::SkipQuiz => {}
+            Command::ActAs => self.next_actor(),
             Command::Exercise => {
                 let mut on = false;
                 self.with_playback(|p| {
@@ -1209,8 +1239,16 @@ impl App {
         }
     }
 
-    /// Acts off script ("what if"): the action is applied now as a branch.
-    fn act(&mut self, action: Action) {
+    /// Acts off script ("what if"): the action is applied now as a branch. A buyer
+    /// action names its buyer (the acting one, or the cart's owner), so a saved branch
+    /// says who acted.
+    fn act(&mut self, mut action: Action) {
+        if action.is_buyer_action()
+            && action.actor().is_none()
+            && let Some(who) = action.cart().and_then(|c| self.actor_of(c))
+        {
+            action.set_actor(&who);
+        }
         let Some(p) = self.playback.as_mut() else {
             return;
         };

@@ -104,6 +104,8 @@ pub enum Command {
     Projector,
     /// The timeline: jump to a step.
     Timeline,
+    /// Pick the acting buyer for the next actions (the cart's owner, or another buyer).
+    ActAs,
 }
 
 /// Where a binding applies.
@@ -476,6 +478,15 @@ pub const BINDINGS: &[Binding] = &[
         help: "world edits: permissions, effective account, store membership",
         command: C::WorldMenu,
         in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('A')],
+        label: "A",
+        short: "act as",
+        help: "act as the next buyer of the world (then the cart's owner again): the actions that follow run as that buyer, and a saved branch writes it as `as`",
+        command: C::ActAs,
+        in_bar: false,
     },
     Binding {
         context: X::Player,

@@ -1,6 +1,6 @@
 //! The world-edit menu (`e`): revoke or grant a permission, switch the effective account,
-//! make an account leave or join the store, for the selected cart's buyer, account and
-//! store. Enter applies the edit off script.
+//! make an account leave or join the store, for the acting buyer (the selected cart's
+//! owner unless `A` chose another), the buyer's account and the cart's store. Enter applies the edit off script.
 
 use super::{Reply, boxed, hint};
 use crate::engine::{Action, Permission, World};
@@ -30,7 +30,7 @@ impl WorldMenu {
         let Some(world) = app.world() else {
             return Reply::Close;
         };
-        let items = items(world, &self.cart);
+        let items = items_for(world, &self.cart, app.acting.as_deref());
         match command {
             Some(Command::Up) => super::step(&mut self.index, items.len(), true),
             Some(Command::Down) => super::step(&mut self.index, items.len(), false),
@@ -53,7 +53,10 @@ impl WorldMenu {
             Line::styled("World edits, applied now (off script):", t.dim()),
             Line::raw(""),
         ];
-        for (i, (label, _)) in items(world, &self.cart).iter().enumerate() {
+        for (i, (label, _)) in items_for(world, &self.cart, app.acting.as_deref())
+            .iter()
+            .enumerate()
+        {
             let chosen = i == self.index;
             text.push(Line::styled(
                 format!("{} {label}", if chosen { "›" } else { " " }),
@@ -76,11 +79,17 @@ impl WorldMenu {
 
 /// The world edits offered for a cart's buyer, account and store.
 pub fn items(world: &World, cart: &str) -> Vec<(String, Action)> {
+    items_for(world, cart, None)
+}
+
+/// The world edits offered for a buyer (the cart's owner when `None`), the buyer's
+/// account, and the cart's store.
+pub fn items_for(world: &World, cart: &str, buyer: Option<&str>) -> Vec<(String, Action)> {
     let mut items = Vec::new();
     let Some(cart) = world.cart(cart) else {
         return items;
     };
-    let Some(buyer) = world.buyer(&cart.buyer) else {
+    let Some(buyer) = world.buyer(buyer.unwrap_or(&cart.buyer)) else {
         return items;
     };
     for &permission in Permission::ALL {
