@@ -1124,3 +1124,64 @@ fn a_key_picks_the_acting_buyer_and_the_saved_branch_says_as() {
     }
     assert_eq!(a.acting, None);
 }
+
+#[test]
+fn slash_searches_the_log_and_l_finds_a_records_changes() {
+    let mut a = app("02-");
+    press(&mut a, KeyCode::End);
+    // Draw once so the log knows its size.
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| cartsim::tui::view::draw(f, &a)).unwrap();
+    press(&mut a, KeyCode::Char('/'));
+    assert_eq!(a.context(), keys::Context::Search);
+    chars(&mut a, "canceledx");
+    press(&mut a, KeyCode::Backspace);
+    press(&mut a, KeyCode::Enter);
+    let search = a.search.clone().expect("hits");
+    assert!(!search.hits.is_empty());
+    let (entry, line) = search.hits[search.at];
+    let text = cartsim::tui::log::entry_lines(&a, entry)[line].to_string();
+    assert!(text.to_lowercase().contains("canceled"), "{text}");
+    assert_eq!(a.log_mark, Some((entry, line)));
+    let status = a.status.clone().unwrap();
+    assert!(
+        status.starts_with(&format!(
+            "{}/{} \"canceled\"",
+            search.at + 1,
+            search.hits.len()
+        )),
+        "{status}"
+    );
+    // The marked line is on screen.
+    terminal.draw(|f| cartsim::tui::view::draw(f, &a)).unwrap();
+    assert!(terminal.backend().to_string().contains('»'));
+    let n = search.hits.len();
+    press(&mut a, KeyCode::Char('>'));
+    assert_eq!(a.search.as_ref().unwrap().at, (search.at + 1) % n);
+    press(&mut a, KeyCode::Char('<'));
+    press(&mut a, KeyCode::Char('<'));
+    assert_eq!(a.search.as_ref().unwrap().at, (search.at + n - 1) % n);
+    // Nothing found says so.
+    press(&mut a, KeyCode::Char('/'));
+    a.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    chars(&mut a, "no such words");
+    press(&mut a, KeyCode::Enter);
+    assert!(a.search.is_none());
+    assert_eq!(a.status.as_deref(), Some("no log line: \"no such words\""));
+    // L: the changes of the selected session.
+    press(&mut a, KeyCode::Tab);
+    assert_eq!(a.selected_record().as_deref(), Some("ccs-1"));
+    press(&mut a, KeyCode::Char('L'));
+    let search = a.search.clone().expect("ccs-1 changed");
+    for &(entry, line) in &search.hits {
+        let text = cartsim::tui::log::entry_lines(&a, entry)[line].to_string();
+        assert!(
+            text.contains("ccs-1.") || text.contains("ccs-1: new"),
+            "{text}"
+        );
+    }
+    assert!(search.hits.len() >= 3);
+}

@@ -267,3 +267,22 @@ fn timeline_with_chapters_questions_and_the_branch_point() {
         insta::assert_snapshot!(format!("timeline_{w}x{h}"), screen);
     }
 }
+
+#[test]
+fn a_log_search_marks_its_hit_and_another_buyer_acts() {
+    for (w, h) in SIZES {
+        let mut app = App::new(vec![builtin("02-")], Theme::MONO);
+        press(&mut app, KeyCode::End);
+        render(&app, w, h);
+        press(&mut app, KeyCode::Char('/'));
+        for c in "archived".chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        insta::assert_snapshot!(format!("search_typing_{w}x{h}"), render(&app, w, h));
+        press(&mut app, KeyCode::Enter);
+        insta::assert_snapshot!(format!("search_hit_{w}x{h}"), render(&app, w, h));
+        let mut app = App::new(vec![builtin("29-")], Theme::MONO);
+        press(&mut app, KeyCode::Char('A'));
+        insta::assert_snapshot!(format!("acting_buyer_{w}x{h}"), render(&app, w, h));
+    }
+}

@@ -183,6 +183,15 @@ pub struct App {
     /// Files of the folder that did not load: listed in the picker, marked, with their
     /// errors readable there.
     pub broken: Vec<Broken>,
+    /// The log search (`/`) or the log lines of a record (`L`), and where it stands.
+    pub search: Option<Search>,
+    /// A log search is being typed.
+    pub searching: bool,
+    /// The log line marked by the last jump (entry index, line index in the entry).
+    pub log_mark: Option<(usize, usize)>,
+    /// The log's inner size at the last drawing (width, height): a jump scrolls the log
+    /// by wrapped lines, which only the drawing knows.
+    pub log_view: std::cell::Cell<(u16, u16)>,
     /// The buyer the next actions run as; `None`: the selected cart's owner.
     pub acting: Option<String>,
     /// Lines to print on the terminal once the UI has given it back (where "save, then
@@ -190,6 +199,19 @@ pub struct App {
     pub farewell: Vec<String>,
     /// What `update` asks the run loop to do.
     effects: Vec<Effect>,
+}
+
+/// A search of the event log: what was looked for and the lines that match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Search {
+    /// The text typed (or, for `L`, the record's id).
+    pub query: super::field::Field,
+    /// What it is, for the status line: "\"Canceled\"", "the log lines that changed ccs-1".
+    pub what: String,
+    /// The matching log lines: (entry index, line index in the entry), oldest first.
+    pub hits: Vec<(usize, usize)>,
+    /// The hit shown now.
+    pub at: usize,
 }
 
 /// A file that did not load, as the picker lists it.
@@ -235,6 +257,10 @@ impl App {
             filter: super::field::Field::default(),
             filtering: false,
             broken: Vec::new(),
+            search: None,
+            searching: false,
+            log_mark: None,
+            log_view: std::cell::Cell::new((0, 0)),
             acting: None,
             farewell: Vec::new(),
             effects: Vec::new(),
@@ -300,6 +326,9 @@ impl App {
         self.status = None;
         self.saved_branch = None;
         self.acting = None;
+        self.search = None;
+        self.searching = false;
+        self.log_mark = None;
     }
 
     /// The buyer an action on `cart` runs as: the one `A` chose, else the cart's owner.
@@ -324,6 +353,148 @@ impl App {
             Some(b) => format!("acting as {b} (not the cart's owner); A again for the next buyer"),
             None => "acting as the cart's owner again".to_string(),
         });
+    }
+
+    /// Enter in the search field: the log lines holding the text (case-insensitive),
+    /// and a jump to the newest.
+    fn run_search(&mut self) {
+        let Some(query) = self
+            .search
+            .as_ref()
+            .map(|s| s.query.value().trim().to_string())
+        else {
+            return;
+        };
+        if query.is_empty() {
+            self.search = None;
+            return;
+        }
+        let needle = query.to_lowercase();
+        let hits = self.log_hits(|line| line.to_lowercase().contains(&needle));
+        self.show_hits(format!("\"{query}\""), hits);
+    }
+
+    /// `L`: the log lines of the changes to the selected record of the focused pane.
+    fn record_log(&mut self) {
+        let Some(id) = self.selected_record() else {
+            self.status = Some("select a record first (Tab focuses a pane)".into());
+            return;
+        };
+        let prefix = format!("{id}.");
+        let created = format!("{id}: ");
+        let hits = self.log_hits(|line| {
+            let line = line.trim_start();
+            // A change line is "[@tick ]record.Field: old -> new" or "record: new ...".
+            let line = match line.strip_prefix('@') {
+                Some(rest) => rest.split_once(' ').map_or(rest, |(_, r)| r),
+                None => line,
+            };
+            line.starts_with(&prefix) || line.starts_with(&created)
+        });
+        self.show_hits(format!("changes of {id}"), hits);
+    }
+
+    /// The id of the selected record of the focused pane (the selected cart when the
+    /// log is focused).
+    pub fn selected_record(&self) -> Option<String> {
+        let world = self.world()?;
+        match self.focus {
+            Focus::Sessions => world
+                .sessions
+                .iter()
+                .rev()
+                .nth(self.session_sel)
+                .map(|s| s.id.clone()),
+            Focus::Operations => world
+                .operations
+                .iter()
+                .rev()
+                .nth(self.op_sel)
+                .map(|o| o.id.clone()),
+            Focus::Carts | Focus::Log => self.selected_cart(),
+        }
+    }
+
+    /// Every log line (entry, line) whose text `wanted` takes, oldest first.
+    fn log_hits(&self, wanted: impl Fn(&str) -> bool) -> Vec<(usize, usize)> {
+        let played = self.playback.as_ref().map_or(0, |p| p.played().len());
+        let mut hits = Vec::new();
+        for index in 0..played {
+            for (k, line) in super::log::entry_lines(self, index).iter().enumerate() {
+                if wanted(&line.to_string()) {
+                    hits.push((index, k));
+                }
+            }
+        }
+        hits
+    }
+
+    fn show_hits(&mut self, what: String, hits: Vec<(usize, usize)>) {
+        let query = self
+            .search
+            .as_ref()
+            .map(|s| s.query.clone())
+            .unwrap_or_default();
+        if hits.is_empty() {
+            self.status = Some(format!("no log line: {what}"));
+            self.search = None;
+            self.log_mark = None;
+            return;
+        }
+        let at = hits.len() - 1;
+        self.search = Some(Search {
+            query,
+            what,
+            hits,
+            at,
+        });
+        self.jump_to_hit();
+    }
+
+    /// `>` and `<`: the next or previous hit, round the ends.
+    fn to_match(&mut self, next: bool) {
+        let Some(search) = self.search.as_mut() else {
+            return;
+        };
+        let n = search.hits.len();
+        if n == 0 {
+            return;
+        }
+        search.at = if next {
+            (search.at + 1) % n
+        } else {
+            (search.at + n - 1) % n
+        };
+        self.jump_to_hit();
+    }
+
+    /// Scrolls the log to the current hit (in the middle of the log when it can) and
+    /// marks it.
+    fn jump_to_hit(&mut self) {
+        let Some(search) = &self.search else { return };
+        let Some(&(entry, line)) = search.hits.get(search.at) else {
+            return;
+        };
+        let (width, height) = self.log_view.get();
+        self.log_scroll = super::log::scroll_to(
+            self,
+            (entry, line),
+            (width.max(20) as usize, height.max(3) as usize),
+        );
+        self.log_mark = Some((entry, line));
+        let step = match self.playback.as_ref().and_then(|p| p.played().get(entry)) {
+            Some(e) => match e.origin {
+                crate::player::Origin::Script(i) => format!("step {}", i + 1),
+                crate::player::Origin::Branch => "your branch".to_string(),
+            },
+            None => String::new(),
+        };
+        self.status = Some(format!(
+            "{}/{} {} ({step}) · > next · < previous",
+            search.at + 1,
+            search.hits.len(),
+            search.what
+        ));
     }
 
     /// The world now, when a scenario is open.
@@ -411,6 +582,7 @@ impl App {
             None => match self.screen {
                 Screen::Picker if self.filtering => Context::Filter,
                 Screen::Picker => Context::Picker,
+                Screen::Player if self.searching => Context::Search,
                 Screen::Player => {
                     if self.playback.as_ref().and_then(|p| p.quiz()).is_some() {
                         Context::Quiz
@@ -434,6 +606,10 @@ impl App {
             | Command::FailOperation
             | Command::WorldMenu
             | Command::ActAs => has_cart,
+            Command::NextMatch | Command::PrevMatch => {
+                self.search.as_ref().is_some_and(|s| !s.hits.is_empty())
+            }
+            Command::Search | Command::RecordLog => p.is_some(),
             Command::ReturnToScript => p.is_some_and(|p| p.off_script()),
             Command::Picker => self.scenarios.len() > 1,
             Command::Save => p.is_some_and(|p| !p.played().is_empty()),
@@ -589,6 +765,24 @@ impl App {
             && let Some(p) = self.playback.as_mut()
             && quiz::digit(p, key)
         {
+            return;
+        }
+        if context == Context::Search {
+            match binding.map(|b| b.command) {
+                Some(Command::Confirm) => {
+                    self.searching = false;
+                    self.run_search();
+                }
+                Some(Command::Close) => {
+                    self.searching = false;
+                    self.search = None;
+                }
+                _ => {
+                    if let Some(search) = self.search.as_mut() {
+                        let _ = search.query.key(key, 200, |_| true);
+                    }
+                }
+            }
             return;
         }
         if context == Context::Filter {
@@ -981,6 +1175,24 @@ impl App {
             }
             Command::SkipQuiz => {}
             Command::ActAs => self.next_actor(),
+            Command::Search => {
+                self.searching = true;
+                let query = self
+                    .search
+                    .as_ref()
+                    .filter(|s| s.what.starts_with('"'))
+                    .map(|s| s.query.value().to_string())
+                    .unwrap_or_default();
+                self.search = Some(Search {
+                    query: super::field::Field::new(&query),
+                    what: String::new(),
+                    hits: Vec::new(),
+                    at: 0,
+                });
+            }
+            Command::NextMatch => self.to_match(true),
+            Command::PrevMatch => self.to_match(false),
+            Command::RecordLog => self.record_log(),
             Command::Exercise => {
                 let mut on = false;
                 self.with_playback(|p| {
@@ -999,8 +1211,14 @@ impl App {
             }
             Command::FocusNext => self.focus = self.focus.next(),
             Command::FocusPrev => self.focus = self.focus.prev(),
-            Command::LogUp => self.log_scroll = self.log_scroll.saturating_add(5),
-            Command::LogDown => self.log_scroll = self.log_scroll.saturating_sub(5),
+            Command::LogUp => {
+                self.log_scroll = self.log_scroll.saturating_add(5);
+                self.log_mark = None;
+            }
+            Command::LogDown => {
+                self.log_scroll = self.log_scroll.saturating_sub(5);
+                self.log_mark = None;
+            }
             Command::StartCheckout
             | Command::Cancel
             | Command::Continue

@@ -13,7 +13,17 @@ use ratatui::widgets::Paragraph;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = app.theme;
     let mut lines = Vec::new();
-    if let Some(status) = &app.status {
+    if app.searching
+        && let Some(search) = &app.search
+    {
+        let mut spans = vec![Span::styled(" search the log: /", t.label())];
+        spans.extend(
+            search
+                .query
+                .spans(t.key(), (area.width as usize).saturating_sub(20), true),
+        );
+        lines.push(Line::from(spans));
+    } else if let Some(status) = &app.status {
         lines.push(Line::styled(format!(" {status}"), t.title()));
     }
     let rows = (area.height as usize).saturating_sub(lines.len()).max(1);

@@ -106,6 +106,14 @@ pub enum Command {
     Timeline,
     /// Pick the acting buyer for the next actions (the cart's owner, or another buyer).
     ActAs,
+    /// Search the event log.
+    Search,
+    /// The next match of the search (or log line of the record).
+    NextMatch,
+    /// The previous match.
+    PrevMatch,
+    /// The log lines that changed the selected record.
+    RecordLog,
 }
 
 /// Where a binding applies.
@@ -117,6 +125,8 @@ pub enum Context {
     Picker,
     /// Typing the picker's filter.
     Filter,
+    /// Typing a search of the event log.
+    Search,
     /// The player screen with no popup.
     Player,
     /// A popup showing text: a message, the world, the narration.
@@ -144,6 +154,7 @@ impl Context {
             Context::Global => "Everywhere",
             Context::Picker => "Scenario picker",
             Context::Filter => "Picker filter",
+            Context::Search => "Log search",
             Context::Player => "Player",
             Context::Popup => "Popups (message, world, narration)",
             Context::Help => "Help",
@@ -487,6 +498,51 @@ pub const BINDINGS: &[Binding] = &[
         help: "act as the next buyer of the world (then the cart's owner again): the actions that follow run as that buyer, and a saved branch writes it as `as`",
         command: C::ActAs,
         in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('/')],
+        label: "/",
+        short: "search",
+        help: "search the event log (ids, fields, codes, words); > and < go to the next and previous match",
+        command: C::Search,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('>')],
+        label: "</>",
+        short: "match",
+        help: "the next match of the search, or the next log line of the record (L)",
+        command: C::NextMatch,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('<')],
+        label: "<",
+        short: "previous match",
+        help: "the previous match of the search, or the previous log line of the record (L)",
+        command: C::PrevMatch,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('L')],
+        label: "L",
+        short: "record's log",
+        help: "the log lines that changed the selected record of the focused pane (a cart, a session, an operation); > and < go through them",
+        command: C::RecordLog,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Search,
+        keys: &[k(KeyCode::Enter)],
+        label: "Enter",
+        short: "search",
+        help: "search the log for the text typed (← → Home End Backspace Ctrl-U Ctrl-W edit it)",
+        command: C::Confirm,
+        in_bar: true,
     },
     Binding {
         context: X::Player,
@@ -907,7 +963,10 @@ pub fn lookup(context: Context, key: KeyEvent) -> Option<&'static Binding> {
 }
 
 fn takes_q(context: Context) -> bool {
-    matches!(context, Context::Save | Context::Confirm | Context::Filter)
+    matches!(
+        context,
+        Context::Save | Context::Confirm | Context::Filter | Context::Search
+    )
 }
 
 /// The bindings of the key bar in a context, in table order; `available` says which
@@ -949,6 +1008,7 @@ pub fn help_lines() -> Vec<(Option<&'static str>, String, &'static str)> {
         Context::Player,
         Context::Picker,
         Context::Filter,
+        Context::Search,
         Context::AddToCart,
         Context::Menu,
         Context::Quiz,

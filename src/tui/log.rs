@@ -167,7 +167,18 @@ pub fn visible(
     for index in (0..played).rev() {
         let mut wrapped: Vec<Line<'static>> = entry_lines(app, index)
             .into_iter()
-            .flat_map(|l| wrap(l, width, 6))
+            .enumerate()
+            .flat_map(|(k, l)| {
+                // The line the last jump went to (a search hit) is marked.
+                let l = if app.log_mark == Some((index, k)) {
+                    let mut l = l.patch_style(app.theme.selected());
+                    l.spans.insert(0, Span::styled("»", app.theme.key()));
+                    l
+                } else {
+                    l
+                };
+                wrap(l, width, 6)
+            })
             .collect();
         wrapped.reverse();
         newest_first.extend(wrapped);
@@ -184,6 +195,26 @@ pub fn visible(
         .rev()
         .collect();
     (shown, scroll)
+}
+
+/// The scroll (wrapped lines up from the newest) that puts `target` (entry, line) in
+/// the middle of a log of `width` x `height`, or as low as it goes.
+pub fn scroll_to(app: &App, target: (usize, usize), (width, height): (usize, usize)) -> usize {
+    let played = app.playback.as_ref().map_or(0, |p| p.played().len());
+    let mut below = 0;
+    for index in (target.0..played).rev() {
+        let lines = entry_lines(app, index);
+        for (k, line) in lines.into_iter().enumerate().rev() {
+            let rows = wrap(line, width, 6).len();
+            if (index, k) == target {
+                // The target's first row sits `below + rows - 1` rows up from the newest.
+                let up = below + rows - 1;
+                return up.saturating_sub(height / 2);
+            }
+            below += rows;
+        }
+    }
+    0
 }
 
 /// One change: `@tick record.Field: old -> new  (why) [tag]`, the tag styled by source.
@@ -227,6 +258,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .border_style(t.pane_border(focused));
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    app.log_view.set((inner.width, inner.height));
     let (shown, scroll) = visible(
         app,
         inner.width as usize,
