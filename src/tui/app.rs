@@ -452,7 +452,7 @@ impl App {
     }
 
     /// `>` and `<`: the next or previous hit, round the ends.
-    fn to_match(&mut self, next: bool) {
+    fn go_to_match(&mut self, next: bool) {
         let Some(search) = self.search.as_mut() else {
             return;
         };
@@ -1190,8 +1190,8 @@ impl App {
                     at: 0,
                 });
             }
-            Command::NextMatch => self.to_match(true),
-            Command::PrevMatch => self.to_match(false),
+            Command::NextMatch => self.go_to_match(true),
+            Command::PrevMatch => self.go_to_match(false),
             Command::RecordLog => self.record_log(),
             Command::Exercise => {
                 let mut on = false;
