@@ -1185,3 +1185,147 @@ fn slash_searches_the_log_and_l_finds_a_records_changes() {
     }
     assert!(search.hits.len() >= 3);
 }
+
+#[test]
+fn an_lwr_cart_has_rest_keys_forms_and_no_aura_flow() {
+    let mut a = app("40-");
+    press(&mut a, KeyCode::Char('E'));
+    let bar: Vec<String> = keys::bar(a.context(), |c| a.available(c))
+        .iter()
+        .map(|b| format!("{} {}", b.label, keys::short_on(b, a.lwr_cart())))
+        .collect();
+    for wanted in [
+        "s PUT",
+        "c GET",
+        "u PATCH",
+        "$ pay",
+        "O place order",
+        "d DELETE",
+    ] {
+        assert!(bar.iter().any(|b| b == wanted), "{wanted} in {bar:?}");
+    }
+    // Off script, every REST call: PUT, GET until 200, PATCH (a form), pay (a form),
+    // place order, DELETE.
+    press(&mut a, KeyCode::Char('s'));
+    press(&mut a, KeyCode::Char('S'));
+    press(&mut a, KeyCode::Char('c'));
+    let last = |a: &App| {
+        a.playback
+            .as_ref()
+            .unwrap()
+            .played()
+            .last()
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(last(&a).outcome.http, Some(200), "{:?}", last(&a).outcome);
+    press(&mut a, KeyCode::Char('u'));
+    assert_eq!(a.context(), keys::Context::Form);
+    chars(&mut a, "1 Main St");
+    press(&mut a, KeyCode::Enter);
+    let e = last(&a);
+    assert!(
+        matches!(&e.action, cartsim::engine::Action::CheckoutUpdate { shipping_address: Some(s), .. } if s == "1 Main St"),
+        "{:?}",
+        e.action
+    );
+    assert_eq!(e.action.actor(), Some("bob"));
+    assert!(e.outcome.request.as_deref().unwrap().starts_with("PATCH "));
+    press(&mut a, KeyCode::Char('S'));
+    press(&mut a, KeyCode::Char('$'));
+    press(&mut a, KeyCode::Tab);
+    press(&mut a, KeyCode::Enter);
+    let e = last(&a);
+    assert!(e.outcome.request.as_deref().unwrap().ends_with("/payments"));
+    assert!(
+        matches!(&e.action, cartsim::engine::Action::Pay { outcome, .. } if outcome.as_str() == "declined")
+    );
+    if a.popup.is_some() {
+        press(&mut a, KeyCode::Esc);
+    }
+    press(&mut a, KeyCode::Char('O'));
+    assert!(
+        last(&a)
+            .outcome
+            .request
+            .as_deref()
+            .unwrap()
+            .ends_with("/orders")
+    );
+    if a.popup.is_some() {
+        press(&mut a, KeyCode::Esc);
+    }
+    press(&mut a, KeyCode::Char('d'));
+    assert!(
+        last(&a)
+            .outcome
+            .request
+            .as_deref()
+            .unwrap()
+            .starts_with("DELETE ")
+    );
+    if a.popup.is_some() {
+        press(&mut a, KeyCode::Esc);
+    }
+    // The session pane shows the calls and no Aura flow strip; the world view no
+    // Aura setting.
+    let text = screen_text(&a, 120, 40);
+    assert!(text.contains("calls"), "{text}");
+    assert!(
+        !text.contains("flow ✔") && !text.contains("flow ▶") && !text.contains("flow ○"),
+        "{text}"
+    );
+    press(&mut a, KeyCode::Char('i'));
+    let Some(Popup::Text(world)) = &a.popup else {
+        panic!()
+    };
+    let world: String = world.lines.iter().map(|l| format!("{l}\n")).collect();
+    assert!(!world.contains("on_cart_change"), "{world}");
+    assert!(!world.contains("flow (default)"), "{world}");
+    assert!(world.contains("Connect REST checkout API"), "{world}");
+    press(&mut a, KeyCode::Esc);
+    // The network view lists the script's calls and the branch's, with their status.
+    press(&mut a, KeyCode::Char('N'));
+    let Some(Popup::Text(net)) = &a.popup else {
+        panic!("{:?}", a.popup)
+    };
+    let net: String = net.lines.iter().map(|l| format!("{l}\n")).collect();
+    assert!(net.contains("The script: "), "{net}");
+    assert!(
+        net.contains("PUT /commerce/webstores/west/checkouts  202 Accepted"),
+        "{net}"
+    );
+    assert!(net.contains("⎇ @"), "{net}");
+    assert!(
+        net.contains("PATCH /commerce/webstores/west/checkouts/"),
+        "{net}"
+    );
+    press(&mut a, KeyCode::Esc);
+    // From the log: Enter opens it too.
+    while a.focus != Focus::Log {
+        press(&mut a, KeyCode::Tab);
+    }
+    press(&mut a, KeyCode::Enter);
+    assert!(matches!(&a.popup, Some(Popup::Text(t)) if t.title.starts_with("Network")));
+}
+
+#[test]
+fn an_aura_cart_offers_no_rest_keys_and_captions_show_the_http_status() {
+    let a = app("01-");
+    for c in [
+        keys::Command::Patch,
+        keys::Command::Pay,
+        keys::Command::PlaceOrder,
+        keys::Command::DeleteCheckout,
+    ] {
+        assert!(!a.available(c), "{c:?}");
+    }
+    let mut a = app("40-");
+    press(&mut a, KeyCode::Char('E'));
+    press(&mut a, KeyCode::Right);
+    let text = screen_text(&a, 120, 40);
+    assert!(
+        text.contains("step 1: checkout_start cart-1 as bob ⇄ 202 Accepted"),
+        "{text}"
+    );
+}

@@ -286,3 +286,25 @@ fn a_log_search_marks_its_hit_and_another_buyer_acts() {
         insta::assert_snapshot!(format!("acting_buyer_{w}x{h}"), render(&app, w, h));
     }
 }
+
+#[test]
+fn an_lwr_checkout_its_calls_and_the_network_view() {
+    for (w, h) in SIZES {
+        let mut app = App::new(vec![builtin("40-")], Theme::MONO);
+        app.now = Duration::from_secs(10);
+        press(&mut app, KeyCode::Char('E'));
+        for _ in 0..5 {
+            press(&mut app, KeyCode::Right);
+        }
+        app.now = Duration::from_secs(30);
+        insta::assert_snapshot!(format!("lwr_checkout_{w}x{h}"), render(&app, w, h));
+        press(&mut app, KeyCode::Char('u'));
+        for c in "ground".chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        insta::assert_snapshot!(format!("lwr_patch_form_{w}x{h}"), render(&app, w, h));
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('N'));
+        insta::assert_snapshot!(format!("network_{w}x{h}"), render(&app, w, h));
+    }
+}

@@ -11,7 +11,7 @@ use super::effect::{Effect, WriteFailure};
 use super::keys::{self, Command, Context};
 use super::popup::{
     Popup, Reply, add_to_cart::AddToCart, confirm::Confirm, help::Help, quiz, refusal::Refusal,
-    save::Save, text::Text, world_menu::WorldMenu,
+    rest_form::RestForm, save::Save, text::Text, world_menu::WorldMenu,
 };
 use super::theme::Theme;
 use crate::engine::{Action, ActionError, World};
@@ -338,6 +338,17 @@ impl App {
             .or_else(|| self.world()?.cart(cart).map(|c| c.buyer.clone()))
     }
 
+    /// True when the selected cart is in an LWR store (its checkout is REST calls).
+    pub fn lwr_cart(&self) -> bool {
+        let Some(cart) = self.selected_cart() else {
+            return false;
+        };
+        self.world().is_some_and(|w| {
+            w.store_of_cart(&cart)
+                .is_some_and(|s| s.settings.template == crate::engine::Template::Lwr)
+        })
+    }
+
     /// `A`: the next buyer of the world acts (after the last, the cart's owner again).
     fn next_actor(&mut self) {
         let Some(world) = self.world() else { return };
@@ -606,6 +617,11 @@ impl App {
             | Command::FailOperation
             | Command::WorldMenu
             | Command::ActAs => has_cart,
+            Command::Patch | Command::Pay | Command::PlaceOrder | Command::DeleteCheckout => {
+                self.lwr_cart()
+            }
+            Command::Network => p.is_some(),
+            Command::Open => p.is_some() && self.focus == Focus::Log,
             Command::NextMatch | Command::PrevMatch => {
                 self.search.as_ref().is_some_and(|s| !s.hits.is_empty())
             }
@@ -1058,7 +1074,9 @@ impl App {
             | Command::Continue
             | Command::FailOperation
             | Command::Settle
-            | Command::AdvanceTick => {
+            | Command::AdvanceTick
+            | Command::PlaceOrder
+            | Command::DeleteCheckout => {
                 if let Some(action) = self.cart_action(command) {
                     self.guarded(Pending::Act(action));
                 }
@@ -1091,6 +1109,8 @@ impl App {
                 cart,
                 message: "failure injected from the cartsim UI".into(),
             },
+            Command::PlaceOrder => Action::PlaceOrder { cart, actor: None },
+            Command::DeleteCheckout => Action::CheckoutDelete { cart, actor: None },
             _ => return None,
         })
     }
@@ -1190,6 +1210,25 @@ impl App {
                     at: 0,
                 });
             }
+            Command::Patch | Command::Pay => {
+                if let Some(cart) = self.selected_cart() {
+                    self.popup = Some(Popup::RestForm(if command == Command::Patch {
+                        RestForm::patch(cart)
+                    } else {
+                        RestForm::pay(cart)
+                    }));
+                }
+            }
+            Command::Network | Command::Open => {
+                if let Some(p) = &self.playback {
+                    let lines = super::network::lines(self, p);
+                    let mut text = Text::new("Network: every REST call, script and branch", lines);
+                    // Opened on the newest calls.
+                    text.scroll = u16::MAX;
+                    self.popup = Some(Popup::Text(text));
+                }
+            }
+            Command::PlaceOrder | Command::DeleteCheckout | Command::NextField => {}
             Command::NextMatch => self.go_to_match(true),
             Command::PrevMatch => self.go_to_match(false),
             Command::RecordLog => self.record_log(),

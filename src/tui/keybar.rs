@@ -32,7 +32,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let (tail, body): (Vec<&Binding>, Vec<&Binding>) = bindings
         .into_iter()
         .partition(|b| matches!(b.command, Command::Help | Command::Quit));
-    let item = |b: &Binding| format!(" {} {} ", b.label, b.short);
+    let lwr = app.lwr_cart();
+    let item = |b: &Binding| format!(" {} {} ", b.label, keys::short_on(b, lwr));
     let tail_width: usize = tail.iter().map(|b| Span::raw(item(b)).width()).sum();
     // Fill rows greedily; the last row keeps room for the tail.
     let mut rows_out: Vec<Vec<&Binding>> = vec![Vec::new()];
@@ -66,7 +67,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let mut spans = Vec::new();
         for b in row {
             spans.push(Span::styled(format!(" {}", b.label), t.key()));
-            spans.push(Span::raw(format!(" {} ", b.short)));
+            spans.push(Span::raw(format!(" {} ", keys::short_on(b, lwr))));
         }
         lines.push(Line::from(spans));
     }

@@ -114,6 +114,20 @@ pub enum Command {
     PrevMatch,
     /// The log lines that changed the selected record.
     RecordLog,
+    /// LWR: PATCH the checkout (a form: address, delivery method, contact).
+    Patch,
+    /// LWR: POST the payment (a form: authorized or declined).
+    Pay,
+    /// LWR: POST the order.
+    PlaceOrder,
+    /// LWR: DELETE the checkout.
+    DeleteCheckout,
+    /// The network view: every REST call of the script and the branch.
+    Network,
+    /// Enter on the player: the network view when the log is focused.
+    Open,
+    /// The next field of a form.
+    NextField,
 }
 
 /// Where a binding applies.
@@ -127,6 +141,8 @@ pub enum Context {
     Filter,
     /// Typing a search of the event log.
     Search,
+    /// A form of a REST call (PATCH, pay).
+    Form,
     /// The player screen with no popup.
     Player,
     /// A popup showing text: a message, the world, the narration.
@@ -155,6 +171,7 @@ impl Context {
             Context::Picker => "Scenario picker",
             Context::Filter => "Picker filter",
             Context::Search => "Log search",
+            Context::Form => "REST call form (PATCH, pay)",
             Context::Player => "Player",
             Context::Popup => "Popups (message, world, narration)",
             Context::Help => "Help",
@@ -387,8 +404,85 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[c('s')],
         label: "s",
         short: "start checkout",
-        help: "start checkout on the selected cart (Checkout Session)",
+        help: "start checkout on the selected cart: Checkout Session on an Aura cart, PUT /checkouts on an LWR cart",
         command: C::StartCheckout,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('u')],
+        label: "u",
+        short: "PATCH",
+        help: "LWR cart: PATCH the checkout with an address, a delivery method or contact details (a form)",
+        command: C::Patch,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('$')],
+        label: "$",
+        short: "pay",
+        help: "LWR cart: POST /payments, the payment service authorizing or declining it (a form)",
+        command: C::Pay,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('O')],
+        label: "O",
+        short: "place order",
+        help: "LWR cart: POST /orders, place the order",
+        command: C::PlaceOrder,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('d')],
+        label: "d",
+        short: "DELETE",
+        help: "LWR cart: DELETE the checkout",
+        command: C::DeleteCheckout,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('N')],
+        label: "N",
+        short: "network",
+        help: "the network view: every REST call of the script and of your branch, with method, path and status",
+        command: C::Network,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[k(KeyCode::Enter)],
+        label: "Enter",
+        short: "network",
+        help: "with the log focused: the network view, at the newest call",
+        command: C::Open,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Form,
+        keys: &[
+            k(KeyCode::Tab),
+            k(KeyCode::Down),
+            k(KeyCode::Up),
+            k(KeyCode::BackTab),
+        ],
+        label: "Tab",
+        short: "next field",
+        help: "the next field (or the other choice)",
+        command: C::NextField,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Form,
+        keys: &[k(KeyCode::Enter)],
+        label: "Enter",
+        short: "send",
+        help: "send the call (off script)",
+        command: C::Confirm,
         in_bar: true,
     },
     Binding {
@@ -414,7 +508,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[c('c')],
         label: "c",
         short: "continue",
-        help: "continue: the buyer completes the current buyer state",
+        help: "continue: the buyer completes the current buyer state (Aura); GET the checkout, the storefront's poll (LWR)",
         command: C::Continue,
         in_bar: true,
     },
@@ -965,7 +1059,7 @@ pub fn lookup(context: Context, key: KeyEvent) -> Option<&'static Binding> {
 fn takes_q(context: Context) -> bool {
     matches!(
         context,
-        Context::Save | Context::Confirm | Context::Filter | Context::Search
+        Context::Save | Context::Confirm | Context::Filter | Context::Search | Context::Form
     )
 }
 
@@ -1002,6 +1096,16 @@ pub fn bar(context: Context, available: impl Fn(Command) -> bool) -> Vec<&'stati
         .collect()
 }
 
+/// What the key bar calls a binding on the selected cart: on an LWR cart the keys that
+/// send a REST call say which (`s PUT`, `c GET`).
+pub fn short_on(binding: &Binding, lwr: bool) -> &'static str {
+    match (binding.command, lwr) {
+        (Command::StartCheckout, true) => "PUT",
+        (Command::Continue, true) => "GET",
+        _ => binding.short,
+    }
+}
+
 /// The help: one heading per context, one line per binding (label, text).
 pub fn help_lines() -> Vec<(Option<&'static str>, String, &'static str)> {
     let order = [
@@ -1009,6 +1113,7 @@ pub fn help_lines() -> Vec<(Option<&'static str>, String, &'static str)> {
         Context::Picker,
         Context::Filter,
         Context::Search,
+        Context::Form,
         Context::AddToCart,
         Context::Menu,
         Context::Quiz,

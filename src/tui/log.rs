@@ -54,6 +54,16 @@ fn caption_line(app: &App) -> Option<Line<'static>> {
             match entry.origin {
                 Origin::Script(i) => {
                     spans.push(Span::styled(format!("step {}: {what}", i + 1), t.title()));
+                    if let Some(status) = http_status(&entry.outcome) {
+                        spans.push(Span::styled(
+                            format!(" ⇄ {status}"),
+                            if entry.outcome.result.is_ok() {
+                                t.ok()
+                            } else {
+                                t.error()
+                            },
+                        ));
+                    }
                     if let Some(note) = &p.scenario().steps[i].note {
                         spans.push(Span::raw(" — "));
                         spans.push(Span::raw(note.clone()));
@@ -62,7 +72,10 @@ fn caption_line(app: &App) -> Option<Line<'static>> {
                 Origin::Branch => {
                     spans.push(Span::styled(format!("you (off script): {what}"), t.title()));
                     spans.push(Span::raw(match &entry.outcome.result {
-                        Ok(()) => " — done".to_string(),
+                        Ok(()) => match http_status(&entry.outcome) {
+                            Some(status) => format!(" — ⇄ {status}"),
+                            None => " — done".to_string(),
+                        },
                         Err(e) => format!(
                             " — refused: {} {}",
                             e.code(),
@@ -81,6 +94,17 @@ fn caption_line(app: &App) -> Option<Line<'static>> {
         }
     }
     Some(Line::from(spans))
+}
+
+/// The HTTP status a REST call answered, with its reason: `202 Accepted`.
+fn http_status(outcome: &crate::engine::Outcome) -> Option<String> {
+    outcome.request.as_ref()?;
+    let code = outcome.http?;
+    Some(
+        format!("{code} {}", crate::engine::rest::reason_phrase(code))
+            .trim_end()
+            .to_string(),
+    )
 }
 
 /// A line cut to `room` columns, ending in `…`, followed by `tail`.

@@ -5,7 +5,7 @@
 //! [`app`] (state and `update`), [`effect`] (the I/O `update` asks for, done by the run
 //! loop), [`keys`] (the one key table), [`field`] (text fields), [`theme`] (styles), [`anim`] (animations from a
 //! clock value), [`view`] and one file per region ([`header`], [`panes`], [`log`],
-//! [`keybar`], [`picker`], [`world`]), [`popup`] (one module per popup: state, keys,
+//! [`keybar`], [`picker`], [`world`], [`network`]), [`popup`] (one module per popup: state, keys,
 //! drawing), and [`terminal`] (the run loop) and [`signals`] (the terminal restored on
 //! every way out).
 
@@ -18,6 +18,7 @@ pub mod header;
 pub mod keybar;
 pub mod keys;
 pub mod log;
+pub mod network;
 pub mod panes;
 pub mod picker;
 pub mod popup;

@@ -254,6 +254,8 @@ struct Cx<'a> {
     world: &'a World,
     selected_cart: Option<String>,
     collapse_finished: bool,
+    /// The REST calls played so far: (cart, `PUT 202`, answered without refusal).
+    calls: Vec<(String, String, bool)>,
 }
 
 impl<'a> Cx<'a> {
@@ -265,6 +267,25 @@ impl<'a> Cx<'a> {
             world,
             selected_cart: app.selected_cart(),
             collapse_finished: app.collapse_finished,
+            calls: app
+                .playback
+                .as_ref()
+                .map(|p| {
+                    p.played()
+                        .iter()
+                        .filter_map(|e| {
+                            let request = e.outcome.request.as_deref()?;
+                            let method = request.split(' ').next().unwrap_or(request);
+                            let status = e.outcome.http.map_or("-".into(), |h| h.to_string());
+                            Some((
+                                e.action.cart()?.to_string(),
+                                format!("{method} {status}"),
+                                e.outcome.result.is_ok(),
+                            ))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
     fn changed(&self, record: &str, field: &str) -> Option<(String, String)> {
@@ -631,8 +652,17 @@ fn session_lines(cx: &Cx, s: &CartCheckoutSession, width: usize) -> Vec<Vec<Span
         FieldValue::opt_text(&s.next_state).to_string(),
         t.text(),
     ));
-    // Right under State and NextState, so that a short pane still says what comes next.
-    flow_strip(cx, &mut c, s);
+    // Right under State and NextState, so that a short pane still says what comes next:
+    // the flow of an Aura store, or the calculators and calls of an LWR checkout.
+    let lwr = cx
+        .world
+        .store_of_cart(&s.cart)
+        .is_some_and(|st| st.settings.template == crate::engine::Template::Lwr);
+    if lwr {
+        rest_strip(cx, &mut c, s);
+    } else {
+        flow_strip(cx, &mut c, s);
+    }
     c.newline();
     c.field(flag(cx, &s.id, "IsProcessing", s.is_processing));
     c.field(flag(cx, &s.id, "IsError", s.is_error));
@@ -676,6 +706,58 @@ fn session_lines(cx: &Cx, s: &CartCheckoutSession, width: usize) -> Vec<Vec<Span
         ));
     }
     c.done()
+}
+
+/// An LWR checkout has no flow: the calculator running now (its progress) and the REST
+/// calls made on the cart so far, as the network tab shows them.
+fn rest_strip(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
+    let t = cx.theme;
+    let running = s
+        .background_operation_id
+        .as_deref()
+        .and_then(|id| cx.world.operation(id))
+        .filter(|op| op.status.in_progress());
+    c.newline();
+    match running {
+        Some(op) => {
+            // The calculator's name wraps rather than being cut: it is the point here.
+            c.chip(vec![Span::styled("calculating", t.label())]);
+            c.words(
+                &format!(
+                    "{} ({}/{} ticks)",
+                    op.name,
+                    op.ticks_total.saturating_sub(op.ticks_left),
+                    op.ticks_total
+                ),
+                t.changed(),
+            );
+        }
+        None => c.chip(vec![
+            Span::styled("calculators ", t.label()),
+            Span::styled("idle", t.dim()),
+        ]),
+    }
+    let calls: Vec<&(String, String, bool)> = cx
+        .calls
+        .iter()
+        .filter(|(cart, _, _)| *cart == s.cart)
+        .collect();
+    if calls.is_empty() {
+        return;
+    }
+    c.newline();
+    c.chip(vec![Span::styled("calls", t.label())]);
+    // The newest calls, the last one last; N lists them all.
+    let skip = calls.len().saturating_sub(6);
+    for (_, call, ok) in calls.into_iter().skip(skip) {
+        c.chip_sep(
+            vec![Span::styled(
+                call.clone(),
+                if *ok { t.ok() } else { t.error() },
+            )],
+            1,
+        );
+    }
 }
 
 /// The checkout flow as a strip, one mark per state (`✔` done, `▶` the current state,

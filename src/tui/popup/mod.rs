@@ -1,8 +1,8 @@
 //! Popups over the screen, each drawn on a [`Clear`], each in its own module with its
 //! state, its key handling and its drawing (as gitui's components and the ratatui
 //! component template do): [`help`], [`refusal`], [`add_to_cart`], [`world_menu`],
-//! [`save`], [`confirm`], [`quiz`], [`text`] (messages, the world, the narration),
-//! [`timeline`].
+//! [`save`], [`confirm`], [`quiz`], [`text`] (messages, the world, the narration, the
+//! network view), [`timeline`], [`rest_form`].
 //!
 //! A popup never changes the rest of the UI itself: its `key` returns a [`Reply`] and
 //! [`App`](super::app::App) acts on it. This module also draws the watch-mode banner.
@@ -12,6 +12,7 @@ pub mod confirm;
 pub mod help;
 pub mod quiz;
 pub mod refusal;
+pub mod rest_form;
 pub mod save;
 pub mod text;
 pub mod timeline;
@@ -46,6 +47,8 @@ pub enum Popup {
     Text(text::Text),
     /// The steps of the script, to jump to one.
     Timeline(timeline::Timeline),
+    /// A REST call's form (PATCH, pay) on an LWR cart.
+    RestForm(rest_form::RestForm),
 }
 
 /// What a popup asks of the app after a key.
@@ -87,6 +90,7 @@ impl Popup {
             Popup::Confirm(_) => Context::Confirm,
             Popup::Text(_) => Context::Popup,
             Popup::Timeline(_) => Context::Menu,
+            Popup::RestForm(_) => Context::Form,
         }
     }
 
@@ -105,6 +109,7 @@ impl Popup {
             Popup::Confirm(p) => p.key(command),
             Popup::Text(p) => p.key(command),
             Popup::Timeline(p) => p.key(app, command),
+            Popup::RestForm(p) => p.key(command, key),
         }
     }
 
@@ -119,6 +124,7 @@ impl Popup {
             Popup::Confirm(p) => p.draw(frame, area, app),
             Popup::Text(p) => p.draw(frame, area, app),
             Popup::Timeline(p) => p.draw(frame, area, app),
+            Popup::RestForm(p) => p.draw(frame, area, app),
         }
     }
 }
