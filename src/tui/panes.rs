@@ -1096,8 +1096,9 @@ mod window_tests {
         app.cart_sel = 321;
         let text = screen(&app);
         assert!(text.contains("›▌cart-321"), "{text}");
-        // The record above shows (at least) its last lines.
-        assert!(text.contains("buyer-320"), "{text}");
+        // The record above shows its first line (kept on top) and its last lines.
+        assert!(text.contains("│  cart-320 "), "{text}");
+        assert!(text.contains("AccountId acct-320"), "{text}");
         assert!(!text.contains("cart-322"), "{text}");
         assert!(!text.contains("cart-0 "), "{text}");
     }
