@@ -358,6 +358,13 @@ impl App {
             .and_then(|c| world.cart(&c).map(|c| c.buyer.clone()));
         let now = self.acting.clone().or(owner.clone());
         let at = now.and_then(|n| ids.iter().position(|i| *i == n));
+        if ids.len() < 2 {
+            self.status = Some(format!(
+                "{} is the only buyer of this world: nobody else can act",
+                owner.unwrap_or_default()
+            ));
+            return;
+        }
         let next = ids.get(at.map_or(0, |i| i + 1)).cloned();
         self.acting = next.filter(|n| Some(n) != owner.as_ref());
         self.status = Some(match &self.acting {
