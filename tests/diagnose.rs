@@ -4,7 +4,8 @@
 
 mod common;
 
-use cartsim::diagnose::{self, Input, Options, cli};
+use cartsim::cli::diagnose as cli;
+use cartsim::diagnose::{self, Input, Options};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -146,10 +147,14 @@ fn two_tabs_leave_one_archived_session_and_one_running() {
 #[test]
 fn expired_checkout_is_overdue_at_the_query_time() {
     for format in FORMATS {
+        // Eager expiry: the checkout expires at the next tick.
         let (text, json) = run(
             "expired-checkout",
             format,
-            &options(Some("2026-11-25T14:30:00Z"), &[]),
+            &options(
+                Some("2026-11-25T14:30:00Z"),
+                &[("checkout_expiry", "eager")],
+            ),
         );
         let cart = &json["carts"][0];
         assert!(
@@ -166,11 +171,28 @@ fn expired_checkout_is_overdue_at_the_query_time() {
                 .any(|c| c["field"] == "Status" && c["new"] == "Active")
         );
         assert!(text.contains("time-to-live has passed"));
+        // As the time-to-live guide documents it (the default): nothing changes until
+        // the buyer returns, and then the integrations run again.
+        let (text, json) = run(
+            "expired-checkout",
+            format,
+            &options(Some("2026-11-25T14:30:00Z"), &[]),
+        );
+        let cart = &json["carts"][0];
+        assert!(codes(cart).contains(&"checkout_past_time_to_live".to_string()));
+        let expiry = prediction(cart, "expiry");
+        assert_eq!(expiry["result"], "on_return");
+        assert!(expiry["summary"].as_str().unwrap().starts_with("passed at"));
+        assert!(expiry["changes"].as_array().unwrap().is_empty());
+        assert!(text.contains("integrations run again"), "{text}");
         // The same records an hour after the checkout started are not expired.
         let (_, json) = run(
             "expired-checkout",
             format,
-            &options(Some("2026-11-22T10:00:00Z"), &[]),
+            &options(
+                Some("2026-11-22T10:00:00Z"),
+                &[("checkout_expiry", "eager")],
+            ),
         );
         let cart = &json["carts"][0];
         assert!(codes(cart).is_empty());
@@ -437,11 +459,14 @@ fn bad_input_names_file_record_and_field_and_exits_2() {
             "{SESSIONS_CSV}2z9Hs0000000201IAB,0a6Hs0000000201,Inventory,,true,false,false,,,2026-11-25T09:20:00.000+0000\n"
         ),
     );
-    let e = refused(&[&bad_id]);
+    // A mistyped checksum is a warning naming the right suffix, not a refusal.
+    let out = common::cartsim(&["diagnose", &bad_id]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(
-        e.contains("b.csv: record 1")
-            && e.contains("Id: 2z9Hs0000000201IAB: the id's last three characters do not match"),
-        "{e}"
+        stdout.contains("b.csv: record 1")
+            && stdout.contains("Id: 2z9Hs0000000201IAB: the id's last three characters IAB do not match its first fifteen: the right suffix is IAA"),
+        "{stdout}"
     );
 
     let bad_value = write(

@@ -256,9 +256,10 @@ fn custom_code_saving_the_cart_makes_the_running_operation_fail_as_in_use() {
         &mut w,
         Action::CustomUpdate {
             cart: "cart-1".into(),
+            during_next_call: false,
         },
     );
-    assert_eq!(field(&w, "cart-1", "Version"), "1");
+    assert_eq!(field(&w, "cart-1", "~version"), "1");
     ok(&mut w, wait(2));
     assert_eq!(field(&w, "bop-1", "Status"), "Error");
     assert_eq!(
@@ -275,8 +276,8 @@ fn custom_code_saving_the_cart_makes_the_running_operation_fail_as_in_use() {
 }
 
 #[test]
-fn a_checkout_expires_after_its_time_to_live() {
-    let mut w = world2(2, r#""checkout_ttl": 10"#);
+fn an_eager_checkout_expires_after_its_time_to_live() {
+    let mut w = world2(2, r#""checkout_ttl": 10, "checkout_expiry": "eager""#);
     ok(&mut w, start("cart-1"));
     ok(&mut w, wait(9));
     assert_eq!(field(&w, "cart-1", "Status"), "Checkout");
@@ -291,13 +292,27 @@ fn a_checkout_expires_after_its_time_to_live() {
 }
 
 #[test]
-fn an_expiring_checkout_cancels_its_running_operation() {
-    let mut w = world2(2, r#""checkout_ttl": 1"#);
+fn an_eagerly_expiring_checkout_cancels_its_running_operation() {
+    let mut w = world2(2, r#""checkout_ttl": 1, "checkout_expiry": "eager""#);
     ok(&mut w, start("cart-1"));
     ok(&mut w, wait(1));
     assert_eq!(field(&w, "bop-1", "Status"), "Canceled");
     // Edition 2: FinishedAt only on Complete or Error.
     assert_eq!(field(&w, "bop-1", "FinishedAt"), "null");
+}
+
+#[test]
+fn format_1_expires_eagerly_and_format_2_on_return() {
+    for (edition, archived) in [(1, "true"), (2, "false")] {
+        let mut w = world2(edition, r#""checkout_ttl": 3"#);
+        ok(&mut w, start("cart-1"));
+        ok(&mut w, wait(5));
+        assert_eq!(
+            field(&w, "ccs-1", "IsArchived"),
+            archived,
+            "edition {edition}"
+        );
+    }
 }
 
 #[test]

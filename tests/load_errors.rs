@@ -121,7 +121,7 @@ fn an_expectation_on_a_field_of_the_wrong_record_kind_is_an_error_in_the_file() 
     let e = error(&text);
     assert!(
         e.message
-            .contains("no cart, CartCheckoutSession or BackgroundOperation has the id ccs-7"),
+            .contains("no WebCart, CartCheckoutSession, BackgroundOperation, CartValidationOutput, CartDeliveryGroup or PaymentAuthorization has the id ccs-7"),
         "{e}"
     );
     assert!(

@@ -111,6 +111,7 @@ fn a_saved_branch_of_a_format_2_scenario_replays_with_every_expectation_held() {
         Action::Wait { ticks: 1 },
         Action::CustomUpdate {
             cart: "cart-1".into(),
+            during_next_call: false,
         },
         Action::Wait { ticks: 8 },
         Action::Cancel {
@@ -210,4 +211,31 @@ fn the_new_store_settings_and_delivery_methods_survive_saving_and_upgrading() {
         again.world.stores[1].checkout_flow,
         scenario.world.stores[1].checkout_flow
     );
+}
+
+#[test]
+fn upgrade_prints_no_bidi_character_from_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bidi.json");
+    // A right-to-left override and a zero-width joiner in the title and a cart's name.
+    std::fs::write(
+        &path,
+        "{\"cartsim\": 1, \"title\": \"Refund \u{202e}gpj.exe\u{200d}\",\n\"world\": {\"stores\": [{\"id\": \"w\"}], \"accounts\": [{\"id\": \"a\", \"stores\": [\"w\"]}], \"buyers\": [{\"id\": \"b\", \"accounts\": [\"a\"]}], \"carts\": [{\"id\": \"c\", \"name\": \"\u{2067}x\u{2069}\", \"store\": \"w\", \"buyer\": \"b\"}]}, \"steps\": []}\n",
+    )
+    .unwrap();
+    let out = cartsim(&["upgrade", path.to_str().unwrap()]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    for c in stdout.chars() {
+        assert!(
+            c == '\n' || !cartsim::scenario::sanitize::is_unsafe(c),
+            "{c:?} printed: {stdout}"
+        );
+    }
+    assert!(stdout.contains("\\u202e"), "{stdout}");
+    // The escapes are the same JSON: the upgraded file loads with the same title.
+    let again = load_bytes("upgraded.json", stdout.as_bytes()).unwrap();
+    let original = cartsim::scenario::load_file(&path).unwrap();
+    assert_eq!(again.title, original.title);
+    assert_eq!(again.world.carts[0].name, original.world.carts[0].name);
 }

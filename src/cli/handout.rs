@@ -2,7 +2,7 @@
 //! step with its narration, what changed and why, and the rules cited with their sources.
 
 use super::transcript::{change_line, error_lines};
-use crate::engine::{ErrorKind, ErrorOrigin, Rule, Source, Template, World};
+use crate::engine::{ErrorKind, ErrorOrigin, Rule, SIMULATOR_ONLY, Source, Template, World};
 use crate::player::play_headless;
 use crate::scenario::Scenario;
 use std::collections::BTreeSet;
@@ -171,6 +171,32 @@ fn world_section(out: &mut String, world: &World) {
     out.push('\n');
 }
 
+/// What an org records for an `lwr` checkout, and what in this handout is
+/// simulator-only, so a trainee who opens a customer's org queries the right records.
+fn lwr_records_section(out: &mut String) {
+    out.push_str("## What the org records (LWR store)\n\n");
+    out.push_str(
+        "- CartCheckoutSession: IsProcessing, IsArchived, IsError, BackgroundOperationId, OrderReferenceNumber, OrderId (State and NextState are not documented for the REST checkout; they stay null here).\n\
+         - BackgroundOperation: one per calculating call (PUT, PATCH, a cart change), running the calculators it needs in order; its Name `Cart Calculate` is the simulator's choice.\n\
+         - CartDeliveryGroup: DeliverToStreet, DeliverToCity, DeliverToPostalCode, DeliverToCountry, DeliveryMethodId.\n\
+         - WebCart: TotalProductAmount, TotalChargeAmount, TotalTaxAmount, GrandTotalAmount, GuestEmailAddress.\n\
+         - PaymentAuthorization: Amount, Status (Processed, Failed, Canceled).\n\
+         - CartValidationOutput: the rows the calculators leave.\n\n",
+    );
+    out.push_str("Simulator-only (no object has these; their names start with `~`):\n\n");
+    for s in SIMULATOR_ONLY.iter().filter(|s| s.name.starts_with('~')) {
+        let _ = writeln!(
+            out,
+            "- `{}` on {}: {}. In an org: {}.",
+            s.name,
+            s.object,
+            md(s.meaning),
+            md(s.in_an_org)
+        );
+    }
+    out.push('\n');
+}
+
 fn source_text(source: Source) -> String {
     match source {
         Source::Documented(r) => format!("documented ({r})"),
@@ -198,6 +224,14 @@ pub fn markdown_with(scenario: &Scenario, options: Options) -> String {
         let _ = writeln!(out, "Tags: {}\n", md(&scenario.tags.join(", ")));
     }
     world_section(&mut out, &scenario.world);
+    if scenario
+        .world
+        .stores
+        .iter()
+        .any(|s| s.settings.template == Template::Lwr)
+    {
+        lwr_records_section(&mut out);
+    }
     out.push_str("## What happens\n\n");
     let mut rules: BTreeSet<Rule> = BTreeSet::new();
     let mut errors: BTreeSet<ErrorKind> = BTreeSet::new();
@@ -233,6 +267,9 @@ pub fn markdown_with(scenario: &Scenario, options: Options) -> String {
         }
         if let Some(call) = crate::player::wording::call_line(&report.outcome) {
             let _ = writeln!(out, "Call: `{}`\n", call.replace('`', "'"));
+        }
+        if let Some(body) = crate::player::wording::body_line(&report.outcome) {
+            let _ = writeln!(out, "Response body: `{}`\n", body.replace('`', "'"));
         }
         match &report.outcome.result {
             Ok(()) => out.push_str("Result: ok.\n\n"),

@@ -1,5 +1,6 @@
 //! The command line: `cartsim` (the terminal UI), `run`, `check` and friends.
 
+pub mod diagnose;
 pub mod handout;
 pub mod inputs;
 pub mod rules_table;
@@ -139,7 +140,7 @@ pub enum Command {
     /// Diagnose a cart from a ticket: read the customer's records (`sf data query`
     /// output, JSON or CSV), say what state each cart is in and why, and what each
     /// action would do now. Exit status 2 when a file is not a query result.
-    Diagnose(crate::diagnose::cli::DiagnoseArgs),
+    Diagnose(diagnose::DiagnoseArgs),
     /// Open a scenario file in the terminal UI (the picker on the built-in scenarios
     /// when FILE is left out).
     Play {
@@ -210,7 +211,7 @@ pub fn main() -> ExitCode {
             file: Some(file), ..
         }) => play(&file),
         Some(Command::Run { files, json, quiet }) => run_with(&files, json, quiet),
-        Some(Command::Diagnose(args)) => crate::diagnose::cli::run(&args),
+        Some(Command::Diagnose(args)) => diagnose::run(&args),
         Some(Command::Check { files }) => check(&files),
         Some(Command::Schema) => {
             say(&format!("{}\n", crate::scenario::SCHEMA.trim_end()));

@@ -18,8 +18,9 @@ fn source_cell(source: Source) -> String {
     }
 }
 
-/// The three tables in Markdown: the store settings and the source behind each
-/// reading, why each field changes, and each refusal.
+/// The four tables in Markdown: the store settings and the source behind each
+/// reading, why each field changes, each refusal, and every simulator-only value with
+/// where its data really lives.
 pub fn markdown() -> String {
     let mut out = String::new();
     out.push_str(
@@ -76,6 +77,16 @@ pub fn markdown() -> String {
             out,
             "| {} | {} | `{}` | {http} | {origin} | {reading} | {buyer} |",
             spec.action, spec.requirement, spec.code
+        );
+    }
+    out.push_str(
+        "\n| Simulator-only value | On | What it is | Where the data lives in an org |\n|---|---|---|---|\n",
+    );
+    for s in crate::engine::SIMULATOR_ONLY {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            s.name, s.object, s.meaning, s.in_an_org
         );
     }
     out

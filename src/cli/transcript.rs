@@ -16,7 +16,7 @@ pub struct Tally {
     pub failed: usize,
 }
 
-pub use crate::player::wording::{call_line, change_line, error_lines};
+pub use crate::player::wording::{body_line, call_line, change_line, error_lines};
 
 fn check_line(check: &Checked) -> String {
     if check.passed {
@@ -55,6 +55,9 @@ pub fn text(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally) -> S
         }
         if let Some(call) = call_line(&report.outcome) {
             let _ = writeln!(out, "  call  {call}");
+        }
+        if let Some(body) = body_line(&report.outcome) {
+            let _ = writeln!(out, "  body  {body}");
         }
         match &report.outcome.result {
             Ok(()) => {
@@ -175,13 +178,14 @@ pub fn json_lines(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally
             Ok(()) => emit(json!({
                 "event": "result", "step": report.index + 1, "ok": true,
                 "http": report.outcome.http, "request": report.outcome.request,
+                "body": report.outcome.body,
             })),
             Err(e) => {
                 let spec = e.kind.spec();
                 emit(json!({
                     "event": "result", "step": report.index + 1, "ok": false,
                     "code": spec.code, "http": spec.http, "message": e.message,
-                    "request": report.outcome.request,
+                    "request": report.outcome.request, "body": report.outcome.body,
                     "requirement": spec.requirement, "origin": spec.origin.tag(),
                     "source": spec.origin.reference(), "reading": spec.reading,
                     "buyer_message": e.buyer_message().map(|m| m.text),
@@ -193,6 +197,7 @@ pub fn json_lines(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally
             emit(json!({
                 "event": "change", "step": report.index + 1, "tick": c.tick,
                 "object": c.kind.as_str(), "record": c.record, "field": c.field,
+                "simulator_only": c.field.is_some_and(crate::engine::is_simulator_only),
                 "old": c.old.to_json(), "new": c.new.to_json(),
                 "cause": c.rule.text(), "source": c.rule.source().tag(),
                 "reference": c.rule.source().reference(),

@@ -1,11 +1,35 @@
-//! Readable ids for sharing: every real id becomes `cart-1`, `ccs-1`, `bop-1`, ... and
-//! the names of carts, stores and users are replaced, so a rebuilt world can be saved
-//! as a training scenario without the customer's ids. Validation messages and
-//! operation errors are kept: they say what went wrong.
+//! Records made fit to share in training: every real id becomes `cart-1`, `ccs-1`,
+//! `bop-1`, ..., and every free text (names, e-mails, validation messages, operation
+//! errors, URLs, any field the diagnosis does not read) is replaced. Only what the
+//! diagnosis needs is kept as it was: statuses, states, levels and types (codes), flags,
+//! times, counts and amounts, and the names of Salesforce's own checkout operations and
+//! states. The input files' names are replaced too (see [`file_name`]).
 
-use super::rebuild::{ID_FIELDS, Records};
+use super::rebuild::{ID_FIELDS, Records, TIME_FIELDS};
 use super::records::Object;
+use crate::engine::flow::{COMPLETE, ERROR, StepKind, default_flow, default_flow_v2};
 use std::collections::HashMap;
+
+/// Fields kept as they are: codes, flags, counts and amounts (times are kept too).
+pub const KEPT_FIELDS: &[&str] = &[
+    "Status",
+    "Level",
+    "Type",
+    "IsProcessing",
+    "IsError",
+    "IsArchived",
+    "IsDismissed",
+    "IsActive",
+    "TotalProductCount",
+    "TotalProductAmount",
+    "CheckoutTimeToLive",
+];
+
+/// The name an input file is shown by once anonymized (its real path often holds the
+/// customer's name): `file-1`, `file-2`, ...
+pub fn file_name(n: usize) -> String {
+    format!("file-{n}")
+}
 
 fn prefix_of_object(object: Object) -> &'static str {
     match object {
@@ -34,8 +58,24 @@ fn prefix_of_field(field: &str) -> &'static str {
     }
 }
 
-/// Replaces every id and name in the records, the same real id always by the same
-/// readable one.
+/// The operation names and State names of Salesforce's default checkout flows: not the
+/// customer's words, and what a trainee needs to see.
+fn standard_names() -> (Vec<String>, Vec<String>) {
+    let mut operations = Vec::new();
+    let mut states = vec![COMPLETE.to_string(), ERROR.to_string()];
+    for flow in [default_flow(), default_flow_v2()] {
+        for step in flow.iter() {
+            states.push(step.state.clone());
+            if let StepKind::Async { operation, .. } = &step.kind {
+                operations.push(operation.clone());
+            }
+        }
+    }
+    (operations, states)
+}
+
+/// Replaces every id, name and free text in the records, the same real id always by
+/// the same readable one.
 pub fn anonymize(records: &mut Records) {
     let mut map: HashMap<String, String> = HashMap::new();
     let mut counters: HashMap<&'static str, usize> = HashMap::new();
@@ -69,15 +109,46 @@ pub fn anonymize(records: &mut Records) {
             }
         }
     }
+    // Every other field: kept when the diagnosis reads it as a code, a time or a number;
+    // otherwise replaced by words that say what was there.
+    let (operations, states) = standard_names();
+    let mut renamed_states: HashMap<String, String> = HashMap::new();
     for (object, list) in records.by_object.iter_mut() {
-        if matches!(object, Object::WebCart | Object::WebStore | Object::User) {
-            for r in list.iter_mut() {
-                let id = r.value("Id").unwrap_or_default().to_string();
-                for field in ["Name", "Username", "Owner.Name"] {
-                    if r.value(field).is_some() {
-                        r.set(field, Some(id.clone()));
-                    }
+        for r in list.iter_mut() {
+            let id = r.value("Id").unwrap_or_default().to_string();
+            let fields: Vec<String> = r.field_names().map(str::to_string).collect();
+            for field in fields {
+                let is = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(&field));
+                if is(ID_FIELDS) || is(TIME_FIELDS) || is(KEPT_FIELDS) {
+                    continue;
                 }
+                let Some(value) = r.value(&field).map(str::to_string) else {
+                    continue;
+                };
+                let new = if is(&["State", "NextState"]) {
+                    if states.contains(&value) {
+                        continue;
+                    }
+                    let n = renamed_states.len() + 1;
+                    renamed_states
+                        .entry(value)
+                        .or_insert_with(|| format!("State {n}"))
+                        .clone()
+                } else if is(&["Name"]) && *object == Object::BackgroundOperation {
+                    if operations.contains(&value) {
+                        continue;
+                    }
+                    format!("operation of {id}")
+                } else if is(&["Name", "Username", "Owner.Name"]) {
+                    id.clone()
+                } else if is(&["Message"]) {
+                    format!("message of {id} (removed by --anonymize)")
+                } else if is(&["Error"]) {
+                    format!("error of {id} (removed by --anonymize)")
+                } else {
+                    format!("{field} of {id} (removed by --anonymize)")
+                };
+                r.set(&field, Some(new));
             }
         }
     }

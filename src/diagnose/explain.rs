@@ -415,7 +415,11 @@ fn verdict(
             format!(
                 "In Checkout, waiting for the buyer at State {:?}{}.",
                 s.state,
-                if expired { "; its time-to-live has passed, so the checkout expires at the next tick" } else { "" }
+                match (expired, expires_on_return(&rebuilt.world, &s.cart)) {
+                    (false, _) => "",
+                    (true, true) => "; its time-to-live has passed, so the buyer's next checkout action finds it expired and its integrations run again",
+                    (true, false) => "; its time-to-live has passed, so the checkout expires at the next tick",
+                }
             )
         }
         (CartStatus::Active, _) if errors > 0 => format!(
@@ -514,10 +518,15 @@ fn findings(
             out.push(Finding {
                 code: "checkout_past_time_to_live",
                 text: format!(
-                    "{}'s checkout started {} and its time-to-live ended {}: it should have expired (the cart Active, the session archived); the expiry runs at the next tick.",
+                    "{}'s checkout started {} and its time-to-live ended {}: {}",
                     s.id,
                     time_of(rebuilt, Object::CartCheckoutSession, &s.id, "CreatedDate").unwrap_or_else(|| "at an unknown time".to_string()),
-                    format_timestamp(rebuilt.clock.time_of(at))
+                    format_timestamp(rebuilt.clock.time_of(at)),
+                    if expires_on_return(world, &c.id) {
+                        "nothing changes until the buyer returns; the buyer's next checkout action finds it expired and its integrations run again (checkout_expiry on_return, the time-to-live guide)."
+                    } else {
+                        "it should have expired (the cart Active, the session archived); the expiry runs at the next tick (checkout_expiry eager)."
+                    }
                 ),
             });
         }
@@ -680,6 +689,21 @@ fn predictions(rebuilt: &Rebuilt, c: &WebCart) -> Vec<Prediction> {
             changes: Vec::new(),
             error: None,
         },
+        Some(at) if expires_on_return(world, &cart) => {
+            let when = format_timestamp(rebuilt.clock.time_of(at.max(world.tick)));
+            Prediction {
+                action: "expiry",
+                title: "Checkout time-to-live".to_string(),
+                result: "on_return",
+                summary: if at <= world.tick {
+                    format!("passed at {when}: nothing changes until the buyer returns; the buyer's next checkout action finds the checkout expired and its integrations run again (checkout_expiry on_return)")
+                } else {
+                    format!("ends at {when} (tick {at}); nothing changes then: the buyer's next checkout action after it finds the checkout expired and its integrations run again (checkout_expiry on_return)")
+                },
+                changes: Vec::new(),
+                error: None,
+            }
+        }
         Some(at) => {
             let wait = at.saturating_sub(world.tick).max(1);
             let mut p = predict(world, "expiry", Action::Wait { ticks: wait });
@@ -906,4 +930,12 @@ fn session_fields(s: &SessionView) -> String {
         parts.push(format!("CreatedDate {c}"));
     }
     parts.join(", ")
+}
+
+/// Whether the cart's store notices an expired checkout only when the buyer returns
+/// (`checkout_expiry: on_return`) rather than at the deadline.
+fn expires_on_return(world: &World, cart: &str) -> bool {
+    world
+        .store_of_cart(cart)
+        .is_some_and(|s| s.settings.checkout_expiry == crate::engine::CheckoutExpiry::OnReturn)
 }

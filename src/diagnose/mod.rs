@@ -7,10 +7,10 @@
 //! number of minutes); [`explain`] says per cart what state it is in, what does not
 //! add up and what each action would do now, by applying it to a copy of the world;
 //! [`queries`] prints the SOQL that fetches the records; [`anonymize`] replaces real
-//! ids with readable ones; [`cli`] is `cartsim diagnose`.
+//! ids with readable ones and every free text and path. Its command line, `cartsim diagnose`, is
+//! [`crate::cli::diagnose`]: this module reads no file and opens no UI.
 
 pub mod anonymize;
-pub mod cli;
 pub mod explain;
 pub mod queries;
 pub mod rebuild;
@@ -65,20 +65,39 @@ pub fn load(inputs: &[Input]) -> Result<Loaded, Vec<String>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let records = rebuild::check(all, &objects)?;
+    let (records, warnings) = rebuild::check(all, &objects)?;
+    notes.extend(warnings);
     Ok(Loaded { records, notes })
 }
 
 /// Reads, rebuilds and diagnoses: the whole of `cartsim diagnose FILE...` but printing.
+/// `anonymized` replaces every id, free text and file name (see [`anonymize`]); a
+/// refusal still names the real files and records, since only the reader sees it.
 pub fn diagnose(
     inputs: &[Input],
     options: &Options,
     anonymized: bool,
 ) -> Result<(Rebuilt, Diagnosis), Vec<String>> {
-    let mut loaded = load(inputs)?;
     if anonymized {
-        anonymize::anonymize(&mut loaded.records);
+        // The paths go too: they often hold the customer's name.
+        let renamed: Vec<Input> = inputs
+            .iter()
+            .enumerate()
+            .map(|(i, input)| Input {
+                name: anonymize::file_name(i + 1),
+                bytes: input.bytes.clone(),
+            })
+            .collect();
+        let shared = load(&renamed).and_then(|mut loaded| {
+            anonymize::anonymize(&mut loaded.records);
+            let rebuilt = rebuild::rebuild(loaded.records, options)?;
+            let diagnosis = explain::diagnose(&rebuilt, loaded.notes);
+            Ok((rebuilt, diagnosis))
+        });
+        return shared
+            .map_err(|anonymous| diagnose(inputs, options, false).err().unwrap_or(anonymous));
     }
+    let loaded = load(inputs)?;
     let rebuilt = rebuild::rebuild(loaded.records, options)?;
     let diagnosis = explain::diagnose(&rebuilt, loaded.notes);
     Ok((rebuilt, diagnosis))

@@ -4,7 +4,8 @@
 //! written down as an assumption.
 
 use super::records::{Field, Object, Record};
-use super::values::{Clock, format_timestamp, normalize_id, parse_timestamp};
+use super::values::{Clock, IdKind, check_id, format_timestamp, parse_timestamp};
+use crate::engine::actions::MAX_LINE_QUANTITY;
 use crate::engine::flow::default_flow_v2;
 use crate::engine::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -106,22 +107,46 @@ impl Records {
     }
 }
 
-/// Checks and normalizes the records of all files: ids, timestamps, duplicates, and
-/// at most one active session per cart. Every problem is returned, each naming the
-/// file, the record and the field.
-pub fn check(records: Vec<Record>, objects_given: &[Object]) -> Result<Records, Vec<String>> {
+/// The key prefix an id field must have on a record of `object`.
+fn id_kind(object: Object, field: &str) -> IdKind {
+    match (object, field) {
+        (Object::WebCart, "Id") | (_, "WebCartId") | (_, "CartId") => IdKind::WebCart,
+        (Object::User, "Id") => IdKind::User,
+        (_, "OrderId") => IdKind::Order,
+        (_, "OwnerId") => IdKind::Owner,
+        // A guest's cart names a GuestBuyerProfile in AccountId.
+        (Object::WebCart, "AccountId") => IdKind::Unchecked,
+        (_, "AccountId") | (_, "BuyerId") => IdKind::Account,
+        _ => IdKind::Unchecked,
+    }
+}
+
+/// Checks and normalizes the records of all files: ids (with the key prefix of their
+/// object), timestamps, duplicates, one id per record, and at most one active session
+/// per cart. Every problem is returned, each naming the file, the record and the field;
+/// with the records come warnings (an id whose checksum was mistyped).
+pub fn check(
+    records: Vec<Record>,
+    objects_given: &[Object],
+) -> Result<(Records, Vec<String>), Vec<String>> {
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let mut out = Records::default();
     for object in objects_given {
         out.by_object.entry(*object).or_default();
     }
-    let mut seen: HashMap<(Object, String), String> = HashMap::new();
+    let mut seen: HashMap<String, (Object, String)> = HashMap::new();
     for mut record in records {
         let mut ok = true;
         for field in ID_FIELDS {
             if let Some(v) = record.value(field) {
-                match normalize_id(v) {
-                    Ok(id) => record.set(field, Some(id)),
+                match check_id(v, id_kind(record.object, field)) {
+                    Ok(checked) => {
+                        if let Some(w) = checked.warning {
+                            warnings.push(record.problem(field, format!("{v}: {w}")));
+                        }
+                        record.set(field, Some(checked.id));
+                    }
                     Err(why) => {
                         errors.push(record.problem(field, format!("{v}: {why}")));
                         ok = false;
@@ -153,14 +178,15 @@ pub fn check(records: Vec<Record>, objects_given: &[Object]) -> Result<Records, 
                         .map(|k| (k, record.get(k)))
                         .collect::<Vec<_>>()
                 );
-                let key = (record.object, id.to_string());
-                if let Some(before) = seen.get(&key) {
-                    if *before != content {
+                if let Some((object, before)) = seen.get(id) {
+                    if *object != record.object {
+                        errors.push(record.problem("Id", format!("{id} is also the Id of a {object} record; an id names one record of one object (is a column in the wrong file?)")));
+                    } else if *before != content {
                         errors.push(record.problem("Id", "appears twice with different values; expected each record once (were two exports of different times mixed?)"));
                     }
                     continue;
                 }
-                seen.insert(key, content);
+                seen.insert(id.to_string(), (record.object, content));
             }
         }
         if ok {
@@ -182,7 +208,7 @@ pub fn check(records: Vec<Record>, objects_given: &[Object]) -> Result<Records, 
         }
     }
     if errors.is_empty() {
-        Ok(out)
+        Ok((out, warnings))
     } else {
         Err(errors)
     }
@@ -222,6 +248,47 @@ fn flag(record: &Record, field: &str, missing: &mut Missing) -> Result<bool, Str
             Ok(false)
         }
     }
+}
+
+/// Whether each session (by id) is archived. A session whose IsArchived is not in the
+/// records (not queried, or an empty cell) is not taken to be active: a cart has at most
+/// one active session, so of a cart's sessions without IsArchived only the newest is
+/// read as active, and only when no session of the cart says it is. `sessions` are
+/// oldest first.
+fn archived_reading<'r>(sessions: &[&'r Record], missing: &mut Missing) -> HashMap<&'r str, bool> {
+    let mut out = HashMap::new();
+    let mut active_carts: HashSet<&str> = HashSet::new();
+    let mut unknown: Vec<&Record> = Vec::new();
+    for s in sessions {
+        let Some(id) = s.value("Id") else { continue };
+        match s.get("IsArchived") {
+            Field::Value(v) if v.eq_ignore_ascii_case("true") => {
+                out.insert(id, true);
+            }
+            Field::Value(v) if v.eq_ignore_ascii_case("false") => {
+                out.insert(id, false);
+                if let Some(cart) = s.value("WebCartId") {
+                    active_carts.insert(cart);
+                }
+            }
+            // Not a boolean: reported by the session's own reading below.
+            Field::Value(_) => {}
+            Field::Null | Field::Absent => unknown.push(s),
+        }
+    }
+    for s in unknown.iter().rev() {
+        let (Some(id), cart) = (s.value("Id"), s.value("WebCartId")) else {
+            continue;
+        };
+        let active = cart.is_some_and(|c| active_carts.insert(c));
+        out.insert(id, !active);
+        missing.field(
+            s,
+            "IsArchived",
+            "of a cart's sessions without it, the newest is read as active (when no session says it is) and the others as archived",
+        );
+    }
+    out
 }
 
 /// Collects missing fields once per object and field.
@@ -381,7 +448,9 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
         ) {
             (Some(t), _) => (t, "set with --ttl-minutes".to_string()),
             (None, Some(Field::Value(v))) => match v.parse::<f64>() {
-                Ok(m) if m >= 0.0 && m.fract() == 0.0 => (
+                // Below 2^53 a whole f64 is exact, and any time-to-live beyond the
+                // clock's reach is refused just below.
+                Ok(m) if (0.0..9.0e15).contains(&m) && m.fract() == 0.0 => (
                     Some(m as u64),
                     "from WebStore.CheckoutTimeToLive".to_string(),
                 ),
@@ -408,6 +477,20 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                 (Some(DEFAULT_TTL_MINUTES), "assumed".to_string())
             }
         };
+        if let Some(m) = ttl
+            && clock.ticks_for_minutes(m) > crate::scenario::load::MAX_TICKS
+        {
+            let why = format!(
+                "{m} minutes is beyond the simulator's clock; expected 0 to {} minutes at {} minute(s) per tick (--tick-minutes makes ticks longer)",
+                crate::scenario::load::MAX_TICKS.saturating_mul(clock.minutes),
+                clock.minutes
+            );
+            errors.push(match (options.ttl_minutes, record) {
+                (None, Some(r)) => r.problem("CheckoutTimeToLive", why),
+                _ => format!("--ttl-minutes: {why}"),
+            });
+            continue;
+        }
         if why != "assumed" && !why.is_empty() {
             assumptions.push(Assumption {
                 fact: match ttl {
@@ -461,6 +544,8 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
             .iter()
             .filter(|w| w.value("BuyerGroupId").is_some_and(|g| groups.contains(&g)))
             .filter_map(|w| w.value("WebStoreId").map(str::to_string))
+            // Stores no cart is in are not in the world.
+            .filter(|s| store_ids.contains(s))
             .collect();
         stores.dedup();
         stores
@@ -545,32 +630,48 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                     effective_account: account.clone(),
                     permissions: held.clone(),
                     guest: false,
+                    address: None,
                 });
             }
         }
-        let count = text_or(
+        let count = match text_or(
             c,
             "TotalProductCount",
             &mut missing,
             "the cart is taken to be empty",
-        )
-        .and_then(|v| v.parse::<f64>().ok())
-        .filter(|v| *v >= 0.0 && v.fract() == 0.0 && *v <= 1_000_000.0)
-        .map_or(0, |v| v as i64);
-        let amount = text_or(
+        ) {
+            None => 0,
+            Some(v) => match v.parse::<f64>() {
+                Ok(n) if n.fract() == 0.0 && (0.0..=MAX_LINE_QUANTITY as f64).contains(&n) => {
+                    n as i64
+                }
+                _ => {
+                    errors.push(c.problem(
+                        "TotalProductCount",
+                        format!("{v:?} is not a count of products; expected a whole number from 0 to {MAX_LINE_QUANTITY}"),
+                    ));
+                    continue;
+                }
+            },
+        };
+        let amount = match text_or(
             c,
             "TotalProductAmount",
             &mut missing,
             "its lines are priced at 0",
-        )
-        .and_then(|v| {
-            Money::parse_decimal(v).or_else(|| {
-                v.parse::<f64>()
-                    .ok()
-                    .and_then(|f| Money::parse_decimal(&format!("{f:.2}")))
-            })
-        })
-        .unwrap_or(Money::ZERO);
+        ) {
+            None => Money::ZERO,
+            Some(v) => match amount_of(v) {
+                Some(m) if m >= Money::ZERO && m.cents() <= MAX_AMOUNT_CENTS => m,
+                _ => {
+                    errors.push(c.problem(
+                        "TotalProductAmount",
+                        format!("{v:?} is not an amount; expected a decimal from 0 to {} with at most two places", Money::from_cents(MAX_AMOUNT_CENTS)),
+                    ));
+                    continue;
+                }
+            },
+        };
         // Stand-in lines whose totals are exactly the recorded ones: count - 1 units
         // at the average price rounded down, and one unit that takes the remainder.
         let mut items = Vec::new();
@@ -617,6 +718,11 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
             items,
             version: 0,
             touched_by_custom_code: false,
+            guest_email: None,
+            total_charge: crate::engine::Money::ZERO,
+            total_tax: crate::engine::Money::ZERO,
+            custom_code_armed: false,
+            last_custom_save: None,
         });
     }
     if world.products.is_empty() && !world.carts.is_empty() {
@@ -670,6 +776,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
             launched_for: None,
             ended_at: finished.then(|| tick("FinishedAt").unwrap_or(world.tick)),
             expires_at: tick("ExpiresAt"),
+            calculators: Vec::new(),
         });
     }
     if world.operations.iter().any(|o| o.status.in_progress()) {
@@ -683,6 +790,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
     // Sessions, oldest first.
     let mut sessions: Vec<&Record> = records.of(Object::CartCheckoutSession).iter().collect();
     sessions.sort_by_key(|s| time(s, "CreatedDate"));
+    let archived = archived_reading(&sessions, &mut missing);
     for s in sessions {
         let id = s.value("Id").unwrap_or_default().to_string();
         let Some(cart) = s.value("WebCartId") else {
@@ -693,6 +801,8 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
             continue;
         };
         let result = (|| -> Result<CartCheckoutSession, String> {
+            // Only checked here: `archived` holds the reading.
+            flag(s, "IsArchived", &mut Missing::default())?;
             Ok(CartCheckoutSession {
                 id: id.clone(),
                 cart: cart.to_string(),
@@ -703,7 +813,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                     .map(str::to_string),
                 is_processing: flag(s, "IsProcessing", &mut missing)?,
                 is_error: flag(s, "IsError", &mut missing)?,
-                is_archived: flag(s, "IsArchived", &mut missing)?,
+                is_archived: archived.get(id.as_str()).copied().unwrap_or(true),
                 background_operation_id: text_or(
                     s,
                     "BackgroundOperationId",
@@ -713,14 +823,14 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                 .map(str::to_string),
                 order_id: text_or(s, "OrderId", &mut missing, "read as null").map(str::to_string),
                 started_at: match time(s, "CreatedDate") {
-                    Some(t) => clock.tick(t),
+                    Some(t) => i64::try_from(clock.tick(t)).unwrap_or(i64::MAX),
                     None => {
                         missing.field(
                             s,
                             "CreatedDate",
                             "the checkout is taken to start now, so its time-to-live is not judged",
                         );
-                        world.tick
+                        i64::try_from(world.tick).unwrap_or(i64::MAX)
                     }
                 },
                 ..CartCheckoutSession::default()
@@ -830,6 +940,15 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
     if !errors.is_empty() {
         return Err(errors);
     }
+    // The loader's own rules: a world that breaks one could be shown but not saved and
+    // opened again, so it is refused here, naming the record it came from.
+    let problems = crate::scenario::validate::world(&world);
+    if !problems.is_empty() {
+        return Err(problems
+            .iter()
+            .map(|p| refusal(&records, &world, p))
+            .collect());
+    }
     Ok(Rebuilt {
         world,
         clock,
@@ -839,6 +958,53 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
         missing: missing.lines,
         assumptions,
     })
+}
+
+/// A rule of the scenario format the rebuilt world breaks, said about the record it
+/// came from (a stand-in product about its cart).
+fn refusal(records: &Records, world: &World, p: &crate::scenario::validate::Problem) -> String {
+    let id = match p.list {
+        crate::scenario::validate::List::Products => world
+            .carts
+            .iter()
+            .find(|c| c.items.iter().any(|i| i.sku == p.id))
+            .map_or(p.id.as_str(), |c| c.id.as_str()),
+        _ => p.id.as_str(),
+    };
+    let why = format!(
+        "the rebuilt world cannot be saved as a scenario and opened again: {}: {}",
+        p.field, p.message
+    );
+    match records
+        .by_object
+        .values()
+        .flatten()
+        .find(|r| r.value("Id") == Some(id))
+    {
+        Some(r) => format!("{}: {}: {why}", r.file, r.label()),
+        None => format!("{} {id}: {why}", p.list.key()),
+    }
+}
+
+/// The largest cart amount (in cents) a rebuilt world holds: the most a product's price may be in
+/// a scenario file, so that a cart's stand-in lines can be saved and loaded again.
+pub const MAX_AMOUNT_CENTS: i128 = 100_000_000_000;
+
+/// An amount as an export writes it: `1534.00`, `1534`, `1.534e3`, or with a decimal
+/// comma as a spreadsheet in many countries writes it (`1534,00`).
+fn amount_of(text: &str) -> Option<Money> {
+    let text = text.trim();
+    if let Some(m) = Money::parse_decimal(text) {
+        return Some(m);
+    }
+    if !text.contains('.') && text.matches(',').count() == 1 {
+        return Money::parse_decimal(&text.replace(',', "."));
+    }
+    // Scientific notation: exact to the cent or refused.
+    let f = text.parse::<f64>().ok().filter(|f| f.is_finite())?;
+    let cents = (f * 100.0).round();
+    (cents.abs() < 9.0e15 && ((cents / 100.0) - f).abs() < 1e-9 * f.abs().max(1.0))
+        .then(|| Money::from_cents(cents as i128))
 }
 
 /// Sets one store setting from `KEY=VALUE`; the pair must have passed [`check_setting`].

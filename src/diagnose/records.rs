@@ -191,13 +191,8 @@ pub struct Parsed {
 /// Reads one file's bytes. `file` is the name shown in messages (already sanitized).
 /// The error names the file, and the record and field where there is one.
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Parsed, String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        format!(
-            "{file}: not UTF-8 text (byte {}); expected the output of `sf data query`",
-            e.valid_up_to()
-        )
-    })?;
+    let decoded = decode(file, bytes)?;
+    let text = decoded.as_str();
     let start = text.trim_start();
     match start.chars().next() {
         None => Err(format!(
@@ -210,6 +205,51 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Parsed, String> {
         )),
         Some(_) => parse_csv(file, text),
     }
+}
+
+/// The file's text: UTF-8 (with or without a byte order mark), or UTF-16 with a byte
+/// order mark (what Excel's "Unicode Text" and some Windows tools save).
+fn decode(file: &str, bytes: &[u8]) -> Result<String, String> {
+    let utf16 = |big: bool, body: &[u8]| -> Result<String, String> {
+        if !body.len().is_multiple_of(2) {
+            return Err(format!(
+                "{file}: UTF-16 text (it starts with a byte order mark) with an odd number of bytes: the file is truncated"
+            ));
+        }
+        let units = body.chunks_exact(2).map(|p| {
+            if big {
+                u16::from_be_bytes([p[0], p[1]])
+            } else {
+                u16::from_le_bytes([p[0], p[1]])
+            }
+        });
+        let mut text = String::with_capacity(body.len() / 2);
+        for (i, c) in char::decode_utf16(units).enumerate() {
+            match c {
+                Ok(c) => text.push(c),
+                Err(_) => {
+                    return Err(format!(
+                        "{file}: not valid UTF-16 text (byte {}: half of a character pair); expected the output of `sf data query`",
+                        2 + i * 2
+                    ));
+                }
+            }
+        }
+        Ok(text)
+    };
+    if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
+        return utf16(false, body);
+    }
+    if let Some(body) = bytes.strip_prefix(b"\xFE\xFF") {
+        return utf16(true, body);
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map(str::to_string).map_err(|e| {
+        format!(
+            "{file}: not UTF-8 text (byte {}); expected the output of `sf data query` (UTF-8, or UTF-16 with a byte order mark)",
+            e.valid_up_to()
+        )
+    })
 }
 
 fn parse_json(file: &str, text: &str) -> Result<Parsed, String> {
@@ -386,9 +426,31 @@ fn object_of_header(header: &[String]) -> Option<Object> {
     }
 }
 
+/// The delimiter of a CSV text as spreadsheets write it: Excel's `sep=;` first line
+/// names it; otherwise the one of comma, semicolon (Excel where the decimal mark is a
+/// comma) and tab (Excel's "Unicode Text") that the header line holds most often.
+/// Returns the delimiter and the text after any `sep=` line.
+fn delimiter(text: &str) -> (u8, &str) {
+    let first = text.lines().next().unwrap_or("");
+    if let Some(sep) = first.trim_end().strip_prefix("sep=")
+        && let [d] = sep.as_bytes()
+    {
+        let rest = text.split_once('\n').map_or("", |(_, r)| r);
+        return (*d, rest);
+    }
+    let count = |d: char| first.matches(d).count();
+    let best = [',', ';', '\t']
+        .into_iter()
+        .max_by_key(|d| (count(*d), *d == ','))
+        .unwrap_or(',');
+    (best as u8, text)
+}
+
 fn parse_csv(file: &str, text: &str) -> Result<Parsed, String> {
+    let (delimiter, text) = delimiter(text);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let header: Vec<String> = reader
         .headers()
@@ -401,6 +463,16 @@ fn parse_csv(file: &str, text: &str) -> Result<Parsed, String> {
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
+    for (i, h) in header.iter().enumerate() {
+        if let Some(j) = header[..i].iter().position(|k| k.eq_ignore_ascii_case(h)) {
+            return Err(format!(
+                "{file}: line 1: the column {} appears twice (columns {} and {}); expected each field once, as `sf data query` writes it",
+                sanitize::line(h),
+                j + 1,
+                i + 1
+            ));
+        }
+    }
     if !header.iter().any(|h| h.eq_ignore_ascii_case("Id")) {
         return Err(format!(
             "{file}: line 1: the header ({}) has no Id column: this is not the CSV of `sf data query --result-format csv` with the fields diagnose needs (run `cartsim diagnose --queries CART_ID` for the queries)",
@@ -489,5 +561,55 @@ mod tests {
         );
         let e = parse("err.json", br#"{"status":1,"name":"INVALID_TYPE","message":"sObject type 'Foo' is not supported"}"#).unwrap_err();
         assert!(e.contains("INVALID_TYPE"), "{e}");
+    }
+
+    #[test]
+    fn a_repeated_csv_column_is_refused() {
+        let text = "Id,WebCartId,State,state\n2z9Hs0000000001AAA,0a6Hs000000bCdEIAU,Error,Start\n";
+        let e = parse("s.csv", text.as_bytes()).unwrap_err();
+        assert!(
+            e.contains("the column state appears twice (columns 3 and 4)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_utf16_file_with_a_byte_order_mark_is_decoded() {
+        let text = "Id\tWebCartId\tState\r\n2z9Hs0000000001AAA\t0a6Hs000000bCdEIAU\tÉtat\r\n";
+        for big in [false, true] {
+            let mut bytes = if big {
+                vec![0xFE, 0xFF]
+            } else {
+                vec![0xFF, 0xFE]
+            };
+            for unit in text.encode_utf16() {
+                bytes.extend(if big {
+                    unit.to_be_bytes()
+                } else {
+                    unit.to_le_bytes()
+                });
+            }
+            let p = parse("excel.txt", &bytes).unwrap();
+            assert_eq!(p.records[0].object, Object::CartCheckoutSession);
+            assert_eq!(p.records[0].value("State"), Some("État"));
+        }
+        let e = parse("cut.txt", &[0xFF, 0xFE, b'I', 0, b'd']).unwrap_err();
+        assert!(e.contains("truncated"), "{e}");
+        let e = parse("half.txt", &[0xFF, 0xFE, 0x00, 0xD8, b'x', 0]).unwrap_err();
+        assert!(e.contains("UTF-16"), "{e}");
+    }
+
+    #[test]
+    fn excel_style_csv_decodes() {
+        // Semicolons where the decimal mark is a comma, CRLF, a byte order mark.
+        let text = "\u{feff}Id;Name;Status;WebStoreId;TotalProductAmount\r\n0a6Hs0000000101IAA;\"Cart; main\";Active;0ZEHs0000007001OAA;1534,00\r\n";
+        let p = parse("cart.csv", text.as_bytes()).unwrap();
+        assert_eq!(p.records[0].object, Object::WebCart);
+        assert_eq!(p.records[0].value("Name"), Some("Cart; main"));
+        // Excel's `sep=` line names the delimiter.
+        let text = "sep=,\nId,Name,CheckoutTimeToLive\n0ZEHs0000007001OAA,Store;1,2880\n";
+        let p = parse("store.csv", text.as_bytes()).unwrap();
+        assert_eq!(p.records[0].object, Object::WebStore);
+        assert_eq!(p.records[0].value("Name"), Some("Store;1"));
     }
 }

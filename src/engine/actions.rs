@@ -94,6 +94,9 @@ pub enum Action {
     CustomUpdate {
         /// The cart.
         cart: String,
+        /// True: the code is armed to run inside the cart's next PUT, PATCH or DELETE
+        /// (`"during": "next_call"`), which then answers 409; false: it saves now.
+        during_next_call: bool,
     },
     /// Give a buyer a permission.
     Grant {
@@ -149,12 +152,8 @@ pub enum Action {
     CheckoutUpdate {
         /// The cart.
         cart: String,
-        /// The shipping address (reruns Shipping and Tax).
-        shipping_address: Option<String>,
-        /// The delivery method (reruns Tax).
-        delivery_method: Option<String>,
-        /// The buyer's contact details (email and phone).
-        contact: Option<String>,
+        /// What the PATCH changes (at least one part).
+        patch: super::rest::CheckoutPatch,
         /// The acting buyer; `None` means the cart's owner.
         actor: Option<String>,
     },
@@ -178,6 +177,9 @@ pub enum Action {
     PlaceOrder {
         /// The cart.
         cart: String,
+        /// Place Order V2's action (`POST .../orders/actions`); `None` for v1
+        /// (`POST .../orders`).
+        step: Option<super::rest::PlaceOrderStep>,
         /// The acting buyer; `None` means the cart's owner.
         actor: Option<String>,
     },
@@ -193,7 +195,7 @@ impl Action {
             | Action::Continue { cart, .. }
             | Action::FailOperation { cart, .. }
             | Action::IntegrationFault { cart, .. }
-            | Action::CustomUpdate { cart }
+            | Action::CustomUpdate { cart, .. }
             | Action::CheckoutStart { cart, .. }
             | Action::CheckoutPoll { cart, .. }
             | Action::CheckoutUpdate { cart, .. }
@@ -270,7 +272,12 @@ impl Action {
             Action::CheckoutUpdate { .. } => "Update checkout (REST PATCH /checkouts/{id})",
             Action::CheckoutDelete { .. } => "Delete checkout (REST DELETE /checkouts/{id})",
             Action::Pay { .. } => "Pay (REST POST /checkouts/{id}/payments)",
-            Action::PlaceOrder { .. } => "Place order (REST POST /checkouts/{id}/orders)",
+            Action::PlaceOrder { step: None, .. } => {
+                "Place order (REST POST /checkouts/{id}/orders)"
+            }
+            Action::PlaceOrder { step: Some(_), .. } => {
+                "Place Order V2 (REST POST /checkouts/{id}/orders/actions)"
+            }
         }
     }
 }
@@ -289,6 +296,10 @@ pub struct Outcome {
     /// The REST call as a developer sees it in the network tab
     /// (`PUT /commerce/webstores/west/checkouts`); `None` for every other action.
     pub request: Option<String>,
+    /// The REST call's response body as the Connect API returns it (the Checkout
+    /// output, the order reference, or the platform's `[{"errorCode", "message"}]`);
+    /// `None` for a 204 and every other action.
+    pub body: Option<serde_json::Value>,
 }
 
 impl World {
@@ -300,23 +311,27 @@ impl World {
             return self.settle();
         }
         let mut tx = Tx::new(self);
-        let (result, http, request) = match super::rest::call(&mut tx, action) {
+        let (result, http, request, body) = match super::rest::call(&mut tx, action) {
             Some(call) => {
                 let http = match &call.result {
                     Ok(status) => Some(*status),
                     Err(e) => e.http(),
                 };
-                (call.result.map(|_| ()), http, call.request)
+                (call.result.map(|_| ()), http, call.request, call.body)
             }
-            None => (run(&mut tx, action), None, None),
+            None => (run(&mut tx, action), None, None, None),
         };
         let changes = tx.changes;
-        debug_assert!(result.is_ok() || changes.is_empty());
+        // A refusal changes nothing, except what the platform records on the way in a
+        // REST call (a declined payment, custom code run inside the call, an expired
+        // checkout's integrations run again).
+        debug_assert!(result.is_ok() || changes.is_empty() || http.is_some());
         Outcome {
             changes,
             result,
             http,
             request,
+            body,
         }
     }
 
@@ -376,6 +391,7 @@ impl World {
                 result: Ok(()),
                 http: None,
                 request: None,
+                body: None,
             };
         }
         let mut copy = self.clone();
@@ -394,6 +410,7 @@ impl World {
                     )),
                     http: None,
                     request: None,
+                    body: None,
                 };
             }
             advance(&mut tx, next);
@@ -405,6 +422,7 @@ impl World {
             result: Ok(()),
             http: None,
             request: None,
+            body: None,
         }
     }
 }
@@ -429,7 +447,10 @@ fn run(tx: &mut Tx, action: &Action) -> Result<(), ActionError> {
             level,
             kind,
         } => inject_fault(tx, cart, message, *level, *kind),
-        Action::CustomUpdate { cart } => custom_update(tx, cart),
+        Action::CustomUpdate {
+            cart,
+            during_next_call,
+        } => custom_update(tx, cart, *during_next_call),
         Action::Continue { cart, actor } => continue_checkout(tx, cart, actor.as_deref()),
         Action::Wait { ticks } => {
             advance(tx, *ticks);
@@ -692,6 +713,11 @@ fn start_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<(),
             ),
         ));
     }
+    if super::checkout::flow_returns_to_expired(tx, cart_id) {
+        return Ok(());
+    }
+    let world = &*tx.world;
+    let cart = find_cart(world, cart_id)?;
     if settings.checkout_session == CheckoutSessionReading::GetOrCreate {
         if !matches!(cart.status, CartStatus::Active | CartStatus::Checkout) {
             return Err(ActionError::new(
@@ -745,7 +771,7 @@ fn start_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<(),
         clear_validation(tx, cart_id);
     }
     let session_id = tx.world.next_id(IdKind::Session);
-    let now = tx.world.tick;
+    let now = i64::try_from(tx.world.tick).unwrap_or(i64::MAX);
     tx.world.sessions.push(CartCheckoutSession {
         id: session_id.clone(),
         cart: cart_id.to_string(),
@@ -832,7 +858,9 @@ fn add_to_cart(
     if lwr {
         super::rest::check_cart_change(world, cart_id)?;
     }
+    let lwr_cancels = lwr && super::rest::cleanup_cancels(world, cart_id);
     let store_mode = match world.store(&cart.store) {
+        _ if lwr_cancels => OnCartChange::CancelCheckout,
         _ if lwr => OnCartChange::Recalculate,
         Some(s) => s.on_cart_change,
         None => OnCartChange::CancelCheckout,
@@ -885,7 +913,7 @@ fn add_to_cart(
         }
         c.version += 1;
     });
-    if lwr && in_checkout {
+    if lwr && in_checkout && !lwr_cancels {
         super::rest::after_item_change(tx, cart_id);
     }
     if let Some((session, operation)) = restart {
@@ -916,6 +944,12 @@ fn continue_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<
             access: ErrorKind::ContinueNoCartAccess,
         },
     )?;
+    if super::checkout::flow_returns_to_expired(tx, cart_id) {
+        return Ok(());
+    }
+    let world = &*tx.world;
+    #[allow(unused_variables)]
+    let cart = find_cart(world, cart_id)?;
     let session = world.active_session(cart_id).ok_or_else(|| {
         ActionError::new(
             ErrorKind::ContinueNoActiveSession,
@@ -993,15 +1027,31 @@ fn inject_fault(
         op.pending_fault = Some(Fault {
             message: message.to_string(),
             level,
-            kind: kind.unwrap_or_else(|| ValidationType::for_operation(&op.name)),
+            kind: kind.unwrap_or_else(|| match op.current_calculator() {
+                Some(calculator) => calculator.row_type(),
+                None => ValidationType::for_operation(&op.name),
+            }),
         });
     }
     Ok(())
 }
 
-/// Custom code saves the cart: no permission checks, the version goes up.
-fn custom_update(tx: &mut Tx, cart_id: &str) -> Result<(), ActionError> {
+/// Custom code saves the cart: no permission checks, the version goes up. Armed for
+/// the next call, it saves inside the cart's next PUT, PATCH or DELETE instead.
+fn custom_update(tx: &mut Tx, cart_id: &str, during_next_call: bool) -> Result<(), ActionError> {
     find_cart(tx.world, cart_id)?;
+    if during_next_call {
+        if let Some(c) = tx.world.cart_mut(cart_id) {
+            c.custom_code_armed = true;
+        }
+        tx.noted(
+            RecordKind::WebCart,
+            cart_id,
+            "custom code will save the cart inside its next PUT, PATCH or DELETE".to_string(),
+            Rule::CustomCodeDuringCall,
+        );
+        return Ok(());
+    }
     tx.edit(
         cart_id,
         &[CartField::Version],
@@ -1009,6 +1059,7 @@ fn custom_update(tx: &mut Tx, cart_id: &str) -> Result<(), ActionError> {
         |c| {
             c.version += 1;
             c.touched_by_custom_code = true;
+            c.last_custom_save = Some(c.version);
         },
     );
     Ok(())

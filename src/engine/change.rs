@@ -75,6 +75,10 @@ pub enum RecordKind {
     BackgroundOperation,
     /// CartValidationOutput.
     CartValidationOutput,
+    /// CartDeliveryGroup (`lwr` checkouts).
+    CartDeliveryGroup,
+    /// PaymentAuthorization (`lwr` checkouts).
+    PaymentAuthorization,
     /// A buyer user (world edits).
     Buyer,
     /// A buyer account (world edits).
@@ -89,6 +93,8 @@ impl RecordKind {
             RecordKind::CartCheckoutSession => "CartCheckoutSession",
             RecordKind::BackgroundOperation => "BackgroundOperation",
             RecordKind::CartValidationOutput => "CartValidationOutput",
+            RecordKind::CartDeliveryGroup => "CartDeliveryGroup",
+            RecordKind::PaymentAuthorization => "PaymentAuthorization",
             RecordKind::Buyer => "Buyer",
             RecordKind::Account => "Account",
         }

@@ -145,6 +145,7 @@ pub(crate) fn launch(
         launched_for,
         ended_at: None,
         expires_at: None,
+        calculators: Vec::new(),
     });
     tx.created(
         RecordKind::BackgroundOperation,
@@ -516,6 +517,7 @@ pub(crate) fn expire_checkout(tx: &mut Tx, session_id: &str) {
         |s| {
             s.is_archived = true;
             s.is_processing = false;
+            s.rest.expired = true;
         },
     );
     tx.edit(&cart, &[CartField::Status], Rule::CheckoutExpires, |c| {
@@ -525,16 +527,77 @@ pub(crate) fn expire_checkout(tx: &mut Tx, session_id: &str) {
     });
 }
 
-/// When a session's checkout expires, if its store has a time-to-live and the checkout
-/// is still open.
+/// When a session's checkout expires: its time to live after it started, or, for a
+/// checkout started before the store's CheckoutValidAfterDate, that date; `None` when
+/// neither applies or the checkout is finished.
 pub fn checkout_deadline(world: &World, session: &CartCheckoutSession) -> Option<u64> {
     // An lwr checkout whose order was accepted no longer expires.
     if session.is_archived || session.state == COMPLETE || session.rest.order_reference.is_some() {
         return None;
     }
-    let ttl = settings_of_session(world, &session.id).checkout_ttl?;
-    if ttl == 0 {
-        return None;
+    let settings = settings_of_session(world, &session.id);
+    let by_ttl = settings.checkout_ttl.filter(|t| *t > 0).map(|ttl| {
+        session
+            .started_at
+            .saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX))
+    });
+    let by_date = settings
+        .checkout_valid_after
+        .and_then(|at| i64::try_from(at).ok())
+        .filter(|at| session.started_at < *at);
+    let at = match (by_ttl, by_date) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b)?,
+    };
+    Some(u64::try_from(at.max(0)).unwrap_or(0))
+}
+
+/// Whether the clock expires checkouts at their deadline (`checkout_expiry: eager`).
+pub(crate) fn expires_eagerly(settings: &StoreSettings) -> bool {
+    settings.checkout_expiry == CheckoutExpiry::Eager
+}
+
+/// `checkout_expiry: on_return`: whether a checkout has passed its deadline, so that
+/// the buyer's next checkout action finds it expired.
+pub(crate) fn checkout_expired(world: &World, session: &CartCheckoutSession) -> bool {
+    let settings = settings_of_session(world, &session.id);
+    !expires_eagerly(&settings)
+        && checkout_deadline(world, session).is_some_and(|at| at <= world.tick)
+}
+
+/// `checkout_expiry: on_return`, `aura` stores: the buyer's start or continue finds the
+/// checkout expired. Its running operation is canceled and the flow starts over at its
+/// first state, so the integrations run again; the time to live starts over. True when
+/// it did.
+pub(crate) fn flow_returns_to_expired(tx: &mut Tx, cart_id: &str) -> bool {
+    let Some(session) = tx.world.active_session(cart_id) else {
+        return false;
+    };
+    if !checkout_expired(tx.world, session) {
+        return false;
     }
-    Some(session.started_at.saturating_add(ttl))
+    let id = session.id.clone();
+    if let Some(op) = session.background_operation_id.clone() {
+        cancel_operation(tx, &op, Rule::CheckoutRerunsOnReturn);
+    }
+    let now = i64::try_from(tx.world.tick).unwrap_or(i64::MAX);
+    tx.edit(
+        &id,
+        &[SessionField::IsError, SessionField::IsProcessing],
+        Rule::CheckoutRerunsOnReturn,
+        |s| {
+            s.started_at = now;
+            s.is_error = false;
+            s.is_processing = false;
+        },
+    );
+    tx.noted(
+        RecordKind::CartCheckoutSession,
+        &id,
+        "the buyer returned to an expired checkout: the flow starts over and its time to live with it"
+            .to_string(),
+        Rule::CheckoutRerunsOnReturn,
+    );
+    enter_state(tx, &id, 0, Rule::CheckoutRerunsOnReturn);
+    true
 }

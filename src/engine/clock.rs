@@ -2,9 +2,11 @@
 //! past their time-to-live expire, and finished operations past ExpiresAt leave the queue.
 
 use super::change::RecordKind;
-use super::checkout::{Ending, checkout_deadline, expire_checkout, finish_operation};
+use super::checkout::{
+    Ending, checkout_deadline, expire_checkout, expires_eagerly, finish_operation, write_validation,
+};
 use super::fields::OperationField;
-use super::model::{OperationStatus, StoreSettings};
+use super::model::{CartCheckoutSession, OperationStatus, StoreSettings, ValidationLevel};
 use super::rules::Rule;
 use super::tx::Tx;
 use super::world::World;
@@ -30,7 +32,10 @@ pub(crate) fn advance(tx: &mut Tx, mut ticks: u64) {
 /// store is missing) has a time-to-live other than 0. When none can, time need not look
 /// at the sessions at all.
 fn checkouts_can_expire(world: &World) -> bool {
-    let expires = |s: &StoreSettings| s.checkout_ttl.is_some_and(|t| t > 0);
+    let expires = |s: &StoreSettings| {
+        expires_eagerly(s)
+            && (s.checkout_ttl.is_some_and(|t| t > 0) || s.checkout_valid_after.is_some())
+    };
     expires(&StoreSettings::default()) || world.stores.iter().any(|s| expires(&s.settings))
 }
 
@@ -62,6 +67,7 @@ pub(crate) fn ticks_until_next_event(tx: &Tx) -> Option<u64> {
         .then(|| tx.world.live_sessions())
         .into_iter()
         .flatten()
+        .filter(|s| eager_session(tx.world, s))
         .filter_map(|s| checkout_deadline(tx.world, s))
         .map(|at| at.saturating_sub(now).max(1))
         .min();
@@ -121,9 +127,25 @@ fn one_tick(tx: &mut Tx) {
             continue;
         }
         if let Some(fault) = op.pending_fault.clone() {
-            finish_operation(tx, &id, Ending::Fault(fault));
-            continue;
+            // A Warning or Info row from one calculator of a Cart Calculate does not
+            // stop the others: the row is written and the calculation goes on.
+            let calculating = !op.calculators.is_empty();
+            if calculating && fault.level != ValidationLevel::Error {
+                let cart = op.launched_for.as_ref().map(|(c, _)| c.clone());
+                if let Some(o) = tx.world.operation_mut(&id) {
+                    o.pending_fault = None;
+                }
+                if let Some(cart) = cart {
+                    write_validation(tx, &cart, Some(&id), fault, Rule::WarningDoesNotStop);
+                }
+            } else {
+                finish_operation(tx, &id, Ending::Fault(fault));
+                continue;
+            }
         }
+        let Some(op) = tx.world.operation(&id) else {
+            continue;
+        };
         let done = op.ticks_left <= 1;
         let stale = op.launched_for.as_ref().is_some_and(|(cart, version)| {
             tx.world.cart(cart).is_some_and(|c| c.version != *version)
@@ -144,6 +166,7 @@ fn one_tick(tx: &mut Tx) {
         .then(|| tx.world.live_sessions())
         .into_iter()
         .flatten()
+        .filter(|s| eager_session(tx.world, s))
         .filter(|s| checkout_deadline(tx.world, s).is_some_and(|at| at <= now))
         .map(|s| s.id.clone())
         .collect();
@@ -165,4 +188,12 @@ fn one_tick(tx: &mut Tx) {
             Rule::OperationLeavesQueue,
         );
     }
+}
+
+/// Whether the clock expires this session's checkout at its deadline.
+fn eager_session(world: &World, session: &CartCheckoutSession) -> bool {
+    world.store_of_cart(&session.cart).map_or_else(
+        || expires_eagerly(&StoreSettings::default()),
+        |s| expires_eagerly(&s.settings),
+    )
 }

@@ -80,6 +80,10 @@ const MSG_CART_IN_USE: BuyerMessage = BuyerMessage {
     text: CART_IN_USE,
     source: "documented: developer.salesforce.com commerce guide: prevent concurrency issues",
 };
+const MSG_PAYMENT_NOT_AUTHORIZED: BuyerMessage = BuyerMessage {
+    text: "Looks like the payment method isn't authorized.",
+    source: "documented: developer.salesforce.com commerce guide: avoid common misconfigurations (b2b-comm-checkout-avoid-misconfigurations)",
+};
 const MSG_NOT_ALLOWED: BuyerMessage = BuyerMessage {
     text: "Looks like you're not allowed to use checkout actions. Your account rep can help with that.",
     source: "community: quickstart issue 6",
@@ -201,8 +205,6 @@ pub enum ErrorKind {
     RestConflict,
     /// REST: the order is being placed, the checkout can no longer change.
     RestLocked,
-    /// REST poll: a calculator left an Error CartValidationOutput.
-    RestCalculatorFailed,
     /// REST payment: the payment service declined the authorization.
     RestPaymentDeclined,
     /// REST place order: a guest gave no contact details.
@@ -217,11 +219,25 @@ pub enum ErrorKind {
     PlaceOrderCartChangedAfterPayment,
     /// Add to cart in an `lwr` store while a calculator runs.
     AddWhileCalculating,
+    /// REST: the checkout had expired; its integrations run again and the cart is locked.
+    RestExpiredRerun,
+    /// REST: custom code saved the cart during the call.
+    RestCustomCodeConflict,
+    /// REST PATCH: the delivery method is not one of the store's.
+    RestUnknownDeliveryMethod,
+    /// REST Place Order V2 on a store without it.
+    PlaceOrderV2NotEnabled,
+    /// REST Place Order V2 prepare or submit: a validation failed.
+    PrepareValidation,
+    /// REST Place Order V2 submit before prepare.
+    SubmitBeforePrepare,
+    /// REST Place Order V2 submit: the payment does not cover GrandTotalAmount.
+    SubmitPaymentNotAuthorized,
 }
 
 impl ErrorKind {
     /// Every error, in catalogue order.
-    pub const ALL: [ErrorKind; 52] = [
+    pub const ALL: [ErrorKind; 58] = [
         ErrorKind::CancelNoPermission,
         ErrorKind::CancelInvalidEffectiveAccount,
         ErrorKind::CancelNotStoreMember,
@@ -266,7 +282,6 @@ impl ErrorKind {
         ErrorKind::RestGone,
         ErrorKind::RestConflict,
         ErrorKind::RestLocked,
-        ErrorKind::RestCalculatorFailed,
         ErrorKind::RestPaymentDeclined,
         ErrorKind::PlaceOrderNoContact,
         ErrorKind::PlaceOrderNoDeliveryMethod,
@@ -274,6 +289,13 @@ impl ErrorKind {
         ErrorKind::PlaceOrderPaymentNotAuthorized,
         ErrorKind::PlaceOrderCartChangedAfterPayment,
         ErrorKind::AddWhileCalculating,
+        ErrorKind::RestExpiredRerun,
+        ErrorKind::RestCustomCodeConflict,
+        ErrorKind::RestUnknownDeliveryMethod,
+        ErrorKind::PlaceOrderV2NotEnabled,
+        ErrorKind::PrepareValidation,
+        ErrorKind::SubmitBeforePrepare,
+        ErrorKind::SubmitPaymentNotAuthorized,
     ];
 
     /// The catalogue entry.
@@ -615,20 +637,26 @@ impl ErrorKind {
             | RestGone
             | RestConflict
             | RestLocked
-            | RestCalculatorFailed
             | RestPaymentDeclined
             | PlaceOrderNoContact
             | PlaceOrderNoDeliveryMethod
             | PlaceOrderValidationErrors
-            | PlaceOrderPaymentNotAuthorized
-            | AddWhileCalculating => None,
+            | AddWhileCalculating
+            | RestExpiredRerun
+            | RestCustomCodeConflict
+            | RestUnknownDeliveryMethod
+            | PlaceOrderV2NotEnabled
+            | PrepareValidation
+            | SubmitBeforePrepare => None,
+            PlaceOrderPaymentNotAuthorized | SubmitPaymentNotAuthorized => {
+                Some(MSG_PAYMENT_NOT_AUTHORIZED)
+            }
         }
     }
 }
 
 const REST: &str = "Connect REST checkout (any call)";
 const REST_START: &str = "Start checkout (PUT /checkouts)";
-const REST_POLL: &str = "Poll checkout (GET /checkouts/{id})";
 const REST_CHANGE: &str = "PATCH, DELETE, payments or orders on /checkouts/{id}";
 const REST_PAY: &str = "Pay (POST /checkouts/{id}/payments)";
 const REST_ORDER: &str = "Place order (POST /checkouts/{id}/orders)";
@@ -744,15 +772,6 @@ fn rest_spec(kind: ErrorKind) -> Option<Spec> {
                 "named only in the storefront's components: b2b-commerce-open-source-components checkoutNotification/utils.js handles 423 DbLock; the docs give no 423, so when it is answered and the code are cartsim's choice",
             ),
         ),
-        RestCalculatorFailed => (
-            "CALCULATOR_FAILURE",
-            Some(422),
-            REST_POLL,
-            "no calculator left an Error CartValidationOutput (422: \"calculator failure, check error details\")",
-            Choice(
-                "the status is documented (commerce guide: checkout async processing, poll status); the docs give no error code, so cartsim names it",
-            ),
-        ),
         RestPaymentDeclined => (
             "PAYMENT_DECLINED",
             Some(422),
@@ -793,9 +812,9 @@ fn rest_spec(kind: ErrorKind) -> Option<Spec> {
             "VALIDATION_ERROR",
             Some(422),
             REST_ORDER,
-            "the payment is authorized for the cart as it is (not missing, declined, reversed or invalidated)",
+            "the Processed PaymentAuthorizations add up to GrandTotalAmount (\"TotalAuthAndSaleAmount + PendingAuthAndSaleAmount = GrandTotalAmount\"): shipping and tax count, not only items",
             Choice(
-                "the status is documented (Commerce Webstore Checkout Orders, API 63.0+: 422 for an unauthorized payment method); the docs give no code, so cartsim names it",
+                "the status is documented (Commerce Webstore Checkout Orders, API 63.0+: 422 for an unauthorized payment method) and so is the check and its message (commerce guide: avoid common misconfigurations); the docs give no code, so cartsim names it",
             ),
         ),
         PlaceOrderCartChangedAfterPayment => (
@@ -807,12 +826,94 @@ fn rest_spec(kind: ErrorKind) -> Option<Spec> {
                 "the checkout API's overlapping-call 409 CHECKOUT_CONFLICT; the 409 itself is documented for this case (Commerce Webstore Checkout Orders: custom code modifies the cart after payment authorization)",
             ),
         ),
+        RestExpiredRerun
+        | RestCustomCodeConflict
+        | RestUnknownDeliveryMethod
+        | PlaceOrderV2NotEnabled
+        | PrepareValidation
+        | SubmitBeforePrepare
+        | SubmitPaymentNotAuthorized => return new_rest_spec(kind),
         AddWhileCalculating => (
             "CHECKOUT_CONFLICT",
             Some(409),
             ADD,
-            "no checkout calculator is running (202: \"cart locked for updates\")",
-            Documented(GUIDE_ASYNC),
+            "no checkout calculation is running (202: \"cart locked for updates\")",
+            Borrowed(
+                "PATCH after a 202: CHECKOUT_CONFLICT 409 (commerce guide: checkout async processing); the docs give add to cart no code for a locked cart",
+            ),
+        ),
+        _ => return None,
+    })
+}
+
+/// The REST refusals of the records an org keeps (Place Order V2, custom code,
+/// delivery methods, the time to live on return).
+fn new_rest_spec(kind: ErrorKind) -> Option<Spec> {
+    use ErrorKind::*;
+    use ErrorOrigin::*;
+    Some(match kind {
+        RestExpiredRerun => (
+            "CHECKOUT_CONFLICT",
+            Some(409),
+            REST_CHANGE,
+            "the checkout has not expired (checkout_expiry: on_return); on return its integrations run again, so retry once the poll answers 200",
+            Choice(
+                "the time-to-live guide says the integrations run again when the buyer returns but not how each call answers; cartsim answers a PATCH, payment, place order or DELETE with the overlapping-call 409 while they run",
+            ),
+        ),
+        RestCustomCodeConflict => (
+            "CHECKOUT_CONFLICT",
+            Some(409),
+            "PUT, PATCH or DELETE on /checkouts",
+            "no custom code modifies the cart or the checkout session while the call runs",
+            Documented(
+                "Connect REST: Commerce Webstore Checkouts (PUT, PATCH, DELETE): 409 when custom code modifies the cart or a checkout session while calling the resource; the code CHECKOUT_CONFLICT is the overlapping call's (commerce guide: checkout async processing)",
+            ),
+        ),
+        RestUnknownDeliveryMethod => (
+            "INVALID_INPUT",
+            Some(422),
+            "Update checkout (PATCH /checkouts/{id})",
+            "the delivery method is one the store offers (its delivery_methods)",
+            Choice(
+                "the docs give no status or code for an unknown delivery method; cartsim answers 422 with a code of its own",
+            ),
+        ),
+        PlaceOrderV2NotEnabled => (
+            "NOT_FOUND",
+            Some(404),
+            "Place Order V2 (POST /checkouts/{id}/orders/actions)",
+            "the store has Streamlined Place Order enabled (place_order: v2)",
+            Choice(
+                "the guide makes Streamlined Place Order a prerequisite of /orders/actions but gives no status without it; cartsim answers 404 NOT_FOUND",
+            ),
+        ),
+        PrepareValidation => (
+            "VALIDATION_ERROR",
+            Some(422),
+            "Place Order V2 prepare (POST /checkouts/{id}/orders/actions)",
+            "the checkout is ready for order placement: a delivery method, a guest's e-mail, no Error CartValidationOutput",
+            Choice(
+                "the status is documented (Place Order Action API: \"On failure, returns 422\"; prepare validates shipping); the code is cartsim's",
+            ),
+        ),
+        SubmitBeforePrepare => (
+            "VALIDATION_ERROR",
+            Some(422),
+            "Place Order V2 submit (POST /checkouts/{id}/orders/actions)",
+            "prepare succeeded since the checkout last calculated",
+            Choice(
+                "the guide orders the calls (prepare, payments, submit) and answers 422 on failure; that submit without prepare fails is cartsim's reading",
+            ),
+        ),
+        SubmitPaymentNotAuthorized => (
+            "VALIDATION_ERROR",
+            Some(422),
+            "Place Order V2 submit (POST /checkouts/{id}/orders/actions)",
+            "the Processed PaymentAuthorizations add up to GrandTotalAmount (\"TotalAuthAndSaleAmount + PendingAuthAndSaleAmount = GrandTotalAmount\")",
+            Documented(
+                "commerce guide: Place Order Action API (submit validates payments, 422 on failure); avoid common misconfigurations (b2b-comm-checkout-avoid-misconfigurations)",
+            ),
         ),
         _ => return None,
     })

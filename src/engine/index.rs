@@ -45,6 +45,8 @@ keyed! {
     BackgroundOperation => id,
     Order => id,
     CartValidationOutput => id,
+    CartDeliveryGroup => id,
+    PaymentAuthorization => id,
 }
 
 /// Positions of the first `covered` records of one list, by id.
@@ -129,6 +131,8 @@ pub(crate) struct Index {
     pub(crate) operations: IdIndex,
     pub(crate) orders: IdIndex,
     pub(crate) validation_outputs: IdIndex,
+    pub(crate) delivery_groups: IdIndex,
+    pub(crate) payment_authorizations: IdIndex,
     /// Positions of each cart's sessions, in creation order (sessions are never removed).
     sessions_by_cart: HashMap<String, Vec<usize>>,
     /// Positions of the operations that are in progress or have an ExpiresAt, in launch
@@ -175,6 +179,8 @@ impl World {
         ix.carts.sync(&self.carts);
         ix.orders.sync(&self.orders);
         ix.validation_outputs.sync(&self.validation_outputs);
+        ix.delivery_groups.sync(&self.delivery_groups);
+        ix.payment_authorizations.sync(&self.payment_authorizations);
         let from = ix.sessions.sync(&self.sessions);
         if from == 0 {
             ix.sessions_by_cart.clear();
@@ -358,6 +364,7 @@ mod tests {
             launched_for: None,
             ended_at: None,
             expires_at: None,
+            calculators: Vec::new(),
         }
     }
 

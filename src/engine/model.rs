@@ -462,6 +462,9 @@ pub struct Buyer {
     /// A guest buyer (not logged in): in an `lwr` store the checkout needs the buyer's
     /// contact details before the order can be placed.
     pub guest: bool,
+    /// The buyer's saved shipping address: a new `lwr` checkout copies it into its
+    /// CartDeliveryGroup and runs Shipping and Tax too.
+    pub address: Option<Address>,
 }
 
 impl Buyer {
@@ -512,6 +515,17 @@ pub struct WebCart {
     pub version: u64,
     /// True once custom code (`custom_update`) has saved the cart.
     pub touched_by_custom_code: bool,
+    /// WebCart.GuestEmailAddress: a guest's contact e-mail, given with PATCH.
+    pub guest_email: Option<String>,
+    /// WebCart.TotalChargeAmount: the price of the selected delivery method.
+    pub total_charge: Money,
+    /// WebCart.TotalTaxAmount: written when the Tax calculator runs.
+    pub total_tax: Money,
+    /// Custom code armed to save the cart inside the cart's next PUT, PATCH or DELETE
+    /// (`custom_update` with `"during": "next_call"`): that call answers 409.
+    pub custom_code_armed: bool,
+    /// The simulator-only `~version` after the latest save by custom code, if any.
+    pub last_custom_save: Option<u64>,
 }
 
 /// A CartCheckoutSession.
@@ -535,8 +549,9 @@ pub struct CartCheckoutSession {
     pub background_operation_id: Option<String>,
     /// OrderId, set when the order is placed.
     pub order_id: Option<String>,
-    /// The tick at which the checkout started (for its time-to-live).
-    pub started_at: u64,
+    /// The tick at which the checkout started (for its time-to-live); a session the
+    /// file staged may have started before tick 0.
+    pub started_at: i64,
     /// What an `lwr` store's REST checkout keeps besides the session's fields.
     pub rest: super::rest::RestCheckout,
 }
@@ -573,6 +588,9 @@ pub struct BackgroundOperation {
     /// ExpiresAt: when a finished operation leaves the queue (the store's
     /// `operation_expiry` after it finished); `None` keeps it for ever.
     pub expires_at: Option<u64>,
+    /// The calculators a Cart Calculate runs, in order, one tick each (`lwr` stores);
+    /// empty for every other operation.
+    pub calculators: Vec<super::rest::Calculator>,
 }
 
 /// A fault injected into a running operation.
@@ -608,6 +626,18 @@ pub struct CartValidationOutput {
 }
 
 impl BackgroundOperation {
+    /// The calculator a Cart Calculate in progress is running now (simulator-only
+    /// `~calculator`): one tick each, in order.
+    pub fn current_calculator(&self) -> Option<super::rest::Calculator> {
+        if !self.status.in_progress() || self.calculators.is_empty() {
+            return None;
+        }
+        let done = self.ticks_total.saturating_sub(self.ticks_left) as usize;
+        self.calculators
+            .get(done.min(self.calculators.len() - 1))
+            .copied()
+    }
+
     /// Share of the work done, from 0.0 to 1.0.
     pub fn progress(&self) -> f64 {
         if self.ticks_total == 0 {
@@ -627,6 +657,80 @@ pub struct Order {
     pub cart: String,
     /// The session that placed it.
     pub session: String,
+}
+
+/// A shipping address, as a PATCH gives it and a CartDeliveryGroup holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]
+pub struct Address {
+    /// DeliverToStreet.
+    pub street: Option<String>,
+    /// DeliverToCity.
+    pub city: Option<String>,
+    /// DeliverToPostalCode.
+    pub postal_code: Option<String>,
+    /// DeliverToCountry.
+    pub country: Option<String>,
+}
+
+impl Address {
+    /// One line for captions and logs: the parts given, comma separated.
+    pub fn one_line(&self) -> String {
+        let parts: Vec<&str> = [&self.street, &self.city, &self.postal_code, &self.country]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        if parts.is_empty() {
+            "(empty)".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// A CartDeliveryGroup: where and how an `lwr` checkout's items ship. Each checkout
+/// creates its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CartDeliveryGroup {
+    /// Generated id (`cdg-1`, ...).
+    pub id: String,
+    /// CartId.
+    pub cart: String,
+    /// The checkout that created it (simulator-only link; the org relates them through
+    /// the cart).
+    pub session: String,
+    /// DeliverToStreet, DeliverToCity, DeliverToPostalCode, DeliverToCountry.
+    pub address: Address,
+    /// DeliveryMethodId: the selected delivery method, null until the buyer picks one.
+    pub delivery_method: Option<String>,
+}
+
+named_enum! {
+    /// PaymentAuthorization.Status, the values the simulator uses.
+    PaymentAuthorizationStatus {
+        /// Authorized: the payment service accepted it.
+        Processed => "Processed",
+        /// Declined by the payment service.
+        Failed => "Failed",
+        /// Reversed because the buyer paid again (API 63.0 and later).
+        Canceled => "Canceled",
+    }
+}
+
+/// A PaymentAuthorization made by `POST .../payments` in an `lwr` store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentAuthorization {
+    /// Generated id (`pa-1`, ...).
+    pub id: String,
+    /// The checkout it was made for (simulator-only link).
+    pub session: String,
+    /// Amount: the cart's GrandTotalAmount when the buyer paid.
+    pub amount: Money,
+    /// Status.
+    pub status: PaymentAuthorizationStatus,
+    /// The cart's simulator-only `~version` when the buyer paid, so that a later save by
+    /// custom code is the documented 409 at place order.
+    pub cart_version: u64,
 }
 
 #[cfg(test)]

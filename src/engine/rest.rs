@@ -1,32 +1,37 @@
 //! `lwr` stores: the Connect REST checkout API, side by side with the flow of `aura`
-//! stores.
+//! stores, with the records an org keeps for it.
 //!
 //! LWR and headless storefronts do not run checkout as a flow of actions. The storefront
 //! calls the REST checkout resources: `PUT /commerce/webstores/{store}/checkouts` gets or
-//! creates the checkout (a CartCheckoutSession), the checkout's **calculators** (Pricing,
-//! Promotions, Inventory, Shipping, Tax) run one after the other as BackgroundOperations
-//! while the storefront polls `GET .../checkouts/{id}` (202 while they run, 200 when
-//! done, 422 when one left an Error CartValidationOutput), `PATCH` changes the address,
-//! the delivery method or the contact details and reruns the calculators that need it,
-//! `POST .../payments` authorizes the payment and `POST .../orders` accepts the order,
-//! which is then created asynchronously.
+//! creates the checkout (a CartCheckoutSession and its CartDeliveryGroup). A call that
+//! must calculate runs **one** Cart Calculate orchestration, one BackgroundOperation that
+//! runs the calculators it needs in order (Pricing, Promotions, Inventory, Shipping, Post
+//! Shipping, Tax; commerce-extensibility `CartCalculateSample.cls`) and stops at the first
+//! Error-level CartValidationOutput, while the storefront polls `GET .../checkouts/{id}`
+//! (202 while it runs, 200 when done, 422 when it left an Error row). `PATCH` changes the
+//! delivery group's address or delivery method (or a guest's e-mail on the cart), `POST
+//! .../payments` makes a PaymentAuthorization for the cart's GrandTotalAmount, and `POST
+//! .../orders` (or Place Order V2, `.../orders/actions`) accepts the order, which is then
+//! created asynchronously.
 //!
-//! Every call answers an HTTP status; [`call`] returns it beside the result, and
-//! [`World::apply`](super::World::apply) puts it on the [`Outcome`](super::Outcome).
-//! As everywhere in the engine, every check comes before any change, so a refused call
-//! changes nothing.
+//! Every call answers an HTTP status and a response body as the Connect API shapes them;
+//! [`World::apply`](super::World::apply) puts both on the [`Outcome`](super::Outcome).
+//! Every check comes before any change, so a refused call changes nothing, except what
+//! the platform itself records on the way: a declined payment's Failed
+//! PaymentAuthorization, and the save of custom code that ran inside the call.
 
 use super::actions::{Action, ActorErrors, check_actor, clear_validation, find_cart};
 use super::change::{FieldValue, RecordKind};
-use super::checkout::{create_order, launch, settings_of_cart};
+use super::checkout::{cancel_operation, checkout_expired, create_order, launch, settings_of_cart};
 use super::errors::{ActionError, ErrorKind};
 use super::fields::*;
-use super::flow::{CART_TO_ORDER, COMPLETE};
+use super::flow::CART_TO_ORDER;
 use super::model::*;
 use super::money::Money;
 use super::rules::Rule;
 use super::tx::Tx;
 use super::world::{IdKind, World};
+use serde_json::{Value, json};
 
 named_enum! {
     /// What the payment service answers to `pay` (the step's `outcome`).
@@ -39,20 +44,17 @@ named_enum! {
 }
 
 named_enum! {
-    /// The status of the checkout's payment authorization (`PaymentStatus`).
-    PaymentStatus {
-        /// Authorized for the cart's total at the time.
-        Authorized => "Authorized",
-        /// Reversed because the buyer paid again.
-        Reversed => "Reversed",
-        /// No longer valid: the cart's total changed after it.
-        Invalidated => "Invalidated",
+    /// Place Order V2's two actions (`POST .../orders/actions`).
+    PlaceOrderStep {
+        /// Validations and readiness checks (delivery method), before payment.
+        Prepare => "prepare",
+        /// Payment validation and the order, after payment.
+        Submit => "submit",
     }
 }
 
 named_enum! {
-    /// A checkout calculator (the Cart Calculate API's calculators), in the order a new
-    /// checkout runs them.
+    /// A calculator of the Cart Calculate orchestration, in the order it runs them.
     Calculator {
         /// Prices the cart.
         Pricing => "Pricing",
@@ -60,105 +62,94 @@ named_enum! {
         Promotions => "Promotions",
         /// Checks inventory.
         Inventory => "Inventory",
-        /// Computes shipping (needs an address).
+        /// Finds the delivery methods and their charges (needs an address).
         Shipping => "Shipping",
+        /// Applies the selected delivery method's charge.
+        PostShipping => "Post Shipping",
         /// Computes tax (needs an address).
         Tax => "Tax",
     }
 }
 
 impl Calculator {
-    /// The BackgroundOperation.Name of its run.
-    pub fn operation(self) -> &'static str {
-        match self {
-            Calculator::Pricing => "Pricing Calculator",
-            Calculator::Promotions => "Promotions Calculator",
-            Calculator::Inventory => "Inventory Calculator",
-            Calculator::Shipping => "Shipping Calculator",
-            Calculator::Tax => "Tax Calculator",
-        }
-    }
-
     /// The CartValidationOutput.Type its rows carry.
     pub fn row_type(self) -> ValidationType {
         match self {
             Calculator::Pricing => ValidationType::Pricing,
             Calculator::Promotions => ValidationType::Promotions,
             Calculator::Inventory => ValidationType::Inventory,
-            Calculator::Shipping => ValidationType::Shipping,
+            Calculator::Shipping | Calculator::PostShipping => ValidationType::Shipping,
             Calculator::Tax => ValidationType::Taxes,
         }
     }
 }
 
+/// BackgroundOperation.Name of the Cart Calculate orchestration (cartsim's choice: the
+/// docs name no value).
+pub const CART_CALCULATE: &str = "Cart Calculate";
 /// Ticks each calculator takes (cartsim's choice: real calculators take real time).
 pub const CALCULATOR_TICKS: u64 = 1;
 /// Ticks the asynchronous cart-to-order takes after place order (cartsim's choice).
 pub const CART_TO_ORDER_TICKS: u64 = 1;
-/// The session's State when no calculator runs (cartsim's choice of name).
-pub const READY: &str = "Ready";
-/// The session's State while the order is created.
-pub const PLACING_ORDER: &str = "Cart To Order";
-/// The calculators a new checkout, or an item change, reruns without an address.
+/// The calculators every item calculation runs.
 pub const ITEM_CALCULATORS: &[Calculator] = &[
     Calculator::Pricing,
     Calculator::Promotions,
     Calculator::Inventory,
 ];
+/// The calculators that need an address.
+pub const ADDRESS_CALCULATORS: &[Calculator] = &[
+    Calculator::Shipping,
+    Calculator::PostShipping,
+    Calculator::Tax,
+];
+/// The calculators a delivery method alone reruns.
+pub const METHOD_CALCULATORS: &[Calculator] = &[Calculator::PostShipping, Calculator::Tax];
 
-/// The payment authorization a checkout holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Payment {
-    /// Its status.
-    pub status: PaymentStatus,
-    /// The amount authorized: the cart's TotalProductAmount when the buyer paid.
-    pub amount: Money,
-    /// The cart's version when the buyer paid (a later save by custom code is the
-    /// documented "payment processed but not saved to the cart").
-    pub cart_version: u64,
-}
-
-/// What an `lwr` store's REST checkout keeps on its CartCheckoutSession besides the
-/// session's own fields.
+/// What an `lwr` checkout keeps on its CartCheckoutSession besides the session's fields
+/// (simulator-only, except OrderReferenceNumber).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RestCheckout {
-    /// Calculators still to run after the one running now.
-    pub pending: Vec<Calculator>,
-    /// The shipping address given with PATCH.
-    pub shipping_address: Option<String>,
-    /// The delivery method given with PATCH.
-    pub delivery_method: Option<String>,
-    /// The contact details given with PATCH (guests must give them).
-    pub contact: Option<String>,
-    /// The payment authorization.
-    pub payment: Option<Payment>,
     /// CartCheckoutSession.OrderReferenceNumber, once place order accepted the order.
     pub order_reference: Option<String>,
     /// True once DELETE ended the checkout.
     pub deleted: bool,
+    /// Place Order V2: `prepare` succeeded since the last calculation (`~prepared`).
+    pub prepared: bool,
+    /// True once the checkout expired (`checkout_expiry: eager`), so that a later call
+    /// answers 410.
+    pub expired: bool,
+}
+
+/// The changes a PATCH asks for (`checkout_update`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CheckoutPatch {
+    /// The shipping address (reruns Shipping, Post Shipping and Tax).
+    pub shipping_address: Option<Address>,
+    /// The delivery method's id (reruns Post Shipping and Tax).
+    pub delivery_method: Option<String>,
+    /// A guest's contact e-mail (WebCart.GuestEmailAddress; calculates nothing).
+    pub contact: Option<String>,
 }
 
 /// Reads the REST checkout's fields of a session.
 pub fn session_field(s: &CartCheckoutSession, field: SessionField) -> FieldValue {
-    let r = &s.rest;
     match field {
-        SessionField::OrderReferenceNumber => FieldValue::opt_text(&r.order_reference),
-        SessionField::ShippingAddress => FieldValue::opt_text(&r.shipping_address),
-        SessionField::DeliveryMethod => FieldValue::opt_text(&r.delivery_method),
-        SessionField::ContactInfo => FieldValue::opt_text(&r.contact),
-        SessionField::PaymentStatus => {
-            FieldValue::opt_text(&r.payment.map(|p| p.status.as_str().to_string()))
-        }
+        SessionField::OrderReferenceNumber => FieldValue::opt_text(&s.rest.order_reference),
+        SessionField::Prepared => FieldValue::Bool(s.rest.prepared),
         _ => FieldValue::Null,
     }
 }
 
-/// A REST call's answer: its status (or refusal) and the request line.
+/// A REST call's answer: its status (or refusal), the request line and the body.
 pub(crate) struct Call {
     /// The HTTP status of a success, or the refusal.
     pub result: Result<u16, ActionError>,
     /// `PUT /commerce/webstores/west/checkouts`; `None` for a flow action refused here.
     pub request: Option<String>,
+    /// The response body as the Connect API returns it; `None` for a 204 or a flow
+    /// action refused here.
+    pub body: Option<Value>,
 }
 
 /// The reason phrase of an HTTP status, as a browser's network tab shows it.
@@ -219,8 +210,42 @@ pub fn request_line(world: &World, action: &Action) -> Option<String> {
         Action::CheckoutUpdate { .. } => format!("PATCH {base}/{id}"),
         Action::CheckoutDelete { .. } => format!("DELETE {base}/{id}"),
         Action::Pay { .. } => format!("POST {base}/{id}/payments"),
-        Action::PlaceOrder { .. } => format!("POST {base}/{id}/orders"),
+        Action::PlaceOrder { step: None, .. } => format!("POST {base}/{id}/orders"),
+        Action::PlaceOrder { step: Some(_), .. } => format!("POST {base}/{id}/orders/actions"),
         _ => return None,
+    })
+}
+
+/// The request body a REST call sends, where it sends one.
+pub fn request_body(action: &Action) -> Option<Value> {
+    match action {
+        Action::CheckoutUpdate { patch, .. } => {
+            let mut body = serde_json::Map::new();
+            if let Some(a) = &patch.shipping_address {
+                body.insert("deliveryAddress".into(), address_json(a));
+            }
+            if let Some(m) = &patch.delivery_method {
+                body.insert("deliveryMethodId".into(), json!(m));
+            }
+            if let Some(c) = &patch.contact {
+                body.insert("contactInfo".into(), json!({ "email": c }));
+            }
+            Some(Value::Object(body))
+        }
+        Action::Pay { .. } => Some(json!({ "requestType": "Auth" })),
+        Action::PlaceOrder {
+            step: Some(step), ..
+        } => Some(json!({ "actions": [{ "action": step.as_str() }] })),
+        _ => None,
+    }
+}
+
+fn address_json(a: &Address) -> Value {
+    json!({
+        "street": a.street,
+        "city": a.city,
+        "postalCode": a.postal_code,
+        "country": a.country,
     })
 }
 
@@ -239,16 +264,104 @@ pub(crate) fn call(tx: &mut Tx, action: &Action) -> Option<Call> {
                     ),
                 )),
                 request: None,
+                body: None,
             })
         }
         _ if is_rest(action) => {
             let request = request_line(tx.world, action);
+            let result = run(tx, action);
+            let body = response_body(tx.world, action, &result);
             Some(Call {
-                result: run(tx, action),
+                result,
                 request,
+                body,
             })
         }
         _ => None,
+    }
+}
+
+/// The response body of a call: the Checkout output for PUT, GET and PATCH, the order
+/// reference for place order, nothing for DELETE's 204, and the platform's error list
+/// (`[{"errorCode", "message"}]`) for a refusal.
+fn response_body(
+    world: &World,
+    action: &Action,
+    result: &Result<u16, ActionError>,
+) -> Option<Value> {
+    let cart = action.cart()?;
+    match result {
+        // The platform's own words where a source gives them, else cartsim's account.
+        Err(e) => Some(json!([{
+            "errorCode": e.code(),
+            "message": e.buyer_message().map_or(e.message.clone(), |m| m.text.to_string()),
+        }])),
+        Ok(204) => None,
+        Ok(status) => Some(match action {
+            Action::CheckoutStart { .. }
+            | Action::CheckoutPoll { .. }
+            | Action::CheckoutUpdate { .. } => checkout_output(world, cart, *status),
+            Action::PlaceOrder {
+                step: Some(PlaceOrderStep::Prepare),
+                ..
+            } => json!({}),
+            Action::PlaceOrder { .. } => json!({
+                "orderReferenceNumber": world
+                    .active_session(cart)
+                    .or_else(|| world.sessions_of(cart).last())
+                    .and_then(|s| s.rest.order_reference.clone()),
+            }),
+            // The Checkout Payment output's fields are not modelled.
+            _ => json!({}),
+        }),
+    }
+}
+
+/// The Checkout output (Connect REST): the checkout's id and status, the errors the
+/// calculators left, the order reference and the delivery groups.
+pub fn checkout_output(world: &World, cart_id: &str, status: u16) -> Value {
+    let session = world
+        .active_session(cart_id)
+        .or_else(|| world.sessions_of(cart_id).last());
+    let errors: Vec<Value> = error_rows(world, cart_id)
+        .iter()
+        .map(|row| json!({ "type": error_type(row.kind), "detail": row.message }))
+        .collect();
+    let groups: Vec<Value> = session
+        .and_then(|s| world.delivery_group_of_session(&s.id))
+        .map(|g| {
+            let method = g.delivery_method.as_ref().map(|id| {
+                let name = world
+                    .store_of_cart(cart_id)
+                    .and_then(|st| st.delivery_methods.iter().find(|m| &m.id == id))
+                    .map_or(id.clone(), |m| m.name.clone());
+                json!({ "id": id, "name": name })
+            });
+            let address = (g.address != Address::default()).then(|| address_json(&g.address));
+            json!({ "id": g.id, "deliveryAddress": address, "selectedDeliveryMethod": method })
+        })
+        .into_iter()
+        .collect();
+    json!({
+        "checkoutId": session.map(|s| s.id.clone()),
+        "checkoutStatus": status,
+        "errors": errors,
+        "orderReferenceNumber": session.and_then(|s| s.rest.order_reference.clone()),
+        "deliveryGroups": { "items": groups },
+    })
+}
+
+/// The `type` of an integration error in the Checkout output
+/// (`/commerce/integrations/inventory` is the storefront components' example).
+fn error_type(kind: ValidationType) -> &'static str {
+    match kind {
+        ValidationType::Inventory => "/commerce/integrations/inventory",
+        ValidationType::Pricing => "/commerce/integrations/pricing",
+        ValidationType::Promotions => "/commerce/integrations/promotions",
+        ValidationType::Shipping => "/commerce/integrations/shipping",
+        ValidationType::Taxes => "/commerce/integrations/tax",
+        ValidationType::Entitlement => "/commerce/integrations/entitlement",
+        ValidationType::SystemError | ValidationType::Other => "/commerce/errors/checkout",
     }
 }
 
@@ -281,29 +394,108 @@ pub(crate) fn run(tx: &mut Tx, action: &Action) -> Result<u16, ActionError> {
         },
     )?;
     let cart_id = cart_id.to_string();
+    // Time to live, noticed on return: the buyer's call finds the checkout expired and
+    // its integrations run again.
+    let rerun = returns_to_expired(tx, &cart_id);
     match action {
         Action::CheckoutStart { .. } => start(tx, &cart_id),
         Action::CheckoutPoll { .. } => poll(tx.world, &cart_id),
-        Action::CheckoutUpdate {
-            shipping_address,
-            delivery_method,
-            contact,
-            ..
-        } => update(
-            tx,
-            &cart_id,
-            shipping_address.as_deref(),
-            delivery_method.as_deref(),
-            contact.as_deref(),
-        ),
+        _ if rerun => Err(conflict_on_return(tx.world, &cart_id)),
+        Action::CheckoutUpdate { patch, .. } => update(tx, &cart_id, patch),
         Action::CheckoutDelete { .. } => delete(tx, &cart_id),
         Action::Pay { outcome, .. } => pay(tx, &cart_id, *outcome),
-        Action::PlaceOrder { .. } => place_order(tx, &cart_id),
+        Action::PlaceOrder { step, .. } => place_order(tx, &cart_id, *step),
         _ => Ok(200),
     }
 }
 
-/// PUT: returns the cart's checkout, or creates one and runs the calculators.
+/// `checkout_expiry: on_return`: if the cart's checkout has expired (time to live or
+/// CheckoutValidAfterDate), its Cart Calculate runs again from the start and its time to
+/// live starts over. True when it did.
+fn returns_to_expired(tx: &mut Tx, cart_id: &str) -> bool {
+    let Some(session) = tx.world.active_session(cart_id) else {
+        return false;
+    };
+    if !checkout_expired(tx.world, session) {
+        return false;
+    }
+    let id = session.id.clone();
+    let running = session.background_operation_id.clone();
+    if let Some(op) = running {
+        cancel_operation(tx, &op, Rule::CheckoutRerunsOnReturn);
+    }
+    let now = i64::try_from(tx.world.tick).unwrap_or(i64::MAX);
+    tx.edit(
+        &id,
+        &[SessionField::IsError],
+        Rule::CheckoutRerunsOnReturn,
+        |s| {
+            s.started_at = now;
+            s.is_error = false;
+        },
+    );
+    tx.noted(
+        RecordKind::CartCheckoutSession,
+        &id,
+        "the buyer returned to an expired checkout: its time to live starts over".to_string(),
+        Rule::CheckoutRerunsOnReturn,
+    );
+    let calculators = calculators_for_items(tx.world, &id);
+    calculate(tx, &id, &calculators, Rule::CheckoutRerunsOnReturn);
+    true
+}
+
+fn conflict_on_return(world: &World, cart_id: &str) -> ActionError {
+    let op = world
+        .active_session(cart_id)
+        .and_then(|s| s.background_operation_id.clone())
+        .unwrap_or_else(|| "null".to_string());
+    ActionError::new(
+        ErrorKind::RestExpiredRerun,
+        format!(
+            "{cart_id}'s checkout had expired: its integrations run again ({op}) and the cart is locked until they finish"
+        ),
+    )
+}
+
+/// Custom code armed to run inside this call (`custom_update` with `during:
+/// next_call`) saves the cart; the call answers 409.
+fn custom_code_conflict(tx: &mut Tx, cart_id: &str) -> Result<(), ActionError> {
+    if !tx.world.cart(cart_id).is_some_and(|c| c.custom_code_armed) {
+        return Ok(());
+    }
+    tx.edit(
+        cart_id,
+        &[CartField::Version],
+        Rule::CustomCodeDuringCall,
+        |c| {
+            c.version += 1;
+            c.touched_by_custom_code = true;
+            c.custom_code_armed = false;
+            c.last_custom_save = Some(c.version);
+        },
+    );
+    Err(ActionError::new(
+        ErrorKind::RestCustomCodeConflict,
+        format!("custom code saved {cart_id} while the call ran"),
+    ))
+}
+
+/// The calculators an item calculation runs on a checkout: Pricing, Promotions and
+/// Inventory, and Shipping, Post Shipping and Tax once its delivery group has an address.
+fn calculators_for_items(world: &World, session_id: &str) -> Vec<Calculator> {
+    let mut calculators = ITEM_CALCULATORS.to_vec();
+    let address = world
+        .delivery_group_of_session(session_id)
+        .is_some_and(|g| g.address != Address::default());
+    if address {
+        calculators.extend_from_slice(ADDRESS_CALCULATORS);
+    }
+    calculators
+}
+
+/// PUT: returns the cart's checkout, or creates one (with its CartDeliveryGroup) and
+/// runs the Cart Calculate.
 fn start(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
     let world = &*tx.world;
     let cart = find_cart(world, cart_id)?;
@@ -320,10 +512,11 @@ fn start(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
     if let Some(session) = world.active_session(cart_id) {
         let status = if session.is_processing { 202 } else { 200 };
         let text = format!(
-            "the existing checkout is returned (State {}, IsProcessing {})",
-            session.state, session.is_processing
+            "the existing checkout is returned (IsProcessing {})",
+            session.is_processing
         );
         let id = session.id.clone();
+        custom_code_conflict(tx, cart_id)?;
         tx.noted(
             RecordKind::CartCheckoutSession,
             &id,
@@ -338,15 +531,18 @@ fn start(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
             format!("{cart_id} is {} and has no checkout to return", cart.status),
         ));
     }
+    let saved = world
+        .buyer(&world.actor_for(cart_id, None).unwrap_or_default())
+        .and_then(|b| b.address.clone());
+    custom_code_conflict(tx, cart_id)?;
     if settings.validation_on_start == ValidationOnStart::Clear {
         clear_validation(tx, cart_id);
     }
     let session_id = tx.world.next_id(IdKind::Session);
-    let now = tx.world.tick;
+    let now = i64::try_from(tx.world.tick).unwrap_or(i64::MAX);
     tx.world.sessions.push(CartCheckoutSession {
         id: session_id.clone(),
         cart: cart_id.to_string(),
-        state: READY.to_string(),
         started_at: now,
         ..CartCheckoutSession::default()
     });
@@ -356,17 +552,62 @@ fn start(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
         format!("the checkout of {cart_id}"),
         Rule::RestCheckoutCreated,
     );
+    let group = tx.world.next_id(IdKind::DeliveryGroup);
+    let with_address = saved.is_some();
+    tx.world.delivery_groups.push(CartDeliveryGroup {
+        id: group.clone(),
+        cart: cart_id.to_string(),
+        session: session_id.clone(),
+        address: saved.clone().unwrap_or_default(),
+        delivery_method: None,
+    });
+    tx.created(
+        RecordKind::CartDeliveryGroup,
+        &group,
+        match &saved {
+            Some(a) => format!(
+                "of {cart_id}, to the buyer's saved address {}",
+                a.one_line()
+            ),
+            None => format!("of {cart_id}, no address yet"),
+        },
+        if with_address {
+            Rule::SavedAddressUsed
+        } else {
+            Rule::DeliveryGroupCreated
+        },
+    );
     tx.edit(
         cart_id,
         &[CartField::Status],
         Rule::RestCheckoutCreated,
         |c| c.status = CartStatus::Checkout,
     );
-    run_calculators(tx, &session_id, ITEM_CALCULATORS, Rule::RestCheckoutCreated);
+    tx.edit(
+        cart_id,
+        &[
+            CartField::TotalChargeAmount,
+            CartField::TotalTaxAmount,
+            CartField::GrandTotalAmount,
+        ],
+        Rule::NewCheckoutAmounts,
+        |c| {
+            c.total_charge = Money::ZERO;
+            c.total_tax = Money::ZERO;
+        },
+    );
+    let mut calculators = ITEM_CALCULATORS.to_vec();
+    let rule = if with_address {
+        calculators.extend_from_slice(ADDRESS_CALCULATORS);
+        Rule::SavedAddressUsed
+    } else {
+        Rule::RestCheckoutCreated
+    };
+    calculate(tx, &session_id, &calculators, rule);
     Ok(202)
 }
 
-/// The cart's checkout, or 410 when it expired, or 404.
+/// The cart's checkout, or 410 when it expired (`eager`), or 404.
 fn checkout_of<'w>(
     world: &'w World,
     cart_id: &str,
@@ -375,20 +616,12 @@ fn checkout_of<'w>(
         return Ok(session);
     }
     let last = world.sessions_of(cart_id).last();
-    let ttl = settings_of_cart(world, cart_id)
-        .checkout_ttl
-        .filter(|t| *t > 0);
-    if let (Some(last), Some(ttl)) = (last, ttl)
-        && !last.rest.deleted
-        && last.started_at.saturating_add(ttl) <= world.tick
+    if let Some(last) = last
+        && last.rest.expired
     {
         return Err(ActionError::new(
             ErrorKind::RestGone,
-            format!(
-                "{}, the checkout of {cart_id}, expired at tick {} (CheckoutTimeToLive {ttl})",
-                last.id,
-                last.started_at.saturating_add(ttl)
-            ),
+            format!("{}, the checkout of {cart_id}, expired", last.id),
         ));
     }
     Err(ActionError::new(
@@ -408,23 +641,21 @@ fn error_rows<'w>(world: &'w World, cart_id: &'w str) -> Vec<&'w CartValidationO
         .collect()
 }
 
-/// GET: 202 while a calculator runs, 422 after an Error row, else 200. Reads only.
+/// GET: 202 while the calculation runs, 422 (ready, with errors) after an Error row,
+/// else 200. Reads only.
 fn poll(world: &World, cart_id: &str) -> Result<u16, ActionError> {
     let session = checkout_of(world, cart_id)?;
     if session.is_processing {
         return Ok(202);
     }
-    if let Some(row) = error_rows(world, cart_id).first() {
-        return Err(ActionError::new(
-            ErrorKind::RestCalculatorFailed,
-            format!("{} {} {}: {}", row.id, row.level, row.kind, row.message),
-        ));
+    if !error_rows(world, cart_id).is_empty() {
+        return Ok(422);
     }
     Ok(200)
 }
 
 /// The checks every call that changes the checkout makes: it exists (404, 410), the
-/// order is not being placed (423), and no calculator runs (409).
+/// order is not being placed (423), and no calculation runs (409).
 fn changeable<'w>(world: &'w World, cart_id: &str) -> Result<&'w CartCheckoutSession, ActionError> {
     let session = checkout_of(world, cart_id)?;
     let cart = find_cart(world, cart_id)?;
@@ -441,71 +672,114 @@ fn changeable<'w>(world: &'w World, cart_id: &str) -> Result<&'w CartCheckoutSes
         ));
     }
     if session.is_processing {
-        return Err(conflict(session, cart_id));
+        return Err(conflict(world, session, cart_id));
     }
     Ok(session)
 }
 
-fn conflict(session: &CartCheckoutSession, cart_id: &str) -> ActionError {
+fn conflict(world: &World, session: &CartCheckoutSession, cart_id: &str) -> ActionError {
+    let op = session.background_operation_id.as_deref().unwrap_or("null");
+    let calculator = world
+        .operation(op)
+        .and_then(|o| o.current_calculator())
+        .map_or(String::new(), |c| format!(", now in {c}"));
     ActionError::new(
         ErrorKind::RestConflict,
         format!(
-            "{cart_id} is locked for updates: {} is running the {} calculator ({})",
-            session.id,
-            session.state,
-            session.background_operation_id.as_deref().unwrap_or("null")
+            "{cart_id} is locked for updates: {} is running {op}{calculator}",
+            session.id
         ),
     )
 }
 
-/// PATCH: sets the address, the delivery method and/or the contact details, and
-/// reruns the calculators they need.
-fn update(
-    tx: &mut Tx,
-    cart_id: &str,
-    address: Option<&str>,
-    method: Option<&str>,
-    contact: Option<&str>,
-) -> Result<u16, ActionError> {
-    // A PATCH with nothing in it (the loader refuses one in a file) changes nothing.
-    let id = changeable(tx.world, cart_id)?.id.clone();
-    let mut calculators = Vec::new();
+/// PATCH: sets the delivery group's address and/or delivery method (and a guest's
+/// e-mail on the cart), and runs the calculators they need.
+fn update(tx: &mut Tx, cart_id: &str, patch: &CheckoutPatch) -> Result<u16, ActionError> {
+    let session = changeable(tx.world, cart_id)?;
+    let id = session.id.clone();
+    let group = tx
+        .world
+        .delivery_group_of_session(&id)
+        .map(|g| g.id.clone());
+    let method = match &patch.delivery_method {
+        Some(m) => {
+            let store = tx.world.store_of_cart(cart_id);
+            let found = store.and_then(|s| s.delivery_methods.iter().find(|d| &d.id == m));
+            match found {
+                Some(d) => Some(d.clone()),
+                None => {
+                    let listed: Vec<&str> = store
+                        .map(|s| s.delivery_methods.iter().map(|d| d.id.as_str()).collect())
+                        .unwrap_or_default();
+                    return Err(ActionError::new(
+                        ErrorKind::RestUnknownDeliveryMethod,
+                        format!(
+                            "{m:?} is not a delivery method of the store; it lists {}",
+                            if listed.is_empty() {
+                                "none".to_string()
+                            } else {
+                                listed.join(", ")
+                            }
+                        ),
+                    ));
+                }
+            }
+        }
+        None => None,
+    };
+    custom_code_conflict(tx, cart_id)?;
+    if let Some(contact) = &patch.contact {
+        tx.edit(
+            cart_id,
+            &[CartField::GuestEmailAddress],
+            Rule::ContactGiven,
+            |c| c.guest_email = Some(contact.clone()),
+        );
+    }
+    let mut calculators: &[Calculator] = &[];
     let mut rule = Rule::ContactGiven;
-    if let Some(contact) = contact {
-        tx.edit(&id, &[SessionField::ContactInfo], Rule::ContactGiven, |s| {
-            s.rest.contact = Some(contact.to_string());
-        });
-    }
-    if let Some(method) = method {
+    if let (Some(address), Some(group)) = (&patch.shipping_address, &group) {
         tx.edit(
-            &id,
-            &[SessionField::DeliveryMethod],
-            Rule::DeliveryMethodRerunsTax,
-            |s| s.rest.delivery_method = Some(method.to_string()),
-        );
-        calculators = vec![Calculator::Tax];
-        rule = Rule::DeliveryMethodRerunsTax;
-    }
-    if let Some(address) = address {
-        tx.edit(
-            &id,
-            &[SessionField::ShippingAddress],
+            group,
+            DeliveryGroupField::ADDRESS,
             Rule::AddressRerunsShippingTax,
-            |s| s.rest.shipping_address = Some(address.to_string()),
+            |g| {
+                g.address = address.clone();
+            },
         );
-        calculators = vec![Calculator::Shipping, Calculator::Tax];
+        calculators = ADDRESS_CALCULATORS;
         rule = Rule::AddressRerunsShippingTax;
+    }
+    if let (Some(method), Some(group)) = (method, &group) {
+        tx.edit(
+            group,
+            &[DeliveryGroupField::DeliveryMethodId],
+            Rule::DeliveryMethodRerunsTax,
+            |g| g.delivery_method = Some(method.id.clone()),
+        );
+        tx.edit(
+            cart_id,
+            &[CartField::TotalChargeAmount, CartField::GrandTotalAmount],
+            Rule::DeliveryChargeApplied,
+            |c| c.total_charge = method.price,
+        );
+        if calculators.is_empty() {
+            calculators = METHOD_CALCULATORS;
+            rule = Rule::DeliveryMethodRerunsTax;
+        }
     }
     if calculators.is_empty() {
         return Ok(200);
     }
-    run_calculators(tx, &id, &calculators, rule);
+    calculate(tx, &id, calculators, rule);
     Ok(202)
 }
 
-/// DELETE: archives the checkout and makes the cart Active again.
+/// DELETE: archives the checkout and makes the cart Active again; the delivery group
+/// and any authorizations stay as they are.
 fn delete(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
     let id = changeable(tx.world, cart_id)?.id.clone();
+    custom_code_conflict(tx, cart_id)?;
     tx.edit(
         &id,
         &[SessionField::IsArchived],
@@ -513,7 +787,6 @@ fn delete(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
         |s| {
             s.is_archived = true;
             s.rest.deleted = true;
-            s.rest.pending.clear();
         },
     );
     tx.edit(
@@ -525,54 +798,60 @@ fn delete(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
     Ok(204)
 }
 
-/// POST payments: authorizes the cart's total, reversing an earlier authorization.
+/// POST payments: authorizes the cart's GrandTotalAmount, reversing an earlier
+/// authorization; a decline leaves a Failed PaymentAuthorization.
 fn pay(tx: &mut Tx, cart_id: &str, outcome: PaymentOutcome) -> Result<u16, ActionError> {
     let session = changeable(tx.world, cart_id)?;
-    if outcome == PaymentOutcome::Declined {
+    let id = session.id.clone();
+    let cart = find_cart(tx.world, cart_id)?;
+    let amount = tx.world.grand_total_amount(cart);
+    let cart_version = cart.version;
+    let earlier: Vec<String> = tx
+        .world
+        .payment_authorizations_of(&id)
+        .filter(|p| p.status == PaymentAuthorizationStatus::Processed)
+        .map(|p| p.id.clone())
+        .collect();
+    let declined = outcome == PaymentOutcome::Declined;
+    if !declined {
+        for pa in &earlier {
+            tx.edit(pa, &[PaymentField::Status], Rule::PaymentReversed, |p| {
+                p.status = PaymentAuthorizationStatus::Canceled
+            });
+        }
+    }
+    let pa = tx.world.next_id(IdKind::Payment);
+    let status = if declined {
+        PaymentAuthorizationStatus::Failed
+    } else {
+        PaymentAuthorizationStatus::Processed
+    };
+    tx.world.payment_authorizations.push(PaymentAuthorization {
+        id: pa.clone(),
+        session: id.clone(),
+        amount,
+        status,
+        cart_version,
+    });
+    let rule = if declined {
+        Rule::PaymentDeclined
+    } else {
+        Rule::PaymentAuthorized
+    };
+    tx.created(
+        RecordKind::PaymentAuthorization,
+        &pa,
+        format!("{status}, Amount {amount}, for {id}"),
+        rule,
+    );
+    if declined {
         return Err(ActionError::new(
             ErrorKind::RestPaymentDeclined,
             format!(
-                "the payment service declined the authorization for {cart_id}; {} keeps what it had",
-                session.id
+                "the payment service declined the authorization of {amount} for {cart_id} ({pa} Failed)"
             ),
         ));
     }
-    let id = session.id.clone();
-    let earlier = session.rest.payment;
-    let cart = find_cart(tx.world, cart_id)?;
-    let amount = tx.world.total_product_amount(cart);
-    let cart_version = cart.version;
-    if let Some(p) = earlier.filter(|p| p.status == PaymentStatus::Authorized) {
-        tx.edit(
-            &id,
-            &[SessionField::PaymentStatus],
-            Rule::PaymentReversed,
-            |s| {
-                s.rest.payment = Some(Payment {
-                    status: PaymentStatus::Reversed,
-                    ..p
-                });
-            },
-        );
-    }
-    tx.edit(
-        &id,
-        &[SessionField::PaymentStatus],
-        Rule::PaymentAuthorized,
-        |s| {
-            s.rest.payment = Some(Payment {
-                status: PaymentStatus::Authorized,
-                amount,
-                cart_version,
-            });
-        },
-    );
-    tx.noted(
-        RecordKind::CartCheckoutSession,
-        &id,
-        format!("payment authorized for {amount}"),
-        Rule::PaymentAuthorized,
-    );
     Ok(200)
 }
 
@@ -598,13 +877,76 @@ fn next_reference(world: &World) -> String {
     }
 }
 
-/// POST orders: checks in the order the docs list the errors (409, 412, 422), then
-/// accepts the order; cart-to-order runs asynchronously.
-fn place_order(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
+/// The payment check: the Processed authorizations add up to GrandTotalAmount, and no
+/// custom code saved the cart after the latest of them.
+fn check_payment(
+    world: &World,
+    session: &CartCheckoutSession,
+    cart: &WebCart,
+) -> Result<(), ActionError> {
+    let processed: Vec<&PaymentAuthorization> = world
+        .payment_authorizations_of(&session.id)
+        .filter(|p| p.status == PaymentAuthorizationStatus::Processed)
+        .collect();
+    let authorized: Money = processed.iter().map(|p| p.amount).sum();
+    let total = world.grand_total_amount(cart);
+    if let Some(latest) = processed.last()
+        && cart
+            .last_custom_save
+            .is_some_and(|v| v > latest.cart_version)
+    {
+        return Err(ActionError::new(
+            ErrorKind::PlaceOrderCartChangedAfterPayment,
+            format!(
+                "custom code saved {} after {} was authorized: the payment was processed but not saved to the cart",
+                cart.id, latest.id
+            ),
+        ));
+    }
+    if processed.is_empty() || authorized != total {
+        return Err(ActionError::new(
+            ErrorKind::PlaceOrderPaymentNotAuthorized,
+            if processed.is_empty() {
+                format!("{} has no Processed PaymentAuthorization", session.id)
+            } else {
+                format!(
+                    "the Processed authorizations add up to {authorized}, GrandTotalAmount is {total}"
+                )
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// POST orders (v1), or Place Order V2's prepare and submit.
+fn place_order(
+    tx: &mut Tx,
+    cart_id: &str,
+    step: Option<PlaceOrderStep>,
+) -> Result<u16, ActionError> {
     let world = &*tx.world;
+    let v2 = settings_of_cart(world, cart_id).place_order == PlaceOrderVersion::V2;
+    if step.is_some() && !v2 {
+        return Err(ActionError::new(
+            ErrorKind::PlaceOrderV2NotEnabled,
+            format!(
+                "store {} has Place Order V2 off (place_order: v1): POST .../orders/actions is not available",
+                world.cart(cart_id).map_or("?", |c| c.store.as_str())
+            ),
+        ));
+    }
     let session = checkout_of(world, cart_id)?;
+    let ok = if step.is_some() { 200 } else { 201 };
     if let Some(reference) = &session.rest.order_reference {
-        let text = format!("the order was already accepted: {reference} is returned again");
+        let status = world.cart(cart_id).map_or(CartStatus::Closed, |c| c.status);
+        let text = match step {
+            Some(PlaceOrderStep::Prepare) => format!(
+                "the order was already accepted ({reference}, cart {status}): prepare returns early"
+            ),
+            _ => format!(
+                "the order was already accepted (cart {status}): {reference} is returned again"
+            ),
+        };
         let id = session.id.clone();
         tx.noted(
             RecordKind::CartCheckoutSession,
@@ -612,81 +954,99 @@ fn place_order(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
             text,
             Rule::OrderReferenceReturned,
         );
-        return Ok(200);
+        return Ok(ok);
     }
     let cart = find_cart(world, cart_id)?;
     if session.is_processing {
-        return Err(conflict(session, cart_id));
+        return Err(conflict(world, session, cart_id));
     }
-    let guest = world.buyer(&cart.buyer).is_some_and(|b| b.guest);
-    if guest && session.rest.contact.is_none() {
-        return Err(ActionError::new(
-            ErrorKind::PlaceOrderNoContact,
-            format!(
-                "{} is a guest and {} has no contact details (email, phone)",
-                cart.buyer, session.id
-            ),
-        ));
-    }
-    if session.rest.delivery_method.is_none() {
-        return Err(ActionError::new(
-            ErrorKind::PlaceOrderNoDeliveryMethod,
-            format!("{} has no delivery method", session.id),
-        ));
-    }
-    if let Some(row) = error_rows(world, cart_id).first() {
-        return Err(ActionError::new(
-            ErrorKind::PlaceOrderValidationErrors,
-            format!("{} {} {}: {}", row.id, row.level, row.kind, row.message),
-        ));
-    }
-    let payment = match session.rest.payment {
-        Some(p) if p.status == PaymentStatus::Authorized => p,
-        other => {
+    let prepare = step == Some(PlaceOrderStep::Prepare);
+    // v1 and prepare check the delivery and the buyer's details; v1 and submit check the
+    // payment.
+    if step != Some(PlaceOrderStep::Submit) {
+        let guest = world.buyer(&cart.buyer).is_some_and(|b| b.guest);
+        if guest && cart.guest_email.is_none() {
             return Err(ActionError::new(
-                ErrorKind::PlaceOrderPaymentNotAuthorized,
-                match other {
-                    Some(p) => format!("{}'s payment is {}", session.id, p.status),
-                    None => format!("{} has no payment", session.id),
+                if step.is_some() {
+                    ErrorKind::PrepareValidation
+                } else {
+                    ErrorKind::PlaceOrderNoContact
                 },
+                format!(
+                    "{} is a guest and {cart_id} has no GuestEmailAddress",
+                    cart.buyer
+                ),
             ));
         }
-    };
-    if payment.cart_version != cart.version {
+        let method = world
+            .delivery_group_of_session(&session.id)
+            .and_then(|g| g.delivery_method.clone());
+        if method.is_none() {
+            return Err(ActionError::new(
+                if step.is_some() {
+                    ErrorKind::PrepareValidation
+                } else {
+                    ErrorKind::PlaceOrderNoDeliveryMethod
+                },
+                format!("{}'s CartDeliveryGroup has no DeliveryMethodId", session.id),
+            ));
+        }
+        if let Some(row) = error_rows(world, cart_id).first() {
+            return Err(ActionError::new(
+                if step.is_some() {
+                    ErrorKind::PrepareValidation
+                } else {
+                    ErrorKind::PlaceOrderValidationErrors
+                },
+                format!("{} {} {}: {}", row.id, row.level, row.kind, row.message),
+            ));
+        }
+    }
+    if prepare {
+        let id = session.id.clone();
+        tx.edit(
+            &id,
+            &[SessionField::Prepared],
+            Rule::PlaceOrderPrepared,
+            |s| {
+                s.rest.prepared = true;
+            },
+        );
+        return Ok(200);
+    }
+    if step == Some(PlaceOrderStep::Submit) && !session.rest.prepared {
         return Err(ActionError::new(
-            ErrorKind::PlaceOrderCartChangedAfterPayment,
-            format!(
-                "{cart_id} was saved after the payment was authorized (version {} then, {} now): the payment was processed but not saved to the cart",
-                payment.cart_version, cart.version
-            ),
+            ErrorKind::SubmitBeforePrepare,
+            format!("{} was not prepared since its last calculation", session.id),
         ));
+    }
+    if let Err(e) = check_payment(world, session, cart) {
+        return Err(match (step, e.kind) {
+            (Some(_), ErrorKind::PlaceOrderPaymentNotAuthorized) => {
+                ActionError::new(ErrorKind::SubmitPaymentNotAuthorized, e.message)
+            }
+            _ => e,
+        });
     }
     let id = session.id.clone();
     let reference = next_reference(world);
-    tx.edit(
-        &id,
-        &[SessionField::OrderReferenceNumber],
-        Rule::OrderAccepted,
-        |s| s.rest.order_reference = Some(reference),
-    );
-    tx.edit(cart_id, &[CartField::Status], Rule::OrderAccepted, |c| {
+    let rule = if step.is_some() {
+        Rule::OrderSubmitted
+    } else {
+        Rule::OrderAccepted
+    };
+    tx.edit(&id, &[SessionField::OrderReferenceNumber], rule, |s| {
+        s.rest.order_reference = Some(reference)
+    });
+    tx.edit(cart_id, &[CartField::Status], rule, |c| {
         c.status = CartStatus::PendingClosed;
     });
-    tx.edit(
-        &id,
-        &[SessionField::State, SessionField::NextState],
-        Rule::OrderAccepted,
-        |s| {
-            s.state = PLACING_ORDER.to_string();
-            s.next_state = Some(COMPLETE.to_string());
-        },
-    );
     let op = launch(
         tx,
         CART_TO_ORDER,
         CART_TO_ORDER_TICKS,
         Some(cart_id.to_string()),
-        Rule::OrderAccepted,
+        rule,
     );
     tx.edit(
         &id,
@@ -694,85 +1054,68 @@ fn place_order(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
             SessionField::IsProcessing,
             SessionField::BackgroundOperationId,
         ],
-        Rule::OrderAccepted,
+        rule,
         |s| {
             s.is_processing = true;
             s.background_operation_id = Some(op);
         },
     );
-    Ok(201)
+    Ok(ok)
 }
 
-/// Launches the first of `calculators` and queues the rest (replacing any queue).
-fn run_calculators(tx: &mut Tx, session_id: &str, calculators: &[Calculator], rule: Rule) {
-    let Some((first, rest)) = calculators.split_first() else {
+/// Launches one Cart Calculate that runs `calculators` in order, one tick each. The
+/// rows of their types from earlier runs are deleted first.
+pub(crate) fn calculate(tx: &mut Tx, session_id: &str, calculators: &[Calculator], rule: Rule) {
+    let Some(cart) = tx.world.session(session_id).map(|s| s.cart.clone()) else {
         return;
     };
-    let rest = rest.to_vec();
-    tx.edit(session_id, &[SessionField::IsError], rule, |s| {
-        s.rest.pending = rest;
-        s.is_error = false;
-    });
-    run_calculator(tx, session_id, *first, rule);
-}
-
-/// Runs one calculator: it first deletes its type's rows from its earlier run, then
-/// works as a BackgroundOperation while the session waits (IsProcessing).
-fn run_calculator(tx: &mut Tx, session_id: &str, calculator: Calculator, rule: Rule) {
-    let Some(session) = tx.world.session(session_id) else {
-        return;
-    };
-    let cart = session.cart.clone();
-    let next = session
-        .rest
-        .pending
-        .first()
-        .map_or(READY.to_string(), |c| c.as_str().to_string());
-    let row_type = calculator.row_type();
+    let types: Vec<ValidationType> = calculators.iter().map(|c| c.row_type()).collect();
     super::actions::remove_validation_rows(
         tx,
         &cart,
-        |v| v.kind == row_type,
+        |v| types.contains(&v.kind),
         Rule::CalculatorClearsRows,
     );
-    tx.edit(
-        session_id,
-        &[SessionField::State, SessionField::NextState],
-        rule,
-        |s| {
-            s.state = calculator.as_str().to_string();
-            s.next_state = Some(next);
-        },
-    );
-    let op = launch(
-        tx,
-        calculator.operation(),
-        CALCULATOR_TICKS,
-        Some(cart),
+    let ticks = CALCULATOR_TICKS * calculators.len() as u64;
+    let op = launch(tx, CART_CALCULATE, ticks, Some(cart), rule);
+    let list = calculators.to_vec();
+    if let Some(o) = tx.world.operation_mut(&op) {
+        o.calculators = list;
+    }
+    let names: Vec<&str> = calculators.iter().map(|c| c.as_str()).collect();
+    tx.noted(
+        RecordKind::BackgroundOperation,
+        &op,
+        format!("runs {}", names.join(", ")),
         Rule::CalculatorRuns,
     );
     tx.edit(
         session_id,
         &[
             SessionField::IsProcessing,
+            SessionField::IsError,
             SessionField::BackgroundOperationId,
+            SessionField::Prepared,
         ],
         Rule::CalculatorRuns,
         |s| {
             s.is_processing = true;
+            s.is_error = false;
             s.background_operation_id = Some(op);
+            s.rest.prepared = false;
         },
     );
 }
 
-/// An operation an `lwr` checkout waited on finished: the next calculator runs, or the
-/// checkout is ready; after an Error the chain stops; after cart-to-order the order
-/// exists and the cart is Closed.
+/// An operation an `lwr` checkout waited on finished: after a calculation that ran Tax,
+/// TotalTaxAmount is written; the checkout is ready (or ready with errors after an Error
+/// row); after cart-to-order the order exists and the cart is Closed.
 pub(crate) fn operation_finished(tx: &mut Tx, session_id: &str, op_id: &str, failed: bool) {
-    let order = tx
-        .world
-        .operation(op_id)
-        .is_some_and(|o| o.name == CART_TO_ORDER);
+    let Some(op) = tx.world.operation(op_id) else {
+        return;
+    };
+    let order = op.name == CART_TO_ORDER;
+    let ran_tax = op.calculators.contains(&Calculator::Tax);
     let Some(cart) = tx.world.session(session_id).map(|s| s.cart.clone()) else {
         return;
     };
@@ -780,123 +1123,69 @@ pub(crate) fn operation_finished(tx: &mut Tx, session_id: &str, op_id: &str, fai
         create_order(tx, session_id, Rule::AsyncOrderCreated);
         tx.edit(
             session_id,
-            &[
-                SessionField::State,
-                SessionField::NextState,
-                SessionField::IsProcessing,
-            ],
+            &[SessionField::IsProcessing],
             Rule::AsyncOrderCreated,
-            |s| {
-                s.state = COMPLETE.to_string();
-                s.next_state = None;
-                s.is_processing = false;
-            },
+            |s| s.is_processing = false,
         );
         tx.edit(&cart, &[CartField::Status], Rule::AsyncOrderCreated, |c| {
             c.status = CartStatus::Closed;
         });
         return;
     }
-    if failed {
-        // An Error row stops the chain; the checkout stays usable.
-        let state = if order { PLACING_ORDER } else { READY };
-        tx.edit(
-            session_id,
-            &[
-                SessionField::State,
-                SessionField::NextState,
-                SessionField::IsProcessing,
-            ],
-            Rule::CalculatorChainStops,
-            |s| {
-                s.state = state.to_string();
-                s.next_state = None;
-                s.is_processing = false;
-                s.rest.pending.clear();
-            },
-        );
-        return;
-    }
-    let next = tx
-        .world
-        .session(session_id)
-        .and_then(|s| s.rest.pending.first().copied());
-    match next {
-        Some(calculator) => {
+    if !failed && ran_tax {
+        let rate = settings_of_cart(tx.world, &cart).tax_rate;
+        let base = tx
+            .world
+            .cart(&cart)
+            .map(|c| tx.world.total_product_amount(c) + c.total_charge);
+        if let Some(base) = base {
+            let tax = rate.tax_on(base);
             tx.edit(
-                session_id,
-                &[SessionField::IsError],
-                Rule::CalculatorRuns,
-                |s| {
-                    s.rest.pending.remove(0);
-                },
+                &cart,
+                &[CartField::TotalTaxAmount, CartField::GrandTotalAmount],
+                Rule::TaxWritten,
+                |c| c.total_tax = tax,
             );
-            run_calculator(tx, session_id, calculator, Rule::CalculatorRuns);
         }
-        None => tx.edit(
-            session_id,
-            &[
-                SessionField::State,
-                SessionField::NextState,
-                SessionField::IsProcessing,
-            ],
-            Rule::CalculatorsDone,
-            |s| {
-                s.state = READY.to_string();
-                s.next_state = None;
-                s.is_processing = false;
-            },
-        ),
     }
+    tx.edit(
+        session_id,
+        &[SessionField::IsProcessing],
+        if failed {
+            Rule::CalculatorChainStops
+        } else {
+            Rule::CalculatorsDone
+        },
+        |s| s.is_processing = false,
+    );
 }
 
-/// Add to cart in an `lwr` store: refused (409) while a calculator runs, since the
+/// Add to cart in an `lwr` store: refused (409) while a calculation runs, since the
 /// cart is locked for updates.
 pub(crate) fn check_cart_change(world: &World, cart_id: &str) -> Result<(), ActionError> {
     match world.active_session(cart_id) {
-        Some(session) if session.is_processing => Err(ActionError::new(
-            ErrorKind::AddWhileCalculating,
-            format!(
-                "{cart_id} is locked for updates: {} is running the {} calculator",
-                session.id, session.state
-            ),
-        )),
+        Some(session) if session.is_processing => {
+            let e = conflict(world, session, cart_id);
+            Err(ActionError::new(ErrorKind::AddWhileCalculating, e.message))
+        }
         _ => Ok(()),
     }
 }
 
-/// Simplified Cart Cleanup: after an item change in checkout the cart stays in
-/// Checkout and the calculators an item change needs run again; an authorized payment
-/// for another total no longer holds.
+/// A buyer's cart change in checkout. With Simplified Cart Cleanup the cart stays in
+/// Checkout and the calculators an item change needs run again; with `cart_cleanup:
+/// cancel_checkout` the checkout is canceled, as in an `aura` store.
 pub(crate) fn after_item_change(tx: &mut Tx, cart_id: &str) {
     let Some(session) = tx.world.active_session(cart_id) else {
         return;
     };
     let id = session.id.clone();
-    let address = session.rest.shipping_address.is_some();
-    let payment = session.rest.payment;
-    let total = tx
-        .world
-        .cart(cart_id)
-        .map(|c| tx.world.total_product_amount(c))
-        .unwrap_or_default();
-    if let Some(p) = payment.filter(|p| p.status == PaymentStatus::Authorized && p.amount != total)
-    {
-        tx.edit(
-            &id,
-            &[SessionField::PaymentStatus],
-            Rule::PaymentInvalidated,
-            |s| {
-                s.rest.payment = Some(Payment {
-                    status: PaymentStatus::Invalidated,
-                    ..p
-                });
-            },
-        );
-    }
-    let mut calculators = ITEM_CALCULATORS.to_vec();
-    if address {
-        calculators.extend([Calculator::Shipping, Calculator::Tax]);
-    }
-    run_calculators(tx, &id, &calculators, Rule::ItemChangeReruns);
+    let calculators = calculators_for_items(tx.world, &id);
+    calculate(tx, &id, &calculators, Rule::ItemChangeReruns);
+}
+
+/// Whether a cart change in this `lwr` store's checkout cancels it (`cart_cleanup:
+/// cancel_checkout`), and the cancel's plan, checked before anything changes.
+pub(crate) fn cleanup_cancels(world: &World, cart_id: &str) -> bool {
+    settings_of_cart(world, cart_id).cart_cleanup == CartCleanup::CancelCheckout
 }

@@ -56,7 +56,6 @@ const HELP_CHECKOUT_SESSION: &str =
 const GUIDE_STATES: &str =
     "developer.salesforce.com commerce guide: checkout states (b2b-b2c-comm-checkout-states)";
 const QS_REENTRANT: &str = "quickstart examples/checkout-reentrant/flows/Reentrant_Checkout.flow";
-const HELP_ADD_ITEM: &str = "help.salesforce.com: Flow Core Action: Add Cart Item";
 const QS_CONFIRMATION: &str = "quickstart examples/checkout-reentrant/flows/Reentrant_Subflow_Order_Confirmation.flow (Close_Cart)";
 const GUIDE_EXEC_TASKS: &str = "developer.salesforce.com commerce guide: synchronous and asynchronous tasks (b2b-b2c-comm-checkout-exec-tasks)";
 const OBJ_VALIDATION: &str =
@@ -64,14 +63,17 @@ const OBJ_VALIDATION: &str =
 const CE_CALCULATE: &str =
     "commerce-extensibility CartCalculateSample.cls: the chain stops only at an Error-level row";
 const GUIDE_CONCURRENCY: &str = "developer.salesforce.com commerce guide: prevent concurrency issues (b2b-comm-checkout-prevent-concurrency)";
-const GUIDE_TTL: &str =
-    "developer.salesforce.com commerce guide: checkout time-to-live (b2b-b2c-comm-checkout-ttl)";
 const OBJ_OPERATION: &str = "Object Reference: BackgroundOperation (ExpiresAt, FinishedAt)";
 const GUIDE_HOW_STANDARD: &str = "developer.salesforce.com commerce guide: how standard checkout works (b2b-comm-checkout-how-standard-works)";
 const GUIDE_ASYNC: &str = "developer.salesforce.com commerce guide: checkout async processing (b2b-comm-checkout-async-processing)";
 const GUIDE_CALCULATORS: &str =
     "developer.salesforce.com commerce guide: checkout calculators (b2b-comm-checkout-calculators)";
 const GUIDE_ORDERS: &str = "developer.salesforce.com commerce guide: orders API (b2b-comm-checkout-orders-api); Connect REST: Commerce Webstore Checkout Orders";
+const GUIDE_TTL_RETURN: &str = "developer.salesforce.com commerce guide: checkout time-to-live (b2b-b2c-comm-checkout-ttl): \"when the user returns to their cart, the checkout integrations run again and provide current information\"";
+const CONNECT_CHECKOUTS_409: &str = "Connect REST: Commerce Webstore Checkouts (PUT, PATCH, DELETE): 409 when custom code modifies the cart or a checkout session while calling the resource";
+const GUIDE_HOW_STANDARD_ADDRESS: &str = "developer.salesforce.com commerce guide: how standard checkout works (\"If the delivery address is present (registered user has an address saved), then it also runs Shipping and Tax\")";
+const GUIDE_PLACE_ORDER_V2: &str = "developer.salesforce.com commerce guide: Commerce Webstore Checkout Place Order Action API (b2b-comm-checkout-place-order-action-api; API 64.0+, Streamlined Place Order)";
+const CONNECT_PAYMENTS: &str = "Connect REST: Commerce Webstore Checkout Payments (re-entrant payment reverses the earlier authorization, API 63.0+)";
 const INFERRED_CANCEL: &str = "inferred from the sample: quickstart Checkout_Main_Checkout.flow calls Cancel Cart Async Operation on every cart not yet complete, with no fault path, so a cart with nothing to cancel must pass";
 
 /// Why a change happened. Each rule has a sentence and a [`Source`].
@@ -170,19 +172,37 @@ pub enum Rule {
     PaymentAuthorized,
     /// `lwr`: paying again reverses the earlier authorization.
     PaymentReversed,
-    /// `lwr`: the cart's total changed, so the authorization no longer holds.
-    PaymentInvalidated,
     /// `lwr`: place order accepts the order: OrderReferenceNumber, cart PendingClosed.
     OrderAccepted,
     /// `lwr`: a repeated place order returns the same OrderReferenceNumber.
     OrderReferenceReturned,
     /// `lwr`: cart-to-order finished asynchronously: the order exists, the cart is Closed.
     AsyncOrderCreated,
+    /// `checkout_expiry: on_return`: the buyer returns to an expired checkout and its integrations run again.
+    CheckoutRerunsOnReturn,
+    /// `lwr`: custom code saves the cart inside a PUT, PATCH or DELETE, which answers 409.
+    CustomCodeDuringCall,
+    /// `lwr`: a new checkout for a buyer with a saved address runs Shipping and Tax too.
+    SavedAddressUsed,
+    /// `lwr`: a new checkout creates its CartDeliveryGroup.
+    DeliveryGroupCreated,
+    /// `lwr`: choosing a delivery method applies its price as TotalChargeAmount.
+    DeliveryChargeApplied,
+    /// `lwr`: the payment service declines: a Failed PaymentAuthorization.
+    PaymentDeclined,
+    /// `lwr`, Place Order V2: prepare validated the checkout.
+    PlaceOrderPrepared,
+    /// `lwr`, Place Order V2: submit accepts the order.
+    OrderSubmitted,
+    /// `lwr`: the Tax calculator writes TotalTaxAmount.
+    TaxWritten,
+    /// `lwr`: a new checkout starts with no charge and no tax.
+    NewCheckoutAmounts,
 }
 
 impl Rule {
     /// Every rule, in catalogue order.
-    pub const ALL: [Rule; 50] = [
+    pub const ALL: [Rule; 59] = [
         Rule::CheckoutCreatesSession,
         Rule::CheckoutLocksCart,
         Rule::StateLaunchesOperation,
@@ -229,10 +249,19 @@ impl Rule {
         Rule::RestCheckoutDeleted,
         Rule::PaymentAuthorized,
         Rule::PaymentReversed,
-        Rule::PaymentInvalidated,
         Rule::OrderAccepted,
         Rule::OrderReferenceReturned,
         Rule::AsyncOrderCreated,
+        Rule::CheckoutRerunsOnReturn,
+        Rule::CustomCodeDuringCall,
+        Rule::SavedAddressUsed,
+        Rule::DeliveryGroupCreated,
+        Rule::DeliveryChargeApplied,
+        Rule::PaymentDeclined,
+        Rule::PlaceOrderPrepared,
+        Rule::OrderSubmitted,
+        Rule::TaxWritten,
+        Rule::NewCheckoutAmounts,
     ];
 
     /// The sentence shown in parentheses after a change.
@@ -289,7 +318,7 @@ impl Rule {
                 "the cart was saved since the operation read it: Looks like your cart is currently in use"
             }
             Rule::CheckoutExpires => {
-                "the checkout's time-to-live passed: the checkout expires and the cart is Active again"
+                "checkout_expiry eager: the checkout's time to live (or CheckoutValidAfterDate) passed, so the clock expires it: its operation is Canceled, the session archived, the cart Active"
             }
             Rule::OperationExpirySet => "a finished background operation is given an ExpiresAt",
             Rule::OperationLeavesQueue => {
@@ -308,10 +337,10 @@ impl Rule {
                 "get or create: PUT /checkouts returns the cart's existing checkout and changes nothing"
             }
             Rule::CalculatorRuns => {
-                "a checkout calculator runs as a background operation; the cart is locked for updates until it finishes (202)"
+                "one Cart Calculate (a BackgroundOperation) runs the calculators the call needs, in order; the cart is locked for updates until it finishes (202)"
             }
             Rule::CalculatorClearsRows => {
-                "a calculator deletes the CartValidationOutput rows of its type from its earlier run"
+                "a calculation deletes the CartValidationOutput rows of the types its calculators write, from their earlier run"
             }
             Rule::CalculatorChainStops => {
                 "an Error row stops the chain of calculators; the checkout stays usable (poll answers 422)"
@@ -320,29 +349,60 @@ impl Rule {
                 "every calculator finished: the checkout is ready (poll answers 200)"
             }
             Rule::AddressRerunsShippingTax => {
-                "PATCH with a shipping address reruns Shipping and Tax"
+                "PATCH with a shipping address sets the delivery group's DeliverTo fields and reruns Shipping, Post Shipping and Tax"
             }
-            Rule::DeliveryMethodRerunsTax => "PATCH with a delivery method reruns Tax",
-            Rule::ContactGiven => "PATCH gives the checkout the buyer's contact details",
+            Rule::DeliveryMethodRerunsTax => {
+                "PATCH with a delivery method sets the delivery group's DeliveryMethodId and reruns Post Shipping and Tax"
+            }
+            Rule::ContactGiven => "PATCH gives a guest's contact e-mail: WebCart.GuestEmailAddress",
             Rule::ItemChangeReruns => {
-                "Simplified Cart Cleanup: an item change keeps the cart in Checkout and reruns pricing, promotions and inventory (shipping and tax too when an address is known)"
+                "Simplified Cart Cleanup: an item change keeps the cart in Checkout and reruns Pricing, Promotions and Inventory (Shipping, Post Shipping and Tax too once an address is known)"
             }
             Rule::RestCheckoutDeleted => {
                 "DELETE /checkouts/{id} ends the checkout: the session is archived and the cart is Active"
             }
-            Rule::PaymentAuthorized => "the payment is authorized for the cart's total",
-            Rule::PaymentReversed => "paying again reverses the earlier authorization",
-            Rule::PaymentInvalidated => {
-                "the cart's total changed: the payment authorization no longer holds"
+            Rule::PaymentAuthorized => {
+                "the payment is authorized for the cart's GrandTotalAmount: a Processed PaymentAuthorization"
             }
+            Rule::PaymentReversed => "paying again reverses the earlier authorization",
             Rule::OrderAccepted => {
                 "POST /orders accepts the order: an OrderReferenceNumber, the cart PendingClosed, cart-to-order runs asynchronously"
             }
             Rule::OrderReferenceReturned => {
-                "a repeated POST /orders returns the same OrderReferenceNumber and changes nothing"
+                "the order was already accepted: place order returns the existing OrderReferenceNumber and changes nothing"
             }
             Rule::AsyncOrderCreated => {
                 "cart-to-order finished: the order exists and the cart is Closed"
+            }
+            Rule::CheckoutRerunsOnReturn => {
+                "the buyer returned to an expired checkout: its integrations run again and its time to live starts over"
+            }
+            Rule::CustomCodeDuringCall => {
+                "custom code saved the cart while the checkout call ran: the call answers 409 CHECKOUT_CONFLICT"
+            }
+            Rule::SavedAddressUsed => {
+                "the buyer has a saved address: the new checkout's delivery group takes it, and the calculation runs Shipping, Post Shipping and Tax too"
+            }
+            Rule::DeliveryGroupCreated => {
+                "the new checkout creates its CartDeliveryGroup (no address or delivery method yet)"
+            }
+            Rule::DeliveryChargeApplied => {
+                "the selected delivery method's price becomes the cart's TotalChargeAmount"
+            }
+            Rule::PaymentDeclined => {
+                "the payment service declined: the PaymentAuthorization is Failed"
+            }
+            Rule::PlaceOrderPrepared => {
+                "Place Order V2 prepare: the delivery and the cart are ready for order placement (call payments next, then submit)"
+            }
+            Rule::OrderSubmitted => {
+                "Place Order V2 submit: the payment is validated, an OrderReferenceNumber is returned, the cart PendingClosed; cart-to-order runs asynchronously"
+            }
+            Rule::NewCheckoutAmounts => {
+                "a new checkout's delivery group has no delivery method and Tax has not run for it: TotalChargeAmount and TotalTaxAmount start at 0"
+            }
+            Rule::TaxWritten => {
+                "the Tax calculator ran: TotalTaxAmount is tax_rate x (TotalProductAmount + TotalChargeAmount), rounded half up to the cent"
             }
         }
     }
@@ -372,7 +432,9 @@ impl Rule {
                 "the docs say the session is archived; cartsim also clears IsProcessing",
             ),
             Rule::CartChangeCancelsCheckout => Source::Documented(HELP_CANCEL),
-            Rule::AddToCartAddsItem => Source::Documented(HELP_ADD_ITEM),
+            Rule::AddToCartAddsItem => Source::Choice(
+                "adding a product adds its line or more of it; the Add Cart Item flow action's help page (\"Cart actions aren't available in flows for B2B stores built on an Aura template\") describes the LWR flow action, not the storefront's add to cart",
+            ),
             Rule::CartChangeRecalculates => Source::Choice(
                 "the LWR guide says a change re-runs the calculators; cartsim makes it a per-store setting and restarts the flow",
             ),
@@ -387,8 +449,12 @@ impl Rule {
             Rule::IntegrationWritesValidation => Source::Documented(OBJ_VALIDATION),
             Rule::WarningDoesNotStop => Source::Sample(CE_CALCULATE),
             Rule::CustomCodeSavesCart => Source::Documented(GUIDE_CONCURRENCY),
-            Rule::CartInUse => Source::Documented(GUIDE_CONCURRENCY),
-            Rule::CheckoutExpires => Source::Documented(GUIDE_TTL),
+            Rule::CartInUse => Source::Inferred(
+                "developer.salesforce.com commerce guide: prevent concurrency issues describes \"Looks like your cart is currently in use\" for the Connect checkout and payment APIs; that a flow integration that read an older version fails the same way is inferred",
+            ),
+            Rule::CheckoutExpires => Source::Inferred(
+                "the earlier model's reading of the time-to-live guide (b2b-b2c-comm-checkout-ttl), which says only that the integrations run again when the buyer returns; \"the checkout status is set to Canceled and the cart status is reverted to Active\" was attributed to the D2C Streamlined Place Order page and could not be verified",
+            ),
             Rule::OperationExpirySet => Source::Documented(OBJ_OPERATION),
             Rule::OperationLeavesQueue => Source::Documented(OBJ_OPERATION),
             Rule::CancelNothingToCancel => Source::Inferred(INFERRED_CANCEL),
@@ -396,32 +462,54 @@ impl Rule {
             Rule::RestCheckoutCreated | Rule::RestCheckoutReturned => {
                 Source::Documented(GUIDE_HOW_STANDARD)
             }
-            Rule::CalculatorRuns | Rule::CalculatorsDone => Source::Documented(GUIDE_ASYNC),
-            Rule::CalculatorClearsRows => Source::Sample(
-                "commerce-extensibility CartCalculateSample.cls: each calculator replaces the CartValidationOutput rows of its type",
+            Rule::CalculatorRuns => Source::Sample(
+                "Apex CartExtension.CartCalculate (one entry point: \"the Salesforce app will call the calculate method when starting Cart calculations\"); commerce-extensibility CartCalculateSample.cls runs the calculators in sequence inside that one call; the 202 and the lock: commerce guide, checkout async processing. BackgroundOperation.Name \"Cart Calculate\" is cartsim's choice (no source names the value)",
+            ),
+            Rule::CalculatorsDone => Source::Documented(GUIDE_ASYNC),
+            Rule::CalculatorClearsRows => Source::Inferred(
+                "commerce-extensibility CartCalculateSample.cls: each calculator replaces the CartValidationOutput rows of its type; cartsim removes them when the calculation starts",
             ),
             Rule::CalculatorChainStops => Source::Sample(CE_CALCULATE),
             Rule::AddressRerunsShippingTax | Rule::DeliveryMethodRerunsTax => {
                 Source::Documented(GUIDE_CALCULATORS)
             }
             Rule::ContactGiven => Source::Documented(
-                "developer.salesforce.com commerce guide: how standard checkout works (guests give email and phone after the checkout is created)",
+                "developer.salesforce.com commerce guide: how standard checkout works (guests give email and phone after the checkout is created); Object Reference: WebCart.GuestEmailAddress",
             ),
-            Rule::ItemChangeReruns => Source::Sample(
-                "commerce-extensibility CartCalculateSample.cls (the matrix per buyer action); Simplified Cart Cleanup, Spring '25, API 63.0",
+            Rule::ItemChangeReruns => Source::Documented(
+                "developer.salesforce.com commerce guide: how standard checkout works (with the cart in Checkout an item change reruns Pricing, Promotion and Inventory, and Shipping and Tax when an address is present); Simplified Cart Cleanup (b2b-d2c-comm-cart-cleanup), Spring '25, API 63.0. Custom orchestrators differ (commerce-extensibility CartCalculateSample.cls reruns only pricing and promotions)",
             ),
             Rule::RestCheckoutDeleted => Source::Choice(
                 "Connect REST documents DELETE answering 204; that the session is archived and the cart Active again follows Cancel Cart Async Operation",
             ),
             Rule::PaymentAuthorized => Source::Choice(
-                "the payment service is outside cartsim: the step says whether it authorizes; the amount is the cart's TotalProductAmount",
+                "the payment gateway is outside cartsim: the step says whether it authorizes; the amount is GrandTotalAmount, which place order checks (commerce guide: avoid common misconfigurations, \"TotalAuthAndSaleAmount + PendingAuthAndSaleAmount = GrandTotalAmount\")",
             ),
-            Rule::PaymentReversed | Rule::PaymentInvalidated => Source::Documented(
-                "developer.salesforce.com commerce guide: checkout troubleshooting (payments, API 63.0+)",
+            Rule::PaymentReversed => Source::Documented(CONNECT_PAYMENTS),
+            Rule::OrderAccepted | Rule::AsyncOrderCreated => Source::Documented(GUIDE_ORDERS),
+            Rule::OrderReferenceReturned => Source::Inferred(
+                "the orders guide says a PendingClosed cart \"returns existing ORN\" but gives no status for the repeat, nor what a Closed cart answers; cartsim answers as the first call did (201 for v1, 200 for Place Order V2) with the same OrderReferenceNumber",
             ),
-            Rule::OrderAccepted | Rule::OrderReferenceReturned | Rule::AsyncOrderCreated => {
-                Source::Documented(GUIDE_ORDERS)
-            }
+            Rule::CheckoutRerunsOnReturn => Source::Documented(GUIDE_TTL_RETURN),
+            Rule::CustomCodeDuringCall => Source::Documented(CONNECT_CHECKOUTS_409),
+            Rule::SavedAddressUsed => Source::Documented(GUIDE_HOW_STANDARD_ADDRESS),
+            Rule::DeliveryGroupCreated => Source::Choice(
+                "the guides show one delivery group per checkout; cartsim creates it with the checkout, empty until the buyer gives an address",
+            ),
+            Rule::DeliveryChargeApplied => Source::Choice(
+                "the store's delivery_methods list is cartsim's stand-in for a shipping integration: TotalChargeAmount is the selected method's price",
+            ),
+            Rule::PaymentDeclined => Source::Choice(
+                "the payment gateway is outside cartsim: the step says whether it authorizes; PaymentAuthorization.Status Failed records a decline (Object Reference: PaymentAuthorization)",
+            ),
+            Rule::PlaceOrderPrepared => Source::Documented(GUIDE_PLACE_ORDER_V2),
+            Rule::OrderSubmitted => Source::Documented(GUIDE_PLACE_ORDER_V2),
+            Rule::NewCheckoutAmounts => Source::Choice(
+                "the charge follows the delivery group's selected method (none yet); that the tax of an earlier checkout does not carry over is cartsim's choice",
+            ),
+            Rule::TaxWritten => Source::Choice(
+                "the store's tax_rate is cartsim's stand-in for a tax integration; that GrandTotalAmount = product + charge + tax follows the WebCart fields",
+            ),
         }
     }
 }

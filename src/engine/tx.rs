@@ -5,7 +5,9 @@ use super::change::{Change, FieldValue, RecordKind};
 use super::fields::*;
 use super::model::*;
 use super::rules::Rule;
-use super::world::{World, operation_field, session_field, validation_field};
+use super::world::{
+    World, delivery_group_field, operation_field, payment_field, session_field, validation_field,
+};
 
 /// A typed field: it names the record kind it belongs to, how to find that record and
 /// how to read the field, so `Tx::edit` can only log fields the record really has.
@@ -68,6 +70,20 @@ field_of!(
     RecordKind::CartValidationOutput,
     validation_output_mut,
     |w, id, f| w.validation_output(id).map(|v| validation_field(v, f))
+);
+field_of!(
+    DeliveryGroupField,
+    CartDeliveryGroup,
+    RecordKind::CartDeliveryGroup,
+    delivery_group_mut,
+    |w, id, f| w.delivery_group(id).map(|g| delivery_group_field(g, f))
+);
+field_of!(
+    PaymentField,
+    PaymentAuthorization,
+    RecordKind::PaymentAuthorization,
+    payment_authorization_mut,
+    |w, id, f| w.payment_authorization(id).map(|p| payment_field(p, f))
 );
 field_of!(
     BuyerField,

@@ -29,8 +29,12 @@ pub struct World {
     pub orders: Vec<Order>,
     /// CartValidationOutputs, in creation order.
     pub validation_outputs: Vec<CartValidationOutput>,
-    /// Counters behind generated ids (`ccs-N`, `bop-N`, `ord-N`, `cvo-N`).
-    pub(crate) next_ids: [u64; 4],
+    /// CartDeliveryGroups of `lwr` checkouts, in creation order.
+    pub delivery_groups: Vec<CartDeliveryGroup>,
+    /// PaymentAuthorizations of `lwr` checkouts, in creation order.
+    pub payment_authorizations: Vec<PaymentAuthorization>,
+    /// Counters behind generated ids (`ccs-N`, `bop-N`, `ord-N`, `cvo-N`, `cdg-N`, `pa-N`).
+    pub(crate) next_ids: [u64; 6],
     /// Records by id, for lookups that cost the same however many records there are.
     pub(crate) index: Index,
 }
@@ -60,6 +64,8 @@ pub(crate) enum IdKind {
     Operation = 1,
     Order = 2,
     Validation = 3,
+    DeliveryGroup = 4,
+    Payment = 5,
 }
 
 impl World {
@@ -122,6 +128,45 @@ impl World {
     }
 
     /// The CartValidationOutputs of a cart, oldest first.
+    /// A CartDeliveryGroup by id.
+    pub fn delivery_group(&self, id: &str) -> Option<&CartDeliveryGroup> {
+        self.index
+            .delivery_groups
+            .position(&self.delivery_groups, id)
+            .map(|i| &self.delivery_groups[i])
+    }
+
+    /// A PaymentAuthorization by id.
+    pub fn payment_authorization(&self, id: &str) -> Option<&PaymentAuthorization> {
+        self.index
+            .payment_authorizations
+            .position(&self.payment_authorizations, id)
+            .map(|i| &self.payment_authorizations[i])
+    }
+
+    /// The CartDeliveryGroup a checkout created.
+    pub fn delivery_group_of_session(&self, session: &str) -> Option<&CartDeliveryGroup> {
+        self.delivery_groups
+            .iter()
+            .rev()
+            .find(|g| g.session == session)
+    }
+
+    /// The PaymentAuthorizations made for a checkout, oldest first.
+    pub fn payment_authorizations_of<'a>(
+        &'a self,
+        session: &'a str,
+    ) -> impl Iterator<Item = &'a PaymentAuthorization> + 'a {
+        self.payment_authorizations
+            .iter()
+            .filter(move |p| p.session == session)
+    }
+
+    /// WebCart.GrandTotalAmount: TotalProductAmount + TotalChargeAmount + TotalTaxAmount.
+    pub fn grand_total_amount(&self, cart: &WebCart) -> Money {
+        self.total_product_amount(cart) + cart.total_charge + cart.total_tax
+    }
+
     pub fn validation_outputs_of<'a>(
         &'a self,
         cart: &'a str,
@@ -178,6 +223,10 @@ impl World {
             Some(RecordKind::BackgroundOperation)
         } else if self.validation_output(id).is_some() {
             Some(RecordKind::CartValidationOutput)
+        } else if self.delivery_group(id).is_some() {
+            Some(RecordKind::CartDeliveryGroup)
+        } else if self.payment_authorization(id).is_some() {
+            Some(RecordKind::PaymentAuthorization)
         } else {
             None
         }
@@ -204,6 +253,15 @@ impl World {
                 ValidationField::parse(field).ok_or(no_field(RecordKind::CartValidationOutput))?;
             return Ok(validation_field(row, f));
         }
+        if let Some(g) = self.delivery_group(id) {
+            let f =
+                DeliveryGroupField::parse(field).ok_or(no_field(RecordKind::CartDeliveryGroup))?;
+            return Ok(delivery_group_field(g, f));
+        }
+        if let Some(p) = self.payment_authorization(id) {
+            let f = PaymentField::parse(field).ok_or(no_field(RecordKind::PaymentAuthorization))?;
+            return Ok(payment_field(p, f));
+        }
         Err(FieldError::NoRecord)
     }
 
@@ -218,6 +276,10 @@ impl World {
             CartField::TotalProductCount => FieldValue::Int(World::total_product_count(cart)),
             CartField::UniqueProductCount => FieldValue::Int(cart.items.len() as i64),
             CartField::TotalProductAmount => FieldValue::Money(self.total_product_amount(cart)),
+            CartField::GuestEmailAddress => FieldValue::opt_text(&cart.guest_email),
+            CartField::TotalChargeAmount => FieldValue::Money(cart.total_charge),
+            CartField::TotalTaxAmount => FieldValue::Money(cart.total_tax),
+            CartField::GrandTotalAmount => FieldValue::Money(self.grand_total_amount(cart)),
             CartField::Version => FieldValue::opt_int(Some(cart.version)),
         }
     }
@@ -246,6 +308,8 @@ impl World {
             IdKind::Operation => "bop",
             IdKind::Order => "ord",
             IdKind::Validation => "cvo",
+            IdKind::DeliveryGroup => "cdg",
+            IdKind::Payment => "pa",
         };
         loop {
             self.next_ids[kind as usize] += 1;
@@ -275,6 +339,23 @@ impl World {
             .position(&self.validation_outputs, id)?;
         self.validation_outputs.get_mut(i)
     }
+    pub(crate) fn delivery_group_mut(&mut self, id: &str) -> Option<&mut CartDeliveryGroup> {
+        let i = self
+            .index
+            .delivery_groups
+            .position(&self.delivery_groups, id)?;
+        self.delivery_groups.get_mut(i)
+    }
+    pub(crate) fn payment_authorization_mut(
+        &mut self,
+        id: &str,
+    ) -> Option<&mut PaymentAuthorization> {
+        let i = self
+            .index
+            .payment_authorizations
+            .position(&self.payment_authorizations, id)?;
+        self.payment_authorizations.get_mut(i)
+    }
     pub(crate) fn buyer_mut(&mut self, id: &str) -> Option<&mut Buyer> {
         let i = self.index.buyers.position(&self.buyers, id)?;
         self.buyers.get_mut(i)
@@ -292,6 +373,8 @@ pub fn fields_of(kind: RecordKind) -> &'static [&'static str] {
         RecordKind::CartCheckoutSession => SESSION_FIELDS,
         RecordKind::BackgroundOperation => OPERATION_FIELDS,
         RecordKind::CartValidationOutput => VALIDATION_FIELDS,
+        RecordKind::CartDeliveryGroup => DeliveryGroupField::NAMES,
+        RecordKind::PaymentAuthorization => PaymentField::NAMES,
         RecordKind::Buyer => BuyerField::NAMES,
         RecordKind::Account => AccountField::NAMES,
     }
@@ -301,6 +384,8 @@ pub fn fields_of(kind: RecordKind) -> &'static [&'static str] {
 pub fn session_field(s: &CartCheckoutSession, field: SessionField) -> FieldValue {
     match field {
         SessionField::WebCartId => FieldValue::Text(s.cart.clone()),
+        // An lwr checkout has no documented State: it stays null.
+        SessionField::State if s.state.is_empty() => FieldValue::Null,
         SessionField::State => FieldValue::Text(s.state.clone()),
         SessionField::NextState => FieldValue::opt_text(&s.next_state),
         SessionField::IsProcessing => FieldValue::Bool(s.is_processing),
@@ -308,11 +393,9 @@ pub fn session_field(s: &CartCheckoutSession, field: SessionField) -> FieldValue
         SessionField::IsArchived => FieldValue::Bool(s.is_archived),
         SessionField::BackgroundOperationId => FieldValue::opt_text(&s.background_operation_id),
         SessionField::OrderId => FieldValue::opt_text(&s.order_id),
-        SessionField::OrderReferenceNumber
-        | SessionField::ShippingAddress
-        | SessionField::DeliveryMethod
-        | SessionField::ContactInfo
-        | SessionField::PaymentStatus => super::rest::session_field(s, field),
+        SessionField::OrderReferenceNumber | SessionField::Prepared => {
+            super::rest::session_field(s, field)
+        }
     }
 }
 
@@ -326,6 +409,10 @@ pub fn operation_field(o: &BackgroundOperation, field: OperationField) -> FieldV
         OperationField::StartedAt => FieldValue::opt_int(o.started_at),
         OperationField::FinishedAt => FieldValue::opt_int(o.finished_at),
         OperationField::ExpiresAt => FieldValue::opt_int(o.expires_at),
+        OperationField::Calculator => match o.current_calculator() {
+            Some(c) => FieldValue::Text(c.as_str().to_string()),
+            None => FieldValue::Null,
+        },
     }
 }
 
@@ -339,5 +426,25 @@ pub fn validation_field(v: &CartValidationOutput, field: ValidationField) -> Fie
         ValidationField::Message => FieldValue::Text(v.message.clone()),
         ValidationField::RelatedEntityId => FieldValue::opt_text(&v.related),
         ValidationField::IsDismissed => FieldValue::Bool(v.is_dismissed),
+    }
+}
+
+/// Reads a CartDeliveryGroup field.
+pub fn delivery_group_field(g: &CartDeliveryGroup, field: DeliveryGroupField) -> FieldValue {
+    match field {
+        DeliveryGroupField::CartId => FieldValue::Text(g.cart.clone()),
+        DeliveryGroupField::DeliverToStreet => FieldValue::opt_text(&g.address.street),
+        DeliveryGroupField::DeliverToCity => FieldValue::opt_text(&g.address.city),
+        DeliveryGroupField::DeliverToPostalCode => FieldValue::opt_text(&g.address.postal_code),
+        DeliveryGroupField::DeliverToCountry => FieldValue::opt_text(&g.address.country),
+        DeliveryGroupField::DeliveryMethodId => FieldValue::opt_text(&g.delivery_method),
+    }
+}
+
+/// Reads a PaymentAuthorization field.
+pub fn payment_field(p: &PaymentAuthorization, field: PaymentField) -> FieldValue {
+    match field {
+        PaymentField::Amount => FieldValue::Money(p.amount),
+        PaymentField::Status => FieldValue::Text(p.status.to_string()),
     }
 }

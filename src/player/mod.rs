@@ -47,7 +47,16 @@ pub fn describe(world: &World, kind: &str, action: &Action) -> String {
             let row_type = row_type.map_or(String::new(), |t| format!(" {t}"));
             format!("{kind} {cart} {level}{row_type} \"{message}\"")
         }
-        Action::CustomUpdate { cart } => format!("{kind} {cart}"),
+        Action::CustomUpdate {
+            cart,
+            during_next_call,
+        } => {
+            if *during_next_call {
+                format!("{kind} {cart} during next_call")
+            } else {
+                format!("{kind} {cart}")
+            }
+        }
         Action::Grant { buyer, permission } | Action::Revoke { buyer, permission } => {
             format!("{kind} {buyer} {permission}")
         }
@@ -58,19 +67,21 @@ pub fn describe(world: &World, kind: &str, action: &Action) -> String {
         Action::CheckoutStart { cart, .. }
         | Action::CheckoutPoll { cart, .. }
         | Action::CheckoutDelete { cart, .. }
-        | Action::PlaceOrder { cart, .. } => format!("{kind} {cart}"),
-        Action::CheckoutUpdate {
+        | Action::PlaceOrder {
+            cart, step: None, ..
+        } => format!("{kind} {cart}"),
+        Action::PlaceOrder {
             cart,
-            shipping_address,
-            delivery_method,
-            contact,
+            step: Some(step),
             ..
-        } => {
+        } => format!("{kind} {cart} {step}"),
+        Action::CheckoutUpdate { cart, patch, .. } => {
             let mut body = format!("{kind} {cart}");
+            let address = patch.shipping_address.as_ref().map(|a| a.one_line());
             for (key, value) in [
-                ("shipping_address", shipping_address),
-                ("delivery_method", delivery_method),
-                ("contact", contact),
+                ("shipping_address", &address),
+                ("delivery_method", &patch.delivery_method),
+                ("contact", &patch.contact),
             ] {
                 if let Some(value) = value {
                     body.push_str(&format!(" {key} \"{value}\""));

@@ -713,6 +713,7 @@ fn expect_of(outcome: &Outcome, world: &World) -> RawExpect {
         result: Some(result),
         http,
         state: (!state.is_empty()).then_some(state),
+        body: None,
     }
 }
 

@@ -18,6 +18,14 @@ pub fn call_line(outcome: &Outcome) -> Option<String> {
     })
 }
 
+/// A REST call's response body as the network tab shows it, on one line (the Checkout
+/// output, the order reference or the platform's error list). `None` for a 204 and for
+/// actions that are not REST calls. Text from a file inside it is sanitized.
+pub fn body_line(outcome: &Outcome) -> Option<String> {
+    let body = outcome.body.as_ref()?;
+    Some(crate::scenario::sanitize::line(&body.to_string()))
+}
+
 /// How a change is written in a transcript or the log:
 /// `cart-1.Status: Checkout -> Active  (Cancel Cart Async Operation unlocks the cart) [documented]`.
 pub fn change_line(change: &Change) -> String {

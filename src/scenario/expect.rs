@@ -33,8 +33,11 @@ pub fn resolve(world: &World, field: &ExpectedField) -> FieldCheck {
             let mut ids: Vec<&str> = world.carts.iter().map(|c| c.id.as_str()).collect();
             ids.extend(world.sessions.iter().map(|s| s.id.as_str()));
             ids.extend(world.operations.iter().map(|o| o.id.as_str()));
+            ids.extend(world.validation_outputs.iter().map(|v| v.id.as_str()));
+            ids.extend(world.delivery_groups.iter().map(|g| g.id.as_str()));
+            ids.extend(world.payment_authorizations.iter().map(|p| p.id.as_str()));
             FieldCheck::Invalid(format!(
-                "no cart, CartCheckoutSession or BackgroundOperation has the id {} after this step; expected one of: {}",
+                "no WebCart, CartCheckoutSession, BackgroundOperation, CartValidationOutput, CartDeliveryGroup or PaymentAuthorization has the id {} after this step; expected one of: {}",
                 field.record,
                 if ids.is_empty() {
                     "(none)".to_string()
@@ -133,6 +136,36 @@ pub fn check(expect: &Expect, outcome: &Outcome, world: &World) -> Vec<Checked> 
             passed,
         });
     }
+    if expect.result.is_none()
+        && let Some(wanted) = expect.http
+    {
+        let status = outcome
+            .http
+            .or_else(|| result.as_ref().err().and_then(|e| e.http()));
+        out.push(Checked {
+            path: "http".to_string(),
+            expected: wanted.to_string(),
+            actual: status.map_or("no HTTP status (not a REST call)".to_string(), |s| {
+                s.to_string()
+            }),
+            passed: status == Some(wanted),
+        });
+    }
+    if let Some(wanted) = &expect.body {
+        let (actual, passed) = match &outcome.body {
+            Some(body) => (
+                super::sanitize::line(&body.to_string()),
+                body_matches(body, wanted),
+            ),
+            None => ("no body".to_string(), false),
+        };
+        out.push(Checked {
+            path: "body".to_string(),
+            expected: show_expected(wanted),
+            actual,
+            passed,
+        });
+    }
     for field in &expect.state {
         let path = format!("{}.{}", field.record, field.field);
         let mut expected = show_expected(&field.value);
@@ -156,4 +189,29 @@ pub fn check(expect: &Expect, outcome: &Outcome, world: &World) -> Vec<Checked> 
         });
     }
     out
+}
+
+/// `expect.body`: every key the file gives must be in the body with an equal value; an
+/// array must have the same length and match element by element; numbers compare by
+/// their value (`202` and `202.0` are equal).
+pub fn body_matches(actual: &serde_json::Value, wanted: &serde_json::Value) -> bool {
+    use serde_json::Value as J;
+    match (actual, wanted) {
+        (J::Object(a), J::Object(w)) => w
+            .iter()
+            .all(|(k, wv)| a.get(k).is_some_and(|av| body_matches(av, wv))),
+        (J::Array(a), J::Array(w)) => {
+            a.len() == w.len() && a.iter().zip(w).all(|(av, wv)| body_matches(av, wv))
+        }
+        (J::Number(a), J::Number(w)) => {
+            match (
+                Money::parse_number(&a.to_string()),
+                Money::parse_number(&w.to_string()),
+            ) {
+                (Some(x), Some(y)) => x == y,
+                _ => a.to_string() == w.to_string(),
+            }
+        }
+        (a, w) => a == w,
+    }
 }

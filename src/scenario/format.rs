@@ -171,6 +171,10 @@ pub struct RawBuyer {
     /// A guest buyer: an `lwr` store's checkout needs contact details before the order.
     #[serde(default, skip_serializing_if = "is_false")]
     pub guest: bool,
+    /// The buyer's saved shipping address (same shape as `checkout_update`'s
+    /// `shipping_address`): a new `lwr` checkout takes it and runs Shipping and Tax too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Value>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -210,7 +214,10 @@ pub struct RawItem {
 pub struct RawSession {
     pub id: String,
     pub cart: String,
-    pub state: String,
+    /// CartCheckoutSession.State: required in an `aura` store; an `lwr` checkout's
+    /// State is null (left out).
+    #[serde(default)]
+    pub state: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_state: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
@@ -221,6 +228,10 @@ pub struct RawSession {
     pub is_archived: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_operation_id: Option<String>,
+    /// The tick the checkout started, for its time to live (may be negative: before
+    /// the scenario's first instant); 0 when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -273,15 +284,24 @@ pub struct RawStep {
     /// `fail_operation`: the CartValidationOutput's Level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
-    /// `checkout_update`: the shipping address (reruns Shipping and Tax).
+    /// `checkout_update`: the shipping address, an object (`street`, `city`,
+    /// `postal_code`, `country`) or a string read as the street (reruns Shipping, Post
+    /// Shipping and Tax). Checked in the loader, which names the position of a bad one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_address: Option<String>,
+    pub shipping_address: Option<Value>,
     /// `checkout_update`: the delivery method (reruns Tax).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_method: Option<String>,
-    /// `checkout_update`: the buyer's contact details (email and phone).
+    /// `checkout_update`: a guest's contact e-mail (WebCart.GuestEmailAddress).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
+    /// `place_order` in a `place_order: v2` store: `prepare` or `submit` (Place Order V2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// `custom_update`: `next_call` arms the custom code to run inside the cart's next
+    /// PUT, PATCH or DELETE (which answers 409); without it the code saves now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub during: Option<String>,
     /// `pay`: `authorized` or `declined`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
@@ -315,6 +335,11 @@ pub struct RawExpect {
     pub http: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<Map<String, Value>>,
+    /// A REST call's response body, matched as a subset: every key given must be
+    /// there with an equal value; an array must have the same length and match
+    /// element by element.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
 }
 
 /// A question put to the trainee before a step plays (exercise mode).

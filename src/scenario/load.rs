@@ -7,10 +7,10 @@ use super::expect::{self, FieldCheck};
 use super::format::*;
 use super::position::{self, Position, PositionIndex, element, member};
 use super::sanitize;
+use super::validate;
 use super::{Expect, ExpectedField, ExpectedResult, Quiz, Scenario, Step};
-use crate::engine::actions::MAX_LINE_QUANTITY;
 use crate::engine::flow::{COMPLETE, ERROR, FlowStep, default_flow, default_flow_v2};
-use crate::engine::rest::PaymentOutcome;
+use crate::engine::rest::{PaymentOutcome, PlaceOrderStep};
 use crate::engine::world::{CART_FIELDS, OPERATION_FIELDS, SESSION_FIELDS, VALIDATION_FIELDS};
 use crate::engine::*;
 use std::collections::{HashMap, HashSet};
@@ -20,8 +20,7 @@ use std::sync::Arc;
 
 /// The largest scenario file read.
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
-/// The most ticks one operation may take, or one `wait` may last.
-pub const MAX_TICKS: u64 = 1_000_000;
+pub use super::validate::MAX_TICKS;
 /// The longest State a flow may name (CartCheckoutSession.NextState is text(30)).
 pub const MAX_STATE_LEN: usize = 30;
 
@@ -439,15 +438,7 @@ impl<'a> Builder<'a> {
 
     /// Checks an id is plain text and not used yet.
     fn claim(&mut self, path: &str, id: &str) -> Result<String, LoadError> {
-        if !sanitize::is_clean_id(id) {
-            return Err(self.err(
-                path,
-                format!(
-                    "id {:?} is not usable; expected a non-empty id without spaces or control characters",
-                    sanitize::line(id)
-                ),
-            ));
-        }
+        validate::id(id).map_err(|why| self.err(path, why))?;
         if let Some(first) = self.ids.get(id) {
             return Err(self.err(
                 path,
@@ -575,6 +566,11 @@ impl<'a> Builder<'a> {
             world: self.world,
             steps,
         };
+        // Each rule was checked where the file gives it; the whole world once more, so
+        // that no combination the checks above let through reaches the engine.
+        if let Some(p) = validate::world(&scenario.world).first() {
+            return Err(self.cx.value_at(&p.path(), p.message.clone()));
+        }
         dry_run(self.cx, &scenario)?;
         Ok(scenario)
     }
@@ -686,12 +682,9 @@ impl<'a> Builder<'a> {
             }
         }
         let ticks = |key: &str, value: Option<u64>| -> Result<Option<u64>, LoadError> {
-            match value {
-                Some(n) if n > MAX_TICKS => Err(self.err(
-                    &member(path, key),
-                    format!("expected a number of ticks from 0 to {MAX_TICKS}, or null"),
-                )),
-                other => Ok(other),
+            match value.map(validate::ticks) {
+                Some(Err(why)) => Err(self.err(&member(path, key), format!("{why}, or null"))),
+                _ => Ok(value),
             }
         };
         Ok(StoreSettings {
@@ -969,6 +962,10 @@ impl<'a> Builder<'a> {
                 out
             }
         };
+        let address = match &raw.address {
+            Some(v) => Some(self.address(&member(path, "address"), v)?),
+            None => None,
+        };
         self.world.buyers.push(Buyer {
             name: sanitize::line(raw.name.as_deref().unwrap_or(&id)),
             id,
@@ -976,6 +973,7 @@ impl<'a> Builder<'a> {
             effective_account,
             permissions,
             guest: raw.guest,
+            address,
         });
         Ok(())
     }
@@ -1012,7 +1010,7 @@ impl<'a> Builder<'a> {
         let text = raw.price.to_string();
         // The number's own text, read exactly: never through a float.
         let price = Money::parse_number(&text)
-            .filter(|m| *m >= Money::ZERO && m.cents() <= 100_000_000_000)
+            .filter(|m| validate::price(*m).is_ok())
             .ok_or_else(|| {
                 self.err(
                     &member(path, "price"),
@@ -1063,16 +1061,10 @@ impl<'a> Builder<'a> {
                     format!("{sku} is already in this cart; expected each SKU once per cart"),
                 ));
             }
-            if item.quantity == 0 || item.quantity > MAX_LINE_QUANTITY as u64 {
-                return Err(self.err(
-                    &member(&here, "quantity"),
-                    format!("expected a quantity from 1 to {MAX_LINE_QUANTITY}"),
-                ));
-            }
-            items.push(CartItem {
-                sku,
-                quantity: item.quantity as i64,
-            });
+            let quantity = i64::try_from(item.quantity).unwrap_or(i64::MAX);
+            validate::quantity(quantity)
+                .map_err(|why| self.err(&member(&here, "quantity"), why))?;
+            items.push(CartItem { sku, quantity });
         }
         self.world.carts.push(WebCart {
             name: sanitize::line(raw.name.as_deref().unwrap_or(&id)),
@@ -1084,6 +1076,11 @@ impl<'a> Builder<'a> {
             items,
             version: 0,
             touched_by_custom_code: false,
+            guest_email: None,
+            total_charge: crate::engine::Money::ZERO,
+            total_tax: crate::engine::Money::ZERO,
+            custom_code_armed: false,
+            last_custom_save: None,
         });
         Ok(())
     }
@@ -1103,12 +1100,7 @@ impl<'a> Builder<'a> {
         let ticks_left = raw
             .ticks_left
             .unwrap_or(if status.in_progress() { 1 } else { 0 });
-        if ticks_left > MAX_TICKS {
-            return Err(self.err(
-                &member(path, "ticks_left"),
-                format!("expected at most {MAX_TICKS} ticks"),
-            ));
-        }
+        validate::ticks(ticks_left).map_err(|why| self.err(&member(path, "ticks_left"), why))?;
         self.world.operations.push(BackgroundOperation {
             id,
             name: sanitize::line(&raw.name),
@@ -1123,6 +1115,7 @@ impl<'a> Builder<'a> {
             launched_for: None,
             ended_at: (!status.in_progress()).then_some(0),
             expires_at: None,
+            calculators: Vec::new(),
         });
         Ok(())
     }
@@ -1141,11 +1134,36 @@ impl<'a> Builder<'a> {
                 ),
             ));
         }
+        let started_at = match raw.started_at {
+            Some(t) if t.unsigned_abs() > MAX_TICKS => {
+                return Err(self.err(
+                    &member(path, "started_at"),
+                    format!("expected a tick from -{MAX_TICKS} to {MAX_TICKS}"),
+                ));
+            }
+            Some(t) => t,
+            None => 0,
+        };
         let text = |s: &str| sanitize::line(s);
+        let lwr = self
+            .world
+            .store_of_cart(&cart)
+            .is_some_and(|s| s.settings.template == Template::Lwr);
+        let state = match raw.state.as_deref() {
+            Some(s) if !s.trim().is_empty() => text(s),
+            // An lwr checkout's State is not documented: null.
+            _ if lwr => String::new(),
+            _ => {
+                return Err(self.err(
+                    &member(path, "state"),
+                    "expected the session's State (text): a session of an aura store is in a state of its checkout flow; only an lwr store's session leaves State null".to_string(),
+                ));
+            }
+        };
         self.world.sessions.push(CartCheckoutSession {
             id,
             cart,
-            state: text(&raw.state),
+            state,
             next_state: raw.next_state.as_deref().map(text),
             is_processing: raw.is_processing,
             is_error: raw.is_error,
@@ -1153,10 +1171,79 @@ impl<'a> Builder<'a> {
             // May name an operation that does not exist: that stages requirement 6.
             background_operation_id: raw.background_operation_id.as_deref().map(text),
             order_id: None,
-            started_at: 0,
+            started_at,
             rest: Default::default(),
         });
         Ok(())
+    }
+
+    /// A shipping address: an object with `street`, `city`, `postal_code` and
+    /// `country` (each optional text, at least one), or a string read as the street.
+    fn address(&self, path: &str, value: &serde_json::Value) -> Result<Address, LoadError> {
+        const KEYS: &[&str] = &["street", "city", "postal_code", "country"];
+        let part = |key: &str, v: &serde_json::Value| -> Result<Option<String>, LoadError> {
+            let at = if key.is_empty() {
+                path.to_string()
+            } else {
+                member(path, key)
+            };
+            use serde_json::Value;
+            match v {
+                Value::String(t) if t.trim().is_empty() => Err(self.err(
+                    &at,
+                    "expected some text (leave the part out instead)".to_string(),
+                )),
+                Value::String(t) if t.chars().count() > 255 => Err(self.err(
+                    &at,
+                    "expected at most 255 characters (a CartDeliveryGroup DeliverTo field)"
+                        .to_string(),
+                )),
+                Value::String(t) => Ok(Some(sanitize::line(t))),
+                Value::Null => Ok(None),
+                _ => Err(self.err(&at, "expected a string or null".to_string())),
+            }
+        };
+        use serde_json::Value;
+        match value {
+            Value::String(_) => Ok(Address {
+                street: part("", value)?,
+                ..Address::default()
+            }),
+            Value::Object(map) => {
+                if let Some(key) = map.keys().find(|k| !KEYS.contains(&k.as_str())) {
+                    return Err(self.err(
+                        &member(path, key),
+                        format!(
+                            "{:?} is not part of an address; expected: {}",
+                            sanitize::line(key),
+                            KEYS.join(", ")
+                        ),
+                    ));
+                }
+                let get = |key: &str| match map.get(key) {
+                    Some(v) => part(key, v),
+                    None => Ok(None),
+                };
+                let address = Address {
+                    street: get("street")?,
+                    city: get("city")?,
+                    postal_code: get("postal_code")?,
+                    country: get("country")?,
+                };
+                if address == Address::default() {
+                    return Err(self.err(
+                        path,
+                        format!("an empty address; expected at least one of: {}", KEYS.join(", ")),
+                    ));
+                }
+                Ok(address)
+            }
+            _ => Err(self.err(
+                path,
+                "expected an address object (street, city, postal_code, country) or a string, read as the street"
+                    .to_string(),
+            )),
+        }
     }
 
     fn validation_output(
@@ -1169,13 +1256,7 @@ impl<'a> Builder<'a> {
         let level = self.level(&member(path, "level"), &raw.level)?;
         let kind = self.row_type(&member(path, "type"), &raw.kind)?;
         let message = sanitize::line(&raw.message);
-        if message.chars().count() > 255 {
-            return Err(self.err(
-                &member(path, "message"),
-                "expected a message of at most 255 characters (CartValidationOutput.Message)"
-                    .to_string(),
-            ));
-        }
+        validate::message(&message).map_err(|why| self.err(&member(path, "message"), why))?;
         let text = |s: &str| sanitize::line(s);
         self.world.validation_outputs.push(CartValidationOutput {
             id,
@@ -1244,6 +1325,8 @@ impl<'a> Builder<'a> {
             ("shipping_address", raw.shipping_address.is_some()),
             ("delivery_method", raw.delivery_method.is_some()),
             ("contact", raw.contact.is_some()),
+            ("action", raw.action.is_some()),
+            ("during", raw.during.is_some()),
             ("outcome", raw.outcome.is_some()),
             ("buyer", raw.buyer.is_some()),
             ("permission", raw.permission.is_some()),
@@ -1366,7 +1449,26 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            "custom_update" => Action::CustomUpdate { cart: cart()? },
+            "custom_update" => {
+                let cart = cart()?;
+                let during_next_call = match raw.during.as_deref() {
+                    None => false,
+                    Some("next_call") => true,
+                    Some(other) => {
+                        return Err(self.err(
+                            &member(path, "during"),
+                            format!(
+                                "{:?} is not a `during` value; expected \"next_call\" (custom code runs inside the cart's next PUT, PATCH or DELETE), or leave it out to save now",
+                                sanitize::line(other)
+                            ),
+                        ));
+                    }
+                };
+                Action::CustomUpdate {
+                    cart,
+                    during_next_call,
+                }
+            }
             "grant" => Action::Grant {
                 buyer: buyer()?,
                 permission: permission()?,
@@ -1407,7 +1509,10 @@ impl<'a> Builder<'a> {
                             other => Ok(other),
                         }
                     };
-                let shipping_address = text("shipping_address", &raw.shipping_address)?;
+                let shipping_address = match &raw.shipping_address {
+                    Some(v) => Some(self.address(&member(path, "shipping_address"), v)?),
+                    None => None,
+                };
                 let delivery_method = text("delivery_method", &raw.delivery_method)?;
                 let contact = text("contact", &raw.contact)?;
                 if shipping_address.is_none() && delivery_method.is_none() && contact.is_none() {
@@ -1419,9 +1524,11 @@ impl<'a> Builder<'a> {
                 }
                 Action::CheckoutUpdate {
                     cart,
-                    shipping_address,
-                    delivery_method,
-                    contact,
+                    patch: crate::engine::rest::CheckoutPatch {
+                        shipping_address,
+                        delivery_method,
+                        contact,
+                    },
                     actor,
                 }
             }
@@ -1447,10 +1554,22 @@ impl<'a> Builder<'a> {
                     actor,
                 }
             }
-            "place_order" => Action::PlaceOrder {
-                cart: cart()?,
-                actor,
-            },
+            "place_order" => {
+                let cart = cart()?;
+                let step = match raw.action.as_deref() {
+                    None => None,
+                    Some(text) => Some(PlaceOrderStep::parse(text).ok_or_else(|| {
+                        self.err(
+                            &member(path, "action"),
+                            format!(
+                                "{:?} is not a Place Order V2 action; expected \"prepare\" or \"submit\" (or leave it out for POST .../orders)",
+                                sanitize::line(text)
+                            ),
+                        )
+                    })?),
+                };
+                Action::PlaceOrder { cart, step, actor }
+            }
             _ => unreachable!("every STEP_KINDS entry is matched"),
         };
         self.template_fits(path, kind.name, &action)?;
@@ -1526,11 +1645,11 @@ impl<'a> Builder<'a> {
             }
         };
         if let Some(http) = raw.http
-            && (result.is_none() || !(100..=599).contains(&http))
+            && !(100..=599).contains(&http)
         {
             return Err(self.err(
                 &member(path, "http"),
-                "expected `http` (an HTTP status from 100 to 599) beside a `result` (\"ok\", \"error\" or an error code)".to_string(),
+                "expected an HTTP status from 100 to 599".to_string(),
             ));
         }
         let mut state = Vec::new();
@@ -1544,23 +1663,37 @@ impl<'a> Builder<'a> {
                     format!("{:?} is not a field path; expected \"<record id>.<Field>\", for example \"cart-1.Status\"", sanitize::line(key)),
                 ));
             };
+            if let Some(moved) = ["WebCart", "CartCheckoutSession"]
+                .into_iter()
+                .find_map(|object| removed_field(object, field))
+            {
+                return Err(self.cx.at(
+                    &here,
+                    None,
+                    format!("{} is no longer a field here: {moved}", sanitize::line(key)),
+                ));
+            }
             let known = CART_FIELDS
                 .iter()
                 .chain(SESSION_FIELDS)
                 .chain(OPERATION_FIELDS)
                 .chain(VALIDATION_FIELDS)
+                .chain(DeliveryGroupField::NAMES)
+                .chain(PaymentField::NAMES)
                 .any(|f| *f == field);
             if !known {
                 return Err(self.cx.at(
                     &here,
                     None,
                     format!(
-                        "{} is not a field the simulator keeps; expected a WebCart field ({}), a CartCheckoutSession field ({}), a BackgroundOperation field ({}) or a CartValidationOutput field ({})",
+                        "{} is not a field the simulator keeps; expected a WebCart field ({}), a CartCheckoutSession field ({}), a BackgroundOperation field ({}), a CartValidationOutput field ({}), a CartDeliveryGroup field ({}) or a PaymentAuthorization field ({}); names with ~ are simulator-only",
                         sanitize::line(field),
                         CART_FIELDS.join(", "),
                         SESSION_FIELDS.join(", "),
                         OPERATION_FIELDS.join(", "),
-                        VALIDATION_FIELDS.join(", ")
+                        VALIDATION_FIELDS.join(", "),
+                        DeliveryGroupField::NAMES.join(", "),
+                        PaymentField::NAMES.join(", ")
                     ),
                 ));
             }
@@ -1581,6 +1714,7 @@ impl<'a> Builder<'a> {
             result,
             http: raw.http,
             state,
+            body: raw.body.clone(),
         })
     }
 
@@ -1667,9 +1801,9 @@ pub const STEP_KINDS: &[StepKind] = &[
     },
     StepKind {
         name: "custom_update",
-        keys: &["cart"],
-        optional: &[],
-        help: "custom code saves the cart: its version goes up, and an operation that read the older version fails (\"cart is currently in use\")",
+        keys: &["cart", "during"],
+        optional: &["during"],
+        help: "custom code saves the cart: its ~version goes up, and an operation that read the older version fails (\"cart is currently in use\"); with \"during\": \"next_call\" it runs inside the cart's next PUT, PATCH or DELETE, which answers 409",
     },
     StepKind {
         name: "grant",
@@ -1711,13 +1845,13 @@ pub const STEP_KINDS: &[StepKind] = &[
         name: "checkout_poll",
         keys: &["cart"],
         optional: &[],
-        help: "lwr stores: GET .../checkouts/{id} (200 ready, 202 calculators running, 422 an Error row, 404 no checkout, 410 expired)",
+        help: "lwr stores: GET .../checkouts/{id} (200 ready, 202 calculation running, 422 ready with errors from an Error row, 404 no checkout, 410 expired)",
     },
     StepKind {
         name: "checkout_update",
         keys: &["cart", "shipping_address", "delivery_method", "contact"],
         optional: &["shipping_address", "delivery_method", "contact"],
-        help: "lwr stores: PATCH .../checkouts/{id} with at least one of shipping_address (reruns Shipping and Tax), delivery_method (reruns Tax), contact (409 while a calculator runs)",
+        help: "lwr stores: PATCH .../checkouts/{id} with at least one of shipping_address (an object: street, city, postal_code, country; reruns Shipping, Post Shipping and Tax), delivery_method (one of the store's delivery_methods; reruns Post Shipping and Tax), contact (a guest's e-mail, WebCart.GuestEmailAddress); 409 while the calculation runs",
     },
     StepKind {
         name: "checkout_delete",
@@ -1733,9 +1867,9 @@ pub const STEP_KINDS: &[StepKind] = &[
     },
     StepKind {
         name: "place_order",
-        keys: &["cart"],
-        optional: &[],
-        help: "lwr stores: POST .../checkouts/{id}/orders (201 with an OrderReferenceNumber, the cart PendingClosed; repeat-safe; 409, 412, 422)",
+        keys: &["cart", "action"],
+        optional: &["action"],
+        help: "lwr stores: POST .../checkouts/{id}/orders (201 with an OrderReferenceNumber, the cart PendingClosed; repeat-safe; 409, 412, 422); in a place_order: v2 store, `action` prepare or submit calls Place Order V2 (POST .../orders/actions, 200 or 422)",
     },
 ];
 

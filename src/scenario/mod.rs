@@ -11,6 +11,7 @@ pub mod load;
 pub mod position;
 pub mod sanitize;
 pub mod save;
+pub mod validate;
 
 use crate::engine::{Action, World};
 pub use load::{LoadError, load_bytes, load_file, load_file_with_raw, load_with_raw};
@@ -68,6 +69,8 @@ pub struct Expect {
     pub http: Option<u16>,
     /// Expected field values, in file order.
     pub state: Vec<ExpectedField>,
+    /// The REST call's response body, matched as a subset (`expect.body`).
+    pub body: Option<serde_json::Value>,
 }
 
 /// The expected result of a step.

@@ -123,6 +123,7 @@ pub fn raw_world(world: &World) -> RawWorld {
                         .collect(),
                 ),
                 guest: b.guest,
+                address: b.address.as_ref().map(address_value),
             })
             .collect(),
         products: world
@@ -160,12 +161,13 @@ pub fn raw_world(world: &World) -> RawWorld {
             .map(|s| RawSession {
                 id: s.id.clone(),
                 cart: s.cart.clone(),
-                state: s.state.clone(),
+                state: (!s.state.is_empty()).then(|| s.state.clone()),
                 next_state: s.next_state.clone(),
                 is_processing: s.is_processing,
                 is_error: s.is_error,
                 is_archived: s.is_archived,
                 background_operation_id: s.background_operation_id.clone(),
+                started_at: (s.started_at != 0).then_some(s.started_at),
             })
             .collect(),
         operations: world
@@ -217,6 +219,8 @@ pub fn empty_step(kind: &str) -> RawStep {
         shipping_address: None,
         delivery_method: None,
         contact: None,
+        action: None,
+        during: None,
         outcome: None,
         buyer: None,
         permission: None,
@@ -273,7 +277,13 @@ pub fn raw_step(kind: &str, action: &Action) -> RawStep {
             step.level = Some(level.as_str().to_string());
             step.row_type = kind.map(|k| k.as_str().to_string());
         }
-        Action::CustomUpdate { cart } => step.cart = Some(cart.clone()),
+        Action::CustomUpdate {
+            cart,
+            during_next_call,
+        } => {
+            step.cart = Some(cart.clone());
+            step.during = during_next_call.then(|| "next_call".to_string());
+        }
         Action::Grant { buyer, permission } | Action::Revoke { buyer, permission } => {
             step.buyer = Some(buyer.clone());
             step.permission = Some(permission.as_str().to_string());
@@ -288,22 +298,24 @@ pub fn raw_step(kind: &str, action: &Action) -> RawStep {
         }
         Action::CheckoutStart { cart, actor }
         | Action::CheckoutPoll { cart, actor }
-        | Action::CheckoutDelete { cart, actor }
-        | Action::PlaceOrder { cart, actor } => {
+        | Action::CheckoutDelete { cart, actor } => {
             step.cart = Some(cart.clone());
             step.actor = actor.clone();
         }
-        Action::CheckoutUpdate {
+        Action::PlaceOrder {
             cart,
-            shipping_address,
-            delivery_method,
-            contact,
+            step: which,
             actor,
         } => {
             step.cart = Some(cart.clone());
-            step.shipping_address = shipping_address.clone();
-            step.delivery_method = delivery_method.clone();
-            step.contact = contact.clone();
+            step.action = which.map(|w| w.as_str().to_string());
+            step.actor = actor.clone();
+        }
+        Action::CheckoutUpdate { cart, patch, actor } => {
+            step.cart = Some(cart.clone());
+            step.shipping_address = patch.shipping_address.as_ref().map(address_value);
+            step.delivery_method = patch.delivery_method.clone();
+            step.contact = patch.contact.clone();
             step.actor = actor.clone();
         }
         Action::Pay {
@@ -371,7 +383,43 @@ pub fn upgrade(mut raw: RawScenario, edition: Edition) -> RawScenario {
 
 /// A scenario file's text: pretty JSON with a final newline.
 pub fn to_text(raw: &RawScenario) -> String {
-    let mut text = serde_json::to_string_pretty(raw).unwrap_or_default();
+    let mut text = escape_unsafe(&serde_json::to_string_pretty(raw).unwrap_or_default());
     text.push('\n');
     text
+}
+
+/// An address as a file writes it: an object with the parts that are known.
+fn address_value(a: &crate::engine::Address) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    for (key, part) in [
+        ("street", &a.street),
+        ("city", &a.city),
+        ("postal_code", &a.postal_code),
+        ("country", &a.country),
+    ] {
+        if let Some(text) = part {
+            map.insert(key.to_string(), serde_json::Value::String(text.clone()));
+        }
+    }
+    serde_json::Value::Object(map)
+}
+
+/// JSON text with every character a terminal could act on (bidi controls, format
+/// characters; serde_json already escapes the C0 controls) written as a `\uXXXX`
+/// escape: the same JSON value, but printing it (`cartsim upgrade`, `cat`) shows no
+/// reordered or hidden text. Such characters only occur inside strings.
+pub fn escape_unsafe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        // The line breaks between members are the only controls serde_json leaves.
+        if c != '\n' && super::sanitize::is_unsafe(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -150,6 +150,9 @@ pub fn entry_lines(app: &App, index: usize) -> Vec<Line<'static>> {
             t.error()
         };
         out.push(Line::styled(format!("   ⇄ {call}"), style));
+        if let Some(body) = crate::player::wording::body_line(&entry.outcome) {
+            out.push(Line::styled(format!("     body {body}"), t.dim()));
+        }
     }
     match &entry.outcome.result {
         Ok(()) => {

@@ -430,17 +430,22 @@ fn field(
     style: Style,
 ) -> Vec<Span<'static>> {
     let t = cx.theme;
+    let label = if crate::engine::is_simulator_only(name) {
+        t.simulator()
+    } else {
+        t.label()
+    };
     match cx.changed(record, name) {
         Some((old, new)) => vec![
-            Span::styled(name.to_string(), t.label()),
+            Span::styled(name.to_string(), label),
             Span::styled(format!("{old} → {new}"), t.changed()),
         ],
         None if cx.touched(record, name) => vec![
-            Span::styled(format!("•{name}"), t.label()),
+            Span::styled(format!("•{name}"), label),
             Span::styled(value, style),
         ],
         None => vec![
-            Span::styled(name.to_string(), t.label()),
+            Span::styled(name.to_string(), label),
             Span::styled(value, style),
         ],
     }
@@ -515,12 +520,12 @@ fn cart_lines(cx: &Cx, cart: &WebCart, width: usize) -> Vec<Vec<Span<'static>>> 
     if let Some(store) = cx.world.store(&cart.store) {
         store_chips(cx, &mut c, store);
     }
-    if cart.touched_by_custom_code || cx.changed(&cart.id, "Version").is_some() {
+    if cart.touched_by_custom_code || cx.changed(&cart.id, "~version").is_some() {
         c.newline();
         c.field(field(
             cx,
             &cart.id,
-            "Version",
+            "~version",
             format!("{} (saved by custom code)", cart.version),
             t.title(),
         ));

@@ -118,6 +118,11 @@ impl Theme {
     pub fn label(self) -> Style {
         self.fg(Color::Cyan)
     }
+    /// Simulator-only values (`~version`, `~calculator`): no Salesforce object has them,
+    /// so they never look like a field.
+    pub fn simulator(self) -> Style {
+        self.fg(Color::Magenta).add_modifier(Modifier::ITALIC)
+    }
     /// The app title and pane titles.
     pub fn title(self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)

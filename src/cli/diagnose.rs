@@ -1,7 +1,8 @@
-//! `cartsim diagnose`: the command line of the diagnosis.
+//! `cartsim diagnose`: the command line of the diagnosis. It reads the files, calls
+//! [`crate::diagnose`] and prints, or opens the rebuilt world in the terminal UI.
 
-use super::rebuild::{Options, check_setting};
-use super::{Input, values};
+use crate::diagnose::rebuild::{Options, check_setting};
+use crate::diagnose::{Input, values};
 use crate::engine::{Edition, Permission};
 use crate::scenario::sanitize;
 use std::io::Write;
@@ -34,8 +35,10 @@ pub struct DiagnoseArgs {
     /// scenario file).
     #[arg(long, conflicts_with = "json")]
     pub open: bool,
-    /// Replace the real ids and names with readable ones (cart-1, ccs-1, bop-1, ...),
-    /// so the diagnosis or a saved scenario can be shared in training.
+    /// Replace the real ids with readable ones (cart-1, ccs-1, bop-1, ...) and every
+    /// free text (names, e-mails, validation messages, operation errors, URLs) and file
+    /// path, keeping codes, statuses, times and amounts, so the diagnosis or a saved
+    /// scenario can be shared in training.
     #[arg(long)]
     pub anonymize: bool,
     /// The time to diagnose at (ISO 8601, e.g. 2026-11-25T14:30:00Z; `now` for this
@@ -66,7 +69,7 @@ pub struct DiagnoseArgs {
 pub fn run(args: &DiagnoseArgs) -> u8 {
     if let Some(cart) = &args.queries {
         return match values::normalize_id(cart) {
-            Ok(_) => out(&super::queries::commands(cart)),
+            Ok(_) => out(&crate::diagnose::queries::commands(cart)),
             Err(why) => fail(&[format!("--queries {}: {why}", sanitize::line(cart))]),
         };
     }
@@ -78,12 +81,12 @@ pub fn run(args: &DiagnoseArgs) -> u8 {
         Ok(i) => i,
         Err(e) => return fail(&e),
     };
-    let (rebuilt, diagnosis) = match super::diagnose(&inputs, &options, args.anonymize) {
+    let (rebuilt, diagnosis) = match crate::diagnose::diagnose(&inputs, &options, args.anonymize) {
         Ok(d) => d,
         Err(e) => return fail(&e),
     };
     if args.open {
-        let scenario = super::scenario(rebuilt.world, &diagnosis, options.edition);
+        let scenario = crate::diagnose::scenario(rebuilt.world, &diagnosis, options.edition);
         return match crate::tui::run(vec![scenario]) {
             Ok(()) => EXIT_OK,
             Err(e) => fail(&[format!("{e:#}")]),
@@ -95,7 +98,7 @@ pub fn run(args: &DiagnoseArgs) -> u8 {
             Err(e) => fail(&[format!("cannot write the diagnosis as JSON: {e}")]),
         }
     } else {
-        out(&super::explain::text(&diagnosis))
+        out(&crate::diagnose::explain::text(&diagnosis))
     }
 }
 
