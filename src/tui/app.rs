@@ -1116,7 +1116,24 @@ impl App {
                 cart,
                 message: "failure injected from the cartsim UI".into(),
             },
-            Command::PlaceOrder => Action::PlaceOrder { cart, actor: None },
+            Command::PlaceOrder => {
+                // Place Order V2 takes two calls: prepare, then (once prepared) submit.
+                let world = self.world()?;
+                let v2 = world.store_of_cart(&cart).is_some_and(|s| {
+                    s.settings.place_order == crate::engine::PlaceOrderVersion::V2
+                });
+                let prepared = world.active_session(&cart).is_some_and(|s| s.rest.prepared);
+                let step = v2.then_some(if prepared {
+                    crate::engine::rest::PlaceOrderStep::Submit
+                } else {
+                    crate::engine::rest::PlaceOrderStep::Prepare
+                });
+                Action::PlaceOrder {
+                    cart,
+                    step,
+                    actor: None,
+                }
+            }
             Command::DeleteCheckout => Action::CheckoutDelete { cart, actor: None },
             _ => return None,
         })

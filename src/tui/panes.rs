@@ -517,10 +517,55 @@ fn cart_lines(cx: &Cx, cart: &WebCart, width: usize) -> Vec<Vec<Span<'static>>> 
         Span::styled("WebStoreId ", t.label()),
         Span::styled(cart.store.clone(), t.dim()),
     ]);
+    let lwr = cx
+        .world
+        .store(&cart.store)
+        .is_some_and(|s| s.settings.template == crate::engine::Template::Lwr);
+    if lwr {
+        // The amounts an LWR checkout computes: charge (delivery), tax and their total.
+        c.newline();
+        c.field(field(
+            cx,
+            &cart.id,
+            "TotalChargeAmount",
+            cart.total_charge.to_string(),
+            t.text(),
+        ));
+        c.field(field(
+            cx,
+            &cart.id,
+            "TotalTaxAmount",
+            cart.total_tax.to_string(),
+            t.text(),
+        ));
+        c.field(field(
+            cx,
+            &cart.id,
+            "GrandTotalAmount",
+            cx.world.grand_total_amount(cart).to_string(),
+            t.title(),
+        ));
+        if let Some(email) = &cart.guest_email {
+            c.field(field(
+                cx,
+                &cart.id,
+                "GuestEmailAddress",
+                email.clone(),
+                t.text(),
+            ));
+        }
+        c.field(field(
+            cx,
+            &cart.id,
+            "~version",
+            cart.version.to_string(),
+            t.simulator(),
+        ));
+    }
     if let Some(store) = cx.world.store(&cart.store) {
         store_chips(cx, &mut c, store);
     }
-    if cart.touched_by_custom_code || cx.changed(&cart.id, "~version").is_some() {
+    if !lwr && cart.touched_by_custom_code || cx.changed(&cart.id, "~version").is_some() {
         c.newline();
         c.field(field(
             cx,
@@ -701,7 +746,11 @@ fn session_lines(cx: &Cx, s: &CartCheckoutSession, width: usize) -> Vec<Vec<Span
             ),
         ]);
     }
+    if lwr {
+        lwr_records(cx, &mut c, s);
+    }
     if s.order_id.is_some() || cx.changed(&s.id, "OrderId").is_some() {
+        c.newline();
         c.field(field(
             cx,
             &s.id,
@@ -711,6 +760,79 @@ fn session_lines(cx: &Cx, s: &CartCheckoutSession, width: usize) -> Vec<Vec<Span
         ));
     }
     c.done()
+}
+
+/// The records an LWR checkout makes, under its session: OrderReferenceNumber, Place
+/// Order V2's `~prepared`, the CartDeliveryGroup (address, delivery method) and the
+/// PaymentAuthorizations (amount, status).
+fn lwr_records(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
+    let t = cx.theme;
+    if s.rest.order_reference.is_some() || cx.changed(&s.id, "OrderReferenceNumber").is_some() {
+        c.newline();
+        c.field(field(
+            cx,
+            &s.id,
+            "OrderReferenceNumber",
+            FieldValue::opt_text(&s.rest.order_reference).to_string(),
+            t.ok(),
+        ));
+    }
+    if s.rest.prepared || cx.changed(&s.id, "~prepared").is_some() {
+        c.field(field(
+            cx,
+            &s.id,
+            "~prepared",
+            s.rest.prepared.to_string(),
+            t.simulator(),
+        ));
+    }
+    if let Some(g) = cx.world.delivery_group_of_session(&s.id) {
+        c.newline();
+        let mut head = vec![
+            Span::styled(g.id.clone(), t.title()),
+            Span::styled(" CartDeliveryGroup", t.dim()),
+        ];
+        if cx.created(&g.id) {
+            head.push(Span::styled(" new", t.changed()));
+        }
+        c.chip(head);
+        c.newline();
+        let address = g.address.one_line();
+        let changed_address = crate::engine::DeliveryGroupField::ADDRESS
+            .iter()
+            .find_map(|f| cx.changed(&g.id, f.as_str()));
+        let mut chip = vec![Span::styled("DeliverTo", t.label())];
+        match changed_address {
+            Some(_) => chip.push(Span::styled(address, t.changed())),
+            None => chip.push(Span::styled(address, t.text())),
+        }
+        c.field(chip);
+        c.field(field(
+            cx,
+            &g.id,
+            "DeliveryMethodId",
+            FieldValue::opt_text(&g.delivery_method).to_string(),
+            t.text(),
+        ));
+    }
+    for p in cx.world.payment_authorizations_of(&s.id) {
+        c.newline();
+        let mut head = vec![
+            Span::styled(p.id.clone(), t.title()),
+            Span::styled(" PaymentAuthorization", t.dim()),
+        ];
+        if cx.created(&p.id) {
+            head.push(Span::styled(" new", t.changed()));
+        }
+        c.chip(head);
+        c.field(field(cx, &p.id, "Amount", p.amount.to_string(), t.text()));
+        let style = match p.status {
+            crate::engine::PaymentAuthorizationStatus::Processed => t.ok(),
+            crate::engine::PaymentAuthorizationStatus::Canceled => t.dim(),
+            _ => t.error(),
+        };
+        c.field(field(cx, &p.id, "Status", p.status.to_string(), style));
+    }
 }
 
 /// An LWR checkout has no flow: the calculator running now (its progress) and the REST
@@ -726,11 +848,14 @@ fn rest_strip(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
     match running {
         Some(op) => {
             // The calculator's name wraps rather than being cut: it is the point here.
-            c.chip(vec![Span::styled("calculating", t.label())]);
+            c.chip(vec![Span::styled("~calculator", t.simulator())]);
+            let now = op
+                .current_calculator()
+                .map_or_else(|| op.name.clone(), |k| k.to_string());
             c.words(
                 &format!(
-                    "{} ({}/{} ticks)",
-                    op.name,
+                    "{now} in {} ({}/{} ticks)",
+                    op.id,
                     op.ticks_total.saturating_sub(op.ticks_left),
                     op.ticks_total
                 ),

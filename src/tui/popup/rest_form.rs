@@ -1,10 +1,12 @@
 //! The small forms of the REST calls that need input, on an LWR cart: PATCH (`u`: a
-//! shipping address, a delivery method, contact details; at least one) and pay (`$`:
-//! the payment service authorizes or declines). Enter sends the call off script.
+//! shipping address in its four parts, a delivery method, a guest's contact e-mail; at
+//! least one) and pay (`$`: the payment service authorizes or declines). Enter sends
+//! the call off script.
 
 use super::{Reply, boxed, hint};
 use crate::engine::Action;
-use crate::engine::rest::PaymentOutcome;
+use crate::engine::Address;
+use crate::engine::rest::{CheckoutPatch, PaymentOutcome};
 use crate::tui::app::App;
 use crate::tui::field::{Edit, Field};
 use crate::tui::keys::Command;
@@ -19,8 +21,9 @@ const MAX: usize = 200;
 /// Which call the form sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
-    /// PATCH the checkout: shipping address, delivery method, contact (in that order).
-    Patch(Box<[Field; 3]>),
+    /// PATCH the checkout: street, city, postal code, country, delivery method, contact
+    /// (in that order).
+    Patch(Box<[Field; FIELDS]>),
     /// POST /payments: authorized (true) or declined.
     Pay(bool),
 }
@@ -38,7 +41,16 @@ pub struct RestForm {
     pub problem: Option<String>,
 }
 
-const PATCH_LABELS: [&str; 3] = ["shipping address", "delivery method", "contact"];
+/// The PATCH form's fields.
+const FIELDS: usize = 6;
+const PATCH_LABELS: [&str; FIELDS] = [
+    "street",
+    "city",
+    "postal code",
+    "country",
+    "delivery method",
+    "contact e-mail",
+];
 
 impl RestForm {
     /// The PATCH form, empty.
@@ -71,9 +83,9 @@ impl RestForm {
                     Kind::Patch(_) => {
                         let back = matches!(key.code, KeyCode::Up | KeyCode::BackTab);
                         self.focus = if back {
-                            (self.focus + 2) % 3
+                            (self.focus + FIELDS - 1) % FIELDS
                         } else {
-                            (self.focus + 1) % 3
+                            (self.focus + 1) % FIELDS
                         };
                     }
                 }
@@ -110,16 +122,31 @@ impl RestForm {
                     let v = fields[i].value().trim();
                     (!v.is_empty()).then(|| v.to_string())
                 };
-                let (shipping_address, delivery_method, contact) = (value(0), value(1), value(2));
-                if shipping_address.is_none() && delivery_method.is_none() && contact.is_none() {
+                let address = Address {
+                    street: value(0),
+                    city: value(1),
+                    postal_code: value(2),
+                    country: value(3),
+                };
+                let given = address.street.is_some()
+                    || address.city.is_some()
+                    || address.postal_code.is_some()
+                    || address.country.is_some();
+                let patch = CheckoutPatch {
+                    shipping_address: given.then_some(address),
+                    delivery_method: value(4),
+                    contact: value(5),
+                };
+                if patch.shipping_address.is_none()
+                    && patch.delivery_method.is_none()
+                    && patch.contact.is_none()
+                {
                     self.problem = Some("fill in at least one field".into());
                     return Reply::Keep;
                 }
                 Reply::Act(Action::CheckoutUpdate {
                     cart,
-                    shipping_address,
-                    delivery_method,
-                    contact,
+                    patch,
                     actor: None,
                 })
             }
@@ -142,7 +169,7 @@ impl RestForm {
                         self.cart
                     )),
                     Line::styled(
-                        "an address reruns Shipping and Tax; a delivery method reruns Tax",
+                        "an address reruns Shipping, Post Shipping and Tax; a delivery method Post Shipping and Tax",
                         t.dim(),
                     ),
                     Line::raw(""),
@@ -221,22 +248,25 @@ mod tests {
             Reply::Keep
         );
         assert!(f.problem.is_some());
-        f.key(Some(Command::NextField), key(KeyCode::Tab));
+        for c in "1 Main St".chars() {
+            f.key(None, key(KeyCode::Char(c)));
+        }
+        for _ in 0..4 {
+            f.key(Some(Command::NextField), key(KeyCode::Tab));
+        }
         for c in "ground".chars() {
             f.key(None, key(KeyCode::Char(c)));
         }
-        let Reply::Act(Action::CheckoutUpdate {
-            shipping_address,
-            delivery_method,
-            contact,
-            ..
-        }) = f.key(Some(Command::Confirm), key(KeyCode::Enter))
+        let Reply::Act(Action::CheckoutUpdate { patch, .. }) =
+            f.key(Some(Command::Confirm), key(KeyCode::Enter))
         else {
             panic!()
         };
-        assert_eq!(shipping_address, None);
-        assert_eq!(delivery_method.as_deref(), Some("ground"));
-        assert_eq!(contact, None);
+        let address = patch.shipping_address.expect("an address");
+        assert_eq!(address.street.as_deref(), Some("1 Main St"));
+        assert_eq!(address.city, None);
+        assert_eq!(patch.delivery_method.as_deref(), Some("ground"));
+        assert_eq!(patch.contact, None);
     }
 
     #[test]
