@@ -1307,6 +1307,10 @@ fn an_lwr_cart_has_rest_keys_forms_and_no_aura_flow() {
         net.contains("PATCH /commerce/webstores/west/checkouts/"),
         "{net}"
     );
+    assert!(
+        net.contains("      ← {\"checkoutId\":"),
+        "a response body under its call: {net}"
+    );
     press(&mut a, KeyCode::Esc);
     // From the log: Enter opens it too.
     while a.focus != Focus::Log {

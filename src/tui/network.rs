@@ -1,6 +1,6 @@
 //! The network view (`N`, or Enter on the log): every REST call of the script, as the
 //! file plays it, and of the user's branch, as a browser's network tab lists them:
-//! method and path, and the status answered.
+//! method and path, the status answered, and the response body.
 
 use super::app::App;
 use crate::engine::Outcome;
@@ -36,6 +36,7 @@ pub fn lines(app: &App, p: &Playback) -> Vec<Line<'static>> {
             format!("{mark} step {:<3} @{:<4}", r.index + 1, r.tick_before),
             &r.outcome,
         ));
+        out.extend(body(app, &r.outcome));
     }
     out.push(Line::raw(""));
     let branch: Vec<_> = p
@@ -55,6 +56,7 @@ pub fn lines(app: &App, p: &Playback) -> Vec<Line<'static>> {
     ));
     for e in branch {
         out.push(call(app, format!("⎇ @{:<4}", e.tick_before), &e.outcome));
+        out.extend(body(app, &e.outcome));
     }
     out.push(Line::raw(""));
     out.push(Line::styled(
@@ -81,4 +83,11 @@ fn call(app: &App, head: String, outcome: &Outcome) -> Line<'static> {
         Span::raw("  "),
         Span::styled(status, if ok { t.ok() } else { t.error() }),
     ])
+}
+
+/// The response body, as one line of JSON under its call (none for a 204).
+fn body(app: &App, outcome: &Outcome) -> Option<Line<'static>> {
+    let body = outcome.body.as_ref()?;
+    let text = sanitize::line(&serde_json::to_string(body).unwrap_or_default());
+    Some(Line::styled(format!("      ← {text}"), app.theme.dim()))
 }
