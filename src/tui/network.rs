@@ -89,5 +89,6 @@ fn call(app: &App, head: String, outcome: &Outcome) -> Line<'static> {
 fn body(app: &App, outcome: &Outcome) -> Option<Line<'static>> {
     let body = outcome.body.as_ref()?;
     let text = sanitize::line(&serde_json::to_string(body).unwrap_or_default());
-    Some(Line::styled(format!("      ← {text}"), app.theme.dim()))
+    // No space after the arrow: the JSON is one long word, cut across lines from here.
+    Some(Line::styled(format!("      ←{text}"), app.theme.dim()))
 }
