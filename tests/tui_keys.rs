@@ -1308,7 +1308,7 @@ fn an_lwr_cart_has_rest_keys_forms_and_no_aura_flow() {
         "{net}"
     );
     assert!(
-        net.contains("      ←{\"checkoutId\":"),
+        net.contains("←{\"checkoutId\":"),
         "a response body under its call: {net}"
     );
     press(&mut a, KeyCode::Esc);

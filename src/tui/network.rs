@@ -90,5 +90,5 @@ fn body(app: &App, outcome: &Outcome) -> Option<Line<'static>> {
     let body = outcome.body.as_ref()?;
     let text = sanitize::line(&serde_json::to_string(body).unwrap_or_default());
     // No space after the arrow: the JSON is one long word, cut across lines from here.
-    Some(Line::styled(format!("      ←{text}"), app.theme.dim()))
+    Some(Line::styled(format!("←{text}"), app.theme.dim()))
 }
