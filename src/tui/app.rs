@@ -98,17 +98,13 @@ pub enum Pending {
 }
 
 impl Pending {
-    /// What it is, for the prompt: "Home (to the start)".
+    /// What it is, for the prompt: "Going to the start (Home)" (the command's
+    /// behaviour row words it).
     pub fn what(&self) -> String {
         match self {
-            Pending::Command(c) => match c {
-                Command::StepBack => "Stepping back past its start".into(),
-                Command::Home => "Going to the start (Home)".into(),
-                Command::PrevChapter | Command::NextChapter => "Jumping to a chapter".into(),
-                Command::ReturnToScript => "Going back to the script (r)".into(),
-                Command::Picker => "Going back to the scenario picker".into(),
-                Command::Quit => "Quitting".into(),
-                other => format!("{other:?}"),
+            Pending::Command(c) => match keys::behaviour(*c).prompt {
+                "" => format!("{c:?}"),
+                prompt => prompt.to_string(),
             },
             Pending::Act(_) => "Acting here, in the middle of your branch,".into(),
             Pending::Jump(n) => format!("Jumping to step {n}"),
@@ -614,38 +610,18 @@ impl App {
 
     /// Whether a command does something now (the key bar shows only those).
     pub fn available(&self, command: Command) -> bool {
+        use keys::Needs;
         let p = self.playback.as_ref();
-        let has_cart = self.selected_cart().is_some();
-        match command {
-            Command::StartCheckout
-            | Command::AddToCart
-            | Command::Cancel
-            | Command::Continue
-            | Command::FailOperation
-            | Command::WorldMenu
-            | Command::ActAs => has_cart,
-            Command::Patch | Command::Pay | Command::PlaceOrder | Command::DeleteCheckout => {
-                self.lwr_cart()
-            }
-            Command::Network => p.is_some(),
-            Command::Open => p.is_some() && self.focus == Focus::Log,
-            Command::NextMatch | Command::PrevMatch => {
-                self.search.as_ref().is_some_and(|s| !s.hits.is_empty())
-            }
-            Command::Search | Command::RecordLog => p.is_some(),
-            Command::ReturnToScript => p.is_some_and(|p| p.off_script()),
-            Command::Picker => self.scenarios.len() > 1,
-            Command::Save => p.is_some_and(|p| !p.played().is_empty()),
-            Command::PlayPause
-            | Command::StepForward
-            | Command::StepBack
-            | Command::AdvanceTick
-            | Command::Settle
-            | Command::Faster
-            | Command::World
-            | Command::Narration
-            | Command::PrevChapter => p.is_some(),
-            _ => true,
+        match keys::behaviour(command).needs {
+            Needs::Nothing => true,
+            Needs::Scenario => p.is_some(),
+            Needs::Cart => self.selected_cart().is_some(),
+            Needs::LwrCart => self.lwr_cart(),
+            Needs::OffScript => p.is_some_and(|p| p.off_script()),
+            Needs::Played => p.is_some_and(|p| !p.played().is_empty()),
+            Needs::Scenarios => self.scenarios.len() + self.broken.len() > 1,
+            Needs::Hits => self.search.as_ref().is_some_and(|s| !s.hits.is_empty()),
+            Needs::LogFocus => p.is_some() && self.focus == Focus::Log,
         }
     }
 
@@ -1043,15 +1019,10 @@ impl App {
             // Acting replaces whatever is recorded after the cursor.
             Pending::Act(_) => cursor < start + len,
             Pending::Jump(_) => true,
-            Pending::Command(c) => match c {
-                Command::StepBack => cursor <= start + 1,
-                Command::Home
-                | Command::PrevChapter
-                | Command::NextChapter
-                | Command::ReturnToScript
-                | Command::Picker
-                | Command::Quit => true,
-                _ => false,
+            Pending::Command(c) => match keys::behaviour(*c).on_branch {
+                keys::OnBranch::DropsPastStart => cursor <= start + 1,
+                keys::OnBranch::Drops => true,
+                keys::OnBranch::Keeps | keys::OnBranch::Acts => false,
             },
         }
     }
@@ -1067,28 +1038,18 @@ impl App {
         }
     }
 
+    /// Does a command, asking first when its behaviour row says it may drop a branch.
     fn command(&mut self, command: Command) {
-        match command {
-            Command::StepBack
-            | Command::Home
-            | Command::PrevChapter
-            | Command::NextChapter
-            | Command::ReturnToScript
-            | Command::Picker
-            | Command::Quit => self.guarded(Pending::Command(command)),
-            Command::StartCheckout
-            | Command::Cancel
-            | Command::Continue
-            | Command::FailOperation
-            | Command::Settle
-            | Command::AdvanceTick
-            | Command::PlaceOrder
-            | Command::DeleteCheckout => {
+        match keys::behaviour(command).on_branch {
+            keys::OnBranch::Drops | keys::OnBranch::DropsPastStart => {
+                self.guarded(Pending::Command(command))
+            }
+            keys::OnBranch::Acts => {
                 if let Some(action) = self.cart_action(command) {
                     self.guarded(Pending::Act(action));
                 }
             }
-            other => self.command_now(other),
+            keys::OnBranch::Keeps => self.command_now(command),
         }
     }
 

@@ -130,6 +130,167 @@ pub enum Command {
     NextField,
 }
 
+/// When a command does something (the key bar shows only those).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// Always.
+    Nothing,
+    /// An open scenario.
+    Scenario,
+    /// A selected cart.
+    Cart,
+    /// A selected cart in an LWR store (the REST calls).
+    LwrCart,
+    /// Being off script.
+    OffScript,
+    /// Something played (to save).
+    Played,
+    /// More than one scenario to pick from.
+    Scenarios,
+    /// A search with hits.
+    Hits,
+    /// An open scenario with the log focused.
+    LogFocus,
+}
+
+/// What a command does to the recorded branch, and so whether it asks first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnBranch {
+    /// It leaves the branch alone: never asks.
+    Keeps,
+    /// It acts on the world: in the middle of a branch it would replace the branch's
+    /// recorded future, so it asks first.
+    Acts,
+    /// It leaves the branch (a jump, the picker, quitting): asks first.
+    Drops,
+    /// Stepping back: asks only when it would step back past the branch's start.
+    DropsPastStart,
+}
+
+/// One command's behaviour: when it works, what it does to a branch, and how the
+/// branch-safety prompt names it.
+#[derive(Debug, Clone, Copy)]
+pub struct Behaviour {
+    /// The command.
+    pub command: Command,
+    /// When it does something.
+    pub needs: Needs,
+    /// What it does to an unsaved branch.
+    pub on_branch: OnBranch,
+    /// How the prompt names it ("Going to the start (Home)"); empty for a command that
+    /// never asks, and "" for an action, which the prompt names itself.
+    pub prompt: &'static str,
+}
+
+const fn b(command: Command, needs: Needs, on_branch: OnBranch, prompt: &'static str) -> Behaviour {
+    Behaviour {
+        command,
+        needs,
+        on_branch,
+        prompt,
+    }
+}
+
+/// Every command's behaviour, one row each, so that a command's availability, whether
+/// it asks before dropping a branch and its prompt are declared once. The picker's keys
+/// (Home, End, the arrows) need nothing: they also move its list.
+pub const BEHAVIOURS: &[Behaviour] = {
+    use Command as C;
+    use Needs as N;
+    use OnBranch as B;
+    &[
+        b(C::Quit, N::Nothing, B::Drops, "Quitting"),
+        b(C::Help, N::Nothing, B::Keeps, ""),
+        b(C::Close, N::Nothing, B::Keeps, ""),
+        b(C::Confirm, N::Nothing, B::Keeps, ""),
+        b(C::PlayPause, N::Scenario, B::Keeps, ""),
+        b(C::StepForward, N::Scenario, B::Keeps, ""),
+        b(
+            C::StepBack,
+            N::Scenario,
+            B::DropsPastStart,
+            "Stepping back past its start",
+        ),
+        b(C::Faster, N::Scenario, B::Keeps, ""),
+        b(C::Slower, N::Nothing, B::Keeps, ""),
+        b(C::Home, N::Nothing, B::Drops, "Going to the start (Home)"),
+        b(C::End, N::Nothing, B::Keeps, ""),
+        b(
+            C::PrevChapter,
+            N::Scenario,
+            B::Drops,
+            "Jumping to a chapter",
+        ),
+        b(C::NextChapter, N::Nothing, B::Drops, "Jumping to a chapter"),
+        b(C::Presenter, N::Nothing, B::Keeps, ""),
+        b(C::FocusNext, N::Nothing, B::Keeps, ""),
+        b(C::FocusPrev, N::Nothing, B::Keeps, ""),
+        b(C::Up, N::Nothing, B::Keeps, ""),
+        b(C::Down, N::Nothing, B::Keeps, ""),
+        b(C::StartCheckout, N::Cart, B::Acts, ""),
+        b(C::AddToCart, N::Cart, B::Keeps, ""),
+        b(C::Cancel, N::Cart, B::Acts, ""),
+        b(C::Continue, N::Cart, B::Acts, ""),
+        b(C::FailOperation, N::Cart, B::Acts, ""),
+        b(C::AdvanceTick, N::Scenario, B::Acts, ""),
+        b(C::WorldMenu, N::Cart, B::Keeps, ""),
+        b(
+            C::ReturnToScript,
+            N::OffScript,
+            B::Drops,
+            "Going back to the script (r)",
+        ),
+        b(C::Save, N::Played, B::Keeps, ""),
+        b(
+            C::Picker,
+            N::Scenarios,
+            B::Drops,
+            "Going back to the scenario picker",
+        ),
+        b(C::LogUp, N::Nothing, B::Keeps, ""),
+        b(C::LogDown, N::Nothing, B::Keeps, ""),
+        b(C::More, N::Nothing, B::Keeps, ""),
+        b(C::Less, N::Nothing, B::Keeps, ""),
+        b(C::Undo, N::Nothing, B::Keeps, ""),
+        b(C::PageUp, N::Nothing, B::Keeps, ""),
+        b(C::PageDown, N::Nothing, B::Keeps, ""),
+        b(C::SaveFirst, N::Nothing, B::Keeps, ""),
+        b(C::Discard, N::Nothing, B::Keeps, ""),
+        b(C::World, N::Scenario, B::Keeps, ""),
+        b(C::Narration, N::Scenario, B::Keeps, ""),
+        b(C::Filter, N::Nothing, B::Keeps, ""),
+        b(C::Settle, N::Scenario, B::Acts, ""),
+        b(C::Palette, N::Nothing, B::Keeps, ""),
+        b(C::Zoom, N::Nothing, B::Keeps, ""),
+        b(C::CollapseFinished, N::Nothing, B::Keeps, ""),
+        b(C::SkipQuiz, N::Nothing, B::Keeps, ""),
+        b(C::Exercise, N::Nothing, B::Keeps, ""),
+        b(C::ResetScore, N::Nothing, B::Keeps, ""),
+        b(C::Projector, N::Nothing, B::Keeps, ""),
+        b(C::Timeline, N::Nothing, B::Keeps, ""),
+        b(C::ActAs, N::Cart, B::Keeps, ""),
+        b(C::Search, N::Scenario, B::Keeps, ""),
+        b(C::NextMatch, N::Hits, B::Keeps, ""),
+        b(C::PrevMatch, N::Hits, B::Keeps, ""),
+        b(C::RecordLog, N::Scenario, B::Keeps, ""),
+        b(C::Patch, N::LwrCart, B::Keeps, ""),
+        b(C::Pay, N::LwrCart, B::Keeps, ""),
+        b(C::PlaceOrder, N::LwrCart, B::Acts, ""),
+        b(C::DeleteCheckout, N::LwrCart, B::Acts, ""),
+        b(C::Network, N::Scenario, B::Keeps, ""),
+        b(C::Open, N::LogFocus, B::Keeps, ""),
+        b(C::NextField, N::Nothing, B::Keeps, ""),
+    ]
+};
+
+/// A command's behaviour row.
+pub fn behaviour(command: Command) -> &'static Behaviour {
+    BEHAVIOURS
+        .iter()
+        .find(|b| b.command == command)
+        .expect("every command has a behaviour row (a test checks it)")
+}
+
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Context {
@@ -1171,6 +1332,26 @@ pub fn key_names(keys: &[Key]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_bound_command_has_exactly_one_behaviour_row() {
+        for binding in BINDINGS {
+            let rows = BEHAVIOURS
+                .iter()
+                .filter(|b| b.command == binding.command)
+                .count();
+            assert_eq!(rows, 1, "{:?}", binding.command);
+        }
+        for row in BEHAVIOURS {
+            let asks = matches!(row.on_branch, OnBranch::Drops | OnBranch::DropsPastStart);
+            assert_eq!(
+                asks,
+                !row.prompt.is_empty(),
+                "{:?}: a prompt iff it asks",
+                row.command
+            );
+        }
+    }
 
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
