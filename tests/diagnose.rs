@@ -279,7 +279,7 @@ fn closed_cart_refuses_every_buyer_action() {
 }
 
 #[test]
-fn lwr_store_is_diagnosed_and_says_it_is_not_simulated() {
+fn lwr_store_is_diagnosed_with_the_rest_calls() {
     for format in FORMATS {
         let (text, json) = run("lwr-422", format, &options(None, &[("template", "lwr")]));
         assert_eq!(json["lwr"], true);
@@ -290,8 +290,13 @@ fn lwr_store_is_diagnosed_and_says_it_is_not_simulated() {
             && r["kind"] == "Inventory"
             && r["message"].as_str().unwrap().contains("in stock")));
         assert!(rows.iter().any(|r| r["level"] == "Warning"));
-        assert!(text.contains("LWR checkout (the REST checkout API) is not simulated"));
-        assert!(text.contains("What would happen now in a flow (Aura) store"));
+        assert!(text.contains("LWR store: the storefront calls the Connect REST checkout API"));
+        assert!(
+            text.contains("What each REST checkout call would answer now (as the cart's owner):")
+        );
+        assert!(text.contains(
+            "    Poll checkout (REST GET /checkouts/{id}): answers 422 Unprocessable Entity"
+        ));
     }
 }
 
@@ -430,11 +435,13 @@ fn bad_input_names_file_record_and_field_and_exits_2() {
     let order = write(
         &dir,
         "o.json",
-        r#"{"status":0,"result":{"records":[{"attributes":{"type":"Order"},"Id":"801Hs0000005501"}],"done":true}}"#,
+        r#"{"status":0,"result":{"records":[{"attributes":{"type":"Opportunity"},"Id":"006Hs0000005501"}],"done":true}}"#,
     );
     let e = refused(&[&order]);
     assert!(
-        e.contains("o.json: record 1: attributes.type: \"Order\" is not an object diagnose reads"),
+        e.contains(
+            "o.json: record 1: attributes.type: \"Opportunity\" is not an object diagnose reads"
+        ),
         "{e}"
     );
 
@@ -602,4 +609,76 @@ fn the_readme_shows_real_output() {
         String::from_utf8(out.stdout).unwrap(),
         readme_block("**1. The queries.**")
     );
+}
+
+#[test]
+fn setting_takes_every_declared_store_setting_through_its_own_parser() {
+    use cartsim::diagnose::rebuild::check_setting;
+    for (pair, ok) in [
+        ("cancel_requirements=lenient", true),
+        ("checkout_expiry=eager", true),
+        ("checkout_valid_after=7", true),
+        ("checkout_valid_after=null", true),
+        ("place_order=v2", true),
+        ("cart_cleanup=cancel_checkout", true),
+        ("tax_rate=0.0825", true),
+        ("operation_expiry=5", true),
+        ("canceled_finished_at=null", true),
+        ("tax_rate=0.08255", false),
+        ("checkout_expiry=lazy", false),
+        ("place_order=v3", false),
+    ] {
+        assert_eq!(
+            check_setting(pair).is_ok(),
+            ok,
+            "{pair}: {:?}",
+            check_setting(pair)
+        );
+    }
+    let e = check_setting("checkout_expiry=lazy").unwrap_err();
+    assert!(
+        e.contains(r#"expected one of: "on_return", "eager""#),
+        "{e}"
+    );
+    let e = check_setting("tax_rate=2").unwrap_err();
+    assert!(e.contains("decimal fraction from 0 to 1"), "{e}");
+    let e = check_setting("nope=1").unwrap_err();
+    assert!(
+        e.contains("tax_rate") && e.contains("checkout_expiry"),
+        "{e}"
+    );
+    assert!(
+        !e.contains("checkout_ttl,"),
+        "the time to live has its own option: {e}"
+    );
+    let e = check_setting("checkout_ttl=5").unwrap_err();
+    assert!(e.contains("--ttl-minutes"), "{e}");
+
+    // Given, a setting reaches the rebuilt store.
+    let (_, json) = run(
+        "purged-operation",
+        "json",
+        &options(
+            None,
+            &[("tax_rate", "0.0825"), ("checkout_expiry", "eager")],
+        ),
+    );
+    let text = json.to_string();
+    assert!(
+        text.contains("tax_rate=0.0825"),
+        "the assumption names it: {text}"
+    );
+}
+
+#[test]
+fn a_bad_setting_on_the_command_line_exits_2_naming_the_values() {
+    let out = common::cartsim(&[
+        "diagnose",
+        "--setting",
+        "place_order=v3",
+        "tests/fixtures/tickets/failed-tax/csv",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(r#""v1", "v2""#), "{err}");
 }

@@ -373,6 +373,9 @@ fn anonymize_replaces_every_free_text_and_path() {
                         s.state == value
                             || matches!(&s.kind, cartsim::engine::flow::StepKind::Async { operation, .. } if *operation == value)
                     });
+                // So is the name cartsim gives an lwr store's calculation.
+                let standard =
+                    standard || (field == "Name" && value == cartsim::engine::rest::CART_CALCULATE);
                 if kept || standard || value == "Complete" || value == "Error" {
                     continue;
                 }

@@ -95,3 +95,22 @@ fn the_format_page_example_is_a_valid_passing_scenario() {
     assert!(reports.iter().all(|r| r.passed()));
     assert!(reports.iter().any(|r| !r.checks.is_empty()));
 }
+
+#[test]
+fn the_format_page_lists_every_store_setting_with_its_defaults() {
+    use cartsim::engine::Edition;
+    use cartsim::engine::settings::SETTINGS;
+    let text = doc("scenario-format.md");
+    for setting in SETTINGS {
+        let row = format!(
+            "| `{}` | `{}` | `{}` |",
+            setting.key,
+            setting.default_in(Edition::One),
+            setting.default_in(Edition::Two)
+        );
+        assert!(
+            text.contains(&row),
+            "docs/scenario-format.md's editions table has no row starting {row}"
+        );
+    }
+}

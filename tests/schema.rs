@@ -576,7 +576,8 @@ fn each_step_kind_requires_its_keys_and_refuses_the_others() {
         "type": "Inventory", "level": "Warning", "shipping_address": "1 Main St",
         "delivery_method": "Standard", "contact": "bob@example.com", "outcome": "authorized",
         "action": "prepare", "during": "next_call",
-        "buyer": "bob", "permission": "checkout", "account": "acme", "store": "west"
+        "buyer": "bob", "permission": "checkout", "account": "acme", "store": "west",
+        "key": "cancel_requirements", "value": "lenient"
     });
     let values = values.as_object().unwrap();
     assert_eq!(
@@ -1217,4 +1218,105 @@ fn the_state_field_pattern_names_exactly_the_fields_the_engine_keeps() {
         .chain(cartsim::engine::PaymentField::NAMES)
         .copied());
     assert_eq!(set(names.split('|')), fields);
+}
+
+#[test]
+fn the_store_settings_follow_their_declaration() {
+    use cartsim::engine::settings::{Kind, MAX_TICKS, SETTINGS};
+    let schema = schema();
+    let store = schema["$defs"]["store"]["properties"].as_object().unwrap();
+    let not_settings = set([
+        "id",
+        "name",
+        "on_cart_change",
+        "delivery_methods",
+        "checkout_flow",
+    ]);
+    let settings = set(SETTINGS.iter().map(|s| s.key));
+    let declared: BTreeSet<String> = store.keys().cloned().collect();
+    assert_eq!(
+        declared,
+        settings.union(&not_settings).cloned().collect(),
+        "every store setting, and nothing else, besides the store's own keys"
+    );
+    for setting in SETTINGS {
+        let property = &store[setting.key];
+        match setting.kind {
+            Kind::Names(names) => {
+                assert_eq!(
+                    strings(&property["enum"]),
+                    set(names.iter().copied()),
+                    "{}",
+                    setting.key
+                )
+            }
+            Kind::Ticks | Kind::Tick => {
+                assert_eq!(
+                    property["type"],
+                    json!(["integer", "null"]),
+                    "{}",
+                    setting.key
+                );
+                assert_eq!(property["minimum"], json!(0), "{}", setting.key);
+                assert_eq!(property["maximum"], json!(MAX_TICKS), "{}", setting.key);
+            }
+            Kind::Rate => {
+                assert_eq!(property["type"], json!("number"), "{}", setting.key);
+                assert_eq!(property["minimum"], json!(0), "{}", setting.key);
+                assert_eq!(property["maximum"], json!(1), "{}", setting.key);
+            }
+        }
+        let defaults = format!(
+            "(default {} / {})",
+            setting.default_in(Edition::One),
+            setting.default_in(Edition::Two)
+        );
+        let description = property["description"].as_str().unwrap();
+        assert!(
+            description.contains(&defaults),
+            "{}: the description names {defaults}: {description}",
+            setting.key
+        );
+    }
+    // set_setting takes every setting but the ones fixed for a run, each value checked
+    // against the store key's own schema.
+    let step = &schema["$defs"]["step"];
+    let changeable = set(SETTINGS.iter().filter(|s| s.changeable).map(|s| s.key));
+    assert_eq!(strings(&step["properties"]["key"]["enum"]), changeable);
+    for key in &changeable {
+        let rule = step["allOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["if"]["properties"]["key"]["const"] == json!(key))
+            .unwrap_or_else(|| panic!("no value rule for {key}"));
+        assert_eq!(
+            rule["then"]["properties"]["value"]["$ref"],
+            json!(format!("#/$defs/store/properties/{key}"))
+        );
+    }
+}
+
+#[test]
+fn set_setting_values_are_checked_by_the_schema_and_the_loader_alike() {
+    let step = |key: &str, value: Value| {
+        only(
+            base(),
+            json!({"do": "set_setting", "store": "west", "key": key, "value": value}),
+        )
+    };
+    assert_valid("lenient", &step("cancel_requirements", json!("lenient")));
+    assert_valid("ticks", &step("checkout_ttl", json!(40)));
+    assert_valid("no ticks", &step("checkout_ttl", json!(null)));
+    assert_valid("rate", &step("tax_rate", json!(0.0825)));
+    for (key, value) in [
+        ("cancel_requirements", json!("Lenient")),
+        ("checkout_ttl", json!("40")),
+        ("checkout_ttl", json!(-1)),
+        ("tax_rate", json!(2)),
+        ("place_order", json!("v3")),
+    ] {
+        assert_refused_at(&step(key, value.clone()), "/steps/0/value", "");
+    }
+    assert_refused_at(&step("template", json!("lwr")), "/steps/0/key", "");
 }

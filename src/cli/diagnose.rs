@@ -19,9 +19,10 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 pub struct DiagnoseArgs {
     /// Files written by `sf data query --json` or `--result-format csv` (WebCart,
     /// CartCheckoutSession, BackgroundOperation, CartValidationOutput, and optionally
-    /// WebStore, User, BuyerAccount, BuyerGroupMember, WebStoreBuyerGroup), one object
-    /// or several per file, told from the content; a folder means its .json and .csv
-    /// files; - reads standard input.
+    /// CartDeliveryGroup, PaymentAuthorization, Order, WebStore, User, BuyerAccount,
+    /// BuyerGroupMember, WebStoreBuyerGroup) or by `sf data get record --json`, one
+    /// object or several per file, told from the content; a folder means its .json and
+    /// .csv files; - reads standard input.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Print the `sf data query` commands that fetch everything the diagnosis needs
@@ -73,6 +74,15 @@ pub fn run(args: &DiagnoseArgs) -> u8 {
             Err(why) => fail(&[format!("--queries {}: {why}", sanitize::line(cart))]),
         };
     }
+    if args.open {
+        return match scenario_to_open(args) {
+            Ok(scenario) => match crate::tui::run(vec![scenario]) {
+                Ok(()) => EXIT_OK,
+                Err(e) => fail(&[format!("{e:#}")]),
+            },
+            Err(e) => fail(&e),
+        };
+    }
     let options = match options(args) {
         Ok(o) => o,
         Err(e) => return fail(&[e]),
@@ -81,17 +91,10 @@ pub fn run(args: &DiagnoseArgs) -> u8 {
         Ok(i) => i,
         Err(e) => return fail(&e),
     };
-    let (rebuilt, diagnosis) = match crate::diagnose::diagnose(&inputs, &options, args.anonymize) {
+    let (_, diagnosis) = match crate::diagnose::diagnose(&inputs, &options, args.anonymize) {
         Ok(d) => d,
         Err(e) => return fail(&e),
     };
-    if args.open {
-        let scenario = crate::diagnose::scenario(rebuilt.world, &diagnosis, options.edition);
-        return match crate::tui::run(vec![scenario]) {
-            Ok(()) => EXIT_OK,
-            Err(e) => fail(&[format!("{e:#}")]),
-        };
-    }
     if args.json {
         match serde_json::to_string_pretty(&diagnosis) {
             Ok(text) => out(&format!("{text}\n")),
@@ -100,6 +103,20 @@ pub fn run(args: &DiagnoseArgs) -> u8 {
     } else {
         out(&crate::diagnose::explain::text(&diagnosis))
     }
+}
+
+/// What `--open` opens: the world rebuilt from the files with every setting the flags
+/// give (`--setting`, `--ttl-minutes`, `--edition`, `--without`, `--now`,
+/// `--tick-minutes`, `--anonymize`), as a scenario with no steps.
+pub fn scenario_to_open(args: &DiagnoseArgs) -> Result<crate::scenario::Scenario, Vec<String>> {
+    let options = options(args).map_err(|e| vec![e])?;
+    let inputs = read_inputs(&args.files)?;
+    let (rebuilt, diagnosis) = crate::diagnose::diagnose(&inputs, &options, args.anonymize)?;
+    Ok(crate::diagnose::scenario(
+        rebuilt.world,
+        &diagnosis,
+        options.edition,
+    ))
 }
 
 /// The options from the flags, each checked with a message naming the flag.

@@ -2,7 +2,7 @@
 //! step with its narration, what changed and why, and the rules cited with their sources.
 
 use super::transcript::{change_line, error_lines};
-use crate::engine::{ErrorKind, ErrorOrigin, Rule, SIMULATOR_ONLY, Source, Template, World};
+use crate::engine::{ErrorKind, Rule, SIMULATOR_ONLY, Template, World};
 use crate::player::play_headless;
 use crate::scenario::Scenario;
 use std::collections::BTreeSet;
@@ -197,16 +197,6 @@ fn lwr_records_section(out: &mut String) {
     out.push('\n');
 }
 
-fn source_text(source: Source) -> String {
-    match source {
-        Source::Documented(r) => format!("documented ({r})"),
-        Source::Sample(r) => format!("Salesforce sample ({r})"),
-        Source::Choice(r) => format!("the simulator's choice: {r}"),
-        Source::Inferred(r) => format!("inferred from Salesforce's sample ({r})"),
-        Source::Scenario => "set by the scenario".to_string(),
-    }
-}
-
 /// The handout, in Markdown, with the answers.
 pub fn markdown(scenario: &Scenario) -> String {
     markdown_with(scenario, Options::default())
@@ -323,17 +313,12 @@ pub fn markdown_with(scenario: &Scenario, options: Options) -> String {
             out,
             "- {}: {}.",
             md(rule.text()),
-            md(&source_text(rule.source()))
+            md(&rule.source().prose())
         );
     }
     for kind in errors {
         let spec = kind.spec();
-        let origin = match spec.origin {
-            ErrorOrigin::Documented(r) => format!("documented ({r})"),
-            ErrorOrigin::Borrowed(r) => format!("borrowed from {r}"),
-            ErrorOrigin::Choice(r) => format!("the simulator's choice: {r}"),
-            ErrorOrigin::Sample(r) => format!("Salesforce's storefront components ({r})"),
-        };
+        let origin = spec.origin.prose();
         let http = spec.http.map(|h| format!(" {h}")).unwrap_or_default();
         let _ = writeln!(
             out,

@@ -2,21 +2,9 @@
 //! Generated from the engine's catalogues, printed by `cartsim rules`, and kept in the
 //! README (a test checks the README holds exactly this text, so it cannot drift).
 
-use crate::engine::readings::{SETTINGS, is_placeholder};
-use crate::engine::{Edition, ErrorKind, ErrorOrigin, Rule, Source, StoreSettings};
+use crate::engine::settings::{SETTINGS, is_placeholder};
+use crate::engine::{Edition, ErrorKind, Rule, StoreSettings};
 use std::fmt::Write;
-
-fn source_cell(source: Source) -> String {
-    match source {
-        Source::Documented(r) => format!("documented: {r}"),
-        Source::Sample(r) => format!("sample: {r}"),
-        Source::Choice(r) => format!("**choice**: {r}"),
-        Source::Inferred(r) => format!("**inferred**: {r}"),
-        Source::Scenario => {
-            "scenario: set by the file or the user, not a Salesforce rule".to_string()
-        }
-    }
-}
 
 /// The four tables in Markdown: the store settings and the source behind each
 /// reading, why each field changes, each refusal, and every simulator-only value with
@@ -48,26 +36,21 @@ pub fn markdown() -> String {
                 setting.key,
                 r.value,
                 r.meaning,
-                source_cell(r.source)
+                r.source.table_cell()
             );
         }
     }
     out.push('\n');
     out.push_str("| Why a field changes | Source |\n|---|---|\n");
     for rule in Rule::ALL {
-        let _ = writeln!(out, "| {} | {} |", rule.text(), source_cell(rule.source()));
+        let _ = writeln!(out, "| {} | {} |", rule.text(), rule.source().table_cell());
     }
     out.push_str(
         "\n| Action | Refused when this fails | Code | HTTP | Source of the code | Only in the reading | What the buyer sees |\n|---|---|---|---|---|---|---|\n",
     );
     for kind in ErrorKind::ALL {
         let spec = kind.spec();
-        let origin = match spec.origin {
-            ErrorOrigin::Documented(r) => format!("documented: {r}"),
-            ErrorOrigin::Borrowed(r) => format!("**borrowed** from {r}"),
-            ErrorOrigin::Choice(r) => format!("**choice**: {r}"),
-            ErrorOrigin::Sample(r) => format!("sample: {r}"),
-        };
+        let origin = spec.origin.table_cell();
         let http = spec.http.map_or("-".to_string(), |h| h.to_string());
         let reading = spec.reading.map_or("-".to_string(), |r| format!("`{r}`"));
         let buyer = kind.buyer_message().map_or("-".to_string(), |m| {

@@ -22,8 +22,16 @@ pub const KEPT_FIELDS: &[&str] = &[
     "IsActive",
     "TotalProductCount",
     "TotalProductAmount",
+    "TotalChargeAmount",
+    "TotalTaxAmount",
+    "GrandTotalAmount",
+    "Amount",
     "CheckoutTimeToLive",
 ];
+
+/// How a GuestBuyerProfile id reads once anonymized (`guest-profile-1`): no real id
+/// starts so, and a guest's cart is still told from it.
+pub const GUEST_PROFILE: &str = "guest-profile";
 
 /// The name an input file is shown by once anonymized (its real path often holds the
 /// customer's name): `file-1`, `file-2`, ...
@@ -42,6 +50,9 @@ fn prefix_of_object(object: Object) -> &'static str {
         Object::BuyerGroupMember => "group-member",
         Object::WebStoreBuyerGroup => "store-group",
         Object::User => "buyer",
+        Object::CartDeliveryGroup => "cdg",
+        Object::PaymentAuthorization => "pa",
+        Object::Order => "ord",
     }
 }
 
@@ -54,6 +65,10 @@ fn prefix_of_field(field: &str) -> &'static str {
         "AccountId" | "BuyerId" => "account",
         "WebStoreId" => "store",
         "BuyerGroupId" => "group",
+        "PaymentGroupId" => "payment-group",
+        "PaymentMethodId" => "payment-method",
+        "DeliveryMethodId" => "delivery-method",
+        "GuestBuyerProfileId" => "account",
         _ => "item",
     }
 }
@@ -61,7 +76,8 @@ fn prefix_of_field(field: &str) -> &'static str {
 /// The operation names and State names of Salesforce's default checkout flows: not the
 /// customer's words, and what a trainee needs to see.
 fn standard_names() -> (Vec<String>, Vec<String>) {
-    let mut operations = Vec::new();
+    // The name cartsim gives an lwr store's calculation: predictions show it anyway.
+    let mut operations = vec![crate::engine::rest::CART_CALCULATE.to_string()];
     let mut states = vec![COMPLETE.to_string(), ERROR.to_string()];
     for flow in [default_flow(), default_flow_v2()] {
         for step in flow.iter() {
@@ -103,7 +119,14 @@ pub fn anonymize(records: &mut Records) {
         for r in list.iter_mut() {
             for field in ID_FIELDS.iter().filter(|f| **f != "Id") {
                 if let Some(id) = r.value(field).map(str::to_string) {
-                    let new = name(&id, prefix_of_field(field), &mut map);
+                    let guest = *field == "GuestBuyerProfileId"
+                        || id.starts_with(super::checkout::GUEST_BUYER_PROFILE_PREFIX);
+                    let prefix = if guest {
+                        GUEST_PROFILE
+                    } else {
+                        prefix_of_field(field)
+                    };
+                    let new = name(&id, prefix, &mut map);
                     r.set(field, Some(new));
                 }
             }
@@ -125,7 +148,10 @@ pub fn anonymize(records: &mut Records) {
                 let Some(value) = r.value(&field).map(str::to_string) else {
                     continue;
                 };
-                let new = if is(&["State", "NextState"]) {
+                let new = if is(&["OrderReferenceNumber"]) {
+                    // The same reference on the session and on its order stays the same.
+                    name(&value, "orn", &mut map)
+                } else if is(&["State", "NextState"]) {
                     if states.contains(&value) {
                         continue;
                     }

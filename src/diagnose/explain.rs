@@ -7,6 +7,7 @@ use super::rebuild::{Assumption, Rebuilt};
 use super::records::Object;
 use super::values::format_timestamp;
 use crate::engine::flow::ERROR;
+use crate::engine::rest::{CheckoutPatch, PaymentOutcome, PlaceOrderStep, reason_phrase};
 use crate::engine::*;
 use crate::player::wording::{change_line, error_wording};
 use serde::Serialize;
@@ -32,7 +33,8 @@ pub struct Diagnosis {
     pub assumptions: Vec<Assumption>,
     /// Remarks about the files (an incomplete result, an empty file).
     pub notes: Vec<String>,
-    /// True when the store is an LWR store: predictions are for a flow store.
+    /// True when the store is an `lwr` store: the predictions are the REST checkout
+    /// calls, each with its HTTP status and response body.
     pub lwr: bool,
 }
 
@@ -68,6 +70,25 @@ pub struct CartDiagnosis {
     pub total_product_amount: Option<String>,
     /// WebCart.LastModifiedDate.
     pub last_modified: Option<String>,
+    /// True when WebCart.AccountId names a GuestBuyerProfile: a guest's cart, whose
+    /// store membership is not judged.
+    pub guest: bool,
+    /// WebCart.TotalChargeAmount as recorded.
+    pub total_charge_amount: Option<String>,
+    /// WebCart.TotalTaxAmount as recorded.
+    pub total_tax_amount: Option<String>,
+    /// WebCart.GrandTotalAmount as recorded.
+    pub grand_total_amount: Option<String>,
+    /// WebCart.PaymentMethodId.
+    pub payment_method_id: Option<String>,
+    /// WebCart.GuestEmailAddress.
+    pub guest_email_address: Option<String>,
+    /// The cart's CartDeliveryGroups that a checkout here uses.
+    pub delivery_groups: Vec<DeliveryGroupView>,
+    /// The PaymentAuthorizations related to the cart (through its PaymentGroupId).
+    pub payment_authorizations: Vec<PaymentView>,
+    /// The orders of the cart's checkouts.
+    pub orders: Vec<OrderView>,
     /// The non-archived CartCheckoutSession.
     pub active_session: Option<SessionView>,
     /// The archived sessions, newest first.
@@ -101,6 +122,8 @@ pub struct SessionView {
     pub background_operation_id: Option<String>,
     /// OrderId.
     pub order_id: Option<String>,
+    /// OrderReferenceNumber.
+    pub order_reference_number: Option<String>,
     /// CreatedDate (UTC).
     pub created: Option<String>,
     /// When its checkout expires, if the store has a time-to-live (UTC).
@@ -123,6 +146,47 @@ pub struct OperationView {
     pub error: Option<String>,
     /// SubmittedAt, StartedAt, FinishedAt, ExpiresAt as recorded (UTC).
     pub times: Vec<(String, String)>,
+}
+
+/// A CartDeliveryGroup.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeliveryGroupView {
+    /// Id.
+    pub id: String,
+    /// DeliverToStreet.
+    pub deliver_to_street: Option<String>,
+    /// DeliverToCity.
+    pub deliver_to_city: Option<String>,
+    /// DeliverToPostalCode.
+    pub deliver_to_postal_code: Option<String>,
+    /// DeliverToCountry.
+    pub deliver_to_country: Option<String>,
+    /// DeliveryMethodId.
+    pub delivery_method_id: Option<String>,
+}
+
+/// A PaymentAuthorization.
+#[derive(Debug, Clone, Serialize)]
+pub struct PaymentView {
+    /// Id.
+    pub id: String,
+    /// Amount.
+    pub amount: String,
+    /// Status.
+    pub status: String,
+    /// PaymentGroupId.
+    pub payment_group_id: Option<String>,
+}
+
+/// An Order.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrderView {
+    /// Id.
+    pub id: String,
+    /// OrderReferenceNumber, when exported.
+    pub order_reference_number: Option<String>,
+    /// Status, when exported.
+    pub status: Option<String>,
 }
 
 /// A CartValidationOutput row.
@@ -156,7 +220,10 @@ pub struct Finding {
 /// What one action would do.
 #[derive(Debug, Clone, Serialize)]
 pub struct Prediction {
-    /// `cancel`, `start_checkout`, `add_to_cart`, `continue` or `expiry`.
+    /// `cancel`, `start_checkout`, `add_to_cart`, `continue` or `expiry` in an `aura`
+    /// store; `checkout_start` (PUT), `checkout_poll` (GET), `checkout_update` (PATCH),
+    /// `pay`, `place_order` (or `place_order_prepare` and `place_order_submit`),
+    /// `checkout_delete` (DELETE), `add_to_cart` and `expiry` in an `lwr` store.
     pub action: &'static str,
     /// The action's name.
     pub title: String,
@@ -168,6 +235,18 @@ pub struct Prediction {
     pub changes: Vec<ChangeView>,
     /// The refusal.
     pub error: Option<ErrorView>,
+    /// A REST call's request line (`PATCH /commerce/webstores/.../checkouts/...`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<String>,
+    /// The body the REST call sends, where it sends one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_body: Option<serde_json::Value>,
+    /// The HTTP status the REST call answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http: Option<u16>,
+    /// The response body as the Connect API returns it (absent for a 204).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<serde_json::Value>,
 }
 
 /// One predicted change, with its rule and source.
@@ -239,7 +318,10 @@ pub fn diagnose(rebuilt: &Rebuilt, notes: Vec<String>) -> Diagnosis {
         carts: world.carts.iter().map(|c| cart(rebuilt, c)).collect(),
         missing: rebuilt.missing.clone(),
         assumptions: rebuilt.assumptions.clone(),
-        notes,
+        notes: notes
+            .into_iter()
+            .chain(rebuilt.notes.iter().cloned())
+            .collect(),
         lwr: rebuilt.template == Template::Lwr,
     }
 }
@@ -254,6 +336,7 @@ fn session_view(rebuilt: &Rebuilt, s: &CartCheckoutSession) -> SessionView {
         is_archived: s.is_archived,
         background_operation_id: s.background_operation_id.clone(),
         order_id: s.order_id.clone(),
+        order_reference_number: s.rest.order_reference.clone(),
         created: time_of(rebuilt, Object::CartCheckoutSession, &s.id, "CreatedDate"),
         expires: checkout_deadline(&rebuilt.world, s)
             .map(|t| format_timestamp(rebuilt.clock.time_of(t))),
@@ -323,7 +406,11 @@ fn cart(rebuilt: &Rebuilt, c: &WebCart) -> CartDiagnosis {
         })
         .collect();
     let inconsistencies = findings(rebuilt, c, active, operation.as_ref());
-    let verdict = verdict(rebuilt, c, active, operation.as_ref(), &validation);
+    let verdict = if is_lwr(world, &c.id) {
+        lwr_verdict(rebuilt, c, active, operation.as_ref(), &validation)
+    } else {
+        verdict(rebuilt, c, active, operation.as_ref(), &validation)
+    };
     CartDiagnosis {
         id: c.id.clone(),
         name: c.name.clone(),
@@ -347,16 +434,66 @@ fn cart(rebuilt: &Rebuilt, c: &WebCart) -> CartDiagnosis {
         total_product_count: record
             .and_then(|r| r.value("TotalProductCount"))
             .map(str::to_string),
-        total_product_amount: record.and_then(|r| r.value("TotalProductAmount")).map(|v| {
-            Money::parse_decimal(v)
-                .or_else(|| {
-                    v.parse::<f64>()
-                        .ok()
-                        .and_then(|f| Money::parse_decimal(&format!("{f:.2}")))
-                })
-                .map_or(v.to_string(), |m| FieldValue::Money(m).to_string())
-        }),
+        total_product_amount: record
+            .and_then(|r| r.value("TotalProductAmount"))
+            .map(amount_text),
         last_modified: time_of(rebuilt, Object::WebCart, &c.id, "LastModifiedDate"),
+        guest: world.buyer(&c.buyer).is_some_and(|b| b.guest),
+        total_charge_amount: record
+            .and_then(|r| r.value("TotalChargeAmount"))
+            .map(amount_text),
+        total_tax_amount: record
+            .and_then(|r| r.value("TotalTaxAmount"))
+            .map(amount_text),
+        grand_total_amount: record
+            .and_then(|r| r.value("GrandTotalAmount"))
+            .map(amount_text),
+        payment_method_id: record
+            .and_then(|r| r.value("PaymentMethodId"))
+            .map(str::to_string),
+        guest_email_address: c.guest_email.clone(),
+        delivery_groups: world
+            .delivery_groups
+            .iter()
+            .filter(|g| g.cart == c.id)
+            .map(|g| DeliveryGroupView {
+                id: g.id.clone(),
+                deliver_to_street: g.address.street.clone(),
+                deliver_to_city: g.address.city.clone(),
+                deliver_to_postal_code: g.address.postal_code.clone(),
+                deliver_to_country: g.address.country.clone(),
+                delivery_method_id: g.delivery_method.clone(),
+            })
+            .collect(),
+        payment_authorizations: world
+            .sessions_of(&c.id)
+            .flat_map(|s| world.payment_authorizations_of(&s.id))
+            .map(|p| PaymentView {
+                id: p.id.clone(),
+                amount: FieldValue::Money(p.amount).to_string(),
+                status: p.status.to_string(),
+                payment_group_id: rebuilt
+                    .records
+                    .find(Object::PaymentAuthorization, &p.id)
+                    .and_then(|r| r.value("PaymentGroupId"))
+                    .map(str::to_string),
+            })
+            .collect(),
+        orders: world
+            .orders
+            .iter()
+            .filter(|o| o.cart == c.id)
+            .map(|o| {
+                let r = rebuilt.records.find(Object::Order, &o.id);
+                OrderView {
+                    id: o.id.clone(),
+                    order_reference_number: r
+                        .and_then(|r| r.value("OrderReferenceNumber"))
+                        .map(str::to_string),
+                    status: r.and_then(|r| r.value("Status")).map(str::to_string),
+                }
+            })
+            .collect(),
         active_session: active.map(|s| session_view(rebuilt, s)),
         archived_sessions: archived,
         operation,
@@ -364,6 +501,26 @@ fn cart(rebuilt: &Rebuilt, c: &WebCart) -> CartDiagnosis {
         inconsistencies,
         predictions: predictions(rebuilt, c),
     }
+}
+
+/// An amount as recorded, written with two places when it reads as one.
+fn amount_text(v: &str) -> String {
+    amount_of(v).map_or(v.to_string(), |m| FieldValue::Money(m).to_string())
+}
+
+fn amount_of(v: &str) -> Option<Money> {
+    Money::parse_decimal(v).or_else(|| {
+        v.parse::<f64>()
+            .ok()
+            .and_then(|f| Money::parse_decimal(&format!("{f:.2}")))
+    })
+}
+
+/// Whether the cart's store is an `lwr` store.
+fn is_lwr(world: &World, cart: &str) -> bool {
+    world
+        .store_of_cart(cart)
+        .is_some_and(|s| s.settings.template == Template::Lwr)
 }
 
 fn op_label(op: Option<&OperationView>) -> String {
@@ -427,6 +584,86 @@ fn verdict(
         ),
         (CartStatus::Active, _) => "Active: no checkout is in progress; the buyer can change the cart and start a checkout.".to_string(),
         (status, _) => format!("{status}: the cart is being processed and may not be changed until that finishes."),
+    }
+}
+
+/// The verdict on a cart of an `lwr` store, read from what a poll would answer now.
+fn lwr_verdict(
+    rebuilt: &Rebuilt,
+    c: &WebCart,
+    active: Option<&CartCheckoutSession>,
+    op: Option<&OperationView>,
+    rows: &[ValidationView],
+) -> String {
+    let world = &rebuilt.world;
+    let Some(s) = active else {
+        return verdict(rebuilt, c, active, op, rows);
+    };
+    if c.status == CartStatus::PendingClosed
+        && let Some(reference) = &s.rest.order_reference
+    {
+        return format!(
+            "PendingClosed: place order accepted the order {reference}; cart-to-order runs asynchronously ({}) and closes the cart when it finishes.",
+            op_label(op)
+        );
+    }
+    if c.status != CartStatus::Checkout {
+        return verdict(rebuilt, c, active, op, rows);
+    }
+    let expired = checkout_deadline(world, s).is_some_and(|at| at <= world.tick);
+    if expired && expires_on_return(world, &c.id) {
+        return "In Checkout, expired: its time-to-live has passed, so the buyer's next call finds it expired and its Cart Calculate runs again (a poll answers 202 while it runs).".to_string();
+    }
+    let mut copy = world.clone();
+    let poll = copy.apply(&Action::CheckoutPoll {
+        cart: c.id.clone(),
+        actor: None,
+    });
+    let errors = rows
+        .iter()
+        .filter(|r| r.level == "Error" && !r.is_dismissed)
+        .count();
+    let condition = op.map(|o| o.condition.as_str());
+    match poll.http {
+        Some(202) if matches!(condition, Some("running" | "queued")) => format!(
+            "In Checkout, calculating: {} runs, so a poll answers 202 and every call that changes the checkout 409 until it finishes.",
+            op_label(op)
+        ),
+        Some(202) => format!(
+            "Stuck in Checkout: the session says IsProcessing but {} is {}; a poll answers 202 and every call that changes the checkout 409, and no operation will finish to move it on.",
+            op_label(op),
+            condition.unwrap_or("named by no one")
+        ),
+        Some(422) => format!(
+            "In Checkout, ready with errors: a poll answers 422 with {errors} Error-level row(s) in its body{}; the buyer changes the cart ({}) or the storefront deletes the checkout.",
+            match op {
+                Some(_) => format!(" (from {})", op_label(op)),
+                None => String::new(),
+            },
+            match world
+                .store_of_cart(&c.id)
+                .map(|st| st.settings.cart_cleanup)
+            {
+                Some(CartCleanup::CancelCheckout) =>
+                    "which cancels the checkout: cart_cleanup cancel_checkout",
+                _ => "which runs the calculation again: Simplified Cart Cleanup",
+            }
+        ),
+        Some(200) => format!(
+            "In Checkout, ready: a poll answers 200 and the checkout waits for the buyer's next call (PATCH, pay, place order){}.",
+            if expired {
+                "; its time-to-live has passed, so the checkout expires at the next tick"
+            } else {
+                ""
+            }
+        ),
+        _ => match &poll.result {
+            Err(e) => format!(
+                "In Checkout, but a poll is refused: {}.",
+                error_wording(e).head
+            ),
+            Ok(()) => "In Checkout.".to_string(),
+        },
     }
 }
 
@@ -552,6 +789,43 @@ fn findings(
             });
         }
     }
+    if let Some(recorded) = rebuilt
+        .records
+        .find(Object::WebCart, &c.id)
+        .and_then(|r| r.value("GrandTotalAmount"))
+        .and_then(amount_of)
+    {
+        let sum = world.grand_total_amount(c);
+        if recorded != sum {
+            out.push(Finding {
+                code: "grand_total_not_the_sum",
+                text: format!(
+                    "{}.GrandTotalAmount is {recorded} but TotalProductAmount + TotalChargeAmount + TotalTaxAmount is {sum}: the org counts something cartsim does not model (adjustments, promotions, more charges, a Gross tax store); the predictions check payment against {sum}.",
+                    c.id
+                ),
+            });
+        }
+    }
+    if let Some(s) = active
+        && is_lwr(world, &c.id)
+        && s.rest.order_reference.is_none()
+    {
+        let processed: Vec<&PaymentAuthorization> = world
+            .payment_authorizations_of(&s.id)
+            .filter(|p| p.status == PaymentAuthorizationStatus::Processed)
+            .collect();
+        let authorized: Money = processed.iter().map(|p| p.amount).sum();
+        let total = world.grand_total_amount(c);
+        if !processed.is_empty() && authorized != total {
+            out.push(Finding {
+                code: "payment_does_not_match_grand_total",
+                text: format!(
+                    "the Processed authorizations ({}) add up to {authorized} but GrandTotalAmount is {total}: place order answers 422 (\"Looks like the payment method isn't authorized\") until the buyer pays again.",
+                    processed.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            });
+        }
+    }
     let current_op = active.and_then(|s| s.background_operation_id.clone());
     let stale: Vec<&CartValidationOutput> = world
         .validation_outputs_of(&c.id)
@@ -592,28 +866,38 @@ fn predict(world: &World, key: &'static str, action: Action) -> Prediction {
     let mut copy = world.clone();
     let outcome = copy.apply(&action);
     let title = action.title().to_string();
-    match outcome.result {
+    let request_body = crate::engine::rest::is_rest(&action)
+        .then(|| crate::engine::rest::request_body(&action))
+        .flatten();
+    let prediction = match &outcome.result {
         Ok(()) => Prediction {
             action: key,
             title,
             result: "ok",
-            summary: if outcome.changes.is_empty() {
-                "succeeds and changes nothing".to_string()
-            } else {
-                format!("succeeds with {} change(s)", outcome.changes.len())
+            summary: match (outcome.http, outcome.changes.len()) {
+                (None, 0) => "succeeds and changes nothing".to_string(),
+                (None, n) => format!("succeeds with {n} change(s)"),
+                (Some(h), 0) => format!("answers {h} {} and changes nothing", reason_phrase(h)),
+                (Some(h), n) => format!("answers {h} {} with {n} change(s)", reason_phrase(h)),
             },
             changes: outcome.changes.iter().map(change_view).collect(),
             error: None,
+            request: None,
+            request_body: None,
+            http: None,
+            body: None,
         },
         Err(e) => {
-            let w = error_wording(&e);
+            let w = error_wording(e);
             let spec = e.kind.spec();
             Prediction {
                 action: key,
                 title,
                 result: "refused",
                 summary: format!("refused: {} {}", spec.code, w.http),
-                changes: Vec::new(),
+                // What the platform records even on a refusal (a declined payment's
+                // Failed authorization, the save of custom code).
+                changes: outcome.changes.iter().map(change_view).collect(),
                 error: Some(ErrorView {
                     code: spec.code,
                     http: spec.http,
@@ -623,9 +907,162 @@ fn predict(world: &World, key: &'static str, action: Action) -> Prediction {
                     reading: w.reading,
                     buyer_sees: w.buyer_sees,
                 }),
+                request: None,
+                request_body: None,
+                http: None,
+                body: None,
             }
         }
+    };
+    Prediction {
+        request: outcome.request.clone(),
+        request_body,
+        http: outcome.http,
+        body: outcome.body.clone(),
+        ..prediction
     }
+}
+
+/// A prediction of a call there is nothing to make.
+fn nothing(key: &'static str, title: &str, summary: String) -> Prediction {
+    Prediction {
+        action: key,
+        title: title.to_string(),
+        result: "none",
+        summary,
+        changes: Vec::new(),
+        error: None,
+        request: None,
+        request_body: None,
+        http: None,
+        body: None,
+    }
+}
+
+/// The PATCH to predict: the cart's delivery group's current delivery method, else its
+/// address (a PATCH that repeats the current values still calculates). `Err` says why
+/// there is none to send while the cart has a checkout; without one the PATCH is sent
+/// empty, to show the refusal.
+fn patch_of(world: &World, cart: &str) -> Result<CheckoutPatch, String> {
+    let active = world.active_session(cart);
+    let group = world
+        .sessions_of(cart)
+        .filter_map(|s| world.delivery_group_of_session(&s.id))
+        .last();
+    if let Some(g) = group {
+        if let Some(m) = &g.delivery_method {
+            return Ok(CheckoutPatch {
+                delivery_method: Some(m.clone()),
+                ..CheckoutPatch::default()
+            });
+        }
+        if g.address != Address::default() {
+            return Ok(CheckoutPatch {
+                shipping_address: Some(g.address.clone()),
+                ..CheckoutPatch::default()
+            });
+        }
+    }
+    match active {
+        None => Ok(CheckoutPatch::default()),
+        Some(s) => Err(format!(
+            "nothing to send again: {}'s CartDeliveryGroup has no DeliveryMethodId and no address in the records{}",
+            s.id,
+            if group.is_none() {
+                " (no CartDeliveryGroup was exported)"
+            } else {
+                ""
+            }
+        )),
+    }
+}
+
+/// The REST checkout calls of an `lwr` store, each applied to a copy of the world.
+fn rest_predictions(world: &World, cart: &str, add: Action) -> Vec<Prediction> {
+    let cart = cart.to_string();
+    let mut out = vec![
+        predict(
+            world,
+            "checkout_start",
+            Action::CheckoutStart {
+                cart: cart.clone(),
+                actor: None,
+            },
+        ),
+        predict(
+            world,
+            "checkout_poll",
+            Action::CheckoutPoll {
+                cart: cart.clone(),
+                actor: None,
+            },
+        ),
+    ];
+    let update = Action::CheckoutUpdate {
+        cart: cart.clone(),
+        patch: CheckoutPatch::default(),
+        actor: None,
+    };
+    out.push(match patch_of(world, &cart) {
+        Ok(patch) => predict(
+            world,
+            "checkout_update",
+            Action::CheckoutUpdate {
+                cart: cart.clone(),
+                patch,
+                actor: None,
+            },
+        ),
+        Err(why) => nothing("checkout_update", update.title(), why),
+    });
+    out.push(predict(
+        world,
+        "pay",
+        Action::Pay {
+            cart: cart.clone(),
+            outcome: PaymentOutcome::Authorized,
+            actor: None,
+        },
+    ));
+    let v2 = world
+        .store_of_cart(&cart)
+        .is_some_and(|s| s.settings.place_order == PlaceOrderVersion::V2);
+    if v2 {
+        for (key, step) in [
+            ("place_order_prepare", PlaceOrderStep::Prepare),
+            ("place_order_submit", PlaceOrderStep::Submit),
+        ] {
+            out.push(predict(
+                world,
+                key,
+                Action::PlaceOrder {
+                    cart: cart.clone(),
+                    step: Some(step),
+                    actor: None,
+                },
+            ));
+        }
+    } else {
+        out.push(predict(
+            world,
+            "place_order",
+            Action::PlaceOrder {
+                cart: cart.clone(),
+                step: None,
+                actor: None,
+            },
+        ));
+    }
+    out.push(predict(
+        world,
+        "checkout_delete",
+        Action::CheckoutDelete {
+            cart: cart.clone(),
+            actor: None,
+        },
+    ));
+    out.push(predict(world, "add_to_cart", add));
+    out
 }
 
 fn predictions(rebuilt: &Rebuilt, c: &WebCart) -> Vec<Prediction> {
@@ -637,71 +1074,44 @@ fn predictions(rebuilt: &Rebuilt, c: &WebCart) -> Vec<Prediction> {
         .map(|i| i.sku.clone())
         .or_else(|| world.products.first().map(|p| p.sku.clone()))
         .unwrap_or_default();
-    let mut out = vec![
-        predict(
-            world,
-            "cancel",
-            Action::Cancel {
-                cart: cart.clone(),
-                actor: None,
-            },
-        ),
-        predict(
-            world,
-            "start_checkout",
-            Action::StartCheckout {
-                cart: cart.clone(),
-                actor: None,
-            },
-        ),
-        predict(
-            world,
-            "add_to_cart",
-            Action::AddToCart {
-                cart: cart.clone(),
-                sku,
-                quantity: Quantity::Whole(1),
-                actor: None,
-            },
-        ),
-        predict(
-            world,
-            "continue",
-            Action::Continue {
-                cart: cart.clone(),
-                actor: None,
-            },
-        ),
-    ];
+    let add = Action::AddToCart {
+        cart: cart.clone(),
+        sku: sku.clone(),
+        quantity: Quantity::Whole(1),
+        actor: None,
+    };
+    let mut out = if is_lwr(world, &cart) {
+        rest_predictions(world, &cart, add)
+    } else {
+        flow_predictions(world, &cart, add)
+    };
     let deadline = world
         .active_session(&cart)
         .and_then(|s| checkout_deadline(world, s));
     out.push(match deadline {
-        None => Prediction {
-            action: "expiry",
-            title: "Checkout time-to-live".to_string(),
-            result: "none",
-            summary: match world.active_session(&cart) {
+        None => nothing(
+            "expiry",
+            "Checkout time-to-live",
+            match world.active_session(&cart) {
                 None => "nothing to expire: the cart has no active checkout".to_string(),
                 Some(s) if s.state == flow::COMPLETE => "nothing to expire: the checkout is complete".to_string(),
+                Some(s) if s.rest.order_reference.is_some() => "nothing to expire: place order accepted the order".to_string(),
                 Some(_) => "never: the store's checkouts do not expire (no time-to-live)".to_string(),
             },
-            changes: Vec::new(),
-            error: None,
-        },
+        ),
         Some(at) if expires_on_return(world, &cart) => {
             let when = format_timestamp(rebuilt.clock.time_of(at.max(world.tick)));
             Prediction {
-                action: "expiry",
-                title: "Checkout time-to-live".to_string(),
                 result: "on_return",
-                summary: if at <= world.tick {
-                    format!("passed at {when}: nothing changes until the buyer returns; the buyer's next checkout action finds the checkout expired and its integrations run again (checkout_expiry on_return)")
-                } else {
-                    format!("ends at {when} (tick {at}); nothing changes then: the buyer's next checkout action after it finds the checkout expired and its integrations run again (checkout_expiry on_return)")
-                },
-                changes: Vec::new(),
-                error: None,
+                ..nothing(
+                    "expiry",
+                    "Checkout time-to-live",
+                    if at <= world.tick {
+                        format!("passed at {when}: nothing changes until the buyer returns; the buyer's next checkout action finds the checkout expired and its integrations run again (checkout_expiry on_return)")
+                    } else {
+                        format!("ends at {when} (tick {at}); nothing changes then: the buyer's next checkout action after it finds the checkout expired and its integrations run again (checkout_expiry on_return)")
+                    },
+                )
             }
         }
         Some(at) => {
@@ -719,6 +1129,38 @@ fn predictions(rebuilt: &Rebuilt, c: &WebCart) -> Vec<Prediction> {
         }
     });
     out
+}
+
+/// The flow actions of an `aura` store, each applied to a copy of the world.
+fn flow_predictions(world: &World, cart: &str, add: Action) -> Vec<Prediction> {
+    let cart = cart.to_string();
+    vec![
+        predict(
+            world,
+            "cancel",
+            Action::Cancel {
+                cart: cart.clone(),
+                actor: None,
+            },
+        ),
+        predict(
+            world,
+            "start_checkout",
+            Action::StartCheckout {
+                cart: cart.clone(),
+                actor: None,
+            },
+        ),
+        predict(world, "add_to_cart", add),
+        predict(
+            world,
+            "continue",
+            Action::Continue {
+                cart: cart.clone(),
+                actor: None,
+            },
+        ),
+    ]
 }
 
 /// The diagnosis as text a trainer can paste into a ticket.
@@ -750,7 +1192,7 @@ pub fn text(d: &Diagnosis) -> String {
         }
     ));
     if d.lwr {
-        line("LWR store: its records are diagnosed as they are, but LWR checkout (the REST checkout API) is not simulated by this build; the predictions are for a flow (Aura) store.".to_string());
+        line("LWR store: the storefront calls the Connect REST checkout API; the predictions are those calls, each with its HTTP status and response body.".to_string());
     }
     if d.carts.is_empty() {
         line("No WebCart in the files: nothing to diagnose per cart.".to_string());
@@ -781,6 +1223,69 @@ pub fn text(d: &Diagnosis) -> String {
                 .map(|t| format!("  LastModifiedDate {t}"))
                 .unwrap_or_default()
         ));
+        let amounts: Vec<String> = [
+            ("TotalChargeAmount", &c.total_charge_amount),
+            ("TotalTaxAmount", &c.total_tax_amount),
+            ("GrandTotalAmount", &c.grand_total_amount),
+            ("PaymentMethodId", &c.payment_method_id),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {v}")))
+        .collect();
+        if !amounts.is_empty() {
+            line(format!("  {}", amounts.join("  ")));
+        }
+        if c.guest {
+            line(format!(
+                "  A guest's cart: AccountId is a GuestBuyerProfile, so store membership is not judged; GuestEmailAddress {}",
+                c.guest_email_address.as_deref().unwrap_or("null")
+            ));
+        } else if let Some(e) = &c.guest_email_address {
+            line(format!("  GuestEmailAddress {e}"));
+        }
+        for g in &c.delivery_groups {
+            let part = |k: &str, v: &Option<String>| {
+                format!(
+                    "{k} {}",
+                    v.as_deref()
+                        .map_or("null".to_string(), |v| format!("{v:?}"))
+                )
+            };
+            line(format!(
+                "  CartDeliveryGroup {}: {}, {}, {}, {}, {}",
+                g.id,
+                part("DeliverToStreet", &g.deliver_to_street),
+                part("DeliverToCity", &g.deliver_to_city),
+                part("DeliverToPostalCode", &g.deliver_to_postal_code),
+                part("DeliverToCountry", &g.deliver_to_country),
+                format_args!(
+                    "DeliveryMethodId {}",
+                    g.delivery_method_id.as_deref().unwrap_or("null")
+                )
+            ));
+        }
+        for p in &c.payment_authorizations {
+            line(format!(
+                "  PaymentAuthorization {}: Amount {}, Status {}{}",
+                p.id,
+                p.amount,
+                p.status,
+                p.payment_group_id
+                    .as_ref()
+                    .map(|g| format!(", PaymentGroupId {g}"))
+                    .unwrap_or_default()
+            ));
+        }
+        for o in &c.orders {
+            line(format!(
+                "  Order {}: OrderReferenceNumber {}, Status {}",
+                o.id,
+                o.order_reference_number
+                    .as_deref()
+                    .unwrap_or("(not exported)"),
+                o.status.as_deref().unwrap_or("(not exported)")
+            ));
+        }
         match &c.active_session {
             None => line("  Active session: none".to_string()),
             Some(s) => {
@@ -859,12 +1364,32 @@ pub fn text(d: &Diagnosis) -> String {
                 line(format!("    - {} [{}]", f.text, f.code));
             }
         }
-        line(format!(
-            "  What would happen now{} (as the cart's owner):",
-            if d.lwr { " in a flow (Aura) store" } else { "" }
-        ));
+        line(if d.lwr {
+            "  What each REST checkout call would answer now (as the cart's owner):".to_string()
+        } else {
+            "  What would happen now (as the cart's owner):".to_string()
+        });
         for p in &c.predictions {
             line(format!("    {}: {}", p.title, p.summary));
+            if let Some(request) = &p.request {
+                let status = p
+                    .http
+                    .map(|h| format!("{h} {}", reason_phrase(h)))
+                    .unwrap_or_else(|| "no response".to_string());
+                line(format!("      call  {request} -> {}", status.trim_end()));
+            }
+            if let Some(sent) = &p.request_body {
+                line(format!(
+                    "      sent  {}",
+                    crate::scenario::sanitize::line(&sent.to_string())
+                ));
+            }
+            if let Some(body) = &p.body {
+                line(format!(
+                    "      body  {}",
+                    crate::scenario::sanitize::line(&body.to_string())
+                ));
+            }
             for ch in &p.changes {
                 line(format!("      {}", ch.line));
             }
@@ -909,7 +1434,11 @@ pub fn text(d: &Diagnosis) -> String {
 
 fn session_fields(s: &SessionView) -> String {
     let mut parts = vec![
-        format!("State {:?}", s.state),
+        if s.state.is_empty() {
+            "State null".to_string()
+        } else {
+            format!("State {:?}", s.state)
+        },
         format!(
             "NextState {}",
             s.next_state
@@ -925,6 +1454,9 @@ fn session_fields(s: &SessionView) -> String {
     ];
     if let Some(o) = &s.order_id {
         parts.push(format!("OrderId {o}"));
+    }
+    if let Some(r) = &s.order_reference_number {
+        parts.push(format!("OrderReferenceNumber {r}"));
     }
     if let Some(c) = &s.created {
         parts.push(format!("CreatedDate {c}"));

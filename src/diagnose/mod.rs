@@ -4,13 +4,16 @@
 //! [`records`] reads `sf data query` output (JSON or CSV, told from the content);
 //! [`rebuild`] checks the records and builds the engine's [`World`] from them, with
 //! [`values`] turning ids and timestamps into the world's terms (one tick a chosen
-//! number of minutes); [`explain`] says per cart what state it is in, what does not
+//! number of minutes) and [`checkout`] relating what a checkout keeps besides its
+//! session (delivery groups, payment authorizations, orders) and telling a guest's cart
+//! and an `lwr` store from the records; [`explain`] says per cart what state it is in, what does not
 //! add up and what each action would do now, by applying it to a copy of the world;
 //! [`queries`] prints the SOQL that fetches the records; [`anonymize`] replaces real
 //! ids with readable ones and every free text and path. Its command line, `cartsim diagnose`, is
 //! [`crate::cli::diagnose`]: this module reads no file and opens no UI.
 
 pub mod anonymize;
+pub mod checkout;
 pub mod explain;
 pub mod queries;
 pub mod rebuild;
@@ -107,6 +110,18 @@ pub fn diagnose(
 /// actions on (and save with `w`).
 pub fn scenario(world: World, diagnosis: &Diagnosis, edition: Edition) -> Scenario {
     let carts: Vec<&str> = diagnosis.carts.iter().map(|c| c.id.as_str()).collect();
+    // A scenario file stages none of these yet: say so before `w` leaves them out.
+    let unsaved = !world.delivery_groups.is_empty()
+        || !world.payment_authorizations.is_empty()
+        || world
+            .sessions
+            .iter()
+            .any(|s| s.rest.order_reference.is_some())
+        || world.carts.iter().any(|c| {
+            c.guest_email.is_some()
+                || c.total_charge != crate::engine::Money::ZERO
+                || c.total_tax != crate::engine::Money::ZERO
+        });
     let summary = diagnosis
         .carts
         .iter()
@@ -125,8 +140,14 @@ pub fn scenario(world: World, diagnosis: &Diagnosis, edition: Edition) -> Scenar
             }
         )),
         summary: Some(crate::scenario::sanitize::paragraph(&format!(
-            "Rebuilt from the customer's records as of {} (1 tick = {} min). Try each action on the cart; w saves it as a scenario file.\n{summary}",
-            diagnosis.now, diagnosis.tick_minutes
+            "Rebuilt from the customer's records as of {} (1 tick = {} min). Try each action on the cart; w saves it as a scenario file{}.\n{summary}",
+            diagnosis.now,
+            diagnosis.tick_minutes,
+            if unsaved {
+                " (a scenario file does not hold CartDeliveryGroup, PaymentAuthorization, OrderReferenceNumber or the cart's charge, tax and guest e-mail yet, so a saved file leaves them out)"
+            } else {
+                ""
+            }
         ))),
         tags: vec!["ticket".to_string()],
         world,

@@ -23,6 +23,10 @@ pub const ID_FIELDS: &[&str] = &[
     "RelatedEntityId",
     "BuyerId",
     "BuyerGroupId",
+    "PaymentGroupId",
+    "PaymentMethodId",
+    "DeliveryMethodId",
+    "GuestBuyerProfileId",
 ];
 
 /// Fields that hold timestamps.
@@ -33,6 +37,7 @@ pub const TIME_FIELDS: &[&str] = &[
     "StartedAt",
     "FinishedAt",
     "ExpiresAt",
+    "CheckoutValidAfterDate",
 ];
 
 /// The documented default of WebStore.CheckoutTimeToLive for B2B stores, in minutes.
@@ -112,7 +117,7 @@ fn id_kind(object: Object, field: &str) -> IdKind {
     match (object, field) {
         (Object::WebCart, "Id") | (_, "WebCartId") | (_, "CartId") => IdKind::WebCart,
         (Object::User, "Id") => IdKind::User,
-        (_, "OrderId") => IdKind::Order,
+        (_, "OrderId") | (Object::Order, "Id") => IdKind::Order,
         (_, "OwnerId") => IdKind::Owner,
         // A guest's cart names a GuestBuyerProfile in AccountId.
         (Object::WebCart, "AccountId") => IdKind::Unchecked,
@@ -231,6 +236,8 @@ pub struct Rebuilt {
     pub missing: Vec<String>,
     /// Facts taken from options or defaults.
     pub assumptions: Vec<Assumption>,
+    /// Records read but left out of the world, and why.
+    pub notes: Vec<String>,
 }
 
 /// A boolean field: `true`/`false` in any case; absent or null reads as false (noted).
@@ -341,10 +348,11 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
         .values()
         .flatten()
         .flat_map(|r| {
-            // ExpiresAt is a time to come, not one at which something was seen.
+            // ExpiresAt is a time to come and CheckoutValidAfterDate a setting, not times
+            // at which something was seen.
             TIME_FIELDS
                 .iter()
-                .filter(|f| **f != "ExpiresAt")
+                .filter(|f| **f != "ExpiresAt" && **f != "CheckoutValidAfterDate")
                 .filter_map(move |f| time(r, f))
         })
         .collect();
@@ -372,34 +380,60 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
     for (key, value) in &options.settings {
         apply_setting(&mut settings, key, value);
     }
+    let given = |key: &str| options.settings.iter().any(|(k, _)| k == key);
+    let evidence = super::checkout::lwr_evidence(&records);
+    if !given("template") && evidence.is_some() {
+        settings.template = Template::Lwr;
+    }
     let template = settings.template;
-    settings.template = Template::Aura;
     let changed: Vec<String> = options
         .settings
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
+    let with = if changed.is_empty() {
+        String::new()
+    } else {
+        format!(" with {}", changed.join(", "))
+    };
     assumptions.push(Assumption {
-        fact: format!(
-            "the store follows the format {} readings{} (checkout_session {}, cancel_requirements {}, cart_access {}, continue_while_processing {}) and the format 2 default checkout flow, its States mapped by name",
-            options.edition,
-            if changed.is_empty() { String::new() } else { format!(" with {}", changed.join(", ")) },
-            settings.checkout_session,
-            settings.cancel_requirements,
-            settings.cart_access,
-            settings.continue_while_processing
-        ),
+        fact: if template == Template::Lwr {
+            format!(
+                "the store follows the format {} readings{with} (cart_access {}, checkout_expiry {}, place_order {}, cart_cleanup {})",
+                options.edition,
+                settings.cart_access,
+                settings.checkout_expiry,
+                settings.place_order,
+                settings.cart_cleanup
+            )
+        } else {
+            format!(
+                "the store follows the format {} readings{with} (checkout_session {}, cancel_requirements {}, cart_access {}, continue_while_processing {}) and the format 2 default checkout flow, its States mapped by name",
+                options.edition,
+                settings.checkout_session,
+                settings.cancel_requirements,
+                settings.cart_access,
+                settings.continue_while_processing
+            )
+        },
         set_with: "--edition 1|2, --setting KEY=VALUE (see `cartsim rules`)".to_string(),
     });
     assumptions.push(Assumption {
-        fact: format!(
-            "the store's template is {template}{}",
-            if template == Template::Lwr {
-                ": LWR checkout (the REST checkout API) is not simulated by this build, so the predictions below are for a flow (Aura) store"
-            } else {
-                " (checkout runs as a flow); the records do not show the template"
+        fact: match (&evidence, given("template"), template) {
+            (Some(why), true, Template::Aura) => format!(
+                "the store's template is aura (--setting template=aura), though the records look like an lwr store's: {why}"
+            ),
+            (_, true, t) => format!("the store's template is {t} (--setting template={t})"),
+            (Some(why), false, _) => format!(
+                "the store's template is lwr, so the predictions are the REST checkout calls: {why}"
+            ),
+            (None, false, Template::Lwr) => {
+                "the store's template is lwr, so the predictions are the REST checkout calls".to_string()
             }
-        ),
+            (None, false, t) => format!(
+                "the store's template is {t} (checkout runs as a flow); the records do not show the template"
+            ),
+        },
         set_with: "--setting template=aura|lwr".to_string(),
     });
     let held: Vec<Permission> = [
@@ -505,6 +539,36 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
         }
         let mut s = settings;
         s.checkout_ttl = ttl.map(|m| clock.ticks_for_minutes(m));
+        // WebStore.CheckoutValidAfterDate, unless --setting gave checkout_valid_after.
+        if !given("checkout_valid_after")
+            && let Some(r) = record
+            && let Some(at) = time(r, "CheckoutValidAfterDate")
+        {
+            let tick = clock.tick(at);
+            if tick > crate::scenario::load::MAX_TICKS {
+                errors.push(r.problem(
+                    "CheckoutValidAfterDate",
+                    format!(
+                        "{} is beyond the simulator's clock ({} ticks of {} minute(s) after tick 0); --tick-minutes makes ticks longer",
+                        format_timestamp(at),
+                        crate::scenario::load::MAX_TICKS,
+                        clock.minutes
+                    ),
+                ));
+                continue;
+            }
+            s.checkout_valid_after = Some(tick);
+            assumptions.push(Assumption {
+                fact: format!(
+                    "store {store_id}'s checkouts started before {} (tick {tick}) are expired (from WebStore.CheckoutValidAfterDate; a checkout started within that tick counts as started after it)",
+                    format_timestamp(at)
+                ),
+                set_with: "--setting checkout_valid_after=TICK".to_string(),
+            });
+        }
+        if template == Template::Lwr && !given("tax_rate") {
+            assumptions.extend(tax_rate_of(&records, store_id, &mut s.tax_rate));
+        }
         world.stores.push(Store {
             id: store_id.clone(),
             name: record
@@ -512,8 +576,12 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                 .unwrap_or(store_id)
                 .to_string(),
             on_cart_change: OnCartChange::CancelCheckout,
-            checkout_flow: default_flow_v2(),
-            default_flow: options.edition == Edition::Two,
+            // An lwr store runs no flow: it keeps its edition's default, as a loaded one does.
+            checkout_flow: match (template, options.edition) {
+                (Template::Lwr, Edition::One) => crate::engine::flow::default_flow(),
+                _ => default_flow_v2(),
+            },
+            default_flow: options.edition == Edition::Two || template == Template::Lwr,
             settings: s,
             delivery_methods: Vec::new(),
         });
@@ -593,8 +661,19 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                 }
             },
         };
+        // A guest's cart names its store's guest buyer profile, not an account: no
+        // BuyerAccount or buyer group names it, so its membership is not judged.
+        let guest = super::checkout::guest_reason(c, records.find(Object::WebStore, &store));
+        if let Some(why) = &guest {
+            assumptions.push(Assumption {
+                fact: format!(
+                    "WebCart {id} is a guest's cart ({why}): the guest buyer profile belongs to the store, so store membership is not judged, and the buyer is a guest (place order needs WebCart.GuestEmailAddress)"
+                ),
+                set_with: "nothing (the AccountId shows it)".to_string(),
+            });
+        }
         if world.account(&account).is_none() {
-            let stores = if membership_given {
+            let stores = if membership_given && guest.is_none() {
                 member_of(&account)
             } else {
                 Vec::new()
@@ -605,7 +684,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                 stores,
             });
         }
-        if !membership_given
+        if (!membership_given || guest.is_some())
             && let Some(a) = world.accounts.iter_mut().find(|a| a.id == account)
             && !a.stores.contains(&store)
         {
@@ -616,6 +695,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                 if !b.accounts.contains(&account) {
                     b.accounts.push(account.clone());
                 }
+                b.guest |= guest.is_some();
             }
             None => {
                 let name = records
@@ -629,7 +709,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                     accounts: vec![account.clone()],
                     effective_account: account.clone(),
                     permissions: held.clone(),
-                    guest: false,
+                    guest: guest.is_some(),
                     address: None,
                 });
             }
@@ -672,6 +752,28 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                 }
             },
         };
+        // The charge and tax an lwr checkout keeps on the cart; an aura store's flow
+        // keeps its own, so their absence is noted only for an lwr store.
+        let mut charge_and_tax = [Money::ZERO; 2];
+        for (slot, field) in charge_and_tax
+            .iter_mut()
+            .zip(["TotalChargeAmount", "TotalTaxAmount"])
+        {
+            let value = if template == Template::Lwr {
+                text_or(c, field, &mut missing, "read as 0")
+            } else {
+                c.value(field)
+            };
+            if let Some(v) = value {
+                match amount_of(v) {
+                    Some(m) if m >= Money::ZERO && m.cents() <= MAX_AMOUNT_CENTS => *slot = m,
+                    _ => errors.push(c.problem(
+                        field,
+                        format!("{v:?} is not an amount; expected a decimal from 0 to {} with at most two places", Money::from_cents(MAX_AMOUNT_CENTS)),
+                    )),
+                }
+            }
+        }
         // Stand-in lines whose totals are exactly the recorded ones: count - 1 units
         // at the average price rounded down, and one unit that takes the remainder.
         let mut items = Vec::new();
@@ -718,9 +820,9 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
             items,
             version: 0,
             touched_by_custom_code: false,
-            guest_email: None,
-            total_charge: crate::engine::Money::ZERO,
-            total_tax: crate::engine::Money::ZERO,
+            guest_email: c.value("GuestEmailAddress").map(str::to_string),
+            total_charge: charge_and_tax[0],
+            total_tax: charge_and_tax[1],
             custom_code_armed: false,
             last_custom_save: None,
         });
@@ -822,6 +924,10 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                 )
                 .map(str::to_string),
                 order_id: text_or(s, "OrderId", &mut missing, "read as null").map(str::to_string),
+                rest: crate::engine::rest::RestCheckout {
+                    order_reference: s.value("OrderReferenceNumber").map(str::to_string),
+                    ..Default::default()
+                },
                 started_at: match time(s, "CreatedDate") {
                     Some(t) => i64::try_from(clock.tick(t)).unwrap_or(i64::MAX),
                     None => {
@@ -833,7 +939,6 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                         i64::try_from(world.tick).unwrap_or(i64::MAX)
                     }
                 },
-                ..CartCheckoutSession::default()
             })
         })();
         match result {
@@ -927,6 +1032,15 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
         world.validation_outputs.push(row);
     }
 
+    // What the checkout keeps besides its session.
+    let mut found = super::checkout::Found::default();
+    super::checkout::delivery_groups(&records, &mut world, &mut found);
+    super::checkout::payments(&records, &mut world, &mut found);
+    super::checkout::orders(&records, &mut world, &mut found);
+    errors.extend(found.errors);
+    missing.lines.extend(found.missing);
+    assumptions.extend(found.assumptions);
+
     for object in [
         Object::WebCart,
         Object::CartCheckoutSession,
@@ -957,6 +1071,48 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
         records,
         missing: missing.lines,
         assumptions,
+        notes: found.notes,
+    })
+}
+
+/// An `lwr` store's tax rate, read from the first of its carts with a TotalTaxAmount:
+/// the rate of at most four places whose tax on TotalProductAmount + TotalChargeAmount is
+/// exactly the recorded one. Returns what was assumed.
+fn tax_rate_of(records: &Records, store: &str, rate: &mut TaxRate) -> Option<Assumption> {
+    let amount = |c: &Record, f: &str| c.value(f).and_then(amount_of);
+    let (cart, tax, base) = records
+        .of(Object::WebCart)
+        .iter()
+        .filter(|c| c.value("WebStoreId") == Some(store))
+        .find_map(|c| {
+            let tax = amount(c, "TotalTaxAmount").filter(|t| *t > Money::ZERO)?;
+            let base = amount(c, "TotalProductAmount")? + amount(c, "TotalChargeAmount")?;
+            Some((c.value("Id").unwrap_or_default(), tax, base))
+        })?;
+    let guess = (base > Money::ZERO)
+        .then(|| {
+            let r = (tax.cents() * 10_000 + base.cents() / 2) / base.cents();
+            TaxRate::from_ten_thousandths(u32::try_from(r).ok()?)
+        })
+        .flatten()
+        .filter(|r| r.tax_on(base) == tax);
+    let set_with = "--setting tax_rate=R".to_string();
+    Some(match guess {
+        Some(r) => {
+            *rate = r;
+            Assumption {
+                fact: format!(
+                    "store {store}'s tax_rate is {r}, read from WebCart {cart} (TotalTaxAmount {tax} on TotalProductAmount + TotalChargeAmount {base}): a calculation that runs Tax here writes TotalTaxAmount at that rate (an org's tax comes from its tax calculator)"
+                ),
+                set_with,
+            }
+        }
+        None => Assumption {
+            fact: format!(
+                "store {store}'s tax_rate is {rate}: WebCart {cart}'s TotalTaxAmount {tax} is no rate of at most four places of {base}, so a calculation that runs Tax here writes TotalTaxAmount at {rate} (an org's tax comes from its tax calculator)"
+            ),
+            set_with,
+        },
     })
 }
 
@@ -992,7 +1148,7 @@ pub const MAX_AMOUNT_CENTS: i128 = 100_000_000_000;
 
 /// An amount as an export writes it: `1534.00`, `1534`, `1.534e3`, or with a decimal
 /// comma as a spreadsheet in many countries writes it (`1534,00`).
-fn amount_of(text: &str) -> Option<Money> {
+pub(super) fn amount_of(text: &str) -> Option<Money> {
     let text = text.trim();
     if let Some(m) = Money::parse_decimal(text) {
         return Some(m);
@@ -1009,66 +1165,38 @@ fn amount_of(text: &str) -> Option<Money> {
 
 /// Sets one store setting from `KEY=VALUE`; the pair must have passed [`check_setting`].
 fn apply_setting(s: &mut StoreSettings, key: &str, value: &str) {
-    match key {
-        "template" => s.template = Template::parse(value).unwrap_or(s.template),
-        "checkout_session" => {
-            s.checkout_session = CheckoutSessionReading::parse(value).unwrap_or(s.checkout_session)
-        }
-        "cancel_requirements" => {
-            s.cancel_requirements = CancelReading::parse(value).unwrap_or(s.cancel_requirements)
-        }
-        "continue_while_processing" => {
-            s.continue_while_processing =
-                ContinueWhileProcessing::parse(value).unwrap_or(s.continue_while_processing)
-        }
-        "cart_access" => s.cart_access = CartAccess::parse(value).unwrap_or(s.cart_access),
-        "validation_on_start" => {
-            s.validation_on_start = ValidationOnStart::parse(value).unwrap_or(s.validation_on_start)
-        }
-        "order_created" => s.order_created = OrderCreated::parse(value).unwrap_or(s.order_created),
-        "canceled_finished_at" => {
-            s.canceled_finished_at =
-                CanceledFinishedAt::parse(value).unwrap_or(s.canceled_finished_at)
-        }
-        "checkout_expiry" => {
-            s.checkout_expiry = CheckoutExpiry::parse(value).unwrap_or(s.checkout_expiry)
-        }
-        "place_order" => s.place_order = PlaceOrderVersion::parse(value).unwrap_or(s.place_order),
-        "cart_cleanup" => s.cart_cleanup = CartCleanup::parse(value).unwrap_or(s.cart_cleanup),
-        _ => {}
-    }
+    // A checked pair always parses; an unchecked one leaves the setting as it was.
+    let _ = s.set(key, SettingInput::Arg(value));
 }
 
-/// The settings `--setting` accepts, with their values.
-pub fn setting_values(key: &str) -> Option<&'static [&'static str]> {
-    Some(match key {
-        "template" => Template::NAMES,
-        "checkout_session" => CheckoutSessionReading::NAMES,
-        "cancel_requirements" => CancelReading::NAMES,
-        "continue_while_processing" => ContinueWhileProcessing::NAMES,
-        "cart_access" => CartAccess::NAMES,
-        "validation_on_start" => ValidationOnStart::NAMES,
-        "order_created" => OrderCreated::NAMES,
-        "canceled_finished_at" => CanceledFinishedAt::NAMES,
-        "checkout_expiry" => CheckoutExpiry::NAMES,
-        "place_order" => PlaceOrderVersion::NAMES,
-        "cart_cleanup" => CartCleanup::NAMES,
-        _ => return None,
-    })
-}
+/// The settings that `--setting` does not take: the time to live is given in minutes.
+const NOT_BY_SETTING: &[(&str, &str)] = &[("checkout_ttl", "--ttl-minutes")];
 
 /// Checks a `KEY=VALUE` store setting, naming the keys or values allowed.
 pub fn check_setting(pair: &str) -> Result<(String, String), String> {
-    const KEYS: &str = "template, checkout_session, cancel_requirements, continue_while_processing, cart_access, validation_on_start, order_created, canceled_finished_at, checkout_expiry, place_order, cart_cleanup";
+    let keys = || {
+        settings::keys()
+            .filter(|k| NOT_BY_SETTING.iter().all(|(n, _)| n != k))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let (key, value) = pair.split_once('=').ok_or_else(|| {
-        format!("--setting {pair:?}: expected KEY=VALUE, with KEY one of: {KEYS}")
+        format!(
+            "--setting {pair:?}: expected KEY=VALUE, with KEY one of: {}",
+            keys()
+        )
     })?;
-    let values = setting_values(key).ok_or_else(|| format!("--setting: {key:?} is not a store setting here; expected one of: {KEYS} (the time-to-live is --ttl-minutes)"))?;
-    if !values.contains(&value) {
-        return Err(format!(
-            "--setting {key}: {value:?} is not allowed; expected one of: {}",
-            values.join(", ")
-        ));
+    if let Some((_, option)) = NOT_BY_SETTING.iter().find(|(n, _)| *n == key) {
+        return Err(format!("--setting: {key} is given with {option}"));
     }
+    let setting = settings::setting(key).ok_or_else(|| {
+        format!(
+            "--setting: {key:?} is not a store setting; expected one of: {} (the time-to-live is --ttl-minutes)",
+            keys()
+        )
+    })?;
+    setting
+        .parse(SettingInput::Arg(value))
+        .map_err(|e| format!("--setting {key}: {e}"))?;
     Ok((key.to_string(), value.to_string()))
 }

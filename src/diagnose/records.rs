@@ -28,11 +28,17 @@ pub enum Object {
     WebStoreBuyerGroup,
     /// The buyer's user.
     User,
+    /// Where and how a cart ships (`lwr` checkouts).
+    CartDeliveryGroup,
+    /// A payment authorization (`lwr` checkouts).
+    PaymentAuthorization,
+    /// An order a checkout created.
+    Order,
 }
 
 impl Object {
     /// Every object, in the order a diagnosis lists them.
-    pub const ALL: [Object; 9] = [
+    pub const ALL: [Object; 12] = [
         Object::WebCart,
         Object::CartCheckoutSession,
         Object::BackgroundOperation,
@@ -42,9 +48,12 @@ impl Object {
         Object::BuyerGroupMember,
         Object::WebStoreBuyerGroup,
         Object::User,
+        Object::CartDeliveryGroup,
+        Object::PaymentAuthorization,
+        Object::Order,
     ];
     /// Their API names, in the same order.
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 12] = [
         "WebCart",
         "CartCheckoutSession",
         "BackgroundOperation",
@@ -54,6 +63,9 @@ impl Object {
         "BuyerGroupMember",
         "WebStoreBuyerGroup",
         "User",
+        "CartDeliveryGroup",
+        "PaymentAuthorization",
+        "Order",
     ];
 
     /// The API name.
@@ -317,6 +329,11 @@ fn result_document(file: &str, which: &str, doc: Value, out: &mut Parsed) -> Res
             "{file}: {which}: result: expected an object with `records`"
         ));
     };
+    // `sf data get record --json` (a retrieve by id, the one call the Object Reference
+    // lists for BackgroundOperation) prints the record itself as the result.
+    if !result.contains_key("records") && result.get("attributes").is_some_and(Value::is_object) {
+        return json_record(file, &Value::Object(result), out);
+    }
     let Some(Value::Array(records)) = result.get("records") else {
         return Err(format!(
             "{file}: {which}: result.records: expected a list of records"
@@ -402,6 +419,18 @@ fn object_of_header(header: &[String]) -> Option<Object> {
     } else if has("CartId") && (has("Level") || has("Type") || has("Message") || has("IsDismissed"))
     {
         Some(Object::CartValidationOutput)
+    } else if has("CartId")
+        && (has("DeliveryMethodId")
+            || has("DeliverToStreet")
+            || has("DeliverToCity")
+            || has("DeliverToPostalCode")
+            || has("DeliverToCountry"))
+    {
+        Some(Object::CartDeliveryGroup)
+    } else if has("Amount") || has("PaymentAuthorizationNumber") {
+        Some(Object::PaymentAuthorization)
+    } else if has("OrderReferenceNumber") || has("OrderNumber") {
+        Some(Object::Order)
     } else if has("SubmittedAt")
         || has("StartedAt")
         || has("FinishedAt")
@@ -481,7 +510,7 @@ fn parse_csv(file: &str, text: &str) -> Result<Parsed, String> {
     }
     let object = object_of_header(&header).ok_or_else(|| {
         format!(
-            "{file}: line 1: the header ({}) matches no object diagnose reads; a CSV file holds one object, told by its fields: WebCart (WebStoreId, Status), CartCheckoutSession (WebCartId), BackgroundOperation (SubmittedAt), CartValidationOutput (CartId, Level), WebStore (CheckoutTimeToLive), BuyerAccount (BuyerId), BuyerGroupMember (BuyerId, BuyerGroupId), WebStoreBuyerGroup (WebStoreId, BuyerGroupId), User (Username)",
+            "{file}: line 1: the header ({}) matches no object diagnose reads; a CSV file holds one object, told by its fields: WebCart (WebStoreId, Status), CartCheckoutSession (WebCartId), BackgroundOperation (SubmittedAt), CartValidationOutput (CartId, Level), WebStore (CheckoutTimeToLive), BuyerAccount (BuyerId), BuyerGroupMember (BuyerId, BuyerGroupId), WebStoreBuyerGroup (WebStoreId, BuyerGroupId), User (Username), CartDeliveryGroup (CartId, DeliveryMethodId or DeliverTo...), PaymentAuthorization (Amount), Order (OrderReferenceNumber)",
             sanitize::line(&header.join(","))
         )
     })?;
@@ -552,15 +581,65 @@ mod tests {
         assert!(e.contains("matches no object"), "{e}");
         let e = parse(
             "o.json",
-            br#"{"result":{"records":[{"attributes":{"type":"Order"},"Id":"1"}]}}"#,
+            br#"{"result":{"records":[{"attributes":{"type":"Opportunity"},"Id":"1"}]}}"#,
         )
         .unwrap_err();
         assert!(
-            e.contains("record 1: attributes.type") && e.contains("Order"),
+            e.contains("record 1: attributes.type") && e.contains("Opportunity"),
             "{e}"
         );
         let e = parse("err.json", br#"{"status":1,"name":"INVALID_TYPE","message":"sObject type 'Foo' is not supported"}"#).unwrap_err();
         assert!(e.contains("INVALID_TYPE"), "{e}");
+    }
+
+    #[test]
+    fn a_retrieve_by_id_is_one_record() {
+        // `sf data get record -s BackgroundOperation -i ID --json`
+        let text = r#"{"status":0,"result":{"attributes":{"type":"BackgroundOperation","url":"/services/data/v62.0/sobjects/BackgroundOperation/08PHs0000000601MAA"},
+            "Id":"08PHs0000000601MAA","Name":"Cart Calculate","Status":"Running","Error":null},"warnings":[]}"#;
+        let p = parse("op.json", text.as_bytes()).unwrap();
+        assert_eq!(p.records.len(), 1);
+        assert_eq!(p.records[0].object, Object::BackgroundOperation);
+        assert_eq!(p.records[0].value("Status"), Some("Running"));
+        assert_eq!(p.records[0].get("Error"), Field::Null);
+        assert!(p.notes.is_empty(), "{:?}", p.notes);
+        // Several retrieves written one after another into one file.
+        let two = format!("{text}\n{}", text.replace("601MAA", "602MAA"));
+        assert_eq!(parse("ops.json", two.as_bytes()).unwrap().records.len(), 2);
+        // A result that is neither a query result nor a record is still refused.
+        let e = parse("x.json", br#"{"status":0,"result":{"Id":"1"}}"#).unwrap_err();
+        assert!(e.contains("result.records"), "{e}");
+    }
+
+    #[test]
+    fn lwr_records_are_told_from_their_csv_header() {
+        let of = |text: &str| parse("f.csv", text.as_bytes()).unwrap().records[0].object;
+        assert_eq!(
+            of(
+                "Id,CartId,DeliverToStreet,DeliverToCity,DeliverToPostalCode,DeliverToCountry,DeliveryMethodId\n0a7Hs0000000601IAA,0a6Hs0000000601IAA,1 Main St,Springfield,12345,US,2DmHs0000000001AAA\n"
+            ),
+            Object::CartDeliveryGroup
+        );
+        assert_eq!(
+            of(
+                "Id,Amount,Status,PaymentGroupId\n0XcHs0000000601IAA,110.00,Processed,9zxHs0000000601IAA\n"
+            ),
+            Object::PaymentAuthorization
+        );
+        assert_eq!(
+            of("Id,OrderReferenceNumber,Status\n801Hs0000000601IAA,ORN-1,Draft\n"),
+            Object::Order
+        );
+        // A validation row names its cart too, and stays one.
+        assert_eq!(
+            of("Id,CartId,Level,Message\n0dPHs0000000601IAA,0a6Hs0000000601IAA,Error,x\n"),
+            Object::CartValidationOutput
+        );
+        // A session's OrderReferenceNumber does not make it an Order.
+        assert_eq!(
+            of("Id,WebCartId,OrderReferenceNumber\n2z9Hs0000000601IAA,0a6Hs0000000601IAA,ORN-1\n"),
+            Object::CartCheckoutSession
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Every action checks all its requirements before it changes anything, so a refused
 //! action leaves the world exactly as it was.
 
-use super::change::{Change, RecordKind};
+use super::change::{Change, FieldValue, RecordKind};
 use super::checkout::{cancel_operation, complete, enter_state, settings_of_cart};
 use super::clock::{advance, busy, ticks_until_next_event};
 use super::errors::{ActionError, ErrorKind};
@@ -132,6 +132,15 @@ pub enum Action {
         account: String,
         /// The store.
         store: String,
+    },
+    /// Change one store setting from this instant on (a world edit, not a buyer action).
+    SetSetting {
+        /// The store.
+        store: String,
+        /// The setting's key (any but `template`).
+        key: String,
+        /// The new value.
+        value: super::settings::SettingValue,
     },
     /// `lwr` stores: `PUT /commerce/webstores/{store}/checkouts`, get or create.
     CheckoutStart {
@@ -267,6 +276,7 @@ impl Action {
             Action::SwitchAccount { .. } => "Switch effective account",
             Action::JoinStore { .. } => "Join store",
             Action::LeaveStore { .. } => "Leave store",
+            Action::SetSetting { .. } => "Change a store setting",
             Action::CheckoutStart { .. } => "Start checkout (REST PUT /checkouts)",
             Action::CheckoutPoll { .. } => "Poll checkout (REST GET /checkouts/{id})",
             Action::CheckoutUpdate { .. } => "Update checkout (REST PATCH /checkouts/{id})",
@@ -466,6 +476,7 @@ fn run(tx: &mut Tx, action: &Action) -> Result<(), ActionError> {
         Action::SwitchAccount { buyer, account } => switch_account(tx, buyer, account),
         Action::JoinStore { account, store } => edit_membership(tx, account, store, true),
         Action::LeaveStore { account, store } => edit_membership(tx, account, store, false),
+        Action::SetSetting { store, key, value } => set_setting(tx, store, key, *value),
         // World::apply sends the REST calls to `rest::call`; this keeps the match whole.
         Action::CheckoutStart { .. }
         | Action::CheckoutPoll { .. }
@@ -1146,6 +1157,61 @@ fn edit_membership(tx: &mut Tx, account: &str, store: &str, join: bool) -> Resul
         }
     });
     Ok(())
+}
+
+/// Changes one store setting through [`StoreSettings::set`], the parser every setting
+/// goes through; `template` is fixed for the run. Logged on the store, with the setting's
+/// key as the field.
+fn set_setting(
+    tx: &mut Tx,
+    store: &str,
+    key: &str,
+    value: super::settings::SettingValue,
+) -> Result<(), ActionError> {
+    let setting = super::settings::setting(key)
+        .filter(|s| s.changeable)
+        .ok_or_else(|| {
+            ActionError::new(
+                ErrorKind::UnknownSetting,
+                format!("{key:?} is not a store setting a scenario may change"),
+            )
+        })?;
+    let current = tx
+        .world
+        .store(store)
+        .ok_or_else(|| unknown("store", store))?
+        .settings;
+    let mut settings = current;
+    settings
+        .set(key, super::settings::SettingInput::Value(value))
+        .map_err(|e| ActionError::new(ErrorKind::UnknownSetting, e.to_string()))?;
+    let old = setting.get(&current);
+    let new = setting.get(&settings);
+    if let Some(s) = tx.world.store_mut(store) {
+        s.settings = settings;
+    }
+    if old != new {
+        tx.changes.push(Change {
+            tick: tx.world.tick,
+            kind: RecordKind::WebStore,
+            record: store.to_string(),
+            field: Some(setting.label),
+            old: setting_field(old),
+            new: setting_field(new),
+            rule: Rule::SettingChanged,
+        });
+    }
+    Ok(())
+}
+
+/// A setting's value as the log shows it.
+fn setting_field(value: super::settings::SettingValue) -> FieldValue {
+    use super::settings::SettingValue;
+    match value {
+        SettingValue::Name(n) => FieldValue::Text(n.to_string()),
+        SettingValue::Ticks(n) => FieldValue::opt_int(n),
+        SettingValue::Rate(r) => FieldValue::Text(r.to_string()),
+    }
 }
 
 impl Action {

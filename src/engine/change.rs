@@ -83,6 +83,10 @@ pub enum RecordKind {
     Buyer,
     /// A buyer account (world edits).
     Account,
+    /// A store (WebStore), whose settings a scenario may change. Its fields in the log
+    /// are the simulator's store settings, named with a `~` (`~checkout_ttl`): they are
+    /// not WebStore fields.
+    WebStore,
 }
 
 impl RecordKind {
@@ -97,6 +101,7 @@ impl RecordKind {
             RecordKind::PaymentAuthorization => "PaymentAuthorization",
             RecordKind::Buyer => "Buyer",
             RecordKind::Account => "Account",
+            RecordKind::WebStore => "WebStore",
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use super::flow::FlowStep;
 use super::money::Money;
+pub use super::settings::StoreSettings;
 use std::sync::Arc;
 
 named_enum! {
@@ -294,91 +295,6 @@ impl std::fmt::Display for TaxRate {
         }
         let digits = format!("{frac:04}");
         write!(f, "{whole}.{}", digits.trim_end_matches('0'))
-    }
-}
-
-/// The per-store settings that choose between readings of the sources. Each edition of
-/// the scenario format has its own defaults; every setting can be named explicitly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StoreSettings {
-    /// `template`.
-    pub template: Template,
-    /// `checkout_session`.
-    pub checkout_session: CheckoutSessionReading,
-    /// `cancel_requirements`.
-    pub cancel_requirements: CancelReading,
-    /// `checkout_ttl`: ticks a checkout may take before it expires; `None` never expires.
-    pub checkout_ttl: Option<u64>,
-    /// `operation_expiry`: ticks after which a finished operation leaves the queue.
-    pub operation_expiry: Option<u64>,
-    /// `continue_while_processing`.
-    pub continue_while_processing: ContinueWhileProcessing,
-    /// `cart_access`.
-    pub cart_access: CartAccess,
-    /// `validation_on_start`.
-    pub validation_on_start: ValidationOnStart,
-    /// `order_created`.
-    pub order_created: OrderCreated,
-    /// `canceled_finished_at`.
-    pub canceled_finished_at: CanceledFinishedAt,
-    /// `checkout_expiry`: when a checkout past its time to live is found expired.
-    pub checkout_expiry: CheckoutExpiry,
-    /// `checkout_valid_after` (WebStore.CheckoutValidAfterDate): a checkout started
-    /// before this tick is expired; `None` sets no such date.
-    pub checkout_valid_after: Option<u64>,
-    /// `place_order`: which place order call an LWR storefront makes.
-    pub place_order: PlaceOrderVersion,
-    /// `cart_cleanup`: what a cart change during checkout does in an LWR store.
-    pub cart_cleanup: CartCleanup,
-    /// `tax_rate`: TotalTaxAmount is this rate of product plus charge.
-    pub tax_rate: TaxRate,
-}
-
-impl StoreSettings {
-    /// The defaults of an edition.
-    pub fn defaults(edition: Edition) -> StoreSettings {
-        match edition {
-            Edition::One => StoreSettings {
-                template: Template::Aura,
-                checkout_session: CheckoutSessionReading::Strict,
-                cancel_requirements: CancelReading::Enforce,
-                checkout_ttl: None,
-                operation_expiry: None,
-                continue_while_processing: ContinueWhileProcessing::CheckoutConflict,
-                cart_access: CartAccess::Unchecked,
-                validation_on_start: ValidationOnStart::Keep,
-                order_created: OrderCreated::AtCompletion,
-                canceled_finished_at: CanceledFinishedAt::Set,
-                checkout_expiry: CheckoutExpiry::Eager,
-                checkout_valid_after: None,
-                place_order: PlaceOrderVersion::V1,
-                cart_cleanup: CartCleanup::Simplified,
-                tax_rate: TaxRate::ZERO,
-            },
-            Edition::Two => StoreSettings {
-                template: Template::Aura,
-                checkout_session: CheckoutSessionReading::GetOrCreate,
-                cancel_requirements: CancelReading::Enforce,
-                checkout_ttl: None,
-                operation_expiry: None,
-                continue_while_processing: ContinueWhileProcessing::AlreadyInProcess,
-                cart_access: CartAccess::OwnerAndAccount,
-                validation_on_start: ValidationOnStart::Clear,
-                order_created: OrderCreated::AtCartToOrder,
-                canceled_finished_at: CanceledFinishedAt::Null,
-                checkout_expiry: CheckoutExpiry::OnReturn,
-                checkout_valid_after: None,
-                place_order: PlaceOrderVersion::V1,
-                cart_cleanup: CartCleanup::Simplified,
-                tax_rate: TaxRate::ZERO,
-            },
-        }
-    }
-}
-
-impl Default for StoreSettings {
-    fn default() -> StoreSettings {
-        StoreSettings::defaults(Edition::One)
     }
 }
 

@@ -25,10 +25,27 @@ macro_rules! named_enum {
             }
         }
 
+        impl $crate::engine::named::Named for $name {
+            fn name(self) -> &'static str {
+                self.as_str()
+            }
+            fn from_name(text: &str) -> Option<$name> {
+                $name::parse(text)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
     };
+}
+
+/// A value with a fixed set of names (every enum that `named_enum!` declares).
+pub trait Named: Copy {
+    /// The name.
+    fn name(self) -> &'static str;
+    /// The value with this name.
+    fn from_name(text: &str) -> Option<Self>;
 }

@@ -360,6 +360,10 @@ impl World {
         let i = self.index.buyers.position(&self.buyers, id)?;
         self.buyers.get_mut(i)
     }
+    pub(crate) fn store_mut(&mut self, id: &str) -> Option<&mut Store> {
+        let i = self.index.stores.position(&self.stores, id)?;
+        self.stores.get_mut(i)
+    }
     pub(crate) fn account_mut(&mut self, id: &str) -> Option<&mut Account> {
         let i = self.index.accounts.position(&self.accounts, id)?;
         self.accounts.get_mut(i)
@@ -377,6 +381,7 @@ pub fn fields_of(kind: RecordKind) -> &'static [&'static str] {
         RecordKind::PaymentAuthorization => PaymentField::NAMES,
         RecordKind::Buyer => BuyerField::NAMES,
         RecordKind::Account => AccountField::NAMES,
+        RecordKind::WebStore => super::settings::LABELS,
     }
 }
 

@@ -64,6 +64,7 @@ pub fn describe(world: &World, kind: &str, action: &Action) -> String {
         Action::JoinStore { account, store } | Action::LeaveStore { account, store } => {
             format!("{kind} {account} {store}")
         }
+        Action::SetSetting { store, key, value } => format!("{kind} {store} {key} {value}"),
         Action::CheckoutStart { cart, .. }
         | Action::CheckoutPoll { cart, .. }
         | Action::CheckoutDelete { cart, .. }
@@ -113,6 +114,7 @@ pub fn kind_of(action: &Action) -> &'static str {
         Action::SwitchAccount { .. } => "switch_account",
         Action::JoinStore { .. } => "join_store",
         Action::LeaveStore { .. } => "leave_store",
+        Action::SetSetting { .. } => "set_setting",
         Action::CheckoutStart { .. } => "checkout_start",
         Action::CheckoutPoll { .. } => "checkout_poll",
         Action::CheckoutUpdate { .. } => "checkout_update",

@@ -3,7 +3,7 @@
 //! everywhere.
 
 use crate::engine::rest::reason_phrase;
-use crate::engine::{ActionError, Change, ErrorOrigin, Outcome};
+use crate::engine::{ActionError, Change, Outcome};
 
 /// A REST call as a developer reads it in the browser's network tab or a HAR file:
 /// `PUT /commerce/webstores/west/checkouts -> 202 Accepted`. `None` for actions that
@@ -63,22 +63,8 @@ pub fn error_wording(error: &ActionError) -> ErrorWording {
         Some(http) => format!("{} {http}: {}", spec.code, error.message),
         None => format!("{}: {}", spec.code, error.message),
     };
-    let origin_tag = match spec.origin {
-        ErrorOrigin::Documented(src) => format!("[documented: {src}]"),
-        ErrorOrigin::Borrowed(from) => format!("[borrowed from {from}]"),
-        ErrorOrigin::Choice(why) => format!("[choice: {why}]"),
-        ErrorOrigin::Sample(src) => format!("[sample: {src}]"),
-    };
-    let origin = match spec.origin {
-        ErrorOrigin::Documented(src) => format!("documented by Salesforce ({src})"),
-        ErrorOrigin::Borrowed(from) => {
-            format!("the docs give no code here; cartsim borrows the code of {from}")
-        }
-        ErrorOrigin::Choice(why) => format!("the simulator's own choice: {why}"),
-        ErrorOrigin::Sample(src) => {
-            format!("named only in Salesforce's storefront components ({src})")
-        }
-    };
+    let origin_tag = spec.origin.bracketed();
+    let origin = spec.origin.explained();
     ErrorWording {
         head,
         http: spec

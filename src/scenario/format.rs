@@ -62,65 +62,52 @@ pub struct RawWorld {
     pub validation_outputs: Vec<RawValidationOutput>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawStore {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on_cart_change: Option<String>,
-    /// `aura` or `lwr`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<String>,
-    /// `strict` or `get_or_create`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checkout_session: Option<String>,
-    /// `enforce` or `lenient`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancel_requirements: Option<String>,
-    /// Ticks a checkout may take before it expires (`0` disables checkout).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checkout_ttl: Option<u64>,
-    /// Ticks after which a finished operation leaves the queue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operation_expiry: Option<u64>,
-    /// `checkout_conflict` or `already_in_process`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub continue_while_processing: Option<String>,
-    /// `unchecked` or `owner_and_account`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cart_access: Option<String>,
-    /// `keep` or `clear`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub validation_on_start: Option<String>,
-    /// `at_completion` or `at_cart_to_order`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_created: Option<String>,
-    /// `set` or `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub canceled_finished_at: Option<String>,
-    /// `on_return` or `eager`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checkout_expiry: Option<String>,
-    /// The tick before which a started checkout is expired (WebStore.CheckoutValidAfterDate).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checkout_valid_after: Option<u64>,
-    /// `v1` or `v2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub place_order: Option<String>,
-    /// `simplified` or `cancel_checkout`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cart_cleanup: Option<String>,
-    /// A decimal fraction with at most four places, kept as the file wrote it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_rate: Option<Number>,
-    /// The delivery methods the store offers.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub delivery_methods: Vec<RawDeliveryMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checkout_flow: Option<Vec<RawFlowStep>>,
+/// Builds [`RawStore`] with one key per store setting, from the engine's declaration
+/// (`engine::settings`): a setting's value is kept as the file wrote it and parsed by
+/// the setting itself, so that the loader, `set_setting` and `diagnose` read it alike.
+macro_rules! raw_store {
+    ($($field:ident { $($row:tt)* })+) => {
+        #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct RawStore {
+            pub id: String,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub name: Option<String>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub on_cart_change: Option<String>,
+            $(
+                #[doc = concat!("The store setting `", stringify!($field), "`; null or absent is the edition's default.")]
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $field: Option<Value>,
+            )+
+            /// The delivery methods the store offers.
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub delivery_methods: Vec<RawDeliveryMethod>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub checkout_flow: Option<Vec<RawFlowStep>>,
+        }
+
+        impl RawStore {
+            /// The value the file gives a store setting, if any.
+            pub fn setting(&self, key: &str) -> Option<&Value> {
+                match key {
+                    $(stringify!($field) => self.$field.as_ref(),)+
+                    _ => None,
+                }
+            }
+
+            /// Where a store setting's value is kept; `None` for a key that is not one.
+            pub fn setting_mut(&mut self, key: &str) -> Option<&mut Option<Value>> {
+                match key {
+                    $(stringify!($field) => Some(&mut self.$field),)+
+                    _ => None,
+                }
+            }
+        }
+    };
 }
+
+crate::engine::settings::for_each_store_setting!(raw_store);
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -313,6 +300,17 @@ pub struct RawStep {
     pub account: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store: Option<String>,
+    /// `set_setting`: the store setting's key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `set_setting`: the new value, as the store key takes it (`null` is a value here,
+    /// not an absent key).
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<Value>,
     #[serde(default, rename = "as", skip_serializing_if = "Option::is_none")]
     pub actor: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -323,6 +321,12 @@ pub struct RawStep {
     pub expect: Option<RawExpect>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quiz: Option<RawQuiz>,
+}
+
+/// A key that is present, even as `null`: `Some(Value::Null)`, where a plain `Option`
+/// would read `None` as if the key were absent.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
 }
 
 /// What must hold right after a step.

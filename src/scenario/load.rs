@@ -652,18 +652,20 @@ impl<'a> Builder<'a> {
         Ok(methods)
     }
 
-    /// The store's settings: the edition's defaults, then each key the file names.
+    /// The store's settings: the edition's defaults, then each key the file names, each
+    /// read by the setting's own parser (an error names the values it takes).
     fn settings(&self, path: &str, raw: &RawStore) -> Result<StoreSettings, LoadError> {
-        let d = StoreSettings::defaults(self.edition);
-        let template = self.setting(
-            path,
-            "template",
-            &raw.template,
-            d.template,
-            Template::parse,
-            Template::NAMES,
-        )?;
-        if template == Template::Lwr {
+        let mut settings = StoreSettings::defaults(self.edition);
+        for setting in settings::SETTINGS {
+            if let Some(value) = raw.setting(setting.key) {
+                settings
+                    .set(setting.key, SettingInput::Json(value))
+                    .map_err(|e| {
+                        self.err(&member(path, setting.key), sanitize::line(&e.to_string()))
+                    })?;
+            }
+        }
+        if settings.template == Template::Lwr {
             // An lwr store runs no checkout flow, and a cart change never cancels its
             // checkout (Simplified Cart Cleanup): keys that say otherwise are mistakes.
             for (key, given) in [
@@ -681,145 +683,56 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let ticks = |key: &str, value: Option<u64>| -> Result<Option<u64>, LoadError> {
-            match value.map(validate::ticks) {
-                Some(Err(why)) => Err(self.err(&member(path, key), format!("{why}, or null"))),
-                _ => Ok(value),
-            }
-        };
-        Ok(StoreSettings {
-            template,
-            checkout_session: self.setting(
-                path,
-                "checkout_session",
-                &raw.checkout_session,
-                d.checkout_session,
-                CheckoutSessionReading::parse,
-                CheckoutSessionReading::NAMES,
-            )?,
-            cancel_requirements: self.setting(
-                path,
-                "cancel_requirements",
-                &raw.cancel_requirements,
-                d.cancel_requirements,
-                CancelReading::parse,
-                CancelReading::NAMES,
-            )?,
-            checkout_ttl: ticks("checkout_ttl", raw.checkout_ttl.or(d.checkout_ttl))?,
-            operation_expiry: ticks(
-                "operation_expiry",
-                raw.operation_expiry.or(d.operation_expiry),
-            )?,
-            continue_while_processing: self.setting(
-                path,
-                "continue_while_processing",
-                &raw.continue_while_processing,
-                d.continue_while_processing,
-                ContinueWhileProcessing::parse,
-                ContinueWhileProcessing::NAMES,
-            )?,
-            cart_access: self.setting(
-                path,
-                "cart_access",
-                &raw.cart_access,
-                d.cart_access,
-                CartAccess::parse,
-                CartAccess::NAMES,
-            )?,
-            validation_on_start: self.setting(
-                path,
-                "validation_on_start",
-                &raw.validation_on_start,
-                d.validation_on_start,
-                ValidationOnStart::parse,
-                ValidationOnStart::NAMES,
-            )?,
-            order_created: self.setting(
-                path,
-                "order_created",
-                &raw.order_created,
-                d.order_created,
-                OrderCreated::parse,
-                OrderCreated::NAMES,
-            )?,
-            canceled_finished_at: self.setting(
-                path,
-                "canceled_finished_at",
-                &raw.canceled_finished_at,
-                d.canceled_finished_at,
-                CanceledFinishedAt::parse,
-                CanceledFinishedAt::NAMES,
-            )?,
-            checkout_expiry: self.setting(
-                path,
-                "checkout_expiry",
-                &raw.checkout_expiry,
-                d.checkout_expiry,
-                CheckoutExpiry::parse,
-                CheckoutExpiry::NAMES,
-            )?,
-            checkout_valid_after: ticks(
-                "checkout_valid_after",
-                raw.checkout_valid_after.or(d.checkout_valid_after),
-            )?,
-            place_order: self.setting(
-                path,
-                "place_order",
-                &raw.place_order,
-                d.place_order,
-                PlaceOrderVersion::parse,
-                PlaceOrderVersion::NAMES,
-            )?,
-            cart_cleanup: self.setting(
-                path,
-                "cart_cleanup",
-                &raw.cart_cleanup,
-                d.cart_cleanup,
-                CartCleanup::parse,
-                CartCleanup::NAMES,
-            )?,
-            tax_rate: match &raw.tax_rate {
-                None => d.tax_rate,
-                Some(n) => TaxRate::parse(&n.to_string()).ok_or_else(|| {
-                    self.err(
-                        &member(path, "tax_rate"),
-                        format!(
-                            "tax_rate {n} is not usable; expected a decimal fraction from 0 to 1 with at most four places (e.g. 0.0825)"
-                        ),
-                    )
-                })?,
-            },
-        })
+        Ok(settings)
     }
 
-    /// One store setting: absent means the edition's default; an unknown value names
-    /// the values allowed.
-    fn setting<T>(
+    /// A `set_setting` step's key and value: a setting a scenario may change, and a
+    /// value it takes, each refused at its own position naming what is expected.
+    fn setting_change(
         &self,
         path: &str,
-        key: &str,
-        raw: &Option<String>,
-        default: T,
-        parse: fn(&str) -> Option<T>,
-        names: &[&str],
-    ) -> Result<T, LoadError> {
-        match raw.as_deref() {
-            None => Ok(default),
-            Some(text) => parse(text).ok_or_else(|| {
-                self.err(
-                    &member(path, key),
+        raw: &RawStep,
+    ) -> Result<(String, SettingValue), LoadError> {
+        let key = raw.key.as_deref().unwrap_or_default();
+        let changeable = || {
+            settings::SETTINGS
+                .iter()
+                .filter(|s| s.changeable)
+                .map(|s| s.key)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let setting = match settings::setting(key) {
+            Some(s) if s.changeable => s,
+            Some(s) => {
+                return Err(self.err(
+                    &member(path, "key"),
                     format!(
-                        "{:?} is not a value of `{key}`; expected one of: {}",
-                        sanitize::line(text),
-                        names
-                            .iter()
-                            .map(|n| format!("\"{n}\""))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        "`{}` is fixed for the whole scenario (a store does not change its kind mid-scenario); expected one of: {}",
+                        s.key,
+                        changeable()
                     ),
-                )
-            }),
-        }
+                ));
+            }
+            None => {
+                return Err(self.err(
+                    &member(path, "key"),
+                    format!(
+                        "{:?} is not a store setting; expected one of: {}{}",
+                        sanitize::line(key),
+                        changeable(),
+                        super::suggest(key, settings::keys())
+                            .map(|k| format!("; did you mean {k}?"))
+                            .unwrap_or_default()
+                    ),
+                ));
+            }
+        };
+        let value = raw.value.as_ref().unwrap_or(&serde_json::Value::Null);
+        let value = setting
+            .parse(SettingInput::Json(value))
+            .map_err(|e| self.err(&member(path, "value"), sanitize::line(&e.to_string())))?;
+        Ok((setting.key.to_string(), value))
     }
 
     fn flow(&self, path: &str, raw: &[RawFlowStep]) -> Result<Arc<[FlowStep]>, LoadError> {
@@ -1332,6 +1245,8 @@ impl<'a> Builder<'a> {
             ("permission", raw.permission.is_some()),
             ("account", raw.account.is_some()),
             ("store", raw.store.is_some()),
+            ("key", raw.key.is_some()),
+            ("value", raw.value.is_some()),
         ];
         let takes = if kind.keys.is_empty() {
             "no other keys".to_string()
@@ -1489,6 +1404,11 @@ impl<'a> Builder<'a> {
                 account: account()?,
                 store: store()?,
             },
+            "set_setting" => {
+                let store = store()?;
+                let (key, value) = self.setting_change(path, raw)?;
+                Action::SetSetting { store, key, value }
+            }
             "checkout_start" => Action::CheckoutStart {
                 cart: cart()?,
                 actor,
@@ -1834,6 +1754,12 @@ pub const STEP_KINDS: &[StepKind] = &[
         keys: &["account", "store"],
         optional: &[],
         help: "remove an account from a store's buyers",
+    },
+    StepKind {
+        name: "set_setting",
+        keys: &["store", "key", "value"],
+        optional: &[],
+        help: "change one store setting (any but template) from this instant on",
     },
     StepKind {
         name: "checkout_start",

@@ -31,28 +31,15 @@ fn raw_flow(flow: &[FlowStep]) -> Vec<RawFlowStep> {
         .collect()
 }
 
-/// Writes every setting of `settings` explicitly on a store.
+/// Writes every setting of `settings` explicitly on a store (a setting without a
+/// value, a null tick count, is left out: null and absent mean the same).
 fn write_settings(store: &mut RawStore, settings: &StoreSettings) {
-    store.template = Some(settings.template.as_str().to_string());
-    store.checkout_session = Some(settings.checkout_session.as_str().to_string());
-    store.cancel_requirements = Some(settings.cancel_requirements.as_str().to_string());
-    store.checkout_ttl = settings.checkout_ttl;
-    store.operation_expiry = settings.operation_expiry;
-    store.continue_while_processing = Some(settings.continue_while_processing.as_str().to_string());
-    store.cart_access = Some(settings.cart_access.as_str().to_string());
-    store.validation_on_start = Some(settings.validation_on_start.as_str().to_string());
-    store.order_created = Some(settings.order_created.as_str().to_string());
-    store.canceled_finished_at = Some(settings.canceled_finished_at.as_str().to_string());
-    store.checkout_expiry = Some(settings.checkout_expiry.as_str().to_string());
-    store.checkout_valid_after = settings.checkout_valid_after;
-    store.place_order = Some(settings.place_order.as_str().to_string());
-    store.cart_cleanup = Some(settings.cart_cleanup.as_str().to_string());
-    store.tax_rate = Some(tax_rate_number(settings.tax_rate));
-}
-
-/// A tax rate as the file writes it: its exact decimal text as a JSON number.
-fn tax_rate_number(rate: TaxRate) -> serde_json::Number {
-    serde_json::from_str(&rate.to_string()).unwrap_or_else(|_| serde_json::Number::from(0))
+    for setting in settings::SETTINGS {
+        let value = setting.get(settings).to_json();
+        if let Some(slot) = store.setting_mut(setting.key) {
+            *slot = (!value.is_null()).then_some(value);
+        }
+    }
 }
 
 /// The world as the file format writes it, with every store setting explicit. A
@@ -69,21 +56,6 @@ pub fn raw_world(world: &World) -> RawWorld {
                     // An lwr store takes no on_cart_change (its checkout reruns calculators).
                     on_cart_change: (s.settings.template != Template::Lwr)
                         .then(|| s.on_cart_change.as_str().to_string()),
-                    template: None,
-                    checkout_session: None,
-                    cancel_requirements: None,
-                    checkout_ttl: None,
-                    operation_expiry: None,
-                    continue_while_processing: None,
-                    cart_access: None,
-                    validation_on_start: None,
-                    order_created: None,
-                    canceled_finished_at: None,
-                    checkout_expiry: None,
-                    checkout_valid_after: None,
-                    place_order: None,
-                    cart_cleanup: None,
-                    tax_rate: None,
                     delivery_methods: s
                         .delivery_methods
                         .iter()
@@ -94,6 +66,7 @@ pub fn raw_world(world: &World) -> RawWorld {
                         })
                         .collect(),
                     checkout_flow: (!s.default_flow).then(|| raw_flow(&s.checkout_flow)),
+                    ..RawStore::default()
                 };
                 write_settings(&mut store, &s.settings);
                 store
@@ -226,6 +199,8 @@ pub fn empty_step(kind: &str) -> RawStep {
         permission: None,
         account: None,
         store: None,
+        key: None,
+        value: None,
         actor: None,
         note: None,
         marker: None,
@@ -292,6 +267,11 @@ pub fn raw_step(kind: &str, action: &Action) -> RawStep {
             step.buyer = Some(buyer.clone());
             step.account = Some(account.clone());
         }
+        Action::SetSetting { store, key, value } => {
+            step.store = Some(store.clone());
+            step.key = Some(key.clone());
+            step.value = Some(value.to_json());
+        }
         Action::JoinStore { account, store } | Action::LeaveStore { account, store } => {
             step.account = Some(account.clone());
             step.store = Some(store.clone());
@@ -337,42 +317,16 @@ pub fn raw_step(kind: &str, action: &Action) -> RawStep {
 pub fn upgrade(mut raw: RawScenario, edition: Edition) -> RawScenario {
     let defaults = StoreSettings::defaults(edition);
     for store in &mut raw.world.stores {
-        let explicit = |key: &mut Option<String>, value: &str| {
-            if key.is_none() {
-                *key = Some(value.to_string());
+        for setting in settings::SETTINGS {
+            let value = setting.get(&defaults).to_json();
+            if let Some(slot @ None) = store.setting_mut(setting.key)
+                && !value.is_null()
+            {
+                *slot = Some(value);
             }
-        };
-        explicit(&mut store.template, defaults.template.as_str());
-        explicit(
-            &mut store.checkout_session,
-            defaults.checkout_session.as_str(),
-        );
-        explicit(
-            &mut store.cancel_requirements,
-            defaults.cancel_requirements.as_str(),
-        );
-        explicit(
-            &mut store.continue_while_processing,
-            defaults.continue_while_processing.as_str(),
-        );
-        explicit(&mut store.cart_access, defaults.cart_access.as_str());
-        explicit(
-            &mut store.validation_on_start,
-            defaults.validation_on_start.as_str(),
-        );
-        explicit(&mut store.order_created, defaults.order_created.as_str());
-        explicit(
-            &mut store.canceled_finished_at,
-            defaults.canceled_finished_at.as_str(),
-        );
-        explicit(
-            &mut store.checkout_expiry,
-            defaults.checkout_expiry.as_str(),
-        );
-        explicit(&mut store.place_order, defaults.place_order.as_str());
-        explicit(&mut store.cart_cleanup, defaults.cart_cleanup.as_str());
+        }
         // An lwr store runs no flow and refuses a `checkout_flow` key.
-        let lwr = store.template.as_deref() == Some(Template::Lwr.as_str());
+        let lwr = store.template.as_ref().and_then(Value::as_str) == Some(Template::Lwr.as_str());
         if store.checkout_flow.is_none() && edition == Edition::One && !lwr {
             store.checkout_flow = Some(raw_flow(&default_flow()));
         }

@@ -9,12 +9,12 @@
 
 use super::sanitize;
 use crate::engine::actions::MAX_LINE_QUANTITY;
-use crate::engine::{Money, World};
+use crate::engine::{Money, SettingInput, World};
 use std::collections::{HashMap, HashSet};
 
-/// The most ticks one operation may take, one `wait` may last, or a store's time-to-live
-/// and operation expiry may be.
-pub const MAX_TICKS: u64 = 1_000_000;
+/// The most ticks one operation may take, one `wait` may last, or a store's tick
+/// settings may be (declared with the store settings).
+pub use crate::engine::settings::MAX_TICKS;
 /// The highest price, in cents (1,000,000,000.00).
 pub const MAX_PRICE_CENTS: i128 = 100_000_000_000;
 /// The longest CartValidationOutput.Message (text of 255).
@@ -192,12 +192,11 @@ pub fn world(w: &World) -> Vec<Problem> {
 
     for (i, s) in w.stores.iter().enumerate() {
         claim(List::Stores, i, &s.id, &mut push);
-        for (key, value) in [
-            ("checkout_ttl", s.settings.checkout_ttl),
-            ("operation_expiry", s.settings.operation_expiry),
-        ] {
-            if let Some(Err(why)) = value.map(ticks) {
-                push(List::Stores, i, &s.id, key, why);
+        // Each setting's value must be one its own parser takes (ticks in range).
+        for setting in crate::engine::settings::SETTINGS {
+            let value = SettingInput::Value(setting.get(&s.settings));
+            if let Err(why) = setting.parse(value) {
+                push(List::Stores, i, &s.id, setting.key, why.to_string());
             }
         }
     }

@@ -7,8 +7,8 @@ use super::anim::{self, Transition};
 use super::app::{App, Focus};
 use super::theme::{self, Theme};
 use crate::engine::{
-    BackgroundOperation, CartCheckoutSession, CartCleanup, FieldValue, OperationStatus,
-    PlaceOrderVersion, TaxRate, Template, ValidationLevel, WebCart, World,
+    BackgroundOperation, CartCheckoutSession, FieldValue, OperationStatus, ValidationLevel,
+    WebCart, World,
 };
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -615,59 +615,13 @@ fn store_chips(cx: &Cx, c: &mut Chips, store: &crate::engine::Store) {
         Span::styled("store ", t.label()),
         Span::styled(format!("{} · {}", store.id, s.template), t.text()),
     ]);
-    c.chip(vec![
-        Span::styled("checkout_session ", t.label()),
-        Span::styled(s.checkout_session.as_str().to_string(), t.text()),
-    ]);
-    c.chip(vec![
-        Span::styled("cancel_requirements ", t.label()),
-        Span::styled(s.cancel_requirements.as_str().to_string(), t.text()),
-    ]);
-    if let Some(ttl) = s.checkout_ttl {
-        c.chip(vec![
-            Span::styled("checkout_ttl ", t.label()),
-            Span::styled(format!("{ttl} ticks"), t.text()),
-        ]);
-    }
-    if let Some(after) = s.operation_expiry {
-        c.chip(vec![
-            Span::styled("operation_expiry ", t.label()),
-            Span::styled(format!("{after} ticks"), t.text()),
-        ]);
-    }
-    // The expiry reading matters only once a checkout can expire.
-    if s.checkout_ttl.is_some() || s.checkout_valid_after.is_some() {
-        c.chip(vec![
-            Span::styled("checkout_expiry ", t.label()),
-            Span::styled(s.checkout_expiry.as_str().to_string(), t.text()),
-        ]);
-    }
-    if let Some(tick) = s.checkout_valid_after {
-        c.chip(vec![
-            Span::styled("checkout_valid_after ", t.label()),
-            Span::styled(format!("tick {tick}"), t.text()),
-        ]);
-    }
-    // The LWR-only settings, when they differ from the usual store.
-    if s.template == Template::Lwr {
-        if s.place_order != PlaceOrderVersion::V1 {
+    for setting in crate::engine::settings::SETTINGS {
+        if setting.shown_in_pane(s) {
             c.chip(vec![
-                Span::styled("place_order ", t.label()),
-                Span::styled(s.place_order.as_str().to_string(), t.text()),
+                Span::styled(format!("{} ", setting.key), t.label()),
+                Span::styled(setting.show(s), t.text()),
             ]);
         }
-        if s.cart_cleanup != CartCleanup::Simplified {
-            c.chip(vec![
-                Span::styled("cart_cleanup ", t.label()),
-                Span::styled(s.cart_cleanup.as_str().to_string(), t.text()),
-            ]);
-        }
-    }
-    if s.tax_rate != TaxRate::ZERO {
-        c.chip(vec![
-            Span::styled("tax_rate ", t.label()),
-            Span::styled(s.tax_rate.to_string(), t.text()),
-        ]);
     }
 }
 

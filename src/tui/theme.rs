@@ -219,6 +219,7 @@ impl Theme {
             Source::Sample(_) => self.fg(Color::Cyan),
             Source::Inferred(_) => self.fg(Color::Cyan).add_modifier(Modifier::ITALIC),
             Source::Choice(_) => self.fg(Color::Yellow).add_modifier(Modifier::ITALIC),
+            Source::Borrowed(_) => self.fg(Color::Yellow),
             Source::Scenario => self.fg(Color::Magenta).add_modifier(Modifier::ITALIC),
         }
     }

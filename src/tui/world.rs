@@ -81,59 +81,26 @@ pub fn lines(app: &App, world: &World) -> Vec<Line<'static>> {
             Span::raw(st.template.to_string()),
         ]));
         let lwr = st.template == crate::engine::Template::Lwr;
-        let settings = [
-            ("on_cart_change", s.on_cart_change.as_str().to_string()),
-            ("checkout_session", st.checkout_session.as_str().to_string()),
-            (
-                "cancel_requirements",
-                st.cancel_requirements.as_str().to_string(),
-            ),
-            (
-                "continue_while_processing",
-                st.continue_while_processing.as_str().to_string(),
-            ),
-            ("cart_access", st.cart_access.as_str().to_string()),
-            (
-                "validation_on_start",
-                st.validation_on_start.as_str().to_string(),
-            ),
-            ("order_created", st.order_created.as_str().to_string()),
-            (
-                "canceled_finished_at",
-                st.canceled_finished_at.as_str().to_string(),
-            ),
-            (
-                "checkout_ttl",
-                st.checkout_ttl
-                    .map_or("none".to_string(), |n| format!("{n} ticks")),
-            ),
-            (
-                "operation_expiry",
-                st.operation_expiry
-                    .map_or("none".to_string(), |n| format!("{n} ticks")),
-            ),
-            ("checkout_expiry", st.checkout_expiry.as_str().to_string()),
-            (
-                "checkout_valid_after",
-                st.checkout_valid_after
-                    .map_or("none".to_string(), |n| format!("tick {n}")),
-            ),
-            ("place_order", st.place_order.as_str().to_string()),
-            ("cart_cleanup", st.cart_cleanup.as_str().to_string()),
-            ("tax_rate", st.tax_rate.to_string()),
-            (
-                "delivery_methods",
-                if s.delivery_methods.is_empty() {
-                    "none".to_string()
-                } else {
-                    s.delivery_methods
-                        .iter()
-                        .map(|m| format!("{} {}", m.id, m.price))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                },
-            ),
-        ];
+        let mut settings = vec![("on_cart_change", s.on_cart_change.as_str().to_string())];
+        // Every store setting but the template, shown on the store's first line.
+        settings.extend(
+            crate::engine::settings::SETTINGS
+                .iter()
+                .filter(|setting| setting.key != "template")
+                .map(|setting| (setting.key, setting.show(st))),
+        );
+        settings.push((
+            "delivery_methods",
+            if s.delivery_methods.is_empty() {
+                "none".to_string()
+            } else {
+                s.delivery_methods
+                    .iter()
+                    .map(|m| format!("{} {}", m.id, m.price))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ));
         for (name, value) in settings {
             // An LWR store runs no flow: the flow's cart-change setting means nothing there.
             if lwr && name == "on_cart_change" {
