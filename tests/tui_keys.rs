@@ -1340,3 +1340,83 @@ fn an_aura_cart_offers_no_rest_keys_and_captions_show_the_http_status() {
         "{text}"
     );
 }
+
+#[test]
+fn f_on_a_refusal_from_a_reading_flips_it_and_acts_again_and_left_undoes() {
+    let mut a = app("10-");
+    press(&mut a, KeyCode::Char('E'));
+    press(&mut a, KeyCode::Right);
+    let Some(Popup::Refusal(r)) = &a.popup else {
+        panic!("{:?}", a.popup)
+    };
+    assert!(
+        r.error
+            .kind
+            .reading()
+            .unwrap()
+            .starts_with("cancel_requirements")
+    );
+    let before = a.world().unwrap().clone();
+    press(&mut a, KeyCode::Char('F'));
+    assert!(a.popup.is_none(), "{:?}", a.popup);
+    let p = a.playback.as_ref().unwrap();
+    let played = p.played();
+    let n = played.len();
+    assert!(matches!(
+        &played[n - 2].action,
+        cartsim::engine::Action::SetSetting { key, .. } if key == "cancel_requirements"
+    ));
+    assert!(
+        played[n - 1].outcome.result.is_ok(),
+        "the same cancel went through"
+    );
+    assert_eq!(played[n - 1].kind, "cancel");
+    let status = a.status.clone().unwrap();
+    assert!(
+        status.contains("cancel_requirements is now lenient"),
+        "{status}"
+    );
+    // ← steps back over the cancel, then over the switch (past the branch's start,
+    // which asks first: d discards it): the store's reading as it was.
+    press(&mut a, KeyCode::Left);
+    assert_eq!(
+        a.world()
+            .unwrap()
+            .store("west")
+            .unwrap()
+            .settings
+            .cancel_requirements
+            .as_str(),
+        "lenient"
+    );
+    press(&mut a, KeyCode::Left);
+    if matches!(a.popup, Some(Popup::Confirm(_))) {
+        press(&mut a, KeyCode::Char('d'));
+    }
+    let w = a.world().unwrap();
+    assert_eq!(
+        w.store("west").unwrap().settings,
+        before.store("west").unwrap().settings
+    );
+}
+
+#[test]
+fn the_world_menu_switches_any_store_setting_to_another_reading() {
+    let mut a = app("02-");
+    let items = cartsim::tui::popup::world_menu::items(a.world().unwrap(), "cart-1");
+    let i = items
+        .iter()
+        .position(|(l, _)| l == "west: checkout_session → get_or_create")
+        .expect("a reading to switch to");
+    press(&mut a, KeyCode::Char('e'));
+    for _ in 0..i {
+        press(&mut a, KeyCode::Down);
+    }
+    press(&mut a, KeyCode::Enter);
+    let w = a.world().unwrap();
+    assert_eq!(
+        w.store("west").unwrap().settings.checkout_session.as_str(),
+        "get_or_create"
+    );
+    assert!(a.playback.as_ref().unwrap().off_script());
+}

@@ -308,3 +308,16 @@ fn an_lwr_checkout_its_calls_and_the_network_view() {
         insta::assert_snapshot!(format!("network_{w}x{h}"), render(&app, w, h));
     }
 }
+
+#[test]
+fn a_refusal_offers_to_flip_its_reading() {
+    for (w, h) in SIZES {
+        let mut app = App::new(vec![builtin("10-")], Theme::MONO);
+        press(&mut app, KeyCode::Char('E'));
+        press(&mut app, KeyCode::Right);
+        insta::assert_snapshot!(format!("refusal_reading_{w}x{h}"), render(&app, w, h));
+        press(&mut app, KeyCode::Char('F'));
+        app.now = Duration::from_secs(60);
+        insta::assert_snapshot!(format!("reading_flipped_{w}x{h}"), render(&app, w, h));
+    }
+}

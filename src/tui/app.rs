@@ -951,6 +951,10 @@ impl App {
                 self.popup = None;
                 self.guarded(Pending::Jump(n));
             }
+            Reply::Flip => {
+                self.popup = None;
+                self.flip_reading();
+            }
             Reply::Undo => {
                 self.popup = None;
                 if let Some(p) = self.playback.as_mut() {
@@ -1213,7 +1217,10 @@ impl App {
                     self.popup = Some(Popup::Text(text));
                 }
             }
-            Command::PlaceOrder | Command::DeleteCheckout | Command::NextField => {}
+            Command::PlaceOrder
+            | Command::DeleteCheckout
+            | Command::NextField
+            | Command::FlipReading => {}
             Command::NextMatch => self.go_to_match(true),
             Command::PrevMatch => self.go_to_match(false),
             Command::RecordLog => self.record_log(),
@@ -1478,6 +1485,60 @@ impl App {
                     "presenter mode: paused before chapter \"{name}\"; space plays on"
                 ));
             }
+        }
+    }
+
+    /// The refusal's `F`: step back over the refused step, switch the store setting its
+    /// reading names to the other value (set_setting, off script), and act again.
+    fn flip_reading(&mut self) {
+        let Some(p) = self.playback.as_ref() else {
+            return;
+        };
+        let Some(entry) = p.played().last() else {
+            return;
+        };
+        let (action, error) = match &entry.outcome.result {
+            Err(e) => (entry.action.clone(), e.clone()),
+            Ok(()) => return,
+        };
+        let Some((key, label)) = super::popup::refusal::flip_of(self, &error) else {
+            return;
+        };
+        let Some(store) = action
+            .cart()
+            .and_then(|c| self.world()?.store_of_cart(c))
+            .map(|s| s.id.clone())
+        else {
+            return;
+        };
+        let Some(value) = self
+            .world()
+            .and_then(|w| w.store(&store))
+            .map(|s| super::popup::world_menu::other_readings(&s.settings))
+            .and_then(|r| r.into_iter().find(|(k, _, l)| *k == key && *l == label))
+            .map(|(_, v, _)| v)
+        else {
+            return;
+        };
+        if let Some(p) = self.playback.as_mut() {
+            p.pause();
+            p.step_back();
+            p.drop_unplayed_branch();
+        }
+        self.act(Action::SetSetting {
+            store: store.clone(),
+            key: key.to_string(),
+            value,
+        });
+        if self.popup.is_some() {
+            // The switch itself was refused: its popup says why.
+            return;
+        }
+        self.act(action);
+        if self.popup.is_none() {
+            self.status = Some(format!(
+                "{store}: {key} is now {label}, and the same action went through; ← steps back over them"
+            ));
         }
     }
 

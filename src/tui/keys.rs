@@ -128,6 +128,9 @@ pub enum Command {
     Open,
     /// The next field of a form.
     NextField,
+    /// Refusal popup: switch the setting of its reading to the other value, and try the
+    /// same action again.
+    FlipReading,
 }
 
 /// When a command does something (the key bar shows only those).
@@ -280,6 +283,7 @@ pub const BEHAVIOURS: &[Behaviour] = {
         b(C::Network, N::Scenario, B::Keeps, ""),
         b(C::Open, N::LogFocus, B::Keeps, ""),
         b(C::NextField, N::Nothing, B::Keeps, ""),
+        b(C::FlipReading, N::Nothing, B::Keeps, ""),
     ]
 };
 
@@ -1121,6 +1125,15 @@ pub const BINDINGS: &[Binding] = &[
         short: "undo",
         help: "undo: step back to before the refused action",
         command: C::Undo,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Refusal,
+        keys: &[c('F')],
+        label: "F",
+        short: "flip reading",
+        help: "when the refusal comes from a reading: switch that store setting to its other value and try the same action again (← steps back over both)",
+        command: C::FlipReading,
         in_bar: true,
     },
     Binding {

@@ -69,6 +69,9 @@ pub enum Reply {
     },
     /// Close and jump to the state after this many script steps.
     Jump(usize),
+    /// Close, step back over the refused step, switch the setting of its reading to
+    /// the other value, and try the same action again.
+    Flip,
     /// Write the scenario file here (the app builds the text).
     Save {
         /// Where.

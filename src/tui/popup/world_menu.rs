@@ -1,8 +1,9 @@
 //! The world-edit menu (`e`): revoke or grant a permission, switch the effective account,
-//! make an account leave or join the store, for the acting buyer (the selected cart's
+//! make an account leave or join the store, switch a store setting to another reading, for the acting buyer (the selected cart's
 //! owner unless `A` chose another), the buyer's account and the cart's store. Enter applies the edit off script.
 
 use super::{Reply, boxed, hint};
+use crate::engine::settings::{SETTINGS, SettingInput, SettingValue, is_placeholder};
 use crate::engine::{Action, Permission, World};
 use crate::tui::app::App;
 use crate::tui::keys::Command;
@@ -131,6 +132,19 @@ pub fn items_for(world: &World, cart: &str, buyer: Option<&str>) -> Vec<(String,
             ));
         }
     }
+    // Every other reading of every store setting, from this instant on (set_setting).
+    if let Some(store) = world.store(&cart.store) {
+        for (key, value, label) in other_readings(&store.settings) {
+            items.push((
+                format!("{}: {key} → {label}", store.id),
+                Action::SetSetting {
+                    store: store.id.clone(),
+                    key: key.to_string(),
+                    value,
+                },
+            ));
+        }
+    }
     let mut accounts = vec![buyer.effective_account.clone()];
     if cart.account != buyer.effective_account {
         accounts.push(cart.account.clone());
@@ -157,4 +171,28 @@ pub fn items_for(world: &World, cart: &str, buyer: Option<&str>) -> Vec<(String,
         }
     }
     items
+}
+
+/// The readings a store could switch to now: (key, value, how it is written) for each
+/// changeable setting and each of its named values other than the current one. A
+/// reading that stands for any number (`N ticks`) is left out: it takes a number, not
+/// a flip.
+pub fn other_readings(
+    settings: &crate::engine::StoreSettings,
+) -> Vec<(&'static str, SettingValue, &'static str)> {
+    let mut out = Vec::new();
+    for setting in SETTINGS.iter().filter(|s| s.changeable) {
+        let current = setting.get(settings);
+        for reading in setting.readings {
+            if is_placeholder(reading.value) {
+                continue;
+            }
+            if let Ok(value) = setting.parse(SettingInput::Arg(reading.value))
+                && value != current
+            {
+                out.push((setting.key, value, reading.value));
+            }
+        }
+    }
+    out
 }
