@@ -1308,6 +1308,10 @@ fn an_lwr_cart_has_rest_keys_forms_and_no_aura_flow() {
         "{net}"
     );
     assert!(
+        net.contains("→{\"deliveryAddress\":"),
+        "a PATCH's request body: {net}"
+    );
+    assert!(
         net.contains("←{\"checkoutId\":"),
         "a response body under its call: {net}"
     );

@@ -1,6 +1,6 @@
 //! The network view (`N`, or Enter on the log): every REST call of the script, as the
 //! file plays it, and of the user's branch, as a browser's network tab lists them:
-//! method and path, the status answered, and the response body.
+//! method and path, the status answered, and the request and response bodies.
 
 use super::app::App;
 use crate::engine::Outcome;
@@ -36,6 +36,7 @@ pub fn lines(app: &App, p: &Playback) -> Vec<Line<'static>> {
             format!("{mark} step {:<3} @{:<4}", r.index + 1, r.tick_before),
             &r.outcome,
         ));
+        out.extend(request(app, &p.scenario().steps[r.index].action));
         out.extend(body(app, &r.outcome));
     }
     out.push(Line::raw(""));
@@ -56,11 +57,12 @@ pub fn lines(app: &App, p: &Playback) -> Vec<Line<'static>> {
     ));
     for e in branch {
         out.push(call(app, format!("⎇ @{:<4}", e.tick_before), &e.outcome));
+        out.extend(request(app, &e.action));
         out.extend(body(app, &e.outcome));
     }
     out.push(Line::raw(""));
     out.push(Line::styled(
-        "✔ played so far · ⎇ your own calls · Esc closes",
+        "✔ played so far · ⎇ your own calls · → the request body · ← the response body · Esc closes",
         t.dim(),
     ));
     out
@@ -83,6 +85,13 @@ fn call(app: &App, head: String, outcome: &Outcome) -> Line<'static> {
         Span::raw("  "),
         Span::styled(status, if ok { t.ok() } else { t.error() }),
     ])
+}
+
+/// The request body the call sent (PATCH, pay, Place Order V2), as one line of JSON.
+fn request(app: &App, action: &crate::engine::Action) -> Option<Line<'static>> {
+    let body = crate::engine::rest::request_body(action)?;
+    let text = sanitize::line(&serde_json::to_string(&body).unwrap_or_default());
+    Some(Line::styled(format!("→{text}"), app.theme.dim()))
 }
 
 /// The response body, as one line of JSON under its call (none for a 204).
