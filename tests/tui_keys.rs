@@ -1424,3 +1424,34 @@ fn the_world_menu_switches_any_store_setting_to_another_reading() {
     );
     assert!(a.playback.as_ref().unwrap().off_script());
 }
+
+#[test]
+fn selecting_a_cart_brings_its_session_and_operation_into_view() {
+    let mut a = app("48-");
+    press(&mut a, KeyCode::Char('E'));
+    press(&mut a, KeyCode::Right);
+    press(&mut a, KeyCode::Right);
+    let session_cart = |a: &App| {
+        let w = a.world().unwrap();
+        w.sessions
+            .iter()
+            .rev()
+            .nth(a.session_sel)
+            .unwrap()
+            .cart
+            .clone()
+    };
+    assert_eq!(a.world().unwrap().sessions.len(), 2);
+    a.focus = Focus::Carts;
+    press(&mut a, KeyCode::Up);
+    let cart = a.selected_cart().unwrap();
+    assert_eq!(session_cart(&a), cart);
+    press(&mut a, KeyCode::Down);
+    let other = a.selected_cart().unwrap();
+    assert_ne!(other, cart);
+    assert_eq!(session_cart(&a), other);
+    let w = a.world().unwrap();
+    let op = w.operations.iter().rev().nth(a.op_sel).unwrap();
+    let owner = a.op_owner(&op.id).unwrap();
+    assert_eq!(w.session(owner).unwrap().cart, other);
+}

@@ -1431,8 +1431,17 @@ impl App {
         self.after_step(before, result);
     }
 
-    /// After a step was played (or playback stopped): animation, error popup, status.
+    /// After a step was played (or playback stopped): animation, error popup, status;
+    /// the panes follow the cart acted on.
     fn after_step(&mut self, before: World, result: StepResult) {
+        let played = result == StepResult::Played;
+        self.after_step_inner(before, result);
+        if played {
+            self.follow_cart();
+        }
+    }
+
+    fn after_step_inner(&mut self, before: World, result: StepResult) {
         let Some(p) = self.playback.as_mut() else {
             return;
         };
@@ -1579,7 +1588,10 @@ impl App {
         );
         let step = super::popup::step;
         match self.focus {
-            Focus::Carts => step(&mut self.cart_sel, carts, up),
+            Focus::Carts => {
+                step(&mut self.cart_sel, carts, up);
+                self.follow_cart();
+            }
             Focus::Sessions => {
                 step(&mut self.session_sel, sessions, up);
                 self.follow_session();
@@ -1596,6 +1608,32 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Selecting a cart selects its newest session and operation, so that a small
+    /// screen scrolls the other panes to the selected cart's records.
+    fn follow_cart(&mut self) {
+        let (session, op) = self.cart_links();
+        if let Some(i) = session {
+            self.session_sel = i;
+        }
+        if let Some(i) = op {
+            self.op_sel = i;
+        }
+    }
+
+    /// The selected cart's newest session and operation, in the panes' order.
+    fn cart_links(&self) -> (Option<usize>, Option<usize>) {
+        let (Some(cart), Some(world)) = (self.selected_cart(), self.world()) else {
+            return (None, None);
+        };
+        let session = world.sessions.iter().rev().position(|s| s.cart == cart);
+        let op = world.operations.iter().rev().position(|o| {
+            self.op_owner(&o.id)
+                .and_then(|s| world.session(s))
+                .is_some_and(|s| s.cart == cart)
+        });
+        (session, op)
     }
 
     /// Selecting a session selects its cart, so the links stay visible.
