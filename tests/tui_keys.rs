@@ -1455,3 +1455,41 @@ fn selecting_a_cart_brings_its_session_and_operation_into_view() {
     let owner = a.op_owner(&op.id).unwrap();
     assert_eq!(w.session(owner).unwrap().cart, other);
 }
+
+#[test]
+fn a_watch_error_is_shown_whole_and_the_status_line_agrees() {
+    let s = builtin("01-");
+    let mut a = App::watch("01.json".into(), Ok(s.clone()), Theme::MONO);
+    press(&mut a, KeyCode::Right);
+    a.update(Msg::Reloaded(Box::new(Ok(s.clone()))));
+    assert!(
+        a.status
+            .as_deref()
+            .unwrap()
+            .starts_with("reloaded the file")
+    );
+    // An error longer than a line: the unknown key's suggestion list ends the message.
+    let bad = load_bytes(
+        "a-rather-long-folder-name/and-a-long-scenario-file-name.json",
+        br#"{"cartsim": 1, "title": "x", "world": {}, "steps": [{"do": "wait", "tiks": 1}]}"#,
+    )
+    .unwrap_err();
+    let message = bad.to_string();
+    assert!(
+        message.len() > 100,
+        "a message longer than a line: {message}"
+    );
+    a.update(Msg::Reloaded(Box::new(Err(bad))));
+    assert!(
+        a.status.as_deref().unwrap().contains("no longer loads"),
+        "{:?}",
+        a.status
+    );
+    let text = screen_text(&a, 80, 24);
+    // Every word of the error is on screen, wrapped in the banner.
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for word in message.split_whitespace().filter(|w| w.len() < 30) {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        assert!(flat.contains(word), "{word} missing from:\n{text}");
+    }
+}
