@@ -783,7 +783,7 @@ fn start_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<(),
     }
     let session_id = tx.world.next_id(IdKind::Session);
     let now = i64::try_from(tx.world.tick).unwrap_or(i64::MAX);
-    tx.world.sessions.push(CartCheckoutSession {
+    tx.world.push_session(CartCheckoutSession {
         id: session_id.clone(),
         cart: cart_id.to_string(),
         state: first_state,

@@ -86,6 +86,27 @@ impl IdIndex {
 
     /// True when the covered prefix still holds the records it was built from, as far as
     /// its ends show (records are only appended, or removed through the world).
+    /// Indexes the record just appended to `items`, when the index covered every record
+    /// before it; otherwise the next [`World::reindex`] does. Keeps a lookup of a record
+    /// created inside a long action (a `settle`) from scanning the list's tail.
+    fn appended<T: Keyed>(&mut self, items: &[T]) -> bool {
+        let Some(last) = items.last() else {
+            return false;
+        };
+        if self.covered + 1 != items.len() || (self.covered > 0 && self.ends.is_none()) {
+            return false;
+        }
+        self.map
+            .entry(last.key().to_string())
+            .or_insert(items.len() - 1);
+        self.ends = Some(match self.ends.take() {
+            Some((first, _)) => (first, last.key().to_string()),
+            None => (last.key().to_string(), last.key().to_string()),
+        });
+        self.covered = items.len();
+        true
+    }
+
     fn prefix_holds<T: Keyed>(&self, items: &[T]) -> bool {
         self.covered <= items.len()
             && match &self.ends {
@@ -135,6 +156,10 @@ pub(crate) struct Index {
     pub(crate) payment_authorizations: IdIndex,
     /// Positions of each cart's sessions, in creation order (sessions are never removed).
     sessions_by_cart: HashMap<String, Vec<usize>>,
+    /// The position of each cart's session that was not archived when it was indexed:
+    /// the only one that can be active, since a cart has at most one active session and
+    /// a session never leaves IsArchived.
+    active_by_cart: HashMap<String, usize>,
     /// Positions of the operations that are in progress or have an ExpiresAt, in launch
     /// order (a superset: some may have finished since), and how many operations were
     /// looked at.
@@ -184,6 +209,7 @@ impl World {
         let from = ix.sessions.sync(&self.sessions);
         if from == 0 {
             ix.sessions_by_cart.clear();
+            ix.active_by_cart.clear();
             ix.live_sessions.clear();
             ix.sessions_seen = 0;
         }
@@ -192,6 +218,9 @@ impl World {
                 .entry(s.cart.clone())
                 .or_default()
                 .push(i);
+            if !s.is_archived {
+                ix.active_by_cart.insert(s.cart.clone(), i);
+            }
             for id in [&s.background_operation_id, &s.order_id]
                 .into_iter()
                 .flatten()
@@ -228,6 +257,98 @@ impl World {
             }
         }
         ix.operations_seen = operations.len();
+    }
+
+    /// Appends a session and indexes it at once.
+    pub(crate) fn push_session(&mut self, session: CartCheckoutSession) {
+        self.sessions.push(session);
+        let ix = &mut self.index;
+        if ix.sessions.appended(&self.sessions) && ix.sessions_seen + 1 == self.sessions.len() {
+            let i = self.sessions.len() - 1;
+            let s = &self.sessions[i];
+            ix.sessions_by_cart
+                .entry(s.cart.clone())
+                .or_default()
+                .push(i);
+            if !s.is_archived {
+                ix.active_by_cart.insert(s.cart.clone(), i);
+                ix.live_sessions.push(i);
+            }
+            for id in [&s.background_operation_id, &s.order_id]
+                .into_iter()
+                .flatten()
+            {
+                ix.maybe_dangling.insert(id.clone());
+            }
+            ix.sessions_seen = self.sessions.len();
+        }
+    }
+
+    /// Appends an operation and indexes it at once.
+    pub(crate) fn push_operation(&mut self, op: BackgroundOperation) {
+        self.operations.push(op);
+        let ix = &mut self.index;
+        if ix.operations.appended(&self.operations)
+            && ix.operations_seen + 1 == self.operations.len()
+        {
+            let i = self.operations.len() - 1;
+            if live_operation(&self.operations[i]) {
+                ix.live_operations.push(i);
+            }
+            ix.operations_seen = self.operations.len();
+        }
+    }
+
+    /// Appends a CartValidationOutput and indexes it at once.
+    pub(crate) fn push_validation_output(&mut self, row: CartValidationOutput) {
+        self.validation_outputs.push(row);
+        self.index
+            .validation_outputs
+            .appended(&self.validation_outputs);
+    }
+
+    /// Appends an order and indexes it at once.
+    pub(crate) fn push_order(&mut self, order: Order) {
+        self.orders.push(order);
+        self.index.orders.appended(&self.orders);
+    }
+
+    /// Appends a CartDeliveryGroup and indexes it at once.
+    pub(crate) fn push_delivery_group(&mut self, group: CartDeliveryGroup) {
+        self.delivery_groups.push(group);
+        self.index.delivery_groups.appended(&self.delivery_groups);
+    }
+
+    /// Appends a PaymentAuthorization and indexes it at once.
+    pub(crate) fn push_payment_authorization(&mut self, pa: PaymentAuthorization) {
+        self.payment_authorizations.push(pa);
+        self.index
+            .payment_authorizations
+            .appended(&self.payment_authorizations);
+    }
+
+    /// The cart's active (not archived) session, found without scanning its history
+    /// when the index covers the sessions.
+    pub(crate) fn active_session_position(&self, cart: &str) -> Option<usize> {
+        let covered = self.index.sessions.covered;
+        if covered > self.sessions.len() || covered == 0 && !self.sessions.is_empty() {
+            return self
+                .session_positions(cart)
+                .find(|&i| !self.sessions[i].is_archived);
+        }
+        let tail = self.sessions[covered..]
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, s)| s.cart == cart && !s.is_archived)
+            .map(|(k, _)| k + covered);
+        tail.or_else(|| {
+            self.index.active_by_cart.get(cart).copied().filter(|&i| {
+                self.sessions
+                    .get(i)
+                    .is_some_and(|s| s.cart == cart && !s.is_archived)
+            })
+        })
     }
 
     /// Operations that are in progress or have an ExpiresAt, in launch order: the only
@@ -438,5 +559,58 @@ mod tests {
         w.sessions[0].background_operation_id = Some("bop-2".into());
         w.apply(&Action::Wait { ticks: 50 });
         assert!(w.operations.iter().all(|o| o.id != "bop-2"));
+    }
+
+    #[test]
+    fn records_created_inside_an_action_are_indexed_at_once() {
+        let mut w = world(4);
+        for cart in ["cart-0", "cart-1", "cart-2", "cart-3"] {
+            w.apply(&Action::StartCheckout {
+                cart: cart.into(),
+                actor: None,
+            });
+        }
+        w.apply(&Action::Settle);
+        // Every record the settle created is covered by the index, not left to a scan
+        // of the list's tail.
+        assert_eq!(w.index.operations.covered, w.operations.len());
+        assert_eq!(w.index.sessions.covered, w.sessions.len());
+        assert_eq!(w.index.orders.covered, w.orders.len());
+        for o in &w.operations {
+            assert_eq!(w.operation(&o.id).map(|x| &x.id), Some(&o.id));
+        }
+    }
+
+    #[test]
+    fn the_active_session_is_the_one_not_archived_whatever_its_place() {
+        // A file may stage the active session before an archived one of the same cart.
+        let text = r#"{"cartsim": 1, "title": "t", "world": {
+            "stores": [{"id": "w"}], "accounts": [{"id": "a", "stores": ["w"]}],
+            "buyers": [{"id": "b", "accounts": ["a"]}],
+            "carts": [{"id": "c", "store": "w", "buyer": "b", "status": "Checkout"}],
+            "operations": [{"id": "op-1", "name": "Check Cart Inventory", "status": "Running"}],
+            "sessions": [{"id": "s-1", "cart": "c", "state": "Inventory", "is_processing": true,
+                          "background_operation_id": "op-1"},
+                         {"id": "s-2", "cart": "c", "state": "Complete", "is_archived": true}]}}"#;
+        let mut w = load_bytes("t.json", text.as_bytes()).unwrap().world;
+        w.reindex();
+        assert_eq!(w.active_session("c").map(|s| s.id.as_str()), Some("s-1"));
+        // Unindexed (a fresh clone) gives the same answer.
+        let clone = w.clone();
+        assert_eq!(
+            clone.active_session("c").map(|s| s.id.as_str()),
+            Some("s-1")
+        );
+        let out = w.apply(&Action::Cancel {
+            cart: "c".into(),
+            actor: None,
+        });
+        assert!(out.result.is_ok(), "{:?}", out.result);
+        assert!(w.active_session("c").is_none());
+        w.apply(&Action::StartCheckout {
+            cart: "c".into(),
+            actor: None,
+        });
+        assert_eq!(w.active_session("c").map(|s| s.id.as_str()), Some("ccs-1"));
     }
 }

@@ -540,7 +540,7 @@ fn start(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
     }
     let session_id = tx.world.next_id(IdKind::Session);
     let now = i64::try_from(tx.world.tick).unwrap_or(i64::MAX);
-    tx.world.sessions.push(CartCheckoutSession {
+    tx.world.push_session(CartCheckoutSession {
         id: session_id.clone(),
         cart: cart_id.to_string(),
         started_at: now,
@@ -554,7 +554,7 @@ fn start(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
     );
     let group = tx.world.next_id(IdKind::DeliveryGroup);
     let with_address = saved.is_some();
-    tx.world.delivery_groups.push(CartDeliveryGroup {
+    tx.world.push_delivery_group(CartDeliveryGroup {
         id: group.clone(),
         cart: cart_id.to_string(),
         session: session_id.clone(),
@@ -826,7 +826,7 @@ fn pay(tx: &mut Tx, cart_id: &str, outcome: PaymentOutcome) -> Result<u16, Actio
     } else {
         PaymentAuthorizationStatus::Processed
     };
-    tx.world.payment_authorizations.push(PaymentAuthorization {
+    tx.world.push_payment_authorization(PaymentAuthorization {
         id: pa.clone(),
         session: id.clone(),
         amount,

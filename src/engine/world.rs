@@ -183,9 +183,7 @@ impl World {
 
     /// The cart's active (non-archived) CartCheckoutSession, if any.
     pub fn active_session(&self, cart: &str) -> Option<&CartCheckoutSession> {
-        let i = self
-            .session_positions(cart)
-            .find(|&i| !self.sessions[i].is_archived)?;
+        let i = self.active_session_position(cart)?;
         Some(&self.sessions[i])
     }
 
