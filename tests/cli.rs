@@ -225,3 +225,86 @@ fn cartsim_dir_opens_the_ui_on_a_folder_and_names_a_bad_file() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_mistyped_command_is_suggested_and_a_number_names_a_built_in_file() {
+    let out = cartsim(&["plya"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("did you mean the command `cartsim play`?"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = cartsim(&["run", "48", "--quiet"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("1 scenario: 1 passed"));
+    let out = cartsim(&["check", "048"]);
+    assert!(text(&out.stdout).starts_with("48-aura-vs-lwr.json: ok"));
+}
+
+#[test]
+fn every_command_has_a_manual_page_with_environment_and_files() {
+    for command in [
+        None,
+        Some("run"),
+        Some("play"),
+        Some("export"),
+        Some("diagnose"),
+        Some("check"),
+    ] {
+        let args: Vec<&str> = std::iter::once("man").chain(command).collect();
+        let out = cartsim(&args);
+        let page = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let name = command.map_or("cartsim".to_string(), |c| format!("cartsim\\-{c}"));
+        assert!(page.contains(&format!(".SH NAME\n{name} ")), "{page}");
+        assert!(page.contains(".SH ENVIRONMENT") && page.contains("NO_COLOR"));
+        assert!(page.contains(".SH FILES") && page.contains("config.toml"));
+    }
+    let out = cartsim(&["man", "plya"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_trainee_recording_is_refused_with_a_reason() {
+    let out = cartsim(&["export", "--cast", "--trainee", "29", "-o", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("would show the answers"));
+}
+
+#[test]
+fn a_handout_names_each_store_kind_and_a_trainee_one_keeps_quiz_notes_back() {
+    let out = cartsim(&["export", "--markdown", "48"]);
+    let md = text(&out.stdout);
+    assert!(
+        md.contains("(east), an **Aura** store: checkout runs as a flow"),
+        "{md}"
+    );
+    assert!(
+        md.contains("(west), an **LWR** store: the storefront calls the Connect REST checkout API"),
+        "{md}"
+    );
+    let west = md.lines().find(|l| l.contains("(west)")).unwrap();
+    assert!(
+        !west.contains("checkout flow"),
+        "an LWR store has no flow: {west}"
+    );
+    let s = common::builtin("48-");
+    let trainee = text(&cartsim(&["export", "--markdown", "--trainee", "48"]).stdout);
+    for step in s.steps.iter().filter(|st| st.quiz.is_some()) {
+        let note = step.note.as_deref().unwrap();
+        let first = note
+            .split_whitespace()
+            .take(6)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            md.contains(&first),
+            "the full handout has the note: {first}"
+        );
+        assert!(
+            !trainee.contains(&first),
+            "the trainee handout keeps it back: {first}"
+        );
+    }
+}

@@ -580,11 +580,11 @@ fn a_partial_export_gets_a_partial_diagnosis() {
     );
 }
 
-/// The code block that follows `marker` in the README.
+/// The code block that follows `marker` in the diagnose page of the reference.
 fn readme_block(marker: &str) -> String {
     let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let after = &readme[readme.find(marker).expect("marker in the README")..];
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnose.md")).unwrap();
+    let after = &readme[readme.find(marker).expect("marker in docs/diagnose.md")..];
     let start = after.find("```text\n").unwrap() + "```text\n".len();
     let end = after[start..].find("\n```").unwrap();
     format!("{}\n", &after[start..start + end])

@@ -713,7 +713,11 @@ fn queries_fetch_every_lwr_record_and_fall_back_to_one_retrieve_per_operation() 
 #[test]
 fn no_output_or_source_says_lwr_is_not_simulated() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = vec![root.join("README.md"), root.join("src/cli/diagnose.rs")];
+    let mut files = vec![
+        root.join("README.md"),
+        root.join("docs/diagnose.md"),
+        root.join("src/cli/diagnose.rs"),
+    ];
     for e in std::fs::read_dir(root.join("src/diagnose")).unwrap() {
         files.push(e.unwrap().path());
     }
@@ -726,9 +730,9 @@ fn no_output_or_source_says_lwr_is_not_simulated() {
 #[test]
 fn the_readme_shows_an_lwr_diagnosis_as_it_is() {
     let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnose.md")).unwrap();
     let marker = "(`cartsim diagnose --setting template=lwr\ntests/fixtures/tickets/lwr-paid-then-patched/csv`)";
-    let after = &readme[readme.find(marker).expect("marker in the README")..];
+    let after = &readme[readme.find(marker).expect("marker in docs/diagnose.md")..];
     let start = after.find("```text\n").unwrap() + "```text\n".len();
     let end = after[start..].find("\n```").unwrap();
     let block = &after[start..start + end];

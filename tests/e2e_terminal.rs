@@ -235,3 +235,99 @@ fn a_tiny_terminal_shows_a_message_then_resizing_shows_the_ui() {
     let status = wait_exit(&mut child);
     assert!(status.success(), "exit status {status:?}");
 }
+
+#[test]
+fn play_without_a_file_opens_the_picker_and_a_number_opens_that_file() {
+    let (mut s, mut child) = spawn(&["play"], 24, 80);
+    s.wait_for(&["Pick a scenario", " 1. A whole checkout"]);
+    s.press("G");
+    s.wait_for(&["49. LWR store", "[LWR v2 quiz]"]);
+    s.press("q");
+    assert!(wait_exit(&mut child).success());
+    let (mut s, mut child) = spawn(&["48"], 24, 80);
+    s.wait_for(&["Aura or LWR?", "step 0 of"]);
+    s.press("q");
+    assert!(wait_exit(&mut child).success());
+}
+
+#[test]
+fn a_folder_with_a_broken_file_opens_with_it_marked_and_its_error_readable() {
+    let dir = std::env::temp_dir().join(format!("cartsim-e2e-broken-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("01-good.json"),
+        include_str!("../scenarios/01-happy-path.json"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("02-bad.json"), "{\"cartsim\": 1, \"title\": 5}").unwrap();
+    let path = dir.display().to_string();
+    let (mut s, mut child) = spawn(&[&path], 40, 120);
+    s.wait_for(&[
+        "Pick a scenario",
+        "1. A whole checkout",
+        "✖ does not load: 02-bad.json",
+    ]);
+    s.press("j");
+    s.wait_for(&["02-bad.json does not load", "title"]);
+    s.press("\r");
+    s.wait_for(&["Enter/Esc close"]);
+    s.press("q");
+    s.press("k");
+    s.press("\r");
+    s.wait_for(&["step 0 of 8"]);
+    s.press("q");
+    assert!(wait_exit(&mut child).success());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn save_then_quit_prints_the_path_and_the_replay_command() {
+    let dir = std::env::temp_dir().join(format!("cartsim-e2e-farewell-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("02.json");
+    std::fs::write(
+        &file,
+        include_str!("../scenarios/02-cancel-mid-checkout.json"),
+    )
+    .unwrap();
+    let path = file.display().to_string();
+    let (mut s, mut child) = spawn(&["play", &path], 40, 120);
+    s.wait_for(&["step 0 of 5"]);
+    s.press("l");
+    s.press("x");
+    s.wait_for(&["OFF SCRIPT"]);
+    s.press("q");
+    s.wait_for(&["Unsaved branch"]);
+    s.press("s");
+    s.wait_for(&["Save as scenario", "cartsim-branch"]);
+    s.press("\r");
+    assert!(wait_exit(&mut child).success());
+    let text = s.wait_for(&[
+        "replay it with: cartsim run",
+        "steps, each with its expected result",
+    ]);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("saved "))
+        .expect("the saved line");
+    let saved = line["saved ".len()..].split(": ").next().unwrap();
+    assert!(saved.starts_with(&dir.display().to_string()), "{text}");
+    assert!(std::path::Path::new(saved).exists(), "{saved}");
+    assert!(
+        text.contains(&format!("replay it with: cartsim run {saved}")),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_recording_or_a_generated_file_is_not_poured_onto_a_terminal() {
+    let (s, mut child) = spawn(&["export", "--cast", "01"], 24, 80);
+    s.wait_for(&["not for reading on the terminal", "-o FILE.cast"]);
+    assert_eq!(wait_exit(&mut child).exit_code(), 2);
+    let (s, mut child) = spawn(&["generate"], 24, 80);
+    s.wait_for(&["-o FILE.json"]);
+    assert_eq!(wait_exit(&mut child).exit_code(), 2);
+}

@@ -1,9 +1,15 @@
-//! The README is part of the product: its tables must say what the code does.
+//! The README and the reference in `docs/` are part of the product: their tables must
+//! say what the code does.
 
 use cartsim::engine::flow::{StepKind, default_flow};
 
 fn readme() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()
+}
+
+/// A page of the reference, `docs/NAME`.
+fn doc(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/docs/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
 #[test]
@@ -24,37 +30,37 @@ fn the_readme_starts_with_the_two_commands() {
 }
 
 #[test]
-fn the_readme_holds_the_rules_table_from_the_code() {
+fn the_rules_page_holds_the_rules_table_from_the_code() {
     assert!(
-        readme().contains(&cartsim::cli::rules_table::markdown()),
-        "README.md's rules table differs from `cartsim rules`: paste the new output"
+        doc("rules.md").contains(&cartsim::cli::rules_table::markdown()),
+        "docs/rules.md's rules table differs from `cartsim rules`: paste the new output"
     );
 }
 
 #[test]
-fn the_readme_describes_the_default_flow_the_code_uses() {
-    let text = readme();
+fn the_format_page_describes_the_default_flow_the_code_uses() {
+    let text = doc("scenario-format.md");
     for (i, step) in default_flow().iter().enumerate() {
         let row = flow_row(i, step);
         assert!(
             text.contains(&row),
-            "README lacks the default flow row: {row}"
+            "docs/scenario-format.md lacks the default flow row: {row}"
         );
     }
 }
 
 #[test]
-fn the_readme_describes_the_edition_2_default_flow_the_code_uses() {
-    let text = readme();
+fn the_format_page_describes_the_edition_2_default_flow_the_code_uses() {
+    let text = doc("scenario-format.md");
     let section = text
         .split("### The default flow of format 2")
         .nth(1)
-        .expect("README has a section on the format 2 default flow");
+        .expect("docs/scenario-format.md has a section on the format 2 default flow");
     for (i, step) in cartsim::engine::flow::default_flow_v2().iter().enumerate() {
         let row = flow_row(i, step);
         assert!(
             section.contains(&row),
-            "README lacks the format 2 default flow row: {row}"
+            "docs/scenario-format.md lacks the format 2 default flow row: {row}"
         );
     }
 }
@@ -76,14 +82,14 @@ fn flow_row(i: usize, step: &cartsim::engine::flow::FlowStep) -> String {
 }
 
 #[test]
-fn the_readme_example_is_a_valid_passing_scenario() {
-    let text = readme();
+fn the_format_page_example_is_a_valid_passing_scenario() {
+    let text = doc("scenario-format.md");
     let example = text
         .split("```json\n")
         .nth(1)
         .and_then(|b| b.split("\n```").next())
         .unwrap();
-    let scenario = cartsim::scenario::load_bytes("README example", example.as_bytes())
+    let scenario = cartsim::scenario::load_bytes("docs example", example.as_bytes())
         .unwrap_or_else(|e| panic!("{e}"));
     let reports = cartsim::player::play_headless(&scenario);
     assert!(reports.iter().all(|r| r.passed()));
@@ -91,10 +97,10 @@ fn the_readme_example_is_a_valid_passing_scenario() {
 }
 
 #[test]
-fn the_readme_lists_every_store_setting_with_its_defaults() {
+fn the_format_page_lists_every_store_setting_with_its_defaults() {
     use cartsim::engine::Edition;
     use cartsim::engine::settings::SETTINGS;
-    let text = readme();
+    let text = doc("scenario-format.md");
     for setting in SETTINGS {
         let row = format!(
             "| `{}` | `{}` | `{}` |",
@@ -104,7 +110,7 @@ fn the_readme_lists_every_store_setting_with_its_defaults() {
         );
         assert!(
             text.contains(&row),
-            "README.md's editions table has no row starting {row}"
+            "docs/scenario-format.md's editions table has no row starting {row}"
         );
     }
 }

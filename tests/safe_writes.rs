@@ -150,7 +150,7 @@ fn the_ui_does_not_save_through_a_link() {
     let Some(Popup::Save(save)) = &mut a.popup else {
         panic!("no save dialog")
     };
-    save.name = "mine.json".to_string();
+    save.name.set("mine.json");
     press(&mut a, KeyCode::Enter);
     if matches!(&a.popup, Some(Popup::Save(s)) if s.confirm_overwrite) {
         press(&mut a, KeyCode::Char('y'));

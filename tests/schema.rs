@@ -1041,12 +1041,15 @@ fn every_upgraded_curriculum_file_validates() {
     }
 }
 
-// (d) The README's whole-scenario examples validate.
+// (d) The whole-scenario examples of the README and of docs/ validate.
 
 #[test]
 fn the_readme_scenario_examples_validate() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    for page in std::fs::read_dir(root.join("docs")).unwrap() {
+        readme.push_str(&std::fs::read_to_string(page.unwrap().path()).unwrap());
+    }
     let mut whole = 0;
     for block in readme.split("```json\n").skip(1) {
         let text = block.split("\n```").next().unwrap();
@@ -1059,7 +1062,10 @@ fn the_readme_scenario_examples_validate() {
         whole += 1;
         assert_valid(&format!("README example {whole}"), &doc);
     }
-    assert!(whole >= 1, "README.md has no whole scenario example");
+    assert!(
+        whole >= 1,
+        "the README and docs/ hold no whole scenario example"
+    );
 }
 
 // The schema's closed lists follow the code.

@@ -256,7 +256,7 @@ fn save_proposes_a_free_name_and_asks_before_overwriting() {
     let Some(Popup::Save(save)) = &a.popup else {
         panic!()
     };
-    assert_eq!(save.name, "cartsim-branch-1.json");
+    assert_eq!(save.name.value(), "cartsim-branch-1.json");
     press(&mut a, KeyCode::Enter);
     let saved = dir.join("cartsim-branch-1.json");
     assert!(saved.exists());
@@ -279,7 +279,7 @@ fn save_proposes_a_free_name_and_asks_before_overwriting() {
     let Some(Popup::Save(save)) = &a.popup else {
         panic!()
     };
-    assert_eq!(save.name, "cartsim-branch-2.json");
+    assert_eq!(save.name.value(), "cartsim-branch-2.json");
     for _ in 0..6 {
         press(&mut a, KeyCode::Backspace);
     }
@@ -313,7 +313,7 @@ fn save_takes_a_path_and_quotes_the_replay_hint() {
     let Some(Popup::Save(save)) = &mut a.popup else {
         panic!()
     };
-    save.name.clear();
+    save.name.set("");
     chars(&mut a, "my runs/it's one");
     press(&mut a, KeyCode::Enter);
     let saved = dir.path().join("my runs").join("it's one.json");
@@ -718,7 +718,7 @@ fn the_picker_filters_pages_and_jumps_to_its_ends() {
     press(&mut a, KeyCode::Char('/'));
     assert_eq!(a.context(), keys::Context::Filter);
     chars(&mut a, "closed q");
-    assert_eq!(a.filter, "closed q", "q is text while filtering");
+    assert_eq!(a.filter.value(), "closed q", "q is text while filtering");
     assert!(!a.quit);
     press(&mut a, KeyCode::Backspace);
     press(&mut a, KeyCode::Backspace);
@@ -908,4 +908,588 @@ fn o_collapses_finished_operations_to_one_line_and_back() {
     assert!(!collapsed.contains("2/2 ticks"), "{collapsed}");
     press(&mut app, KeyCode::Char('o'));
     assert!(!app.collapse_finished);
+}
+
+#[test]
+fn q_closes_every_popup_and_quits_only_from_the_main_view() {
+    let mut a = app("04-");
+    // The world, the narration, the timeline, a refusal: q closes each, never quits.
+    for key in ['i', 'n', 'J', 'e', 'a'] {
+        press(&mut a, KeyCode::Char(key));
+        assert!(a.popup.is_some(), "{key} opens a popup");
+        press(&mut a, KeyCode::Char('q'));
+        assert!(a.popup.is_none(), "q closes the popup of {key}");
+        assert!(!a.quit, "q in the popup of {key} does not quit");
+    }
+    press(&mut a, KeyCode::End);
+    press(&mut a, KeyCode::Char('x'));
+    assert!(matches!(a.popup, Some(Popup::Refusal(_))), "{:?}", a.popup);
+    press(&mut a, KeyCode::Char('q'));
+    assert!(a.popup.is_none() && !a.quit, "q closes the refusal");
+    // The keys bar of a popup offers no quit.
+    press(&mut a, KeyCode::Char('i'));
+    let bar = keys::bar(a.context(), |c| a.available(c));
+    assert!(bar.iter().all(|b| b.command != keys::Command::Quit));
+    press(&mut a, KeyCode::Esc);
+    press(&mut a, KeyCode::Char('q'));
+    assert!(a.popup.is_some(), "the branch is unsaved: q asks first");
+    press(&mut a, KeyCode::Char('d'));
+    assert!(a.quit, "from the main view q quits");
+}
+
+#[test]
+fn q_closes_an_open_question_like_esc() {
+    let (i, _) = BUILTIN
+        .iter()
+        .enumerate()
+        .find(|(_, b)| {
+            load_bytes(b.name, b.text.as_bytes())
+                .unwrap()
+                .steps
+                .iter()
+                .any(|s| s.quiz.is_some())
+        })
+        .unwrap();
+    let s = load_bytes(BUILTIN[i].name, BUILTIN[i].text.as_bytes()).unwrap();
+    let mut a = App::new(vec![s], Theme::MONO);
+    press(&mut a, KeyCode::End);
+    assert!(a.playback.as_ref().unwrap().quiz().is_some());
+    press(&mut a, KeyCode::Char('q'));
+    assert!(!a.quit);
+    assert!(a.playback.as_ref().unwrap().quiz().is_none());
+}
+
+#[test]
+fn the_quantity_field_edits_like_a_shell_line() {
+    let mut a = app("02-");
+    press(&mut a, KeyCode::Char('a'));
+    chars(&mut a, "250");
+    press(&mut a, KeyCode::Backspace);
+    press(&mut a, KeyCode::Left);
+    press(&mut a, KeyCode::Char('7'));
+    let Some(Popup::AddToCart(add)) = &a.popup else {
+        panic!()
+    };
+    assert_eq!(add.quantity.value(), "275");
+    a.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    chars(&mut a, "3");
+    press(&mut a, KeyCode::Char('+'));
+    let Some(Popup::AddToCart(add)) = &a.popup else {
+        panic!()
+    };
+    assert_eq!(add.amount(), 4);
+    press(&mut a, KeyCode::Enter);
+    let w = a.world().unwrap();
+    assert_eq!(
+        cartsim::engine::World::total_product_count(w.cart("cart-1").unwrap()),
+        104
+    );
+}
+
+#[test]
+fn the_save_name_and_the_filter_have_a_cursor_and_ctrl_u_ctrl_w() {
+    let mut a = app("01-");
+    press(&mut a, KeyCode::Right);
+    press(&mut a, KeyCode::Char('w'));
+    let ctrl = |a: &mut App, ch| {
+        a.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char(ch),
+            KeyModifiers::CONTROL,
+        )));
+    };
+    ctrl(&mut a, 'u');
+    chars(&mut a, "runs/first try");
+    ctrl(&mut a, 'w');
+    press(&mut a, KeyCode::Home);
+    chars(&mut a, "my-");
+    let Some(Popup::Save(save)) = &a.popup else {
+        panic!()
+    };
+    assert_eq!(save.name.value(), "my-runs/first ");
+    assert_eq!(save.name.cursor(), 3);
+    press(&mut a, KeyCode::Esc);
+    let mut a = App::new(vec![builtin("01-"), builtin("02-")], Theme::MONO);
+    press(&mut a, KeyCode::Char('/'));
+    chars(&mut a, "cancel");
+    press(&mut a, KeyCode::Left);
+    press(&mut a, KeyCode::Left);
+    press(&mut a, KeyCode::Backspace);
+    assert_eq!(a.filter.value(), "canel");
+    ctrl(&mut a, 'u');
+    assert_eq!(a.filter.value(), "");
+}
+
+#[test]
+fn chapter_keys_say_where_they_landed() {
+    let mut a = app("01-");
+    press(&mut a, KeyCode::Char(']'));
+    let status = a.status.clone().unwrap();
+    assert!(status.starts_with("before chapter 2/3"), "{status}");
+    press(&mut a, KeyCode::Char(']'));
+    press(&mut a, KeyCode::Char(']'));
+    let status = a.status.clone().unwrap();
+    assert!(status.starts_with("no chapter after this one"), "{status}");
+    press(&mut a, KeyCode::Char('['));
+    assert!(a.status.is_some());
+}
+
+#[test]
+fn the_picker_filters_on_badges_and_lists_broken_files() {
+    let all: Vec<_> = BUILTIN
+        .iter()
+        .map(|b| load_bytes(b.name, b.text.as_bytes()))
+        .collect();
+    let mut a = App::with_broken(all, Theme::MONO);
+    press(&mut a, KeyCode::Char('/'));
+    chars(&mut a, "lwr");
+    press(&mut a, KeyCode::Enter);
+    let lwr: Vec<&str> = a
+        .listed()
+        .iter()
+        .map(|&i| a.scenarios[i].file.as_str())
+        .collect();
+    assert!(lwr.contains(&"48-aura-vs-lwr.json") && lwr.contains(&"40-lwr-happy-path.json"));
+    for &i in &a.listed() {
+        assert!(
+            cartsim::tui::picker::badges(&a.scenarios[i]).contains(&"LWR"),
+            "{}",
+            a.scenarios[i].file
+        );
+    }
+    press(&mut a, KeyCode::Char('/'));
+    a.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    chars(&mut a, "/quiz");
+    press(&mut a, KeyCode::Enter);
+    assert!(!a.listed().is_empty());
+    for &i in &a.listed() {
+        assert!(a.scenarios[i].steps.iter().any(|s| s.quiz.is_some()));
+    }
+    // A broken file sits in its place in the folder's order, and Enter shows its error.
+    let good = load_bytes("01-good.json", BUILTIN[0].text.as_bytes());
+    let bad = load_bytes("02-bad.json", b"{\"cartsim\": 1, \"title\": 5}");
+    let later = load_bytes("03-more.json", BUILTIN[1].text.as_bytes());
+    assert!(bad.is_err());
+    let mut a = App::with_broken(vec![good, bad, later], Theme::MONO);
+    assert_eq!(a.screen, Screen::Picker);
+    assert_eq!(a.listed(), vec![0, 2, 1]);
+    press(&mut a, KeyCode::Down);
+    assert_eq!(a.picker, 2);
+    press(&mut a, KeyCode::Enter);
+    let Some(Popup::Text(t)) = &a.popup else {
+        panic!("{:?}", a.popup)
+    };
+    assert_eq!(t.title, "02-bad.json does not load");
+    assert!(a.playback.is_none());
+}
+
+#[test]
+fn a_key_picks_the_acting_buyer_and_the_saved_branch_says_as() {
+    let mut a = app("29-");
+    let owner = a.world().unwrap().cart("cart-1").unwrap().buyer.clone();
+    assert_eq!(a.actor_of("cart-1").as_deref(), Some(owner.as_str()));
+    press(&mut a, KeyCode::Char('A'));
+    let other = a.acting.clone().expect("another buyer acts");
+    assert_ne!(other, owner);
+    assert_eq!(a.actor_of("cart-1"), Some(other.clone()));
+    let line = cartsim::tui::header::actor_line(&a, 200)
+        .unwrap()
+        .to_string();
+    assert!(
+        line.contains(&format!("as {other} (not the owner: {owner} owns cart-1)")),
+        "{line}"
+    );
+    assert!(
+        line.contains("effective account") && line.contains("member of"),
+        "{line}"
+    );
+    let short = cartsim::tui::header::actor_line(&a, 80).unwrap();
+    assert!(short.width() <= 80, "{short}");
+    press(&mut a, KeyCode::Char('s'));
+    let p = a.playback.as_ref().unwrap();
+    let last = p.played().last().unwrap();
+    assert_eq!(last.action.actor(), Some(other.as_str()));
+    let saved = serde_json::to_string(&p.export("t")).unwrap();
+    assert!(saved.contains(&format!("\"as\":\"{other}\"")), "{saved}");
+    // The world edits follow the acting buyer.
+    let items =
+        cartsim::tui::popup::world_menu::items_for(a.world().unwrap(), "cart-1", Some(&other));
+    assert!(items[0].0.contains(&format!("({other})")), "{:?}", items[0]);
+    // Round the buyers back to the owner (a refusal popup, if any, closed first).
+    press(&mut a, KeyCode::Esc);
+    for _ in 0..a.world().unwrap().buyers.len() {
+        if a.acting.is_none() {
+            break;
+        }
+        press(&mut a, KeyCode::Char('A'));
+    }
+    assert_eq!(a.acting, None);
+}
+
+#[test]
+fn slash_searches_the_log_and_l_finds_a_records_changes() {
+    let mut a = app("02-");
+    press(&mut a, KeyCode::End);
+    // Draw once so the log knows its size.
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| cartsim::tui::view::draw(f, &a)).unwrap();
+    press(&mut a, KeyCode::Char('/'));
+    assert_eq!(a.context(), keys::Context::Search);
+    chars(&mut a, "canceledx");
+    press(&mut a, KeyCode::Backspace);
+    press(&mut a, KeyCode::Enter);
+    let search = a.search.clone().expect("hits");
+    assert!(!search.hits.is_empty());
+    let (entry, line) = search.hits[search.at];
+    let text = cartsim::tui::log::entry_lines(&a, entry)[line].to_string();
+    assert!(text.to_lowercase().contains("canceled"), "{text}");
+    assert_eq!(a.log_mark, Some((entry, line)));
+    let status = a.status.clone().unwrap();
+    assert!(
+        status.starts_with(&format!(
+            "{}/{} \"canceled\"",
+            search.at + 1,
+            search.hits.len()
+        )),
+        "{status}"
+    );
+    // The marked line is on screen.
+    terminal.draw(|f| cartsim::tui::view::draw(f, &a)).unwrap();
+    assert!(terminal.backend().to_string().contains('»'));
+    let n = search.hits.len();
+    press(&mut a, KeyCode::Char('>'));
+    assert_eq!(a.search.as_ref().unwrap().at, (search.at + 1) % n);
+    press(&mut a, KeyCode::Char('<'));
+    press(&mut a, KeyCode::Char('<'));
+    assert_eq!(a.search.as_ref().unwrap().at, (search.at + n - 1) % n);
+    // Nothing found says so.
+    press(&mut a, KeyCode::Char('/'));
+    a.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    chars(&mut a, "no such words");
+    press(&mut a, KeyCode::Enter);
+    assert!(a.search.is_none());
+    assert_eq!(a.status.as_deref(), Some("no log line: \"no such words\""));
+    // L: the changes of the selected session.
+    press(&mut a, KeyCode::Tab);
+    assert_eq!(a.selected_record().as_deref(), Some("ccs-1"));
+    press(&mut a, KeyCode::Char('L'));
+    let search = a.search.clone().expect("ccs-1 changed");
+    for &(entry, line) in &search.hits {
+        let text = cartsim::tui::log::entry_lines(&a, entry)[line].to_string();
+        assert!(
+            text.contains("ccs-1.") || text.contains("ccs-1: new"),
+            "{text}"
+        );
+    }
+    assert!(search.hits.len() >= 3);
+}
+
+#[test]
+fn an_lwr_cart_has_rest_keys_forms_and_no_aura_flow() {
+    let mut a = app("40-");
+    press(&mut a, KeyCode::Char('E'));
+    let bar: Vec<String> = keys::bar(a.context(), |c| a.available(c))
+        .iter()
+        .map(|b| format!("{} {}", b.label, keys::short_on(b, a.lwr_cart())))
+        .collect();
+    for wanted in [
+        "s PUT",
+        "c GET",
+        "u PATCH",
+        "$ pay",
+        "O place order",
+        "d DELETE",
+    ] {
+        assert!(bar.iter().any(|b| b == wanted), "{wanted} in {bar:?}");
+    }
+    // Off script, every REST call: PUT, GET until 200, PATCH (a form), pay (a form),
+    // place order, DELETE.
+    press(&mut a, KeyCode::Char('s'));
+    press(&mut a, KeyCode::Char('S'));
+    press(&mut a, KeyCode::Char('c'));
+    let last = |a: &App| {
+        a.playback
+            .as_ref()
+            .unwrap()
+            .played()
+            .last()
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(last(&a).outcome.http, Some(200), "{:?}", last(&a).outcome);
+    press(&mut a, KeyCode::Char('u'));
+    assert_eq!(a.context(), keys::Context::Form);
+    chars(&mut a, "1 Main St");
+    press(&mut a, KeyCode::Enter);
+    let e = last(&a);
+    assert!(
+        matches!(&e.action, cartsim::engine::Action::CheckoutUpdate { patch, .. }
+            if patch.shipping_address.as_ref().and_then(|a| a.street.as_deref()) == Some("1 Main St")),
+        "{:?}",
+        e.action
+    );
+    assert_eq!(e.action.actor(), Some("bob"));
+    assert!(e.outcome.request.as_deref().unwrap().starts_with("PATCH "));
+    press(&mut a, KeyCode::Char('S'));
+    press(&mut a, KeyCode::Char('$'));
+    press(&mut a, KeyCode::Tab);
+    press(&mut a, KeyCode::Enter);
+    let e = last(&a);
+    assert!(e.outcome.request.as_deref().unwrap().ends_with("/payments"));
+    assert!(
+        matches!(&e.action, cartsim::engine::Action::Pay { outcome, .. } if outcome.as_str() == "declined")
+    );
+    if a.popup.is_some() {
+        press(&mut a, KeyCode::Esc);
+    }
+    press(&mut a, KeyCode::Char('O'));
+    assert!(
+        last(&a)
+            .outcome
+            .request
+            .as_deref()
+            .unwrap()
+            .ends_with("/orders")
+    );
+    if a.popup.is_some() {
+        press(&mut a, KeyCode::Esc);
+    }
+    press(&mut a, KeyCode::Char('d'));
+    assert!(
+        last(&a)
+            .outcome
+            .request
+            .as_deref()
+            .unwrap()
+            .starts_with("DELETE ")
+    );
+    if a.popup.is_some() {
+        press(&mut a, KeyCode::Esc);
+    }
+    // The session pane shows the calls and no Aura flow strip; the world view no
+    // Aura setting.
+    let text = screen_text(&a, 120, 40);
+    assert!(text.contains("calls"), "{text}");
+    assert!(
+        !text.contains("flow ✔") && !text.contains("flow ▶") && !text.contains("flow ○"),
+        "{text}"
+    );
+    press(&mut a, KeyCode::Char('i'));
+    let Some(Popup::Text(world)) = &a.popup else {
+        panic!()
+    };
+    let world: String = world.lines.iter().map(|l| format!("{l}\n")).collect();
+    assert!(!world.contains("on_cart_change"), "{world}");
+    assert!(!world.contains("flow (default)"), "{world}");
+    assert!(world.contains("Connect REST checkout API"), "{world}");
+    press(&mut a, KeyCode::Esc);
+    // The network view lists the script's calls and the branch's, with their status.
+    press(&mut a, KeyCode::Char('N'));
+    let Some(Popup::Text(net)) = &a.popup else {
+        panic!("{:?}", a.popup)
+    };
+    let net: String = net.lines.iter().map(|l| format!("{l}\n")).collect();
+    assert!(net.contains("The script: "), "{net}");
+    assert!(
+        net.contains("PUT /commerce/webstores/west/checkouts  202 Accepted"),
+        "{net}"
+    );
+    assert!(net.contains("⎇ @"), "{net}");
+    assert!(
+        net.contains("PATCH /commerce/webstores/west/checkouts/"),
+        "{net}"
+    );
+    assert!(
+        net.contains("→{\"deliveryAddress\":"),
+        "a PATCH's request body: {net}"
+    );
+    assert!(
+        net.contains("←{\"checkoutId\":"),
+        "a response body under its call: {net}"
+    );
+    press(&mut a, KeyCode::Esc);
+    // From the log: Enter opens it too.
+    while a.focus != Focus::Log {
+        press(&mut a, KeyCode::Tab);
+    }
+    press(&mut a, KeyCode::Enter);
+    assert!(matches!(&a.popup, Some(Popup::Text(t)) if t.title.starts_with("Network")));
+}
+
+#[test]
+fn an_aura_cart_offers_no_rest_keys_and_captions_show_the_http_status() {
+    let a = app("01-");
+    for c in [
+        keys::Command::Patch,
+        keys::Command::Pay,
+        keys::Command::PlaceOrder,
+        keys::Command::DeleteCheckout,
+    ] {
+        assert!(!a.available(c), "{c:?}");
+    }
+    let mut a = app("40-");
+    press(&mut a, KeyCode::Char('E'));
+    press(&mut a, KeyCode::Right);
+    let text = screen_text(&a, 120, 40);
+    assert!(
+        text.contains("step 1: checkout_start cart-1 as bob ⇄ 202 Accepted"),
+        "{text}"
+    );
+}
+
+#[test]
+fn f_on_a_refusal_from_a_reading_flips_it_and_acts_again_and_left_undoes() {
+    let mut a = app("10-");
+    press(&mut a, KeyCode::Char('E'));
+    press(&mut a, KeyCode::Right);
+    let Some(Popup::Refusal(r)) = &a.popup else {
+        panic!("{:?}", a.popup)
+    };
+    assert!(
+        r.error
+            .kind
+            .reading()
+            .unwrap()
+            .starts_with("cancel_requirements")
+    );
+    let before = a.world().unwrap().clone();
+    press(&mut a, KeyCode::Char('F'));
+    assert!(a.popup.is_none(), "{:?}", a.popup);
+    let p = a.playback.as_ref().unwrap();
+    let played = p.played();
+    let n = played.len();
+    assert!(matches!(
+        &played[n - 2].action,
+        cartsim::engine::Action::SetSetting { key, .. } if key == "cancel_requirements"
+    ));
+    assert!(
+        played[n - 1].outcome.result.is_ok(),
+        "the same cancel went through"
+    );
+    assert_eq!(played[n - 1].kind, "cancel");
+    let status = a.status.clone().unwrap();
+    assert!(
+        status.contains("cancel_requirements is now lenient"),
+        "{status}"
+    );
+    // ← steps back over the cancel, then over the switch (past the branch's start,
+    // which asks first: d discards it): the store's reading as it was.
+    press(&mut a, KeyCode::Left);
+    assert_eq!(
+        a.world()
+            .unwrap()
+            .store("west")
+            .unwrap()
+            .settings
+            .cancel_requirements
+            .as_str(),
+        "lenient"
+    );
+    press(&mut a, KeyCode::Left);
+    if matches!(a.popup, Some(Popup::Confirm(_))) {
+        press(&mut a, KeyCode::Char('d'));
+    }
+    let w = a.world().unwrap();
+    assert_eq!(
+        w.store("west").unwrap().settings,
+        before.store("west").unwrap().settings
+    );
+}
+
+#[test]
+fn the_world_menu_switches_any_store_setting_to_another_reading() {
+    let mut a = app("02-");
+    let items = cartsim::tui::popup::world_menu::items(a.world().unwrap(), "cart-1");
+    let i = items
+        .iter()
+        .position(|(l, _)| l == "west: checkout_session → get_or_create")
+        .expect("a reading to switch to");
+    press(&mut a, KeyCode::Char('e'));
+    for _ in 0..i {
+        press(&mut a, KeyCode::Down);
+    }
+    press(&mut a, KeyCode::Enter);
+    let w = a.world().unwrap();
+    assert_eq!(
+        w.store("west").unwrap().settings.checkout_session.as_str(),
+        "get_or_create"
+    );
+    assert!(a.playback.as_ref().unwrap().off_script());
+}
+
+#[test]
+fn selecting_a_cart_brings_its_session_and_operation_into_view() {
+    let mut a = app("48-");
+    press(&mut a, KeyCode::Char('E'));
+    press(&mut a, KeyCode::Right);
+    press(&mut a, KeyCode::Right);
+    let session_cart = |a: &App| {
+        let w = a.world().unwrap();
+        w.sessions
+            .iter()
+            .rev()
+            .nth(a.session_sel)
+            .unwrap()
+            .cart
+            .clone()
+    };
+    assert_eq!(a.world().unwrap().sessions.len(), 2);
+    a.focus = Focus::Carts;
+    press(&mut a, KeyCode::Up);
+    let cart = a.selected_cart().unwrap();
+    assert_eq!(session_cart(&a), cart);
+    press(&mut a, KeyCode::Down);
+    let other = a.selected_cart().unwrap();
+    assert_ne!(other, cart);
+    assert_eq!(session_cart(&a), other);
+    let w = a.world().unwrap();
+    let op = w.operations.iter().rev().nth(a.op_sel).unwrap();
+    let owner = a.op_owner(&op.id).unwrap();
+    assert_eq!(w.session(owner).unwrap().cart, other);
+}
+
+#[test]
+fn a_watch_error_is_shown_whole_and_the_status_line_agrees() {
+    let s = builtin("01-");
+    let mut a = App::watch("01.json".into(), Ok(s.clone()), Theme::MONO);
+    press(&mut a, KeyCode::Right);
+    a.update(Msg::Reloaded(Box::new(Ok(s.clone()))));
+    assert!(
+        a.status
+            .as_deref()
+            .unwrap()
+            .starts_with("reloaded the file")
+    );
+    // An error longer than a line: the unknown key's suggestion list ends the message.
+    let bad = load_bytes(
+        "a-rather-long-folder-name/and-a-long-scenario-file-name.json",
+        br#"{"cartsim": 1, "title": "x", "world": {}, "steps": [{"do": "wait", "tiks": 1}]}"#,
+    )
+    .unwrap_err();
+    let message = bad.to_string();
+    assert!(
+        message.len() > 100,
+        "a message longer than a line: {message}"
+    );
+    a.update(Msg::Reloaded(Box::new(Err(bad))));
+    assert!(
+        a.status.as_deref().unwrap().contains("no longer loads"),
+        "{:?}",
+        a.status
+    );
+    let text = screen_text(&a, 80, 24);
+    // Every word of the error is on screen, wrapped in the banner.
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for word in message.split_whitespace().filter(|w| w.len() < 30) {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        assert!(flat.contains(word), "{word} missing from:\n{text}");
+    }
 }

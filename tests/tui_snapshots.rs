@@ -267,3 +267,57 @@ fn timeline_with_chapters_questions_and_the_branch_point() {
         insta::assert_snapshot!(format!("timeline_{w}x{h}"), screen);
     }
 }
+
+#[test]
+fn a_log_search_marks_its_hit_and_another_buyer_acts() {
+    for (w, h) in SIZES {
+        let mut app = App::new(vec![builtin("02-")], Theme::MONO);
+        press(&mut app, KeyCode::End);
+        render(&app, w, h);
+        press(&mut app, KeyCode::Char('/'));
+        for c in "archived".chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        insta::assert_snapshot!(format!("search_typing_{w}x{h}"), render(&app, w, h));
+        press(&mut app, KeyCode::Enter);
+        insta::assert_snapshot!(format!("search_hit_{w}x{h}"), render(&app, w, h));
+        let mut app = App::new(vec![builtin("29-")], Theme::MONO);
+        press(&mut app, KeyCode::Char('A'));
+        insta::assert_snapshot!(format!("acting_buyer_{w}x{h}"), render(&app, w, h));
+    }
+}
+
+#[test]
+fn an_lwr_checkout_its_calls_and_the_network_view() {
+    for (w, h) in SIZES {
+        let mut app = App::new(vec![builtin("40-")], Theme::MONO);
+        app.now = Duration::from_secs(10);
+        press(&mut app, KeyCode::Char('E'));
+        for _ in 0..5 {
+            press(&mut app, KeyCode::Right);
+        }
+        app.now = Duration::from_secs(30);
+        insta::assert_snapshot!(format!("lwr_checkout_{w}x{h}"), render(&app, w, h));
+        press(&mut app, KeyCode::Char('u'));
+        for c in "ground".chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        insta::assert_snapshot!(format!("lwr_patch_form_{w}x{h}"), render(&app, w, h));
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('N'));
+        insta::assert_snapshot!(format!("network_{w}x{h}"), render(&app, w, h));
+    }
+}
+
+#[test]
+fn a_refusal_offers_to_flip_its_reading() {
+    for (w, h) in SIZES {
+        let mut app = App::new(vec![builtin("10-")], Theme::MONO);
+        press(&mut app, KeyCode::Char('E'));
+        press(&mut app, KeyCode::Right);
+        insta::assert_snapshot!(format!("refusal_reading_{w}x{h}"), render(&app, w, h));
+        press(&mut app, KeyCode::Char('F'));
+        app.now = Duration::from_secs(60);
+        insta::assert_snapshot!(format!("reading_flipped_{w}x{h}"), render(&app, w, h));
+    }
+}

@@ -62,6 +62,16 @@ impl Default for Options {
 fn world_section(out: &mut String, world: &World) {
     out.push_str("## The world at the start\n\n");
     for store in &world.stores {
+        if store.settings.template == Template::Lwr {
+            // An LWR store runs no flow: its flow and on-cart-change setting mean nothing.
+            let _ = writeln!(
+                out,
+                "- Store **{}** ({}), an **LWR** store: the storefront calls the Connect REST checkout API (PUT, GET and PATCH on /checkouts, POST /payments, POST /orders); each calculating call runs the checkout calculators as background operations, and a cart change during checkout reruns them.",
+                md(&store.name),
+                md(&store.id),
+            );
+            continue;
+        }
         let flow: Vec<&str> = store
             .checkout_flow
             .iter()
@@ -69,7 +79,7 @@ fn world_section(out: &mut String, world: &World) {
             .collect();
         let _ = writeln!(
             out,
-            "- Store **{}** ({}): on a cart change during checkout, `{}`; checkout flow{}: {}.",
+            "- Store **{}** ({}), an **Aura** store: checkout runs as a flow of the B2B Commerce flow actions; on a cart change during checkout, `{}`; checkout flow{}: {}.",
             md(&store.name),
             md(&store.id),
             store.on_cart_change,
@@ -236,12 +246,14 @@ pub fn markdown_with(scenario: &Scenario, options: Options) -> String {
             out.push('\n');
             answers.push((report.index + 1, quiz));
         }
-        if let Some(note) = &step.note {
-            let _ = writeln!(out, "{}\n", md_block(note, ""));
-        }
         if step.quiz.is_some() && !options.answers {
+            // The note of a step with a question narrates its outcome: it is the answer,
+            // so a trainee handout keeps it back with the result and the changes.
             out.push_str("Result: *discuss it, then play the step.*\n\n");
             continue;
+        }
+        if let Some(note) = &step.note {
+            let _ = writeln!(out, "{}\n", md_block(note, ""));
         }
         if let Some(call) = crate::player::wording::call_line(&report.outcome) {
             let _ = writeln!(out, "Call: `{}`\n", call.replace('`', "'"));

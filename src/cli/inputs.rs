@@ -1,7 +1,7 @@
 //! The one rule for FILE arguments: a path on disk is read; a folder means its `*.json`
 //! files (sorted by name); `-` means standard input; and a name that is not on disk is
-//! looked up among the built-in scenarios, with or without `.json` (`cartsim list`
-//! prints them).
+//! looked up among the built-in scenarios, with or without `.json`, or by its number
+//! (`48`; `cartsim list` prints them).
 
 use crate::scenario::format::RawScenario;
 use crate::scenario::{self, LoadError, Scenario, builtin::BUILTIN, load::MAX_FILE_BYTES};
@@ -19,10 +19,17 @@ fn error(file: &Path, message: String) -> LoadError {
     }
 }
 
-fn builtin(name: &str) -> Option<&'static scenario::builtin::Builtin> {
-    BUILTIN
-        .iter()
-        .find(|b| b.name == name || b.name.trim_end_matches(".json") == name)
+/// A built-in scenario by name (with or without `.json`) or by its file number
+/// (`48` or `048` is `48-aura-vs-lwr.json`).
+pub fn builtin(name: &str) -> Option<&'static scenario::builtin::Builtin> {
+    let number = (!name.is_empty() && name.chars().all(|c| c.is_ascii_digit()))
+        .then(|| name.parse::<u32>().ok())
+        .flatten();
+    BUILTIN.iter().find(|b| {
+        b.name == name
+            || b.name.trim_end_matches(".json") == name
+            || number.is_some() && scenario::file_number(b.name) == number
+    })
 }
 
 fn stdin() -> Result<Scenario, LoadError> {

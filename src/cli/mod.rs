@@ -78,8 +78,13 @@ pub enum Command {
         #[arg(value_name = "SHELL")]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), for example `cartsim man > cartsim.1; man ./cartsim.1`.
-    Man,
+    /// Print a manual page (roff): cartsim's, or a command's (`cartsim man run` prints
+    /// cartsim-run(1)), for example `cartsim man > cartsim.1; man ./cartsim.1`.
+    Man {
+        /// The command whose page to print (cartsim's own page when left out).
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
     /// Print the rules table: why each field changes and each refusal, with its source
     /// (documented by Salesforce, from Salesforce's sample code, or the simulator's choice).
     Rules,
@@ -103,15 +108,16 @@ pub enum Command {
         #[arg(long, conflicts_with = "markdown", value_name = "WxH", value_parser = crate::tui::cast::parse_size)]
         size: Option<(u16, u16)>,
         /// With --markdown: a handout for trainees, without the answers (no Answers
-        /// section, and the steps with a quiz do not show their outcome).
-        #[arg(long, requires = "markdown")]
+        /// section, and the steps with a quiz show neither their note nor their
+        /// outcome). Refused with --cast: a recording shows every outcome.
+        #[arg(long)]
         trainee: bool,
         /// The scenario file, a built-in scenario's name (see `cartsim list`; with or
         /// without .json), or - (standard input).
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// Where to write; standard output when left out. An existing file is never
-        /// overwritten unless --force is given.
+        /// Where to write; standard output when left out (a recording is refused on a
+        /// terminal). An existing file is never overwritten unless --force is given.
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
         /// Overwrite OUT if it exists (the new file replaces it in one step; a failed
@@ -140,12 +146,14 @@ pub enum Command {
     /// checkout and cart-items resources, the flow actions of aura stores, and a control
     /// API for time, for curl, Postman and a storefront under test.
     Serve(serve::ServeArgs),
-    /// Open one scenario file in the terminal UI.
+    /// Open a scenario file in the terminal UI (the picker on the built-in scenarios
+    /// when FILE is left out).
     Play {
-        /// The scenario file; a built-in scenario's name (with or without .json), a
-        /// folder (its *.json files, in the picker) or - (standard input) also work.
-        #[arg(value_name = "FILE")]
-        file: PathBuf,
+        /// The scenario file; a built-in scenario's name or number (`48`), a folder (its
+        /// *.json files, in the picker; a file that does not load is listed, marked, with
+        /// its error) or - (standard input) also work.
+        #[arg(value_name = "FILE", required_if_eq("watch", "true"))]
+        file: Option<PathBuf>,
         /// Reload the file whenever it is saved and return to the same step; load
         /// errors are shown inside the UI instead of quitting.
         #[arg(long)]
@@ -166,8 +174,8 @@ pub enum Command {
         /// Seed of the choice of cart.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Where to write; standard output when left out. An existing file is never
-        /// overwritten unless --force is given.
+        /// Where to write; standard output when left out (refused on a terminal, which
+        /// it would flood). An existing file is never overwritten unless --force is given.
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
         /// Overwrite OUT if it exists.
@@ -181,17 +189,32 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         None => match cli.dir {
-            Some(dir) => play(&dir),
+            Some(dir) => match mistyped_command(&dir) {
+                Some(command) => {
+                    eprintln!(
+                        "cartsim: {} is neither a file, a folder nor a built-in scenario; did you mean the command `cartsim {command}`? (`cartsim --help` lists the commands)",
+                        scenario::sanitize::path(&dir)
+                    );
+                    EXIT_LOAD
+                }
+                None => play(&dir),
+            },
             None => ui(builtin_scenarios()),
         },
-        Some(Command::Play { file, watch: true }) => match crate::tui::run_watch(&file) {
+        Some(Command::Play {
+            file: Some(file),
+            watch: true,
+        }) => match crate::tui::run_watch(&file) {
             Ok(()) => EXIT_OK,
             Err(e) => {
                 eprintln!("cartsim: {e:#}");
                 EXIT_LOAD
             }
         },
-        Some(Command::Play { file, watch: false }) => play(&file),
+        Some(Command::Play { file: None, .. }) => ui(builtin_scenarios()),
+        Some(Command::Play {
+            file: Some(file), ..
+        }) => play(&file),
         Some(Command::Run { files, json, quiet }) => run_with(&files, json, quiet),
         Some(Command::Diagnose(args)) => diagnose::run(&args),
         Some(Command::Serve(args)) => serve::run(&args),
@@ -201,6 +224,32 @@ pub fn main() -> ExitCode {
             EXIT_OK
         }
         Some(Command::List) => list(),
+        Some(Command::Export {
+            trainee: true,
+            cast: true,
+            ..
+        }) => {
+            eprintln!(
+                "cartsim: --trainee works with --markdown only: a recording plays every step with its outcome, so it would show the answers. For trainees, export --markdown --trainee; keep the recording for after the class."
+            );
+            EXIT_LOAD
+        }
+        Some(Command::Export {
+            cast: true,
+            output: None,
+            ..
+        }) if stdout_is_terminal() => {
+            eprintln!(
+                "cartsim: a recording is not for reading on the terminal (it would flood it with escape codes); write it to a file with -o FILE.cast, or redirect it (> FILE.cast)"
+            );
+            EXIT_LOAD
+        }
+        Some(Command::Generate { output: None, .. }) if stdout_is_terminal() => {
+            eprintln!(
+                "cartsim: a generated scenario runs to thousands of lines; write it to a file with -o FILE.json, or redirect it (> FILE.json)"
+            );
+            EXIT_LOAD
+        }
         Some(Command::Export {
             markdown,
             cast: _,
@@ -240,19 +289,16 @@ pub fn main() -> ExitCode {
             say(&String::from_utf8_lossy(&out));
             EXIT_OK
         }
-        Some(Command::Man) => {
-            let mut out = Vec::new();
-            match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out) {
-                Ok(()) => {
-                    say(&String::from_utf8_lossy(&out));
-                    EXIT_OK
-                }
-                Err(e) => {
-                    eprintln!("cartsim: cannot render the manual page: {e}");
-                    EXIT_LOAD
-                }
+        Some(Command::Man { command }) => match man_page(command.as_deref()) {
+            Ok(page) => {
+                say(&page);
+                EXIT_OK
             }
-        }
+            Err(e) => {
+                eprintln!("cartsim: {e}");
+                EXIT_LOAD
+            }
+        },
         Some(Command::Rules) => {
             say(&rules_table::markdown());
             EXIT_OK
@@ -301,6 +347,63 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// A manual page in roff: cartsim(1), or cartsim-COMMAND(1) for a command; each ends
+/// with ENVIRONMENT and FILES, and cartsim(1)'s SUBCOMMANDS name pages that exist.
+pub fn man_page(command: Option<&str>) -> Result<String, String> {
+    let cli = <Cli as clap::CommandFactory>::command();
+    let cmd = match command {
+        None => cli,
+        Some(name) => {
+            let Some(sub) = cli.find_subcommand(name).cloned() else {
+                let names: Vec<String> = cli
+                    .get_subcommands()
+                    .map(|c| c.get_name().to_string())
+                    .collect();
+                let safe = scenario::sanitize::line(name);
+                return Err(format!(
+                    "no command is called {safe}; the commands are: {}",
+                    names.join(", ")
+                ));
+            };
+            let title = format!("cartsim-{}", sub.get_name());
+            sub.name(title.clone()).bin_name(title)
+        }
+    };
+    let mut out = Vec::new();
+    clap_mangen::Man::new(cmd)
+        .render(&mut out)
+        .map_err(|e| format!("cannot render the manual page: {e}"))?;
+    let mut page = String::from_utf8_lossy(&out).into_owned();
+    page.push_str(MAN_TAIL);
+    Ok(page)
+}
+
+/// The sections every manual page ends with.
+const MAN_TAIL: &str = r#".SH ENVIRONMENT
+.TP
+\fBNO_COLOR\fR
+When set (to anything but an empty value), the terminal UI and recordings use no colour; every meaning stays in a symbol or a word.
+.TP
+\fBCARTSIM_CONFIG\fR
+The settings file of the terminal UI, instead of the one under FILES.
+.SH FILES
+.TP
+\fI$XDG_CONFIG_HOME/cartsim/config.toml\fR (\fI~/.config/cartsim/config.toml\fR; \fI~/Library/Application Support/cartsim/config.toml\fR on macOS)
+The terminal UI's settings that stay across runs: presenter mode, speed, palette, projector layout.
+.TP
+\fIcartsim-branch.json\fR, \fIcartsim-branch-N.json\fR
+What \fBw\fR in the terminal UI saves by default: the steps played and your branch, each with its expected result, in the scenario's own folder (the folder cartsim started in for a built-in scenario).
+.SH SEE ALSO
+\fBcartsim\fR(1), \fBcartsim-run\fR(1), \fBcartsim-play\fR(1), \fBcartsim-check\fR(1), \fBcartsim-export\fR(1), \fBcartsim-diagnose\fR(1); \fBcartsim man COMMAND\fR prints each.
+"#;
+
+/// Whether standard output is a terminal (where a recording or a generated file would
+/// flood the screen).
+fn stdout_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal()
+}
+
 /// Set once a write to standard output has failed.
 static STDOUT_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
@@ -319,23 +422,43 @@ pub fn builtin_scenarios() -> Vec<Scenario> {
         .collect()
 }
 
-/// Opens the UI on a file or a folder (its `*.json` files, in the picker).
-fn play(file: &std::path::Path) -> u8 {
-    let mut scenarios = Vec::new();
-    let mut failed = false;
-    for loaded in inputs::load_all(&[file.to_path_buf()]) {
-        match loaded {
-            Ok(s) => scenarios.push(s),
-            Err(e) => {
-                report_load_error(&e);
-                failed = true;
-            }
-        }
+/// A DIR argument that names no file, folder or built-in scenario but is close to a
+/// command's name (`cartsim plya`): the command it probably meant.
+fn mistyped_command(dir: &std::path::Path) -> Option<String> {
+    if std::fs::symlink_metadata(dir).is_ok() || dir.as_os_str() == "-" {
+        return None;
     }
-    if failed || scenarios.is_empty() {
-        EXIT_LOAD
-    } else {
-        ui(scenarios)
+    let word = dir.to_str()?;
+    if inputs::builtin(word).is_some() {
+        return None;
+    }
+    let cli = <Cli as clap::CommandFactory>::command();
+    let names: Vec<String> = cli
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    scenario::suggest(word, names.iter().map(String::as_str)).map(str::to_string)
+}
+
+/// Opens the UI on a file or a folder (its `*.json` files, in the picker). A folder
+/// opens even when some of its files do not load: the picker lists them, marked, with
+/// their errors (and they are printed here too, for the record). One file that does
+/// not load is an error.
+fn play(file: &std::path::Path) -> u8 {
+    let loaded = inputs::load_all(&[file.to_path_buf()]);
+    let ok = loaded.iter().filter(|l| l.is_ok()).count();
+    for e in loaded.iter().filter_map(|l| l.as_ref().err()) {
+        report_load_error(e);
+    }
+    if ok == 0 || (!file.is_dir() && ok < loaded.len()) {
+        return EXIT_LOAD;
+    }
+    match crate::tui::run_loaded(loaded) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            eprintln!("cartsim: {e:#}");
+            EXIT_LOAD
+        }
     }
 }
 

@@ -226,6 +226,23 @@ impl Action {
         self.actor_slot().is_some()
     }
 
+    /// Sets the acting buyer of a buyer action (the `as` key); other actions have none.
+    pub fn set_actor(&mut self, buyer: &str) {
+        match self {
+            Action::StartCheckout { actor, .. }
+            | Action::AddToCart { actor, .. }
+            | Action::Cancel { actor, .. }
+            | Action::Continue { actor, .. }
+            | Action::CheckoutStart { actor, .. }
+            | Action::CheckoutPoll { actor, .. }
+            | Action::CheckoutUpdate { actor, .. }
+            | Action::CheckoutDelete { actor, .. }
+            | Action::Pay { actor, .. }
+            | Action::PlaceOrder { actor, .. } => *actor = Some(buyer.to_string()),
+            _ => {}
+        }
+    }
+
     /// Where a buyer action keeps its actor; `None` for actions without one.
     fn actor_slot(&self) -> Option<&Option<String>> {
         match self {

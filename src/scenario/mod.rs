@@ -126,6 +126,14 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// The number a scenario file starts with (`48-aura-vs-lwr.json` is 48): the picker
+/// shows it, and `cartsim run 48` finds the file by it.
+pub fn file_number(file: &str) -> Option<u32> {
+    let name = std::path::Path::new(file).file_name()?.to_str()?;
+    let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
 impl Scenario {
     /// The chapters: (step index, marker name).
     pub fn chapters(&self) -> Vec<(usize, &str)> {

@@ -11,7 +11,7 @@ use super::effect::{Effect, WriteFailure};
 use super::keys::{self, Command, Context};
 use super::popup::{
     Popup, Reply, add_to_cart::AddToCart, confirm::Confirm, help::Help, quiz, refusal::Refusal,
-    save::Save, text::Text, world_menu::WorldMenu,
+    rest_form::RestForm, save::Save, text::Text, world_menu::WorldMenu,
 };
 use super::theme::Theme;
 use crate::engine::{Action, ActionError, World};
@@ -111,17 +111,13 @@ pub enum Pending {
 }
 
 impl Pending {
-    /// What it is, for the prompt: "Home (to the start)".
+    /// What it is, for the prompt: "Going to the start (Home)" (the command's
+    /// behaviour row words it).
     pub fn what(&self) -> String {
         match self {
-            Pending::Command(c) => match c {
-                Command::StepBack => "Stepping back past its start".into(),
-                Command::Home => "Going to the start (Home)".into(),
-                Command::PrevChapter | Command::NextChapter => "Jumping to a chapter".into(),
-                Command::ReturnToScript => "Going back to the script (r)".into(),
-                Command::Picker => "Going back to the scenario picker".into(),
-                Command::Quit => "Quitting".into(),
-                other => format!("{other:?}"),
+            Pending::Command(c) => match keys::behaviour(*c).prompt {
+                "" => format!("{c:?}"),
+                prompt => prompt.to_string(),
             },
             Pending::Act(_) => "Acting here, in the middle of your branch,".into(),
             Pending::Jump(n) => format!("Jumping to step {n}"),
@@ -189,12 +185,53 @@ pub struct App {
     pub settings: super::settings::Settings,
     /// Where the settings are kept; `None` keeps them for this run only (tests).
     pub settings_path: Option<PathBuf>,
-    /// The picker's filter (case-insensitive, on title, file and tags).
-    pub filter: String,
+    /// The picker's filter (case-insensitive, on title, file, tags and badges).
+    pub filter: super::field::Field,
     /// The filter is being typed.
     pub filtering: bool,
+    /// Files of the folder that did not load: listed in the picker, marked, with their
+    /// errors readable there.
+    pub broken: Vec<Broken>,
+    /// The log search (`/`) or the log lines of a record (`L`), and where it stands.
+    pub search: Option<Search>,
+    /// A log search is being typed.
+    pub searching: bool,
+    /// The log line marked by the last jump (entry index, line index in the entry).
+    pub log_mark: Option<(usize, usize)>,
+    /// The log's inner size at the last drawing (width, height): a jump scrolls the log
+    /// by wrapped lines, which only the drawing knows.
+    pub log_view: std::cell::Cell<(u16, u16)>,
+    /// The buyer the next actions run as; `None`: the selected cart's owner.
+    pub acting: Option<String>,
+    /// Lines to print on the terminal once the UI has given it back (where "save, then
+    /// quit" saved the branch, and how to replay it).
+    pub farewell: Vec<String>,
     /// What `update` asks the run loop to do.
     effects: Vec<Effect>,
+}
+
+/// A search of the event log: what was looked for and the lines that match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Search {
+    /// The text typed (or, for `L`, the record's id).
+    pub query: super::field::Field,
+    /// What it is, for the status line: "\"Canceled\"", "the log lines that changed ccs-1".
+    pub what: String,
+    /// The matching log lines: (entry index, line index in the entry), oldest first.
+    pub hits: Vec<(usize, usize)>,
+    /// The hit shown now.
+    pub at: usize,
+}
+
+/// A file that did not load, as the picker lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    /// The file, sanitized.
+    pub file: String,
+    /// The load error, sanitized.
+    pub error: String,
+    /// How many loaded scenarios come before it (its place in the folder's order).
+    pub after: usize,
 }
 
 impl App {
@@ -226,12 +263,45 @@ impl App {
             projector: false,
             settings: super::settings::Settings::default(),
             settings_path: None,
-            filter: String::new(),
+            filter: super::field::Field::default(),
             filtering: false,
+            broken: Vec::new(),
+            search: None,
+            searching: false,
+            log_mark: None,
+            log_view: std::cell::Cell::new((0, 0)),
+            acting: None,
+            farewell: Vec::new(),
             effects: Vec::new(),
         };
         if app.scenarios.len() == 1 {
             app.open(0);
+        }
+        app
+    }
+
+    /// The UI on a folder: the scenarios that loaded and the files that did not, in
+    /// the folder's order. The picker opens (even on one scenario) when a file is broken,
+    /// so that its error is seen.
+    pub fn with_broken(loaded: Vec<Result<Scenario, LoadError>>, theme: Theme) -> App {
+        let mut scenarios = Vec::new();
+        let mut broken = Vec::new();
+        for result in loaded {
+            match result {
+                Ok(s) => scenarios.push(s),
+                Err(e) => broken.push(Broken {
+                    file: sanitize::line(&e.file),
+                    error: sanitize::paragraph(&e.to_string()),
+                    after: scenarios.len(),
+                }),
+            }
+        }
+        let mut app = App::new(scenarios, theme);
+        if !broken.is_empty() {
+            app.screen = Screen::Picker;
+            app.playback = None;
+            app.broken = broken;
+            app.picker = app.listed().first().copied().unwrap_or(0);
         }
         app
     }
@@ -264,6 +334,194 @@ impl App {
         self.popup = None;
         self.status = None;
         self.saved_branch = None;
+        self.acting = None;
+        self.search = None;
+        self.searching = false;
+        self.log_mark = None;
+    }
+
+    /// The buyer an action on `cart` runs as: the one `A` chose, else the cart's owner.
+    pub fn actor_of(&self, cart: &str) -> Option<String> {
+        self.acting
+            .clone()
+            .or_else(|| self.world()?.cart(cart).map(|c| c.buyer.clone()))
+    }
+
+    /// True when the selected cart is in an LWR store (its checkout is REST calls).
+    pub fn lwr_cart(&self) -> bool {
+        let Some(cart) = self.selected_cart() else {
+            return false;
+        };
+        self.world().is_some_and(|w| {
+            w.store_of_cart(&cart)
+                .is_some_and(|s| s.settings.template == crate::engine::Template::Lwr)
+        })
+    }
+
+    /// `A`: the next buyer of the world acts (after the last, the cart's owner again).
+    fn next_actor(&mut self) {
+        let Some(world) = self.world() else { return };
+        let ids: Vec<String> = world.buyers.iter().map(|b| b.id.clone()).collect();
+        let owner = self
+            .selected_cart()
+            .and_then(|c| world.cart(&c).map(|c| c.buyer.clone()));
+        let now = self.acting.clone().or(owner.clone());
+        let at = now.and_then(|n| ids.iter().position(|i| *i == n));
+        if ids.len() < 2 {
+            self.status = Some(format!(
+                "{} is the only buyer of this world: nobody else can act",
+                owner.unwrap_or_default()
+            ));
+            return;
+        }
+        let next = ids.get(at.map_or(0, |i| i + 1)).cloned();
+        self.acting = next.filter(|n| Some(n) != owner.as_ref());
+        self.status = Some(match &self.acting {
+            Some(b) => format!("acting as {b} (not the cart's owner); A again for the next buyer"),
+            None => "acting as the cart's owner again".to_string(),
+        });
+    }
+
+    /// Enter in the search field: the log lines holding the text (case-insensitive),
+    /// and a jump to the newest.
+    fn run_search(&mut self) {
+        let Some(query) = self
+            .search
+            .as_ref()
+            .map(|s| s.query.value().trim().to_string())
+        else {
+            return;
+        };
+        if query.is_empty() {
+            self.search = None;
+            return;
+        }
+        let needle = query.to_lowercase();
+        let hits = self.log_hits(|line| line.to_lowercase().contains(&needle));
+        self.show_hits(format!("\"{query}\""), hits);
+    }
+
+    /// `L`: the log lines of the changes to the selected record of the focused pane.
+    fn record_log(&mut self) {
+        let Some(id) = self.selected_record() else {
+            self.status = Some("select a record first (Tab focuses a pane)".into());
+            return;
+        };
+        let prefix = format!("{id}.");
+        let created = format!("{id}: ");
+        let hits = self.log_hits(|line| {
+            let line = line.trim_start();
+            // A change line is "[@tick ]record.Field: old -> new" or "record: new ...".
+            let line = match line.strip_prefix('@') {
+                Some(rest) => rest.split_once(' ').map_or(rest, |(_, r)| r),
+                None => line,
+            };
+            line.starts_with(&prefix) || line.starts_with(&created)
+        });
+        self.show_hits(format!("changes of {id}"), hits);
+    }
+
+    /// The id of the selected record of the focused pane (the selected cart when the
+    /// log is focused).
+    pub fn selected_record(&self) -> Option<String> {
+        let world = self.world()?;
+        match self.focus {
+            Focus::Sessions => world
+                .sessions
+                .iter()
+                .rev()
+                .nth(self.session_sel)
+                .map(|s| s.id.clone()),
+            Focus::Operations => world
+                .operations
+                .iter()
+                .rev()
+                .nth(self.op_sel)
+                .map(|o| o.id.clone()),
+            Focus::Carts | Focus::Log => self.selected_cart(),
+        }
+    }
+
+    /// Every log line (entry, line) whose text `wanted` takes, oldest first.
+    fn log_hits(&self, wanted: impl Fn(&str) -> bool) -> Vec<(usize, usize)> {
+        let played = self.playback.as_ref().map_or(0, |p| p.played().len());
+        let mut hits = Vec::new();
+        for index in 0..played {
+            for (k, line) in super::log::entry_lines(self, index).iter().enumerate() {
+                if wanted(&line.to_string()) {
+                    hits.push((index, k));
+                }
+            }
+        }
+        hits
+    }
+
+    fn show_hits(&mut self, what: String, hits: Vec<(usize, usize)>) {
+        let query = self
+            .search
+            .as_ref()
+            .map(|s| s.query.clone())
+            .unwrap_or_default();
+        if hits.is_empty() {
+            self.status = Some(format!("no log line: {what}"));
+            self.search = None;
+            self.log_mark = None;
+            return;
+        }
+        let at = hits.len() - 1;
+        self.search = Some(Search {
+            query,
+            what,
+            hits,
+            at,
+        });
+        self.jump_to_hit();
+    }
+
+    /// `>` and `<`: the next or previous hit, round the ends.
+    fn go_to_match(&mut self, next: bool) {
+        let Some(search) = self.search.as_mut() else {
+            return;
+        };
+        let n = search.hits.len();
+        if n == 0 {
+            return;
+        }
+        search.at = if next {
+            (search.at + 1) % n
+        } else {
+            (search.at + n - 1) % n
+        };
+        self.jump_to_hit();
+    }
+
+    /// Scrolls the log to the current hit (in the middle of the log when it can) and
+    /// marks it.
+    fn jump_to_hit(&mut self) {
+        let Some(search) = &self.search else { return };
+        let Some(&(entry, line)) = search.hits.get(search.at) else {
+            return;
+        };
+        let (width, height) = self.log_view.get();
+        self.log_scroll = super::log::scroll_to(
+            self,
+            (entry, line),
+            (width.max(20) as usize, height.max(3) as usize),
+        );
+        self.log_mark = Some((entry, line));
+        let step = match self.playback.as_ref().and_then(|p| p.played().get(entry)) {
+            Some(e) => match e.origin {
+                crate::player::Origin::Script(i) => format!("step {}", i + 1),
+                crate::player::Origin::Branch => "your branch".to_string(),
+            },
+            None => String::new(),
+        };
+        self.status = Some(format!(
+            "{}/{} {} ({step}) · > next · < previous",
+            search.at + 1,
+            search.hits.len(),
+            search.what
+        ));
     }
 
     /// The world now, when a scenario is open.
@@ -351,6 +609,7 @@ impl App {
             None => match self.screen {
                 Screen::Picker if self.filtering => Context::Filter,
                 Screen::Picker => Context::Picker,
+                Screen::Player if self.searching => Context::Search,
                 Screen::Player => {
                     if self.playback.as_ref().and_then(|p| p.quiz()).is_some() {
                         Context::Quiz
@@ -364,28 +623,18 @@ impl App {
 
     /// Whether a command does something now (the key bar shows only those).
     pub fn available(&self, command: Command) -> bool {
+        use keys::Needs;
         let p = self.playback.as_ref();
-        let has_cart = self.selected_cart().is_some();
-        match command {
-            Command::StartCheckout
-            | Command::AddToCart
-            | Command::Cancel
-            | Command::Continue
-            | Command::FailOperation
-            | Command::WorldMenu => has_cart,
-            Command::ReturnToScript => p.is_some_and(|p| p.off_script()),
-            Command::Picker => self.scenarios.len() > 1,
-            Command::Save => p.is_some_and(|p| !p.played().is_empty()),
-            Command::PlayPause
-            | Command::StepForward
-            | Command::StepBack
-            | Command::AdvanceTick
-            | Command::Settle
-            | Command::Faster
-            | Command::World
-            | Command::Narration
-            | Command::PrevChapter => p.is_some(),
-            _ => true,
+        match keys::behaviour(command).needs {
+            Needs::Nothing => true,
+            Needs::Scenario => p.is_some(),
+            Needs::Cart => self.selected_cart().is_some(),
+            Needs::LwrCart => self.lwr_cart(),
+            Needs::OffScript => p.is_some_and(|p| p.off_script()),
+            Needs::Played => p.is_some_and(|p| !p.played().is_empty()),
+            Needs::Scenarios => self.scenarios.len() + self.broken.len() > 1,
+            Needs::Hits => self.search.as_ref().is_some_and(|s| !s.hits.is_empty()),
+            Needs::LogFocus => p.is_some() && self.focus == Focus::Log,
         }
     }
 
@@ -429,7 +678,7 @@ impl App {
             Msg::Written { path, result } => self.written(path, result),
             Msg::FreeName(name) => {
                 if let Some(Popup::Save(save)) = &mut self.popup {
-                    save.name = name;
+                    save.name.set(&name);
                 }
             }
             Msg::TooSmall(small) => {
@@ -484,6 +733,14 @@ impl App {
                 // LoadError is sanitized by the loader; sanitize again all the same,
                 // since this text reaches the terminal.
                 self.watch_error = Some(sanitize::line(&e.to_string()));
+                // The status line agrees with the banner rather than keeping an older
+                // "reloaded" message.
+                self.status = Some(if self.playback.is_some() {
+                    "the file no longer loads (the banner says why); still showing the last good version".into()
+                } else {
+                    "the file does not load yet (the banner says why); save it again to retry"
+                        .into()
+                });
             }
         }
     }
@@ -501,10 +758,15 @@ impl App {
         let binding = keys::lookup(context, key);
         if let Some(mut popup) = self.popup.take() {
             let command = binding.map(|b| b.command);
-            // Help and quit work from any popup that does not take text.
-            if matches!(command, Some(Command::Quit | Command::Help)) {
+            // q closes any popup (one that takes text types it instead): the program
+            // quits only from the main view. Help works from any popup.
+            if command == Some(Command::Quit) {
+                self.reply(Reply::Close);
+                return;
+            }
+            if command == Some(Command::Help) {
                 self.popup = Some(popup);
-                self.command(command.expect("matched"));
+                self.command(Command::Help);
                 return;
             }
             let reply = popup.key(self, command, key);
@@ -518,18 +780,34 @@ impl App {
         {
             return;
         }
+        if context == Context::Search {
+            match binding.map(|b| b.command) {
+                Some(Command::Confirm) => {
+                    self.searching = false;
+                    self.run_search();
+                }
+                Some(Command::Close) => {
+                    self.searching = false;
+                    self.search = None;
+                }
+                _ => {
+                    if let Some(search) = self.search.as_mut() {
+                        let _ = search.query.key(key, 200, |_| true);
+                    }
+                }
+            }
+            return;
+        }
         if context == Context::Filter {
             match (key.code, binding.map(|b| b.command)) {
                 (_, Some(Command::Confirm)) => self.filtering = false,
                 (_, Some(Command::Close)) => {
-                    self.filter.clear();
+                    self.filter.set("");
                     self.filtering = false;
                 }
-                (KeyCode::Backspace, _) => {
-                    self.filter.pop();
+                _ => {
+                    let _ = self.filter.key(key, 200, |_| true);
                 }
-                (KeyCode::Char(ch), None) if !ch.is_control() => self.filter.push(ch),
-                _ => {}
             }
             self.keep_pick_visible();
             return;
@@ -557,8 +835,8 @@ impl App {
                     self.step_forward();
                     return;
                 }
-                Command::Close => {
-                    // Esc on a question: stay paused before the step, unanswered (it is
+                Command::Close | Command::Quit => {
+                    // Esc (or q) on a question: stay paused before the step, unanswered (it is
                     // asked again); Esc on a revealed answer: close it, the step waits.
                     if let Some(p) = self.playback.as_mut() {
                         p.close_quiz();
@@ -576,20 +854,45 @@ impl App {
         self.command(binding.command);
     }
 
-    /// The scenarios the picker lists: those matching the filter, in order.
+    /// What the picker lists: those matching the filter, in the folder's order. An index
+    /// below `scenarios.len()` is a scenario; one above is a broken file
+    /// (`broken[i - scenarios.len()]`). The filter matches the title, the file, the tags
+    /// and the badges (`quiz`, `lwr`, `aura`, `v2`).
     pub fn listed(&self) -> Vec<usize> {
-        let needle = self.filter.to_lowercase();
-        self.scenarios
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| {
-                needle.is_empty()
-                    || s.title.to_lowercase().contains(&needle)
-                    || s.file.to_lowercase().contains(&needle)
-                    || s.tags.iter().any(|t| t.to_lowercase().contains(&needle))
-            })
-            .map(|(i, _)| i)
-            .collect()
+        self.listed_with(&self.broken)
+    }
+
+    fn listed_with(&self, broken: &[Broken]) -> Vec<usize> {
+        let needle = self
+            .filter
+            .value()
+            .trim()
+            .trim_start_matches('/')
+            .to_lowercase();
+        let n = self.scenarios.len();
+        let matches = |text: &str| text.to_lowercase().contains(&needle);
+        let mut out = Vec::new();
+        let mut broken_at = 0;
+        for i in 0..=n {
+            while let Some(b) = broken.get(broken_at).filter(|b| b.after <= i) {
+                if needle.is_empty() || matches(&b.file) || matches("broken") {
+                    out.push(n + broken_at);
+                }
+                broken_at += 1;
+            }
+            let Some(s) = self.scenarios.get(i) else {
+                break;
+            };
+            if needle.is_empty()
+                || matches(&s.title)
+                || matches(&s.file)
+                || s.tags.iter().any(|t| matches(t))
+                || super::picker::badges(s).iter().any(|b| matches(b))
+            {
+                out.push(i);
+            }
+        }
+        out
     }
 
     /// The picker's highlight stays on a listed scenario when the filter changes.
@@ -620,13 +923,23 @@ impl App {
                 return;
             }
             Command::Confirm => {
-                if let Some(&i) = listed.get(at) {
-                    self.open(i);
+                match listed.get(at) {
+                    Some(&i) if i >= self.scenarios.len() => {
+                        if let Some(b) = self.broken.get(i - self.scenarios.len()) {
+                            let (file, error) = (b.file.clone(), b.error.clone());
+                            self.message(
+                                &format!("{file} does not load"),
+                                &error.lines().map(str::to_string).collect::<Vec<_>>(),
+                            );
+                        }
+                    }
+                    Some(&i) => self.open(i),
+                    None => {}
                 }
                 return;
             }
             Command::Close => {
-                self.filter.clear();
+                self.filter.set("");
                 return;
             }
             other => {
@@ -651,6 +964,10 @@ impl App {
             Reply::Jump(n) => {
                 self.popup = None;
                 self.guarded(Pending::Jump(n));
+            }
+            Reply::Flip => {
+                self.popup = None;
+                self.flip_reading();
             }
             Reply::Undo => {
                 self.popup = None;
@@ -720,15 +1037,10 @@ impl App {
             // Acting replaces whatever is recorded after the cursor.
             Pending::Act(_) => cursor < start + len,
             Pending::Jump(_) => true,
-            Pending::Command(c) => match c {
-                Command::StepBack => cursor <= start + 1,
-                Command::Home
-                | Command::PrevChapter
-                | Command::NextChapter
-                | Command::ReturnToScript
-                | Command::Picker
-                | Command::Quit => true,
-                _ => false,
+            Pending::Command(c) => match keys::behaviour(*c).on_branch {
+                keys::OnBranch::DropsPastStart => cursor <= start + 1,
+                keys::OnBranch::Drops => true,
+                keys::OnBranch::Keeps | keys::OnBranch::Acts => false,
             },
         }
     }
@@ -744,26 +1056,18 @@ impl App {
         }
     }
 
+    /// Does a command, asking first when its behaviour row says it may drop a branch.
     fn command(&mut self, command: Command) {
-        match command {
-            Command::StepBack
-            | Command::Home
-            | Command::PrevChapter
-            | Command::NextChapter
-            | Command::ReturnToScript
-            | Command::Picker
-            | Command::Quit => self.guarded(Pending::Command(command)),
-            Command::StartCheckout
-            | Command::Cancel
-            | Command::Continue
-            | Command::FailOperation
-            | Command::Settle
-            | Command::AdvanceTick => {
+        match keys::behaviour(command).on_branch {
+            keys::OnBranch::Drops | keys::OnBranch::DropsPastStart => {
+                self.guarded(Pending::Command(command))
+            }
+            keys::OnBranch::Acts => {
                 if let Some(action) = self.cart_action(command) {
                     self.guarded(Pending::Act(action));
                 }
             }
-            other => self.command_now(other),
+            keys::OnBranch::Keeps => self.command_now(command),
         }
     }
 
@@ -791,6 +1095,25 @@ impl App {
                 cart,
                 message: "failure injected from the cartsim UI".into(),
             },
+            Command::PlaceOrder => {
+                // Place Order V2 takes two calls: prepare, then (once prepared) submit.
+                let world = self.world()?;
+                let v2 = world.store_of_cart(&cart).is_some_and(|s| {
+                    s.settings.place_order == crate::engine::PlaceOrderVersion::V2
+                });
+                let prepared = world.active_session(&cart).is_some_and(|s| s.rest.prepared);
+                let step = v2.then_some(if prepared {
+                    crate::engine::rest::PlaceOrderStep::Submit
+                } else {
+                    crate::engine::rest::PlaceOrderStep::Prepare
+                });
+                Action::PlaceOrder {
+                    cart,
+                    step,
+                    actor: None,
+                }
+            }
+            Command::DeleteCheckout => Action::CheckoutDelete { cart, actor: None },
             _ => return None,
         })
     }
@@ -839,8 +1162,7 @@ impl App {
             }
             Command::Home => self.jump(|p| p.home()),
             Command::End => self.jump(|p| p.end()),
-            Command::PrevChapter => self.jump(|p| p.prev_chapter()),
-            Command::NextChapter => self.jump(|p| p.next_chapter()),
+            Command::PrevChapter | Command::NextChapter => self.chapter_jump(command),
             Command::Presenter => {
                 let mut on = false;
                 self.with_playback(|p| {
@@ -875,6 +1197,47 @@ impl App {
                 self.keep_settings();
             }
             Command::SkipQuiz => {}
+            Command::ActAs => self.next_actor(),
+            Command::Search => {
+                self.searching = true;
+                let query = self
+                    .search
+                    .as_ref()
+                    .filter(|s| s.what.starts_with('"'))
+                    .map(|s| s.query.value().to_string())
+                    .unwrap_or_default();
+                self.search = Some(Search {
+                    query: super::field::Field::new(&query),
+                    what: String::new(),
+                    hits: Vec::new(),
+                    at: 0,
+                });
+            }
+            Command::Patch | Command::Pay => {
+                if let Some(cart) = self.selected_cart() {
+                    self.popup = Some(Popup::RestForm(if command == Command::Patch {
+                        RestForm::patch(cart)
+                    } else {
+                        RestForm::pay(cart)
+                    }));
+                }
+            }
+            Command::Network | Command::Open => {
+                if let Some(p) = &self.playback {
+                    let lines = super::network::lines(self, p);
+                    let mut text = Text::new("Network: every REST call, script and branch", lines);
+                    // Opened on the newest calls.
+                    text.scroll = u16::MAX;
+                    self.popup = Some(Popup::Text(text));
+                }
+            }
+            Command::PlaceOrder
+            | Command::DeleteCheckout
+            | Command::NextField
+            | Command::FlipReading => {}
+            Command::NextMatch => self.go_to_match(true),
+            Command::PrevMatch => self.go_to_match(false),
+            Command::RecordLog => self.record_log(),
             Command::Exercise => {
                 let mut on = false;
                 self.with_playback(|p| {
@@ -893,8 +1256,14 @@ impl App {
             }
             Command::FocusNext => self.focus = self.focus.next(),
             Command::FocusPrev => self.focus = self.focus.prev(),
-            Command::LogUp => self.log_scroll = self.log_scroll.saturating_add(5),
-            Command::LogDown => self.log_scroll = self.log_scroll.saturating_sub(5),
+            Command::LogUp => {
+                self.log_scroll = self.log_scroll.saturating_add(5);
+                self.log_mark = None;
+            }
+            Command::LogDown => {
+                self.log_scroll = self.log_scroll.saturating_sub(5);
+                self.log_mark = None;
+            }
             Command::StartCheckout
             | Command::Cancel
             | Command::Continue
@@ -992,6 +1361,13 @@ impl App {
                 if let Some(pending) = then {
                     self.popup = None;
                     self.status = Some(format!("saved {shown}"));
+                    if pending == Pending::Command(Command::Quit) {
+                        // The screen goes with the UI: say it again on the terminal.
+                        self.farewell = vec![
+                            format!("saved {shown}: {steps} steps, each with its expected result"),
+                            format!("replay it with: cartsim run {quoted}"),
+                        ];
+                    }
                     self.run_pending(pending);
                 }
             }
@@ -1021,6 +1397,44 @@ impl App {
         }
     }
 
+    /// `[` and `]`: the jump, then where it landed, said on the status line (the header
+    /// alone changes little when the jump lands just before a chapter).
+    fn chapter_jump(&mut self, command: Command) {
+        let before = self.playback.as_ref().map(|p| p.script_position());
+        if command == Command::NextChapter {
+            self.jump(|p| p.next_chapter());
+        } else {
+            self.jump(|p| p.prev_chapter());
+        }
+        if self.status.is_some() {
+            return;
+        }
+        let Some(p) = &self.playback else { return };
+        let pos = p.script_position();
+        let count = p.chapters().len();
+        self.status = Some(match p.chapter_ahead() {
+            _ if count == 0 => "this scenario has no chapters".to_string(),
+            _ if Some(pos) == before && command == Command::NextChapter => format!(
+                "no chapter after this one (step {pos} of {}): End (G) plays to the end",
+                p.step_count()
+            ),
+            _ if Some(pos) == before => {
+                "at the start of the first chapter: nothing before it".to_string()
+            }
+            Some((at, name)) => {
+                let k = p.chapters().partition_point(|c| *c <= at);
+                format!("before chapter {k}/{count}: {name} (→ plays its first step)")
+            }
+            None => match p.chapter() {
+                Some((at, name)) => {
+                    let k = p.chapters().partition_point(|c| *c <= at);
+                    format!("in chapter {k}/{count}: {name}, at step {pos}")
+                }
+                None => format!("at step {pos}, before the first chapter"),
+            },
+        });
+    }
+
     fn step_forward(&mut self) {
         let Some(p) = self.playback.as_mut() else {
             return;
@@ -1031,8 +1445,17 @@ impl App {
         self.after_step(before, result);
     }
 
-    /// After a step was played (or playback stopped): animation, error popup, status.
+    /// After a step was played (or playback stopped): animation, error popup, status;
+    /// the panes follow the cart acted on.
     fn after_step(&mut self, before: World, result: StepResult) {
+        let played = result == StepResult::Played;
+        self.after_step_inner(before, result);
+        if played {
+            self.follow_cart();
+        }
+    }
+
+    fn after_step_inner(&mut self, before: World, result: StepResult) {
         let Some(p) = self.playback.as_mut() else {
             return;
         };
@@ -1088,8 +1511,70 @@ impl App {
         }
     }
 
-    /// Acts off script ("what if"): the action is applied now as a branch.
-    fn act(&mut self, action: Action) {
+    /// The refusal's `F`: step back over the refused step, switch the store setting its
+    /// reading names to the other value (set_setting, off script), and act again.
+    fn flip_reading(&mut self) {
+        let Some(p) = self.playback.as_ref() else {
+            return;
+        };
+        let Some(entry) = p.played().last() else {
+            return;
+        };
+        let (action, error) = match &entry.outcome.result {
+            Err(e) => (entry.action.clone(), e.clone()),
+            Ok(()) => return,
+        };
+        let Some((key, label)) = super::popup::refusal::flip_of(self, &error) else {
+            return;
+        };
+        let Some(store) = action
+            .cart()
+            .and_then(|c| self.world()?.store_of_cart(c))
+            .map(|s| s.id.clone())
+        else {
+            return;
+        };
+        let Some(value) = self
+            .world()
+            .and_then(|w| w.store(&store))
+            .map(|s| super::popup::world_menu::other_readings(&s.settings))
+            .and_then(|r| r.into_iter().find(|(k, _, l)| *k == key && *l == label))
+            .map(|(_, v, _)| v)
+        else {
+            return;
+        };
+        if let Some(p) = self.playback.as_mut() {
+            p.pause();
+            p.step_back();
+            p.drop_unplayed_branch();
+        }
+        self.act(Action::SetSetting {
+            store: store.clone(),
+            key: key.to_string(),
+            value,
+        });
+        if self.popup.is_some() {
+            // The switch itself was refused: its popup says why.
+            return;
+        }
+        self.act(action);
+        if self.popup.is_none() {
+            self.status = Some(format!(
+                "{store}: {key} is now {label}, and the same action went through; ← steps back over them"
+            ));
+        }
+    }
+
+    /// Acts off script ("what if"): the action is applied now as a branch. A buyer
+    /// action names its buyer (the acting one, or the cart's owner), so a saved branch
+    /// says who acted.
+    fn act(&mut self, mut action: Action) {
+        if action.is_buyer_action()
+            && action.actor().is_none()
+            && let Some(who) = action.cart().and_then(|c| self.actor_of(c))
+        {
+            action.set_actor(&who);
+        }
         let Some(p) = self.playback.as_mut() else {
             return;
         };
@@ -1143,7 +1628,10 @@ impl App {
         );
         let step = super::popup::step;
         match self.focus {
-            Focus::Carts => step(&mut self.cart_sel, carts, up),
+            Focus::Carts => {
+                step(&mut self.cart_sel, carts, up);
+                self.follow_cart();
+            }
             Focus::Sessions => {
                 step(&mut self.session_sel, sessions, up);
                 self.follow_session();
@@ -1160,6 +1648,32 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Selecting a cart selects its newest session and operation, so that a small
+    /// screen scrolls the other panes to the selected cart's records.
+    fn follow_cart(&mut self) {
+        let (session, op) = self.cart_links();
+        if let Some(i) = session {
+            self.session_sel = i;
+        }
+        if let Some(i) = op {
+            self.op_sel = i;
+        }
+    }
+
+    /// The selected cart's newest session and operation, in the panes' order.
+    fn cart_links(&self) -> (Option<usize>, Option<usize>) {
+        let (Some(cart), Some(world)) = (self.selected_cart(), self.world()) else {
+            return (None, None);
+        };
+        let session = world.sessions.iter().rev().position(|s| s.cart == cart);
+        let op = world.operations.iter().rev().position(|o| {
+            self.op_owner(&o.id)
+                .and_then(|s| world.session(s))
+                .is_some_and(|s| s.cart == cart)
+        });
+        (session, op)
     }
 
     /// Selecting a session selects its cart, so the links stay visible.

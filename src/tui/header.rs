@@ -1,5 +1,6 @@
 //! The header: scenario title and tick; play/pause, speed, step k of N, chapter,
-//! presenter mode, off-script badge and quiz score.
+//! presenter mode, off-script badge and quiz score; and who acts on the selected cart,
+//! with what the buyer checks read (permissions, effective account, store membership).
 
 use super::app::App;
 use ratatui::Frame;
@@ -7,7 +8,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// Draws the two header lines.
+/// The header's height: title, playback, actor.
+pub const HEIGHT: u16 = 3;
+
+/// Draws the header lines.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = app.theme;
     let Some(p) = &app.playback else {
@@ -81,6 +85,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let (right, asked) = p.score();
         second.push(sep());
         second.push(Span::raw(format!("score {right}/{asked}")));
+        if !p.exercise {
+            // Said while it lasts: otherwise a class wonders why no question comes.
+            second.push(sep());
+            second.push(Span::styled("exercise off: E asks again", t.label()));
+        }
     }
     if let Some(at) = p.left_script_at() {
         // The badge goes first so that no narrow screen can cut it off.
@@ -98,7 +107,102 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         ));
     }
     let second = fit(Line::from(second), area.width as usize);
-    frame.render_widget(Paragraph::new(vec![Line::from(top), second]), area);
+    let mut lines = vec![Line::from(top), second];
+    if let Some(actor) = actor_line(app, area.width as usize) {
+        lines.push(fit(actor, area.width as usize));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// Who acts on the selected cart, and what the buyer checks will read, in `width`
+/// columns: "as bob (owner of cart-1) · all permissions · effective account acme ·
+/// acme member of west". A narrow screen gets the short words; a missing permission,
+/// an account the buyer may not act for and a missing membership are marked ✖.
+pub fn actor_line(app: &App, width: usize) -> Option<Line<'static>> {
+    let long = actor_spans(app, false)?;
+    if long.width() <= width {
+        return Some(long);
+    }
+    actor_spans(app, true)
+}
+
+fn actor_spans(app: &App, short: bool) -> Option<Line<'static>> {
+    use crate::engine::Permission;
+    let t = app.theme;
+    let world = app.world()?;
+    let cart = world.cart(&app.selected_cart()?)?;
+    let who = app.actor_of(&cart.id)?;
+    let sep = || Span::styled(" · ", t.dim());
+    let mut spans = vec![
+        Span::styled(" as ", t.label()),
+        Span::styled(who.clone(), t.title()),
+    ];
+    match (who == cart.buyer, short) {
+        (true, false) => spans.push(Span::styled(format!(" (owner of {})", cart.id), t.dim())),
+        (true, true) => spans.push(Span::styled(" (owner)", t.dim())),
+        (false, false) => spans.push(Span::styled(
+            format!(" (not the owner: {} owns {})", cart.buyer, cart.id),
+            t.off_script(),
+        )),
+        (false, true) => spans.push(Span::styled(
+            format!(" (owner: {})", cart.buyer),
+            t.off_script(),
+        )),
+    }
+    let Some(buyer) = world.buyer(&who) else {
+        spans.push(sep());
+        spans.push(Span::styled("no such buyer", t.error()));
+        return Some(Line::from(spans));
+    };
+    spans.push(sep());
+    let missing: Vec<String> = Permission::ALL
+        .iter()
+        .filter(|p| !buyer.has(**p))
+        .map(|p| p.to_string())
+        .collect();
+    if missing.is_empty() {
+        spans.push(Span::styled(
+            if short {
+                "all perms"
+            } else {
+                "all permissions"
+            },
+            t.text(),
+        ));
+    } else {
+        spans.push(Span::styled(
+            format!("✖ lacks {}", missing.join(", ")),
+            t.error(),
+        ));
+    }
+    spans.push(sep());
+    let account = &buyer.effective_account;
+    let may = buyer.accounts.contains(account);
+    spans.push(Span::styled(
+        if short { "acct " } else { "effective account " },
+        t.label(),
+    ));
+    spans.push(Span::styled(
+        format!("{account}{}", if may { "" } else { " ✖ not its own" }),
+        if may { t.text() } else { t.error() },
+    ));
+    spans.push(sep());
+    let member = world
+        .account(account)
+        .is_some_and(|a| a.stores.contains(&cart.store));
+    spans.push(Span::styled(
+        match (member, short) {
+            (true, false) => format!("{account} member of {}", cart.store),
+            (true, true) => format!("in {}", cart.store),
+            (false, false) => format!("✖ {account} not a member of {}", cart.store),
+            (false, true) => format!("✖ not in {}", cart.store),
+        },
+        if member { t.text() } else { t.error() },
+    ));
+    if !short {
+        spans.push(Span::styled("  A: act as another", t.dim()));
+    }
+    Some(Line::from(spans))
 }
 
 /// The line cut to `width` columns with `…` at the end when it does not fit.

@@ -13,7 +13,17 @@ use ratatui::widgets::Paragraph;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = app.theme;
     let mut lines = Vec::new();
-    if let Some(status) = &app.status {
+    if app.searching
+        && let Some(search) = &app.search
+    {
+        let mut spans = vec![Span::styled(" search the log: /", t.label())];
+        spans.extend(
+            search
+                .query
+                .spans(t.key(), (area.width as usize).saturating_sub(20), true),
+        );
+        lines.push(Line::from(spans));
+    } else if let Some(status) = &app.status {
         lines.push(Line::styled(format!(" {status}"), t.title()));
     }
     let rows = (area.height as usize).saturating_sub(lines.len()).max(1);
@@ -22,7 +32,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let (tail, body): (Vec<&Binding>, Vec<&Binding>) = bindings
         .into_iter()
         .partition(|b| matches!(b.command, Command::Help | Command::Quit));
-    let item = |b: &Binding| format!(" {} {} ", b.label, b.short);
+    let lwr = app.lwr_cart();
+    let item = |b: &Binding| format!(" {} {} ", b.label, keys::short_on(b, lwr));
     let tail_width: usize = tail.iter().map(|b| Span::raw(item(b)).width()).sum();
     // Fill rows greedily; the last row keeps room for the tail.
     let mut rows_out: Vec<Vec<&Binding>> = vec![Vec::new()];
@@ -56,7 +67,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let mut spans = Vec::new();
         for b in row {
             spans.push(Span::styled(format!(" {}", b.label), t.key()));
-            spans.push(Span::raw(format!(" {} ", b.short)));
+            spans.push(Span::raw(format!(" {} ", keys::short_on(b, lwr))));
         }
         lines.push(Line::from(spans));
     }

@@ -104,6 +104,195 @@ pub enum Command {
     Projector,
     /// The timeline: jump to a step.
     Timeline,
+    /// Pick the acting buyer for the next actions (the cart's owner, or another buyer).
+    ActAs,
+    /// Search the event log.
+    Search,
+    /// The next match of the search (or log line of the record).
+    NextMatch,
+    /// The previous match.
+    PrevMatch,
+    /// The log lines that changed the selected record.
+    RecordLog,
+    /// LWR: PATCH the checkout (a form: address, delivery method, contact).
+    Patch,
+    /// LWR: POST the payment (a form: authorized or declined).
+    Pay,
+    /// LWR: POST the order.
+    PlaceOrder,
+    /// LWR: DELETE the checkout.
+    DeleteCheckout,
+    /// The network view: every REST call of the script and the branch.
+    Network,
+    /// Enter on the player: the network view when the log is focused.
+    Open,
+    /// The next field of a form.
+    NextField,
+    /// Refusal popup: switch the setting of its reading to the other value, and try the
+    /// same action again.
+    FlipReading,
+}
+
+/// When a command does something (the key bar shows only those).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// Always.
+    Nothing,
+    /// An open scenario.
+    Scenario,
+    /// A selected cart.
+    Cart,
+    /// A selected cart in an LWR store (the REST calls).
+    LwrCart,
+    /// Being off script.
+    OffScript,
+    /// Something played (to save).
+    Played,
+    /// More than one scenario to pick from.
+    Scenarios,
+    /// A search with hits.
+    Hits,
+    /// An open scenario with the log focused.
+    LogFocus,
+}
+
+/// What a command does to the recorded branch, and so whether it asks first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnBranch {
+    /// It leaves the branch alone: never asks.
+    Keeps,
+    /// It acts on the world: in the middle of a branch it would replace the branch's
+    /// recorded future, so it asks first.
+    Acts,
+    /// It leaves the branch (a jump, the picker, quitting): asks first.
+    Drops,
+    /// Stepping back: asks only when it would step back past the branch's start.
+    DropsPastStart,
+}
+
+/// One command's behaviour: when it works, what it does to a branch, and how the
+/// branch-safety prompt names it.
+#[derive(Debug, Clone, Copy)]
+pub struct Behaviour {
+    /// The command.
+    pub command: Command,
+    /// When it does something.
+    pub needs: Needs,
+    /// What it does to an unsaved branch.
+    pub on_branch: OnBranch,
+    /// How the prompt names it ("Going to the start (Home)"); empty for a command that
+    /// never asks, and "" for an action, which the prompt names itself.
+    pub prompt: &'static str,
+}
+
+const fn b(command: Command, needs: Needs, on_branch: OnBranch, prompt: &'static str) -> Behaviour {
+    Behaviour {
+        command,
+        needs,
+        on_branch,
+        prompt,
+    }
+}
+
+/// Every command's behaviour, one row each, so that a command's availability, whether
+/// it asks before dropping a branch and its prompt are declared once. The picker's keys
+/// (Home, End, the arrows) need nothing: they also move its list.
+pub const BEHAVIOURS: &[Behaviour] = {
+    use Command as C;
+    use Needs as N;
+    use OnBranch as B;
+    &[
+        b(C::Quit, N::Nothing, B::Drops, "Quitting"),
+        b(C::Help, N::Nothing, B::Keeps, ""),
+        b(C::Close, N::Nothing, B::Keeps, ""),
+        b(C::Confirm, N::Nothing, B::Keeps, ""),
+        b(C::PlayPause, N::Scenario, B::Keeps, ""),
+        b(C::StepForward, N::Scenario, B::Keeps, ""),
+        b(
+            C::StepBack,
+            N::Scenario,
+            B::DropsPastStart,
+            "Stepping back past its start",
+        ),
+        b(C::Faster, N::Scenario, B::Keeps, ""),
+        b(C::Slower, N::Nothing, B::Keeps, ""),
+        b(C::Home, N::Nothing, B::Drops, "Going to the start (Home)"),
+        b(C::End, N::Nothing, B::Keeps, ""),
+        b(
+            C::PrevChapter,
+            N::Scenario,
+            B::Drops,
+            "Jumping to a chapter",
+        ),
+        b(C::NextChapter, N::Nothing, B::Drops, "Jumping to a chapter"),
+        b(C::Presenter, N::Nothing, B::Keeps, ""),
+        b(C::FocusNext, N::Nothing, B::Keeps, ""),
+        b(C::FocusPrev, N::Nothing, B::Keeps, ""),
+        b(C::Up, N::Nothing, B::Keeps, ""),
+        b(C::Down, N::Nothing, B::Keeps, ""),
+        b(C::StartCheckout, N::Cart, B::Acts, ""),
+        b(C::AddToCart, N::Cart, B::Keeps, ""),
+        b(C::Cancel, N::Cart, B::Acts, ""),
+        b(C::Continue, N::Cart, B::Acts, ""),
+        b(C::FailOperation, N::Cart, B::Acts, ""),
+        b(C::AdvanceTick, N::Scenario, B::Acts, ""),
+        b(C::WorldMenu, N::Cart, B::Keeps, ""),
+        b(
+            C::ReturnToScript,
+            N::OffScript,
+            B::Drops,
+            "Going back to the script (r)",
+        ),
+        b(C::Save, N::Played, B::Keeps, ""),
+        b(
+            C::Picker,
+            N::Scenarios,
+            B::Drops,
+            "Going back to the scenario picker",
+        ),
+        b(C::LogUp, N::Nothing, B::Keeps, ""),
+        b(C::LogDown, N::Nothing, B::Keeps, ""),
+        b(C::More, N::Nothing, B::Keeps, ""),
+        b(C::Less, N::Nothing, B::Keeps, ""),
+        b(C::Undo, N::Nothing, B::Keeps, ""),
+        b(C::PageUp, N::Nothing, B::Keeps, ""),
+        b(C::PageDown, N::Nothing, B::Keeps, ""),
+        b(C::SaveFirst, N::Nothing, B::Keeps, ""),
+        b(C::Discard, N::Nothing, B::Keeps, ""),
+        b(C::World, N::Scenario, B::Keeps, ""),
+        b(C::Narration, N::Scenario, B::Keeps, ""),
+        b(C::Filter, N::Nothing, B::Keeps, ""),
+        b(C::Settle, N::Scenario, B::Acts, ""),
+        b(C::Palette, N::Nothing, B::Keeps, ""),
+        b(C::Zoom, N::Nothing, B::Keeps, ""),
+        b(C::CollapseFinished, N::Nothing, B::Keeps, ""),
+        b(C::SkipQuiz, N::Nothing, B::Keeps, ""),
+        b(C::Exercise, N::Nothing, B::Keeps, ""),
+        b(C::ResetScore, N::Nothing, B::Keeps, ""),
+        b(C::Projector, N::Nothing, B::Keeps, ""),
+        b(C::Timeline, N::Nothing, B::Keeps, ""),
+        b(C::ActAs, N::Cart, B::Keeps, ""),
+        b(C::Search, N::Scenario, B::Keeps, ""),
+        b(C::NextMatch, N::Hits, B::Keeps, ""),
+        b(C::PrevMatch, N::Hits, B::Keeps, ""),
+        b(C::RecordLog, N::Scenario, B::Keeps, ""),
+        b(C::Patch, N::LwrCart, B::Keeps, ""),
+        b(C::Pay, N::LwrCart, B::Keeps, ""),
+        b(C::PlaceOrder, N::LwrCart, B::Acts, ""),
+        b(C::DeleteCheckout, N::LwrCart, B::Acts, ""),
+        b(C::Network, N::Scenario, B::Keeps, ""),
+        b(C::Open, N::LogFocus, B::Keeps, ""),
+        b(C::NextField, N::Nothing, B::Keeps, ""),
+        b(C::FlipReading, N::Nothing, B::Keeps, ""),
+    ]
+};
+
+/// A command's behaviour row.
+pub fn behaviour(command: Command) -> &'static Behaviour {
+    BEHAVIOURS
+        .iter()
+        .find(|b| b.command == command)
+        .expect("every command has a behaviour row (a test checks it)")
 }
 
 /// Where a binding applies.
@@ -115,6 +304,10 @@ pub enum Context {
     Picker,
     /// Typing the picker's filter.
     Filter,
+    /// Typing a search of the event log.
+    Search,
+    /// A form of a REST call (PATCH, pay).
+    Form,
     /// The player screen with no popup.
     Player,
     /// A popup showing text: a message, the world, the narration.
@@ -142,6 +335,8 @@ impl Context {
             Context::Global => "Everywhere",
             Context::Picker => "Scenario picker",
             Context::Filter => "Picker filter",
+            Context::Search => "Log search",
+            Context::Form => "REST call form (PATCH, pay)",
             Context::Player => "Player",
             Context::Popup => "Popups (message, world, narration)",
             Context::Help => "Help",
@@ -374,8 +569,85 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[c('s')],
         label: "s",
         short: "start checkout",
-        help: "start checkout on the selected cart (Checkout Session)",
+        help: "start checkout on the selected cart: Checkout Session on an Aura cart, PUT /checkouts on an LWR cart",
         command: C::StartCheckout,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('u')],
+        label: "u",
+        short: "PATCH",
+        help: "LWR cart: PATCH the checkout with an address, a delivery method or contact details (a form)",
+        command: C::Patch,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('$')],
+        label: "$",
+        short: "pay",
+        help: "LWR cart: POST /payments, the payment service authorizing or declining it (a form)",
+        command: C::Pay,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('O')],
+        label: "O",
+        short: "place order",
+        help: "LWR cart: POST /orders, place the order",
+        command: C::PlaceOrder,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('d')],
+        label: "d",
+        short: "DELETE",
+        help: "LWR cart: DELETE the checkout",
+        command: C::DeleteCheckout,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('N')],
+        label: "N",
+        short: "network",
+        help: "the network view: every REST call of the script and of your branch, with method, path and status",
+        command: C::Network,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[k(KeyCode::Enter)],
+        label: "Enter",
+        short: "network",
+        help: "with the log focused: the network view, at the newest call",
+        command: C::Open,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Form,
+        keys: &[
+            k(KeyCode::Tab),
+            k(KeyCode::Down),
+            k(KeyCode::Up),
+            k(KeyCode::BackTab),
+        ],
+        label: "Tab",
+        short: "next field",
+        help: "the next field (or the other choice)",
+        command: C::NextField,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Form,
+        keys: &[k(KeyCode::Enter)],
+        label: "Enter",
+        short: "send",
+        help: "send the call (off script)",
+        command: C::Confirm,
         in_bar: true,
     },
     Binding {
@@ -401,7 +673,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[c('c')],
         label: "c",
         short: "continue",
-        help: "continue: the buyer completes the current buyer state",
+        help: "continue: the buyer completes the current buyer state (Aura); GET the checkout, the storefront's poll (LWR)",
         command: C::Continue,
         in_bar: true,
     },
@@ -475,6 +747,60 @@ pub const BINDINGS: &[Binding] = &[
         short: "edit world",
         help: "world edits: permissions, effective account, store membership",
         command: C::WorldMenu,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('A')],
+        label: "A",
+        short: "act as",
+        help: "act as the next buyer of the world (then the cart's owner again): the actions that follow run as that buyer, and a saved branch writes it as `as`",
+        command: C::ActAs,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('/')],
+        label: "/",
+        short: "search",
+        help: "search the event log (ids, fields, codes, words); > and < go to the next and previous match",
+        command: C::Search,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('>')],
+        label: "</>",
+        short: "match",
+        help: "the next match of the search, or the next log line of the record (L)",
+        command: C::NextMatch,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('<')],
+        label: "<",
+        short: "previous match",
+        help: "the previous match of the search, or the previous log line of the record (L)",
+        command: C::PrevMatch,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('L')],
+        label: "L",
+        short: "record's log",
+        help: "the log lines that changed the selected record of the focused pane (a cart, a session, an operation); > and < go through them",
+        command: C::RecordLog,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Search,
+        keys: &[k(KeyCode::Enter)],
+        label: "Enter",
+        short: "search",
+        help: "search the log for the text typed (← → Home End Backspace Ctrl-U Ctrl-W edit it)",
+        command: C::Confirm,
         in_bar: true,
     },
     Binding {
@@ -623,16 +949,16 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         context: X::AddToCart,
-        keys: &[c('+'), c('='), k(KeyCode::Right), c('l')],
+        keys: &[c('+'), c('=')],
         label: "+/-",
         short: "quantity",
-        help: "more or fewer (digits type a quantity)",
+        help: "more or fewer; digits type a quantity (← → Home End Backspace Ctrl-U Ctrl-W edit it)",
         command: C::More,
         in_bar: true,
     },
     Binding {
         context: X::AddToCart,
-        keys: &[c('-'), k(KeyCode::Left), c('h')],
+        keys: &[c('-')],
         label: "-",
         short: "less",
         help: "fewer",
@@ -803,6 +1129,15 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         context: X::Refusal,
+        keys: &[c('F')],
+        label: "F",
+        short: "flip reading",
+        help: "when the refusal comes from a reading: switch that store setting to its other value and try the same action again (← steps back over both)",
+        command: C::FlipReading,
+        in_bar: true,
+    },
+    Binding {
+        context: X::Refusal,
         keys: &[k(KeyCode::Enter)],
         label: "Enter",
         short: "close",
@@ -842,7 +1177,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[k(KeyCode::Esc)],
         label: "Esc",
         short: "close",
-        help: "close the popup",
+        help: "close the popup (q too, in a popup that takes no text)",
         command: C::Close,
         in_bar: true,
     },
@@ -866,7 +1201,7 @@ pub const BINDINGS: &[Binding] = &[
         ],
         label: "q",
         short: "quit",
-        help: "quit (Ctrl-C too), leaving the terminal as it was",
+        help: "quit from the player or the picker, leaving the terminal as it was (Ctrl-C quits from anywhere)",
         command: C::Quit,
         in_bar: true,
     },
@@ -896,7 +1231,10 @@ pub fn lookup(context: Context, key: KeyEvent) -> Option<&'static Binding> {
 }
 
 fn takes_q(context: Context) -> bool {
-    matches!(context, Context::Save | Context::Confirm | Context::Filter)
+    matches!(
+        context,
+        Context::Save | Context::Confirm | Context::Filter | Context::Search | Context::Form
+    )
 }
 
 /// The bindings of the key bar in a context, in table order; `available` says which
@@ -907,6 +1245,10 @@ pub fn bar(context: Context, available: impl Fn(Command) -> bool) -> Vec<&'stati
         .filter(|b| b.in_bar && (b.context == context || b.context == Context::Global))
         .filter(|b| context != Context::Picker || b.command != Command::Close)
         .filter(|b| context != Context::Player || b.command != Command::Close)
+        // q quits only from the main views; elsewhere it closes, as Esc does.
+        .filter(|b| {
+            b.command != Command::Quit || matches!(context, Context::Player | Context::Picker)
+        })
         .filter(|b| !takes_q(context) || !matches!(b.command, Command::Quit | Command::Help))
         // A global key the context gives another meaning (q closes the help) is not shown
         // as the global one; the label names the first key.
@@ -928,12 +1270,24 @@ pub fn bar(context: Context, available: impl Fn(Command) -> bool) -> Vec<&'stati
         .collect()
 }
 
+/// What the key bar calls a binding on the selected cart: on an LWR cart the keys that
+/// send a REST call say which (`s PUT`, `c GET`).
+pub fn short_on(binding: &Binding, lwr: bool) -> &'static str {
+    match (binding.command, lwr) {
+        (Command::StartCheckout, true) => "PUT",
+        (Command::Continue, true) => "GET",
+        _ => binding.short,
+    }
+}
+
 /// The help: one heading per context, one line per binding (label, text).
 pub fn help_lines() -> Vec<(Option<&'static str>, String, &'static str)> {
     let order = [
         Context::Player,
         Context::Picker,
         Context::Filter,
+        Context::Search,
+        Context::Form,
         Context::AddToCart,
         Context::Menu,
         Context::Quiz,
@@ -991,6 +1345,26 @@ pub fn key_names(keys: &[Key]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_bound_command_has_exactly_one_behaviour_row() {
+        for binding in BINDINGS {
+            let rows = BEHAVIOURS
+                .iter()
+                .filter(|b| b.command == binding.command)
+                .count();
+            assert_eq!(rows, 1, "{:?}", binding.command);
+        }
+        for row in BEHAVIOURS {
+            let asks = matches!(row.on_branch, OnBranch::Drops | OnBranch::DropsPastStart);
+            assert_eq!(
+                asks,
+                !row.prompt.is_empty(),
+                "{:?}: a prompt iff it asks",
+                row.command
+            );
+        }
+    }
 
     #[test]
     fn no_key_is_bound_twice_in_one_context() {

@@ -29,7 +29,8 @@ pub fn caption(frame: &mut Frame, area: Rect, app: &App) {
     let height = area.height as usize;
     if rows.len() > height && height > 0 {
         rows.truncate(height);
-        let more = Span::styled(" … n: read all", t.key());
+        // The cut line ends in its own `…`: the tail adds no second one.
+        let more = Span::styled(" n: read all", t.key());
         let last = rows.pop().expect("a row");
         rows.push(cut_line(last, width.saturating_sub(more.width()), more));
     }
@@ -53,6 +54,16 @@ fn caption_line(app: &App) -> Option<Line<'static>> {
             match entry.origin {
                 Origin::Script(i) => {
                     spans.push(Span::styled(format!("step {}: {what}", i + 1), t.title()));
+                    if let Some(status) = http_status(&entry.outcome) {
+                        spans.push(Span::styled(
+                            format!(" ⇄ {status}"),
+                            if entry.outcome.result.is_ok() {
+                                t.ok()
+                            } else {
+                                t.error()
+                            },
+                        ));
+                    }
                     if let Some(note) = &p.scenario().steps[i].note {
                         spans.push(Span::raw(" — "));
                         spans.push(Span::raw(note.clone()));
@@ -61,7 +72,10 @@ fn caption_line(app: &App) -> Option<Line<'static>> {
                 Origin::Branch => {
                     spans.push(Span::styled(format!("you (off script): {what}"), t.title()));
                     spans.push(Span::raw(match &entry.outcome.result {
-                        Ok(()) => " — done".to_string(),
+                        Ok(()) => match http_status(&entry.outcome) {
+                            Some(status) => format!(" — ⇄ {status}"),
+                            None => " — done".to_string(),
+                        },
                         Err(e) => format!(
                             " — refused: {} {}",
                             e.code(),
@@ -80,6 +94,17 @@ fn caption_line(app: &App) -> Option<Line<'static>> {
         }
     }
     Some(Line::from(spans))
+}
+
+/// The HTTP status a REST call answered, with its reason: `202 Accepted`.
+fn http_status(outcome: &crate::engine::Outcome) -> Option<String> {
+    outcome.request.as_ref()?;
+    let code = outcome.http?;
+    Some(
+        format!("{code} {}", crate::engine::rest::reason_phrase(code))
+            .trim_end()
+            .to_string(),
+    )
 }
 
 /// A line cut to `room` columns, ending in `…`, followed by `tail`.
@@ -169,7 +194,18 @@ pub fn visible(
     for index in (0..played).rev() {
         let mut wrapped: Vec<Line<'static>> = entry_lines(app, index)
             .into_iter()
-            .flat_map(|l| wrap(l, width, 6))
+            .enumerate()
+            .flat_map(|(k, l)| {
+                // The line the last jump went to (a search hit) is marked.
+                let l = if app.log_mark == Some((index, k)) {
+                    let mut l = l.patch_style(app.theme.selected());
+                    l.spans.insert(0, Span::styled("»", app.theme.key()));
+                    l
+                } else {
+                    l
+                };
+                wrap(l, width, 6)
+            })
             .collect();
         wrapped.reverse();
         newest_first.extend(wrapped);
@@ -186,6 +222,26 @@ pub fn visible(
         .rev()
         .collect();
     (shown, scroll)
+}
+
+/// The scroll (wrapped lines up from the newest) that puts `target` (entry, line) in
+/// the middle of a log of `width` x `height`, or as low as it goes.
+pub fn scroll_to(app: &App, target: (usize, usize), (width, height): (usize, usize)) -> usize {
+    let played = app.playback.as_ref().map_or(0, |p| p.played().len());
+    let mut below = 0;
+    for index in (target.0..played).rev() {
+        let lines = entry_lines(app, index);
+        for (k, line) in lines.into_iter().enumerate().rev() {
+            let rows = wrap(line, width, 6).len();
+            if (index, k) == target {
+                // The target's first row sits `below + rows - 1` rows up from the newest.
+                let up = below + rows - 1;
+                return up.saturating_sub(height / 2);
+            }
+            below += rows;
+        }
+    }
+    0
 }
 
 /// One change: `@tick record.Field: old -> new  (why) [tag]`, the tag styled by source.
@@ -229,6 +285,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .border_style(t.pane_border(focused));
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    app.log_view.set((inner.width, inner.height));
     let (shown, scroll) = visible(
         app,
         inner.width as usize,

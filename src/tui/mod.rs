@@ -3,9 +3,9 @@
 //! View and input only; the rules live in [`crate::engine`] and playback (time, history,
 //! branches, quizzes) in [`crate::player::playback`]. One module per job:
 //! [`app`] (state and `update`), [`effect`] (the I/O `update` asks for, done by the run
-//! loop), [`keys`] (the one key table), [`theme`] (styles), [`anim`] (animations from a
+//! loop), [`keys`] (the one key table), [`field`] (text fields), [`theme`] (styles), [`anim`] (animations from a
 //! clock value), [`view`] and one file per region ([`header`], [`panes`], [`log`],
-//! [`keybar`], [`picker`], [`world`]), [`popup`] (one module per popup: state, keys,
+//! [`keybar`], [`picker`], [`world`], [`network`]), [`popup`] (one module per popup: state, keys,
 //! drawing), and [`terminal`] (the run loop) and [`signals`] (the terminal restored on
 //! every way out).
 
@@ -13,10 +13,12 @@ pub mod anim;
 pub mod app;
 pub mod cast;
 pub mod effect;
+pub mod field;
 pub mod header;
 pub mod keybar;
 pub mod keys;
 pub mod log;
+pub mod network;
 pub mod panes;
 pub mod picker;
 pub mod popup;
@@ -27,4 +29,4 @@ pub mod theme;
 pub mod view;
 pub mod world;
 
-pub use terminal::{run, run_live, run_watch};
+pub use terminal::{run, run_live, run_loaded, run_watch};

@@ -209,7 +209,42 @@ fn window(cx: &Cx, app: &App, which: Focus, rect: Rect, height: usize) -> (Vec<R
         Some((start, end)) if end > height => (end - height).min(start),
         _ => 0,
     };
+    let offset = keep_changes_in_view(&records, offset, height);
     (records, offset)
+}
+
+/// Moves the window down when the fields the last step changed lie below it (a small
+/// screen shows a record's first rows only): the changed rows stay in view, from the
+/// first of them, at the cost of the record's top rows.
+fn keep_changes_in_view(records: &[Record], offset: usize, height: usize) -> usize {
+    let changed: Vec<usize> = records
+        .iter()
+        .flat_map(|r| r.lines.iter())
+        .enumerate()
+        .filter(|(_, line)| {
+            line.iter()
+                .any(|s| s.content.starts_with('•') || s.content.contains(" → "))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let (Some(&first), Some(&last)) = (changed.first(), changed.last()) else {
+        return offset;
+    };
+    if height < 2 || last < offset + height {
+        return offset;
+    }
+    // The window that ends with the last changed row, one row more for the record's
+    // first row kept on top (see `pane`): taken when every changed row fits in it.
+    let ending = (last + 2).saturating_sub(height);
+    if ending < first {
+        return ending.max(offset);
+    }
+    // Too many to show them all: at least the first, unless one is already in sight.
+    if changed.iter().any(|i| *i >= offset && *i < offset + height) {
+        offset
+    } else {
+        first.saturating_sub(1).max(offset)
+    }
 }
 
 struct Cx<'a> {
@@ -219,6 +254,8 @@ struct Cx<'a> {
     world: &'a World,
     selected_cart: Option<String>,
     collapse_finished: bool,
+    /// The REST calls played so far: (cart, `PUT 202`, answered without refusal).
+    calls: Vec<(String, String, bool)>,
 }
 
 impl<'a> Cx<'a> {
@@ -230,6 +267,25 @@ impl<'a> Cx<'a> {
             world,
             selected_cart: app.selected_cart(),
             collapse_finished: app.collapse_finished,
+            calls: app
+                .playback
+                .as_ref()
+                .map(|p| {
+                    p.played()
+                        .iter()
+                        .filter_map(|e| {
+                            let request = e.outcome.request.as_deref()?;
+                            let method = request.split(' ').next().unwrap_or(request);
+                            let status = e.outcome.http.map_or("-".into(), |h| h.to_string());
+                            Some((
+                                e.action.cart()?.to_string(),
+                                format!("{method} {status}"),
+                                e.outcome.result.is_ok(),
+                            ))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
     fn changed(&self, record: &str, field: &str) -> Option<(String, String)> {
@@ -461,10 +517,55 @@ fn cart_lines(cx: &Cx, cart: &WebCart, width: usize) -> Vec<Vec<Span<'static>>> 
         Span::styled("WebStoreId ", t.label()),
         Span::styled(cart.store.clone(), t.dim()),
     ]);
+    let lwr = cx
+        .world
+        .store(&cart.store)
+        .is_some_and(|s| s.settings.template == crate::engine::Template::Lwr);
+    if lwr {
+        // The amounts an LWR checkout computes: charge (delivery), tax and their total.
+        c.newline();
+        c.field(field(
+            cx,
+            &cart.id,
+            "TotalChargeAmount",
+            cart.total_charge.to_string(),
+            t.text(),
+        ));
+        c.field(field(
+            cx,
+            &cart.id,
+            "TotalTaxAmount",
+            cart.total_tax.to_string(),
+            t.text(),
+        ));
+        c.field(field(
+            cx,
+            &cart.id,
+            "GrandTotalAmount",
+            cx.world.grand_total_amount(cart).to_string(),
+            t.title(),
+        ));
+        if let Some(email) = &cart.guest_email {
+            c.field(field(
+                cx,
+                &cart.id,
+                "GuestEmailAddress",
+                email.clone(),
+                t.text(),
+            ));
+        }
+        c.field(field(
+            cx,
+            &cart.id,
+            "~version",
+            cart.version.to_string(),
+            t.simulator(),
+        ));
+    }
     if let Some(store) = cx.world.store(&cart.store) {
         store_chips(cx, &mut c, store);
     }
-    if cart.touched_by_custom_code || cx.changed(&cart.id, "~version").is_some() {
+    if !lwr && cart.touched_by_custom_code || cx.changed(&cart.id, "~version").is_some() {
         c.newline();
         c.field(field(
             cx,
@@ -555,8 +656,17 @@ fn session_lines(cx: &Cx, s: &CartCheckoutSession, width: usize) -> Vec<Vec<Span
         FieldValue::opt_text(&s.next_state).to_string(),
         t.text(),
     ));
-    // Right under State and NextState, so that a short pane still says what comes next.
-    flow_strip(cx, &mut c, s);
+    // Right under State and NextState, so that a short pane still says what comes next:
+    // the flow of an Aura store, or the calculators and calls of an LWR checkout.
+    let lwr = cx
+        .world
+        .store_of_cart(&s.cart)
+        .is_some_and(|st| st.settings.template == crate::engine::Template::Lwr);
+    if lwr {
+        rest_strip(cx, &mut c, s);
+    } else {
+        flow_strip(cx, &mut c, s);
+    }
     c.newline();
     c.field(flag(cx, &s.id, "IsProcessing", s.is_processing));
     c.field(flag(cx, &s.id, "IsError", s.is_error));
@@ -590,7 +700,11 @@ fn session_lines(cx: &Cx, s: &CartCheckoutSession, width: usize) -> Vec<Vec<Span
             ),
         ]);
     }
+    if lwr {
+        lwr_records(cx, &mut c, s);
+    }
     if s.order_id.is_some() || cx.changed(&s.id, "OrderId").is_some() {
+        c.newline();
         c.field(field(
             cx,
             &s.id,
@@ -600,6 +714,134 @@ fn session_lines(cx: &Cx, s: &CartCheckoutSession, width: usize) -> Vec<Vec<Span
         ));
     }
     c.done()
+}
+
+/// The records an LWR checkout makes, under its session: OrderReferenceNumber, Place
+/// Order V2's `~prepared`, the CartDeliveryGroup (address, delivery method) and the
+/// PaymentAuthorizations (amount, status).
+fn lwr_records(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
+    let t = cx.theme;
+    if s.rest.order_reference.is_some() || cx.changed(&s.id, "OrderReferenceNumber").is_some() {
+        c.newline();
+        c.field(field(
+            cx,
+            &s.id,
+            "OrderReferenceNumber",
+            FieldValue::opt_text(&s.rest.order_reference).to_string(),
+            t.ok(),
+        ));
+    }
+    if s.rest.prepared || cx.changed(&s.id, "~prepared").is_some() {
+        c.field(field(
+            cx,
+            &s.id,
+            "~prepared",
+            s.rest.prepared.to_string(),
+            t.simulator(),
+        ));
+    }
+    if let Some(g) = cx.world.delivery_group_of_session(&s.id) {
+        c.newline();
+        let mut head = vec![
+            Span::styled(g.id.clone(), t.title()),
+            Span::styled(" CartDeliveryGroup", t.dim()),
+        ];
+        if cx.created(&g.id) {
+            head.push(Span::styled(" new", t.changed()));
+        }
+        c.chip(head);
+        c.newline();
+        let address = g.address.one_line();
+        let changed_address = crate::engine::DeliveryGroupField::ADDRESS
+            .iter()
+            .find_map(|f| cx.changed(&g.id, f.as_str()));
+        let mut chip = vec![Span::styled("DeliverTo", t.label())];
+        match changed_address {
+            Some(_) => chip.push(Span::styled(address, t.changed())),
+            None => chip.push(Span::styled(address, t.text())),
+        }
+        c.field(chip);
+        c.field(field(
+            cx,
+            &g.id,
+            "DeliveryMethodId",
+            FieldValue::opt_text(&g.delivery_method).to_string(),
+            t.text(),
+        ));
+    }
+    for p in cx.world.payment_authorizations_of(&s.id) {
+        c.newline();
+        let mut head = vec![
+            Span::styled(p.id.clone(), t.title()),
+            Span::styled(" PaymentAuthorization", t.dim()),
+        ];
+        if cx.created(&p.id) {
+            head.push(Span::styled(" new", t.changed()));
+        }
+        c.chip(head);
+        c.field(field(cx, &p.id, "Amount", p.amount.to_string(), t.text()));
+        let style = match p.status {
+            crate::engine::PaymentAuthorizationStatus::Processed => t.ok(),
+            crate::engine::PaymentAuthorizationStatus::Canceled => t.dim(),
+            _ => t.error(),
+        };
+        c.field(field(cx, &p.id, "Status", p.status.to_string(), style));
+    }
+}
+
+/// An LWR checkout has no flow: the calculator running now (its progress) and the REST
+/// calls made on the cart so far, as the network tab shows them.
+fn rest_strip(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
+    let t = cx.theme;
+    let running = s
+        .background_operation_id
+        .as_deref()
+        .and_then(|id| cx.world.operation(id))
+        .filter(|op| op.status.in_progress());
+    c.newline();
+    match running {
+        Some(op) => {
+            // The calculator's name wraps rather than being cut: it is the point here.
+            c.chip(vec![Span::styled("~calculator", t.simulator())]);
+            let now = op
+                .current_calculator()
+                .map_or_else(|| op.name.clone(), |k| k.to_string());
+            c.words(
+                &format!(
+                    "{now} in {} ({}/{} ticks)",
+                    op.id,
+                    op.ticks_total.saturating_sub(op.ticks_left),
+                    op.ticks_total
+                ),
+                t.changed(),
+            );
+        }
+        None => c.chip(vec![
+            Span::styled("calculators ", t.label()),
+            Span::styled("idle", t.dim()),
+        ]),
+    }
+    let calls: Vec<&(String, String, bool)> = cx
+        .calls
+        .iter()
+        .filter(|(cart, _, _)| *cart == s.cart)
+        .collect();
+    if calls.is_empty() {
+        return;
+    }
+    c.newline();
+    c.chip(vec![Span::styled("calls", t.label())]);
+    // The newest calls, the last one last; N lists them all.
+    let skip = calls.len().saturating_sub(6);
+    for (_, call, ok) in calls.into_iter().skip(skip) {
+        c.chip_sep(
+            vec![Span::styled(
+                call.clone(),
+                if *ok { t.ok() } else { t.error() },
+            )],
+            1,
+        );
+    }
 }
 
 /// The checkout flow as a strip, one mark per state (`✔` done, `▶` the current state,
@@ -827,7 +1069,9 @@ fn pane(
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let mut lines: Vec<Line> = Vec::new();
+    let mut starts = Vec::new();
     for record in records {
+        starts.push(lines.len());
         let dim = any_selected && !record.linked;
         for (k, spans) in record.lines.into_iter().enumerate() {
             let marker = if record.linked {
@@ -863,6 +1107,17 @@ fn pane(
     }
     if lines.is_empty() {
         lines.push(Line::styled(" (none)", t.dim()));
+    }
+    // A record scrolled into keeps its first line (its id and state) on top, in place
+    // of the line below it: a field is never shown without the record it belongs to.
+    let mut offset = offset.min(lines.len());
+    if let Some(&start) = starts.iter().rev().find(|s| **s < offset)
+        && !starts.contains(&offset)
+        && offset + 1 < lines.len()
+    {
+        let head = lines[start].clone();
+        offset += 1;
+        lines[offset] = head;
     }
     frame.render_widget(
         Paragraph::new(lines).scroll((offset.min(u16::MAX as usize) as u16, 0)),
@@ -925,8 +1180,9 @@ mod window_tests {
         app.cart_sel = 321;
         let text = screen(&app);
         assert!(text.contains("›▌cart-321"), "{text}");
-        // The record above shows (at least) its last lines.
-        assert!(text.contains("buyer-320"), "{text}");
+        // The record above shows its first line (kept on top) and its last lines.
+        assert!(text.contains("│  cart-320 "), "{text}");
+        assert!(text.contains("AccountId acct-320"), "{text}");
         assert!(!text.contains("cart-322"), "{text}");
         assert!(!text.contains("cart-0 "), "{text}");
     }

@@ -36,6 +36,13 @@ pub fn run_live(scenario: Scenario, feed: Receiver<Live>) -> anyhow::Result<()> 
     with_terminal(app, None, Some(feed))
 }
 
+/// Runs the UI on a folder's files: those that did not load are listed in the picker,
+/// marked, with their errors.
+pub fn run_loaded(loaded: Vec<Result<Scenario, scenario::LoadError>>) -> anyhow::Result<()> {
+    let app = App::with_broken(loaded, Theme::from_env());
+    with_terminal(app, None, None)
+}
+
 /// Runs the UI on one file, reloading it whenever it changes on disk.
 pub fn run_watch(path: &Path) -> anyhow::Result<()> {
     let first = scenario::load_file(path);
@@ -83,7 +90,11 @@ fn with_terminal(
     let result = event_loop(&mut terminal, app, watch, feed);
     ratatui::restore();
     drop(guard);
-    result
+    // What the UI asked to say once the terminal is back (where a branch was saved).
+    for line in result? {
+        println!("{line}");
+    }
+    Ok(())
 }
 
 /// What the watcher last saw of the file.
@@ -110,7 +121,7 @@ fn event_loop(
     mut app: App,
     watch: Option<PathBuf>,
     feed: Option<Receiver<Live>>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<String>> {
     let start = Instant::now();
     let mut seen = watch.as_deref().map(look);
     let mut last_look = Instant::now();
@@ -137,7 +148,7 @@ fn event_loop(
             terminal.draw(|frame| view::draw(frame, &app))?;
         }
         if app.quit {
-            return Ok(());
+            return Ok(std::mem::take(&mut app.farewell));
         }
         let mut wait = app.wake_in();
         if watch.is_some() {

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! ┌ header: title · tick · play/pause · speed · step k of N · chapter · off script ┐
+//!   who acts: buyer · permissions · effective account · store membership
 //! ┌ Carts ──────────┐┌ Checkout Sessions ───────┐┌ Background Operations ──────┐
 //! │ records         ││ records                  ││ records                     │
 //! └─────────────────┘└──────────────────────────┘└─────────────────────────────┘
@@ -71,10 +72,12 @@ fn player(frame: &mut Frame, area: Rect, app: &App) {
     // log its minimum: 6 rows at 24, half of every row beyond), so "why" keeps room at
     // the end of a long checkout too; the log gets the rest.
     let log_min = 6 + area.height.saturating_sub(MIN_HEIGHT) / 2;
-    let most = area.height.saturating_sub(2 + caption_height + 2 + log_min);
+    let most = area
+        .height
+        .saturating_sub(header::HEIGHT + caption_height + 2 + log_min);
     let panes_height = panes::needed_height(app, area).clamp(10.min(most), most);
     let [head, body, caption, events, keys] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(header::HEIGHT),
         Constraint::Length(panes_height),
         Constraint::Length(caption_height),
         Constraint::Min(log_min),
@@ -92,7 +95,7 @@ fn player(frame: &mut Frame, area: Rect, app: &App) {
 fn zoomed(frame: &mut Frame, area: Rect, app: &App, caption_height: u16) {
     if app.focus == Focus::Log {
         let [head, events, keys] = Layout::vertical([
-            Constraint::Length(2),
+            Constraint::Length(header::HEIGHT),
             Constraint::Min(3),
             Constraint::Length(2),
         ])
@@ -103,7 +106,7 @@ fn zoomed(frame: &mut Frame, area: Rect, app: &App, caption_height: u16) {
         return;
     }
     let [head, body, caption, keys] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(header::HEIGHT),
         Constraint::Min(3),
         Constraint::Length(caption_height),
         Constraint::Length(2),
@@ -120,10 +123,12 @@ fn zoomed(frame: &mut Frame, area: Rect, app: &App, caption_height: u16) {
 /// records appear during a step.
 fn projector(frame: &mut Frame, area: Rect, app: &App) {
     let caption_height = if area.height < 30 { 4 } else { 6 };
-    let rest = area.height.saturating_sub(2 + caption_height + 1);
+    let rest = area
+        .height
+        .saturating_sub(header::HEIGHT + caption_height + 1);
     let panes_height = rest * 11 / 20;
     let [head, body, caption, events, keys] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(header::HEIGHT),
         Constraint::Length(panes_height),
         Constraint::Length(caption_height),
         Constraint::Min(3),

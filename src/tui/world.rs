@@ -80,6 +80,7 @@ pub fn lines(app: &App, world: &World) -> Vec<Line<'static>> {
             Span::styled("  template ", t.label()),
             Span::raw(st.template.to_string()),
         ]));
+        let lwr = st.template == crate::engine::Template::Lwr;
         let mut settings = vec![("on_cart_change", s.on_cart_change.as_str().to_string())];
         // Every store setting but the template, shown on the store's first line.
         settings.extend(
@@ -101,10 +102,23 @@ pub fn lines(app: &App, world: &World) -> Vec<Line<'static>> {
             },
         ));
         for (name, value) in settings {
+            // An LWR store runs no flow: the flow's cart-change setting means nothing there.
+            if lwr && name == "on_cart_change" {
+                continue;
+            }
             out.push(Line::from(vec![
                 Span::styled(format!("    {name:<26}"), t.label()),
                 Span::raw(value),
             ]));
+        }
+        if lwr {
+            out.push(Line::from(vec![
+                Span::styled("    checkout ", t.label()),
+                Span::raw(
+                    "the storefront calls the Connect REST checkout API (PUT, GET, PATCH, DELETE /checkouts, POST /payments, POST /orders); no flow",
+                ),
+            ]));
+            continue;
         }
         let flow: Vec<String> = s
             .checkout_flow

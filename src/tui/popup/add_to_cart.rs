@@ -1,9 +1,11 @@
-//! Add to cart: pick a product (↑↓) and a quantity (+/- or digits), Enter adds it to the
-//! selected cart, off script. 0 and huge quantities are allowed, to provoke the refusals.
+//! Add to cart: pick a product (↑↓) and a quantity (+/- or digits, edited like a shell
+//! line), Enter adds it to the selected cart, off script. 0 and huge quantities are
+//! allowed, to provoke the refusals.
 
 use super::{Reply, boxed, hint};
 use crate::engine::{Action, Quantity};
 use crate::tui::app::App;
+use crate::tui::field::{Edit, Field};
 use crate::tui::keys::Command;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
@@ -12,6 +14,8 @@ use ratatui::text::{Line, Span};
 
 /// The largest quantity that can be typed.
 const MOST: i64 = 99_999_999;
+/// Its digits.
+const MOST_DIGITS: usize = 8;
 
 /// The add-to-cart popup's state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,9 +24,9 @@ pub struct AddToCart {
     pub cart: String,
     /// Index into the world's products.
     pub product: usize,
-    /// The quantity.
-    pub quantity: i64,
-    /// True once a digit was typed (digits then append).
+    /// The quantity, as typed (digits only).
+    pub quantity: Field,
+    /// True once the quantity was edited (until then the first digit replaces it).
     pub typed: bool,
 }
 
@@ -32,24 +36,28 @@ impl AddToCart {
         AddToCart {
             cart,
             product: 0,
-            quantity: 1,
+            quantity: Field::new("1"),
             typed: false,
         }
     }
 
-    /// Handles a key: ↑↓ product, +/- quantity, digits type it, Enter adds.
+    /// The quantity as a number (an empty field is 0).
+    pub fn amount(&self) -> i64 {
+        self.quantity.value().parse::<i64>().unwrap_or(0).min(MOST)
+    }
+
+    /// Handles a key: ↑↓ product, +/- quantity, digits and the line keys edit it, Enter adds.
     pub fn key(&mut self, app: &App, command: Option<Command>, key: KeyEvent) -> Reply {
-        if let KeyCode::Char(d @ '0'..='9') = key.code {
-            let digit = i64::from(d as u8 - b'0');
-            self.quantity = if self.typed {
-                self.quantity
-                    .saturating_mul(10)
-                    .saturating_add(digit)
-                    .min(MOST)
-            } else {
-                digit
-            };
-            self.typed = true;
+        if let KeyCode::Char('0'..='9') = key.code
+            && !self.typed
+        {
+            // The proposed quantity is replaced by the first digit typed.
+            self.quantity.set("");
+        }
+        if command.is_none() {
+            if self.quantity.key(key, MOST_DIGITS, |c| c.is_ascii_digit()) == Edit::Done {
+                self.typed = true;
+            }
             return Reply::Keep;
         }
         let products = app.world().map_or(0, |w| w.products.len());
@@ -57,12 +65,14 @@ impl AddToCart {
             Some(Command::Up) => super::step(&mut self.product, products, true),
             Some(Command::Down) => super::step(&mut self.product, products, false),
             Some(Command::More) => {
-                self.quantity = (self.quantity + 1).clamp(0, MOST);
-                self.typed = false;
+                self.quantity
+                    .set(&(self.amount() + 1).clamp(0, MOST).to_string());
+                self.typed = true;
             }
             Some(Command::Less) => {
-                self.quantity = (self.quantity - 1).clamp(0, MOST);
-                self.typed = false;
+                self.quantity
+                    .set(&(self.amount() - 1).clamp(0, MOST).to_string());
+                self.typed = true;
             }
             Some(Command::Confirm) => {
                 let Some(sku) = app
@@ -75,7 +85,7 @@ impl AddToCart {
                 return Reply::Act(Action::AddToCart {
                     cart: self.cart.clone(),
                     sku,
-                    quantity: Quantity::Whole(self.quantity),
+                    quantity: Quantity::Whole(self.amount()),
                     actor: None,
                 });
             }
@@ -103,15 +113,20 @@ impl AddToCart {
             ));
         }
         text.push(Line::raw(""));
-        text.push(Line::from(vec![
-            Span::styled("quantity ", t.label()),
-            Span::styled(format!("{}", self.quantity), t.key()),
-            Span::styled("   (0 or more than 1,000,000 provoke the refusal)", t.dim()),
-        ]));
+        text.push(Line::from(
+            [Span::styled("quantity ", t.label())]
+                .into_iter()
+                .chain(self.quantity.spans(t.key(), 10, true))
+                .chain([Span::styled(
+                    "   (0 or more than 1,000,000 provoke the refusal)",
+                    t.dim(),
+                )])
+                .collect::<Vec<_>>(),
+        ));
         text.push(Line::raw(""));
         text.push(hint(
             app,
-            "↑↓ product · +/- or digits quantity · Enter add · Esc close",
+            "↑↓ product · +/- or digits quantity (← → Backspace Ctrl-U) · Enter add · Esc close",
         ));
         boxed(frame, area, app, "Add to cart", text, 72, t.focus_border());
     }

@@ -2,7 +2,7 @@
 //! binding. It scrolls by line (↑↓) and by page (PgUp/PgDn, space); `q`, `?`, Enter and
 //! Esc close it.
 
-use super::{Limits, Reply, scrolled};
+use super::{Limits, Reply, scrolled_indented};
 use crate::tui::app::App;
 use crate::tui::keys::{self, Command};
 use ratatui::Frame;
@@ -11,10 +11,13 @@ use ratatui::text::{Line, Span};
 
 /// What each symbol on screen means (colour only ever repeats it).
 pub const LEGEND: &[(&str, &str)] = &[
-    ("○ ◐ ● ", "cart Active, Checkout, Closed"),
+    (
+        "○ ◐ ◑ ◒ ⊘ ●",
+        "cart Active, Checkout, Processing, PendingClosed, PendingDelete, Closed",
+    ),
     ("[#] [/] [ ]", "cart locked, opening, unlocked"),
     ("◆ ▪", "session active, archived"),
-    ("✓ true  · false", "a flag"),
+    ("✓ true · false", "a flag"),
     (
         "spinner ✔ ✖ ⊘",
         "operation Running, Complete, Error, Canceled",
@@ -87,11 +90,11 @@ impl Help {
                 Span::raw(*meaning),
             ]));
         }
-        scrolled(
+        scrolled_indented(
             frame,
             area,
             app,
-            "Help: keys (↑↓ line, PgUp/PgDn page, q close)",
+            ("Help: keys (↑↓ line, PgUp/PgDn page, q close)", 24),
             text,
             self.scroll,
             &self.limits,

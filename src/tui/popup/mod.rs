@@ -1,8 +1,8 @@
 //! Popups over the screen, each drawn on a [`Clear`], each in its own module with its
 //! state, its key handling and its drawing (as gitui's components and the ratatui
 //! component template do): [`help`], [`refusal`], [`add_to_cart`], [`world_menu`],
-//! [`save`], [`confirm`], [`quiz`], [`text`] (messages, the world, the narration),
-//! [`timeline`].
+//! [`save`], [`confirm`], [`quiz`], [`text`] (messages, the world, the narration, the
+//! network view), [`timeline`], [`rest_form`].
 //!
 //! A popup never changes the rest of the UI itself: its `key` returns a [`Reply`] and
 //! [`App`](super::app::App) acts on it. This module also draws the watch-mode banner.
@@ -12,6 +12,7 @@ pub mod confirm;
 pub mod help;
 pub mod quiz;
 pub mod refusal;
+pub mod rest_form;
 pub mod save;
 pub mod text;
 pub mod timeline;
@@ -46,6 +47,8 @@ pub enum Popup {
     Text(text::Text),
     /// The steps of the script, to jump to one.
     Timeline(timeline::Timeline),
+    /// A REST call's form (PATCH, pay) on an LWR cart.
+    RestForm(rest_form::RestForm),
 }
 
 /// What a popup asks of the app after a key.
@@ -66,6 +69,9 @@ pub enum Reply {
     },
     /// Close and jump to the state after this many script steps.
     Jump(usize),
+    /// Close, step back over the refused step, switch the setting of its reading to
+    /// the other value, and try the same action again.
+    Flip,
     /// Write the scenario file here (the app builds the text).
     Save {
         /// Where.
@@ -87,6 +93,7 @@ impl Popup {
             Popup::Confirm(_) => Context::Confirm,
             Popup::Text(_) => Context::Popup,
             Popup::Timeline(_) => Context::Menu,
+            Popup::RestForm(_) => Context::Form,
         }
     }
 
@@ -105,6 +112,7 @@ impl Popup {
             Popup::Confirm(p) => p.key(command),
             Popup::Text(p) => p.key(command),
             Popup::Timeline(p) => p.key(app, command),
+            Popup::RestForm(p) => p.key(command, key),
         }
     }
 
@@ -119,13 +127,16 @@ impl Popup {
             Popup::Confirm(p) => p.draw(frame, area, app),
             Popup::Text(p) => p.draw(frame, area, app),
             Popup::Timeline(p) => p.draw(frame, area, app),
+            Popup::RestForm(p) => p.draw(frame, area, app),
         }
     }
 }
 
 /// Draws whatever popup is open (and the watch-mode banner, and an open quiz).
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    if let (Some(e), Some(_)) = (&app.watch_error, &app.playback) {
+    if let Some(e) = &app.watch_error
+        && app.screen == super::app::Screen::Player
+    {
         banner(frame, area, app, e);
     }
     match &app.popup {
@@ -191,13 +202,26 @@ pub(crate) fn scrolled(
     scroll: u16,
     limits: &Limits,
 ) {
+    scrolled_indented(frame, area, app, (title, 2), text, scroll, limits);
+}
+
+/// [`scrolled`], with wrapped lines indented by `indent` columns (the help's text column).
+pub(crate) fn scrolled_indented(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    (title, indent): (&str, usize),
+    text: Vec<Line<'static>>,
+    scroll: u16,
+    limits: &Limits,
+) {
     let t = app.theme;
     let width = 100.min(area.width.saturating_sub(4));
     let inner_width = width.saturating_sub(2).max(1) as usize;
     // Pre-wrap so that the count of rows is exact and the scroll clamps right.
     let rows: Vec<Line<'static>> = text
         .into_iter()
-        .flat_map(|l| super::log::wrap(l, inner_width, 2))
+        .flat_map(|l| super::log::wrap(l, inner_width, indent))
         .collect();
     let height = (rows.len() as u16 + 2)
         .min(area.height.saturating_sub(4))
@@ -317,20 +341,22 @@ pub(crate) fn step(v: &mut usize, len: usize, up: bool) {
 
 fn banner(frame: &mut Frame, area: Rect, app: &App, error: &str) {
     let t = app.theme;
+    let text = format!("✖ the file no longer loads; still showing the last good version: {error}");
+    // As tall as the whole message needs (at most half the screen): the error is the
+    // point of the banner, so it is never cut.
+    let line = Line::styled(text, t.error());
+    let inner = area.width.saturating_sub(2).max(1) as usize;
+    let rows = super::log::wrap(line.clone(), inner, 2).len() as u16;
     let rect = Rect {
         x: area.x,
         y: area.y + 2,
         width: area.width,
-        height: 3.min(area.height),
+        height: (rows + 2).min(area.height / 2).max(3).min(area.height),
     };
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(vec![Line::styled(
-            format!("✖ the file no longer loads; still showing the last good version: {error}"),
-            t.error(),
-        )])
-        .wrap(Wrap { trim: true })
-        .block(Block::bordered().border_style(t.error())),
+        Paragraph::new(super::log::wrap(line, inner, 2))
+            .block(Block::bordered().border_style(t.error())),
         rect,
     );
 }

@@ -1,6 +1,7 @@
 //! The popup of a refused action: code and HTTP status, message, action, the requirement
 //! that did not hold, where the code comes from, the reading, and what the buyer sees.
-//! `←` undoes the refused step (steps back to before it); Enter and Esc close.
+//! `←` undoes the refused step (steps back to before it); `F` switches the setting of
+//! the reading to its other value and tries the same action again; Enter and Esc close.
 
 use super::{Reply, boxed, hint, row};
 use crate::engine::ActionError;
@@ -26,6 +27,7 @@ impl Refusal {
     pub fn key(&mut self, command: Option<Command>) -> Reply {
         match command {
             Some(Command::Undo) => Reply::Undo,
+            Some(Command::FlipReading) if self.error.kind.reading().is_some() => Reply::Flip,
             _ => Reply::Keep,
         }
     }
@@ -66,6 +68,15 @@ impl Refusal {
         ));
         if let Some(reading) = &wording.reading {
             text.extend(row(app, inner, "reading", reading, t.text()));
+            if let Some((key, other)) = flip_of(app, &self.error) {
+                text.extend(row(
+                    app,
+                    inner,
+                    "",
+                    &format!("F: switch {key} to {other} and try the same action again"),
+                    t.key(),
+                ));
+            }
         }
         if let Some(buyer) = &wording.buyer_sees {
             text.extend(row(app, inner, "buyer", buyer, t.text()));
@@ -76,4 +87,17 @@ impl Refusal {
         ));
         boxed(frame, area, app, "Refused", text, width, t.error());
     }
+}
+
+/// The setting a refusal's reading names and the value that would let the action
+/// through: (key, value as written), for the store of the cart acted on.
+pub fn flip_of(app: &App, error: &ActionError) -> Option<(&'static str, &'static str)> {
+    let key = error.kind.reading()?.split(':').next()?.trim();
+    let p = app.playback.as_ref()?;
+    let cart = p.played().last()?.action.cart()?.to_string();
+    let store = app.world()?.store_of_cart(&cart)?;
+    super::world_menu::other_readings(&store.settings)
+        .into_iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(k, _, label)| (k, label))
 }

@@ -10,6 +10,7 @@
 use super::{Reply, boxed, hint};
 use crate::scenario::sanitize;
 use crate::tui::app::{App, Pending};
+use crate::tui::field::{Edit, Field};
 use crate::tui::keys::Command;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
@@ -24,7 +25,7 @@ pub const MAX_NAME: usize = 255;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Save {
     /// The name as typed (a path, relative to `dir` unless absolute).
-    pub name: String,
+    pub name: Field,
     /// The folder a relative name is saved in.
     pub dir: PathBuf,
     /// The file exists: asking before overwriting it.
@@ -39,7 +40,7 @@ impl Save {
     /// The dialog on a proposed name in a folder.
     pub fn new(name: String, dir: PathBuf, then: Option<Pending>) -> Save {
         Save {
-            name,
+            name: Field::new(&name),
             dir,
             confirm_overwrite: false,
             problem: None,
@@ -49,7 +50,7 @@ impl Save {
 
     /// The file the name stands for: `.json` added when missing, relative to the folder.
     pub fn path(&self) -> Option<PathBuf> {
-        let name = self.name.trim();
+        let name = self.name.value().trim();
         if name.is_empty() || name.ends_with('/') {
             return None;
         }
@@ -83,25 +84,16 @@ impl Save {
             }
             return Reply::Keep;
         }
-        match key.code {
-            KeyCode::Backspace => {
-                self.name.pop();
+        match self.name.key(key, MAX_NAME, |_| true) {
+            Edit::Done => {
                 self.problem = None;
                 return Reply::Keep;
             }
-            KeyCode::Char(ch) if command.is_none() || command == Some(Command::Confirm) => {
-                if ch.is_control() {
-                    return Reply::Keep;
-                }
-                if self.name.chars().count() >= MAX_NAME {
-                    self.problem = Some(format!("a name has at most {MAX_NAME} characters"));
-                } else {
-                    self.name.push(ch);
-                    self.problem = None;
-                }
+            Edit::Refused => {
+                self.problem = Some(format!("a name has at most {MAX_NAME} characters"));
                 return Reply::Keep;
             }
-            _ => {}
+            Edit::NotMine => {}
         }
         if command == Some(Command::Confirm) {
             return match self.path() {
@@ -126,10 +118,12 @@ impl Save {
             Line::raw("Save the steps played so far (and your branch) as a scenario file,"),
             Line::raw("with each step's result as its expect: a regression test."),
             Line::raw(""),
-            Line::from(vec![
-                Span::styled("name ", t.label()),
-                Span::styled(format!("{}▏", sanitize::line(&self.name)), t.key()),
-            ]),
+            Line::from(
+                [Span::styled("name ", t.label())]
+                    .into_iter()
+                    .chain(self.name.spans(t.key(), 64, !self.confirm_overwrite))
+                    .collect::<Vec<_>>(),
+            ),
             Line::from(vec![
                 Span::styled("in   ", t.label()),
                 Span::styled(dir, t.text()),
@@ -152,7 +146,10 @@ impl Save {
                 t.error(),
             ));
         } else {
-            text.push(hint(app, "type to edit the name · Enter save · Esc close"));
+            text.push(hint(
+                app,
+                "type to edit the name (← → Home End, Ctrl-U, Ctrl-W) · Enter save · Esc close",
+            ));
         }
         boxed(
             frame,
@@ -193,11 +190,11 @@ mod tests {
     fn json_is_added_and_a_relative_name_lands_in_the_folder() {
         let mut s = Save::new("mine".into(), PathBuf::from("/tmp/x"), None);
         assert_eq!(s.path(), Some(PathBuf::from("/tmp/x/mine.json")));
-        s.name = "sub/b.JSON".into();
+        s.name.set("sub/b.JSON");
         assert_eq!(s.path(), Some(PathBuf::from("/tmp/x/sub/b.JSON")));
-        s.name = "/abs/c".into();
+        s.name.set("/abs/c");
         assert_eq!(s.path(), Some(PathBuf::from("/abs/c.json")));
-        s.name = "  ".into();
+        s.name.set("  ");
         assert_eq!(s.path(), None);
     }
 
@@ -207,12 +204,12 @@ mod tests {
         for ch in "a b/ü'q?".chars() {
             s.key(None, key(KeyCode::Char(ch)));
         }
-        assert_eq!(s.name, "a b/ü'q?");
-        s.name = "x".repeat(MAX_NAME);
+        assert_eq!(s.name.value(), "a b/ü'q?");
+        s.name.set(&"x".repeat(MAX_NAME));
         s.key(None, key(KeyCode::Char('y')));
-        assert_eq!(s.name.len(), MAX_NAME);
+        assert_eq!(s.name.value().len(), MAX_NAME);
         assert!(s.problem.is_some(), "the refusal is said");
-        s.name.clear();
+        s.name.set("");
         assert_eq!(
             s.key(Some(Command::Confirm), key(KeyCode::Enter)),
             Reply::Keep

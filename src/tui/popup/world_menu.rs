@@ -1,8 +1,9 @@
 //! The world-edit menu (`e`): revoke or grant a permission, switch the effective account,
-//! make an account leave or join the store, for the selected cart's buyer, account and
-//! store. Enter applies the edit off script.
+//! make an account leave or join the store, switch a store setting to another reading, for the acting buyer (the selected cart's
+//! owner unless `A` chose another), the buyer's account and the cart's store. Enter applies the edit off script.
 
 use super::{Reply, boxed, hint};
+use crate::engine::settings::{SETTINGS, SettingInput, SettingValue, is_placeholder};
 use crate::engine::{Action, Permission, World};
 use crate::tui::app::App;
 use crate::tui::keys::Command;
@@ -30,7 +31,7 @@ impl WorldMenu {
         let Some(world) = app.world() else {
             return Reply::Close;
         };
-        let items = items(world, &self.cart);
+        let items = items_for(world, &self.cart, app.acting.as_deref());
         match command {
             Some(Command::Up) => super::step(&mut self.index, items.len(), true),
             Some(Command::Down) => super::step(&mut self.index, items.len(), false),
@@ -53,7 +54,10 @@ impl WorldMenu {
             Line::styled("World edits, applied now (off script):", t.dim()),
             Line::raw(""),
         ];
-        for (i, (label, _)) in items(world, &self.cart).iter().enumerate() {
+        for (i, (label, _)) in items_for(world, &self.cart, app.acting.as_deref())
+            .iter()
+            .enumerate()
+        {
             let chosen = i == self.index;
             text.push(Line::styled(
                 format!("{} {label}", if chosen { "›" } else { " " }),
@@ -76,11 +80,17 @@ impl WorldMenu {
 
 /// The world edits offered for a cart's buyer, account and store.
 pub fn items(world: &World, cart: &str) -> Vec<(String, Action)> {
+    items_for(world, cart, None)
+}
+
+/// The world edits offered for a buyer (the cart's owner when `None`), the buyer's
+/// account, and the cart's store.
+pub fn items_for(world: &World, cart: &str, buyer: Option<&str>) -> Vec<(String, Action)> {
     let mut items = Vec::new();
     let Some(cart) = world.cart(cart) else {
         return items;
     };
-    let Some(buyer) = world.buyer(&cart.buyer) else {
+    let Some(buyer) = world.buyer(buyer.unwrap_or(&cart.buyer)) else {
         return items;
     };
     for &permission in Permission::ALL {
@@ -122,6 +132,19 @@ pub fn items(world: &World, cart: &str) -> Vec<(String, Action)> {
             ));
         }
     }
+    // Every other reading of every store setting, from this instant on (set_setting).
+    if let Some(store) = world.store(&cart.store) {
+        for (key, value, label) in other_readings(&store.settings) {
+            items.push((
+                format!("{}: {key} → {label}", store.id),
+                Action::SetSetting {
+                    store: store.id.clone(),
+                    key: key.to_string(),
+                    value,
+                },
+            ));
+        }
+    }
     let mut accounts = vec![buyer.effective_account.clone()];
     if cart.account != buyer.effective_account {
         accounts.push(cart.account.clone());
@@ -148,4 +171,28 @@ pub fn items(world: &World, cart: &str) -> Vec<(String, Action)> {
         }
     }
     items
+}
+
+/// The readings a store could switch to now: (key, value, how it is written) for each
+/// changeable setting and each of its named values other than the current one. A
+/// reading that stands for any number (`N ticks`) is left out: it takes a number, not
+/// a flip.
+pub fn other_readings(
+    settings: &crate::engine::StoreSettings,
+) -> Vec<(&'static str, SettingValue, &'static str)> {
+    let mut out = Vec::new();
+    for setting in SETTINGS.iter().filter(|s| s.changeable) {
+        let current = setting.get(settings);
+        for reading in setting.readings {
+            if is_placeholder(reading.value) {
+                continue;
+            }
+            if let Ok(value) = setting.parse(SettingInput::Arg(reading.value))
+                && value != current
+            {
+                out.push((setting.key, value, reading.value));
+            }
+        }
+    }
+    out
 }
