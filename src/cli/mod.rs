@@ -173,7 +173,15 @@ pub enum Command {
 
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `--help` ends with the settings file: where it is, its keys, and what is wrong
+    // with it now (an unknown key, a bad value).
+    let matches = <Cli as clap::CommandFactory>::command()
+        .after_help(crate::tui::settings::help_section())
+        .get_matches();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let code = match cli.command {
         None => match cli.dir {
             Some(dir) => play(&dir),

@@ -84,6 +84,9 @@ pub enum Msg {
     /// The terminal is smaller than the UI needs (or large enough again): playback
     /// pauses while the screen cannot show it.
     TooSmall(bool),
+    /// Something to tell on the status line that the run loop found (a problem in the
+    /// settings file, a settings change that could not be kept).
+    Notice(String),
 }
 
 /// Something the user asked for that waits for the answer to the branch-safety prompt.
@@ -430,6 +433,7 @@ impl App {
                 }
                 self.too_small = small;
             }
+            Msg::Notice(text) => self.status = Some(sanitize::line(&text)),
         }
         std::mem::take(&mut self.effects)
     }

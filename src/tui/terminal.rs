@@ -34,7 +34,16 @@ pub fn run_watch(path: &Path) -> anyhow::Result<()> {
 fn with_terminal(mut app: App, watch: Option<PathBuf>) -> anyhow::Result<()> {
     // The settings that stay across sessions (presenter mode, speed, palette).
     app.settings_path = super::settings::path();
-    app.apply_settings(super::settings::load(app.settings_path.as_deref()));
+    let (settings, problems) = super::settings::load(app.settings_path.as_deref());
+    app.apply_settings(settings);
+    if !problems.is_empty() {
+        // The rest of the file applies; `cartsim --help` lists every problem too.
+        let more = match problems.len() {
+            1 => String::new(),
+            n => format!(" (and {} more: see cartsim --help)", n - 1),
+        };
+        drive(&mut app, Msg::Notice(format!("{}{more}", problems[0])));
+    }
     // `w` saves into the folder the user started from; shown in full in the dialog.
     if let Ok(dir) = std::env::current_dir() {
         app.save_dir = dir;
