@@ -3,6 +3,7 @@
 pub mod diagnose;
 pub mod handout;
 pub mod inputs;
+pub mod recover;
 pub mod rules_table;
 pub mod transcript;
 
@@ -135,6 +136,10 @@ pub enum Command {
     /// output, JSON or CSV), say what state each cart is in and why, and what each
     /// action would do now. Exit status 2 when a file is not a query result.
     Diagnose(diagnose::DiagnoseArgs),
+    /// List the unsaved branches a UI that ended (a closed terminal, a dropped ssh
+    /// session, a kill) left behind, with their scenario and when they were made;
+    /// `cartsim recover N` writes branch N as a scenario file, as `w` would have.
+    Recover(recover::RecoverArgs),
     /// Open one scenario file in the terminal UI.
     Play {
         /// The scenario file; a built-in scenario's name (with or without .json), a
@@ -197,6 +202,7 @@ pub fn main() -> ExitCode {
         Some(Command::Play { file, watch: false }) => play(&file),
         Some(Command::Run { files, json, quiet }) => run_with(&files, json, quiet),
         Some(Command::Diagnose(args)) => diagnose::run(&args),
+        Some(Command::Recover(args)) => recover::run(&args),
         Some(Command::Check { files }) => check(&files),
         Some(Command::Schema) => {
             say(&format!("{}\n", crate::scenario::SCHEMA.trim_end()));

@@ -325,6 +325,13 @@ impl App {
         (self.saved_branch.as_ref() != Some(&(start, len, last))).then_some((start, len))
     }
 
+    /// What identifies the unsaved branch as it is now, while there is one: the run loop
+    /// keeps it in a recovery file ([`crate::player::recovery`]).
+    pub fn unsaved_branch_key(&self) -> Option<(usize, usize, String)> {
+        self.unsaved_branch()?;
+        self.branch_key()
+    }
+
     /// What identifies the recorded branch: its start, its length and its last entry (a
     /// wait coalesced into the last one changes the branch without lengthening it).
     fn branch_key(&self) -> Option<(usize, usize, String)> {
