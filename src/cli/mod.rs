@@ -329,6 +329,19 @@ pub fn builtin_scenarios() -> Vec<Scenario> {
 
 /// Opens the UI on a file or a folder (its `*.json` files, in the picker).
 fn play(file: &std::path::Path) -> u8 {
+    // A big file takes seconds to load, before the UI opens: say so (Ctrl-C still works
+    // here, the terminal is not in raw mode yet).
+    const BIG: u64 = 1024 * 1024;
+    if let Ok(meta) = std::fs::metadata(file)
+        && meta.is_file()
+        && meta.len() > BIG
+    {
+        eprintln!(
+            "cartsim: loading {} ({:.1} MB; Ctrl-C stops)...",
+            scenario::sanitize::path(file),
+            meta.len() as f64 / 1e6
+        );
+    }
     let mut scenarios = Vec::new();
     let mut failed = false;
     for loaded in inputs::load_all(&[file.to_path_buf()]) {

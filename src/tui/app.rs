@@ -87,6 +87,8 @@ pub enum Msg {
     /// Something to tell on the status line that the run loop found (a problem in the
     /// settings file, a settings change that could not be kept).
     Notice(String),
+    /// A slice of the long work under way ([`App::work`]): at most this many steps.
+    Work(usize),
 }
 
 /// Something the user asked for that waits for the answer to the branch-safety prompt.
@@ -183,6 +185,9 @@ pub struct App {
     pub filter: String,
     /// The filter is being typed.
     pub filtering: bool,
+    /// Long work under way (End on a long scenario, a jump far ahead), done a slice at a
+    /// time by the run loop ([`super::work`]).
+    pub work: Option<super::work::Work>,
     /// What `update` asks the run loop to do.
     effects: Vec<Effect>,
 }
@@ -218,6 +223,7 @@ impl App {
             settings_path: None,
             filter: String::new(),
             filtering: false,
+            work: None,
             effects: Vec::new(),
         };
         if app.scenarios.len() == 1 {
@@ -411,7 +417,11 @@ impl App {
     /// see [`super::effect::drive`].
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
+            // While long work runs, a key only stops it (Esc, Ctrl-C): the others are
+            // dropped, not queued behind it.
+            Msg::Key(key) if self.work.is_some() => self.busy_key(key),
             Msg::Key(key) => self.key(key),
+            Msg::Work(steps) => self.work_slice(steps),
             Msg::Frame => {
                 if !self.too_small
                     && let Some(p) = self.playback.as_mut()
@@ -734,7 +744,7 @@ impl App {
         match pending {
             Pending::Act(action) => self.act(action),
             Pending::Command(c) => self.command_now(c),
-            Pending::Jump(n) => self.jump(|p| p.goto(n)),
+            Pending::Jump(n) => self.start_work(super::work::Work::Goto { to: n }),
         }
         if let Some(p) = self.playback.as_mut() {
             p.drop_unplayed_branch();
@@ -835,7 +845,7 @@ impl App {
                 self.keep_settings();
             }
             Command::Home => self.jump(|p| p.home()),
-            Command::End => self.jump(|p| p.end()),
+            Command::End => self.start_work(super::work::Work::End),
             Command::PrevChapter => self.jump(|p| p.prev_chapter()),
             Command::NextChapter => self.jump(|p| p.next_chapter()),
             Command::Presenter => {
@@ -1018,6 +1028,78 @@ impl App {
         }
     }
 
+    /// Starts End or a jump: at once when it is short, else as work the run loop does a
+    /// slice at a time.
+    fn start_work(&mut self, work: super::work::Work) {
+        use super::work::{AT_ONCE, Work};
+        let Some(p) = self.playback.as_mut() else {
+            return;
+        };
+        p.pause();
+        let (done, total) = work_progress(p, work);
+        match work {
+            _ if total.saturating_sub(done) <= AT_ONCE => match work {
+                Work::End => self.jump(|p| p.end()),
+                Work::Goto { to } => self.jump(|p| p.goto(to)),
+            },
+            _ => {
+                self.work = Some(work);
+                self.transition = None;
+                self.status = Some(work_status(work, done, total));
+            }
+        }
+    }
+
+    /// Plays a slice of the work under way, at most `steps` steps.
+    fn work_slice(&mut self, steps: usize) {
+        use super::work::Work;
+        let (Some(work), Some(p)) = (self.work, self.playback.as_mut()) else {
+            self.work = None;
+            return;
+        };
+        let mut finished = false;
+        match work {
+            Work::End => {
+                for _ in 0..steps.max(1) {
+                    if p.step_forward() != StepResult::Played {
+                        finished = true;
+                        break;
+                    }
+                }
+            }
+            Work::Goto { to } => {
+                let at = p.script_position();
+                let next = to.min(at.saturating_add(steps.max(1)));
+                p.goto(next);
+                finished = next >= to || p.script_position() >= p.step_count();
+            }
+        }
+        let (done, total) = work_progress(p, work);
+        if finished {
+            self.work = None;
+            self.status = None;
+            self.jump(|_| {});
+        } else {
+            self.status = Some(work_status(work, done, total));
+        }
+    }
+
+    /// A key while work runs: Esc or Ctrl-C stops it where it got to.
+    fn busy_key(&mut self, key: KeyEvent) {
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        if key.code == KeyCode::Esc || ctrl_c {
+            if let (Some(work), Some(p)) = (self.work.take(), self.playback.as_ref()) {
+                let (done, total) = work_progress(p, work);
+                self.status = Some(format!(
+                    "stopped {}: at step {done} of {total}",
+                    work.name()
+                ));
+            }
+            self.jump(|_| {});
+        }
+    }
+
     fn step_forward(&mut self) {
         let Some(p) = self.playback.as_mut() else {
             return;
@@ -1186,4 +1268,25 @@ pub fn error_text(error: &ActionError) -> Vec<String> {
         lines.push(format!("the buyer sees: {buyer}"));
     }
     lines
+}
+
+/// How far work has got: (steps done, steps in all), in script steps (or, off script, in
+/// entries of the branch).
+fn work_progress(p: &Playback, work: super::work::Work) -> (usize, usize) {
+    match work {
+        super::work::Work::End if p.off_script() => {
+            (p.timeline().cursor(), p.timeline().entries().len())
+        }
+        super::work::Work::End => (p.script_position(), p.step_count()),
+        super::work::Work::Goto { to } => (p.script_position(), to),
+    }
+}
+
+/// The status line while work runs: what, how far, and how to stop it.
+fn work_status(work: super::work::Work, done: usize, total: usize) -> String {
+    format!(
+        "{}: step {done} of {total} ({}%); Esc or Ctrl-C stops here",
+        work.name(),
+        (done * 100).checked_div(total).unwrap_or(100)
+    )
 }

@@ -205,6 +205,7 @@ fn event_loop(
     let mut seen = watch.as_deref().map(look);
     let mut last_look = Instant::now();
     let mut redraw = true;
+    let mut budget = super::work::Budget::default();
     loop {
         app.now = start.elapsed();
         // The I/O `update` never does: the unsaved branch kept as it grows.
@@ -236,6 +237,11 @@ fn event_loop(
             let left = WATCH_EVERY.saturating_sub(last_look.elapsed());
             wait = Some(wait.map_or(left, |w| w.min(left)));
         }
+        // Long work: the keys first (Esc or Ctrl-C stops it), then the next slice.
+        let busy = app.work.is_some();
+        if busy {
+            wait = Some(Duration::ZERO);
+        }
         let event = match wait {
             None => Some(event::read()?),
             Some(timeout) => {
@@ -262,6 +268,12 @@ fn event_loop(
                 }
                 None => matches!(e, Event::Resize(..)),
             },
+            None if busy => {
+                let slice = Instant::now();
+                drive(&mut app, Msg::Work(budget.steps()));
+                budget.took(slice.elapsed());
+                true
+            }
             None => {
                 drive(&mut app, Msg::Frame);
                 true
