@@ -309,3 +309,25 @@ fn sigterm_mid_branch_keeps_the_branch_and_the_next_start_recovers_it() {
 fn sighup_mid_branch_keeps_the_branch_and_the_next_start_recovers_it() {
     a_branch_survives(libc::SIGHUP);
 }
+
+/// A settings file with an unknown key: the UI starts with the rest of it applied and
+/// says what it did not understand on the status line.
+#[test]
+fn an_unknown_settings_key_is_reported_on_the_status_line() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "speed = 4\ncolour = \"blue\"\n").unwrap();
+    let state = home.path().join("state");
+    let env = [
+        ("CARTSIM_CONFIG", config.as_path()),
+        ("CARTSIM_STATE", state.as_path()),
+    ];
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/01-happy-path.json");
+    let mut ui = Ui::spawn_in(&["play", scenario], home.path(), &env);
+    ui.wait_until("the status line and the speed", |ui| {
+        let text = ui.text();
+        text.contains("unknown key colour") && text.contains("4x")
+    });
+    ui.press("q");
+    assert!(ui.wait_exit().success());
+}

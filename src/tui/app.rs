@@ -260,6 +260,7 @@ impl App {
         self.popup = None;
         self.status = None;
         self.saved_branch = None;
+        self.work = None;
     }
 
     /// The world now, when a scenario is open.
@@ -456,6 +457,8 @@ impl App {
     }
 
     fn reloaded(&mut self, result: Result<Scenario, LoadError>) {
+        // Work on the old file's playback does not go on in the new one.
+        self.work = None;
         match result {
             Ok(s) => {
                 self.watch_error = None;
