@@ -46,6 +46,11 @@ impl Ui {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.cwd(cwd);
+        // Recovery files go to a folder of the test's own unless the test names one.
+        cmd.env(
+            "CARTSIM_STATE",
+            std::env::temp_dir().join(format!("cartsim-e2e-state-{}", std::process::id())),
+        );
         for (key, value) in env {
             cmd.env(key, value);
         }
