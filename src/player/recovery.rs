@@ -180,13 +180,16 @@ pub struct Recoverable {
 
 impl Recoverable {
     /// True when the UI that wrote it still runs (its branch is not lost, and it keeps
-    /// writing the file).
+    /// writing the file). Call it before this process writes a recovery file of its own.
     pub fn writer_runs(&self) -> bool {
         let Ok(pid) = libc::pid_t::try_from(self.kept.pid) else {
             return false;
         };
+        // A file with this process's id was left by an earlier process that had the same
+        // id (in a container the UI may always get the same one): this process only
+        // lists recovery files before it writes its own.
         if pid == 0 || self.kept.pid == std::process::id() {
-            return self.kept.pid == std::process::id();
+            return false;
         }
         // SAFETY: kill(2) with signal 0 only checks that the process exists.
         let r = unsafe { libc::kill(pid, 0) };
