@@ -74,9 +74,13 @@ impl Settings {
         let doc = match text.parse::<toml_edit::DocumentMut>() {
             Ok(doc) => doc,
             Err(e) => {
-                let line = e
-                    .span()
-                    .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+                // Counted on bytes: a span need not fall on a character boundary.
+                let line = e.span().map(|s| {
+                    1 + text.as_bytes()[..s.start.min(text.len())]
+                        .iter()
+                        .filter(|b| **b == b'\n')
+                        .count()
+                });
                 problems.push(format!(
                     "not TOML{}: {}; the defaults apply and the file is left as it is",
                     line.map(|l| format!(" (line {l})")).unwrap_or_default(),
@@ -314,6 +318,18 @@ mod tests {
             problems[0].contains("theme: \"sepia\" is not allowed"),
             "{problems:?}"
         );
+    }
+
+    #[test]
+    fn any_text_parses_without_panicking() {
+        for text in ["é = ", "\u{202e}x = [", "a = \"é", "[[é]]\nspeed = 2", "\0"] {
+            let (_, problems) = Settings::parse(text);
+            for p in problems {
+                assert_eq!(sanitize::line(&p), p);
+            }
+        }
+        let (_, problems) = Settings::parse("# ok\n\nspeed = = 2\n");
+        assert!(problems[0].contains("(line 3)"), "{problems:?}");
     }
 
     #[test]
