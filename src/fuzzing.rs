@@ -9,6 +9,10 @@
 //! - [`keys`]: the UI on the built-in scenarios, driven by any sequence of keys, clock
 //!   ticks and terminal sizes, drawn after every event. Whatever was explored, the branch
 //!   `w` would save loads and replays with every expectation holding.
+//! - [`diagnose`]: `cartsim diagnose` on any files. Either it refuses them, every message
+//!   sanitized, or what `diagnose --open` shows saves with `w` as a file that loads (as
+//!   `cartsim check` loads it) and replays; the same with `--anonymize`. [`export`]
+//!   writes generated records as the Salesforce CLI would, for the stable property test.
 
 use crate::player::{play_headless, playback::Playback};
 use crate::scenario::{self, Scenario, builtin::BUILTIN, sanitize, save};
@@ -212,4 +216,100 @@ fn replays(playback: &Playback) {
             report.index + 1
         );
     }
+}
+
+/// Runs `diagnose` on the files `bytes` holds (split at NUL bytes, which no export
+/// contains) and checks what it promises, plain and anonymized.
+pub fn diagnose(bytes: &[u8]) {
+    use crate::diagnose::{self as d, Input, Options};
+    let inputs: Vec<Input> = bytes
+        .split(|b| *b == 0)
+        .enumerate()
+        .map(|(i, part)| Input {
+            name: format!("export-{}.txt", i + 1),
+            bytes: part.to_vec(),
+        })
+        .collect();
+    for anonymized in [false, true] {
+        match d::diagnose(&inputs, &Options::default(), anonymized) {
+            Err(errors) => {
+                assert!(!errors.is_empty(), "a refusal says why");
+                for e in errors {
+                    assert_eq!(sanitize::line(&e), e, "a refusal is sanitized");
+                }
+            }
+            Ok((rebuilt, diagnosis)) => {
+                let text = d::explain::text(&diagnosis);
+                assert_eq!(
+                    sanitize::paragraph(&text),
+                    text,
+                    "the diagnosis is sanitized"
+                );
+                let scenario = d::scenario(rebuilt.world, &diagnosis, crate::engine::Edition::Two);
+                replays(&Playback::new(scenario));
+            }
+        }
+    }
+}
+
+/// One generated record: its object and its fields (name, JSON value).
+pub type Record = (&'static str, Vec<(String, serde_json::Value)>);
+
+/// The records as `sf data query --json` writes them, one result per object (in `json`)
+/// or as one CSV file per object, joined with NUL bytes as [`diagnose`] splits them.
+pub fn export(records: &[Record], json: bool) -> Vec<u8> {
+    use serde_json::{Map, Value, json};
+    let mut objects: Vec<&str> = records.iter().map(|(o, _)| *o).collect();
+    objects.dedup();
+    objects.sort_unstable();
+    objects.dedup();
+    let mut files: Vec<Vec<u8>> = Vec::new();
+    for object in objects {
+        let rows: Vec<&Vec<(String, Value)>> = records
+            .iter()
+            .filter(|(o, _)| *o == object)
+            .map(|(_, f)| f)
+            .collect();
+        if json {
+            let list: Vec<Value> = rows
+                .iter()
+                .map(|fields| {
+                    let mut map = Map::new();
+                    map.insert("attributes".into(), json!({"type": object}));
+                    for (k, v) in fields.iter() {
+                        map.insert(k.clone(), v.clone());
+                    }
+                    Value::Object(map)
+                })
+                .collect();
+            let doc = json!({"status": 0, "result": {"records": list, "totalSize": rows.len(), "done": true}});
+            files.push(doc.to_string().into_bytes());
+        } else {
+            let mut header: Vec<&str> = Vec::new();
+            for fields in &rows {
+                for (k, _) in fields.iter() {
+                    if !header.contains(&k.as_str()) {
+                        header.push(k);
+                    }
+                }
+            }
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let _ = w.write_record(&header);
+            for fields in &rows {
+                let cells: Vec<String> = header
+                    .iter()
+                    .map(
+                        |h| match fields.iter().find(|(k, _)| k == h).map(|(_, v)| v) {
+                            None | Some(Value::Null) => String::new(),
+                            Some(Value::String(s)) => s.clone(),
+                            Some(other) => other.to_string(),
+                        },
+                    )
+                    .collect();
+                let _ = w.write_record(&cells);
+            }
+            files.push(w.into_inner().unwrap_or_default());
+        }
+    }
+    files.join(&0u8)
 }

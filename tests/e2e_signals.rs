@@ -29,6 +29,11 @@ impl Ui {
     }
 
     fn spawn(args: &[&str]) -> Ui {
+        Ui::spawn_in(args, &std::env::temp_dir(), &[])
+    }
+
+    /// The binary in a pty, in folder `cwd`, with extra environment variables.
+    fn spawn_in(args: &[&str], cwd: &std::path::Path, env: &[(&str, &std::path::Path)]) -> Ui {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -40,7 +45,15 @@ impl Ui {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_cartsim"));
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
-        cmd.cwd(std::env::temp_dir());
+        cmd.cwd(cwd);
+        // Recovery files go to a folder of the test's own unless the test names one.
+        cmd.env(
+            "CARTSIM_STATE",
+            std::env::temp_dir().join(format!("cartsim-e2e-state-{}", std::process::id())),
+        );
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let nz = |n| std::num::NonZeroU16::new(n).unwrap();
@@ -195,4 +208,131 @@ fn watch_mode_refuses_a_fifo_and_keeps_answering_keys() {
     ui.press("q");
     assert!(ui.wait_exit().success());
     ui.wait_until("the terminal to be restored", Ui::restored);
+}
+
+/// The recovery files in a state folder.
+fn recovery_files(state: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(state.join("recovery"))
+        .map(|entries| entries.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default()
+}
+
+/// A signal ends the UI mid-branch: the branch was kept as it grew, the path is printed,
+/// and the next start offers it back, writes it as a scenario file and opens it.
+fn a_branch_survives(signal: i32) {
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join("state");
+    let work = home.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let env = [("CARTSIM_STATE", state.as_path())];
+    let mut ui = Ui::spawn_in(&[], &work, &env);
+    ui.wait_until("the picker", |ui| {
+        ui.alternate() && ui.text().contains("happy")
+    });
+    ui.press("\r");
+    ui.wait_until("the player", |ui| ui.text().contains("step 0 of"));
+    assert!(
+        recovery_files(&state).is_empty(),
+        "nothing to keep on script"
+    );
+    // Off script: start a checkout, then cancel it.
+    ui.press("s");
+    ui.wait_until("the branch", |ui| ui.text().contains("OFF SCRIPT"));
+    ui.press("x");
+    ui.wait_until("the cancel", |ui| ui.text().contains("Canceled"));
+    // The file follows the branch: both actions are in it before the signal.
+    let start = Instant::now();
+    while !recovery_files(&state)
+        .first()
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .is_some_and(|t| t.contains("\"branch_actions\":2"))
+    {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "the recovery file did not follow the branch"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(unsafe { libc::kill(ui.pid(), signal) }, 0);
+    assert!(!ui.wait_exit().success(), "ended by the signal");
+    ui.wait_until("the terminal restored and the file named", |ui| {
+        ui.restored() && ui.text().contains("the unsaved branch is kept in")
+    });
+    assert!(ui.text().contains("cartsim recover"), "{}", ui.text());
+    assert_eq!(recovery_files(&state).len(), 1);
+
+    // `cartsim recover` lists it with its scenario's file name, title and time.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cartsim"))
+        .arg("recover")
+        .env("CARTSIM_STATE", &state)
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains("  1  20")
+            && listed.contains("01-happy-path")
+            && listed.contains("(2 actions off script)"),
+        "{listed}"
+    );
+
+    // The next start offers it; yes writes it next to the user and opens it.
+    let mut again = Ui::spawn_in(&[], &work, &env);
+    again.wait_until("the offer", |ui| ui.text().contains("Recover it into"));
+    again.press("y\r");
+    again.wait_until("the recovered branch", |ui| {
+        ui.alternate() && ui.text().contains("recovered into")
+    });
+    let saved = work.join("cartsim-branch-1.json");
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert!(
+        text.contains("(recovered)") && text.contains("explored in the UI (off script)"),
+        "{text}"
+    );
+    assert!(
+        recovery_files(&state).is_empty(),
+        "the recovered branch's file is gone"
+    );
+    again.press("q");
+    assert!(again.wait_exit().success());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cartsim"))
+        .args(["run", saved.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn sigterm_mid_branch_keeps_the_branch_and_the_next_start_recovers_it() {
+    a_branch_survives(libc::SIGTERM);
+}
+
+#[test]
+fn sighup_mid_branch_keeps_the_branch_and_the_next_start_recovers_it() {
+    a_branch_survives(libc::SIGHUP);
+}
+
+/// A settings file with an unknown key: the UI starts with the rest of it applied and
+/// says what it did not understand on the status line.
+#[test]
+fn an_unknown_settings_key_is_reported_on_the_status_line() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "speed = 4\ncolour = \"blue\"\n").unwrap();
+    let state = home.path().join("state");
+    let env = [
+        ("CARTSIM_CONFIG", config.as_path()),
+        ("CARTSIM_STATE", state.as_path()),
+    ];
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/01-happy-path.json");
+    let mut ui = Ui::spawn_in(&["play", scenario], home.path(), &env);
+    ui.wait_until("the status line and the speed", |ui| {
+        let text = ui.text();
+        text.contains("unknown key colour") && text.contains("4x")
+    });
+    ui.press("q");
+    assert!(ui.wait_exit().success());
 }

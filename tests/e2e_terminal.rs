@@ -73,6 +73,11 @@ fn spawn(
         "CARTSIM_CONFIG",
         std::env::temp_dir().join(format!("cartsim-e2e-config-{}.toml", std::process::id())),
     );
+    // Recovery files too: a branch this test leaves is never offered to another run.
+    cmd.env(
+        "CARTSIM_STATE",
+        std::env::temp_dir().join(format!("cartsim-e2e-state-{}", std::process::id())),
+    );
     cmd.cwd(std::env::temp_dir());
     let child = pair.slave.spawn_command(cmd).expect("the binary starts");
     drop(pair.slave);

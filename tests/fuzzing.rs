@@ -89,6 +89,330 @@ proptest! {
     }
 }
 
+/// A field's value: mostly one of the plausible `good` ones, now and then a `bad` one,
+/// null or hostile text (a few in every hundred exports, so most exports open).
+fn pick(
+    good: &'static [&'static str],
+    bad: &'static [&'static str],
+) -> impl Strategy<Value = serde_json::Value> {
+    let bad = if bad.is_empty() { good } else { bad };
+    prop_oneof![
+        300 => prop::sample::select(good).prop_map(serde_json::Value::from),
+        2 => prop::sample::select(bad).prop_map(serde_json::Value::from),
+        1 => Just(serde_json::Value::Null),
+        1 => "[ -~\u{e9}\u{202e}\u{1b}]{0,12}".prop_map(serde_json::Value::from),
+    ]
+}
+
+const CARTS: &[&str] = &["0a6Hs0000000201", "0a6Hs0000000202IAA", "0a6Hs0000000203"];
+const SESSIONS: &[&str] = &[
+    "2z9Hs0000000301",
+    "2z9Hs0000000302",
+    "2z9Hs0000000303IAA",
+    "2z9Hs0000000304",
+];
+const OPERATIONS: &[&str] = &["0bOHs0000000101", "0bOHs0000000102", "0bOHs0000000103"];
+const TIMES: &[&str] = &[
+    "2026-11-25T09:20:00.000+0000",
+    "2026-11-25T10:20:00Z",
+    "2026-11-24T23:59:59.999+01:00",
+    "2026-11-25T09:21:00.000+0000",
+];
+const BAD_TIMES: &[&str] = &[
+    "2026-02-31T09:20:00.000+0000",
+    "2026-11-25T09:20:00.000+99:99",
+    "9999-12-31T23:59:59Z",
+    "1970-01-01T00:00:00Z",
+];
+
+/// Fields of an object, each present or not.
+fn fields(
+    object: &'static str,
+    list: Vec<(&'static str, BoxedStrategy<serde_json::Value>)>,
+) -> impl Strategy<Value = fuzzing::Record> {
+    let names: Vec<&'static str> = list.iter().map(|(n, _)| *n).collect();
+    let values: Vec<_> = list
+        .into_iter()
+        .map(|(n, v)| {
+            // The fields that tell a CSV file's object are always selected (an export
+            // without them is refused, as the changed ticket files show); others often.
+            let always = [
+                "Id",
+                "WebCartId",
+                "WebStoreId",
+                "Status",
+                "SubmittedAt",
+                "CartId",
+                "CheckoutTimeToLive",
+            ];
+            if always.contains(&n) {
+                v.prop_map(Some).boxed()
+            } else {
+                prop::option::weighted(0.8, v).boxed()
+            }
+        })
+        .collect();
+    values.prop_map(move |vals| {
+        let fields = names
+            .iter()
+            .zip(vals)
+            .filter_map(|(n, v)| v.map(|v| (n.to_string(), v)))
+            .collect();
+        (object, fields)
+    })
+}
+
+/// Records of every object diagnose reads, with values that share ids across records.
+fn records() -> impl Strategy<Value = Vec<fuzzing::Record>> {
+    let cart = fields(
+        "WebCart",
+        vec![
+            (
+                "Id",
+                pick(CARTS, &["2z9Hs0000000301", "0a6Hs00000002"]).boxed(),
+            ),
+            ("Name", pick(&["Cart", "Bob's cart", "x"], &[]).boxed()),
+            (
+                "Status",
+                pick(
+                    &["Active", "Checkout", "Closed", "PendingDelete"],
+                    &["Stuck"],
+                )
+                .boxed(),
+            ),
+            (
+                "OwnerId",
+                pick(
+                    &["005Hs0000002210", "00GHs0000002210"],
+                    &["0a6Hs0000000201"],
+                )
+                .boxed(),
+            ),
+            (
+                "AccountId",
+                pick(
+                    &["001Hs0000004411", "001Hs0000004412"],
+                    &["0ZEHs0000007001"],
+                )
+                .boxed(),
+            ),
+            (
+                "WebStoreId",
+                pick(
+                    &["0ZEHs0000007001", "0ZEHs0000007002"],
+                    &["001Hs0000004411"],
+                )
+                .boxed(),
+            ),
+            (
+                "TotalProductCount",
+                pick(
+                    &["0", "1", "12", "1000000"],
+                    &["-1", "2.5", "1e300", "1000001"],
+                )
+                .boxed(),
+            ),
+            (
+                "TotalProductAmount",
+                pick(
+                    &["10.00", "1534", "0.01", "1000000000.00", "7,50", "1.5e3"],
+                    &["-5", "1e300", "12.345"],
+                )
+                .boxed(),
+            ),
+            ("CreatedDate", pick(TIMES, BAD_TIMES).boxed()),
+        ],
+    );
+    let session = fields(
+        "CartCheckoutSession",
+        vec![
+            ("Id", pick(SESSIONS, &["0a6Hs0000000201"]).boxed()),
+            (
+                "WebCartId",
+                pick(CARTS, &["2z9Hs0000000301", "0a6Hs00000002"]).boxed(),
+            ),
+            (
+                "State",
+                pick(
+                    &[
+                        "Start",
+                        "Inventory",
+                        "Checkout Summary",
+                        "Error",
+                        "Complete",
+                        "Custom State",
+                    ],
+                    &["A state name longer than thirty characters"],
+                )
+                .boxed(),
+            ),
+            (
+                "NextState",
+                pick(&["Confirm Price", "Payment And Billing Address"], &[]).boxed(),
+            ),
+            (
+                "IsProcessing",
+                pick(&["true", "false", "TRUE"], &["maybe"]).boxed(),
+            ),
+            (
+                "IsError",
+                pick(&["true", "false", "TRUE"], &["maybe"]).boxed(),
+            ),
+            (
+                "IsArchived",
+                pick(&["true", "false", "TRUE"], &["maybe"]).boxed(),
+            ),
+            (
+                "BackgroundOperationId",
+                pick(OPERATIONS, &["0bOHs0000000101XYZ"]).boxed(),
+            ),
+            (
+                "OrderId",
+                pick(&["801Hs0000005501"], &["0a6Hs0000000201"]).boxed(),
+            ),
+            ("CreatedDate", pick(TIMES, BAD_TIMES).boxed()),
+        ],
+    );
+    let operation = fields(
+        "BackgroundOperation",
+        vec![
+            ("Id", pick(OPERATIONS, &["0bOHs0000000101XYZ"]).boxed()),
+            (
+                "Name",
+                pick(&["Calculate Cart Taxes", "Acme connector"], &[]).boxed(),
+            ),
+            (
+                "Status",
+                pick(
+                    &["New", "Running", "Complete", "Error", "Canceled"],
+                    &["Stuck"],
+                )
+                .boxed(),
+            ),
+            ("SubmittedAt", pick(TIMES, BAD_TIMES).boxed()),
+            ("StartedAt", pick(TIMES, BAD_TIMES).boxed()),
+            ("FinishedAt", pick(TIMES, BAD_TIMES).boxed()),
+            ("ExpiresAt", pick(TIMES, BAD_TIMES).boxed()),
+            (
+                "Error",
+                pick(
+                    &["Read timed out calling https://tax.example.com", "x"],
+                    &[],
+                )
+                .boxed(),
+            ),
+        ],
+    );
+    let long: &'static str = Box::leak("m".repeat(300).into_boxed_str());
+    let messages: &'static [&'static str] =
+        Box::leak(vec!["Out of stock", long].into_boxed_slice());
+    let validation = fields(
+        "CartValidationOutput",
+        vec![
+            (
+                "Id",
+                pick(
+                    &["0a7Hs0000000101", "0a7Hs0000000102"],
+                    &["0bOHs0000000101"],
+                )
+                .boxed(),
+            ),
+            (
+                "CartId",
+                pick(CARTS, &["2z9Hs0000000301", "0a6Hs00000002"]).boxed(),
+            ),
+            (
+                "Level",
+                pick(&["Error", "Info", "Warning"], &["Loud"]).boxed(),
+            ),
+            (
+                "Type",
+                pick(&["Taxes", "Inventory", "Other"], &["Vibes"]).boxed(),
+            ),
+            (
+                "Message",
+                pick(&["Out of stock", "We couldn't calculate tax."], messages).boxed(),
+            ),
+            (
+                "IsDismissed",
+                pick(&["true", "false", "TRUE"], &["maybe"]).boxed(),
+            ),
+        ],
+    );
+    let store = fields(
+        "WebStore",
+        vec![
+            (
+                "Id",
+                pick(&["0ZEHs0000007001", "0ZEHs0000007002"], &[]).boxed(),
+            ),
+            ("Name", pick(&["Acme Parts B2B"], &[]).boxed()),
+            (
+                "CheckoutTimeToLive",
+                pick(
+                    &["2880", "0", "1000000"],
+                    &["1e300", "1000001", "-1", "soon"],
+                )
+                .boxed(),
+            ),
+        ],
+    );
+    (
+        prop::collection::vec(cart, 1..3),
+        prop::collection::vec(session, 0..4),
+        prop::collection::vec(operation, 0..3),
+        prop::collection::vec(validation, 0..2),
+        prop::collection::vec(store, 0..2),
+    )
+        .prop_map(|(a, b, c, d, e)| {
+            // One record per id (a repeated id is its own, refused, case).
+            let mut all = [a, b, c, d, e].concat();
+            let mut seen = std::collections::HashSet::new();
+            all.retain(|(_, fields)| {
+                let id = fields
+                    .iter()
+                    .find(|(k, _)| k == "Id")
+                    .map(|(_, v)| v.to_string());
+                seen.insert(id)
+            });
+            all
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Whatever the export, `diagnose --open` then `w` saves a file that loads and
+    /// replays, or diagnose refused the export with a message.
+    #[test]
+    fn the_diagnose_harness_holds_on_generated_exports(records in records(), json in any::<bool>()) {
+        fuzzing::diagnose(&fuzzing::export(&records, json));
+    }
+
+    #[test]
+    fn the_diagnose_harness_holds_on_changed_ticket_files(
+        file in prop::sample::select(ticket_files()),
+        edits in prop::collection::vec(edit(), 0..4),
+    ) {
+        fuzzing::diagnose(&apply(std::fs::read(file).unwrap(), &edits));
+    }
+}
+
+/// Every file of the ticket fixtures.
+fn ticket_files() -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tickets");
+    let mut out = Vec::new();
+    for ticket in std::fs::read_dir(root).unwrap() {
+        for format in ["json", "csv"] {
+            for f in std::fs::read_dir(ticket.as_ref().unwrap().path().join(format)).unwrap() {
+                out.push(f.unwrap().path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
@@ -129,6 +453,12 @@ fn the_seed_inputs_pass_the_harnesses() {
     }
     for input in seeds("keys") {
         fuzzing::keys(&input);
+    }
+    for input in seeds("diagnose_json")
+        .into_iter()
+        .chain(seeds("diagnose_csv"))
+    {
+        fuzzing::diagnose(&input);
     }
 }
 

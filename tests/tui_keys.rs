@@ -761,7 +761,7 @@ fn settings_stay_across_scenarios_and_sessions() {
     assert_eq!(p.speed(), 4.0);
     // A new session reads them back.
     let mut b = App::new(vec![builtin("01-")], Theme::MONO);
-    b.apply_settings(cartsim::tui::settings::load(Some(&path)));
+    b.apply_settings(cartsim::tui::settings::load(Some(&path)).0);
     assert_eq!(b.theme.palette, cartsim::tui::theme::Palette::HighContrast);
     assert_eq!(b.playback.as_ref().unwrap().speed(), 4.0);
 }

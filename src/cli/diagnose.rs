@@ -69,8 +69,11 @@ pub struct DiagnoseArgs {
 /// Runs `cartsim diagnose`; returns the exit status.
 pub fn run(args: &DiagnoseArgs) -> u8 {
     if let Some(cart) = &args.queries {
-        return match values::normalize_id(cart) {
-            Ok(_) => out(&crate::diagnose::queries::commands(cart)),
+        // The queries name the cart exactly: a mistyped checksum is refused here.
+        let checked = values::check_id(cart, values::IdKind::WebCart)
+            .and_then(|c| c.warning.map_or(Ok(()), Err));
+        return match checked {
+            Ok(()) => out(&crate::diagnose::queries::commands(cart)),
             Err(why) => fail(&[format!("--queries {}: {why}", sanitize::line(cart))]),
         };
     }

@@ -3,6 +3,7 @@
 pub mod diagnose;
 pub mod handout;
 pub mod inputs;
+pub mod recover;
 pub mod rules_table;
 pub mod serve;
 pub mod transcript;
@@ -146,6 +147,10 @@ pub enum Command {
     /// checkout and cart-items resources, the flow actions of aura stores, and a control
     /// API for time, for curl, Postman and a storefront under test.
     Serve(serve::ServeArgs),
+    /// List the unsaved branches a UI that ended (a closed terminal, a dropped ssh
+    /// session, a kill) left behind, with their scenario and when they were made;
+    /// `cartsim recover N` writes branch N as a scenario file, as `w` would have.
+    Recover(recover::RecoverArgs),
     /// Open a scenario file in the terminal UI (the picker on the built-in scenarios
     /// when FILE is left out).
     Play {
@@ -186,7 +191,15 @@ pub enum Command {
 
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `--help` ends with the settings file: where it is, its keys, and what is wrong
+    // with it now (an unknown key, a bad value).
+    let matches = <Cli as clap::CommandFactory>::command()
+        .after_help(crate::tui::settings::help_section())
+        .get_matches();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let code = match cli.command {
         None => match cli.dir {
             Some(dir) => match mistyped_command(&dir) {
@@ -218,6 +231,7 @@ pub fn main() -> ExitCode {
         Some(Command::Run { files, json, quiet }) => run_with(&files, json, quiet),
         Some(Command::Diagnose(args)) => diagnose::run(&args),
         Some(Command::Serve(args)) => serve::run(&args),
+        Some(Command::Recover(args)) => recover::run(&args),
         Some(Command::Check { files }) => check(&files),
         Some(Command::Schema) => {
             say(&format!("{}\n", crate::scenario::SCHEMA.trim_end()));
@@ -445,6 +459,19 @@ fn mistyped_command(dir: &std::path::Path) -> Option<String> {
 /// their errors (and they are printed here too, for the record). One file that does
 /// not load is an error.
 fn play(file: &std::path::Path) -> u8 {
+    // A big file takes seconds to load, before the UI opens: say so (Ctrl-C still works
+    // here, the terminal is not in raw mode yet).
+    const BIG: u64 = 1024 * 1024;
+    if let Ok(meta) = std::fs::metadata(file)
+        && meta.is_file()
+        && meta.len() > BIG
+    {
+        eprintln!(
+            "cartsim: loading {} ({:.1} MB; Ctrl-C stops)...",
+            scenario::sanitize::path(file),
+            meta.len() as f64 / 1e6
+        );
+    }
     let loaded = inputs::load_all(&[file.to_path_buf()]);
     let ok = loaded.iter().filter(|l| l.is_ok()).count();
     for e in loaded.iter().filter_map(|l| l.as_ref().err()) {

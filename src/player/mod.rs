@@ -3,6 +3,7 @@
 
 pub mod headless;
 pub mod playback;
+pub mod recovery;
 pub mod timeline;
 pub mod wording;
 

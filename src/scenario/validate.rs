@@ -43,6 +43,23 @@ pub fn ticks(n: u64) -> Result<(), String> {
     }
 }
 
+/// The farthest a checkout's start may lie from the first instant, either way: a
+/// ticket's records may span years at a tick a minute, and the time to live is computed
+/// with saturating arithmetic, so only absurd values are refused.
+pub const MAX_STARTED_AT: u64 = 1_000_000_000_000;
+
+/// The tick a checkout started (its time to live counts from it; before the first
+/// instant is fine).
+pub fn started_at(t: i64) -> Result<(), String> {
+    if t.unsigned_abs() <= MAX_STARTED_AT {
+        Ok(())
+    } else {
+        Err(format!(
+            "a checkout that started {t} ticks from the first instant; expected a tick from -{MAX_STARTED_AT} to {MAX_STARTED_AT}"
+        ))
+    }
+}
+
 /// A product's price.
 pub fn price(m: Money) -> Result<(), String> {
     if m >= Money::ZERO && m.cents() <= MAX_PRICE_CENTS {
@@ -316,6 +333,9 @@ pub fn world(w: &World) -> Vec<Problem> {
     let mut active: HashMap<&str, &str> = HashMap::new();
     for (i, s) in w.sessions.iter().enumerate() {
         claim(List::Sessions, i, &s.id, &mut push);
+        if let Err(why) = started_at(s.started_at) {
+            push(List::Sessions, i, &s.id, "started_at", why);
+        }
         if !carts.contains(s.cart.as_str()) {
             push(List::Sessions, i, &s.id, "cart", missing("cart", &s.cart));
         }

@@ -84,6 +84,11 @@ pub enum Msg {
     /// The terminal is smaller than the UI needs (or large enough again): playback
     /// pauses while the screen cannot show it.
     TooSmall(bool),
+    /// Something to tell on the status line that the run loop found (a problem in the
+    /// settings file, a settings change that could not be kept).
+    Notice(String),
+    /// A slice of the long work under way ([`App::work`]): at most this many steps.
+    Work(usize),
     /// A served world moved (`cartsim serve --ui`).
     Live(Live),
 }
@@ -206,6 +211,9 @@ pub struct App {
     /// Lines to print on the terminal once the UI has given it back (where "save, then
     /// quit" saved the branch, and how to replay it).
     pub farewell: Vec<String>,
+    /// Long work under way (End on a long scenario, a jump far ahead), done a slice at a
+    /// time by the run loop ([`super::work`]).
+    pub work: Option<super::work::Work>,
     /// What `update` asks the run loop to do.
     effects: Vec<Effect>,
 }
@@ -272,6 +280,7 @@ impl App {
             log_view: std::cell::Cell::new((0, 0)),
             acting: None,
             farewell: Vec::new(),
+            work: None,
             effects: Vec::new(),
         };
         if app.scenarios.len() == 1 {
@@ -338,6 +347,7 @@ impl App {
         self.search = None;
         self.searching = false;
         self.log_mark = None;
+        self.work = None;
     }
 
     /// The buyer an action on `cart` runs as: the one `A` chose, else the cart's owner.
@@ -593,6 +603,13 @@ impl App {
         (self.saved_branch.as_ref() != Some(&(start, len, last))).then_some((start, len))
     }
 
+    /// What identifies the unsaved branch as it is now, while there is one: the run loop
+    /// keeps it in a recovery file ([`crate::player::recovery`]).
+    pub fn unsaved_branch_key(&self) -> Option<(usize, usize, String)> {
+        self.unsaved_branch()?;
+        self.branch_key()
+    }
+
     /// What identifies the recorded branch: its start, its length and its last entry (a
     /// wait coalesced into the last one changes the branch without lengthening it).
     fn branch_key(&self) -> Option<(usize, usize, String)> {
@@ -663,7 +680,11 @@ impl App {
     /// see [`super::effect::drive`].
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
+            // While long work runs, a key only stops it (Esc, Ctrl-C): the others are
+            // dropped, not queued behind it.
+            Msg::Key(key) if self.work.is_some() => self.busy_key(key),
             Msg::Key(key) => self.key(key),
+            Msg::Work(steps) => self.work_slice(steps),
             Msg::Frame => {
                 if !self.too_small
                     && let Some(p) = self.playback.as_mut()
@@ -693,11 +714,14 @@ impl App {
                 self.too_small = small;
             }
             Msg::Live(live) => self.live(live),
+            Msg::Notice(text) => self.status = Some(sanitize::line(&text)),
         }
         std::mem::take(&mut self.effects)
     }
 
     fn reloaded(&mut self, result: Result<Scenario, LoadError>) {
+        // Work on the old file's playback does not go on in the new one.
+        self.work = None;
         match result {
             Ok(s) => {
                 self.watch_error = None;
@@ -1049,7 +1073,7 @@ impl App {
         match pending {
             Pending::Act(action) => self.act(action),
             Pending::Command(c) => self.command_now(c),
-            Pending::Jump(n) => self.jump(|p| p.goto(n)),
+            Pending::Jump(n) => self.start_work(super::work::Work::Goto { to: n }),
         }
         if let Some(p) = self.playback.as_mut() {
             p.drop_unplayed_branch();
@@ -1161,7 +1185,7 @@ impl App {
                 self.keep_settings();
             }
             Command::Home => self.jump(|p| p.home()),
-            Command::End => self.jump(|p| p.end()),
+            Command::End => self.start_work(super::work::Work::End),
             Command::PrevChapter | Command::NextChapter => self.chapter_jump(command),
             Command::Presenter => {
                 let mut on = false;
@@ -1433,6 +1457,78 @@ impl App {
                 None => format!("at step {pos}, before the first chapter"),
             },
         });
+    }
+
+    /// Starts End or a jump: at once when it is short, else as work the run loop does a
+    /// slice at a time.
+    fn start_work(&mut self, work: super::work::Work) {
+        use super::work::{AT_ONCE, Work};
+        let Some(p) = self.playback.as_mut() else {
+            return;
+        };
+        p.pause();
+        let (done, total) = work_progress(p, work);
+        match work {
+            _ if total.saturating_sub(done) <= AT_ONCE => match work {
+                Work::End => self.jump(|p| p.end()),
+                Work::Goto { to } => self.jump(|p| p.goto(to)),
+            },
+            _ => {
+                self.work = Some(work);
+                self.transition = None;
+                self.status = Some(work_status(work, done, total));
+            }
+        }
+    }
+
+    /// Plays a slice of the work under way, at most `steps` steps.
+    fn work_slice(&mut self, steps: usize) {
+        use super::work::Work;
+        let (Some(work), Some(p)) = (self.work, self.playback.as_mut()) else {
+            self.work = None;
+            return;
+        };
+        let mut finished = false;
+        match work {
+            Work::End => {
+                for _ in 0..steps.max(1) {
+                    if p.step_forward() != StepResult::Played {
+                        finished = true;
+                        break;
+                    }
+                }
+            }
+            Work::Goto { to } => {
+                let at = p.script_position();
+                let next = to.min(at.saturating_add(steps.max(1)));
+                p.goto(next);
+                finished = next >= to || p.script_position() >= p.step_count();
+            }
+        }
+        let (done, total) = work_progress(p, work);
+        if finished {
+            self.work = None;
+            self.status = None;
+            self.jump(|_| {});
+        } else {
+            self.status = Some(work_status(work, done, total));
+        }
+    }
+
+    /// A key while work runs: Esc or Ctrl-C stops it where it got to.
+    fn busy_key(&mut self, key: KeyEvent) {
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        if key.code == KeyCode::Esc || ctrl_c {
+            if let (Some(work), Some(p)) = (self.work.take(), self.playback.as_ref()) {
+                let (done, total) = work_progress(p, work);
+                self.status = Some(format!(
+                    "stopped {}: at step {done} of {total}",
+                    work.name()
+                ));
+            }
+            self.jump(|_| {});
+        }
     }
 
     fn step_forward(&mut self) {
@@ -1729,4 +1825,25 @@ pub fn error_text(error: &ActionError) -> Vec<String> {
         lines.push(format!("the buyer sees: {buyer}"));
     }
     lines
+}
+
+/// How far work has got: (steps done, steps in all), in script steps (or, off script, in
+/// entries of the branch).
+fn work_progress(p: &Playback, work: super::work::Work) -> (usize, usize) {
+    match work {
+        super::work::Work::End if p.off_script() => {
+            (p.timeline().cursor(), p.timeline().entries().len())
+        }
+        super::work::Work::End => (p.script_position(), p.step_count()),
+        super::work::Work::Goto { to } => (p.script_position(), to),
+    }
+}
+
+/// The status line while work runs: what, how far, and how to stop it.
+fn work_status(work: super::work::Work, done: usize, total: usize) -> String {
+    format!(
+        "{}: step {done} of {total} ({}%); Esc or Ctrl-C stops here",
+        work.name(),
+        (done * 100).checked_div(total).unwrap_or(100)
+    )
 }

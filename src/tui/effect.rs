@@ -27,12 +27,12 @@ pub enum Effect {
         /// The folder.
         dir: PathBuf,
     },
-    /// Write the settings file (presenter mode, speed, palette). Nothing comes back: the
-    /// settings are a convenience, and a failure to keep them changes nothing on screen.
+    /// Keep the settings (presenter mode, speed, palette) in the settings file, changing
+    /// only those keys in the user's file. A failure comes back as [`Msg::Notice`].
     SaveSettings {
         /// The settings file.
         path: PathBuf,
-        /// Its TOML text.
+        /// The settings, as TOML.
         text: String,
     },
 }
@@ -68,15 +68,10 @@ pub fn perform(effect: Effect) -> Option<Msg> {
         }
         Effect::FreeName { dir } => Some(Msg::FreeName(free_name(&dir))),
         Effect::SaveSettings { path, text } => {
-            if let Some(dir) = path.parent() {
-                let _ = std::fs::create_dir_all(dir);
-            }
-            let permit = Permit {
-                overwrite: true,
-                follow_symlinks: false,
-            };
-            let _ = safe_write::write(&path, text.as_bytes(), permit);
-            None
+            let (settings, _) = super::settings::Settings::parse(&text);
+            super::settings::save(&path, &settings)
+                .err()
+                .map(|why| Msg::Notice(format!("settings not kept: {why}")))
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod signals;
 pub mod terminal;
 pub mod theme;
 pub mod view;
+pub mod work;
 pub mod world;
 
 pub use terminal::{run, run_live, run_loaded, run_watch};

@@ -10,6 +10,7 @@ use super::effect::drive;
 use super::signals;
 use super::theme::Theme;
 use super::view;
+use crate::player::recovery::{self, Keeper};
 use crate::scenario::{self, Scenario};
 use crossterm::event::{self, Event};
 use ratatui::DefaultTerminal;
@@ -57,7 +58,16 @@ fn with_terminal(
 ) -> anyhow::Result<()> {
     // The settings that stay across sessions (presenter mode, speed, palette).
     app.settings_path = super::settings::path();
-    app.apply_settings(super::settings::load(app.settings_path.as_deref()));
+    let (settings, problems) = super::settings::load(app.settings_path.as_deref());
+    app.apply_settings(settings);
+    if !problems.is_empty() {
+        // The rest of the file applies; `cartsim --help` lists every problem too.
+        let more = match problems.len() {
+            1 => String::new(),
+            n => format!(" (and {} more: see cartsim --help)", n - 1),
+        };
+        drive(&mut app, Msg::Notice(format!("{}{more}", problems[0])));
+    }
     // `w` saves into the folder the user started from; shown in full in the dialog.
     if let Ok(dir) = std::env::current_dir() {
         app.save_dir = dir;
@@ -67,6 +77,15 @@ fn with_terminal(
         anyhow::bail!(
             "the terminal UI needs a terminal; for a transcript use `cartsim run FILE...`"
         );
+    }
+    // A branch a killed UI left behind is offered first, on the plain terminal.
+    let recovery_dir = recovery::dir();
+    if let Some(dir) = &recovery_dir {
+        offer_recovery(&mut app, dir);
+    }
+    let mut keeper = recovery_dir.map(|dir| Keeper::new(recovery::file_in(&dir)));
+    if let Some(k) = &keeper {
+        signals::set_recovery_file(k.path());
     }
     // try_init() enters raw mode and the alternate screen, and installs a panic hook
     // that restores the terminal before the panic message prints; signals restore it
@@ -87,14 +106,101 @@ fn with_terminal(
         }
         None => None,
     };
-    let result = event_loop(&mut terminal, app, watch, feed);
+    let result = event_loop(&mut terminal, app, watch, feed, &mut keeper);
     ratatui::restore();
     drop(guard);
+    // A normal quit asked about an unsaved branch already (save or discard): its
+    // recovery file goes. After an error (the terminal went away) it stays.
+    if result.is_ok()
+        && let Some(k) = keeper.as_mut()
+        && let Err(e) = k.keep(None, String::new)
+    {
+        eprintln!("cartsim: {e}");
+    }
     // What the UI asked to say once the terminal is back (where a branch was saved).
     for line in result? {
         println!("{line}");
     }
     Ok(())
+}
+
+/// Offers to recover the newest branch a UI that no longer runs left in the recovery
+/// folder: on yes it is written as a scenario file in the save folder (as `w` would
+/// have), opened, and its recovery file removed.
+fn offer_recovery(app: &mut App, dir: &Path) {
+    use std::io::Write;
+    let orphans = recovery::orphans(dir);
+    let Some(newest) = orphans.last() else {
+        return;
+    };
+    let name = super::effect::free_name(&app.save_dir);
+    let target = app.save_dir.join(&name);
+    let more = match orphans.len() {
+        1 => String::new(),
+        n => format!(" ({} more: cartsim recover lists them)", n - 1),
+    };
+    eprint!(
+        "cartsim: a UI that ended left an unsaved branch: {}{more}\r\nRecover it into {} and open it? [Y/n] ",
+        newest.describe(),
+        scenario::sanitize::path(&target)
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if std::io::stdin().read_line(&mut answer).is_err() {
+        return;
+    }
+    if !matches!(answer.trim(), "" | "y" | "Y" | "yes") {
+        eprintln!("cartsim: kept; `cartsim recover` lists it");
+        return;
+    }
+    let permit = crate::safe_write::Permit::default();
+    let written = newest.restore().and_then(|text| {
+        crate::safe_write::write(&target, text.as_bytes(), permit).map_err(|e| e.to_string())
+    });
+    let opened = written.and_then(|path| {
+        scenario::load_file(&path)
+            .map(|s| (path, s))
+            .map_err(|e| e.to_string())
+    });
+    match opened {
+        Ok((path, s)) => {
+            let _ = newest.remove();
+            app.scenarios.push(s);
+            app.open(app.scenarios.len() - 1);
+            app.status = Some(scenario::sanitize::line(&format!(
+                "recovered into {}: End shows where the branch stood",
+                path.display()
+            )));
+        }
+        Err(e) => eprintln!(
+            "cartsim: could not recover it: {}; `cartsim recover` lists it",
+            scenario::sanitize::line(&e)
+        ),
+    }
+}
+
+/// Keeps the unsaved branch in the recovery file (or removes the file when there is none
+/// any more). A signal that arrives during the write ends the process after it.
+fn keep_branch(keeper: &mut Option<Keeper<(usize, usize, String)>>, app: &mut App) {
+    let Some(k) = keeper.as_mut() else {
+        return;
+    };
+    let branch = app.unsaved_branch_key();
+    signals::writing(true);
+    let result = k.keep(branch, || {
+        app.playback
+            .as_ref()
+            .map(recovery::snapshot)
+            .unwrap_or_default()
+    });
+    signals::keeping_branch(k.holds_a_branch());
+    signals::writing(false);
+    if let Err(e) = result {
+        drive(
+            app,
+            Msg::Notice(format!("the branch is not kept for recovery: {e}")),
+        );
+    }
 }
 
 /// What the watcher last saw of the file.
@@ -121,13 +227,17 @@ fn event_loop(
     mut app: App,
     watch: Option<PathBuf>,
     feed: Option<Receiver<Live>>,
+    keeper: &mut Option<Keeper<(usize, usize, String)>>,
 ) -> anyhow::Result<Vec<String>> {
     let start = Instant::now();
     let mut seen = watch.as_deref().map(look);
     let mut last_look = Instant::now();
     let mut redraw = true;
+    let mut budget = super::work::Budget::default();
     loop {
         app.now = start.elapsed();
+        // The I/O `update` never does: the unsaved branch kept as it grows.
+        keep_branch(keeper, &mut app);
         if signals::take_redraw() {
             // Continued after a suspend: the screen was left, so draw all of it.
             // (Not `Terminal::clear`, which asks the terminal for the cursor position.)
@@ -158,6 +268,11 @@ fn event_loop(
         if feed.is_some() {
             wait = Some(wait.map_or(LIVE_EVERY, |w| w.min(LIVE_EVERY)));
         }
+        // Long work: the keys first (Esc or Ctrl-C stops it), then the next slice.
+        let busy = app.work.is_some();
+        if busy {
+            wait = Some(Duration::ZERO);
+        }
         let event = match wait {
             None => Some(event::read()?),
             Some(timeout) => {
@@ -184,6 +299,12 @@ fn event_loop(
                 }
                 None => matches!(e, Event::Resize(..)),
             },
+            None if busy => {
+                let slice = Instant::now();
+                drive(&mut app, Msg::Work(budget.steps()));
+                budget.took(slice.elapsed());
+                true
+            }
             None => {
                 drive(&mut app, Msg::Frame);
                 true
