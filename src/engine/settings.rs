@@ -434,7 +434,8 @@ macro_rules! for_each_store_setting {
                 type: CheckoutSessionReading, kind: names,
                 defaults: (CheckoutSessionReading::Strict, CheckoutSessionReading::GetOrCreate),
                 changeable: true,
-                pane: |_| true,
+                // An lwr store's PUT always gets or creates: the reading is the flow's.
+                pane: |s| s.template == Template::Aura,
                 summary: "what Checkout Session does with a cart that already has an active session.",
                 readings: [
                     ("strict", "a second start is refused: Cart Is Already in Progress (BAD_REQUEST 400); the cart must be Active",

@@ -647,7 +647,13 @@ fn session_lines(cx: &Cx, s: &CartCheckoutSession, width: usize) -> Vec<Vec<Span
     } else {
         t.text()
     };
-    c.field(field(cx, &s.id, "State", s.state.clone(), state_style));
+    // An lwr checkout's State is not documented: null.
+    let state = if s.state.is_empty() {
+        "null".to_string()
+    } else {
+        s.state.clone()
+    };
+    c.field(field(cx, &s.id, "State", state, state_style));
     c.newline();
     c.field(field(
         cx,
@@ -751,16 +757,26 @@ fn lwr_records(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
         }
         c.chip(head);
         c.newline();
-        let address = g.address.one_line();
-        let changed_address = crate::engine::DeliveryGroupField::ADDRESS
-            .iter()
-            .find_map(|f| cx.changed(&g.id, f.as_str()));
-        let mut chip = vec![Span::styled("DeliverTo", t.label())];
-        match changed_address {
-            Some(_) => chip.push(Span::styled(address, t.changed())),
-            None => chip.push(Span::styled(address, t.text())),
+        // The DeliverTo fields by their own names: those given, or DeliverToStreet null
+        // while none is.
+        let parts = [
+            ("DeliverToStreet", &g.address.street),
+            ("DeliverToCity", &g.address.city),
+            ("DeliverToPostalCode", &g.address.postal_code),
+            ("DeliverToCountry", &g.address.country),
+        ];
+        let none = parts.iter().all(|(_, v)| v.is_none());
+        for (i, (name, value)) in parts.into_iter().enumerate() {
+            if value.is_some() || (none && i == 0) || cx.changed(&g.id, name).is_some() {
+                c.field(field(
+                    cx,
+                    &g.id,
+                    name,
+                    FieldValue::opt_text(value).to_string(),
+                    t.text(),
+                ));
+            }
         }
-        c.field(chip);
         c.field(field(
             cx,
             &g.id,
