@@ -611,14 +611,16 @@ fn store_chips(cx: &Cx, c: &mut Chips, store: &crate::engine::Store) {
     let t = cx.theme;
     let s = &store.settings;
     c.newline();
+    // The store's template and readings are simulator configuration, not WebStore
+    // fields: drawn as the other simulator-only values are, with a ~.
     c.chip(vec![
-        Span::styled("store ", t.label()),
+        Span::styled("~store ", t.simulator()),
         Span::styled(format!("{} · {}", store.id, s.template), t.text()),
     ]);
     for setting in crate::engine::settings::SETTINGS {
         if setting.shown_in_pane(s) {
             c.chip(vec![
-                Span::styled(format!("{} ", setting.key), t.label()),
+                Span::styled(format!("~{} ", setting.key), t.simulator()),
                 Span::styled(setting.show(s), t.text()),
             ]);
         }
