@@ -406,6 +406,40 @@ fn a_token_given_for_a_buyer_replaces_its_id() {
 }
 
 #[test]
+fn the_file_maps_tokens_to_buyers_and_the_command_line_overrides_it() {
+    let world = WORLD.replace(
+        r#"{"id": "bob", "accounts": ["acme"]}"#,
+        r#"{"id": "bob", "accounts": ["acme"], "token": "bobs-token"}"#,
+    );
+    assert_ne!(world, WORLD, "the fixture names bob as expected");
+    let c = Client::on_text(&world, manual());
+    let unknown = c.send("PUT", &checkouts(""), Some("bob"), None);
+    assert_eq!(unknown.status, 401);
+    assert_eq!(unknown.body.unwrap()[0]["errorCode"], "INVALID_SESSION_ID");
+    assert_eq!(
+        c.send("PUT", &checkouts(""), Some("bobs-token"), None)
+            .status,
+        202
+    );
+    c.stop();
+    let config = Config {
+        tokens: vec![("bob".into(), "s3cret".into())],
+        ..manual()
+    };
+    let c = Client::on_text(&world, config);
+    assert_eq!(
+        c.send("PUT", &checkouts(""), Some("bobs-token"), None)
+            .status,
+        401
+    );
+    assert_eq!(
+        c.send("PUT", &checkouts(""), Some("s3cret"), None).status,
+        202
+    );
+    c.stop();
+}
+
+#[test]
 fn effective_account_id_switches_the_buyers_account_first() {
     let c = Client::on_text(WORLD, manual());
     let unknown = c.send(
@@ -793,4 +827,26 @@ fn an_existing_record_file_is_refused_before_serving() {
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("exists; not overwritten"));
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep me");
+}
+
+#[test]
+fn a_token_with_a_space_or_shared_by_two_buyers_is_a_load_error() {
+    for (bob, gus, why) in [
+        (r#""token": "a b""#, r#""token": "g""#, "one word"),
+        (r#""token": "same""#, r#""token": "same""#, "another buyer"),
+    ] {
+        let world = WORLD
+            .replace(
+                r#"{"id": "bob", "accounts": ["acme"]}"#,
+                &format!(r#"{{"id": "bob", "accounts": ["acme"], {bob}}}"#),
+            )
+            .replace(
+                r#"{"id": "gus", "guest": true, "accounts": ["acme"]}"#,
+                &format!(r#"{{"id": "gus", "guest": true, "accounts": ["acme"], {gus}}}"#),
+            );
+        let e = scenario::load_bytes("t.json", world.as_bytes())
+            .expect_err("refused")
+            .to_string();
+        assert!(e.contains(".token") && e.contains(why), "{e}");
+    }
 }

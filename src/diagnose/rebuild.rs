@@ -711,6 +711,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                     permissions: held.clone(),
                     guest: guest.is_some(),
                     address: None,
+                    token: None,
                 });
             }
         }

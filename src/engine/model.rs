@@ -378,6 +378,9 @@ pub struct Buyer {
     /// A guest buyer (not logged in): in an `lwr` store the checkout needs the buyer's
     /// contact details before the order can be placed.
     pub guest: bool,
+    /// The bearer token `cartsim serve` takes for this buyer (simulator-only: an org
+    /// issues session ids); `None`: the buyer's id.
+    pub token: Option<String>,
     /// The buyer's saved shipping address: a new `lwr` checkout copies it into its
     /// CartDeliveryGroup and runs Shipping and Tax too.
     pub address: Option<Address>,

@@ -158,6 +158,9 @@ pub struct RawBuyer {
     /// A guest buyer: an `lwr` store's checkout needs contact details before the order.
     #[serde(default, skip_serializing_if = "is_false")]
     pub guest: bool,
+    /// `cartsim serve`: the bearer token that calls as this buyer (its id when left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
     /// The buyer's saved shipping address (same shape as `checkout_update`'s
     /// `shipping_address`): a new `lwr` checkout takes it and runs Shipping and Tax too.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -879,6 +879,28 @@ impl<'a> Builder<'a> {
             Some(v) => Some(self.address(&member(path, "address"), v)?),
             None => None,
         };
+        let token = match raw.token.as_deref() {
+            Some(t) if t.is_empty() || t.chars().any(|c| c.is_whitespace() || c.is_control()) => {
+                return Err(self.err(
+                    &member(path, "token"),
+                    "expected a bearer token: one word, without spaces or control characters"
+                        .to_string(),
+                ));
+            }
+            Some(t)
+                if self
+                    .world
+                    .buyers
+                    .iter()
+                    .any(|b| b.token.as_deref() == Some(t)) =>
+            {
+                return Err(self.err(
+                    &member(path, "token"),
+                    "another buyer has this token already; expected each buyer's token to be its own".to_string(),
+                ));
+            }
+            other => other.map(str::to_string),
+        };
         self.world.buyers.push(Buyer {
             name: sanitize::line(raw.name.as_deref().unwrap_or(&id)),
             id,
@@ -887,6 +909,7 @@ impl<'a> Builder<'a> {
             permissions,
             guest: raw.guest,
             address,
+            token,
         });
         Ok(())
     }

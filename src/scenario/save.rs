@@ -96,6 +96,7 @@ pub fn raw_world(world: &World) -> RawWorld {
                         .collect(),
                 ),
                 guest: b.guest,
+                token: b.token.clone(),
                 address: b.address.as_ref().map(address_value),
             })
             .collect(),

@@ -97,7 +97,8 @@ impl App {
     }
 }
 
-/// Who may call: each buyer's id is its token, unless `--token` gives that buyer one.
+/// Who may call: each buyer's `token` from the file (its id when the file gives none),
+/// unless `--token` gives that buyer one.
 pub fn token_map(
     world: &crate::engine::World,
     extra: &[(String, String)],
@@ -121,7 +122,8 @@ pub fn token_map(
     }
     for b in &world.buyers {
         if !extra.iter().any(|(buyer, _)| buyer == &b.id) {
-            tokens.entry(b.id.clone()).or_insert_with(|| b.id.clone());
+            let token = b.token.clone().unwrap_or_else(|| b.id.clone());
+            tokens.entry(token).or_insert_with(|| b.id.clone());
         }
     }
     Ok(tokens)
