@@ -39,6 +39,23 @@ static KEEPING: AtomicBool = AtomicBool::new(false);
 static WRITING: AtomicBool = AtomicBool::new(false);
 /// A signal that arrived while the recovery file was being written (0: none).
 static DEFERRED: AtomicI32 = AtomicI32::new(0);
+/// True while the UI watches a served world (`cartsim serve --ui`): SIGTERM, SIGINT and
+/// SIGQUIT then ask the run loop to quit, so that the server stops cleanly
+/// and its record is written, instead of ending the process at once.
+static GRACEFUL: AtomicBool = AtomicBool::new(false);
+/// The signal that asked a graceful quit, 0 for none.
+static QUIT: AtomicI32 = AtomicI32::new(0);
+
+/// Makes the ending signals ask the run loop to quit (see [`GRACEFUL`]).
+pub fn quit_gracefully(on: bool) {
+    GRACEFUL.store(on, Ordering::SeqCst);
+}
+
+/// The signal that asked the run loop to quit, once.
+pub fn take_quit() -> Option<i32> {
+    let signal = QUIT.swap(0, Ordering::SeqCst);
+    (signal != 0).then_some(signal)
+}
 
 /// Leaves the alternate screen, shows the cursor and resets colours.
 const LEAVE: &[u8] = b"\x1b[0m\x1b[?25h\x1b[?1049l";
@@ -136,6 +153,12 @@ pub fn install(cooked: libc::termios) -> std::io::Result<Guard> {
         // SAFETY: the action only calls async-signal-safe functions.
         ids.push(unsafe {
             low_level::register(signal, move || {
+                // A hang-up means the terminal is gone: nothing can be drawn any more, so
+                // even a served world's watcher ends at once.
+                if signal != SIGHUP && GRACEFUL.load(Ordering::SeqCst) {
+                    QUIT.store(signal, Ordering::SeqCst);
+                    return;
+                }
                 if WRITING.load(Ordering::SeqCst) {
                     // The run loop ends the process once the file is whole.
                     DEFERRED.store(signal, Ordering::SeqCst);

@@ -34,7 +34,10 @@ pub fn run(scenarios: Vec<Scenario>) -> anyhow::Result<()> {
 /// as it arrives.
 pub fn run_live(scenario: Scenario, feed: Receiver<Live>) -> anyhow::Result<()> {
     let app = App::new(vec![scenario], Theme::from_env());
-    with_terminal(app, None, Some(feed))
+    signals::quit_gracefully(true);
+    let result = with_terminal(app, None, Some(feed));
+    signals::quit_gracefully(false);
+    result
 }
 
 /// Runs the UI on a folder's files: those that did not load are listed in the picker,
@@ -238,6 +241,10 @@ fn event_loop(
         app.now = start.elapsed();
         // The I/O `update` never does: the unsaved branch kept as it grows.
         keep_branch(keeper, &mut app);
+        // A served world's watcher quits on a signal so the server can stop cleanly.
+        if signals::take_quit().is_some() {
+            return Ok(std::mem::take(&mut app.farewell));
+        }
         if signals::take_redraw() {
             // Continued after a suspend: the screen was left, so draw all of it.
             // (Not `Terminal::clear`, which asks the terminal for the cursor position.)
