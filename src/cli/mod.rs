@@ -1,6 +1,7 @@
 //! The command line: `cartsim` (the terminal UI), `run`, `check` and friends.
 
 pub mod diagnose;
+pub mod explore;
 pub mod handout;
 pub mod inputs;
 pub mod rules_table;
@@ -135,6 +136,11 @@ pub enum Command {
     /// output, JSON or CSV), say what state each cart is in and why, and what each
     /// action would do now. Exit status 2 when a file is not a query result.
     Diagnose(diagnose::DiagnoseArgs),
+    /// Explore every action sequence from a scenario's world, breadth first, and print
+    /// the shortest counterexample of each anomaly and each `--never` property.
+    ///
+    /// Exit status: 0 when nothing was found, 1 when something was, 2 on bad input.
+    Explore(explore::ExploreArgs),
     /// Open one scenario file in the terminal UI.
     Play {
         /// The scenario file; a built-in scenario's name (with or without .json), a
@@ -189,6 +195,7 @@ pub fn main() -> ExitCode {
         Some(Command::Play { file, watch: false }) => play(&file),
         Some(Command::Run { files, json, quiet }) => run_with(&files, json, quiet),
         Some(Command::Diagnose(args)) => diagnose::run(&args),
+        Some(Command::Explore(args)) => explore::run(&args),
         Some(Command::Check { files }) => check(&files),
         Some(Command::Schema) => {
             say(&format!("{}\n", crate::scenario::SCHEMA.trim_end()));
