@@ -56,6 +56,10 @@ pub struct ExploreArgs {
     /// Overwrite files in DIR.
     #[arg(long)]
     pub force: bool,
+    /// Open the findings in the terminal UI: the picker lists each with its depth and
+    /// sentence, and Enter plays its counterexample.
+    #[arg(long, conflicts_with = "json")]
+    pub open: bool,
 }
 
 /// The scenario's text, for positions of errors in its `explore` section.
@@ -216,21 +220,34 @@ pub fn run(args: &ExploreArgs) -> u8 {
         eprintln!();
     }
     let mut wrote_failed = false;
+    let mut lessons = Vec::new();
     for (n, finding) in report.findings.iter().enumerate() {
         let file = counterexample::scenario(&raw, from, &report, finding, &config.never);
         let body = scenario::save::to_text(&file);
-        if args.json {
+        if args.open {
+            let name = format!("{:02}-{}.json", n + 1, finding.name());
+            match scenario::load_bytes(&name, body.as_bytes()) {
+                Ok(s) => lessons.push(s),
+                Err(e) => eprintln!("{e}"),
+            }
+        } else if args.json {
             say(&format!(
                 "{}\n",
                 counterexample::json(&report, finding, &config.never)
             ));
         } else {
-            say(&finding_text(n, &report, finding, &config, &body));
+            say(&finding_text(n, finding, &config, &body));
         }
         if let Some(dir) = &args.output
             && !write_finding(dir, n, &finding.name(), &body, args.force)
         {
             wrote_failed = true;
+        }
+    }
+    if args.open && !lessons.is_empty() {
+        if let Err(e) = crate::tui::run(lessons) {
+            eprintln!("cartsim: {e:#}");
+            return EXIT_LOAD;
         }
     }
     say(&summary(&report, args.json));
@@ -244,13 +261,7 @@ pub fn run(args: &ExploreArgs) -> u8 {
 }
 
 /// One finding as text: what, why, and the counterexample's transcript.
-fn finding_text(
-    n: usize,
-    report: &Report,
-    finding: &explore::Finding,
-    config: &Config,
-    body: &str,
-) -> String {
+fn finding_text(n: usize, finding: &explore::Finding, config: &Config, body: &str) -> String {
     let (sentence, why) = counterexample::describe(finding, &config.never);
     let mut out = format!(
         "\n#{} {} (depth {})\n  {}\n  why wrong: {}\n",
@@ -268,7 +279,6 @@ fn finding_text(
         }
         Err(e) => out.push_str(&format!("  (the counterexample does not load: {e})\n")),
     }
-    let _ = report;
     out
 }
 

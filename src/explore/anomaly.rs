@@ -137,8 +137,8 @@ impl<'a> Lookahead<'a> {
         }
     }
 
-    /// Whether some sequence of at most `depth` buyer actions reaches a world where
-    /// `goal` holds (the start world included).
+    /// Whether some sequence of at most `depth` buyer actions on `cart` reaches a world
+    /// where `goal` holds (the start world included).
     fn reaches(
         &mut self,
         start: &World,
@@ -155,12 +155,12 @@ impl<'a> Lookahead<'a> {
         if let Some(&known) = self.cache.get(&key) {
             return known;
         }
-        let answer = self.search(root, goal);
+        let answer = self.search(root, cart, goal);
         self.cache.insert(key, answer);
         answer
     }
 
-    fn search(&self, root: World, goal: &dyn Fn(&World) -> bool) -> bool {
+    fn search(&self, root: World, cart: &str, goal: &dyn Fn(&World) -> bool) -> bool {
         if goal(&root) {
             return true;
         }
@@ -168,10 +168,17 @@ impl<'a> Lookahead<'a> {
         let mut r = root.clone();
         seen.insert(fingerprint(&mut r, self.timed));
         let mut level = vec![root];
+        // Only the cart's own actions: another cart's checkout does not free this one.
+        let letters: Vec<&Letter> = self
+            .letters
+            .iter()
+            .copied()
+            .filter(|l| l.action.cart() == Some(cart))
+            .collect();
         for _ in 0..self.depth {
             let mut next = Vec::new();
             for world in &level {
-                for letter in &self.letters {
+                for letter in &letters {
                     let mut child = world.clone();
                     if child.apply(&letter.action).result.is_err() {
                         continue;

@@ -49,7 +49,11 @@ pub fn scenario(
     let (sentence, why) = describe(finding, never);
     let mut out = raw.clone();
     out.explore = None;
-    out.title = format!("Found by explore: {}", finding.name());
+    out.title = format!(
+        "Found by explore (depth {}): {}",
+        finding.path.len(),
+        finding.name()
+    );
     out.summary = Some(format!("{sentence} {why}"));
     out.steps.truncate(from);
     let mut path = steps(report, finding);

@@ -2,8 +2,9 @@
 //! visited once, looking for anomalies and for the states a user says must never happen.
 //!
 //! Memory per visited state is a 64-bit fingerprint (in a hash set) and a parent link
-//! (the parent's index and the letter that led here, eight bytes); the worlds of the
-//! current frontier are kept whole. A path is rebuilt by following the links back to
+//! (the parent's index and the letter that led here, eight bytes); the first
+//! [`FRONTIER_WORLDS`] worlds of the frontier are kept whole, the others rebuilt by
+//! replay when expanded. A path is rebuilt by following the links back to
 //! the root and replaying the letters, so the shortest counterexample of each finding
 //! costs nothing until it is printed.
 
@@ -23,6 +24,10 @@ use std::time::Instant;
 
 /// The default depth: sequences of up to 8 actions.
 pub const DEFAULT_DEPTH: usize = 8;
+/// Frontier states expanded together (their children are held at once).
+const BATCH: usize = 512;
+/// Frontier states kept as whole worlds; the rest are rebuilt by replay.
+pub const FRONTIER_WORLDS: usize = 10_000;
 /// How many buyer actions ahead the two look-ahead anomalies search.
 pub const DEFAULT_LOOKAHEAD: usize = 3;
 
@@ -412,7 +417,7 @@ pub fn explore(
     for (what, witness) in state_findings(root, &config.never, &mut ahead) {
         record(what, Vec::new(), witness, false);
     }
-    let mut frontier: Vec<(u32, World)> = vec![(0, root_world)];
+    let mut frontier: Vec<(u32, Option<World>)> = vec![(0, Some(root_world))];
     let mut figures = Progress {
         states: 1,
         frontier: 1,
@@ -428,68 +433,98 @@ pub fn explore(
         figures.seconds = start.elapsed().as_secs_f64();
     };
     'levels: for depth in 1..=config.depth {
-        // Expand the frontier (in parallel), then keep the first child of each new
-        // fingerprint in frontier order: the same choice a single thread makes, so the
-        // paths found do not depend on the number of threads.
-        let expanded: Vec<(u32, Expanded)> = par_map(&frontier, jobs, &|chunk| {
-            let mut ahead = Lookahead::new(&letters, config.lookahead, timed);
-            chunk
-                .iter()
-                .map(|(index, world)| (*index, expand(world, &letters, timed, &mut ahead)))
-                .collect()
-        });
-        drop(std::mem::take(&mut frontier));
-        let mut next: Vec<(u32, World)> = Vec::new();
-        for (parent, e) in expanded {
-            for (letter, seen) in e.steps {
-                let mut path = path_to(&links, parent as usize);
-                path.push(letter);
-                record(
-                    What::Anomaly(seen.anomaly),
-                    path,
-                    seen.witness,
-                    seen.refused,
-                );
-            }
-            for child in e.children {
-                if !visited.insert(child.fingerprint) {
-                    continue;
+        let mut next: Vec<(u32, Option<World>)> = Vec::new();
+        let mut kept = 0usize;
+        // The level goes in batches, so that the children held at once stay few.
+        for batch in frontier.chunks(BATCH) {
+            // Expand (in parallel), then keep the first child of each new fingerprint in
+            // frontier order: the same choice a single thread makes, so the paths found
+            // do not depend on the number of threads.
+            let links_now = &links;
+            let expanded: Vec<(u32, Expanded)> = par_map(batch, jobs, &|chunk| {
+                let mut ahead = Lookahead::new(&letters, config.lookahead, timed);
+                chunk
+                    .iter()
+                    .take_while(|_| !stop.load(Ordering::Relaxed))
+                    .map(|(index, world)| {
+                        let e = match world {
+                            Some(w) => expand(w, &letters, timed, &mut ahead),
+                            None => {
+                                let w =
+                                    replay(root, &letters, &path_to(links_now, *index as usize));
+                                expand(&w, &letters, timed, &mut ahead)
+                            }
+                        };
+                        (*index, e)
+                    })
+                    .collect()
+            });
+            let mut fresh: Vec<(u32, World)> = Vec::new();
+            for (parent, e) in expanded {
+                for (letter, seen) in e.steps {
+                    let mut path = path_to(&links, parent as usize);
+                    path.push(letter);
+                    record(
+                        What::Anomaly(seen.anomaly),
+                        path,
+                        seen.witness,
+                        seen.refused,
+                    );
                 }
-                links.push(Link {
-                    parent,
-                    letter: child.letter as u32,
-                });
-                next.push(((links.len() - 1) as u32, child.world));
-                figures.states += 1;
-                if figures.states.is_multiple_of(4096) {
-                    measure(&visited, &links, &mut figures);
-                    progress(&figures);
+                for child in e.children {
+                    if !visited.insert(child.fingerprint) {
+                        continue;
+                    }
+                    links.push(Link {
+                        parent,
+                        letter: child.letter as u32,
+                    });
+                    fresh.push(((links.len() - 1) as u32, child.world));
+                    figures.states += 1;
+                    if config.max_states.is_some_and(|m| figures.states >= m) {
+                        truncated = true;
+                        break;
+                    }
                 }
-                if config.max_states.is_some_and(|m| figures.states >= m) {
-                    truncated = true;
+                if truncated {
                     break;
                 }
             }
+            // The new states' own anomalies and properties (in parallel).
+            let findings: Vec<(u32, Vec<(What, Witness)>)> = par_map(&fresh, jobs, &|chunk| {
+                let mut ahead = Lookahead::new(&letters, config.lookahead, timed);
+                chunk
+                    .iter()
+                    .map(|(index, world)| {
+                        (*index, state_findings(world, &config.never, &mut ahead))
+                    })
+                    .filter(|(_, f)| !f.is_empty())
+                    .collect()
+            });
+            for (index, list) in findings {
+                for (what, witness) in list {
+                    record(what, path_to(&links, index as usize), witness, false);
+                }
+            }
+            // Past FRONTIER_WORLDS, a state keeps only its link and is rebuilt by replay
+            // when its turn comes: memory stays bounded, at the price of replaying.
+            for (index, world) in fresh {
+                if kept < FRONTIER_WORLDS {
+                    kept += 1;
+                    next.push((index, Some(world)));
+                } else {
+                    next.push((index, None));
+                }
+            }
+            figures.frontier = next.len();
+            figures.peak_frontier = figures.peak_frontier.max(next.len());
+            measure(&visited, &links, &mut figures);
+            progress(&figures);
             if truncated || stop.load(Ordering::Relaxed) {
                 break;
             }
         }
-        // The new states' own anomalies and properties (in parallel).
-        let findings: Vec<(u32, Vec<(What, Witness)>)> = par_map(&next, jobs, &|chunk| {
-            let mut ahead = Lookahead::new(&letters, config.lookahead, timed);
-            chunk
-                .iter()
-                .map(|(index, world)| (*index, state_findings(world, &config.never, &mut ahead)))
-                .filter(|(_, f)| !f.is_empty())
-                .collect()
-        });
-        for (index, list) in findings {
-            for (what, witness) in list {
-                record(what, path_to(&links, index as usize), witness, false);
-            }
-        }
-        figures.frontier = next.len();
-        figures.peak_frontier = figures.peak_frontier.max(next.len());
+        drop(std::mem::take(&mut frontier));
         if truncated || stop.load(Ordering::Relaxed) {
             interrupted = !truncated;
             break 'levels;
