@@ -538,3 +538,54 @@ fn explore_from_step_k_starts_where_the_file_is() {
     assert_eq!(first["name"], "never-1");
     assert_eq!(first["depth"], 2);
 }
+
+#[test]
+fn a_stop_ends_the_search_with_what_was_found_so_far() {
+    // The stop flag set from the progress callback, as Ctrl-C's handler sets it: the
+    // run ends early, says it was interrupted, and keeps its findings.
+    let world = builtin("10-").world;
+    let never = vec![property::parse("cart-1.Status=Checkout", &world).unwrap()];
+    let config = Config {
+        depth: 12,
+        never,
+        ..Config::default()
+    };
+    let stop = AtomicBool::new(false);
+    let mut calls = 0;
+    let report = explore::explore(&world, &config, &stop, &mut |p| {
+        calls += 1;
+        if p.depth >= 2 {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    })
+    .unwrap();
+    assert!(report.interrupted && !report.complete && !report.truncated);
+    assert!(calls >= 2);
+    assert!(report.progress.depth < 12);
+    assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+    assert_eq!(report.findings[0].path.len(), 1);
+}
+
+#[test]
+fn max_states_truncates_and_the_frontier_beyond_the_kept_worlds_is_replayed() {
+    let world = builtin("10-").world;
+    let config = Config {
+        depth: 8,
+        max_states: Some(500),
+        ..Config::default()
+    };
+    let report = run_explore(&world, &config);
+    assert!(report.truncated && !report.complete);
+    assert_eq!(report.progress.states, 500);
+    // A frontier larger than the worlds kept whole explores the same states as one
+    // kept whole: 10- at depth 8 has 23,013 states and a frontier past 10,000.
+    let full = run_explore(
+        &world,
+        &Config {
+            depth: 8,
+            ..Config::default()
+        },
+    );
+    assert!(full.progress.peak_frontier > explore::FRONTIER_WORLDS);
+    assert_eq!(full.progress.states, 23_013);
+}

@@ -244,11 +244,12 @@ pub fn run(args: &ExploreArgs) -> u8 {
             wrote_failed = true;
         }
     }
-    if args.open && !lessons.is_empty() {
-        if let Err(e) = crate::tui::run(lessons) {
-            eprintln!("cartsim: {e:#}");
-            return EXIT_LOAD;
-        }
+    if args.open
+        && !lessons.is_empty()
+        && let Err(e) = crate::tui::run(lessons)
+    {
+        eprintln!("cartsim: {e:#}");
+        return EXIT_LOAD;
     }
     say(&summary(&report, args.json));
     if wrote_failed {
