@@ -589,3 +589,72 @@ fn max_states_truncates_and_the_frontier_beyond_the_kept_worlds_is_replayed() {
     assert!(full.progress.peak_frontier > explore::FRONTIER_WORLDS);
     assert_eq!(full.progress.states, 23_013);
 }
+
+#[test]
+fn the_alphabet_follows_faults_actors_and_actions() {
+    let aura = builtin("01-").world;
+    let kinds = |config: &Config, world: &World| {
+        explore::alphabet(world, config)
+            .unwrap()
+            .iter()
+            .map(|l| (l.kind.name(), l.action.actor().map(str::to_string)))
+            .collect::<Vec<_>>()
+    };
+    let plain = kinds(&Config::default(), &aura);
+    let names: Vec<&str> = plain.iter().map(|(k, _)| *k).collect();
+    assert_eq!(
+        names,
+        [
+            "start_checkout",
+            "continue",
+            "cancel",
+            "add_to_cart",
+            "wait"
+        ]
+    );
+    let lwr = builtin("40-").world;
+    let names: Vec<&str> = kinds(&Config::default(), &lwr)
+        .iter()
+        .map(|(k, _)| *k)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "checkout_start",
+            "checkout_poll",
+            "checkout_delete",
+            "add_to_cart",
+            "wait"
+        ]
+    );
+    let faults = kinds(
+        &Config {
+            faults: true,
+            ..Config::default()
+        },
+        &aura,
+    );
+    assert!(faults.iter().any(|(k, _)| *k == "fail_operation"));
+    assert!(faults.iter().any(|(k, _)| *k == "custom_update"));
+    let only = kinds(
+        &Config {
+            moves: Some(explore::parse_moves("cancel, wait").unwrap()),
+            ..Config::default()
+        },
+        &aura,
+    );
+    assert_eq!(only, [("cancel", None), ("wait", None)]);
+    // Every buyer: the owner (no `as`) and each other buyer by id, on buyer actions only.
+    let world = builtin("13-").world;
+    let all = kinds(
+        &Config {
+            all_actors: true,
+            ..Config::default()
+        },
+        &world,
+    );
+    let others = world.buyers.len() - 1;
+    let cancels = all.iter().filter(|(k, _)| *k == "cancel").count();
+    assert_eq!(cancels, world.carts.len() * (1 + others));
+    assert!(all.iter().any(|(_, a)| a.is_some()) || others == 0);
+}
