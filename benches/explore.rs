@@ -20,8 +20,8 @@ fn world(prefix: &str) -> World {
 }
 
 /// The plain search: a set of whole states (without the clock) and a queue of
-/// (world, path) pairs.
-fn plain(root: &World, config: &Config) -> usize {
+/// (world, path) pairs. Returns the states and the bytes its set holds per state.
+fn plain(root: &World, config: &Config) -> (usize, usize) {
     let letters = explore::alphabet(root, config).expect("an alphabet");
     let key = |w: &World| {
         let mut w = w.clone();
@@ -62,7 +62,8 @@ fn plain(root: &World, config: &Config) -> usize {
             }
         }
     }
-    seen.len()
+    let bytes: usize = seen.iter().map(|k| k.capacity() + 24).sum();
+    (seen.len(), bytes / seen.len().max(1))
 }
 
 fn bench_explore(c: &mut Criterion) {
@@ -85,9 +86,33 @@ fn bench_explore(c: &mut Criterion) {
                 )
             })
         });
+        let quick = Config {
+            lookahead: 0,
+            ..config.clone()
+        };
+        group.bench_function(format!("{prefix} fingerprints, no look-ahead"), |b| {
+            b.iter(|| {
+                black_box(
+                    explore::explore(&root, &quick, &stop, &mut |_| {})
+                        .expect("explores")
+                        .progress
+                        .states,
+                )
+            })
+        });
         group.bench_function(format!("{prefix} whole states"), |b| {
             b.iter(|| black_box(plain(&root, &config)))
         });
+        let ours = explore::explore(&root, &config, &stop, &mut |_| {}).expect("explores");
+        let (states, bytes) = plain(&root, &config);
+        assert_eq!(
+            states, ours.progress.states,
+            "both searches see the same states"
+        );
+        println!(
+            "summary {prefix}: {states} states; bytes per visited state: fingerprints {:.1}, whole states {bytes}",
+            ours.progress.bytes_per_state()
+        );
     }
     group.finish();
 }
