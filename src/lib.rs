@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod diagnose;
 pub mod engine;
+pub mod explore;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod player;

@@ -374,6 +374,7 @@ fn anonymize_replaces_real_ids_with_readable_ones() {
         tags: scenario.tags.clone(),
         world: cartsim::scenario::save::raw_world(&scenario.world),
         steps: Vec::new(),
+        explore: None,
     };
     let text = cartsim::scenario::save::to_text(&raw);
     let loaded = cartsim::scenario::load_bytes("saved.json", text.as_bytes())

@@ -652,6 +652,7 @@ fn open_honours_every_setting_given() {
         tags: scenario.tags.clone(),
         world: cartsim::scenario::save::raw_world(&scenario.world),
         steps: Vec::new(),
+        explore: None,
     };
     let text = cartsim::scenario::save::to_text(&raw);
     let loaded = cartsim::scenario::load_bytes("saved.json", text.as_bytes())

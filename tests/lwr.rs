@@ -821,6 +821,7 @@ fn an_lwr_world_saved_as_a_file_loads_again() {
         title: "saved".into(),
         summary: None,
         tags: Vec::new(),
+        explore: None,
         world: cartsim::scenario::save::raw_world(&world),
         steps: steps
             .iter()

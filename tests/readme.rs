@@ -114,3 +114,41 @@ fn the_format_page_lists_every_store_setting_with_its_defaults() {
         );
     }
 }
+
+/// The README's "Find the edge cases" shows a real run: the same command prints the same
+/// text today, except the line of timings.
+#[test]
+fn the_readme_explore_run_is_what_the_command_prints() {
+    let text = readme();
+    let section = text
+        .split("## Find the edge cases")
+        .nth(1)
+        .expect("README has a section \"Find the edge cases\"");
+    let block = section
+        .split("```console\n")
+        .nth(1)
+        .and_then(|b| b.split("\n```").next())
+        .expect("the section shows a run");
+    let (command, shown) = block.split_once('\n').unwrap();
+    let args: Vec<&str> = command
+        .strip_prefix("$ cartsim ")
+        .expect("the block starts with the command")
+        .split_whitespace()
+        .collect();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cartsim"))
+        .args(&args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let timeless = |t: &str| {
+        t.lines()
+            .filter(|l| !l.starts_with("  speed: "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        timeless(&String::from_utf8_lossy(&out.stdout)),
+        timeless(shown),
+        "README.md's explore run differs from what `cartsim {command}` prints: paste the new output"
+    );
+}

@@ -414,8 +414,11 @@ fn every_object_refuses_unknown_keys_and_every_key_is_described() {
             continue;
         }
         objects += 1;
-        // expect.state is a map from field paths to values: its extra keys are the point.
-        if at.ends_with("/expect/properties/state") {
+        // expect.state and each explore.never property are maps from field paths to
+        // values: their extra keys are the point.
+        if at.ends_with("/expect/properties/state")
+            || at.ends_with("/explore/properties/never/items")
+        {
             assert!(node["propertyNames"].is_object() && node["additionalProperties"].is_object());
             continue;
         }
@@ -1319,4 +1322,40 @@ fn set_setting_values_are_checked_by_the_schema_and_the_loader_alike() {
         assert_refused_at(&step(key, value.clone()), "/steps/0/value", "");
     }
     assert_refused_at(&step("template", json!("lwr")), "/steps/0/key", "");
+}
+
+#[test]
+fn the_explore_section_validates_loads_and_refuses_what_explore_refuses() {
+    let section = json!({
+        "depth": 6, "from": 0, "faults": true, "actors": "all",
+        "actions": ["start_checkout", "continue", "cancel", "wait"],
+        "max_states": 100000,
+        "never": [{"cart-1.Status": "Closed", "ccs-1.IsError": true}]
+    });
+    let doc = with("/explore", section.clone());
+    assert_valid("explore section", &doc);
+    let text = serde_json::to_string_pretty(&doc).unwrap();
+    cartsim::scenario::load_bytes("explore.json", text.as_bytes())
+        .unwrap_or_else(|e| panic!("the loader accepts the explore section: {e}"));
+    // A misspelt key: refused by both.
+    assert_refused_at(
+        &put(doc.clone(), "/explore/dept", json!(3)),
+        "/explore",
+        "dept",
+    );
+    // Values only explore checks (the loader leaves the section to it).
+    for (at, value) in [
+        ("/explore/depth", json!(0)),
+        ("/explore/actors", json!("everyone")),
+        ("/explore/actions", json!(["fly"])),
+        ("/explore/never", json!([{}])),
+        ("/explore/never", json!([{"Status": "Closed"}])),
+        ("/explore/never", json!([{"cart-1.Status": ["Closed"]}])),
+    ] {
+        let bad = put(doc.clone(), at, value.clone());
+        assert!(
+            !errors(&bad).is_empty(),
+            "the schema accepts {at} = {value}"
+        );
+    }
 }

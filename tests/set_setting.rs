@@ -258,6 +258,7 @@ fn a_scenario_with_set_setting_steps_survives_saving_and_loading() {
         title: "t".into(),
         summary: None,
         tags: Vec::new(),
+        explore: None,
         world: raw_world(&scenario.world),
         steps: actions.iter().map(|a| raw_step(kind_of(a), a)).collect(),
     };

@@ -191,6 +191,7 @@ fn the_new_store_settings_and_delivery_methods_survive_saving_and_upgrading() {
         title: "t".to_string(),
         summary: None,
         tags: Vec::new(),
+        explore: None,
         world: raw_world(&scenario.world),
         steps: Vec::new(),
     };

@@ -1,6 +1,7 @@
 //! The command line: `cartsim` (the terminal UI), `run`, `check` and friends.
 
 pub mod diagnose;
+pub mod explore;
 pub mod handout;
 pub mod inputs;
 pub mod recover;
@@ -143,6 +144,11 @@ pub enum Command {
     /// output, JSON or CSV), say what state each cart is in and why, and what each
     /// action would do now. Exit status 2 when a file is not a query result.
     Diagnose(diagnose::DiagnoseArgs),
+    /// Explore every action sequence from a scenario's world, breadth first, and print
+    /// the shortest counterexample of each anomaly and each `--never` property.
+    ///
+    /// Exit status: 0 when nothing was found, 1 when something was, 2 on bad input.
+    Explore(explore::ExploreArgs),
     /// Serve the checkout API of a scenario's world on localhost: the Connect REST
     /// checkout and cart-items resources, the flow actions of aura stores, and a control
     /// API for time, for curl, Postman and a storefront under test.
@@ -232,6 +238,7 @@ pub fn main() -> ExitCode {
         Some(Command::Diagnose(args)) => diagnose::run(&args),
         Some(Command::Serve(args)) => serve::run(&args),
         Some(Command::Recover(args)) => recover::run(&args),
+        Some(Command::Explore(args)) => explore::run(&args),
         Some(Command::Check { files }) => check(&files),
         Some(Command::Schema) => {
             say(&format!("{}\n", crate::scenario::SCHEMA.trim_end()));

@@ -668,6 +668,7 @@ impl Playback {
                 self.scenario.title, self.scenario.file
             )),
             tags: Vec::new(),
+            explore: None,
             world: save::raw_world(&self.scenario.world),
             steps,
         };

@@ -90,6 +90,7 @@ pub fn snapshot(playback: &Playback) -> String {
         tags: Vec::new(),
         world: save::raw_world(&scenario.world),
         steps,
+        explore: None,
     };
     let kept = Kept {
         cartsim_recovery: 1,

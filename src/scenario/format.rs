@@ -38,6 +38,38 @@ pub struct RawScenario {
     /// What happens.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<RawStep>,
+    /// What `cartsim explore` explores by default (ignored by every other command).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explore: Option<RawExplore>,
+}
+
+/// The `explore` section: `cartsim explore`'s options for this file. Command-line
+/// options win over it; `never` properties of both are checked.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawExplore {
+    /// The longest action sequence (at least 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depth: Option<u64>,
+    /// Play this many of the file's steps before exploring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<u64>,
+    /// Add fail_operation and custom_update to the default alphabet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faults: Option<bool>,
+    /// `owner` (the cart's buyer) or `all` (every buyer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actors: Option<String>,
+    /// The alphabet, exactly: step kinds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<String>>,
+    /// Stop after this many distinct states.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_states: Option<u64>,
+    /// Properties: each an object of `"RECORD.Field": value` members that must never
+    /// all hold at once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub never: Vec<Map<String, Value>>,
 }
 
 /// The starting world.

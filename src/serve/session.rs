@@ -232,6 +232,7 @@ impl Session {
             tags: vec!["recorded".to_string()],
             world: self.raw.world.clone(),
             steps,
+            explore: self.raw.explore.clone(),
         }
     }
 

@@ -1,0 +1,363 @@
+//! The catalogue of anomalies: states (or steps) that no correct checkout reaches.
+//!
+//! Each entry has a name, a sentence, and the rule or source that makes it wrong. Most
+//! are read from one state; two need a step (the action that led there), and two look a
+//! few buyer actions ahead ([`Lookahead`]).
+
+use super::alphabet::{Letter, Move, template_of};
+use super::fingerprint::fingerprint;
+use crate::engine::{Action, CartStatus, Outcome, PaymentAuthorizationStatus, World};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// One anomaly of the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Anomaly {
+    /// A short name (kebab-case), as `--json` and the written files name it.
+    pub name: &'static str,
+    /// What is wrong, in one sentence.
+    pub sentence: &'static str,
+    /// The rule or source that makes it wrong.
+    pub why: &'static str,
+}
+
+/// The cart is in Checkout and no CartCheckoutSession of it is active.
+pub const CHECKOUT_WITHOUT_SESSION: Anomaly = Anomaly {
+    name: "checkout-without-session",
+    sentence: "The cart is in Checkout but has no active CartCheckoutSession.",
+    why: "WebCart.Status Checkout means a checkout is in progress (Object Reference, WebCart); the checkout's state lives on its CartCheckoutSession, so with none active no checkout action can move the cart on.",
+};
+/// A session says it is processing while no operation of it runs.
+pub const PROCESSING_WITHOUT_OPERATION: Anomaly = Anomaly {
+    name: "processing-without-operation",
+    sentence: "An active CartCheckoutSession is processing (IsProcessing true) but no BackgroundOperation of it is in progress.",
+    why: "IsProcessing tells the storefront to wait for the session's BackgroundOperation (Object Reference, CartCheckoutSession); with none in progress the spinner never stops.",
+};
+/// A session names an operation that does not exist.
+pub const MISSING_OPERATION: Anomaly = Anomaly {
+    name: "missing-operation",
+    sentence: "A CartCheckoutSession's BackgroundOperationId names no BackgroundOperation.",
+    why: "BackgroundOperationId is a lookup to BackgroundOperation (Object Reference, CartCheckoutSession); a dangling id leaves nothing to poll or cancel.",
+};
+/// The buyer cannot take the cart out of Checkout.
+pub const STUCK_IN_CHECKOUT: Anomaly = Anomaly {
+    name: "stuck-in-checkout",
+    sentence: "The cart is in Checkout and no sequence of buyer actions within the lookahead takes it out; only time or support can free it.",
+    why: "A buyer may always leave a checkout: Cancel Cart Async Operation or a cart change cancels it (Checkout Flow Actions guide; WebCart.Status Checkout 'may be modified').",
+};
+/// Two orders for one cart.
+pub const TWO_ORDERS: Anomaly = Anomaly {
+    name: "two-orders",
+    sentence: "One cart has two Orders.",
+    why: "A checkout turns one cart into one order and closes the cart (Object Reference, WebCart.Status Closed: 'checkout complete, order created').",
+};
+/// An order while the cart stays open.
+pub const ORDER_CART_OPEN: Anomaly = Anomaly {
+    name: "order-cart-open",
+    sentence: "An Order exists for the cart while the cart is still Active or Checkout and nothing in progress will close it.",
+    why: "Creating the order closes the cart (Object Reference, WebCart.Status Closed); an open cart with an order can be ordered again.",
+};
+/// A payment and no order after place order.
+pub const PAID_NO_ORDER: Anomaly = Anomaly {
+    name: "paid-no-order",
+    sentence: "After place order the checkout has a Processed PaymentAuthorization and no Order, and nothing in progress will create one.",
+    why: "Place order turns an authorized payment into an order (Connect REST API, POST /checkouts/{id}/orders); a processed payment with no order is money taken for nothing.",
+};
+/// A refused cancel that no buyer action can make succeed.
+pub const CANCEL_NEVER_SUCCEEDS: Anomaly = Anomaly {
+    name: "cancel-never-succeeds",
+    sentence: "The buyer's cancel of a checkout is refused, and no sequence of buyer actions within the lookahead lets a cancel succeed.",
+    why: "Cancel Cart Async Operation exists so that a buyer can leave a checkout (Checkout Flow Actions guide); a refusal should name something the buyer can change.",
+};
+
+/// The whole catalogue, in the order findings are reported.
+pub const CATALOGUE: &[Anomaly] = &[
+    CHECKOUT_WITHOUT_SESSION,
+    PROCESSING_WITHOUT_OPERATION,
+    MISSING_OPERATION,
+    STUCK_IN_CHECKOUT,
+    TWO_ORDERS,
+    ORDER_CART_OPEN,
+    PAID_NO_ORDER,
+    CANCEL_NEVER_SUCCEEDS,
+];
+
+/// The field values that show an anomaly in a state: what the counterexample's last
+/// step expects.
+pub type Witness = Vec<(String, String, Value)>;
+
+/// An anomaly seen, with its witness; `refused` when the step itself must be refused.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    /// Which anomaly (index into [`CATALOGUE`]).
+    pub anomaly: usize,
+    /// The field values that show it.
+    pub witness: Witness,
+    /// True when the last step is refused (its expectation says so).
+    pub refused: bool,
+}
+
+fn index_of(a: &Anomaly) -> usize {
+    CATALOGUE.iter().position(|c| c.name == a.name).unwrap_or(0)
+}
+
+fn w(record: &str, field: &str, value: Value) -> (String, String, Value) {
+    (record.to_string(), field.to_string(), value)
+}
+
+/// Whether some operation a cart's active session names is still in progress.
+fn busy(world: &World, cart: &str) -> bool {
+    world
+        .active_session(cart)
+        .and_then(|s| s.background_operation_id.as_deref())
+        .and_then(|id| world.operation(id))
+        .is_some_and(|o| o.status.in_progress())
+}
+
+/// Buyer actions a few steps ahead, with a cache per state.
+pub struct Lookahead<'a> {
+    /// The buyer letters of the alphabet.
+    pub letters: Vec<&'a Letter>,
+    /// How many buyer actions ahead to look.
+    pub depth: usize,
+    /// Whether the fingerprint counts time.
+    pub timed: bool,
+    /// Answers already known: (fingerprint, question, cart) -> reachable.
+    cache: HashMap<(u64, u8, String), bool>,
+}
+
+impl<'a> Lookahead<'a> {
+    /// A lookahead over the buyer letters of `alphabet`.
+    pub fn new(alphabet: &'a [Letter], depth: usize, timed: bool) -> Self {
+        Lookahead {
+            letters: alphabet.iter().filter(|l| l.kind.is_buyer()).collect(),
+            depth,
+            timed,
+            cache: HashMap::new(),
+        }
+    }
+
+    /// Whether some sequence of at most `depth` buyer actions on `cart` reaches a world
+    /// where `goal` holds (the start world included).
+    fn reaches(
+        &mut self,
+        start: &World,
+        question: u8,
+        cart: &str,
+        goal: &dyn Fn(&World) -> bool,
+    ) -> bool {
+        let mut root = start.clone();
+        let key = (
+            fingerprint(&mut root, self.timed),
+            question,
+            cart.to_string(),
+        );
+        if let Some(&known) = self.cache.get(&key) {
+            return known;
+        }
+        let answer = self.search(root, cart, goal);
+        self.cache.insert(key, answer);
+        answer
+    }
+
+    fn search(&self, root: World, cart: &str, goal: &dyn Fn(&World) -> bool) -> bool {
+        if goal(&root) {
+            return true;
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut r = root.clone();
+        seen.insert(fingerprint(&mut r, self.timed));
+        let mut level = vec![root];
+        // Only the cart's own actions: another cart's checkout does not free this one.
+        let letters: Vec<&Letter> = self
+            .letters
+            .iter()
+            .copied()
+            .filter(|l| l.action.cart() == Some(cart))
+            .collect();
+        for _ in 0..self.depth {
+            let mut next = Vec::new();
+            for world in &level {
+                for letter in &letters {
+                    let mut child = world.clone();
+                    if child.apply(&letter.action).result.is_err() {
+                        continue;
+                    }
+                    if goal(&child) {
+                        return true;
+                    }
+                    if seen.insert(fingerprint(&mut child, self.timed)) {
+                        next.push(child);
+                    }
+                }
+            }
+            level = next;
+        }
+        false
+    }
+}
+
+/// The anomalies a state shows.
+pub fn in_state(world: &World, ahead: &mut Lookahead) -> Vec<Seen> {
+    let mut out = Vec::new();
+    for cart in &world.carts {
+        let id = cart.id.as_str();
+        let active = world.active_session(id);
+        if cart.status == CartStatus::Checkout && active.is_none() {
+            let mut witness = vec![w(id, "Status", Value::from("Checkout"))];
+            for s in world.sessions_of(id) {
+                witness.push(w(&s.id, "IsArchived", Value::Bool(true)));
+            }
+            out.push(Seen {
+                anomaly: index_of(&CHECKOUT_WITHOUT_SESSION),
+                witness,
+                refused: false,
+            });
+        }
+        if let Some(s) = active
+            && s.is_processing
+        {
+            let op = s
+                .background_operation_id
+                .as_deref()
+                .and_then(|o| world.operation(o));
+            if !op.is_some_and(|o| o.status.in_progress()) {
+                let mut witness = vec![w(&s.id, "IsProcessing", Value::Bool(true))];
+                match (op, s.background_operation_id.as_deref()) {
+                    (Some(o), _) => {
+                        witness.push(w(&o.id, "Status", Value::from(o.status.as_str())));
+                    }
+                    (None, None) => witness.push(w(&s.id, "BackgroundOperationId", Value::Null)),
+                    (None, Some(_)) => {}
+                }
+                out.push(Seen {
+                    anomaly: index_of(&PROCESSING_WITHOUT_OPERATION),
+                    witness,
+                    refused: false,
+                });
+            }
+        }
+        if cart.status == CartStatus::Checkout {
+            let cart_id = id.to_string();
+            let free = ahead.reaches(world, 0, id, &|w: &World| {
+                w.cart(&cart_id)
+                    .is_some_and(|c| c.status != CartStatus::Checkout)
+            });
+            if !free {
+                out.push(Seen {
+                    anomaly: index_of(&STUCK_IN_CHECKOUT),
+                    witness: vec![w(id, "Status", Value::from("Checkout"))],
+                    refused: false,
+                });
+            }
+        }
+        let orders: Vec<_> = world.orders.iter().filter(|o| o.cart == id).collect();
+        if orders.len() >= 2 {
+            let witness = orders
+                .iter()
+                .filter(|o| {
+                    world
+                        .session(&o.session)
+                        .is_some_and(|s| s.order_id.as_deref() == Some(o.id.as_str()))
+                })
+                .map(|o| w(&o.session, "OrderId", Value::from(o.id.as_str())))
+                .collect();
+            out.push(Seen {
+                anomaly: index_of(&TWO_ORDERS),
+                witness,
+                refused: false,
+            });
+        }
+        if let Some(order) = orders.first()
+            && matches!(cart.status, CartStatus::Active | CartStatus::Checkout)
+            && !busy(world, id)
+        {
+            let mut witness = vec![w(id, "Status", Value::from(cart.status.as_str()))];
+            if world
+                .session(&order.session)
+                .is_some_and(|s| s.order_id.as_deref() == Some(order.id.as_str()))
+            {
+                witness.push(w(&order.session, "OrderId", Value::from(order.id.as_str())));
+            }
+            out.push(Seen {
+                anomaly: index_of(&ORDER_CART_OPEN),
+                witness,
+                refused: false,
+            });
+        }
+    }
+    for s in &world.sessions {
+        if let Some(op) = s.background_operation_id.as_deref()
+            && world.operation(op).is_none()
+        {
+            out.push(Seen {
+                anomaly: index_of(&MISSING_OPERATION),
+                witness: vec![w(&s.id, "BackgroundOperationId", Value::from(op))],
+                refused: false,
+            });
+        }
+    }
+    out
+}
+
+/// The anomalies a step shows: `before` --`letter`--> `after`.
+pub fn in_step(
+    before: &World,
+    letter: &Letter,
+    outcome: &Outcome,
+    after: &World,
+    ahead: &mut Lookahead,
+) -> Vec<Seen> {
+    let mut out = Vec::new();
+    let Some(cart) = letter.action.cart() else {
+        return out;
+    };
+    if matches!(letter.action, Action::PlaceOrder { .. })
+        && let Some(s) = after
+            .active_session(cart)
+            .or_else(|| after.sessions_of(cart).last())
+        && !busy(after, cart)
+        && !after.orders.iter().any(|o| o.session == s.id)
+        && let Some(p) = after
+            .payment_authorizations_of(&s.id)
+            .find(|p| p.status == PaymentAuthorizationStatus::Processed)
+    {
+        out.push(Seen {
+            anomaly: index_of(&PAID_NO_ORDER),
+            witness: vec![
+                w(&p.id, "Status", Value::from("Processed")),
+                w(&s.id, "OrderId", Value::Null),
+            ],
+            refused: outcome.result.is_err(),
+        });
+    }
+    let template = template_of(before, cart);
+    if letter.kind == Move::cancel_of(template)
+        && outcome.result.is_err()
+        && before
+            .cart(cart)
+            .is_some_and(|c| c.status == CartStatus::Checkout)
+    {
+        let cancel = letter.action.clone();
+        let can = ahead.reaches(before, 1, cart, &|w: &World| {
+            w.clone().apply(&cancel).result.is_ok()
+        });
+        if !can {
+            out.push(Seen {
+                anomaly: index_of(&CANCEL_NEVER_SUCCEEDS),
+                witness: vec![w(
+                    cart,
+                    "Status",
+                    Value::from(
+                        after
+                            .cart(cart)
+                            .map(|c| c.status.as_str())
+                            .unwrap_or("Checkout"),
+                    ),
+                )],
+                refused: true,
+            });
+        }
+    }
+    out
+}

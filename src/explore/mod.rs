@@ -1,0 +1,570 @@
+//! Explore: every sequence of actions from a world, breadth first, each distinct state
+//! visited once, looking for anomalies and for the states a user says must never happen.
+//!
+//! Memory per visited state is a 64-bit fingerprint (in a hash set) and a parent link
+//! (the parent's index and the letter that led here, eight bytes); the first
+//! [`FRONTIER_WORLDS`] worlds of the frontier are kept whole, the others rebuilt by
+//! replay when expanded. A path is rebuilt by following the links back to
+//! the root and replaying the letters, so the shortest counterexample of each finding
+//! costs nothing until it is printed.
+
+pub mod alphabet;
+pub mod anomaly;
+pub mod counterexample;
+pub mod fingerprint;
+pub mod property;
+
+use crate::engine::World;
+use alphabet::{Letter, Move, template_of};
+use anomaly::{CATALOGUE, Lookahead, Seen, Witness};
+use property::Never;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// The default depth: sequences of up to 8 actions.
+pub const DEFAULT_DEPTH: usize = 8;
+/// Frontier states expanded together (their children are held at once).
+const BATCH: usize = 512;
+/// Frontier states kept as whole worlds; the rest are rebuilt by replay.
+pub const FRONTIER_WORLDS: usize = 10_000;
+/// How many buyer actions ahead the two look-ahead anomalies search.
+pub const DEFAULT_LOOKAHEAD: usize = 3;
+
+/// What to explore.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The moves to try; `None`: the default alphabet of each cart's store kind, with
+    /// wait (and the faults when `faults`).
+    pub moves: Option<Vec<Move>>,
+    /// Add `fail_operation` and `custom_update` to the default alphabet.
+    pub faults: bool,
+    /// Try every buyer as the actor, not only the cart's own.
+    pub all_actors: bool,
+    /// The longest sequence explored (at least 1).
+    pub depth: usize,
+    /// Stop after this many distinct states.
+    pub max_states: Option<usize>,
+    /// The user's properties.
+    pub never: Vec<Never>,
+    /// How many threads expand each level (1: this thread only).
+    pub jobs: usize,
+    /// How many buyer actions ahead `stuck-in-checkout` and `cancel-never-succeeds` look.
+    pub lookahead: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            moves: None,
+            faults: false,
+            all_actors: false,
+            depth: DEFAULT_DEPTH,
+            max_states: None,
+            never: Vec::new(),
+            jobs: 1,
+            lookahead: DEFAULT_LOOKAHEAD,
+        }
+    }
+}
+
+/// Why a configuration cannot be explored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    /// `--depth 0`.
+    ZeroDepth,
+    /// An action name that is no move.
+    UnknownAction(String),
+    /// An action no cart's store kind takes.
+    WrongKind {
+        /// The move.
+        action: &'static str,
+        /// The store kind it needs.
+        needs: &'static str,
+    },
+    /// The world has no cart to act on.
+    NoCart,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::ZeroDepth => {
+                write!(f, "a depth of 0 explores nothing; expected 1 or more")
+            }
+            ConfigError::UnknownAction(a) => write!(
+                f,
+                "\"{}\" is not an action explore takes; expected one of: {}",
+                crate::scenario::sanitize::line(a),
+                alphabet::MOVES
+                    .iter()
+                    .map(|m| m.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            ConfigError::WrongKind { action, needs } => write!(
+                f,
+                "{action} is an action of {needs} stores and no cart of this world is in one; expected actions its stores take"
+            ),
+            ConfigError::NoCart => write!(f, "the world has no cart; expected at least one"),
+        }
+    }
+}
+
+/// Parses a comma-separated list of moves (`--actions`).
+pub fn parse_moves(list: &str) -> Result<Vec<Move>, ConfigError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|name| Move::parse(name).ok_or_else(|| ConfigError::UnknownAction(name.to_string())))
+        .collect()
+}
+
+/// The alphabet of a world: every letter, in a fixed order (per cart, then wait).
+pub fn alphabet(world: &World, config: &Config) -> Result<Vec<Letter>, ConfigError> {
+    if config.depth == 0 {
+        return Err(ConfigError::ZeroDepth);
+    }
+    if world.carts.is_empty() {
+        return Err(ConfigError::NoCart);
+    }
+    if let Some(moves) = &config.moves {
+        for m in moves {
+            if let Some(needs) = m.template()
+                && !world
+                    .carts
+                    .iter()
+                    .any(|c| template_of(world, &c.id) == needs)
+            {
+                return Err(ConfigError::WrongKind {
+                    action: m.name(),
+                    needs: needs.as_str(),
+                });
+            }
+        }
+    }
+    let mut letters = Vec::new();
+    let mut wait = config.moves.is_none();
+    for cart in &world.carts {
+        let template = template_of(world, &cart.id);
+        let moves: Vec<Move> = match &config.moves {
+            Some(m) => m.clone(),
+            None => {
+                let mut m = Move::defaults(template).to_vec();
+                if config.faults {
+                    m.extend([Move::FailOperation, Move::CustomUpdate]);
+                }
+                m
+            }
+        };
+        let actors: Vec<Option<String>> = if config.all_actors {
+            std::iter::once(None)
+                .chain(
+                    world
+                        .buyers
+                        .iter()
+                        .filter(|b| b.id != cart.buyer)
+                        .map(|b| Some(b.id.clone())),
+                )
+                .collect()
+        } else {
+            vec![None]
+        };
+        for m in moves {
+            if m == Move::Wait {
+                wait = true;
+                continue;
+            }
+            if m.template().is_some_and(|t| t != template) {
+                continue;
+            }
+            let who: &[Option<String>] = if m.is_buyer() { &actors } else { &[None] };
+            for actor in who {
+                letters.push(Letter {
+                    kind: m,
+                    action: alphabet::action(world, m, &cart.id, actor.clone()),
+                });
+            }
+        }
+    }
+    if wait {
+        letters.push(Letter {
+            kind: Move::Wait,
+            action: alphabet::action(world, Move::Wait, "", None),
+        });
+    }
+    Ok(letters)
+}
+
+/// What was found: an anomaly or a property.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum What {
+    /// An anomaly of the catalogue (its index).
+    Anomaly(usize),
+    /// A property of [`Config::never`] (its index).
+    Property(usize),
+}
+
+/// One finding: what, and the shortest path to it.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// What was found.
+    pub what: What,
+    /// The letters (indices into the alphabet), in order.
+    pub path: Vec<usize>,
+    /// The field values that show it after the last step.
+    pub witness: Witness,
+    /// True when the last step is refused.
+    pub refused: bool,
+}
+
+impl Finding {
+    /// The finding's name: the anomaly's, or `never-N` for the Nth property.
+    pub fn name(&self) -> String {
+        match self.what {
+            What::Anomaly(i) => CATALOGUE[i].name.to_string(),
+            What::Property(i) => format!("never-{}", i + 1),
+        }
+    }
+}
+
+/// How far a run got, at the end or while it runs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Progress {
+    /// Distinct states visited.
+    pub states: usize,
+    /// The depth fully explored (every state at this depth has been visited).
+    pub depth: usize,
+    /// States waiting to be expanded.
+    pub frontier: usize,
+    /// The largest frontier so far.
+    pub peak_frontier: usize,
+    /// Seconds since the start.
+    pub seconds: f64,
+    /// Bytes held for the visited states: the fingerprint set and the parent links
+    /// (the frontier's worlds not included).
+    pub visited_bytes: usize,
+}
+
+impl Progress {
+    /// Distinct states per second.
+    pub fn states_per_second(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.states as f64 / self.seconds
+        } else {
+            0.0
+        }
+    }
+
+    /// Bytes per visited state (fingerprint set and parent links).
+    pub fn bytes_per_state(&self) -> f64 {
+        if self.states > 0 {
+            self.visited_bytes as f64 / self.states as f64
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The end of a run.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The alphabet explored.
+    pub alphabet: Vec<Letter>,
+    /// Every finding, each with its shortest path, in the order they were found.
+    pub findings: Vec<Finding>,
+    /// The figures.
+    pub progress: Progress,
+    /// Every sequence up to the depth was explored.
+    pub complete: bool,
+    /// Stopped by `max_states`.
+    pub truncated: bool,
+    /// Stopped from outside (Ctrl-C).
+    pub interrupted: bool,
+    /// Whether the fingerprint counted time.
+    pub timed: bool,
+}
+
+/// A parent link: the parent's index and the letter that led here.
+#[derive(Debug, Clone, Copy)]
+struct Link {
+    parent: u32,
+    letter: u32,
+}
+
+/// What one frontier node's expansion produced.
+struct Child {
+    letter: usize,
+    fingerprint: u64,
+    world: World,
+}
+
+/// Expanding one node: its children, and the step anomalies seen on the way.
+struct Expanded {
+    children: Vec<Child>,
+    steps: Vec<(usize, Seen)>,
+}
+
+fn expand(world: &World, letters: &[Letter], timed: bool, ahead: &mut Lookahead) -> Expanded {
+    let mut children = Vec::with_capacity(letters.len());
+    let mut steps = Vec::new();
+    for (i, letter) in letters.iter().enumerate() {
+        let mut child = world.clone();
+        let outcome = child.apply(&letter.action);
+        for seen in anomaly::in_step(world, letter, &outcome, &child, ahead) {
+            steps.push((i, seen));
+        }
+        let fingerprint = fingerprint::fingerprint(&mut child, timed);
+        children.push(Child {
+            letter: i,
+            fingerprint,
+            world: child,
+        });
+    }
+    Expanded { children, steps }
+}
+
+/// The findings a state shows: anomalies, then properties.
+fn state_findings(world: &World, never: &[Never], ahead: &mut Lookahead) -> Vec<(What, Witness)> {
+    let mut out: Vec<(What, Witness)> = anomaly::in_state(world, ahead)
+        .into_iter()
+        .map(|s| (What::Anomaly(s.anomaly), s.witness))
+        .collect();
+    for (i, p) in never.iter().enumerate() {
+        if p.holds(world) {
+            let witness = p
+                .all
+                .iter()
+                .map(|c| (c.record.clone(), c.field.clone(), c.value.clone()))
+                .collect();
+            out.push((What::Property(i), witness));
+        }
+    }
+    out
+}
+
+/// Runs `f` over `items` in `jobs` contiguous chunks on scoped threads, keeping order.
+fn par_map<T: Sync, R: Send>(
+    items: &[T],
+    jobs: usize,
+    f: &(dyn Fn(&[T]) -> Vec<R> + Sync),
+) -> Vec<R> {
+    if jobs <= 1 || items.len() < 2 * jobs {
+        return f(items);
+    }
+    let size = items.len().div_ceil(jobs);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(size)
+            .map(|chunk| scope.spawn(move || f(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// Explores `root` breadth first. `stop` ends the run early (what was found so far is
+/// returned); `progress` is called after each batch of states.
+pub fn explore(
+    root: &World,
+    config: &Config,
+    stop: &AtomicBool,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Report, ConfigError> {
+    let letters = alphabet(root, config)?;
+    let timed = fingerprint::time_observable(root);
+    let start = Instant::now();
+    let mut root_world = root.clone();
+    let root_fp = fingerprint::fingerprint(&mut root_world, timed);
+    let mut visited: HashSet<u64, foldhash::fast::FixedState> =
+        HashSet::with_hasher(foldhash::fast::FixedState::with_seed(1));
+    visited.insert(root_fp);
+    let mut links: Vec<Link> = vec![Link {
+        parent: u32::MAX,
+        letter: u32::MAX,
+    }];
+    let total = CATALOGUE.len() + config.never.len();
+    let slot = |what: &What| match what {
+        What::Anomaly(i) => *i,
+        What::Property(i) => CATALOGUE.len() + i,
+    };
+    let mut found: Vec<Option<Finding>> = vec![None; total];
+    let mut order: Vec<usize> = Vec::new();
+    let mut record = |what: What, path: Vec<usize>, witness: Witness, refused: bool| {
+        let s = slot(&what);
+        if found[s].is_none() {
+            found[s] = Some(Finding {
+                what,
+                path,
+                witness,
+                refused,
+            });
+            order.push(s);
+        }
+    };
+    let path_to = |links: &[Link], mut node: usize| {
+        let mut path = Vec::new();
+        while links[node].parent != u32::MAX {
+            path.push(links[node].letter as usize);
+            node = links[node].parent as usize;
+        }
+        path.reverse();
+        path
+    };
+    let mut ahead = Lookahead::new(&letters, config.lookahead, timed);
+    for (what, witness) in state_findings(root, &config.never, &mut ahead) {
+        record(what, Vec::new(), witness, false);
+    }
+    let mut frontier: Vec<(u32, Option<World>)> = vec![(0, Some(root_world))];
+    let mut figures = Progress {
+        states: 1,
+        frontier: 1,
+        peak_frontier: 1,
+        ..Progress::default()
+    };
+    let (mut complete, mut truncated, mut interrupted) = (false, false, false);
+    let jobs = config.jobs.max(1);
+    let measure = |visited: &HashSet<u64, _>, links: &Vec<Link>, figures: &mut Progress| {
+        // hashbrown keeps one control byte per bucket beside the 8-byte key.
+        figures.visited_bytes =
+            visited.capacity() * 9 + links.capacity() * std::mem::size_of::<Link>();
+        figures.seconds = start.elapsed().as_secs_f64();
+    };
+    'levels: for depth in 1..=config.depth {
+        let mut next: Vec<(u32, Option<World>)> = Vec::new();
+        let mut kept = 0usize;
+        // The level goes in batches, so that the children held at once stay few.
+        for batch in frontier.chunks(BATCH) {
+            // Expand (in parallel), then keep the first child of each new fingerprint in
+            // frontier order: the same choice a single thread makes, so the paths found
+            // do not depend on the number of threads.
+            let links_now = &links;
+            let expanded: Vec<(u32, Expanded)> = par_map(batch, jobs, &|chunk| {
+                let mut ahead = Lookahead::new(&letters, config.lookahead, timed);
+                chunk
+                    .iter()
+                    .take_while(|_| !stop.load(Ordering::Relaxed))
+                    .map(|(index, world)| {
+                        let e = match world {
+                            Some(w) => expand(w, &letters, timed, &mut ahead),
+                            None => {
+                                let w =
+                                    replay(root, &letters, &path_to(links_now, *index as usize));
+                                expand(&w, &letters, timed, &mut ahead)
+                            }
+                        };
+                        (*index, e)
+                    })
+                    .collect()
+            });
+            let mut fresh: Vec<(u32, World)> = Vec::new();
+            for (parent, e) in expanded {
+                for (letter, seen) in e.steps {
+                    let mut path = path_to(&links, parent as usize);
+                    path.push(letter);
+                    record(
+                        What::Anomaly(seen.anomaly),
+                        path,
+                        seen.witness,
+                        seen.refused,
+                    );
+                }
+                for child in e.children {
+                    if !visited.insert(child.fingerprint) {
+                        continue;
+                    }
+                    links.push(Link {
+                        parent,
+                        letter: child.letter as u32,
+                    });
+                    fresh.push(((links.len() - 1) as u32, child.world));
+                    figures.states += 1;
+                    if config.max_states.is_some_and(|m| figures.states >= m) {
+                        truncated = true;
+                        break;
+                    }
+                }
+                if truncated {
+                    break;
+                }
+            }
+            // The new states' own anomalies and properties (in parallel).
+            let findings: Vec<(u32, Vec<(What, Witness)>)> = par_map(&fresh, jobs, &|chunk| {
+                let mut ahead = Lookahead::new(&letters, config.lookahead, timed);
+                chunk
+                    .iter()
+                    .map(|(index, world)| {
+                        (*index, state_findings(world, &config.never, &mut ahead))
+                    })
+                    .filter(|(_, f)| !f.is_empty())
+                    .collect()
+            });
+            for (index, list) in findings {
+                for (what, witness) in list {
+                    record(what, path_to(&links, index as usize), witness, false);
+                }
+            }
+            // Past FRONTIER_WORLDS, a state keeps only its link and is rebuilt by replay
+            // when its turn comes: memory stays bounded, at the price of replaying.
+            for (index, world) in fresh {
+                if kept < FRONTIER_WORLDS {
+                    kept += 1;
+                    next.push((index, Some(world)));
+                } else {
+                    next.push((index, None));
+                }
+            }
+            figures.frontier = next.len();
+            figures.peak_frontier = figures.peak_frontier.max(next.len());
+            measure(&visited, &links, &mut figures);
+            progress(&figures);
+            if truncated || stop.load(Ordering::Relaxed) {
+                break;
+            }
+        }
+        drop(std::mem::take(&mut frontier));
+        if truncated || stop.load(Ordering::Relaxed) {
+            interrupted = !truncated;
+            break 'levels;
+        }
+        figures.depth = depth;
+        measure(&visited, &links, &mut figures);
+        progress(&figures);
+        if next.is_empty() {
+            complete = true;
+            break;
+        }
+        frontier = next;
+        if depth == config.depth {
+            complete = true;
+        }
+    }
+    measure(&visited, &links, &mut figures);
+    let findings = order
+        .into_iter()
+        .filter_map(|s| found[s].take())
+        .collect::<Vec<_>>();
+    let mut findings = findings;
+    // Shortest first; among equals, the catalogue's order, then the properties'.
+    findings.sort_by_key(|f| (f.path.len(), slot(&f.what)));
+    Ok(Report {
+        alphabet: letters,
+        findings,
+        progress: figures,
+        complete,
+        truncated,
+        interrupted,
+        timed,
+    })
+}
+
+/// Replays a path from `root`: the world after each letter, with the outcomes.
+pub fn replay(root: &World, letters: &[Letter], path: &[usize]) -> World {
+    let mut world = root.clone();
+    for &i in path {
+        world.apply(&letters[i].action);
+    }
+    world
+}
