@@ -2,7 +2,8 @@
 //!
 //! The layers depend one way only:
 //! [`engine`] (pure rules) <- [`scenario`] (load, validate, expect) <- [`player`]
-//! (time, playback, history) <- the terminal UI and the command line.
+//! (time, playback, history) <- the terminal UI and the command line. [`text`]
+//! (sanitizing what comes from outside) and [`safe_write`] sit below every layer.
 
 pub mod cli;
 pub mod diagnose;
@@ -14,4 +15,5 @@ pub mod player;
 pub mod safe_write;
 pub mod scenario;
 pub mod serve;
+pub mod text;
 pub mod tui;

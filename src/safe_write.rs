@@ -4,7 +4,7 @@
 //! not written through unless asked (a dangling link could otherwise create a file
 //! anywhere), and an existing file is replaced only when asked.
 
-use crate::scenario::sanitize;
+use crate::text as sanitize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

@@ -46,7 +46,8 @@ static GRACEFUL: AtomicBool = AtomicBool::new(false);
 /// The signal that asked a graceful quit, 0 for none.
 static QUIT: AtomicI32 = AtomicI32::new(0);
 
-/// Makes the ending signals ask the run loop to quit (see [`GRACEFUL`]).
+/// Makes SIGTERM, SIGINT and SIGQUIT ask the run loop to quit instead of ending the
+/// process (for a served world's watcher, whose server must stop cleanly).
 pub fn quit_gracefully(on: bool) {
     GRACEFUL.store(on, Ordering::SeqCst);
 }
