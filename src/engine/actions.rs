@@ -1226,19 +1226,7 @@ impl Action {
     /// The same buyer action, taken by `buyer` instead of the cart's owner (the `as` key).
     /// Actions without an actor are returned unchanged.
     pub fn with_actor(mut self, buyer: &str) -> Action {
-        match &mut self {
-            Action::StartCheckout { actor, .. }
-            | Action::AddToCart { actor, .. }
-            | Action::Cancel { actor, .. }
-            | Action::Continue { actor, .. }
-            | Action::CheckoutStart { actor, .. }
-            | Action::CheckoutPoll { actor, .. }
-            | Action::CheckoutUpdate { actor, .. }
-            | Action::CheckoutDelete { actor, .. }
-            | Action::Pay { actor, .. }
-            | Action::PlaceOrder { actor, .. } => *actor = Some(buyer.to_string()),
-            _ => {}
-        }
+        self.set_actor(buyer);
         self
     }
 }

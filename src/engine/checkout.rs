@@ -570,34 +570,55 @@ pub(crate) fn checkout_expired(world: &World, session: &CartCheckoutSession) -> 
 /// first state, so the integrations run again; the time to live starts over. True when
 /// it did.
 pub(crate) fn flow_returns_to_expired(tx: &mut Tx, cart_id: &str) -> bool {
-    let Some(session) = tx.world.active_session(cart_id) else {
+    let Some(id) = restart_expired(
+        tx,
+        cart_id,
+        true,
+        "the buyer returned to an expired checkout: the flow starts over and its time to live with it",
+    ) else {
         return false;
     };
+    enter_state(tx, &id, 0, Rule::CheckoutRerunsOnReturn);
+    true
+}
+
+/// `checkout_expiry: on_return`, both store kinds: when the cart's active checkout has
+/// expired, its running operation is canceled, its time to live starts over and IsError
+/// is cleared (and IsProcessing too, when `idle`), with `note` in the log. Returns the
+/// session's id so the caller reruns the integrations its way; `None` when the checkout
+/// has not expired.
+pub(crate) fn restart_expired(
+    tx: &mut Tx,
+    cart_id: &str,
+    idle: bool,
+    note: &str,
+) -> Option<String> {
+    let session = tx.world.active_session(cart_id)?;
     if !checkout_expired(tx.world, session) {
-        return false;
+        return None;
     }
     let id = session.id.clone();
     if let Some(op) = session.background_operation_id.clone() {
         cancel_operation(tx, &op, Rule::CheckoutRerunsOnReturn);
     }
     let now = i64::try_from(tx.world.tick).unwrap_or(i64::MAX);
-    tx.edit(
-        &id,
-        &[SessionField::IsError, SessionField::IsProcessing],
-        Rule::CheckoutRerunsOnReturn,
-        |s| {
-            s.started_at = now;
-            s.is_error = false;
+    let fields: &[SessionField] = if idle {
+        &[SessionField::IsError, SessionField::IsProcessing]
+    } else {
+        &[SessionField::IsError]
+    };
+    tx.edit(&id, fields, Rule::CheckoutRerunsOnReturn, |s| {
+        s.started_at = now;
+        s.is_error = false;
+        if idle {
             s.is_processing = false;
-        },
-    );
+        }
+    });
     tx.noted(
         RecordKind::CartCheckoutSession,
         &id,
-        "the buyer returned to an expired checkout: the flow starts over and its time to live with it"
-            .to_string(),
+        note.to_string(),
         Rule::CheckoutRerunsOnReturn,
     );
-    enter_state(tx, &id, 0, Rule::CheckoutRerunsOnReturn);
-    true
+    Some(id)
 }

@@ -22,7 +22,7 @@
 
 use super::actions::{Action, ActorErrors, check_actor, clear_validation, find_cart};
 use super::change::{FieldValue, RecordKind};
-use super::checkout::{cancel_operation, checkout_expired, create_order, launch, settings_of_cart};
+use super::checkout::{create_order, launch, restart_expired, settings_of_cart};
 use super::errors::{ActionError, ErrorKind};
 use super::fields::*;
 use super::flow::CART_TO_ORDER;
@@ -413,33 +413,14 @@ pub(crate) fn run(tx: &mut Tx, action: &Action) -> Result<u16, ActionError> {
 /// CheckoutValidAfterDate), its Cart Calculate runs again from the start and its time to
 /// live starts over. True when it did.
 fn returns_to_expired(tx: &mut Tx, cart_id: &str) -> bool {
-    let Some(session) = tx.world.active_session(cart_id) else {
+    let Some(id) = restart_expired(
+        tx,
+        cart_id,
+        false,
+        "the buyer returned to an expired checkout: its time to live starts over",
+    ) else {
         return false;
     };
-    if !checkout_expired(tx.world, session) {
-        return false;
-    }
-    let id = session.id.clone();
-    let running = session.background_operation_id.clone();
-    if let Some(op) = running {
-        cancel_operation(tx, &op, Rule::CheckoutRerunsOnReturn);
-    }
-    let now = i64::try_from(tx.world.tick).unwrap_or(i64::MAX);
-    tx.edit(
-        &id,
-        &[SessionField::IsError],
-        Rule::CheckoutRerunsOnReturn,
-        |s| {
-            s.started_at = now;
-            s.is_error = false;
-        },
-    );
-    tx.noted(
-        RecordKind::CartCheckoutSession,
-        &id,
-        "the buyer returned to an expired checkout: its time to live starts over".to_string(),
-        Rule::CheckoutRerunsOnReturn,
-    );
     let calculators = calculators_for_items(tx.world, &id);
     calculate(tx, &id, &calculators, Rule::CheckoutRerunsOnReturn);
     true
