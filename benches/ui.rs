@@ -70,7 +70,7 @@ fn frame_at_scale(c: &mut Criterion) {
         let scenario = load_bytes("generated.json", text.as_bytes()).expect("loads");
         drop(text);
         let mut app = App::new(vec![scenario], Theme::COLOR);
-        if let Some(p) = app.playback.as_mut() {
+        if let Some(p) = app.player.playback.as_mut() {
             p.end();
         }
         app.now = Duration::from_secs(1);

@@ -180,7 +180,7 @@ pub fn keys(bytes: &[u8]) {
     let mut app = App::new(builtins().to_vec(), Theme::COLOR);
     // No folder has this name (a NUL byte is never part of a path), so `w` builds the
     // file's text and then fails to write it: the fuzzer never writes files.
-    app.save_dir = std::env::temp_dir().join("cartsim\0fuzzing");
+    app.files.save_dir = std::env::temp_dir().join("cartsim\0fuzzing");
     let Ok(mut terminal) = Terminal::new(TestBackend::new(120, 40));
     for event in events(bytes) {
         match event {
@@ -198,7 +198,7 @@ pub fn keys(bytes: &[u8]) {
             break;
         }
     }
-    if let Some(p) = &app.playback {
+    if let Some(p) = &app.player.playback {
         replays(p);
     }
 }

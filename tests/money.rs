@@ -130,7 +130,7 @@ fn add_in_the_ui_and_save(s: Scenario, quantity: u64) -> String {
         press(&mut app, KeyCode::Char(digit));
     }
     press(&mut app, KeyCode::Enter);
-    let playback = app.playback.as_ref().expect("a scenario is open");
+    let playback = app.player.playback.as_ref().expect("a scenario is open");
     assert!(playback.off_script(), "the add was played");
     serde_json::to_string_pretty(&playback.export("branch")).unwrap()
 }

@@ -143,7 +143,7 @@ fn the_ui_does_not_save_through_a_link() {
     std::fs::write(&victim, "keep").unwrap();
     std::os::unix::fs::symlink(&victim, dir.path().join("mine.json")).unwrap();
     let mut a = App::new(vec![common::builtin("02-")], Theme::MONO);
-    a.save_dir = dir.path().to_path_buf();
+    a.files.save_dir = dir.path().to_path_buf();
     press(&mut a, KeyCode::Right);
     press(&mut a, KeyCode::Char('x'));
     press(&mut a, KeyCode::Char('w'));

@@ -13,7 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 /// The UI on a built-in scenario, keeping its settings in `path`, as the run loop starts it.
 fn app_with(path: &std::path::Path) -> App {
     let mut app = App::new(vec![common::builtin("01-")], Theme::MONO);
-    app.settings_path = Some(path.to_path_buf());
+    app.prefs.path = Some(path.to_path_buf());
     let (settings, _) = settings::load(Some(path));
     app.apply_settings(settings);
     app
@@ -88,7 +88,7 @@ fn one_unknown_key_no_longer_resets_every_setting_or_loses_the_users_file() {
         "{problems:?}"
     );
     let mut app = app_with(&path);
-    assert!(app.playback.as_ref().unwrap().presenter);
+    assert!(app.player.playback.as_ref().unwrap().presenter);
     change_palette(&mut app);
     let after = std::fs::read_to_string(&path).unwrap();
     assert!(

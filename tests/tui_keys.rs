@@ -42,7 +42,7 @@ fn one_scenario_opens_the_player_several_open_the_picker() {
     press(&mut a, KeyCode::Enter);
     assert_eq!(a.screen, Screen::Player);
     assert_eq!(
-        a.playback.as_ref().unwrap().scenario().title,
+        a.player.playback.as_ref().unwrap().scenario().title,
         builtin("02-").title
     );
     press(&mut a, KeyCode::Char('b'));
@@ -60,7 +60,7 @@ fn step_forward_and_back_return_the_exact_world() {
     press(&mut a, KeyCode::Left);
     press(&mut a, KeyCode::Char('h'));
     assert_eq!(a.world().unwrap(), &after_one);
-    assert!(a.transition.is_none(), "stepping back is instant");
+    assert!(a.player.transition.is_none(), "stepping back is instant");
     press(&mut a, KeyCode::Home);
     assert_eq!(a.world().unwrap(), &start);
 }
@@ -70,15 +70,15 @@ fn space_plays_on_the_clock_and_pauses() {
     let mut a = app("02-");
     a.now = Duration::from_secs(1);
     press(&mut a, KeyCode::Char(' '));
-    let p = a.playback.as_ref().unwrap();
+    let p = a.player.playback.as_ref().unwrap();
     assert!(p.playing);
     assert_eq!(p.timeline().cursor(), 1, "the first step plays at once");
     assert!(a.wake_in().is_some(), "a timer runs while playing");
     a.now += Duration::from_secs(10);
     a.update(Msg::Frame);
-    assert_eq!(a.playback.as_ref().unwrap().timeline().cursor(), 2);
+    assert_eq!(a.player.playback.as_ref().unwrap().timeline().cursor(), 2);
     press(&mut a, KeyCode::Char(' '));
-    assert!(!a.playback.as_ref().unwrap().playing);
+    assert!(!a.player.playback.as_ref().unwrap().playing);
     a.now += Duration::from_secs(10);
     assert_eq!(a.wake_in(), None, "paused and still: the loop sleeps");
 }
@@ -87,9 +87,9 @@ fn space_plays_on_the_clock_and_pauses() {
 fn speed_keys_are_bounded() {
     let mut a = app("01-");
     chars(&mut a, "++++++++++");
-    assert_eq!(a.playback.as_ref().unwrap().speed(), 8.0);
+    assert_eq!(a.player.playback.as_ref().unwrap().speed(), 8.0);
     chars(&mut a, "----------");
-    assert_eq!(a.playback.as_ref().unwrap().speed(), 0.25);
+    assert_eq!(a.player.playback.as_ref().unwrap().speed(), 0.25);
 }
 
 #[test]
@@ -106,7 +106,7 @@ fn cancel_on_a_closed_cart_shows_invalid_operation_403() {
     };
     assert_eq!(view.error.code(), "INVALID_OPERATION");
     assert_eq!(view.error.http(), Some(403));
-    assert!(a.playback.as_ref().unwrap().off_script());
+    assert!(a.player.playback.as_ref().unwrap().off_script());
     assert_eq!(
         cart_status(&a),
         CartStatus::Closed,
@@ -123,12 +123,12 @@ fn acting_branches_and_r_returns_to_the_script() {
     assert_eq!(cart_status(&a), CartStatus::Checkout);
     press(&mut a, KeyCode::Char('x'));
     assert_eq!(cart_status(&a), CartStatus::Active);
-    assert!(a.playback.as_ref().unwrap().off_script());
-    assert!(a.transition.is_some(), "the change animates");
+    assert!(a.player.playback.as_ref().unwrap().off_script());
+    assert!(a.player.transition.is_some(), "the change animates");
     press(&mut a, KeyCode::Char('r'));
     assert!(matches!(a.popup, Some(Popup::Confirm(_))), "r asks first");
     press(&mut a, KeyCode::Char('d'));
-    let p = a.playback.as_ref().unwrap();
+    let p = a.player.playback.as_ref().unwrap();
     assert!(!p.off_script());
     assert_eq!(p.script_position(), 1);
     assert_eq!(cart_status(&a), CartStatus::Checkout);
@@ -236,12 +236,12 @@ fn ctrl_c_quits_even_while_typing_a_file_name() {
 #[test]
 fn tab_moves_focus_and_selection_follows_links() {
     let mut a = app("01-");
-    assert_eq!(a.focus, Focus::Carts);
+    assert_eq!(a.player.focus, Focus::Carts);
     press(&mut a, KeyCode::Tab);
-    assert_eq!(a.focus, Focus::Sessions);
+    assert_eq!(a.player.focus, Focus::Sessions);
     press(&mut a, KeyCode::BackTab);
     press(&mut a, KeyCode::BackTab);
-    assert_eq!(a.focus, Focus::Log);
+    assert_eq!(a.player.focus, Focus::Log);
 }
 
 #[test]
@@ -249,7 +249,7 @@ fn save_proposes_a_free_name_and_asks_before_overwriting() {
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
     let mut a = app("02-");
-    a.save_dir = dir.to_path_buf();
+    a.files.save_dir = dir.to_path_buf();
     press(&mut a, KeyCode::Right);
     press(&mut a, KeyCode::Char('x'));
     press(&mut a, KeyCode::Char('w'));
@@ -307,7 +307,7 @@ fn save_takes_a_path_and_quotes_the_replay_hint() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("my runs")).unwrap();
     let mut a = app("02-");
-    a.save_dir = dir.path().to_path_buf();
+    a.files.save_dir = dir.path().to_path_buf();
     press(&mut a, KeyCode::Right);
     press(&mut a, KeyCode::Char('w'));
     let Some(Popup::Save(save)) = &mut a.popup else {
@@ -330,7 +330,7 @@ fn save_takes_a_path_and_quotes_the_replay_hint() {
 fn save_with_nothing_played_says_there_is_nothing_to_save() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = app("02-");
-    a.save_dir = dir.path().to_path_buf();
+    a.files.save_dir = dir.path().to_path_buf();
     press(&mut a, KeyCode::Char('w'));
     assert!(a.popup.is_none(), "w is not offered with nothing played");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
@@ -351,11 +351,11 @@ fn quiz_keys_answer_and_score() {
     );
     press(&mut a, KeyCode::Right);
     assert_eq!(a.context(), keys::Context::Quiz);
-    assert_eq!(a.playback.as_ref().unwrap().timeline().cursor(), 0);
+    assert_eq!(a.player.playback.as_ref().unwrap().timeline().cursor(), 0);
     press(&mut a, KeyCode::Char('2'));
-    assert_eq!(a.playback.as_ref().unwrap().score(), (1, 1));
+    assert_eq!(a.player.playback.as_ref().unwrap().score(), (1, 1));
     press(&mut a, KeyCode::Enter);
-    assert_eq!(a.playback.as_ref().unwrap().timeline().cursor(), 1);
+    assert_eq!(a.player.playback.as_ref().unwrap().timeline().cursor(), 1);
     assert!(a.status.as_deref().unwrap().contains("score 1/1"));
 }
 
@@ -418,7 +418,7 @@ fn every_key_is_safe_anywhere() {
     );
     // The walk may save a branch (s in the branch-safety prompt): into a folder of its own.
     let dir = tempfile::tempdir().unwrap();
-    a.save_dir = dir.path().to_path_buf();
+    a.files.save_dir = dir.path().to_path_buf();
     let mut backend = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
     // A fixed pseudo-random walk, so a failure reproduces.
     let mut seed: u64 = 0x5eed;
@@ -446,24 +446,24 @@ fn watch_mode_reloads_at_the_same_step_and_shows_load_errors_inside() {
     let mut changed = s.clone();
     changed.title = "Edited title".into();
     a.update(Msg::Reloaded(Box::new(Ok(changed))));
-    let p = a.playback.as_ref().unwrap();
+    let p = a.player.playback.as_ref().unwrap();
     assert_eq!(p.scenario().title, "Edited title");
     assert_eq!(p.script_position(), 3);
     let bad = load_bytes("01.json", b"{\"cartsim\": 1, \"title\": \"x\x1b[2J\"").unwrap_err();
     a.update(Msg::Reloaded(Box::new(Err(bad))));
-    let e = a.watch_error.clone().unwrap();
+    let e = a.files.watch_error.clone().unwrap();
     assert!(e.contains("01.json"), "{e}");
     assert!(!e.chars().any(|c| c.is_control()), "{e:?}");
     assert_eq!(
-        a.playback.as_ref().unwrap().script_position(),
+        a.player.playback.as_ref().unwrap().script_position(),
         3,
         "the last good version stays"
     );
     // A first load that fails opens the UI all the same, waiting for a good version.
     let bad = load_bytes("x.json", b"nope").unwrap_err();
     let a = App::watch("x.json".into(), Err(bad), Theme::MONO);
-    assert!(a.playback.is_none());
-    assert!(a.watch_error.is_some());
+    assert!(a.player.playback.is_none());
+    assert!(a.files.watch_error.is_some());
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
     terminal.draw(|f| cartsim::tui::view::draw(f, &a)).unwrap();
     assert!(terminal.backend().to_string().contains("x.json"));
@@ -474,7 +474,7 @@ fn branched() -> App {
     let mut a = app("02-");
     press(&mut a, KeyCode::Right);
     press(&mut a, KeyCode::Char('x'));
-    assert!(a.playback.as_ref().unwrap().off_script());
+    assert!(a.player.playback.as_ref().unwrap().off_script());
     a
 }
 
@@ -502,13 +502,13 @@ fn every_key_that_would_discard_a_branch_asks_first_and_c_keeps_it() {
         press(&mut a, KeyCode::Char('c'));
         assert!(a.popup.is_none());
         assert!(!a.quit);
-        let p = a.playback.as_ref().unwrap();
+        let p = a.player.playback.as_ref().unwrap();
         assert!(p.off_script(), "{key:?}: c keeps the branch");
         assert_eq!(a.world().unwrap(), &before, "{key:?}: nothing moved");
         // Esc cancels as well.
         press(&mut a, key);
         press(&mut a, KeyCode::Esc);
-        assert!(a.playback.as_ref().unwrap().off_script());
+        assert!(a.player.playback.as_ref().unwrap().off_script());
     }
 }
 
@@ -528,7 +528,7 @@ fn d_discards_the_branch_and_does_what_was_asked() {
     let mut a = branched();
     press(&mut a, KeyCode::Left);
     press(&mut a, KeyCode::Char('d'));
-    let p = a.playback.as_ref().unwrap();
+    let p = a.player.playback.as_ref().unwrap();
     assert!(!p.off_script());
     assert_eq!(p.script_position(), 1);
     assert_eq!(p.branch_recorded(), None, "the branch is gone for good");
@@ -536,14 +536,14 @@ fn d_discards_the_branch_and_does_what_was_asked() {
     // Nothing is asked any more.
     press(&mut a, KeyCode::Left);
     assert!(a.popup.is_none());
-    assert_eq!(a.playback.as_ref().unwrap().script_position(), 0);
+    assert_eq!(a.player.playback.as_ref().unwrap().script_position(), 0);
 }
 
 #[test]
 fn q_with_an_unsaved_branch_offers_to_save_then_quits() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = branched();
-    a.save_dir = dir.path().to_path_buf();
+    a.files.save_dir = dir.path().to_path_buf();
     press(&mut a, KeyCode::Char('q'));
     assert!(asks(&a));
     assert!(!a.quit);
@@ -561,15 +561,15 @@ fn q_with_an_unsaved_branch_offers_to_save_then_quits() {
 fn a_saved_branch_is_not_asked_about_until_it_changes() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = branched();
-    a.save_dir = dir.path().to_path_buf();
+    a.files.save_dir = dir.path().to_path_buf();
     press(&mut a, KeyCode::Char('w'));
     press(&mut a, KeyCode::Enter);
     press(&mut a, KeyCode::Esc);
     press(&mut a, KeyCode::Home);
     assert!(!asks(&a), "saved: Home goes at once");
-    assert_eq!(a.playback.as_ref().unwrap().script_position(), 0);
+    assert_eq!(a.player.playback.as_ref().unwrap().script_position(), 0);
     let mut a = branched();
-    a.save_dir = dir.path().to_path_buf();
+    a.files.save_dir = dir.path().to_path_buf();
     press(&mut a, KeyCode::Char('w'));
     press(&mut a, KeyCode::Enter);
     press(&mut a, KeyCode::Esc);
@@ -590,7 +590,7 @@ fn acting_in_the_middle_of_a_branch_asks_before_replacing_its_end() {
     press(&mut a, KeyCode::Char('t'));
     assert!(asks(&a));
     press(&mut a, KeyCode::Char('d'));
-    let p = a.playback.as_ref().unwrap();
+    let p = a.player.playback.as_ref().unwrap();
     assert_eq!(p.branch_len(), 2);
     assert_eq!(p.branch_recorded().unwrap().1, 2);
 }
@@ -601,12 +601,12 @@ fn undo_in_the_refusal_popup_steps_back_over_the_refused_action() {
     for _ in 0..4 {
         press(&mut a, KeyCode::Right);
     }
-    let before = a.playback.as_ref().unwrap().timeline().cursor();
+    let before = a.player.playback.as_ref().unwrap().timeline().cursor();
     press(&mut a, KeyCode::Char('x'));
     assert!(matches!(a.popup, Some(Popup::Refusal(_))));
     press(&mut a, KeyCode::Left);
     assert!(a.popup.is_none());
-    let p = a.playback.as_ref().unwrap();
+    let p = a.player.playback.as_ref().unwrap();
     assert_eq!(p.timeline().cursor(), before);
     assert!(!p.off_script(), "the refused action is undone");
     assert_eq!(p.branch_recorded(), None);
@@ -638,7 +638,7 @@ fn watch_mode_keeps_a_branch_that_still_applies_and_says_when_it_is_dropped() {
     let mut retitled = s.clone();
     retitled.title = "Edited".into();
     drive(&mut a, Msg::Reloaded(Box::new(Ok(retitled))));
-    let p = a.playback.as_ref().unwrap();
+    let p = a.player.playback.as_ref().unwrap();
     assert!(p.off_script(), "the branch still applies");
     assert_eq!(cart_status(&a), CartStatus::Active);
     assert!(a.status.as_deref().unwrap().contains("kept"));
@@ -646,7 +646,7 @@ fn watch_mode_keeps_a_branch_that_still_applies_and_says_when_it_is_dropped() {
     let mut changed = s.clone();
     changed.steps[0].action = cartsim::engine::Action::Wait { ticks: 1 };
     drive(&mut a, Msg::Reloaded(Box::new(Ok(changed))));
-    let p = a.playback.as_ref().unwrap();
+    let p = a.player.playback.as_ref().unwrap();
     assert!(!p.off_script());
     assert!(a.status.as_deref().unwrap().contains("dropped"));
 }
@@ -655,12 +655,12 @@ fn watch_mode_keeps_a_branch_that_still_applies_and_says_when_it_is_dropped() {
 fn the_header_chapter_is_the_one_played_and_the_next_is_named_as_next() {
     let mut a = app("02-");
     chars(&mut a, "ll");
-    let p = a.playback.as_ref().unwrap();
+    let p = a.player.playback.as_ref().unwrap();
     // Step 3 carries the marker "Cancel": not played yet.
     assert_ne!(p.chapter().map(|c| c.1), Some("Cancel"));
     assert_eq!(p.chapter_ahead().map(|c| c.1), Some("Cancel"));
     press(&mut a, KeyCode::Right);
-    let p = a.playback.as_ref().unwrap();
+    let p = a.player.playback.as_ref().unwrap();
     assert_eq!(p.chapter().map(|c| c.1), Some("Cancel"));
 }
 
@@ -669,13 +669,16 @@ fn a_too_small_terminal_pauses_playback() {
     let mut a = app("02-");
     a.now = Duration::from_secs(1);
     press(&mut a, KeyCode::Char(' '));
-    assert!(a.playback.as_ref().unwrap().playing);
+    assert!(a.player.playback.as_ref().unwrap().playing);
     drive(&mut a, Msg::TooSmall(true));
-    assert!(!a.playback.as_ref().unwrap().playing);
-    let cursor = a.playback.as_ref().unwrap().timeline().cursor();
+    assert!(!a.player.playback.as_ref().unwrap().playing);
+    let cursor = a.player.playback.as_ref().unwrap().timeline().cursor();
     a.now += Duration::from_secs(30);
     drive(&mut a, Msg::Frame);
-    assert_eq!(a.playback.as_ref().unwrap().timeline().cursor(), cursor);
+    assert_eq!(
+        a.player.playback.as_ref().unwrap().timeline().cursor(),
+        cursor
+    );
 }
 
 #[test]
@@ -694,7 +697,7 @@ fn the_world_and_the_narration_open_in_full() {
     let Some(Popup::Text(n)) = &a.popup else {
         panic!()
     };
-    let note = a.playback.as_ref().unwrap().scenario().steps[2]
+    let note = a.player.playback.as_ref().unwrap().scenario().steps[2]
         .note
         .clone()
         .unwrap();
@@ -710,27 +713,37 @@ fn the_picker_filters_pages_and_jumps_to_its_ends() {
     let count = all.len();
     let mut a = App::new(all, Theme::MONO);
     press(&mut a, KeyCode::PageDown);
-    assert_eq!(a.picker, 10.min(count - 1));
+    assert_eq!(a.picker.selected, 10.min(count - 1));
     press(&mut a, KeyCode::End);
-    assert_eq!(a.picker, count - 1);
+    assert_eq!(a.picker.selected, count - 1);
     press(&mut a, KeyCode::Home);
-    assert_eq!(a.picker, 0);
+    assert_eq!(a.picker.selected, 0);
     press(&mut a, KeyCode::Char('/'));
     assert_eq!(a.context(), keys::Context::Filter);
     chars(&mut a, "closed q");
-    assert_eq!(a.filter.value(), "closed q", "q is text while filtering");
+    assert_eq!(
+        a.picker.filter.value(),
+        "closed q",
+        "q is text while filtering"
+    );
     assert!(!a.quit);
     press(&mut a, KeyCode::Backspace);
     press(&mut a, KeyCode::Backspace);
     press(&mut a, KeyCode::Enter);
-    let listed = a.listed();
+    let listed = a.picker.listed();
     assert!(!listed.is_empty() && listed.len() < count);
-    assert!(listed.contains(&a.picker));
+    assert!(listed.contains(&a.picker.selected));
     for i in &listed {
         assert!(
-            a.scenarios[*i].title.to_lowercase().contains("closed")
-                || a.scenarios[*i].file.to_lowercase().contains("closed")
-                || a.scenarios[*i]
+            a.picker.scenarios[*i]
+                .title
+                .to_lowercase()
+                .contains("closed")
+                || a.picker.scenarios[*i]
+                    .file
+                    .to_lowercase()
+                    .contains("closed")
+                || a.picker.scenarios[*i]
                     .tags
                     .iter()
                     .any(|t| t.to_lowercase().contains("closed"))
@@ -745,7 +758,7 @@ fn settings_stay_across_scenarios_and_sessions() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cartsim").join("config.toml");
     let mut a = App::new(vec![builtin("01-"), builtin("02-")], Theme::MONO);
-    a.settings_path = Some(path.clone());
+    a.prefs.path = Some(path.clone());
     press(&mut a, KeyCode::Enter);
     chars(&mut a, "p++T");
     let text = std::fs::read_to_string(&path).expect("the settings file is written");
@@ -756,14 +769,17 @@ fn settings_stay_across_scenarios_and_sessions() {
     press(&mut a, KeyCode::Char('b'));
     press(&mut a, KeyCode::Down);
     press(&mut a, KeyCode::Enter);
-    let p = a.playback.as_ref().unwrap();
+    let p = a.player.playback.as_ref().unwrap();
     assert!(p.presenter);
     assert_eq!(p.speed(), 4.0);
     // A new session reads them back.
     let mut b = App::new(vec![builtin("01-")], Theme::MONO);
     b.apply_settings(cartsim::tui::settings::load(Some(&path)).0);
-    assert_eq!(b.theme.palette, cartsim::tui::theme::Palette::HighContrast);
-    assert_eq!(b.playback.as_ref().unwrap().speed(), 4.0);
+    assert_eq!(
+        b.prefs.theme.palette,
+        cartsim::tui::theme::Palette::HighContrast
+    );
+    assert_eq!(b.player.playback.as_ref().unwrap().speed(), 4.0);
 }
 
 #[test]
@@ -776,7 +792,7 @@ fn settle_lets_time_pass_until_nothing_runs() {
         w.operations.iter().all(|o| !o.status.in_progress()),
         "nothing runs after settle"
     );
-    assert!(a.playback.as_ref().unwrap().off_script());
+    assert!(a.player.playback.as_ref().unwrap().off_script());
 }
 
 #[test]
@@ -798,23 +814,23 @@ fn a_quiz_can_be_skipped_exercise_mode_switched_off_and_the_score_reset() {
     press(&mut a, KeyCode::Right);
     assert_eq!(a.context(), keys::Context::Quiz);
     press(&mut a, KeyCode::Char('s'));
-    let p = a.playback.as_ref().unwrap();
+    let p = a.player.playback.as_ref().unwrap();
     assert_eq!(p.timeline().cursor(), 1);
     assert_eq!(p.score(), (0, 0));
     // Exercise mode off: no question.
     let mut a = open();
     press(&mut a, KeyCode::Char('E'));
     press(&mut a, KeyCode::Right);
-    assert_eq!(a.playback.as_ref().unwrap().timeline().cursor(), 1);
+    assert_eq!(a.player.playback.as_ref().unwrap().timeline().cursor(), 1);
     // Reset: the next group is asked again.
     let mut a = open();
     press(&mut a, KeyCode::Right);
     press(&mut a, KeyCode::Char('2'));
     press(&mut a, KeyCode::Enter);
-    assert_eq!(a.playback.as_ref().unwrap().score(), (1, 1));
+    assert_eq!(a.player.playback.as_ref().unwrap().score(), (1, 1));
     press(&mut a, KeyCode::Home);
     press(&mut a, KeyCode::Char('R'));
-    assert_eq!(a.playback.as_ref().unwrap().score(), (0, 0));
+    assert_eq!(a.player.playback.as_ref().unwrap().score(), (0, 0));
     press(&mut a, KeyCode::Right);
     assert_eq!(a.context(), keys::Context::Quiz, "asked again");
 }
@@ -824,7 +840,7 @@ fn waits_in_a_branch_are_one_wait_and_play_lets_time_pass() {
     let mut a = branched();
     let tick = a.world().unwrap().tick;
     chars(&mut a, "ttt");
-    let p = a.playback.as_ref().unwrap();
+    let p = a.player.playback.as_ref().unwrap();
     assert_eq!(p.branch_len(), 2, "cancel, then one wait");
     assert_eq!(p.last().unwrap().description, "wait 3 ticks");
     assert_eq!(a.world().unwrap().tick, tick + 3);
@@ -838,7 +854,7 @@ fn waits_in_a_branch_are_one_wait_and_play_lets_time_pass() {
     a.now += Duration::from_secs(10);
     drive(&mut a, Msg::Frame);
     press(&mut a, KeyCode::Char(' '));
-    let p = a.playback.as_ref().unwrap();
+    let p = a.player.playback.as_ref().unwrap();
     assert!(
         a.world().unwrap().tick >= tick + 5,
         "{}",
@@ -857,7 +873,7 @@ fn the_timeline_jumps_to_a_step_and_asks_before_leaving_a_branch() {
     }
     press(&mut a, KeyCode::Enter);
     assert!(a.popup.is_none());
-    assert_eq!(a.playback.as_ref().unwrap().script_position(), 3);
+    assert_eq!(a.player.playback.as_ref().unwrap().script_position(), 3);
     assert_eq!(cart_status(&a), CartStatus::Active, "step 3 cancelled");
     let mut a = branched();
     press(&mut a, KeyCode::Char('J'));
@@ -865,7 +881,7 @@ fn the_timeline_jumps_to_a_step_and_asks_before_leaving_a_branch() {
     press(&mut a, KeyCode::Enter);
     assert!(asks(&a));
     press(&mut a, KeyCode::Char('d'));
-    let p = a.playback.as_ref().unwrap();
+    let p = a.player.playback.as_ref().unwrap();
     assert!(!p.off_script());
     assert_eq!(p.script_position(), 2);
 }
@@ -899,7 +915,7 @@ fn o_collapses_finished_operations_to_one_line_and_back() {
     );
     assert!(full.contains("2/2 ticks"), "{full}");
     press(&mut app, KeyCode::Char('o'));
-    assert!(app.collapse_finished);
+    assert!(app.player.collapse_finished);
     let collapsed = screen_text(&app, 200, 60);
     assert!(
         collapsed.contains("bop-1 Check Cart Inventory ✔ Complete"),
@@ -907,7 +923,7 @@ fn o_collapses_finished_operations_to_one_line_and_back() {
     );
     assert!(!collapsed.contains("2/2 ticks"), "{collapsed}");
     press(&mut app, KeyCode::Char('o'));
-    assert!(!app.collapse_finished);
+    assert!(!app.player.collapse_finished);
 }
 
 #[test]
@@ -953,10 +969,10 @@ fn q_closes_an_open_question_like_esc() {
     let s = load_bytes(BUILTIN[i].name, BUILTIN[i].text.as_bytes()).unwrap();
     let mut a = App::new(vec![s], Theme::MONO);
     press(&mut a, KeyCode::End);
-    assert!(a.playback.as_ref().unwrap().quiz().is_some());
+    assert!(a.player.playback.as_ref().unwrap().quiz().is_some());
     press(&mut a, KeyCode::Char('q'));
     assert!(!a.quit);
-    assert!(a.playback.as_ref().unwrap().quiz().is_none());
+    assert!(a.player.playback.as_ref().unwrap().quiz().is_none());
 }
 
 #[test]
@@ -1017,9 +1033,9 @@ fn the_save_name_and_the_filter_have_a_cursor_and_ctrl_u_ctrl_w() {
     press(&mut a, KeyCode::Left);
     press(&mut a, KeyCode::Left);
     press(&mut a, KeyCode::Backspace);
-    assert_eq!(a.filter.value(), "canel");
+    assert_eq!(a.picker.filter.value(), "canel");
     ctrl(&mut a, 'u');
-    assert_eq!(a.filter.value(), "");
+    assert_eq!(a.picker.filter.value(), "");
 }
 
 #[test]
@@ -1047,16 +1063,17 @@ fn the_picker_filters_on_badges_and_lists_broken_files() {
     chars(&mut a, "lwr");
     press(&mut a, KeyCode::Enter);
     let lwr: Vec<&str> = a
+        .picker
         .listed()
         .iter()
-        .map(|&i| a.scenarios[i].file.as_str())
+        .map(|&i| a.picker.scenarios[i].file.as_str())
         .collect();
     assert!(lwr.contains(&"48-aura-vs-lwr.json") && lwr.contains(&"40-lwr-happy-path.json"));
-    for &i in &a.listed() {
+    for &i in &a.picker.listed() {
         assert!(
-            cartsim::tui::picker::badges(&a.scenarios[i]).contains(&"LWR"),
+            cartsim::tui::picker::badges(&a.picker.scenarios[i]).contains(&"LWR"),
             "{}",
-            a.scenarios[i].file
+            a.picker.scenarios[i].file
         );
     }
     press(&mut a, KeyCode::Char('/'));
@@ -1066,9 +1083,9 @@ fn the_picker_filters_on_badges_and_lists_broken_files() {
     )));
     chars(&mut a, "/quiz");
     press(&mut a, KeyCode::Enter);
-    assert!(!a.listed().is_empty());
-    for &i in &a.listed() {
-        assert!(a.scenarios[i].steps.iter().any(|s| s.quiz.is_some()));
+    assert!(!a.picker.listed().is_empty());
+    for &i in &a.picker.listed() {
+        assert!(a.picker.scenarios[i].steps.iter().any(|s| s.quiz.is_some()));
     }
     // A broken file sits in its place in the folder's order, and Enter shows its error.
     let good = load_bytes("01-good.json", BUILTIN[0].text.as_bytes());
@@ -1077,26 +1094,26 @@ fn the_picker_filters_on_badges_and_lists_broken_files() {
     assert!(bad.is_err());
     let mut a = App::with_broken(vec![good, bad, later], Theme::MONO);
     assert_eq!(a.screen, Screen::Picker);
-    assert_eq!(a.listed(), vec![0, 2, 1]);
+    assert_eq!(a.picker.listed(), vec![0, 2, 1]);
     press(&mut a, KeyCode::Down);
-    assert_eq!(a.picker, 2);
+    assert_eq!(a.picker.selected, 2);
     press(&mut a, KeyCode::Enter);
     let Some(Popup::Text(t)) = &a.popup else {
         panic!("{:?}", a.popup)
     };
     assert_eq!(t.title, "02-bad.json does not load");
-    assert!(a.playback.is_none());
+    assert!(a.player.playback.is_none());
 }
 
 #[test]
 fn a_key_picks_the_acting_buyer_and_the_saved_branch_says_as() {
     let mut a = app("29-");
     let owner = a.world().unwrap().cart("cart-1").unwrap().buyer.clone();
-    assert_eq!(a.actor_of("cart-1").as_deref(), Some(owner.as_str()));
+    assert_eq!(a.player.actor_of("cart-1").as_deref(), Some(owner.as_str()));
     press(&mut a, KeyCode::Char('A'));
-    let other = a.acting.clone().expect("another buyer acts");
+    let other = a.player.acting.clone().expect("another buyer acts");
     assert_ne!(other, owner);
-    assert_eq!(a.actor_of("cart-1"), Some(other.clone()));
+    assert_eq!(a.player.actor_of("cart-1"), Some(other.clone()));
     let line = cartsim::tui::header::actor_line(&a, 200)
         .unwrap()
         .to_string();
@@ -1111,7 +1128,7 @@ fn a_key_picks_the_acting_buyer_and_the_saved_branch_says_as() {
     let short = cartsim::tui::header::actor_line(&a, 80).unwrap();
     assert!(short.width() <= 80, "{short}");
     press(&mut a, KeyCode::Char('s'));
-    let p = a.playback.as_ref().unwrap();
+    let p = a.player.playback.as_ref().unwrap();
     let last = p.played().last().unwrap();
     assert_eq!(last.action.actor(), Some(other.as_str()));
     let saved = serde_json::to_string(&p.export("t")).unwrap();
@@ -1123,12 +1140,12 @@ fn a_key_picks_the_acting_buyer_and_the_saved_branch_says_as() {
     // Round the buyers back to the owner (a refusal popup, if any, closed first).
     press(&mut a, KeyCode::Esc);
     for _ in 0..a.world().unwrap().buyers.len() {
-        if a.acting.is_none() {
+        if a.player.acting.is_none() {
             break;
         }
         press(&mut a, KeyCode::Char('A'));
     }
-    assert_eq!(a.acting, None);
+    assert_eq!(a.player.acting, None);
 }
 
 #[test]
@@ -1143,12 +1160,12 @@ fn slash_searches_the_log_and_l_finds_a_records_changes() {
     chars(&mut a, "canceledx");
     press(&mut a, KeyCode::Backspace);
     press(&mut a, KeyCode::Enter);
-    let search = a.search.clone().expect("hits");
+    let search = a.player.search.clone().expect("hits");
     assert!(!search.hits.is_empty());
     let (entry, line) = search.hits[search.at];
-    let text = cartsim::tui::log::entry_lines(&a, entry)[line].to_string();
+    let text = cartsim::tui::log::entry_lines(&a.player, a.prefs.theme, entry)[line].to_string();
     assert!(text.to_lowercase().contains("canceled"), "{text}");
-    assert_eq!(a.log_mark, Some((entry, line)));
+    assert_eq!(a.player.log_mark, Some((entry, line)));
     let status = a.status.clone().unwrap();
     assert!(
         status.starts_with(&format!(
@@ -1163,10 +1180,13 @@ fn slash_searches_the_log_and_l_finds_a_records_changes() {
     assert!(terminal.backend().to_string().contains('»'));
     let n = search.hits.len();
     press(&mut a, KeyCode::Char('>'));
-    assert_eq!(a.search.as_ref().unwrap().at, (search.at + 1) % n);
+    assert_eq!(a.player.search.as_ref().unwrap().at, (search.at + 1) % n);
     press(&mut a, KeyCode::Char('<'));
     press(&mut a, KeyCode::Char('<'));
-    assert_eq!(a.search.as_ref().unwrap().at, (search.at + n - 1) % n);
+    assert_eq!(
+        a.player.search.as_ref().unwrap().at,
+        (search.at + n - 1) % n
+    );
     // Nothing found says so.
     press(&mut a, KeyCode::Char('/'));
     a.update(Msg::Key(KeyEvent::new(
@@ -1175,15 +1195,16 @@ fn slash_searches_the_log_and_l_finds_a_records_changes() {
     )));
     chars(&mut a, "no such words");
     press(&mut a, KeyCode::Enter);
-    assert!(a.search.is_none());
+    assert!(a.player.search.is_none());
     assert_eq!(a.status.as_deref(), Some("no log line: \"no such words\""));
     // L: the changes of the selected session.
     press(&mut a, KeyCode::Tab);
-    assert_eq!(a.selected_record().as_deref(), Some("ccs-1"));
+    assert_eq!(a.player.selected_record().as_deref(), Some("ccs-1"));
     press(&mut a, KeyCode::Char('L'));
-    let search = a.search.clone().expect("ccs-1 changed");
+    let search = a.player.search.clone().expect("ccs-1 changed");
     for &(entry, line) in &search.hits {
-        let text = cartsim::tui::log::entry_lines(&a, entry)[line].to_string();
+        let text =
+            cartsim::tui::log::entry_lines(&a.player, a.prefs.theme, entry)[line].to_string();
         assert!(
             text.contains("ccs-1.") || text.contains("ccs-1: new"),
             "{text}"
@@ -1198,7 +1219,7 @@ fn an_lwr_cart_has_rest_keys_forms_and_no_aura_flow() {
     press(&mut a, KeyCode::Char('E'));
     let bar: Vec<String> = keys::bar(a.context(), |c| a.available(c))
         .iter()
-        .map(|b| format!("{} {}", b.label, keys::short_on(b, a.lwr_cart())))
+        .map(|b| format!("{} {}", b.label, keys::short_on(b, a.player.lwr_cart())))
         .collect();
     for wanted in [
         "s PUT",
@@ -1216,7 +1237,8 @@ fn an_lwr_cart_has_rest_keys_forms_and_no_aura_flow() {
     press(&mut a, KeyCode::Char('S'));
     press(&mut a, KeyCode::Char('c'));
     let last = |a: &App| {
-        a.playback
+        a.player
+            .playback
             .as_ref()
             .unwrap()
             .played()
@@ -1317,7 +1339,7 @@ fn an_lwr_cart_has_rest_keys_forms_and_no_aura_flow() {
     );
     press(&mut a, KeyCode::Esc);
     // From the log: Enter opens it too.
-    while a.focus != Focus::Log {
+    while a.player.focus != Focus::Log {
         press(&mut a, KeyCode::Tab);
     }
     press(&mut a, KeyCode::Enter);
@@ -1363,7 +1385,7 @@ fn f_on_a_refusal_from_a_reading_flips_it_and_acts_again_and_left_undoes() {
     let before = a.world().unwrap().clone();
     press(&mut a, KeyCode::Char('F'));
     assert!(a.popup.is_none(), "{:?}", a.popup);
-    let p = a.playback.as_ref().unwrap();
+    let p = a.player.playback.as_ref().unwrap();
     let played = p.played();
     let n = played.len();
     assert!(matches!(
@@ -1422,7 +1444,7 @@ fn the_world_menu_switches_any_store_setting_to_another_reading() {
         w.store("west").unwrap().settings.checkout_session.as_str(),
         "get_or_create"
     );
-    assert!(a.playback.as_ref().unwrap().off_script());
+    assert!(a.player.playback.as_ref().unwrap().off_script());
 }
 
 #[test]
@@ -1436,13 +1458,13 @@ fn selecting_a_cart_brings_its_session_and_operation_into_view() {
         w.sessions
             .iter()
             .rev()
-            .nth(a.session_sel)
+            .nth(a.player.session_sel)
             .unwrap()
             .cart
             .clone()
     };
     assert_eq!(a.world().unwrap().sessions.len(), 2);
-    a.focus = Focus::Carts;
+    a.player.focus = Focus::Carts;
     press(&mut a, KeyCode::Up);
     let cart = a.selected_cart().unwrap();
     assert_eq!(session_cart(&a), cart);
@@ -1451,8 +1473,8 @@ fn selecting_a_cart_brings_its_session_and_operation_into_view() {
     assert_ne!(other, cart);
     assert_eq!(session_cart(&a), other);
     let w = a.world().unwrap();
-    let op = w.operations.iter().rev().nth(a.op_sel).unwrap();
-    let owner = a.op_owner(&op.id).unwrap();
+    let op = w.operations.iter().rev().nth(a.player.op_sel).unwrap();
+    let owner = a.player.op_owner(&op.id).unwrap();
     assert_eq!(w.session(owner).unwrap().cart, other);
 }
 

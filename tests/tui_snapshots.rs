@@ -233,7 +233,7 @@ fn zoom_shows_the_log_full_screen() {
     press(&mut app, KeyCode::End);
     press(&mut app, KeyCode::BackTab);
     press(&mut app, KeyCode::Char('z'));
-    assert!(app.zoom);
+    assert!(app.player.zoom);
     for (w, h) in SIZES {
         let screen = render(&app, w, h);
         assert!(!screen.contains("Carts (WebCart)"), "{screen}");
@@ -247,7 +247,7 @@ fn zoom_shows_the_log_full_screen() {
 fn projector_layout_has_a_taller_caption_and_no_key_bar() {
     let mut app = before_cancel();
     press(&mut app, KeyCode::Char('P'));
-    assert!(app.projector);
+    assert!(app.prefs.projector);
     for (w, h) in SIZES {
         let screen = render(&app, w, h);
         assert!(!screen.contains("play/pause"), "no key bar:\n{screen}");

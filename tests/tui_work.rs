@@ -22,7 +22,7 @@ fn key(app: &mut App, code: KeyCode, modifiers: KeyModifiers) {
 }
 
 fn position(app: &App) -> usize {
-    app.playback.as_ref().unwrap().script_position()
+    app.player.playback.as_ref().unwrap().script_position()
 }
 
 #[test]
@@ -89,7 +89,7 @@ fn keys_queued_during_long_work_do_not_pile_up() {
     assert_eq!(position(&app), 100);
     assert_eq!(app.work, Some(Work::End));
     assert!(!app.quit);
-    assert!(!app.playback.as_ref().unwrap().playing);
+    assert!(!app.player.playback.as_ref().unwrap().playing);
     key(&mut app, KeyCode::Esc, KeyModifiers::NONE);
     assert_eq!(position(&app), 100, "nothing queued runs after the stop");
     assert_eq!(app.work, None);
@@ -109,6 +109,6 @@ fn short_work_is_done_at_once() {
     );
     key(&mut app, KeyCode::End, KeyModifiers::NONE);
     assert_eq!(app.work, None);
-    let p = app.playback.as_ref().unwrap();
+    let p = app.player.playback.as_ref().unwrap();
     assert_eq!(p.script_position(), p.step_count());
 }

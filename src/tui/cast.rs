@@ -105,6 +105,7 @@ impl Recorder {
         let frame = Duration::from_secs(1) / FPS;
         while self
             .app
+            .player
             .transition
             .as_ref()
             .is_some_and(|t| t.active(self.app.now))
@@ -182,11 +183,12 @@ pub fn record_at(scenario: &Scenario, theme: Theme, size: (u16, u16)) -> String 
     let steps = scenario.steps.len().min(MAX_STEPS);
     while r
         .app
+        .player
         .playback
         .as_ref()
         .is_some_and(|p| p.script_position() < steps)
     {
-        let Some(p) = r.app.playback.as_ref() else {
+        let Some(p) = r.app.player.playback.as_ref() else {
             break;
         };
         let position = p.script_position();
@@ -195,7 +197,8 @@ pub fn record_at(scenario: &Scenario, theme: Theme, size: (u16, u16)) -> String 
         }
         r.press(KeyCode::Right);
         // A quiz stops the player before the step: ask, reveal the answer, then play.
-        if let Some(QuizState::Asking(step)) = r.app.playback.as_ref().and_then(|p| p.quiz()) {
+        if let Some(QuizState::Asking(step)) = r.app.player.playback.as_ref().and_then(|p| p.quiz())
+        {
             r.pass(READ);
             let answer = scenario.steps[step].quiz.as_ref().map_or(0, |q| q.answer);
             let digit = char::from_digit(answer as u32 + 1, 10).unwrap_or('1');
@@ -203,6 +206,7 @@ pub fn record_at(scenario: &Scenario, theme: Theme, size: (u16, u16)) -> String 
             r.pass(READ);
             r.press(KeyCode::Enter);
             if r.app
+                .player
                 .playback
                 .as_ref()
                 .is_some_and(|p| p.script_position() == position)
@@ -218,6 +222,7 @@ pub fn record_at(scenario: &Scenario, theme: Theme, size: (u16, u16)) -> String 
         }
         // A step that could not move the player (should not happen) ends the recording.
         if r.app
+            .player
             .playback
             .as_ref()
             .is_some_and(|p| p.script_position() == position)

@@ -13,9 +13,9 @@ pub const HEIGHT: u16 = 3;
 
 /// Draws the header lines.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let t = app.theme;
-    let Some(p) = &app.playback else {
-        let file = app.watching.clone().unwrap_or_default();
+    let t = app.prefs.theme;
+    let Some(p) = &app.player.playback else {
+        let file = app.files.watching.clone().unwrap_or_default();
         frame.render_widget(
             Paragraph::new(vec![
                 Line::from(vec![Span::styled(" cartsim ", t.header()), Span::raw(file)]),
@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Span::raw(" "),
         Span::styled(p.scenario().title.clone(), t.title()),
     ];
-    if let Some(file) = &app.watching {
+    if let Some(file) = &app.files.watching {
         top.push(Span::styled(format!("  (watching {file})"), t.dim()));
     }
     let tick = format!("tick {} ", world.tick);
@@ -128,10 +128,10 @@ pub fn actor_line(app: &App, width: usize) -> Option<Line<'static>> {
 
 fn actor_spans(app: &App, short: bool) -> Option<Line<'static>> {
     use crate::engine::Permission;
-    let t = app.theme;
+    let t = app.prefs.theme;
     let world = app.world()?;
-    let cart = world.cart(&app.selected_cart()?)?;
-    let who = app.actor_of(&cart.id)?;
+    let cart = world.cart(&app.player.selected_cart()?)?;
+    let who = app.player.actor_of(&cart.id)?;
     let sep = || Span::styled(" · ", t.dim());
     let mut spans = vec![
         Span::styled(" as ", t.label()),

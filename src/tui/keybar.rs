@@ -11,10 +11,10 @@ use ratatui::widgets::Paragraph;
 
 /// Draws the status line (if any) and the key bar below it.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let t = app.theme;
+    let t = app.prefs.theme;
     let mut lines = Vec::new();
-    if app.searching
-        && let Some(search) = &app.search
+    if app.player.searching
+        && let Some(search) = &app.player.search
     {
         let mut spans = vec![Span::styled(" search the log: /", t.label())];
         spans.extend(
@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let (tail, body): (Vec<&Binding>, Vec<&Binding>) = bindings
         .into_iter()
         .partition(|b| matches!(b.command, Command::Help | Command::Quit));
-    let lwr = app.lwr_cart();
+    let lwr = app.player.lwr_cart();
     let item = |b: &Binding| format!(" {} {} ", b.label, keys::short_on(b, lwr));
     let tail_width: usize = tail.iter().map(|b| Span::raw(item(b)).width()).sum();
     // Fill rows greedily; the last row keeps room for the tail.

@@ -1,7 +1,9 @@
 //! The caption (the step's note) and the event log: every played entry, its result, and
 //! each change with its cause ("why") and the source tag of the rule.
 
-use super::app::{App, Focus, error_text};
+use super::app::{App, error_text};
+use super::player_view::{Focus, PlayerView};
+use super::theme::Theme;
 use crate::engine::Change;
 use crate::player::Origin;
 use ratatui::Frame;
@@ -13,9 +15,9 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 /// longer than the caption ends in `…` and says that `n` shows it in full (the log also
 /// holds every note, under its step).
 pub fn caption(frame: &mut Frame, area: Rect, app: &App) {
-    let t = app.theme;
-    let Some(line) = caption_line(app) else {
-        if let Some(e) = &app.watch_error {
+    let t = app.prefs.theme;
+    let Some(line) = caption_line(&app.player, t) else {
+        if let Some(e) = &app.files.watch_error {
             frame.render_widget(
                 Paragraph::new(Line::styled(format!(" ✖ {e}"), t.error()))
                     .wrap(Wrap { trim: true }),
@@ -38,14 +40,13 @@ pub fn caption(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// The narration of where playback stands, in full, for the `n` popup.
-pub fn narration(app: &App) -> Vec<Line<'static>> {
-    caption_line(app).into_iter().collect()
+pub fn narration(view: &PlayerView, t: Theme) -> Vec<Line<'static>> {
+    caption_line(view, t).into_iter().collect()
 }
 
 /// The caption as one unwrapped line.
-fn caption_line(app: &App) -> Option<Line<'static>> {
-    let t = app.theme;
-    let p = app.playback.as_ref()?;
+fn caption_line(view: &PlayerView, t: Theme) -> Option<Line<'static>> {
+    let p = view.playback.as_ref()?;
     let mut spans = vec![Span::styled("▸ ", t.key())];
     match p.last() {
         Some(entry) => {
@@ -115,10 +116,9 @@ fn cut_line(line: Line<'static>, room: usize, tail: Span<'static>) -> Line<'stat
 }
 
 /// The log lines of one played entry: its head, its refusal if refused, and each change.
-pub fn entry_lines(app: &App, index: usize) -> Vec<Line<'static>> {
-    let t = app.theme;
+pub fn entry_lines(view: &PlayerView, t: Theme, index: usize) -> Vec<Line<'static>> {
     let mut out = Vec::new();
-    let Some(p) = &app.playback else {
+    let Some(p) = &view.playback else {
         return out;
     };
     let Some(entry) = p.played().get(index) else {
@@ -172,7 +172,7 @@ pub fn entry_lines(app: &App, index: usize) -> Vec<Line<'static>> {
         }
     }
     for change in &entry.outcome.changes {
-        out.push(change_line(app, change, entry.tick_before));
+        out.push(change_line(t, change, entry.tick_before));
     }
     out
 }
@@ -182,24 +182,25 @@ pub fn entry_lines(app: &App, index: usize) -> Vec<Line<'static>> {
 /// the newest back, only as far as the window reaches, so a frame costs what it shows
 /// however long the history.
 pub fn visible(
-    app: &App,
+    view: &PlayerView,
+    t: Theme,
     width: usize,
     height: usize,
     scroll: usize,
 ) -> (Vec<Line<'static>>, usize) {
-    let played = app.playback.as_ref().map_or(0, |p| p.played().len());
+    let played = view.playback.as_ref().map_or(0, |p| p.played().len());
     let want = height.saturating_add(scroll);
     // Newest first: whole entries, each wrapped, until the window and the scroll are covered.
     let mut newest_first: Vec<Line<'static>> = Vec::new();
     for index in (0..played).rev() {
-        let mut wrapped: Vec<Line<'static>> = entry_lines(app, index)
+        let mut wrapped: Vec<Line<'static>> = entry_lines(view, t, index)
             .into_iter()
             .enumerate()
             .flat_map(|(k, l)| {
                 // The line the last jump went to (a search hit) is marked.
-                let l = if app.log_mark == Some((index, k)) {
-                    let mut l = l.patch_style(app.theme.selected());
-                    l.spans.insert(0, Span::styled("»", app.theme.key()));
+                let l = if view.log_mark == Some((index, k)) {
+                    let mut l = l.patch_style(t.selected());
+                    l.spans.insert(0, Span::styled("»", t.key()));
                     l
                 } else {
                     l
@@ -226,11 +227,16 @@ pub fn visible(
 
 /// The scroll (wrapped lines up from the newest) that puts `target` (entry, line) in
 /// the middle of a log of `width` x `height`, or as low as it goes.
-pub fn scroll_to(app: &App, target: (usize, usize), (width, height): (usize, usize)) -> usize {
-    let played = app.playback.as_ref().map_or(0, |p| p.played().len());
+pub fn scroll_to(
+    view: &PlayerView,
+    t: Theme,
+    target: (usize, usize),
+    (width, height): (usize, usize),
+) -> usize {
+    let played = view.playback.as_ref().map_or(0, |p| p.played().len());
     let mut below = 0;
     for index in (target.0..played).rev() {
-        let lines = entry_lines(app, index);
+        let lines = entry_lines(view, t, index);
         for (k, line) in lines.into_iter().enumerate().rev() {
             let rows = wrap(line, width, 6).len();
             if (index, k) == target {
@@ -245,8 +251,7 @@ pub fn scroll_to(app: &App, target: (usize, usize), (width, height): (usize, usi
 }
 
 /// One change: `@tick record.Field: old -> new  (why) [tag]`, the tag styled by source.
-fn change_line(app: &App, change: &Change, tick_before: u64) -> Line<'static> {
-    let t = app.theme;
+fn change_line(t: Theme, change: &Change, tick_before: u64) -> Line<'static> {
     let source = change.rule.source();
     let at = if change.tick != tick_before {
         format!("   @{} ", change.tick)
@@ -264,8 +269,9 @@ fn change_line(app: &App, change: &Change, tick_before: u64) -> Line<'static> {
 
 /// Draws the event log, following the newest line unless scrolled.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let t = app.theme;
-    let focused = app.focus == Focus::Log;
+    let t = app.prefs.theme;
+    let view = &app.player;
+    let focused = view.focus == Focus::Log;
     let block = Block::bordered()
         .title(Line::from(vec![
             // The legend of source tags must fit whole, so a narrow screen shortens the name.
@@ -285,15 +291,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .border_style(t.pane_border(focused));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    app.log_view.set((inner.width, inner.height));
+    view.log_view.set((inner.width, inner.height));
     let (shown, scroll) = visible(
-        app,
+        view,
+        t,
         inner.width as usize,
         inner.height as usize,
-        app.log_scroll,
+        view.log_scroll,
     );
     let mut para = Paragraph::new(shown);
-    if shown_is_empty(app) {
+    if shown_is_empty(view) {
         para = Paragraph::new(Line::styled(
             " nothing played yet: → plays a step, space plays on, s/a/x/c act on the cart",
             t.dim(),
@@ -315,8 +322,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
-fn shown_is_empty(app: &App) -> bool {
-    app.playback.as_ref().is_none_or(|p| p.played().is_empty())
+fn shown_is_empty(view: &PlayerView) -> bool {
+    view.playback.as_ref().is_none_or(|p| p.played().is_empty())
 }
 
 /// Wraps a styled line at word boundaries to `width` columns; continuation lines start
@@ -383,17 +390,17 @@ mod tests {
         });
         let s = crate::scenario::load_bytes("g.json", text.as_bytes()).unwrap();
         let mut app = App::new(vec![s], crate::tui::theme::Theme::MONO);
-        if let Some(p) = app.playback.as_mut() {
+        if let Some(p) = app.player.playback.as_mut() {
             p.end();
         }
-        let played = app.playback.as_ref().unwrap().played().len();
+        let played = app.player.playback.as_ref().unwrap().played().len();
         let all: Vec<Line> = (0..played)
-            .flat_map(|i| entry_lines(&app, i))
+            .flat_map(|i| entry_lines(&app.player, Theme::MONO, i))
             .flat_map(|l| wrap(l, 70, 6))
             .collect();
         let text = |lines: &[Line]| lines.iter().map(|l| l.to_string()).collect::<Vec<_>>();
         for (height, scroll) in [(10, 0), (10, 7), (48, 300), (5, usize::MAX)] {
-            let (shown, applied) = visible(&app, 70, height, scroll);
+            let (shown, applied) = visible(&app.player, Theme::MONO, 70, height, scroll);
             let applied_all = scroll.min(all.len() - height);
             assert_eq!(applied, applied_all);
             let end = all.len() - applied_all;

@@ -2,7 +2,8 @@
 //!
 //! View and input only; the rules live in [`crate::engine`] and playback (time, history,
 //! branches, quizzes) in [`crate::player::playback`]. One module per job:
-//! [`app`] (state and `update`), [`effect`] (the I/O `update` asks for, done by the run
+//! [`app`] (state and `update`, routing between its parts: [`picker`], [`player_view`],
+//! [`prefs`] and [`files`]), [`effect`] (the I/O `update` asks for, done by the run
 //! loop), [`keys`] (the one key table), [`field`] (text fields), [`theme`] (styles), [`anim`] (animations from a
 //! clock value), [`view`] and one file per region ([`header`], [`panes`], [`log`],
 //! [`keybar`], [`picker`], [`world`], [`network`]), [`popup`] (one module per popup: state, keys,
@@ -14,6 +15,7 @@ pub mod app;
 pub mod cast;
 pub mod effect;
 pub mod field;
+pub mod files;
 pub mod header;
 pub mod keybar;
 pub mod keys;
@@ -21,7 +23,9 @@ pub mod log;
 pub mod network;
 pub mod panes;
 pub mod picker;
+pub mod player_view;
 pub mod popup;
+pub mod prefs;
 pub mod settings;
 pub mod signals;
 pub mod terminal;

@@ -2,7 +2,7 @@
 //! file plays it, and of the user's branch, as a browser's network tab lists them:
 //! method and path, the status answered, and the request and response bodies.
 
-use super::app::App;
+use super::theme::Theme;
 use crate::engine::Outcome;
 use crate::player::Origin;
 use crate::player::playback::Playback;
@@ -10,8 +10,7 @@ use crate::scenario::sanitize;
 use ratatui::text::{Line, Span};
 
 /// The lines of the network view.
-pub fn lines(app: &App, p: &Playback) -> Vec<Line<'static>> {
-    let t = app.theme;
+pub fn lines(t: Theme, p: &Playback) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     let played = p.script_position();
     let script = crate::player::play_headless(p.scenario());
@@ -32,12 +31,12 @@ pub fn lines(app: &App, p: &Playback) -> Vec<Line<'static>> {
     for r in calls {
         let mark = if r.index < played { "✔" } else { " " };
         out.push(call(
-            app,
+            t,
             format!("{mark} step {:<3} @{:<4}", r.index + 1, r.tick_before),
             &r.outcome,
         ));
-        out.extend(request(app, &p.scenario().steps[r.index].action));
-        out.extend(body(app, &r.outcome));
+        out.extend(request(t, &p.scenario().steps[r.index].action));
+        out.extend(body(t, &r.outcome));
     }
     out.push(Line::raw(""));
     let branch: Vec<_> = p
@@ -56,9 +55,9 @@ pub fn lines(app: &App, p: &Playback) -> Vec<Line<'static>> {
         t.title(),
     ));
     for e in branch {
-        out.push(call(app, format!("⎇ @{:<4}", e.tick_before), &e.outcome));
-        out.extend(request(app, &e.action));
-        out.extend(body(app, &e.outcome));
+        out.push(call(t, format!("⎇ @{:<4}", e.tick_before), &e.outcome));
+        out.extend(request(t, &e.action));
+        out.extend(body(t, &e.outcome));
     }
     out.push(Line::raw(""));
     out.push(Line::styled(
@@ -69,8 +68,7 @@ pub fn lines(app: &App, p: &Playback) -> Vec<Line<'static>> {
 }
 
 /// One call: `step 2 @0  PUT /commerce/webstores/west/checkouts  202 Accepted`.
-fn call(app: &App, head: String, outcome: &Outcome) -> Line<'static> {
-    let t = app.theme;
+fn call(t: Theme, head: String, outcome: &Outcome) -> Line<'static> {
     let request = sanitize::line(outcome.request.as_deref().unwrap_or_default());
     let status = match outcome.http {
         Some(code) => format!("{code} {}", crate::engine::rest::reason_phrase(code))
@@ -88,16 +86,16 @@ fn call(app: &App, head: String, outcome: &Outcome) -> Line<'static> {
 }
 
 /// The request body the call sent (PATCH, pay, Place Order V2), as one line of JSON.
-fn request(app: &App, action: &crate::engine::Action) -> Option<Line<'static>> {
+fn request(t: Theme, action: &crate::engine::Action) -> Option<Line<'static>> {
     let body = crate::engine::rest::request_body(action)?;
     let text = sanitize::line(&serde_json::to_string(&body).unwrap_or_default());
-    Some(Line::styled(format!("→{text}"), app.theme.dim()))
+    Some(Line::styled(format!("→{text}"), t.dim()))
 }
 
 /// The response body, as one line of JSON under its call (none for a 204).
-fn body(app: &App, outcome: &Outcome) -> Option<Line<'static>> {
+fn body(t: Theme, outcome: &Outcome) -> Option<Line<'static>> {
     let body = outcome.body.as_ref()?;
     let text = sanitize::line(&serde_json::to_string(body).unwrap_or_default());
     // No space after the arrow: the JSON is one long word, cut across lines from here.
-    Some(Line::styled(format!("←{text}"), app.theme.dim()))
+    Some(Line::styled(format!("←{text}"), t.dim()))
 }

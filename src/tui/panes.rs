@@ -20,7 +20,7 @@ use std::time::Duration;
 /// Draws the three panes. Only the records a pane has room for are built: the cost
 /// follows the screen, not the number of records.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let any_selected = app.selected_cart().is_some();
+    let any_selected = app.player.selected_cart().is_some();
     let Some(world) = app.world() else {
         return;
     };
@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 
 /// Draws one pane over the whole area (zoom, `z`).
 pub fn draw_zoomed(frame: &mut Frame, area: Rect, app: &App, which: Focus) {
-    let any_selected = app.selected_cart().is_some();
+    let any_selected = app.player.selected_cart().is_some();
     let Some(world) = app.world() else {
         return;
     };
@@ -120,9 +120,9 @@ fn record_count(world: &World, which: Focus) -> usize {
 fn selected_index(app: &App, world: &World, which: Focus) -> Option<usize> {
     let count = record_count(world, which);
     let sel = match which {
-        Focus::Carts => app.cart_sel.min(count.saturating_sub(1)),
-        Focus::Sessions => app.session_sel,
-        _ => app.op_sel,
+        Focus::Carts => app.player.cart_sel.min(count.saturating_sub(1)),
+        Focus::Sessions => app.player.session_sel,
+        _ => app.player.op_sel,
     };
     (sel < count).then_some(sel)
 }
@@ -152,7 +152,7 @@ fn record(cx: &Cx, app: &App, which: Focus, i: usize, rect: Rect) -> Record {
         }
         _ => {
             let op = &world.operations[world.operations.len() - 1 - i];
-            let owner = app.op_owner(&op.id);
+            let owner = app.player.op_owner(&op.id);
             let cart = owner
                 .and_then(|s| world.session(s))
                 .map(|s| s.cart.as_str());
@@ -261,13 +261,14 @@ struct Cx<'a> {
 impl<'a> Cx<'a> {
     fn new(app: &'a App, world: &'a World) -> Cx<'a> {
         Cx {
-            theme: app.theme,
+            theme: app.prefs.theme,
             now: app.now,
-            transition: app.transition.as_ref(),
+            transition: app.player.transition.as_ref(),
             world,
-            selected_cart: app.selected_cart(),
-            collapse_finished: app.collapse_finished,
+            selected_cart: app.player.selected_cart(),
+            collapse_finished: app.player.collapse_finished,
             calls: app
+                .player
                 .playback
                 .as_ref()
                 .map(|p| {
@@ -1070,8 +1071,8 @@ fn pane(
     offset: usize,
     any_selected: bool,
 ) {
-    let t = app.theme;
-    let focused = app.focus == which;
+    let t = app.prefs.theme;
+    let focused = app.player.focus == which;
     // The Salesforce object name in parentheses goes when the pane is too narrow.
     let title = if title.len() + 6 > area.width as usize {
         title.split(" (").next().unwrap_or(title)
@@ -1176,7 +1177,7 @@ mod window_tests {
         });
         let s = load_bytes("big.json", text.as_bytes()).unwrap();
         let mut app = App::new(vec![s], Theme::MONO);
-        if let Some(p) = app.playback.as_mut() {
+        if let Some(p) = app.player.playback.as_mut() {
             p.end();
         }
         app
@@ -1195,7 +1196,7 @@ mod window_tests {
     #[test]
     fn a_selected_record_far_down_is_shown_at_the_bottom_of_its_pane() {
         let mut app = big_app();
-        app.cart_sel = 321;
+        app.player.cart_sel = 321;
         let text = screen(&app);
         assert!(text.contains("›▌cart-321"), "{text}");
         // The record above shows its first line (kept on top) and its last lines.

@@ -1,15 +1,204 @@
-//! The scenario picker: titles on the left, the highlighted scenario's summary on the right.
+//! The scenario picker: its state (the scenarios, the highlight, the filter, the files
+//! that did not load), its keys, and its drawing: titles on the left, the highlighted
+//! scenario's summary on the right.
 
 use super::app::App;
+use super::field::Field;
 use super::keybar;
+use super::keys::Command;
+use crate::scenario::{LoadError, Scenario};
+use crate::text as sanitize;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+/// A file that did not load, as the picker lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    /// The file, sanitized.
+    pub file: String,
+    /// The load error, sanitized.
+    pub error: String,
+    /// How many loaded scenarios come before it (its place in the folder's order).
+    pub after: usize,
+}
+
+/// The picker's state.
+#[derive(Debug, Clone, Default)]
+pub struct Picker {
+    /// The scenarios to pick from.
+    pub scenarios: Vec<Scenario>,
+    /// The highlighted entry: an index into [`Picker::scenarios`], or past them into
+    /// [`Picker::broken`].
+    pub selected: usize,
+    /// The filter (case-insensitive, on title, file, tags and badges).
+    pub filter: Field,
+    /// The filter is being typed.
+    pub filtering: bool,
+    /// Files of the folder that did not load: listed, marked, with their errors
+    /// readable.
+    pub broken: Vec<Broken>,
+}
+
+/// What a picker key asks of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickerReply {
+    /// Done here (the highlight moved, the filter changed).
+    Done,
+    /// Open scenario `i`.
+    Open(usize),
+    /// Show why a file does not load: (file, error).
+    ShowBroken(String, String),
+    /// Not a picker key: the app does the command.
+    Command(Command),
+}
+
+impl Picker {
+    /// A picker on these scenarios.
+    pub fn new(scenarios: Vec<Scenario>) -> Picker {
+        Picker {
+            scenarios,
+            ..Picker::default()
+        }
+    }
+
+    /// A picker on a folder's load results, in the folder's order: the scenarios that
+    /// loaded and the files that did not.
+    pub fn with_broken(loaded: Vec<Result<Scenario, LoadError>>) -> Picker {
+        let mut picker = Picker::default();
+        for result in loaded {
+            match result {
+                Ok(s) => picker.scenarios.push(s),
+                Err(e) => picker.broken.push(Broken {
+                    file: sanitize::line(&e.file),
+                    error: sanitize::paragraph(&e.to_string()),
+                    after: picker.scenarios.len(),
+                }),
+            }
+        }
+        picker.selected = picker.listed().first().copied().unwrap_or(0);
+        picker
+    }
+
+    /// How many entries there are to pick from, broken files included.
+    pub fn len(&self) -> usize {
+        self.scenarios.len() + self.broken.len()
+    }
+
+    /// True when there is nothing to pick.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// What the picker lists: those matching the filter, in the folder's order. An index
+    /// below `scenarios.len()` is a scenario; one above is a broken file
+    /// (`broken[i - scenarios.len()]`). The filter matches the title, the file, the tags
+    /// and the badges (`quiz`, `lwr`, `aura`, `v2`).
+    pub fn listed(&self) -> Vec<usize> {
+        let needle = self
+            .filter
+            .value()
+            .trim()
+            .trim_start_matches('/')
+            .to_lowercase();
+        let n = self.scenarios.len();
+        let matches = |text: &str| text.to_lowercase().contains(&needle);
+        let mut out = Vec::new();
+        let mut broken_at = 0;
+        for i in 0..=n {
+            while let Some(b) = self.broken.get(broken_at).filter(|b| b.after <= i) {
+                if needle.is_empty() || matches(&b.file) || matches("broken") {
+                    out.push(n + broken_at);
+                }
+                broken_at += 1;
+            }
+            let Some(s) = self.scenarios.get(i) else {
+                break;
+            };
+            if needle.is_empty()
+                || matches(&s.title)
+                || matches(&s.file)
+                || s.tags.iter().any(|t| matches(t))
+                || badges(s).iter().any(|b| matches(b))
+            {
+                out.push(i);
+            }
+        }
+        out
+    }
+
+    /// The highlight stays on a listed scenario when the filter changes.
+    fn keep_visible(&mut self) {
+        let listed = self.listed();
+        if !listed.contains(&self.selected)
+            && let Some(&first) = listed.first()
+        {
+            self.selected = first;
+        }
+    }
+
+    /// A key typed into the filter: Enter keeps it, Esc clears it, the rest edit it.
+    pub fn filter_key(&mut self, command: Option<Command>, key: crossterm::event::KeyEvent) {
+        match command {
+            Some(Command::Confirm) => self.filtering = false,
+            Some(Command::Close) => {
+                self.filter.set("");
+                self.filtering = false;
+            }
+            _ => {
+                let _ = self.filter.key(key, 200, |_| true);
+            }
+        }
+        self.keep_visible();
+    }
+
+    /// A key of the picker: move (line, page, ends), filter, open.
+    pub fn key(&mut self, command: Command) -> PickerReply {
+        let listed = self.listed();
+        let at = listed.iter().position(|i| *i == self.selected).unwrap_or(0);
+        let last = listed.len().saturating_sub(1);
+        let page = 10;
+        let to = match command {
+            Command::Up => at.saturating_sub(1),
+            Command::Down => (at + 1).min(last),
+            Command::PageUp => at.saturating_sub(page),
+            Command::PageDown => (at + page).min(last),
+            Command::Home => 0,
+            Command::End => last,
+            Command::Filter => {
+                self.filtering = true;
+                return PickerReply::Done;
+            }
+            Command::Confirm => {
+                return match listed.get(at) {
+                    Some(&i) if i >= self.scenarios.len() => {
+                        match self.broken.get(i - self.scenarios.len()) {
+                            Some(b) => PickerReply::ShowBroken(b.file.clone(), b.error.clone()),
+                            None => PickerReply::Done,
+                        }
+                    }
+                    Some(&i) => PickerReply::Open(i),
+                    None => PickerReply::Done,
+                };
+            }
+            Command::Close => {
+                self.filter.set("");
+                return PickerReply::Done;
+            }
+            other => return PickerReply::Command(other),
+        };
+        if let Some(&i) = listed.get(to) {
+            self.selected = i;
+        }
+        PickerReply::Done
+    }
+}
+
 /// Draws the picker.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let t = app.theme;
+    let t = app.prefs.theme;
+    let picker = &app.picker;
     let [head, body, keys] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(5),
@@ -32,15 +221,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         [Constraint::Percentage(45), Constraint::Percentage(55)]
     })
     .areas(body);
-    let listed = app.listed();
+    let listed = picker.listed();
     let inner_width = list.width.saturating_sub(2) as usize;
     let mut lines = Vec::new();
     for &i in &listed {
-        let chosen = i == app.picker;
+        let chosen = i == picker.selected;
         let marker = if chosen { "› " } else { "  " };
-        let Some(s) = app.scenarios.get(i) else {
+        let Some(s) = picker.scenarios.get(i) else {
             // A broken file: marked, named, its error in the summary.
-            let b = &app.broken[i - app.scenarios.len()];
+            let b = &picker.broken[i - picker.scenarios.len()];
             let style = if chosen { t.selected() } else { t.error() };
             let name = std::path::Path::new(&b.file)
                 .file_name()
@@ -77,13 +266,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         spans.push(Span::styled(tail, if chosen { style } else { t.dim() }));
         lines.push(super::header::fit(Line::from(spans), inner_width));
     }
-    if app.scenarios.is_empty() && app.broken.is_empty() {
+    if picker.scenarios.is_empty() && picker.broken.is_empty() {
         lines.push(Line::styled("  no scenario could be loaded", t.error()));
     } else if lines.is_empty() {
         lines.push(Line::styled("  no scenario matches the filter", t.error()));
     }
     let height = list.height.saturating_sub(2) as usize;
-    let at = listed.iter().position(|i| *i == app.picker).unwrap_or(0);
+    let at = listed
+        .iter()
+        .position(|i| *i == picker.selected)
+        .unwrap_or(0);
     let offset = at.saturating_sub(height.saturating_sub(1));
     let mut title = vec![Span::styled(
         format!(
@@ -93,12 +285,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         ),
         t.title(),
     )];
-    if app.filtering || !app.filter.value().is_empty() {
+    if picker.filtering || !picker.filter.value().is_empty() {
         title.push(Span::styled("/", t.key()));
-        title.extend(
-            app.filter
-                .spans(t.key(), inner_width.saturating_sub(20), app.filtering),
-        );
+        title.extend(picker.filter.spans(
+            t.key(),
+            inner_width.saturating_sub(20),
+            picker.filtering,
+        ));
         title.push(Span::raw(" "));
     }
     frame.render_widget(
@@ -108,11 +301,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         list,
     );
     let mut text = Vec::new();
-    if let Some(b) = app
-        .picker
-        .checked_sub(app.scenarios.len())
-        .and_then(|k| app.broken.get(k))
-        .filter(|_| listed.contains(&app.picker))
+    if let Some(b) = picker
+        .selected
+        .checked_sub(picker.scenarios.len())
+        .and_then(|k| picker.broken.get(k))
+        .filter(|_| listed.contains(&picker.selected))
     {
         text.push(Line::styled(
             format!("✖ {} does not load", b.file),
@@ -128,10 +321,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             t.dim(),
         ));
     }
-    if let Some(s) = app
+    if let Some(s) = picker
         .scenarios
-        .get(app.picker)
-        .filter(|_| listed.contains(&app.picker))
+        .get(picker.selected)
+        .filter(|_| listed.contains(&picker.selected))
     {
         text.push(Line::styled(s.title.clone(), t.title()));
         let badges = badges(s);

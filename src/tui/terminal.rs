@@ -59,10 +59,10 @@ fn with_terminal(
     watch: Option<PathBuf>,
     feed: Option<Receiver<Live>>,
 ) -> anyhow::Result<()> {
-    // The settings that stay across sessions (presenter mode, speed, palette).
-    app.settings_path = super::settings::path();
-    let (settings, problems) = super::settings::load(app.settings_path.as_deref());
-    app.apply_settings(settings);
+    // The preferences that stay across sessions (presenter mode, speed, palette), read
+    // in their one place and given to the scenario already open.
+    let problems = app.prefs.load();
+    app.apply_settings(app.prefs.settings());
     if !problems.is_empty() {
         // The rest of the file applies; `cartsim --help` lists every problem too.
         let more = match problems.len() {
@@ -73,7 +73,7 @@ fn with_terminal(
     }
     // `w` saves into the folder the user started from; shown in full in the dialog.
     if let Ok(dir) = std::env::current_dir() {
-        app.save_dir = dir;
+        app.files.save_dir = dir;
     }
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -136,8 +136,8 @@ fn offer_recovery(app: &mut App, dir: &Path) {
     let Some(newest) = orphans.last() else {
         return;
     };
-    let name = super::effect::free_name(&app.save_dir);
-    let target = app.save_dir.join(&name);
+    let name = super::effect::free_name(&app.files.save_dir);
+    let target = app.files.save_dir.join(&name);
     let more = match orphans.len() {
         1 => String::new(),
         n => format!(" ({} more: cartsim recover lists them)", n - 1),
@@ -168,8 +168,8 @@ fn offer_recovery(app: &mut App, dir: &Path) {
     match opened {
         Ok((path, s)) => {
             let _ = newest.remove();
-            app.scenarios.push(s);
-            app.open(app.scenarios.len() - 1);
+            app.picker.scenarios.push(s);
+            app.open(app.picker.scenarios.len() - 1);
             app.status = Some(scenario::sanitize::line(&format!(
                 "recovered into {}: End shows where the branch stood",
                 path.display()
@@ -191,7 +191,8 @@ fn keep_branch(keeper: &mut Option<Keeper<(usize, usize, String)>>, app: &mut Ap
     let branch = app.unsaved_branch_key();
     signals::writing(true);
     let result = k.keep(branch, || {
-        app.playback
+        app.player
+            .playback
             .as_ref()
             .map(recovery::snapshot)
             .unwrap_or_default()
@@ -243,7 +244,7 @@ fn event_loop(
         keep_branch(keeper, &mut app);
         // A served world's watcher quits on a signal so the server can stop cleanly.
         if signals::take_quit().is_some() {
-            return Ok(std::mem::take(&mut app.farewell));
+            return Ok(std::mem::take(&mut app.files.farewell));
         }
         if signals::take_redraw() {
             // Continued after a suspend: the screen was left, so draw all of it.
@@ -265,7 +266,7 @@ fn event_loop(
             terminal.draw(|frame| view::draw(frame, &app))?;
         }
         if app.quit {
-            return Ok(std::mem::take(&mut app.farewell));
+            return Ok(std::mem::take(&mut app.files.farewell));
         }
         let mut wait = app.wake_in();
         if watch.is_some() {

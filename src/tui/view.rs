@@ -60,11 +60,11 @@ fn too_small(frame: &mut Frame, area: Rect) {
 fn player(frame: &mut Frame, area: Rect, app: &App) {
     // A narrow screen wraps the caption (the step's note) onto a third line.
     let caption_height = if area.width < 100 { 3 } else { 2 };
-    if app.zoom {
+    if app.player.zoom {
         zoomed(frame, area, app, caption_height);
         return;
     }
-    if app.projector {
+    if app.prefs.projector {
         projector(frame, area, app);
         return;
     }
@@ -93,7 +93,7 @@ fn player(frame: &mut Frame, area: Rect, app: &App) {
 
 /// Zoom (`z`): the focused pane over the whole body; the log full screen.
 fn zoomed(frame: &mut Frame, area: Rect, app: &App, caption_height: u16) {
-    if app.focus == Focus::Log {
+    if app.player.focus == Focus::Log {
         let [head, events, keys] = Layout::vertical([
             Constraint::Length(header::HEIGHT),
             Constraint::Min(3),
@@ -113,7 +113,7 @@ fn zoomed(frame: &mut Frame, area: Rect, app: &App, caption_height: u16) {
     ])
     .areas(area);
     header::draw(frame, head, app);
-    panes::draw_zoomed(frame, body, app, app.focus);
+    panes::draw_zoomed(frame, body, app, app.player.focus);
     log::caption(frame, caption, app);
     keybar::draw(frame, keys, app);
 }
@@ -139,7 +139,7 @@ fn projector(frame: &mut Frame, area: Rect, app: &App) {
     panes::draw(frame, body, app);
     log::caption(frame, caption, app);
     log::draw(frame, events, app);
-    let t = app.theme;
+    let t = app.prefs.theme;
     let line = match &app.status {
         Some(status) => Line::styled(format!(" {status}"), t.title()),
         None => Line::styled(

@@ -3,14 +3,13 @@
 //! is a buyer member of (requirement 3), and each store with its template, its settings
 //! and its checkout flow. A `✖` marks what would make an action be refused.
 
-use super::app::App;
+use super::theme::Theme;
 use crate::engine::flow::StepKind;
 use crate::engine::{Permission, World};
 use ratatui::text::{Line, Span};
 
 /// The lines of the world popup.
-pub fn lines(app: &App, world: &World) -> Vec<Line<'static>> {
-    let t = app.theme;
+pub fn lines(t: Theme, world: &World) -> Vec<Line<'static>> {
     let mut out = vec![Line::styled(
         "Buyers: permissions (requirement 1) and effective account (requirement 2)",
         t.title(),

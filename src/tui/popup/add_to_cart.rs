@@ -4,9 +4,10 @@
 
 use super::{Reply, boxed, hint};
 use crate::engine::{Action, Quantity};
-use crate::tui::app::App;
 use crate::tui::field::{Edit, Field};
 use crate::tui::keys::Command;
+use crate::tui::player_view::PlayerView;
+use crate::tui::prefs::Preferences;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -47,7 +48,7 @@ impl AddToCart {
     }
 
     /// Handles a key: ↑↓ product, +/- quantity, digits and the line keys edit it, Enter adds.
-    pub fn key(&mut self, app: &App, command: Option<Command>, key: KeyEvent) -> Reply {
+    pub fn key(&mut self, view: &PlayerView, command: Option<Command>, key: KeyEvent) -> Reply {
         if let KeyCode::Char('0'..='9') = key.code
             && !self.typed
         {
@@ -60,7 +61,7 @@ impl AddToCart {
             }
             return Reply::Keep;
         }
-        let products = app.world().map_or(0, |w| w.products.len());
+        let products = view.world().map_or(0, |w| w.products.len());
         match command {
             Some(Command::Up) => super::step(&mut self.product, products, true),
             Some(Command::Down) => super::step(&mut self.product, products, false),
@@ -75,7 +76,7 @@ impl AddToCart {
                 self.typed = true;
             }
             Some(Command::Confirm) => {
-                let Some(sku) = app
+                let Some(sku) = view
                     .world()
                     .and_then(|w| w.products.get(self.product))
                     .map(|p| p.sku.clone())
@@ -95,9 +96,9 @@ impl AddToCart {
     }
 
     /// Draws the popup.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, app: &App) {
-        let t = app.theme;
-        let Some(world) = app.world() else { return };
+    pub fn draw(&self, frame: &mut Frame, area: Rect, view: &PlayerView, prefs: &Preferences) {
+        let t = prefs.theme;
+        let Some(world) = view.world() else { return };
         let mut text = vec![Line::raw(format!("Add to {}:", self.cart)), Line::raw("")];
         for (i, p) in world.products.iter().enumerate() {
             let chosen = i == self.product;
@@ -125,9 +126,9 @@ impl AddToCart {
         ));
         text.push(Line::raw(""));
         text.push(hint(
-            app,
+            t,
             "↑↓ product · +/- or digits quantity (← → Backspace Ctrl-U) · Enter add · Esc close",
         ));
-        boxed(frame, area, app, "Add to cart", text, 72, t.focus_border());
+        boxed(frame, area, t, "Add to cart", text, 72, t.focus_border());
     }
 }

@@ -3,8 +3,9 @@
 //! `s` save it, then go on; `d` discard it and go on; `c` or Esc cancel.
 
 use super::{Reply, boxed, hint};
-use crate::tui::app::{App, Pending};
+use crate::tui::app::Pending;
 use crate::tui::keys::Command;
+use crate::tui::prefs::Preferences;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -31,8 +32,8 @@ impl Confirm {
     }
 
     /// Draws the prompt.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, app: &App) {
-        let t = app.theme;
+    pub fn draw(&self, frame: &mut Frame, area: Rect, prefs: &Preferences) {
+        let t = prefs.theme;
         let s = if self.actions == 1 { "" } else { "s" };
         let text = vec![
             Line::raw(format!(
@@ -54,8 +55,8 @@ impl Confirm {
                 Span::raw("cancel: keep the branch (Esc too)"),
             ]),
             Line::raw(""),
-            hint(app, "s save · d discard · c/Esc cancel"),
+            hint(t, "s save · d discard · c/Esc cancel"),
         ];
-        boxed(frame, area, app, "Unsaved branch", text, 80, t.error());
+        boxed(frame, area, t, "Unsaved branch", text, 80, t.error());
     }
 }

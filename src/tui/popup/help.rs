@@ -3,8 +3,8 @@
 //! Esc close it.
 
 use super::{Limits, Reply, scrolled_indented};
-use crate::tui::app::App;
 use crate::tui::keys::{self, Command};
+use crate::tui::prefs::Preferences;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -65,8 +65,8 @@ impl Help {
     }
 
     /// Draws the help over most of the screen.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, app: &App) {
-        let t = app.theme;
+    pub fn draw(&self, frame: &mut Frame, area: Rect, prefs: &Preferences) {
+        let t = prefs.theme;
         let mut text = Vec::new();
         for (heading, label, help) in keys::help_lines() {
             match heading {
@@ -93,7 +93,7 @@ impl Help {
         scrolled_indented(
             frame,
             area,
-            app,
+            t,
             ("Help: keys (↑↓ line, PgUp/PgDn page, q close)", 24),
             text,
             self.scroll,

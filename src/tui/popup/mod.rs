@@ -20,6 +20,9 @@ pub mod world_menu;
 
 use super::app::App;
 use super::keys::{Command, Context};
+use super::player_view::PlayerView;
+use super::prefs::Preferences;
+use super::theme::Theme;
 use crate::engine::Action;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -99,68 +102,69 @@ impl Popup {
 
     /// Handles a key: `command` is what the key table says the key means in this
     /// popup's context (`None` when it means nothing there; text fields still see it).
-    pub fn key(&mut self, app: &App, command: Option<Command>, key: KeyEvent) -> Reply {
+    pub fn key(&mut self, view: &PlayerView, command: Option<Command>, key: KeyEvent) -> Reply {
         if command == Some(Command::Close) {
             return Reply::Close;
         }
         match self {
             Popup::Help(p) => p.key(command),
             Popup::Refusal(p) => p.key(command),
-            Popup::AddToCart(p) => p.key(app, command, key),
-            Popup::WorldMenu(p) => p.key(app, command),
+            Popup::AddToCart(p) => p.key(view, command, key),
+            Popup::WorldMenu(p) => p.key(view, command),
             Popup::Save(p) => p.key(command, key),
             Popup::Confirm(p) => p.key(command),
             Popup::Text(p) => p.key(command),
-            Popup::Timeline(p) => p.key(app, command),
+            Popup::Timeline(p) => p.key(view, command),
             Popup::RestForm(p) => p.key(command, key),
         }
     }
 
-    /// Draws the popup.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, app: &App) {
+    /// Draws the popup; each reads only the part of the UI it shows (the preferences
+    /// for its theme, the player view for the world).
+    pub fn draw(&self, frame: &mut Frame, area: Rect, view: &PlayerView, prefs: &Preferences) {
         match self {
-            Popup::Help(p) => p.draw(frame, area, app),
-            Popup::Refusal(p) => p.draw(frame, area, app),
-            Popup::AddToCart(p) => p.draw(frame, area, app),
-            Popup::WorldMenu(p) => p.draw(frame, area, app),
-            Popup::Save(p) => p.draw(frame, area, app),
-            Popup::Confirm(p) => p.draw(frame, area, app),
-            Popup::Text(p) => p.draw(frame, area, app),
-            Popup::Timeline(p) => p.draw(frame, area, app),
-            Popup::RestForm(p) => p.draw(frame, area, app),
+            Popup::Help(p) => p.draw(frame, area, prefs),
+            Popup::Refusal(p) => p.draw(frame, area, view, prefs),
+            Popup::AddToCart(p) => p.draw(frame, area, view, prefs),
+            Popup::WorldMenu(p) => p.draw(frame, area, view, prefs),
+            Popup::Save(p) => p.draw(frame, area, prefs),
+            Popup::Confirm(p) => p.draw(frame, area, prefs),
+            Popup::Text(p) => p.draw(frame, area, prefs),
+            Popup::Timeline(p) => p.draw(frame, area, view, prefs),
+            Popup::RestForm(p) => p.draw(frame, area, view, prefs),
         }
     }
 }
 
 /// Draws whatever popup is open (and the watch-mode banner, and an open quiz).
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    if let Some(e) = &app.watch_error
+    if let Some(e) = &app.files.watch_error
         && app.screen == super::app::Screen::Player
     {
-        banner(frame, area, app, e);
+        banner(frame, area, app.prefs.theme, e);
     }
     match &app.popup {
-        Some(popup) => popup.draw(frame, area, app),
+        Some(popup) => popup.draw(frame, area, &app.player, &app.prefs),
         None => {
-            if let Some(p) = &app.playback
+            if let Some(p) = &app.player.playback
                 && let Some(state) = p.quiz()
             {
-                quiz::draw(frame, area, app, state);
+                quiz::draw(frame, area, &app.player, &app.prefs, state);
             }
         }
     }
 }
 
 /// A dim hint line.
-pub(crate) fn hint(app: &App, text: &str) -> Line<'static> {
-    Line::styled(text.to_string(), app.theme.dim())
+pub(crate) fn hint(t: Theme, text: &str) -> Line<'static> {
+    Line::styled(text.to_string(), t.dim())
 }
 
 /// A centred box `width` columns wide (at most the screen), as tall as its text.
 pub(crate) fn boxed(
     frame: &mut Frame,
     area: Rect,
-    app: &App,
+    t: Theme,
     title: &str,
     text: Vec<Line>,
     width: u16,
@@ -181,7 +185,7 @@ pub(crate) fn boxed(
     };
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
-        .title(Span::styled(format!(" {title} "), app.theme.title()))
+        .title(Span::styled(format!(" {title} "), t.title()))
         .border_style(border);
     frame.render_widget(
         Paragraph::new(text).wrap(Wrap { trim: false }).block(block),
@@ -196,26 +200,25 @@ pub(crate) fn boxed(
 pub(crate) fn scrolled(
     frame: &mut Frame,
     area: Rect,
-    app: &App,
+    t: Theme,
     title: &str,
     text: Vec<Line<'static>>,
     scroll: u16,
     limits: &Limits,
 ) {
-    scrolled_indented(frame, area, app, (title, 2), text, scroll, limits);
+    scrolled_indented(frame, area, t, (title, 2), text, scroll, limits);
 }
 
 /// [`scrolled`], with wrapped lines indented by `indent` columns (the help's text column).
 pub(crate) fn scrolled_indented(
     frame: &mut Frame,
     area: Rect,
-    app: &App,
+    t: Theme,
     (title, indent): (&str, usize),
     text: Vec<Line<'static>>,
     scroll: u16,
     limits: &Limits,
 ) {
-    let t = app.theme;
     let width = 100.min(area.width.saturating_sub(4));
     let inner_width = width.saturating_sub(2).max(1) as usize;
     // Pre-wrap so that the count of rows is exact and the scroll clamps right.
@@ -290,7 +293,7 @@ impl Limits {
 
 /// A labelled row whose value wraps with a hanging indent under itself.
 pub(crate) fn row(
-    app: &App,
+    t: Theme,
     width: usize,
     label: &str,
     value: &str,
@@ -321,7 +324,7 @@ pub(crate) fn row(
                 " ".repeat(INDENT)
             };
             Line::from(vec![
-                Span::styled(head, app.theme.label()),
+                Span::styled(head, t.label()),
                 Span::styled(text, style),
             ])
         })
@@ -339,8 +342,7 @@ pub(crate) fn step(v: &mut usize, len: usize, up: bool) {
     }
 }
 
-fn banner(frame: &mut Frame, area: Rect, app: &App, error: &str) {
-    let t = app.theme;
+fn banner(frame: &mut Frame, area: Rect, t: Theme, error: &str) {
     let text = format!("✖ the file no longer loads; still showing the last good version: {error}");
     // As tall as the whole message needs (at most half the screen): the error is the
     // point of the banner, so it is never cut.

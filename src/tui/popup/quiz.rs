@@ -5,7 +5,8 @@
 
 use super::{boxed, hint};
 use crate::player::playback::{Playback, QuizState};
-use crate::tui::app::App;
+use crate::tui::player_view::PlayerView;
+use crate::tui::prefs::Preferences;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -39,9 +40,15 @@ pub fn confirm(p: &mut Playback) -> QuizReply {
 }
 
 /// Draws the question (or the revealed answer).
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: QuizState) {
-    let t = app.theme;
-    let Some(p) = &app.playback else { return };
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    view: &PlayerView,
+    prefs: &Preferences,
+    state: QuizState,
+) {
+    let t = prefs.theme;
+    let Some(p) = &view.playback else { return };
     let (step, picked) = match state {
         QuizState::Asking(s) => (s, None),
         QuizState::Revealed { step, picked } => (step, Some(picked)),
@@ -73,7 +80,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: QuizState) {
     }
     text.push(Line::raw(""));
     match picked {
-        None => text.push(hint(app, "press the number of your answer · Esc later")),
+        None => text.push(hint(t, "press the number of your answer · Esc later")),
         Some(x) => {
             let verdict = if x == quiz.answer {
                 "Right."
@@ -92,10 +99,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: QuizState) {
             let (right, asked) = p.score();
             text.push(Line::raw(""));
             text.push(hint(
-                app,
+                t,
                 &format!("score {right}/{asked} · Enter plays the step"),
             ));
         }
     }
-    boxed(frame, area, app, "Question", text, 80, t.focus_border());
+    boxed(frame, area, t, "Question", text, 80, t.focus_border());
 }

@@ -5,8 +5,9 @@
 
 use super::{Reply, boxed, hint, row};
 use crate::engine::ActionError;
-use crate::tui::app::App;
 use crate::tui::keys::Command;
+use crate::tui::player_view::PlayerView;
+use crate::tui::prefs::Preferences;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -33,8 +34,8 @@ impl Refusal {
     }
 
     /// Draws the popup.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, app: &App) {
-        let t = app.theme;
+    pub fn draw(&self, frame: &mut Frame, area: Rect, view: &PlayerView, prefs: &Preferences) {
+        let t = prefs.theme;
         let spec = self.error.kind.spec();
         let wording = crate::player::wording::error_wording(&self.error);
         let width = 96.min(area.width.saturating_sub(4));
@@ -43,34 +44,34 @@ impl Refusal {
             format!("✖ {} · {}", spec.code, wording.http),
             t.error(),
         )];
-        text.extend(row(app, inner, "message", &self.error.message, t.text()));
+        text.extend(row(t, inner, "message", &self.error.message, t.text()));
         // The description may already end in a parenthesis; a comma keeps them single.
         text.extend(row(
-            app,
+            t,
             inner,
             "action",
             &format!("{}: {}", self.action, self.description),
             t.text(),
         ));
         text.extend(row(
-            app,
+            t,
             inner,
             "required",
             &format!("{} (did not hold)", spec.requirement),
             t.title(),
         ));
         text.extend(row(
-            app,
+            t,
             inner,
             "origin",
             &format!("[{}] {}", spec.origin.tag(), wording.origin),
             t.text(),
         ));
         if let Some(reading) = &wording.reading {
-            text.extend(row(app, inner, "reading", reading, t.text()));
-            if let Some((key, other)) = flip_of(app, &self.error) {
+            text.extend(row(t, inner, "reading", reading, t.text()));
+            if let Some((key, other)) = flip_of(view, &self.error) {
                 text.extend(row(
-                    app,
+                    t,
                     inner,
                     "",
                     &format!("F: switch {key} to {other} and try the same action again"),
@@ -79,23 +80,23 @@ impl Refusal {
             }
         }
         if let Some(buyer) = &wording.buyer_sees {
-            text.extend(row(app, inner, "buyer", buyer, t.text()));
+            text.extend(row(t, inner, "buyer", buyer, t.text()));
         }
         text.push(hint(
-            app,
+            t,
             "Nothing changed: a refused action changes nothing. Esc close · ← undo",
         ));
-        boxed(frame, area, app, "Refused", text, width, t.error());
+        boxed(frame, area, t, "Refused", text, width, t.error());
     }
 }
 
 /// The setting a refusal's reading names and the value that would let the action
 /// through: (key, value as written), for the store of the cart acted on.
-pub fn flip_of(app: &App, error: &ActionError) -> Option<(&'static str, &'static str)> {
+pub fn flip_of(view: &PlayerView, error: &ActionError) -> Option<(&'static str, &'static str)> {
     let key = error.kind.reading()?.split(':').next()?.trim();
-    let p = app.playback.as_ref()?;
+    let p = view.playback.as_ref()?;
     let cart = p.played().last()?.action.cart()?.to_string();
-    let store = app.world()?.store_of_cart(&cart)?;
+    let store = view.world()?.store_of_cart(&cart)?;
     super::world_menu::other_readings(&store.settings)
         .into_iter()
         .find(|(k, _, _)| *k == key)

@@ -7,9 +7,10 @@ use super::{Reply, boxed, hint};
 use crate::engine::Action;
 use crate::engine::Address;
 use crate::engine::rest::{CheckoutPatch, PaymentOutcome};
-use crate::tui::app::App;
 use crate::tui::field::{Edit, Field};
 use crate::tui::keys::Command;
+use crate::tui::player_view::PlayerView;
+use crate::tui::prefs::Preferences;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -154,9 +155,9 @@ impl RestForm {
     }
 
     /// Draws the form.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, app: &App) {
-        let t = app.theme;
-        let store = app
+    pub fn draw(&self, frame: &mut Frame, area: Rect, view: &PlayerView, prefs: &Preferences) {
+        let t = prefs.theme;
+        let store = view
             .world()
             .and_then(|w| w.store_of_cart(&self.cart))
             .map(|s| s.id.clone())
@@ -183,7 +184,7 @@ impl RestForm {
                     spans.extend(fields[i].spans(t.key(), 48, focused));
                     text.push(Line::from(spans));
                 }
-                if let Some(methods) = app
+                if let Some(methods) = view
                     .world()
                     .and_then(|w| w.store_of_cart(&self.cart))
                     .map(|s| &s.delivery_methods)
@@ -224,10 +225,10 @@ impl RestForm {
             text.push(Line::styled(format!("✖ {problem}"), t.error()));
         }
         text.push(hint(
-            app,
+            t,
             "Tab/↑↓ next field · Enter send (off script) · Esc close",
         ));
-        boxed(frame, area, app, title, text, 78, t.focus_border());
+        boxed(frame, area, t, title, text, 78, t.focus_border());
     }
 }
 

@@ -9,9 +9,10 @@
 
 use super::{Reply, boxed, hint};
 use crate::scenario::sanitize;
-use crate::tui::app::{App, Pending};
+use crate::tui::app::Pending;
 use crate::tui::field::{Edit, Field};
 use crate::tui::keys::Command;
+use crate::tui::prefs::Preferences;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -111,8 +112,8 @@ impl Save {
     }
 
     /// Draws the dialog.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, app: &App) {
-        let t = app.theme;
+    pub fn draw(&self, frame: &mut Frame, area: Rect, prefs: &Preferences) {
+        let t = prefs.theme;
         let dir = sanitize::line(&self.dir.display().to_string());
         let mut text = vec![
             Line::raw("Save the steps played so far (and your branch) as a scenario file,"),
@@ -147,14 +148,14 @@ impl Save {
             ));
         } else {
             text.push(hint(
-                app,
+                t,
                 "type to edit the name (← → Home End, Ctrl-U, Ctrl-W) · Enter save · Esc close",
             ));
         }
         boxed(
             frame,
             area,
-            app,
+            t,
             "Save as scenario",
             text,
             76,

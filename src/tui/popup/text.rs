@@ -2,8 +2,8 @@
 //! reloaded), the world (buyers, accounts, stores), the narration of a step in full.
 
 use super::{Limits, Reply, scrolled};
-use crate::tui::app::App;
 use crate::tui::keys::Command;
+use crate::tui::prefs::Preferences;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -46,18 +46,11 @@ impl Text {
     }
 
     /// Draws the text in a scrolling box.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, app: &App) {
+    pub fn draw(&self, frame: &mut Frame, area: Rect, prefs: &Preferences) {
+        let t = prefs.theme;
         let mut text = self.lines.clone();
         text.push(Line::raw(""));
-        text.push(super::hint(app, "Enter/Esc close · ↑↓ PgUp/PgDn scroll"));
-        scrolled(
-            frame,
-            area,
-            app,
-            &self.title,
-            text,
-            self.scroll,
-            &self.limits,
-        );
+        text.push(super::hint(t, "Enter/Esc close · ↑↓ PgUp/PgDn scroll"));
+        scrolled(frame, area, t, &self.title, text, self.scroll, &self.limits);
     }
 }

@@ -4,8 +4,9 @@
 //! would discard an unsaved branch.
 
 use super::{Reply, hint};
-use crate::tui::app::App;
 use crate::tui::keys::Command;
+use crate::tui::player_view::PlayerView;
+use crate::tui::prefs::Preferences;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -20,8 +21,8 @@ pub struct Timeline {
 
 impl Timeline {
     /// Handles a key: ↑↓ choose, Enter jumps.
-    pub fn key(&mut self, app: &App, command: Option<Command>) -> Reply {
-        let steps = app.playback.as_ref().map_or(0, |p| p.step_count());
+    pub fn key(&mut self, view: &PlayerView, command: Option<Command>) -> Reply {
+        let steps = view.playback.as_ref().map_or(0, |p| p.step_count());
         match command {
             Some(Command::Up) => self.index = self.index.saturating_sub(1),
             Some(Command::Down) => self.index = (self.index + 1).min(steps),
@@ -34,9 +35,9 @@ impl Timeline {
     }
 
     /// Draws the timeline, the highlighted step kept in view.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, app: &App) {
-        let t = app.theme;
-        let Some(p) = &app.playback else { return };
+    pub fn draw(&self, frame: &mut Frame, area: Rect, view: &PlayerView, prefs: &Preferences) {
+        let t = prefs.theme;
+        let Some(p) = &view.playback else { return };
         let pos = p.script_position();
         let left = p.left_script_at();
         let mut lines: Vec<Line<'static>> = Vec::new();
@@ -79,7 +80,7 @@ impl Timeline {
         }
         lines.push(Line::raw(""));
         lines.push(hint(
-            app,
+            t,
             "↑↓ choose · Enter jump · ? marks a question · Esc close",
         ));
         let width = area.width.saturating_sub(4);

@@ -5,8 +5,9 @@
 use super::{Reply, boxed, hint};
 use crate::engine::settings::{SETTINGS, SettingInput, SettingValue, is_placeholder};
 use crate::engine::{Action, Permission, World};
-use crate::tui::app::App;
 use crate::tui::keys::Command;
+use crate::tui::player_view::PlayerView;
+use crate::tui::prefs::Preferences;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -27,11 +28,11 @@ impl WorldMenu {
     }
 
     /// Handles a key: ↑↓ choose, Enter apply.
-    pub fn key(&mut self, app: &App, command: Option<Command>) -> Reply {
-        let Some(world) = app.world() else {
+    pub fn key(&mut self, view: &PlayerView, command: Option<Command>) -> Reply {
+        let Some(world) = view.world() else {
             return Reply::Close;
         };
-        let items = items_for(world, &self.cart, app.acting.as_deref());
+        let items = items_for(world, &self.cart, view.acting.as_deref());
         match command {
             Some(Command::Up) => super::step(&mut self.index, items.len(), true),
             Some(Command::Down) => super::step(&mut self.index, items.len(), false),
@@ -47,14 +48,14 @@ impl WorldMenu {
     }
 
     /// Draws the menu.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, app: &App) {
-        let t = app.theme;
-        let Some(world) = app.world() else { return };
+    pub fn draw(&self, frame: &mut Frame, area: Rect, view: &PlayerView, prefs: &Preferences) {
+        let t = prefs.theme;
+        let Some(world) = view.world() else { return };
         let mut text = vec![
             Line::styled("World edits, applied now (off script):", t.dim()),
             Line::raw(""),
         ];
-        for (i, (label, _)) in items_for(world, &self.cart, app.acting.as_deref())
+        for (i, (label, _)) in items_for(world, &self.cart, view.acting.as_deref())
             .iter()
             .enumerate()
         {
@@ -65,16 +66,8 @@ impl WorldMenu {
             ));
         }
         text.push(Line::raw(""));
-        text.push(hint(app, "↑↓ choose · Enter apply · Esc close"));
-        boxed(
-            frame,
-            area,
-            app,
-            "Edit the world",
-            text,
-            72,
-            t.focus_border(),
-        );
+        text.push(hint(t, "↑↓ choose · Enter apply · Esc close"));
+        boxed(frame, area, t, "Edit the world", text, 72, t.focus_border());
     }
 }
 
