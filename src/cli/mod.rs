@@ -241,7 +241,7 @@ pub fn main() -> ExitCode {
         Some(Command::Explore(args)) => explore::run(&args),
         Some(Command::Check { files }) => check(&files),
         Some(Command::Schema) => {
-            say(&format!("{}\n", crate::scenario::SCHEMA.trim_end()));
+            say(&crate::scenario::schema::schema_text());
             EXIT_OK
         }
         Some(Command::List) => list(),
