@@ -146,6 +146,63 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Scenario, LoadError> {
 /// Loads and validates a scenario from bytes, and also returns the file as the format's
 /// types (what `cartsim upgrade` rewrites).
 pub fn load_with_raw(name: &str, bytes: &[u8]) -> Result<(Scenario, RawScenario), LoadError> {
+    load_inner(name, bytes, DryRun::Now)
+}
+
+/// A scenario that passed every check but the last: that each expectation names a
+/// record and field that exist at its step, which only playing the steps can tell. A
+/// headless run plays the steps anyway, so it checks each step as it plays it
+/// ([`Unplayed::check_step`]) instead of playing the whole file twice.
+#[derive(Debug)]
+pub struct Unplayed {
+    scenario: Scenario,
+}
+
+impl Unplayed {
+    /// The scenario, not yet proven to the end.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// After step `index` was applied to `world`: the load error [`load_bytes`] would
+    /// have given for an expectation of that step that names no record or field of the
+    /// world at that step.
+    pub fn check_step(&self, index: usize, world: &World) -> Result<(), LoadError> {
+        check_step(
+            &self.scenario.file,
+            index,
+            &self.scenario.steps[index],
+            world,
+        )
+    }
+}
+
+/// Loads a file from disk with every check but the expectation paths, which the caller
+/// checks as it plays (see [`Unplayed`]).
+pub fn load_file_unplayed(path: &Path) -> Result<Unplayed, LoadError> {
+    let bytes = read_file(path)?;
+    load_unplayed(&path.display().to_string(), &bytes)
+}
+
+/// [`load_bytes`] with every check but the expectation paths (see [`Unplayed`]).
+pub fn load_unplayed(name: &str, bytes: &[u8]) -> Result<Unplayed, LoadError> {
+    load_inner(name, bytes, DryRun::Deferred).map(|(scenario, _)| Unplayed { scenario })
+}
+
+/// Whether loading plays the steps to check the expectation paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DryRun {
+    /// Now, before the scenario is returned.
+    Now,
+    /// Later, by whoever plays it ([`Unplayed`]).
+    Deferred,
+}
+
+fn load_inner(
+    name: &str,
+    bytes: &[u8],
+    dry_run: DryRun,
+) -> Result<(Scenario, RawScenario), LoadError> {
     let file = sanitize::line(name);
     if bytes.len() > MAX_FILE_BYTES {
         return Err(LoadError {
@@ -202,6 +259,9 @@ pub fn load_with_raw(name: &str, bytes: &[u8]) -> Result<(Scenario, RawScenario)
         cx.at(&path, Some(pos), message)
     })?;
     let scenario = Builder::new(&cx, edition).build(&raw)?;
+    if dry_run == DryRun::Now {
+        self::dry_run(&scenario)?;
+    }
     Ok((scenario, raw))
 }
 
@@ -571,7 +631,6 @@ impl<'a> Builder<'a> {
         if let Some(p) = validate::world(&scenario.world).first() {
             return Err(self.cx.value_at(&p.path(), p.message.clone()));
         }
-        dry_run(&scenario)?;
         Ok(scenario)
     }
 
