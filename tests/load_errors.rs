@@ -351,3 +351,28 @@ fn delivery_methods_need_unique_ids_and_exact_prices() {
         "{e}"
     );
 }
+
+/// The step messages that the step-kind table words: a kind in the wrong kind of store,
+/// and a PATCH that changes nothing.
+#[test]
+fn a_step_for_the_other_store_kind_names_the_steps_that_kind_takes() {
+    let aura = format!(
+        "{{\"cartsim\": 1, \"title\": \"t\", {WORLD},\n \"steps\": [{{\"do\": \"pay\", \"cart\": \"cart-1\", \"outcome\": \"authorized\"}}]}}"
+    );
+    assert_eq!(
+        error(&aura).message,
+        "`pay` is a call of the REST checkout API, which only lwr stores make; cart-1 is in store west, whose template is aura; expected a cart of a store with \"template\": \"lwr\" (an aura store checks out with start_checkout and continue)"
+    );
+    let lwr_world = WORLD.replace(r#"{"id": "west"}"#, r#"{"id": "west", "template": "lwr"}"#);
+    let lwr = |step: &str| {
+        format!("{{\"cartsim\": 2, \"title\": \"t\", {lwr_world},\n \"steps\": [{step}]}}")
+    };
+    assert_eq!(
+        error(&lwr(r#"{"do": "continue", "cart": "cart-1"}"#)).message,
+        "`continue` is a checkout flow action, and cart-1 is in store west, an lwr store, which runs no checkout flow; expected the REST steps (checkout_start, checkout_poll, checkout_update, checkout_delete, pay, place_order) or a cart of an aura store"
+    );
+    assert_eq!(
+        error(&lwr(r#"{"do": "checkout_update", "cart": "cart-1"}"#)).message,
+        "`checkout_update` steps (PATCH) change something; expected at least one of `shipping_address`, `delivery_method`, `contact`"
+    );
+}

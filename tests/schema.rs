@@ -1,17 +1,12 @@
-//! The JSON Schema printed by `cartsim schema`: a valid draft 2020-12 schema that accepts
-//! every shipped scenario and the README's examples, refuses what the loader refuses where
-//! JSON Schema can say it, and names the place; its closed lists follow the code.
+//! The JSON Schema printed by `cartsim schema`: a valid draft 2020-12 schema, generated
+//! from the step-kind table and the engine's declarations, that accepts every shipped
+//! scenario and the README's examples, refuses what the loader refuses where JSON Schema
+//! can say it, and names the place.
 
 use cartsim::engine::rest::PaymentOutcome;
-use cartsim::engine::world::{CART_FIELDS, OPERATION_FIELDS, SESSION_FIELDS, VALIDATION_FIELDS};
-use cartsim::engine::{
-    CancelReading, CanceledFinishedAt, CartAccess, CartStatus, CheckoutSessionReading,
-    ContinueWhileProcessing, Edition, ErrorKind, OnCartChange, OperationStatus, OrderCreated,
-    Permission, Template, ValidationLevel, ValidationOnStart, ValidationType,
-};
-use cartsim::scenario::SCHEMA;
+use cartsim::engine::{CartStatus, Edition, ErrorKind};
+use cartsim::engine::{STEP_KINDS, StepKind, Stores};
 use cartsim::scenario::builtin::BUILTIN;
-use cartsim::scenario::load::{REST_KINDS, STEP_KINDS};
 use cartsim::scenario::save::{to_text, upgrade};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -22,7 +17,7 @@ use std::process::Command;
 const COMMON_STEP_KEYS: &[&str] = &["do", "as", "note", "marker", "expect", "quiz"];
 
 fn schema() -> Value {
-    serde_json::from_str(SCHEMA).expect("src/scenario/schema.json is JSON")
+    cartsim::scenario::schema::schema()
 }
 
 fn validator() -> jsonschema::Validator {
@@ -591,7 +586,7 @@ fn each_step_kind_requires_its_keys_and_refuses_the_others() {
     for kind in STEP_KINDS {
         // A REST step needs a cart of an lwr store, a flow step one of an aura store: in
         // the other kind the loader would refuse the step for its store, whatever its keys.
-        let world = if REST_KINDS.contains(&kind.name) {
+        let world = if kind.stores == Stores::Lwr {
             lwr()
         } else {
             base()
@@ -799,7 +794,7 @@ fn an_lwr_scenario_with_every_new_key_validates_and_loads() {
     let steps = doc["steps"].as_array().unwrap();
     let kinds = set(steps.iter().map(|s| s["do"].as_str().unwrap()));
     assert!(
-        kinds.is_superset(&set(REST_KINDS.iter().copied())),
+        kinds.is_superset(&set(StepKind::names_only_in(Stores::Lwr))),
         "{kinds:?}"
     );
     let keys = set(steps
@@ -1074,156 +1069,6 @@ fn the_readme_scenario_examples_validate() {
 // The schema's closed lists follow the code.
 
 #[test]
-fn the_step_kinds_and_their_keys_follow_the_loader() {
-    let schema = schema();
-    let step = &schema["$defs"]["step"];
-    let kinds: BTreeSet<String> = STEP_KINDS.iter().map(|k| k.name.to_string()).collect();
-    assert_eq!(strings(&step["properties"]["do"]["enum"]), kinds);
-    let every_key: BTreeSet<String> = STEP_KINDS
-        .iter()
-        .flat_map(|k| k.keys.iter().copied())
-        .chain(COMMON_STEP_KEYS.iter().copied())
-        .map(str::to_string)
-        .collect();
-    let declared: BTreeSet<String> = step["properties"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .cloned()
-        .collect();
-    assert_eq!(declared, every_key);
-    let rules = step["allOf"].as_array().unwrap();
-    for kind in STEP_KINDS {
-        let rule = rules
-            .iter()
-            .find(|r| r["if"]["properties"]["do"]["const"] == kind.name)
-            .unwrap_or_else(|| panic!("no rule for {}", kind.name));
-        let required = rule["then"]
-            .get("required")
-            .map(strings)
-            .unwrap_or_default();
-        let needed = set(kind
-            .keys
-            .iter()
-            .copied()
-            .filter(|k| !kind.optional.contains(k)));
-        assert_eq!(required, needed, "{}", kind.name);
-        let forbidden: BTreeSet<String> = rule["then"]["properties"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .inspect(|(_, v)| assert_eq!(**v, json!(false)))
-            .map(|(k, _)| k.clone())
-            .collect();
-        let expected: BTreeSet<String> = every_key
-            .iter()
-            .filter(|k| !kind.keys.contains(&k.as_str()) && !COMMON_STEP_KEYS.contains(&k.as_str()))
-            .cloned()
-            .collect();
-        assert_eq!(forbidden, expected, "{}", kind.name);
-    }
-}
-
-#[test]
-fn the_enums_follow_the_engine() {
-    let schema = schema();
-    let defs = &schema["$defs"];
-    assert_eq!(
-        strings(&defs["cartStatus"]["enum"]),
-        set(CartStatus::ALL.iter().map(|s| s.as_str()))
-    );
-    assert_eq!(
-        strings(&defs["operationStatus"]["enum"]),
-        set(OperationStatus::ALL.iter().map(|s| s.as_str()))
-    );
-    assert_eq!(
-        strings(&defs["permission"]["enum"]),
-        set(Permission::ALL.iter().map(|p| p.as_str()))
-    );
-    assert_eq!(
-        strings(&defs["store"]["properties"]["on_cart_change"]["enum"]),
-        set(OnCartChange::ALL.iter().map(|o| o.as_str()))
-    );
-    assert_eq!(
-        schema["properties"]["cartsim"]["enum"],
-        json!(cartsim::scenario::format::VERSIONS)
-    );
-    let store = &defs["store"]["properties"];
-    let settings: [(&str, &[&str]); 8] = [
-        ("template", Template::NAMES),
-        ("checkout_session", CheckoutSessionReading::NAMES),
-        ("cancel_requirements", CancelReading::NAMES),
-        ("continue_while_processing", ContinueWhileProcessing::NAMES),
-        ("cart_access", CartAccess::NAMES),
-        ("validation_on_start", ValidationOnStart::NAMES),
-        ("order_created", OrderCreated::NAMES),
-        ("canceled_finished_at", CanceledFinishedAt::NAMES),
-    ];
-    for (key, names) in settings {
-        assert_eq!(
-            strings(&store[key]["enum"]),
-            set(names.iter().copied()),
-            "{key}"
-        );
-    }
-    assert_eq!(
-        strings(&defs["validationLevel"]["enum"]),
-        set(ValidationLevel::NAMES.iter().copied())
-    );
-    assert_eq!(
-        strings(&defs["validationType"]["enum"]),
-        set(ValidationType::NAMES.iter().copied())
-    );
-    assert_eq!(
-        strings(&defs["step"]["properties"]["outcome"]["enum"]),
-        set(PaymentOutcome::NAMES.iter().copied())
-    );
-    // The rows of the world and the `fail_operation` keys use those two lists.
-    for (at, def) in [
-        (
-            "/$defs/validationOutput/properties/level",
-            "validationLevel",
-        ),
-        ("/$defs/validationOutput/properties/type", "validationType"),
-        ("/$defs/step/properties/level", "validationLevel"),
-        ("/$defs/step/properties/type", "validationType"),
-    ] {
-        assert_eq!(
-            schema.pointer(at).unwrap()["$ref"],
-            format!("#/$defs/{def}"),
-            "{at}"
-        );
-    }
-    let mut results = set(["ok", "error"]);
-    results.extend(ErrorKind::ALL.iter().map(|k| k.spec().code.to_string()));
-    assert_eq!(
-        strings(&defs["expect"]["properties"]["result"]["enum"]),
-        results
-    );
-}
-
-#[test]
-fn the_state_field_pattern_names_exactly_the_fields_the_engine_keeps() {
-    let schema = schema();
-    let pattern = schema["$defs"]["expect"]["properties"]["state"]["propertyNames"]["pattern"]
-        .as_str()
-        .unwrap();
-    let names = pattern
-        .strip_prefix("^.+\\.(")
-        .and_then(|p| p.strip_suffix(")$"))
-        .unwrap_or_else(|| panic!("unexpected pattern {pattern}"));
-    let fields = set(CART_FIELDS
-        .iter()
-        .chain(SESSION_FIELDS)
-        .chain(OPERATION_FIELDS)
-        .chain(VALIDATION_FIELDS)
-        .chain(cartsim::engine::DeliveryGroupField::NAMES)
-        .chain(cartsim::engine::PaymentField::NAMES)
-        .copied());
-    assert_eq!(set(names.split('|')), fields);
-}
-
-#[test]
 fn the_store_settings_follow_their_declaration() {
     use cartsim::engine::settings::{Kind, MAX_TICKS, SETTINGS};
     let schema = schema();
@@ -1358,4 +1203,125 @@ fn the_explore_section_validates_loads_and_refuses_what_explore_refuses() {
             "the schema accepts {at} = {value}"
         );
     }
+}
+
+// (c) The schema is generated: what the generator cannot see, checked here.
+
+#[test]
+fn every_step_key_the_format_reads_is_a_kind_key_or_a_common_key() {
+    use cartsim::scenario::format::{RawExpect, RawQuiz, RawStep};
+    // Every field of a step set, so that serializing it writes every key the format has.
+    let mut step = cartsim::scenario::save::empty_step("wait");
+    step.cart = Some("c".into());
+    step.sku = Some("s".into());
+    step.quantity = Some(1.into());
+    step.ticks = Some(1);
+    step.message = Some("m".into());
+    step.row_type = Some("Other".into());
+    step.level = Some("Error".into());
+    step.shipping_address = Some(json!("1 Main St"));
+    step.delivery_method = Some("d".into());
+    step.contact = Some("e".into());
+    step.action = Some("prepare".into());
+    step.during = Some("next_call".into());
+    step.outcome = Some("authorized".into());
+    step.buyer = Some("b".into());
+    step.permission = Some("checkout".into());
+    step.account = Some("a".into());
+    step.store = Some("w".into());
+    step.key = Some("tax_rate".into());
+    step.value = Some(json!(0.1));
+    step.actor = Some("b".into());
+    step.note = Some("n".into());
+    step.marker = Some("m".into());
+    step.expect = Some(RawExpect {
+        result: None,
+        http: None,
+        state: None,
+        body: None,
+    });
+    step.quiz = Some(RawQuiz {
+        question: "q".into(),
+        choices: vec![],
+        answer: 1,
+        explanation: None,
+    });
+    let written = serde_json::to_value(&step).unwrap();
+    let written: BTreeSet<String> = written.as_object().unwrap().keys().cloned().collect();
+    let mut known = set(RawStep::KIND_KEYS);
+    known.extend(set(COMMON_STEP_KEYS.iter().copied()));
+    assert_eq!(written, known, "a key of RawStep that is neither");
+    assert!(step.kind_keys().iter().all(|(_, given)| *given));
+    // And the schema declares exactly those keys.
+    let schema = schema();
+    let declared: BTreeSet<String> = schema["$defs"]["step"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!(declared, known);
+    let kinds = strings(&schema["$defs"]["step"]["properties"]["do"]["enum"]);
+    assert_eq!(kinds, set(STEP_KINDS.iter().map(|k| k.name)));
+}
+
+#[test]
+fn every_shipped_file_and_generated_scenario_validates() {
+    let mut files = scenario_files();
+    files.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/serve-store.json"));
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_valid(&file.display().to_string(), &doc);
+    }
+    for b in BUILTIN {
+        let doc: Value = serde_json::from_str(b.text).unwrap();
+        assert_valid(b.name, &doc);
+    }
+    use cartsim::scenario::generate::{Spec, generate};
+    for spec in [
+        Spec::default(),
+        Spec::sized(2_000, 60),
+        Spec {
+            sparsity: 1,
+            ..Spec::default()
+        },
+    ] {
+        let doc: Value = serde_json::from_str(&generate(spec)).unwrap();
+        assert_valid(&format!("{spec:?}"), &doc);
+    }
+}
+
+#[test]
+fn the_hand_written_records_refer_to_the_generated_lists() {
+    let schema = schema();
+    for (at, def) in [
+        (
+            "/$defs/validationOutput/properties/level",
+            "validationLevel",
+        ),
+        ("/$defs/validationOutput/properties/type", "validationType"),
+        ("/$defs/step/properties/level", "validationLevel"),
+        ("/$defs/step/properties/type", "validationType"),
+    ] {
+        assert_eq!(
+            schema.pointer(at).unwrap()["$ref"],
+            format!("#/$defs/{def}"),
+            "{at}"
+        );
+    }
+    assert_eq!(
+        strings(&schema["$defs"]["cartStatus"]["enum"]),
+        set(CartStatus::ALL.iter().map(|s| s.as_str()))
+    );
+    assert_eq!(
+        schema["properties"]["cartsim"]["enum"],
+        json!(cartsim::scenario::format::VERSIONS)
+    );
+    let mut results = set(["ok", "error"]);
+    results.extend(ErrorKind::ALL.iter().map(|k| k.spec().code.to_string()));
+    assert_eq!(
+        strings(&schema["$defs"]["expect"]["properties"]["result"]["enum"]),
+        results
+    );
 }

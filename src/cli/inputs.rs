@@ -37,6 +37,11 @@ fn stdin() -> Result<Scenario, LoadError> {
 }
 
 fn stdin_with_raw() -> Result<(Scenario, RawScenario), LoadError> {
+    // load_with_raw names the cap when the input is over it.
+    scenario::load_with_raw(STDIN_NAME, &stdin_bytes()?)
+}
+
+fn stdin_bytes() -> Result<Vec<u8>, LoadError> {
     use std::io::Read;
     let mut bytes = Vec::new();
     std::io::stdin()
@@ -44,8 +49,7 @@ fn stdin_with_raw() -> Result<(Scenario, RawScenario), LoadError> {
         .take(MAX_FILE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| error(Path::new(STDIN_NAME), format!("cannot read: {e}")))?;
-    // load_with_raw names the cap when the input is over it.
-    scenario::load_with_raw(STDIN_NAME, &bytes)
+    Ok(bytes)
 }
 
 /// The `*.json` files of a folder, sorted by name.
@@ -85,20 +89,48 @@ pub fn load_all(files: &[PathBuf]) -> Vec<Result<Scenario, LoadError>> {
     out
 }
 
-/// Loads the one scenario a FILE argument names (a folder is refused: it names many).
-pub fn load_one(file: &Path) -> Result<Scenario, LoadError> {
-    load_one_with_raw(file).map(|(scenario, _)| scenario)
+/// [`load_all`] for a headless run, which checks the expectation paths as it plays
+/// (see [`scenario::load::Unplayed`]). Lazy: each file is read when its turn comes,
+/// so only one file is held at a time.
+pub fn load_all_unplayed(
+    files: &[PathBuf],
+) -> impl Iterator<Item = Result<scenario::load::Unplayed, LoadError>> + '_ {
+    use scenario::load::{load_file_unplayed, load_unplayed};
+    files.iter().flat_map(|file| {
+        let each: Vec<Box<dyn FnOnce() -> Result<_, LoadError>>> = if file.as_os_str() == "-" {
+            vec![Box::new(|| load_unplayed(STDIN_NAME, &stdin_bytes()?))]
+        } else if file.is_dir() {
+            match folder(file) {
+                Ok(paths) => paths
+                    .into_iter()
+                    .map(|p| Box::new(move || load_file_unplayed(&p)) as Box<dyn FnOnce() -> _>)
+                    .collect(),
+                Err(e) => vec![Box::new(move || Err(e))],
+            }
+        } else {
+            vec![Box::new(move || match source(file)? {
+                Source::Builtin(b) => load_unplayed(b.name, b.text.as_bytes()),
+                Source::Disk => load_file_unplayed(file),
+            })]
+        };
+        each.into_iter().map(|load| load())
+    })
 }
 
-/// [`load_one`], also returning the file as the format's types (for `cartsim upgrade`).
-pub fn load_one_with_raw(file: &Path) -> Result<(Scenario, RawScenario), LoadError> {
-    if file.as_os_str() == "-" {
-        return stdin_with_raw();
-    }
+/// Where a FILE argument that is not `-` is read from.
+enum Source {
+    /// A built-in scenario (no file of that name on disk).
+    Builtin(&'static scenario::builtin::Builtin),
+    /// The file on disk.
+    Disk,
+}
+
+/// Where a FILE argument (not `-`) is read from, or why it cannot be.
+fn source(file: &Path) -> Result<Source, LoadError> {
     if std::fs::symlink_metadata(file).is_err()
         && let Some(b) = file.to_str().and_then(builtin)
     {
-        return scenario::load_with_raw(b.name, b.text.as_bytes());
+        return Ok(Source::Builtin(b));
     }
     if file.is_dir() {
         return Err(error(
@@ -117,5 +149,21 @@ pub fn load_one_with_raw(file: &Path) -> Result<(Scenario, RawScenario), LoadErr
         }
         return Err(error(file, message));
     }
-    scenario::load_file_with_raw(file)
+    Ok(Source::Disk)
+}
+
+/// Loads the one scenario a FILE argument names (a folder is refused: it names many).
+pub fn load_one(file: &Path) -> Result<Scenario, LoadError> {
+    load_one_with_raw(file).map(|(scenario, _)| scenario)
+}
+
+/// [`load_one`], also returning the file as the format's types (for `cartsim upgrade`).
+pub fn load_one_with_raw(file: &Path) -> Result<(Scenario, RawScenario), LoadError> {
+    if file.as_os_str() == "-" {
+        return stdin_with_raw();
+    }
+    match source(file)? {
+        Source::Builtin(b) => scenario::load_with_raw(b.name, b.text.as_bytes()),
+        Source::Disk => scenario::load_file_with_raw(file),
+    }
 }

@@ -9,6 +9,7 @@ pub mod rules_table;
 pub mod serve;
 pub mod transcript;
 
+use crate::player::headless::{Detail, play_unplayed};
 use crate::player::play_headless;
 use crate::scenario::{self, LoadError, Scenario};
 use clap::{Parser, Subcommand};
@@ -241,7 +242,7 @@ pub fn main() -> ExitCode {
         Some(Command::Explore(args)) => explore::run(&args),
         Some(Command::Check { files }) => check(&files),
         Some(Command::Schema) => {
-            say(&format!("{}\n", crate::scenario::SCHEMA.trim_end()));
+            say(&crate::scenario::schema::schema_text());
             EXIT_OK
         }
         Some(Command::List) => list(),
@@ -540,30 +541,53 @@ pub fn run_with(files: &[PathBuf], json: bool, quiet: bool) -> u8 {
     let (mut passed, mut failed, mut not_loaded) = (0usize, 0usize, 0usize);
     let mut recap: Vec<String> = Vec::new();
     let mut load_errors: Vec<String> = Vec::new();
-    for loaded in inputs::load_all(files) {
-        let scenario = match loaded {
-            Ok(s) => s,
+    let mut not_loaded_error = |e: LoadError| {
+        report_load_error(&e);
+        if json {
+            say(&format!("{}\n", transcript::load_error_json(&e)));
+        }
+        load_errors.push(e.to_string());
+    };
+    // One pass per file: the loader leaves the expectation paths to the play, which
+    // checks them step by step, so a file is played once, not twice.
+    let detail = if quiet {
+        Detail::Checks
+    } else {
+        Detail::Transcript
+    };
+    for loaded in inputs::load_all_unplayed(files) {
+        let mut reports = Vec::new();
+        let played = loaded.and_then(|unplayed| {
+            play_unplayed(&unplayed, detail, |r| reports.push(r)).map(|()| unplayed)
+        });
+        let unplayed = match played {
+            Ok(u) => u,
             Err(e) => {
-                report_load_error(&e);
-                if json {
-                    say(&format!("{}\n", transcript::load_error_json(&e)));
-                }
-                load_errors.push(e.to_string());
+                not_loaded_error(e);
                 not_loaded += 1;
                 continue;
             }
         };
-        let reports = play_headless(&scenario);
+        let scenario = unplayed.scenario();
         let before = tally.failed;
-        let out = if json {
-            transcript::json_lines(&scenario, &reports, &mut tally)
+        if quiet {
+            // No transcript: the expectations are counted and recapped.
+            for check in reports.iter().flat_map(|r| &r.checks) {
+                if check.passed {
+                    tally.passed += 1;
+                } else {
+                    tally.failed += 1;
+                }
+            }
         } else {
-            transcript::text(&scenario, &reports, &mut tally)
-        };
-        if !quiet {
+            let out = if json {
+                transcript::json_lines(scenario, &reports, &mut tally)
+            } else {
+                transcript::text(scenario, &reports, &mut tally)
+            };
             say(&out);
         }
-        let lines = transcript::failures(&scenario, &reports);
+        let lines = transcript::failures(scenario, &reports);
         if quiet {
             for line in &lines {
                 say(&format!("{line}\n"));

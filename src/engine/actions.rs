@@ -259,37 +259,6 @@ impl Action {
             _ => None,
         }
     }
-
-    /// A human name for the action: Salesforce's name where it has one.
-    pub fn title(&self) -> &'static str {
-        match self {
-            Action::StartCheckout { .. } => "Checkout Session (start checkout)",
-            Action::AddToCart { .. } => "Add to cart",
-            Action::Cancel { .. } => "Cancel Cart Async Operation",
-            Action::Continue { .. } => "Continue (Update Checkout Session)",
-            Action::Wait { .. } => "Wait",
-            Action::Settle => "Settle",
-            Action::FailOperation { .. } | Action::IntegrationFault { .. } => "Fail operation",
-            Action::CustomUpdate { .. } => "Custom code saves the cart",
-            Action::Grant { .. } => "Grant permission",
-            Action::Revoke { .. } => "Revoke permission",
-            Action::SwitchAccount { .. } => "Switch effective account",
-            Action::JoinStore { .. } => "Join store",
-            Action::LeaveStore { .. } => "Leave store",
-            Action::SetSetting { .. } => "Change a store setting",
-            Action::CheckoutStart { .. } => "Start checkout (REST PUT /checkouts)",
-            Action::CheckoutPoll { .. } => "Poll checkout (REST GET /checkouts/{id})",
-            Action::CheckoutUpdate { .. } => "Update checkout (REST PATCH /checkouts/{id})",
-            Action::CheckoutDelete { .. } => "Delete checkout (REST DELETE /checkouts/{id})",
-            Action::Pay { .. } => "Pay (REST POST /checkouts/{id}/payments)",
-            Action::PlaceOrder { step: None, .. } => {
-                "Place order (REST POST /checkouts/{id}/orders)"
-            }
-            Action::PlaceOrder { step: Some(_), .. } => {
-                "Place Order V2 (REST POST /checkouts/{id}/orders/actions)"
-            }
-        }
-    }
 }
 
 /// What an action did: the changes, in order, and whether it succeeded. A refused action

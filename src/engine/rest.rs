@@ -181,15 +181,7 @@ pub(crate) fn is_lwr_session(world: &World, session_id: &str) -> bool {
 
 /// Whether an action is one of the REST checkout calls.
 pub fn is_rest(action: &Action) -> bool {
-    matches!(
-        action,
-        Action::CheckoutStart { .. }
-            | Action::CheckoutPoll { .. }
-            | Action::CheckoutUpdate { .. }
-            | Action::CheckoutDelete { .. }
-            | Action::Pay { .. }
-            | Action::PlaceOrder { .. }
-    )
+    action.request().is_some()
 }
 
 /// The request line of a REST call, as the browser's network tab or a HAR file shows
@@ -204,16 +196,9 @@ pub fn request_line(world: &World, action: &Action) -> Option<String> {
         .active_session(cart)
         .or_else(|| world.sessions_of(cart).last())
         .map_or("active".to_string(), |s| s.id.clone());
-    Some(match action {
-        Action::CheckoutStart { .. } => format!("PUT {base}"),
-        Action::CheckoutPoll { .. } => format!("GET {base}/{id}"),
-        Action::CheckoutUpdate { .. } => format!("PATCH {base}/{id}"),
-        Action::CheckoutDelete { .. } => format!("DELETE {base}/{id}"),
-        Action::Pay { .. } => format!("POST {base}/{id}/payments"),
-        Action::PlaceOrder { step: None, .. } => format!("POST {base}/{id}/orders"),
-        Action::PlaceOrder { step: Some(_), .. } => format!("POST {base}/{id}/orders/actions"),
-        _ => return None,
-    })
+    // The path comes from the step-kind table; only `{id}` is filled in.
+    let (method, path) = action.request()?;
+    Some(format!("{method} {base}{}", path.replace("{id}", &id)))
 }
 
 /// The request body a REST call sends, where it sends one.

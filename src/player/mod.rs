@@ -101,26 +101,5 @@ pub fn describe(world: &World, kind: &str, action: &Action) -> String {
 
 /// The `do` keyword of an action (used for actions taken in the UI).
 pub fn kind_of(action: &Action) -> &'static str {
-    match action {
-        Action::StartCheckout { .. } => "start_checkout",
-        Action::AddToCart { .. } => "add_to_cart",
-        Action::Cancel { .. } => "cancel",
-        Action::Continue { .. } => "continue",
-        Action::Wait { .. } => "wait",
-        Action::Settle => "settle",
-        Action::FailOperation { .. } | Action::IntegrationFault { .. } => "fail_operation",
-        Action::CustomUpdate { .. } => "custom_update",
-        Action::Grant { .. } => "grant",
-        Action::Revoke { .. } => "revoke",
-        Action::SwitchAccount { .. } => "switch_account",
-        Action::JoinStore { .. } => "join_store",
-        Action::LeaveStore { .. } => "leave_store",
-        Action::SetSetting { .. } => "set_setting",
-        Action::CheckoutStart { .. } => "checkout_start",
-        Action::CheckoutPoll { .. } => "checkout_poll",
-        Action::CheckoutUpdate { .. } => "checkout_update",
-        Action::CheckoutDelete { .. } => "checkout_delete",
-        Action::Pay { .. } => "pay",
-        Action::PlaceOrder { .. } => "place_order",
-    }
+    action.kind().name()
 }

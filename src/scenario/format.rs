@@ -358,6 +358,60 @@ pub struct RawStep {
     pub quiz: Option<RawQuiz>,
 }
 
+impl RawStep {
+    /// The keys a step kind may take, in the order the format lists them: the loader
+    /// checks them against the kind's row, and the schema describes exactly these keys.
+    /// `do` and the keys every step may have (`as`, `note`, `marker`, `expect`, `quiz`)
+    /// are not among them.
+    pub const KIND_KEYS: [&'static str; 19] = [
+        "cart",
+        "sku",
+        "quantity",
+        "ticks",
+        "message",
+        "type",
+        "level",
+        "shipping_address",
+        "delivery_method",
+        "contact",
+        "action",
+        "during",
+        "outcome",
+        "buyer",
+        "permission",
+        "account",
+        "store",
+        "key",
+        "value",
+    ];
+
+    /// Whether each of [`Self::KIND_KEYS`] is given, in that order.
+    pub fn kind_keys(&self) -> [(&'static str, bool); 19] {
+        let given = [
+            self.cart.is_some(),
+            self.sku.is_some(),
+            self.quantity.is_some(),
+            self.ticks.is_some(),
+            self.message.is_some(),
+            self.row_type.is_some(),
+            self.level.is_some(),
+            self.shipping_address.is_some(),
+            self.delivery_method.is_some(),
+            self.contact.is_some(),
+            self.action.is_some(),
+            self.during.is_some(),
+            self.outcome.is_some(),
+            self.buyer.is_some(),
+            self.permission.is_some(),
+            self.account.is_some(),
+            self.store.is_some(),
+            self.key.is_some(),
+            self.value.is_some(),
+        ];
+        std::array::from_fn(|i| (Self::KIND_KEYS[i], given[i]))
+    }
+}
+
 /// A key that is present, even as `null`: `Some(Value::Null)`, where a plain `Option`
 /// would read `None` as if the key were absent.
 fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {

@@ -146,6 +146,63 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Scenario, LoadError> {
 /// Loads and validates a scenario from bytes, and also returns the file as the format's
 /// types (what `cartsim upgrade` rewrites).
 pub fn load_with_raw(name: &str, bytes: &[u8]) -> Result<(Scenario, RawScenario), LoadError> {
+    load_inner(name, bytes, DryRun::Now)
+}
+
+/// A scenario that passed every check but the last: that each expectation names a
+/// record and field that exist at its step, which only playing the steps can tell. A
+/// headless run plays the steps anyway, so it checks each step as it plays it
+/// ([`Unplayed::check_step`]) instead of playing the whole file twice.
+#[derive(Debug)]
+pub struct Unplayed {
+    scenario: Scenario,
+}
+
+impl Unplayed {
+    /// The scenario, not yet proven to the end.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// After step `index` was applied to `world`: the load error [`load_bytes`] would
+    /// have given for an expectation of that step that names no record or field of the
+    /// world at that step.
+    pub fn check_step(&self, index: usize, world: &World) -> Result<(), LoadError> {
+        check_step(
+            &self.scenario.file,
+            index,
+            &self.scenario.steps[index],
+            world,
+        )
+    }
+}
+
+/// Loads a file from disk with every check but the expectation paths, which the caller
+/// checks as it plays (see [`Unplayed`]).
+pub fn load_file_unplayed(path: &Path) -> Result<Unplayed, LoadError> {
+    let bytes = read_file(path)?;
+    load_unplayed(&path.display().to_string(), &bytes)
+}
+
+/// [`load_bytes`] with every check but the expectation paths (see [`Unplayed`]).
+pub fn load_unplayed(name: &str, bytes: &[u8]) -> Result<Unplayed, LoadError> {
+    load_inner(name, bytes, DryRun::Deferred).map(|(scenario, _)| Unplayed { scenario })
+}
+
+/// Whether loading plays the steps to check the expectation paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DryRun {
+    /// Now, before the scenario is returned.
+    Now,
+    /// Later, by whoever plays it ([`Unplayed`]).
+    Deferred,
+}
+
+fn load_inner(
+    name: &str,
+    bytes: &[u8],
+    dry_run: DryRun,
+) -> Result<(Scenario, RawScenario), LoadError> {
     let file = sanitize::line(name);
     if bytes.len() > MAX_FILE_BYTES {
         return Err(LoadError {
@@ -202,6 +259,9 @@ pub fn load_with_raw(name: &str, bytes: &[u8]) -> Result<(Scenario, RawScenario)
         cx.at(&path, Some(pos), message)
     })?;
     let scenario = Builder::new(&cx, edition).build(&raw)?;
+    if dry_run == DryRun::Now {
+        self::dry_run(&scenario)?;
+    }
     Ok((scenario, raw))
 }
 
@@ -571,7 +631,6 @@ impl<'a> Builder<'a> {
         if let Some(p) = validate::world(&scenario.world).first() {
             return Err(self.cx.value_at(&p.path(), p.message.clone()));
         }
-        dry_run(self.cx, &scenario)?;
         Ok(scenario)
     }
 
@@ -1223,9 +1282,8 @@ impl<'a> Builder<'a> {
     }
 
     fn step(&self, path: &str, raw: &RawStep) -> Result<Step, LoadError> {
-        let kind = STEP_KINDS
-            .iter()
-            .find(|k| k.name == raw.kind)
+        let kind = StepKind::parse(&raw.kind)
+            .map(StepKind::row)
             .ok_or_else(|| {
                 self.err(
                     &member(path, "do"),
@@ -1239,27 +1297,7 @@ impl<'a> Builder<'a> {
                     ),
                 )
             })?;
-        let present = [
-            ("cart", raw.cart.is_some()),
-            ("sku", raw.sku.is_some()),
-            ("quantity", raw.quantity.is_some()),
-            ("ticks", raw.ticks.is_some()),
-            ("message", raw.message.is_some()),
-            ("type", raw.row_type.is_some()),
-            ("level", raw.level.is_some()),
-            ("shipping_address", raw.shipping_address.is_some()),
-            ("delivery_method", raw.delivery_method.is_some()),
-            ("contact", raw.contact.is_some()),
-            ("action", raw.action.is_some()),
-            ("during", raw.during.is_some()),
-            ("outcome", raw.outcome.is_some()),
-            ("buyer", raw.buyer.is_some()),
-            ("permission", raw.permission.is_some()),
-            ("account", raw.account.is_some()),
-            ("store", raw.store.is_some()),
-            ("key", raw.key.is_some()),
-            ("value", raw.value.is_some()),
-        ];
+        let present = raw.kind_keys();
         let takes = if kind.keys.is_empty() {
             "no other keys".to_string()
         } else {
@@ -1320,26 +1358,26 @@ impl<'a> Builder<'a> {
                 raw.permission.as_deref().unwrap_or_default(),
             )
         };
-        let action = match kind.name {
-            "start_checkout" => Action::StartCheckout {
+        let action = match kind.kind {
+            StepKind::StartCheckout => Action::StartCheckout {
                 cart: cart()?,
                 actor,
             },
-            "add_to_cart" => Action::AddToCart {
+            StepKind::AddToCart => Action::AddToCart {
                 cart: cart()?,
                 sku: self.sku_ref(&member(path, "sku"), raw.sku.as_deref().unwrap_or_default())?,
                 quantity: quantity(raw.quantity.as_ref()),
                 actor,
             },
-            "cancel" => Action::Cancel {
+            StepKind::Cancel => Action::Cancel {
                 cart: cart()?,
                 actor,
             },
-            "continue" => Action::Continue {
+            StepKind::Continue => Action::Continue {
                 cart: cart()?,
                 actor,
             },
-            "wait" => {
+            StepKind::Wait => {
                 let ticks = raw.ticks.unwrap_or(1);
                 if ticks > MAX_TICKS {
                     return Err(self.err(
@@ -1349,8 +1387,8 @@ impl<'a> Builder<'a> {
                 }
                 Action::Wait { ticks }
             }
-            "settle" => Action::Settle,
-            "fail_operation" => {
+            StepKind::Settle => Action::Settle,
+            StepKind::FailOperation => {
                 let cart = cart()?;
                 let message = raw
                     .message
@@ -1376,7 +1414,7 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            "custom_update" => {
+            StepKind::CustomUpdate => {
                 let cart = cart()?;
                 let during_next_call = match raw.during.as_deref() {
                     None => false,
@@ -1396,40 +1434,40 @@ impl<'a> Builder<'a> {
                     during_next_call,
                 }
             }
-            "grant" => Action::Grant {
+            StepKind::Grant => Action::Grant {
                 buyer: buyer()?,
                 permission: permission()?,
             },
-            "revoke" => Action::Revoke {
+            StepKind::Revoke => Action::Revoke {
                 buyer: buyer()?,
                 permission: permission()?,
             },
-            "switch_account" => Action::SwitchAccount {
+            StepKind::SwitchAccount => Action::SwitchAccount {
                 buyer: buyer()?,
                 account: account()?,
             },
-            "join_store" => Action::JoinStore {
+            StepKind::JoinStore => Action::JoinStore {
                 account: account()?,
                 store: store()?,
             },
-            "leave_store" => Action::LeaveStore {
+            StepKind::LeaveStore => Action::LeaveStore {
                 account: account()?,
                 store: store()?,
             },
-            "set_setting" => {
+            StepKind::SetSetting => {
                 let store = store()?;
                 let (key, value) = self.setting_change(path, raw)?;
                 Action::SetSetting { store, key, value }
             }
-            "checkout_start" => Action::CheckoutStart {
+            StepKind::CheckoutStart => Action::CheckoutStart {
                 cart: cart()?,
                 actor,
             },
-            "checkout_poll" => Action::CheckoutPoll {
+            StepKind::CheckoutPoll => Action::CheckoutPoll {
                 cart: cart()?,
                 actor,
             },
-            "checkout_update" => {
+            StepKind::CheckoutUpdate => {
                 let cart = cart()?;
                 let text =
                     |key: &str, value: &Option<String>| -> Result<Option<String>, LoadError> {
@@ -1448,10 +1486,15 @@ impl<'a> Builder<'a> {
                 let delivery_method = text("delivery_method", &raw.delivery_method)?;
                 let contact = text("contact", &raw.contact)?;
                 if shipping_address.is_none() && delivery_method.is_none() && contact.is_none() {
+                    let keys: Vec<String> = kind.one_of.iter().map(|k| format!("`{k}`")).collect();
                     return Err(self.cx.at(
                         path,
                         None,
-                        "`checkout_update` steps (PATCH) change something; expected at least one of `shipping_address`, `delivery_method`, `contact`".to_string(),
+                        format!(
+                            "`{}` steps (PATCH) change something; expected at least one of {}",
+                            kind.name,
+                            keys.join(", ")
+                        ),
                     ));
                 }
                 Action::CheckoutUpdate {
@@ -1464,11 +1507,11 @@ impl<'a> Builder<'a> {
                     actor,
                 }
             }
-            "checkout_delete" => Action::CheckoutDelete {
+            StepKind::CheckoutDelete => Action::CheckoutDelete {
                 cart: cart()?,
                 actor,
             },
-            "pay" => {
+            StepKind::Pay => {
                 let cart = cart()?;
                 let text = raw.outcome.as_deref().unwrap_or_default();
                 let outcome = PaymentOutcome::parse(text).ok_or_else(|| {
@@ -1486,7 +1529,7 @@ impl<'a> Builder<'a> {
                     actor,
                 }
             }
-            "place_order" => {
+            StepKind::PlaceOrder => {
                 let cart = cart()?;
                 let step = match raw.action.as_deref() {
                     None => None,
@@ -1502,7 +1545,6 @@ impl<'a> Builder<'a> {
                 };
                 Action::PlaceOrder { cart, step, actor }
             }
-            _ => unreachable!("every STEP_KINDS entry is matched"),
         };
         self.template_fits(path, kind.name, &action)?;
         let expect = match &raw.expect {
@@ -1534,18 +1576,23 @@ impl<'a> Builder<'a> {
             return Ok(());
         };
         let template = store.settings.template;
-        let message = if crate::engine::rest::is_rest(action) && template != Template::Lwr {
+        let stores = action.kind().row().stores;
+        let message = if stores.accepts(template) {
+            return Ok(());
+        } else if stores == Stores::Lwr {
             format!(
-                "`{kind}` is a call of the REST checkout API, which only lwr stores make; {cart} is in store {}, whose template is {template}; expected a cart of a store with \"template\": \"lwr\" (an aura store checks out with start_checkout and continue)",
-                store.id
-            )
-        } else if FLOW_ONLY.contains(&kind) && template == Template::Lwr {
-            format!(
-                "`{kind}` is a checkout flow action, and {cart} is in store {}, an lwr store, which runs no checkout flow; expected the REST steps (checkout_start, checkout_poll, checkout_update, checkout_delete, pay, place_order) or a cart of an aura store",
-                store.id
+                "`{kind}` is a call of the REST checkout API, which only lwr stores make; {cart} is in store {}, whose template is {template}; expected a cart of a store with \"template\": \"lwr\" (an aura store checks out with {})",
+                store.id,
+                and_list(StepKind::names_only_in(Stores::Aura))
             )
         } else {
-            return Ok(());
+            format!(
+                "`{kind}` is a checkout flow action, and {cart} is in store {}, an lwr store, which runs no checkout flow; expected the REST steps ({}) or a cart of an aura store",
+                store.id,
+                StepKind::names_only_in(Stores::Lwr)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         };
         Err(self.cx.at(&member(path, "do"), None, message))
     }
@@ -1675,154 +1722,18 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// A step kind and the keys it takes.
-pub struct StepKind {
-    /// The `do` keyword.
-    pub name: &'static str,
-    /// The keys it takes besides the common ones (`do`, `as`, `note`, `marker`, `expect`, `quiz`).
-    pub keys: &'static [&'static str],
-    /// Which of `keys` may be left out.
-    pub optional: &'static [&'static str],
-    /// What it does, for help texts.
-    pub help: &'static str,
+/// Every step kind (both editions): the engine's catalogue, which the loader reads.
+pub use crate::engine::kinds::STEP_KINDS;
+
+/// Names joined as a sentence reads them: `a`, `a and b`, `a, b and c`.
+fn and_list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = names.collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => last.to_string(),
+        None => String::new(),
+    }
 }
-
-/// Every step kind (both editions).
-pub const STEP_KINDS: &[StepKind] = &[
-    StepKind {
-        name: "start_checkout",
-        keys: &["cart"],
-        optional: &[],
-        help: "the Checkout Session action",
-    },
-    StepKind {
-        name: "add_to_cart",
-        keys: &["cart", "sku", "quantity"],
-        optional: &[],
-        help: "a cart change",
-    },
-    StepKind {
-        name: "cancel",
-        keys: &["cart"],
-        optional: &[],
-        help: "Cancel Cart Async Operation",
-    },
-    StepKind {
-        name: "continue",
-        keys: &["cart"],
-        optional: &[],
-        help: "the buyer completes the current buyer state",
-    },
-    StepKind {
-        name: "wait",
-        keys: &["ticks"],
-        optional: &["ticks"],
-        help: "virtual time passes (1 tick unless `ticks`)",
-    },
-    StepKind {
-        name: "settle",
-        keys: &[],
-        optional: &[],
-        help: "time passes until nothing is New or Running",
-    },
-    StepKind {
-        name: "fail_operation",
-        keys: &["cart", "message", "type", "level"],
-        optional: &["message", "type", "level"],
-        help: "the running operation's integration fails at its next tick and writes a CartValidationOutput (an Error stops the checkout; a Warning or Info does not)",
-    },
-    StepKind {
-        name: "custom_update",
-        keys: &["cart", "during"],
-        optional: &["during"],
-        help: "custom code saves the cart: its ~version goes up, and an operation that read the older version fails (\"cart is currently in use\"); with \"during\": \"next_call\" it runs inside the cart's next PUT, PATCH or DELETE, which answers 409",
-    },
-    StepKind {
-        name: "grant",
-        keys: &["buyer", "permission"],
-        optional: &[],
-        help: "give a buyer a permission",
-    },
-    StepKind {
-        name: "revoke",
-        keys: &["buyer", "permission"],
-        optional: &[],
-        help: "take a permission from a buyer",
-    },
-    StepKind {
-        name: "switch_account",
-        keys: &["buyer", "account"],
-        optional: &[],
-        help: "set a buyer's effective account",
-    },
-    StepKind {
-        name: "join_store",
-        keys: &["account", "store"],
-        optional: &[],
-        help: "make an account a buyer member of a store",
-    },
-    StepKind {
-        name: "leave_store",
-        keys: &["account", "store"],
-        optional: &[],
-        help: "remove an account from a store's buyers",
-    },
-    StepKind {
-        name: "set_setting",
-        keys: &["store", "key", "value"],
-        optional: &[],
-        help: "change one store setting (any but template) from this instant on",
-    },
-    StepKind {
-        name: "checkout_start",
-        keys: &["cart"],
-        optional: &[],
-        help: "lwr stores: PUT /commerce/webstores/{store}/checkouts, get or create (202 while calculators run, 200 when ready)",
-    },
-    StepKind {
-        name: "checkout_poll",
-        keys: &["cart"],
-        optional: &[],
-        help: "lwr stores: GET .../checkouts/{id} (200 ready, 202 calculation running, 422 ready with errors from an Error row, 404 no checkout, 410 expired)",
-    },
-    StepKind {
-        name: "checkout_update",
-        keys: &["cart", "shipping_address", "delivery_method", "contact"],
-        optional: &["shipping_address", "delivery_method", "contact"],
-        help: "lwr stores: PATCH .../checkouts/{id} with at least one of shipping_address (an object: street, city, postal_code, country; reruns Shipping, Post Shipping and Tax), delivery_method (one of the store's delivery_methods; reruns Post Shipping and Tax), contact (a guest's e-mail, WebCart.GuestEmailAddress); 409 while the calculation runs",
-    },
-    StepKind {
-        name: "checkout_delete",
-        keys: &["cart"],
-        optional: &[],
-        help: "lwr stores: DELETE .../checkouts/{id} (204; 409 while a calculator runs)",
-    },
-    StepKind {
-        name: "pay",
-        keys: &["cart", "outcome"],
-        optional: &[],
-        help: "lwr stores: POST .../checkouts/{id}/payments; `outcome` authorized or declined; paying again reverses the earlier authorization",
-    },
-    StepKind {
-        name: "place_order",
-        keys: &["cart", "action"],
-        optional: &["action"],
-        help: "lwr stores: POST .../checkouts/{id}/orders (201 with an OrderReferenceNumber, the cart PendingClosed; repeat-safe; 409, 412, 422); in a place_order: v2 store, `action` prepare or submit calls Place Order V2 (POST .../orders/actions, 200 or 422)",
-    },
-];
-
-/// The step kinds an `lwr` store refuses: the checkout flow actions.
-pub const FLOW_ONLY: &[&str] = &["start_checkout", "continue"];
-
-/// The REST checkout API's step kinds, which only `lwr` stores accept.
-pub const REST_KINDS: &[&str] = &[
-    "checkout_start",
-    "checkout_poll",
-    "checkout_update",
-    "checkout_delete",
-    "pay",
-    "place_order",
-];
 
 /// A quantity as written: whole numbers are kept, anything else is kept as text so the
 /// engine can refuse it with the value quoted.
@@ -1841,22 +1752,29 @@ fn quantity(n: Option<&serde_json::Number>) -> Quantity {
 
 /// Plays the scenario once to prove every expectation names a record and field that
 /// exist at its step: a wrong path is an error in the file, not a failed expectation.
-fn dry_run(cx: &Cx, scenario: &Scenario) -> Result<(), LoadError> {
+fn dry_run(scenario: &Scenario) -> Result<(), LoadError> {
     let mut world = scenario.world.clone();
     for (i, step) in scenario.steps.iter().enumerate() {
         world.apply(&step.action);
-        for field in step.expect.iter().flat_map(|e| &e.state) {
-            if let FieldCheck::Invalid(message) = expect::resolve(&world, field) {
-                return Err(LoadError {
-                    file: cx.file.clone(),
-                    position: Some(field.position),
-                    path: Some(member(
-                        &member(&element("steps", i), "expect.state"),
-                        &format!("{}.{}", field.record, field.field),
-                    )),
-                    message: sanitize::line(&message),
-                });
-            }
+        check_step(&scenario.file, i, step, &world)?;
+    }
+    Ok(())
+}
+
+/// The first expectation of step `i` (just applied to `world`) that names a record or
+/// field the world does not have, as a load error.
+fn check_step(file: &str, i: usize, step: &Step, world: &World) -> Result<(), LoadError> {
+    for field in step.expect.iter().flat_map(|e| &e.state) {
+        if let FieldCheck::Invalid(message) = expect::resolve(world, field) {
+            return Err(LoadError {
+                file: file.to_string(),
+                position: Some(field.position),
+                path: Some(member(
+                    &member(&element("steps", i), "expect.state"),
+                    &format!("{}.{}", field.record, field.field),
+                )),
+                message: sanitize::line(&message),
+            });
         }
     }
     Ok(())

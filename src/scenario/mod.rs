@@ -13,15 +13,12 @@ pub mod position;
 /// this name for the scenario layer's callers.
 pub use crate::text as sanitize;
 pub mod save;
+pub mod schema;
 pub mod validate;
 
 use crate::engine::{Action, World};
 pub use load::{LoadError, load_bytes, load_file, load_file_with_raw, load_with_raw};
 pub use position::Position;
-
-/// A JSON Schema (draft 2020-12) of format 1, printed by `cartsim schema` so that
-/// editors can validate and complete scenario files.
-pub const SCHEMA: &str = include_str!("schema.json");
 
 /// A loaded, validated scenario.
 #[derive(Debug, Clone)]
