@@ -430,6 +430,21 @@ fn prove(b: &Binding, key: &Key) {
                 "{ctx}"
             );
         }
+        (X::Player, C::Explore) => {
+            // From the start of the LWR happy path, a DELETE during the first Cart
+            // Calculate is refused with nothing else the buyer can do: a finding.
+            let mut a = app("40-");
+            hit(&mut a, key);
+            assert!(a.exploring.is_none(), "{ctx}: the search ended");
+            let Some(Popup::Findings(f)) = &a.popup else {
+                panic!("{ctx}: {:?} / {:?}", a.popup, a.status)
+            };
+            assert!(
+                f.lessons.iter().any(|l| l.name == "stuck-in-checkout"),
+                "{ctx}: {:?}",
+                f.lessons
+            );
+        }
         (X::Player, C::Pay) => {
             let mut a = lwr_started();
             hit(&mut a, key);
@@ -832,4 +847,49 @@ fn every_key_of_the_help_does_what_it_says() {
         }
     }
     assert!(proved >= BINDINGS.len());
+}
+
+/// `X` from a moment, then Enter on a finding: its actions play from that moment as an
+/// unsaved branch, and the state they reach shows the anomaly.
+#[test]
+fn a_finding_of_explore_plays_from_here_as_a_branch() {
+    let mut a = app("40-");
+    press(&mut a, KeyCode::Char('X'));
+    let Some(Popup::Findings(f)) = &a.popup else {
+        panic!("no findings: {:?}", a.status)
+    };
+    let chosen = f
+        .lessons
+        .iter()
+        .position(|l| l.name == "cancel-never-succeeds")
+        .expect("a cancel that never succeeds");
+    let lesson = f.lessons[chosen].clone();
+    for _ in 0..chosen {
+        press(&mut a, KeyCode::Down);
+    }
+    press(&mut a, KeyCode::Enter);
+    let p = a.player.playback.as_ref().unwrap();
+    assert_eq!(p.branch_len(), lesson.depth(), "the whole path is the branch");
+    assert_eq!(p.left_script_at(), Some(0), "it left the script where X was pressed");
+    // The same actions, each as the cart's buyer (the UI names the actor it acts as).
+    let what = |a: &Action| (a.kind(), a.cart().map(str::to_string));
+    let played: Vec<_> = p.played().iter().map(|e| what(&e.action)).collect();
+    let path: Vec<_> = lesson.actions.iter().map(what).collect();
+    assert_eq!(played, path);
+    // The last DELETE is refused: the refusal popup shows it.
+    assert!(matches!(a.popup, Some(Popup::Refusal(_))), "{:?}", a.popup);
+}
+
+/// Esc while a search runs stops it: the run loop is told, and other keys wait.
+#[test]
+fn keys_wait_while_explore_runs_and_esc_stops_it() {
+    let mut a = app("01-");
+    a.exploring = Some(Default::default());
+    let before = cursor(&a);
+    let effects = a.update(Msg::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE)));
+    assert!(effects.is_empty());
+    assert_eq!(cursor(&a), before, "no step while the search runs");
+    let effects = a.update(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    assert_eq!(effects, vec![cartsim::tui::effect::Effect::StopExplore]);
+    assert!(a.exploring.is_some(), "it waits for what was found so far");
 }

@@ -56,8 +56,8 @@ pub struct ExploreArgs {
     /// Overwrite files in DIR.
     #[arg(long)]
     pub force: bool,
-    /// Open the findings in the terminal UI: the picker lists each with its depth and
-    /// sentence, and Enter plays its counterexample.
+    /// Open the findings in the terminal UI, on the file at the state explored from:
+    /// each with its depth and sentence, and Enter plays its actions there as a branch.
     #[arg(long, conflicts_with = "json")]
     pub open: bool,
 }
@@ -220,16 +220,11 @@ pub fn run(args: &ExploreArgs) -> u8 {
         eprintln!();
     }
     let mut wrote_failed = false;
-    let mut lessons = Vec::new();
     for (n, finding) in report.findings.iter().enumerate() {
         let file = counterexample::scenario(&raw, from, &report, finding, &config.never);
         let body = scenario::save::to_text(&file);
         if args.open {
-            let name = format!("{:02}-{}.json", n + 1, finding.name());
-            match scenario::load_bytes(&name, body.as_bytes()) {
-                Ok(s) => lessons.push(s),
-                Err(e) => eprintln!("{e}"),
-            }
+            // Listed in the UI instead (below).
         } else if args.json {
             say(&format!(
                 "{}\n",
@@ -244,12 +239,12 @@ pub fn run(args: &ExploreArgs) -> u8 {
             wrote_failed = true;
         }
     }
-    if args.open
-        && !lessons.is_empty()
-        && let Err(e) = crate::tui::run(lessons)
-    {
-        eprintln!("cartsim: {e:#}");
-        return EXIT_LOAD;
+    if args.open && !report.findings.is_empty() {
+        let explored = crate::tui::explore_job::Explored::of(&report, &config.never);
+        if let Err(e) = crate::tui::run_explored(loaded, from, explored) {
+            eprintln!("cartsim: {e:#}");
+            return EXIT_LOAD;
+        }
     }
     say(&summary(&report, args.json));
     if wrote_failed {

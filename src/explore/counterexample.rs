@@ -104,3 +104,48 @@ pub fn json(report: &Report, finding: &Finding, never: &[super::property::Never]
     object.insert("steps".into(), Value::Array(steps));
     Value::Object(object)
 }
+
+/// A finding as the terminal UI lists it and plays it as a branch: what, how deep, why
+/// it is wrong, and the actions of its shortest path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lesson {
+    /// The finding's name (`stuck-in-checkout`, `never-1`).
+    pub name: String,
+    /// What the state shows, in one sentence.
+    pub sentence: String,
+    /// The rule or source that makes it wrong.
+    pub why: String,
+    /// The actions of the shortest path, in order (empty: the state itself shows it).
+    pub actions: Vec<crate::engine::Action>,
+    /// The last action is refused.
+    pub refused: bool,
+}
+
+impl Lesson {
+    /// How many actions lead to it.
+    pub fn depth(&self) -> usize {
+        self.actions.len()
+    }
+}
+
+/// Every finding of a run as a [`Lesson`], in the order they were found.
+pub fn lessons(report: &Report, never: &[super::property::Never]) -> Vec<Lesson> {
+    report
+        .findings
+        .iter()
+        .map(|finding| {
+            let (sentence, why) = describe(finding, never);
+            Lesson {
+                name: finding.name(),
+                sentence,
+                why,
+                actions: finding
+                    .path
+                    .iter()
+                    .map(|&i| report.alphabet[i].action.clone())
+                    .collect(),
+                refused: finding.refused,
+            }
+        })
+        .collect()
+}

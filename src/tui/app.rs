@@ -65,6 +65,10 @@ pub enum Msg {
     Work(usize),
     /// A served world moved (`cartsim serve --ui`).
     Live(Live),
+    /// The exploration under way got this far.
+    Exploring(crate::explore::Progress),
+    /// The exploration ended: its findings, or why it could not run.
+    Explored(Result<super::explore_job::Explored, String>),
 }
 
 /// What a world served over HTTP did, so that the UI replays it and shows the same
@@ -87,6 +91,8 @@ pub enum Pending {
     Act(Action),
     /// A jump to the state after this many script steps (the timeline).
     Jump(usize),
+    /// A finding of `X`: its actions, played in order from here as a branch.
+    Play(Vec<Action>),
 }
 
 impl Pending {
@@ -100,6 +106,7 @@ impl Pending {
             },
             Pending::Act(_) => "Acting here, in the middle of your branch,".into(),
             Pending::Jump(n) => format!("Jumping to step {n}"),
+            Pending::Play(_) => "Playing the finding here, in the middle of your branch,".into(),
         }
     }
 }
@@ -139,6 +146,9 @@ pub struct App {
     /// Long work under way (End on a long scenario, a jump far ahead), done a slice at a
     /// time by the run loop ([`super::work`]).
     pub work: Option<super::work::Work>,
+    /// An exploration from the moment on screen (`X`) under way: how far it got. Keys
+    /// other than Esc and Ctrl-C wait until it ends.
+    pub exploring: Option<crate::explore::Progress>,
     /// What `update` asks the run loop to do.
     effects: Vec<Effect>,
 }
@@ -162,6 +172,7 @@ impl App {
             status: None,
             too_small: false,
             work: None,
+            exploring: None,
             effects: Vec::new(),
         };
         if app.picker.len() == 1 && app.picker.broken.is_empty() {
@@ -335,6 +346,7 @@ impl App {
             // While long work runs, a key only stops it (Esc, Ctrl-C): the others are
             // dropped, not queued behind it.
             Msg::Key(key) if self.work.is_some() => self.busy_key(key),
+            Msg::Key(key) if self.exploring.is_some() => self.exploring_key(key),
             Msg::Key(key) => self.key(key),
             Msg::Work(steps) => self.work_slice(steps),
             Msg::Frame => {
@@ -367,6 +379,13 @@ impl App {
             }
             Msg::Live(live) => self.live(live),
             Msg::Notice(text) => self.status = Some(sanitize::line(&text)),
+            Msg::Exploring(progress) => {
+                if self.exploring.is_some() {
+                    self.status = Some(exploring_status(&progress));
+                    self.exploring = Some(progress);
+                }
+            }
+            Msg::Explored(result) => self.explored(result),
         }
         std::mem::take(&mut self.effects)
     }
@@ -538,6 +557,10 @@ impl App {
                 self.popup = None;
                 self.guarded(Pending::Jump(n));
             }
+            Reply::Play(actions) => {
+                self.popup = None;
+                self.guarded(Pending::Play(actions));
+            }
             Reply::Flip => {
                 self.popup = None;
                 self.flip_reading();
@@ -611,7 +634,7 @@ impl App {
         let cursor = p.timeline().cursor();
         match pending {
             // Acting replaces whatever is recorded after the cursor.
-            Pending::Act(_) => cursor < start + len,
+            Pending::Act(_) | Pending::Play(_) => cursor < start + len,
             Pending::Jump(_) => true,
             Pending::Command(c) => match keys::behaviour(*c).on_branch {
                 keys::OnBranch::DropsPastStart => cursor <= start + 1,
@@ -626,6 +649,11 @@ impl App {
             Pending::Act(action) => self.act(action),
             Pending::Command(c) => self.command_now(c),
             Pending::Jump(n) => self.start_work(super::work::Work::Goto { to: n }),
+            Pending::Play(actions) => {
+                for action in actions {
+                    self.act(action);
+                }
+            }
         }
         if let Some(p) = self.player.playback.as_mut() {
             p.drop_unplayed_branch();
@@ -727,6 +755,7 @@ impl App {
             }
             Command::SkipQuiz => {}
             Command::ActAs => self.status = self.player.next_actor(),
+            Command::Explore => self.explore_here(),
             Command::Search => self.player.start_search(),
             Command::Patch | Command::Pay => {
                 if let Some(cart) = self.selected_cart() {
@@ -1006,6 +1035,63 @@ impl App {
         }
     }
 
+    /// `cartsim explore FILE --open`: the state after the script's first `at` steps,
+    /// with the findings of exploring from there listed (Enter plays one as a branch).
+    pub fn show_findings(&mut self, at: usize, explored: super::explore_job::Explored) {
+        self.jump(|p| p.goto(at));
+        self.exploring = Some(crate::explore::Progress::default());
+        self.explored(Ok(explored));
+    }
+
+    /// `X`: explore every sequence of buyer actions from the world on screen.
+    fn explore_here(&mut self) {
+        let Some(p) = self.player.playback.as_mut() else {
+            return;
+        };
+        p.pause();
+        let request = super::explore_job::Request::new(p.world().clone());
+        self.player.transition = None;
+        let progress = crate::explore::Progress::default();
+        self.status = Some(exploring_status(&progress));
+        self.exploring = Some(progress);
+        self.effects.push(Effect::Explore(Box::new(request)));
+    }
+
+    /// A key while an exploration runs: Esc or Ctrl-C stops it (it reports what it
+    /// found so far); the others are dropped.
+    fn exploring_key(&mut self, key: KeyEvent) {
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        if key.code == KeyCode::Esc || ctrl_c {
+            self.status = Some("stopping the exploration…".into());
+            self.effects.push(Effect::StopExplore);
+        }
+    }
+
+    /// The exploration ended: its findings in a list to play, or a line saying none.
+    fn explored(&mut self, result: Result<super::explore_job::Explored, String>) {
+        if self.exploring.take().is_none() {
+            return;
+        }
+        match result {
+            Err(why) => {
+                self.status = Some(sanitize::line(&format!("cannot explore from here: {why}")))
+            }
+            Ok(e) if e.lessons.is_empty() => {
+                self.status = Some(sanitize::line(&format!(
+                    "explored from here: no anomaly within {} actions; {}",
+                    crate::explore::DEFAULT_DEPTH,
+                    e.summary
+                )))
+            }
+            Ok(e) => {
+                self.popup = Some(Popup::Findings(super::popup::findings::Findings::new(
+                    e.lessons, e.summary,
+                )))
+            }
+        }
+    }
+
     /// A key while work runs: Esc or Ctrl-C stops it where it got to.
     fn busy_key(&mut self, key: KeyEvent) {
         let ctrl_c =
@@ -1235,6 +1321,17 @@ pub fn error_text(error: &ActionError) -> Vec<String> {
 
 /// How far work has got: (steps done, steps in all), in script steps (or, off script, in
 /// entries of the branch).
+/// The status line while an exploration runs.
+fn exploring_status(p: &crate::explore::Progress) -> String {
+    format!(
+        "exploring from here: {} states, depth {}, frontier {}, {:.0} states/s · Esc stops",
+        p.states,
+        p.depth,
+        p.frontier,
+        p.states_per_second()
+    )
+}
+
 fn work_progress(p: &Playback, work: super::work::Work) -> (usize, usize) {
     match work {
         super::work::Work::End if p.off_script() => {

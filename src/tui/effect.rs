@@ -35,6 +35,12 @@ pub enum Effect {
         /// The settings, as TOML.
         text: String,
     },
+    /// Explore every sequence of buyer actions from this world (`X`). The run loop runs
+    /// it on a thread ([`super::explore_job::Job`]) and reports its progress as
+    /// [`Msg::Exploring`] and its end as [`Msg::Explored`]; [`drive`] runs it at once.
+    Explore(Box<super::explore_job::Request>),
+    /// Stop the exploration under way (Esc, Ctrl-C); it ends with what it found.
+    StopExplore,
 }
 
 /// Why a write did not happen, as the UI needs it.
@@ -73,12 +79,21 @@ pub fn perform(effect: Effect) -> Option<Msg> {
                 .err()
                 .map(|why| Msg::Notice(format!("settings not kept: {why}")))
         }
+        Effect::Explore(request) => Some(super::explore_job::run_now(&request)),
+        // Nothing runs beside the UI when the search is done at once.
+        Effect::StopExplore => None,
     }
 }
 
 /// Hands `msg` to the app and performs every effect it asks for, feeding each result
 /// back, until nothing is left to do. The run loop and the key tests both use it.
 pub fn drive(app: &mut App, msg: Msg) {
+    drive_with(app, msg, &mut perform);
+}
+
+/// [`drive`] with another performer: the run loop's starts an exploration on a thread
+/// instead of waiting for it.
+pub fn drive_with(app: &mut App, msg: Msg, perform: &mut dyn FnMut(Effect) -> Option<Msg>) {
     let mut queue = vec![msg];
     while let Some(msg) = queue.pop() {
         for effect in app.update(msg) {

@@ -106,6 +106,9 @@ pub enum Command {
     Timeline,
     /// Pick the acting buyer for the next actions (the cart's owner, or another buyer).
     ActAs,
+    /// Explore every sequence of buyer actions from the moment on screen, and list what
+    /// can go wrong (the anomalies of `cartsim explore`).
+    Explore,
     /// Search the event log.
     Search,
     /// The next match of the search (or log line of the record).
@@ -272,6 +275,7 @@ pub const BEHAVIOURS: &[Behaviour] = {
         b(C::Projector, N::Nothing, B::Keeps, ""),
         b(C::Timeline, N::Nothing, B::Keeps, ""),
         b(C::ActAs, N::Cart, B::Keeps, ""),
+        b(C::Explore, N::Scenario, B::Keeps, ""),
         b(C::Search, N::Scenario, B::Keeps, ""),
         b(C::NextMatch, N::Hits, B::Keeps, ""),
         b(C::PrevMatch, N::Hits, B::Keeps, ""),
@@ -343,7 +347,7 @@ impl Context {
             Context::Refusal => "Refused action",
             Context::Confirm => "Unsaved branch",
             Context::AddToCart => "Add to cart",
-            Context::Menu => "World edits menu, timeline",
+            Context::Menu => "World edits menu, timeline, explore's findings",
             Context::Quiz => "Quiz",
             Context::Save => "Save dialog",
         }
@@ -756,6 +760,15 @@ pub const BINDINGS: &[Binding] = &[
         short: "act as",
         help: "act as the next buyer of the world (then the cart's owner again): the actions that follow run as that buyer, and a saved branch writes it as `as`",
         command: C::ActAs,
+        in_bar: false,
+    },
+    Binding {
+        context: X::Player,
+        keys: &[c('X')],
+        label: "X",
+        short: "explore",
+        help: "explore from here: try every sequence of buyer actions (8 deep, as `cartsim explore` does) and list what can go wrong; Enter plays a finding as a branch; Esc stops the search",
+        command: C::Explore,
         in_bar: false,
     },
     Binding {

@@ -14,6 +14,7 @@ pub mod anim;
 pub mod app;
 pub mod cast;
 pub mod effect;
+pub mod explore_job;
 pub mod field;
 pub mod files;
 pub mod header;
@@ -34,4 +35,4 @@ pub mod view;
 pub mod work;
 pub mod world;
 
-pub use terminal::{run, run_live, run_loaded, run_watch};
+pub use terminal::{run, run_explored, run_live, run_loaded, run_watch};

@@ -6,7 +6,8 @@
 //! serve --ui`) it also looks for what the server did every [`LIVE_EVERY`].
 
 use super::app::{App, Live, MIN_HEIGHT, MIN_WIDTH, Msg};
-use super::effect::drive;
+use super::effect::{Effect, drive, drive_with, perform};
+use super::explore_job::Job;
 use super::signals;
 use super::theme::Theme;
 use super::view;
@@ -22,10 +23,24 @@ use std::time::{Duration, Instant, SystemTime};
 pub const WATCH_EVERY: Duration = Duration::from_millis(500);
 /// How often the UI of a served world looks for what happened to it.
 pub const LIVE_EVERY: Duration = Duration::from_millis(50);
+/// How often the screen shows an exploration's figures while it runs.
+pub const EXPLORE_EVERY: Duration = Duration::from_millis(100);
 
 /// Runs the UI on these scenarios until the user quits.
 pub fn run(scenarios: Vec<Scenario>) -> anyhow::Result<()> {
     let app = App::new(scenarios, Theme::from_env());
+    with_terminal(app, None, None)
+}
+
+/// Runs the UI on one scenario at the state after its first `at` steps, with what
+/// `cartsim explore --open` found from there listed to play as branches.
+pub fn run_explored(
+    scenario: Scenario,
+    at: usize,
+    explored: super::explore_job::Explored,
+) -> anyhow::Result<()> {
+    let mut app = App::new(vec![scenario], Theme::from_env());
+    app.show_findings(at, explored);
     with_terminal(app, None, None)
 }
 
@@ -238,6 +253,8 @@ fn event_loop(
     let mut last_look = Instant::now();
     let mut redraw = true;
     let mut budget = super::work::Budget::default();
+    // An exploration from the moment on screen (`X`), running beside the UI.
+    let mut job: Option<Job> = None;
     loop {
         app.now = start.elapsed();
         // The I/O `update` never does: the unsaved branch kept as it grows.
@@ -261,7 +278,7 @@ fn event_loop(
             let size = terminal.size()?;
             let small = size.width < MIN_WIDTH || size.height < MIN_HEIGHT;
             if small != app.too_small {
-                drive(&mut app, Msg::TooSmall(small));
+                drive_loop(&mut app, &mut job, Msg::TooSmall(small));
             }
             terminal.draw(|frame| view::draw(frame, &app))?;
         }
@@ -275,6 +292,9 @@ fn event_loop(
         }
         if feed.is_some() {
             wait = Some(wait.map_or(LIVE_EVERY, |w| w.min(LIVE_EVERY)));
+        }
+        if job.is_some() {
+            wait = Some(wait.map_or(EXPLORE_EVERY, |w| w.min(EXPLORE_EVERY)));
         }
         // Long work: the keys first (Esc or Ctrl-C stops it), then the next slice.
         let busy = app.work.is_some();
@@ -301,26 +321,38 @@ fn event_loop(
                 }
                 Some(key) => {
                     // The effects `update` asks for (writing a file) are done here.
-                    drive(&mut app, Msg::Key(key));
-                    drive(&mut app, Msg::Frame);
+                    drive_loop(&mut app, &mut job, Msg::Key(key));
+                    drive_loop(&mut app, &mut job, Msg::Frame);
                     true
                 }
                 None => matches!(e, Event::Resize(..)),
             },
             None if busy => {
                 let slice = Instant::now();
-                drive(&mut app, Msg::Work(budget.steps()));
+                drive_loop(&mut app, &mut job, Msg::Work(budget.steps()));
                 budget.took(slice.elapsed());
                 true
             }
             None => {
-                drive(&mut app, Msg::Frame);
+                drive_loop(&mut app, &mut job, Msg::Frame);
                 true
             }
         };
+        // The exploration's figures, or its end.
+        if let Some(j) = job.as_mut() {
+            let msg = match j.poll() {
+                Some(end) => {
+                    job = None;
+                    end
+                }
+                None => Msg::Exploring(j.progress()),
+            };
+            drive_loop(&mut app, &mut job, msg);
+            redraw = true;
+        }
         // The served world's events since the last look, in order.
         while let Some(live) = feed.as_ref().and_then(|f| f.try_recv().ok()) {
-            drive(&mut app, Msg::Live(live));
+            drive_loop(&mut app, &mut job, Msg::Live(live));
             redraw = true;
         }
         if let Some(path) = watch.as_deref()
@@ -330,11 +362,29 @@ fn event_loop(
             let now = look(path);
             if seen.as_ref() != Some(&now) {
                 seen = Some(now);
-                drive(&mut app, Msg::Reloaded(Box::new(scenario::load_file(path))));
+                drive_loop(&mut app, &mut job, Msg::Reloaded(Box::new(scenario::load_file(path))));
                 redraw = true;
             }
         }
     }
+}
+
+/// [`drive`] as the run loop does it: an exploration starts on its own thread (kept in
+/// `job`) instead of holding up the screen, and Esc stops it.
+fn drive_loop(app: &mut App, job: &mut Option<Job>, msg: Msg) {
+    drive_with(app, msg, &mut |effect| match effect {
+        Effect::Explore(request) => {
+            *job = Some(Job::start(*request));
+            None
+        }
+        Effect::StopExplore => {
+            if let Some(j) = job.as_ref() {
+                j.stop();
+            }
+            None
+        }
+        other => perform(other),
+    });
 }
 
 /// Ctrl-Z: raw mode delivers it as a key instead of suspending.

@@ -9,6 +9,7 @@
 
 pub mod add_to_cart;
 pub mod confirm;
+pub mod findings;
 pub mod help;
 pub mod quiz;
 pub mod refusal;
@@ -52,6 +53,8 @@ pub enum Popup {
     Timeline(timeline::Timeline),
     /// A REST call's form (PATCH, pay) on an LWR cart.
     RestForm(rest_form::RestForm),
+    /// What `X` found from the moment on screen.
+    Findings(findings::Findings),
 }
 
 /// What a popup asks of the app after a key.
@@ -72,6 +75,8 @@ pub enum Reply {
     },
     /// Close and jump to the state after this many script steps.
     Jump(usize),
+    /// Close and play these actions from here, as a branch (a finding of `X`).
+    Play(Vec<Action>),
     /// Close, step back over the refused step, switch the setting of its reading to
     /// the other value, and try the same action again.
     Flip,
@@ -97,6 +102,7 @@ impl Popup {
             Popup::Text(_) => Context::Popup,
             Popup::Timeline(_) => Context::Menu,
             Popup::RestForm(_) => Context::Form,
+            Popup::Findings(_) => Context::Menu,
         }
     }
 
@@ -116,6 +122,7 @@ impl Popup {
             Popup::Text(p) => p.key(command),
             Popup::Timeline(p) => p.key(view, command),
             Popup::RestForm(p) => p.key(command, key),
+            Popup::Findings(p) => p.key(command),
         }
     }
 
@@ -132,6 +139,7 @@ impl Popup {
             Popup::Text(p) => p.draw(frame, area, prefs),
             Popup::Timeline(p) => p.draw(frame, area, view, prefs),
             Popup::RestForm(p) => p.draw(frame, area, view, prefs),
+            Popup::Findings(p) => p.draw(frame, area, view, prefs),
         }
     }
 }
