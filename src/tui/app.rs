@@ -1085,6 +1085,7 @@ impl App {
                 )))
             }
             Ok(e) => {
+                self.status = None;
                 self.popup = Some(Popup::Findings(super::popup::findings::Findings::new(
                     e.lessons, e.summary,
                 )))

@@ -15,7 +15,7 @@ use std::thread::JoinHandle;
 
 /// The bound on states an exploration from the UI visits: enough for every curriculum
 /// world at the default depth in seconds, small enough to keep its memory modest.
-pub const UI_MAX_STATES: usize = 200_000;
+pub const UI_MAX_STATES: usize = 100_000;
 
 /// What to explore: the world on screen, and how.
 #[derive(Debug, Clone)]
