@@ -336,3 +336,33 @@ fn a_recording_or_a_generated_file_is_not_poured_onto_a_terminal() {
     s.wait_for(&["-o FILE.json"]);
     assert_eq!(wait_exit(&mut child).exit_code(), 2);
 }
+
+#[test]
+fn explore_open_lists_the_findings_and_enter_plays_one_as_a_branch() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/40-lwr-happy-path.json");
+    let (mut s, mut child) = spawn(&["explore", file, "--open", "--depth", "3"], 24, 80);
+    s.wait_for(&["Explore: what can go wrong", "stuck-in-checkout (1 action)"]);
+    s.press("\r");
+    s.wait_for(&["OFF SCRIPT +1", "ccs-1"]);
+    // Ctrl-C: the way out that never asks (the branch stays for recovery).
+    s.press("\x03");
+    wait_exit(&mut child);
+}
+
+#[test]
+fn x_explores_from_here_shows_its_progress_and_esc_stops_it() {
+    // Scenario 12's world has 17 actions to try: the search takes seconds.
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/12-invalid-background-operation-id.json"
+    );
+    let (mut s, mut child) = spawn(&["play", file], 40, 120);
+    s.wait_for(&["step 0 of"]);
+    s.press("X");
+    s.wait_for(&["exploring from here:", "Esc stops"]);
+    s.press("\x1b");
+    s.wait_for(&["Explore: what can go wrong", "(stopped,", "missing-operation"]);
+    s.press("\x1b");
+    s.press("q");
+    assert!(wait_exit(&mut child).success());
+}
