@@ -741,6 +741,8 @@ impl App {
                 if let Some(p) = &self.player.playback {
                     let lines = super::network::lines(self.prefs.theme, p);
                     let mut text = Text::new("Network: every REST call, script and branch", lines);
+                    // A body's wrapped fields hang under its first field.
+                    text.indent = super::network::HANGING;
                     // Opened on the newest calls.
                     text.scroll = u16::MAX;
                     self.popup = Some(Popup::Text(text));
