@@ -308,6 +308,11 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// A run of a record's lines a short pane keeps in view: its lines, how much it insists,
+/// and the first line of the record inside the record it belongs to (a
+/// CartDeliveryGroup under its session), which comes with it.
+type Run = (std::ops::Range<usize>, Keep, Option<usize>);
+
 /// How much a run of a record's lines insists on being seen when the pane is short.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Keep {
@@ -323,7 +328,7 @@ enum Keep {
 struct Record {
     lines: Vec<Vec<Span<'static>>>,
     /// Runs of lines a short pane keeps in view, whole, by rank (see [`Keep`]).
-    keep: Vec<(std::ops::Range<usize>, Keep)>,
+    keep: Vec<Run>,
     linked: bool,
     selected: bool,
 }
@@ -347,7 +352,9 @@ struct Chips {
     lines: Vec<Vec<Span<'static>>>,
     used: usize,
     /// Runs of lines a short pane keeps in view.
-    keep: Vec<(std::ops::Range<usize>, Keep)>,
+    keep: Vec<Run>,
+    /// The first line of the record inside the record being written, if any.
+    section: Option<usize>,
 }
 
 impl Chips {
@@ -357,6 +364,7 @@ impl Chips {
             lines: vec![Vec::new()],
             used: 0,
             keep: Vec::new(),
+            section: None,
         }
     }
 
@@ -417,7 +425,7 @@ impl Chips {
         if end > start + 1 && self.lines[end - 1].is_empty() {
             end -= 1;
         }
-        self.keep.push((start..end, rank));
+        self.keep.push((start..end, rank, self.section));
     }
 
     /// The index of the line being written.
@@ -443,7 +451,7 @@ impl Chips {
 
     /// The lines, and the runs of them a short pane keeps in view.
     #[allow(clippy::type_complexity)]
-    fn finish(mut self) -> (Vec<Vec<Span<'static>>>, Vec<(std::ops::Range<usize>, Keep)>) {
+    fn finish(mut self) -> (Vec<Vec<Span<'static>>>, Vec<Run>) {
         if self.lines.last().is_some_and(|l| l.is_empty()) && self.lines.len() > 1 {
             self.lines.pop();
         }
@@ -451,8 +459,8 @@ impl Chips {
         let keep = self
             .keep
             .into_iter()
-            .map(|(r, k)| (r.start.min(n)..r.end.min(n), k))
-            .filter(|(r, _)| !r.is_empty())
+            .map(|(r, k, head)| (r.start.min(n)..r.end.min(n), k, head.filter(|h| *h < n)))
+            .filter(|(r, _, _)| !r.is_empty())
             .collect();
         (self.lines, keep)
     }
@@ -824,6 +832,7 @@ fn lwr_records(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
             head.push(Span::styled(" new", t.changed()));
         }
         c.chip(head);
+        c.section = Some(c.at());
         c.newline();
         // The DeliverTo fields by their own names: those given, or DeliverToStreet null
         // while none is.
@@ -863,6 +872,7 @@ fn lwr_records(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
             head.push(Span::styled(" new", t.changed()));
         }
         c.chip(head);
+        c.section = Some(c.at());
         c.field(field(cx, &p.id, "Amount", p.amount.to_string(), t.text()));
         let style = match p.status {
             crate::engine::PaymentAuthorizationStatus::Processed => t.ok(),
@@ -871,6 +881,7 @@ fn lwr_records(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
         };
         c.field(field(cx, &p.id, "Status", p.status.to_string(), style));
     }
+    c.section = None;
 }
 
 /// An LWR checkout has no flow: the calculator running now (its progress) and the REST
@@ -1151,7 +1162,6 @@ fn pane(
         ]))
         .border_style(t.pane_border(focused));
     let inner = block.inner(area);
-    frame.render_widget(block, area);
     let mut lines: Vec<Line> = Vec::new();
     let mut starts = Vec::new();
     let mut keep = Vec::new();
@@ -1163,10 +1173,9 @@ fn pane(
         // no cart is selected).
         if record.linked || !any_selected {
             keep.extend(
-                record
-                    .keep
-                    .iter()
-                    .map(|(r, k)| (first + r.start..first + r.end, *k)),
+                record.keep.iter().map(|(r, k, head)| {
+                    (first + r.start..first + r.end, *k, head.map(|h| first + h))
+                }),
             );
         }
         for (k, spans) in record.lines.into_iter().enumerate() {
@@ -1223,15 +1232,25 @@ fn pane(
     }
     let hidden = keep
         .iter()
-        .any(|(r, k)| *k == Keep::Must && r.clone().any(|i| !visible.contains(&i)));
-    let shown = if hidden {
+        .any(|(r, k, _)| *k == Keep::Must && r.clone().any(|i| !visible.contains(&i)));
+    let (shown, left_out) = if hidden {
         compact(lines, &starts, &keep, visible, height)
     } else {
         if let Some((at, start)) = head {
             lines[at] = lines[start].clone();
         }
-        lines.into_iter().skip(offset).take(height).collect()
+        (lines.into_iter().skip(offset).take(height).collect(), 0)
     };
+    // What a pane too short could not show is said, with the key that shows it whole.
+    let block = if left_out > 0 {
+        block.title_bottom(Span::styled(
+            format!(" +{left_out} changed (focus, z) "),
+            t.key(),
+        ))
+    } else {
+        block
+    };
+    frame.render_widget(block, area);
     frame.render_widget(Paragraph::new(shown), inner);
 }
 
@@ -1239,42 +1258,52 @@ fn pane(
 /// and the calculator running, in the selected cart's records): the first row of those
 /// records, then each run that must be seen, whole, then the runs wanted, then the rest
 /// of those records, then what the window showed; each row in its place in the pane.
+/// Also returns how many of the runs that must be seen did not fit.
 fn compact(
     lines: Vec<Line<'static>>,
     starts: &[usize],
-    keep: &[(std::ops::Range<usize>, Keep)],
+    keep: &[Run],
     window: Vec<usize>,
     height: usize,
-) -> Vec<Line<'static>> {
+) -> (Vec<Line<'static>>, usize) {
     let record_of = |i: usize| starts.partition_point(|s| *s <= i).saturating_sub(1);
     let range_of = |r: usize| starts[r]..starts.get(r + 1).copied().unwrap_or(lines.len());
-    let mut records: Vec<usize> = keep.iter().map(|(r, _)| record_of(r.start)).collect();
+    let mut records: Vec<usize> = keep.iter().map(|(r, _, _)| record_of(r.start)).collect();
     records.dedup();
     let mut chosen = std::collections::BTreeSet::new();
-    // A run goes in whole or not at all: a field's name is never shown without its value.
-    let take = |run: std::ops::Range<usize>, chosen: &mut std::collections::BTreeSet<usize>| {
-        let new = run.clone().filter(|i| !chosen.contains(i)).count();
+    // A run goes in whole or not at all, with the head of the record it is in: a
+    // field's name is never shown without its value, nor a field without its record.
+    let take = |run: std::ops::Range<usize>,
+                head: Option<usize>,
+                chosen: &mut std::collections::BTreeSet<usize>| {
+        let lines: Vec<usize> = run.chain(head).collect();
+        let new = lines.iter().filter(|i| !chosen.contains(i)).count();
         if chosen.len() + new <= height {
-            chosen.extend(run);
+            chosen.extend(lines);
         }
     };
     for &r in &records {
-        take(starts[r]..starts[r] + 1, &mut chosen);
+        take(starts[r]..starts[r] + 1, None, &mut chosen);
     }
     for rank in [Keep::Must, Keep::Next, Keep::Wanted] {
-        for (run, _) in keep.iter().filter(|(_, k)| *k == rank) {
-            take(run.clone(), &mut chosen);
+        for (run, _, head) in keep.iter().filter(|(_, k, _)| *k == rank) {
+            take(run.clone(), *head, &mut chosen);
         }
     }
     for i in records.iter().flat_map(|&r| range_of(r)).chain(window) {
-        take(i..i + 1, &mut chosen);
+        take(i..i + 1, None, &mut chosen);
     }
-    lines
+    let left_out = keep
+        .iter()
+        .filter(|(run, k, _)| *k == Keep::Must && run.clone().any(|i| !chosen.contains(&i)))
+        .count();
+    let shown = lines
         .into_iter()
         .enumerate()
         .filter(|(i, _)| chosen.contains(i))
         .map(|(_, l)| l)
-        .collect()
+        .collect();
+    (shown, left_out)
 }
 
 #[cfg(test)]
