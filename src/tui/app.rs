@@ -2,9 +2,13 @@
 //! no files here: key handling is tested on this state alone, the view reads it, and
 //! `update` returns the [`Effect`]s (writing a file) that the run loop performs.
 //!
-//! Each popup keeps its own state, keys and drawing in [`super::popup`]; this module
-//! routes keys to the open popup and acts on its [`Reply`]. Keys that would discard an
-//! unsaved branch go through [`App::guarded`], which asks first.
+//! The state is in parts with one job each, in their own modules: the [`Picker`], the
+//! [`PlayerView`] (playback, selection, log and search), the [`Preferences`] (what
+//! `config.toml` keeps) and the [`Files`]. Each popup keeps its own state, keys and drawing in
+//! [`super::popup`] and reads only the parts it shows; this module routes keys to the
+//! open popup and acts on its [`Reply`]. Keys that would discard an unsaved branch go
+//! through [`App::guarded`], which asks first; a command's availability, whether it asks
+//! and its prompt are its row of [`keys::BEHAVIOURS`].
 
 use super::anim::{self, Transition};
 use super::effect::{Effect, WriteFailure};
