@@ -553,8 +553,7 @@ impl App {
                     p.step_back();
                     p.drop_unplayed_branch();
                 }
-                self.player.transition = None;
-                self.player.log_scroll = 0;
+                self.player.settle();
                 self.status = Some("undone: back to before the refused action".into());
             }
             Reply::Proceed { save_first } => {
@@ -677,8 +676,7 @@ impl App {
                     p.pause();
                     p.step_back();
                 }
-                self.player.transition = None;
-                self.player.log_scroll = 0;
+                self.player.settle();
             }
             Command::Faster => {
                 self.with_playback(|p| p.speed_up());
@@ -825,8 +823,7 @@ impl App {
             }
             Command::ReturnToScript => {
                 self.with_playback(|p| p.return_to_script());
-                self.player.transition = None;
-                self.player.log_scroll = 0;
+                self.player.settle();
                 self.status = Some("back on the script, at the step where you left it".into());
             }
             Command::Save => self.open_save(None),
@@ -904,8 +901,7 @@ impl App {
     /// A jump (home, end, chapters): instant, no animation.
     fn jump(&mut self, f: impl FnOnce(&mut Playback)) {
         self.with_playback(f);
-        self.player.transition = None;
-        self.player.log_scroll = 0;
+        self.player.settle();
         if let Some(p) = &self.player.playback
             && let Some(QuizState::Asking(step)) = p.quiz()
         {
