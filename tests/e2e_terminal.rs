@@ -365,4 +365,76 @@ fn x_explores_from_here_shows_its_progress_and_esc_stops_it() {
     s.press("\x1b");
     s.press("q");
     assert!(wait_exit(&mut child).success());
+
+fn the_trainers_views_in_a_real_terminal_at_80x24_and_120x40() {
+    // The world edit that switches a store setting of scenario 02 live, and its place in
+    // the world menu.
+    let s02 = {
+        let b = cartsim::scenario::builtin::BUILTIN
+            .iter()
+            .find(|b| b.name.starts_with("02-"))
+            .unwrap();
+        cartsim::scenario::load_bytes(b.name, b.text.as_bytes()).unwrap()
+    };
+    let world = cartsim::player::playback::Playback::new(s02)
+        .world()
+        .clone();
+    let items = cartsim::tui::popup::world_menu::items(&world, "cart-1");
+    let flip = items
+        .iter()
+        .position(|(l, _)| l == "west: checkout_session → get_or_create")
+        .expect("a reading to switch to");
+    for (rows, cols) in [(24, 80), (40, 120)] {
+        // An LWR checkout: the running calculator, the changed fields and who acts.
+        let (mut s, mut child) = spawn(&["41"], rows, cols);
+        s.wait_for(&["step 0 of"]);
+        s.press("E");
+        s.press("l");
+        s.wait_for(&[
+            "~calculator",
+            "Pricing in",
+            "•IsProcessing",
+            "as bob (owner",
+        ]);
+        // The network view.
+        s.press("N");
+        s.wait_for(&[
+            "Network: every REST call",
+            "DELETE /commerce/webstores/west/checkouts/ccs-1",
+            "←[{\"errorCode\": \"NOT_FOUND\"",
+        ]);
+        s.press("\x1b");
+        // A search of the log, and its next match.
+        s.press("/");
+        s.press("bop-1\r");
+        s.wait_for(&["\"bop-1\" (step 1) · > next"]);
+        s.press(">");
+        s.wait_for(&["1/", "\"bop-1\""]);
+        s.press("q");
+        assert!(wait_exit(&mut child).success());
+
+        // Another buyer acts: the actor line says so.
+        let (mut s, mut child) = spawn(&["29"], rows, cols);
+        s.wait_for(&["step 0 of"]);
+        s.press("A");
+        s.wait_for(&["acting as ", "(not the cart's owner)", "owner"]);
+        s.press("q");
+        assert!(wait_exit(&mut child).success());
+
+        // A store setting switched live from the world menu, then quitting asks about
+        // the branch it made.
+        let (mut s, mut child) = spawn(&["02"], rows, cols);
+        s.wait_for(&["step 0 of"]);
+        s.press("e");
+        s.wait_for(&["checkout_session → get_or_create"]);
+        for _ in 0..flip {
+            s.press("j");
+        }
+        s.press("\r");
+        s.wait_for(&["OFF SCRIPT", "get_or_create"]);
+        s.press("q");
+        s.wait_for(&["Unsaved branch"]);
+        s.press("d");
+        assert!(wait_exit(&mut child).success());
+    }
 }

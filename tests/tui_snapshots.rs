@@ -321,3 +321,30 @@ fn a_refusal_offers_to_flip_its_reading() {
         insta::assert_snapshot!(format!("reading_flipped_{w}x{h}"), render(&app, w, h));
     }
 }
+
+#[test]
+fn a_store_setting_switched_live_from_the_world_menu() {
+    for (w, h) in SIZES {
+        let mut app = before_cancel();
+        let items = cartsim::tui::popup::world_menu::items(app.world().unwrap(), "cart-1");
+        let flip = items
+            .iter()
+            .position(|(l, _)| l == "west: checkout_session → get_or_create")
+            .expect("a reading to switch to");
+        press(&mut app, KeyCode::Char('e'));
+        for _ in 0..flip {
+            press(&mut app, KeyCode::Down);
+        }
+        let screen = render(&app, w, h);
+        assert!(
+            screen.contains("checkout_session → get_or_create"),
+            "{screen}"
+        );
+        insta::assert_snapshot!(format!("setting_menu_{w}x{h}"), screen);
+        press(&mut app, KeyCode::Enter);
+        app.now = Duration::from_secs(60);
+        let screen = render(&app, w, h);
+        assert!(screen.contains("get_or_create"), "{screen}");
+        insta::assert_snapshot!(format!("setting_switched_{w}x{h}"), screen);
+    }
+}

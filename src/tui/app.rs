@@ -2,9 +2,13 @@
 //! no files here: key handling is tested on this state alone, the view reads it, and
 //! `update` returns the [`Effect`]s (writing a file) that the run loop performs.
 //!
-//! Each popup keeps its own state, keys and drawing in [`super::popup`]; this module
-//! routes keys to the open popup and acts on its [`Reply`]. Keys that would discard an
-//! unsaved branch go through [`App::guarded`], which asks first.
+//! The state is in parts with one job each, in their own modules: the [`Picker`], the
+//! [`PlayerView`] (playback, selection, log and search), the [`Preferences`] (what
+//! `config.toml` keeps) and the [`Files`]. Each popup keeps its own state, keys and drawing in
+//! [`super::popup`] and reads only the parts it shows; this module routes keys to the
+//! open popup and acts on its [`Reply`]. Keys that would discard an unsaved branch go
+//! through [`App::guarded`], which asks first; a command's availability, whether it asks
+//! and its prompt are its row of [`keys::BEHAVIOURS`].
 
 use super::anim::{self, Transition};
 use super::effect::{Effect, WriteFailure};
@@ -572,8 +576,7 @@ impl App {
                     p.step_back();
                     p.drop_unplayed_branch();
                 }
-                self.player.transition = None;
-                self.player.log_scroll = 0;
+                self.player.settle();
                 self.status = Some("undone: back to before the refused action".into());
             }
             Reply::Proceed { save_first } => {
@@ -701,8 +704,7 @@ impl App {
                     p.pause();
                     p.step_back();
                 }
-                self.player.transition = None;
-                self.player.log_scroll = 0;
+                self.player.settle();
             }
             Command::Faster => {
                 self.with_playback(|p| p.speed_up());
@@ -770,6 +772,8 @@ impl App {
                 if let Some(p) = &self.player.playback {
                     let lines = super::network::lines(self.prefs.theme, p);
                     let mut text = Text::new("Network: every REST call, script and branch", lines);
+                    // A body's wrapped fields hang under its first field.
+                    text.indent = super::network::HANGING;
                     // Opened on the newest calls.
                     text.scroll = u16::MAX;
                     self.popup = Some(Popup::Text(text));
@@ -848,8 +852,7 @@ impl App {
             }
             Command::ReturnToScript => {
                 self.with_playback(|p| p.return_to_script());
-                self.player.transition = None;
-                self.player.log_scroll = 0;
+                self.player.settle();
                 self.status = Some("back on the script, at the step where you left it".into());
             }
             Command::Save => self.open_save(None),
@@ -927,8 +930,7 @@ impl App {
     /// A jump (home, end, chapters): instant, no animation.
     fn jump(&mut self, f: impl FnOnce(&mut Playback)) {
         self.with_playback(f);
-        self.player.transition = None;
-        self.player.log_scroll = 0;
+        self.player.settle();
         if let Some(p) = &self.player.playback
             && let Some(QuizState::Asking(step)) = p.quiz()
         {

@@ -85,17 +85,79 @@ fn call(t: Theme, head: String, outcome: &Outcome) -> Line<'static> {
     ])
 }
 
-/// The request body the call sent (PATCH, pay, Place Order V2), as one line of JSON.
-fn request(t: Theme, action: &crate::engine::Action) -> Option<Line<'static>> {
-    let body = crate::engine::rest::request_body(action)?;
-    let text = sanitize::line(&serde_json::to_string(&body).unwrap_or_default());
-    Some(Line::styled(format!("→{text}"), t.dim()))
+/// The request body the call sent (PATCH, pay, Place Order V2), under its call.
+fn request(t: Theme, action: &crate::engine::Action) -> Vec<Line<'static>> {
+    match crate::engine::rest::request_body(action) {
+        Some(body) => json_lines(t, '→', &body),
+        None => Vec::new(),
+    }
 }
 
-/// The response body, as one line of JSON under its call (none for a 204).
-fn body(t: Theme, outcome: &Outcome) -> Option<Line<'static>> {
-    let body = outcome.body.as_ref()?;
-    let text = sanitize::line(&serde_json::to_string(body).unwrap_or_default());
-    // No space after the arrow: the JSON is one long word, cut across lines from here.
-    Some(Line::styled(format!("←{text}"), t.dim()))
+/// The response body under its call (none for a 204).
+fn body(t: Theme, outcome: &Outcome) -> Vec<Line<'static>> {
+    match outcome.body.as_ref() {
+        Some(body) => json_lines(t, '←', body),
+        None => Vec::new(),
+    }
+}
+
+/// How far a body is indented under its call.
+const BODY: &str = "    ";
+/// How far the view indents the continuation of a wrapped line: under the body's
+/// first field.
+pub const HANGING: usize = 6;
+
+/// A JSON body as a network tab shows it, readable at 80 columns: one line per
+/// top-level field (the first on the arrow's line), each value written with a space
+/// after every `,` and `:` so that a long one wraps between items, never inside a word.
+fn json_lines(t: Theme, arrow: char, value: &serde_json::Value) -> Vec<Line<'static>> {
+    let style = t.dim();
+    let serde_json::Value::Object(fields) = value else {
+        return vec![Line::styled(
+            format!("{BODY}{arrow}{}", sanitize::line(&spaced(value))),
+            style,
+        )];
+    };
+    if fields.is_empty() {
+        return vec![Line::styled(format!("{BODY}{arrow}{{}}"), style)];
+    }
+    let last = fields.len() - 1;
+    fields
+        .iter()
+        .enumerate()
+        .map(|(i, (key, value))| {
+            let lead = if i == 0 {
+                format!("{BODY}{arrow}{{")
+            } else {
+                format!("{BODY}  ")
+            };
+            let end = if i == last { "}" } else { "," };
+            let field = format!("{}: {}{end}", json_string(key), spaced(value));
+            Line::styled(format!("{lead}{}", sanitize::line(&field)), style)
+        })
+        .collect()
+}
+
+/// A value as compact JSON with a space after each `,` and `:`.
+fn spaced(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Object(fields) => format!(
+            "{{{}}}",
+            fields
+                .iter()
+                .map(|(k, v)| format!("{}: {}", json_string(k), spaced(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(spaced).collect::<Vec<_>>().join(", ")
+        ),
+        other => other.to_string(),
+    }
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::Value::String(text.to_string()).to_string()
 }

@@ -136,19 +136,19 @@ fn record(cx: &Cx, app: &App, which: Focus, i: usize, rect: Rect) -> Record {
     match which {
         Focus::Carts => {
             let cart = &world.carts[i];
-            Record {
-                lines: cart_lines(cx, cart, width),
-                linked: Some(cart.id.as_str()) == cx.selected_cart.as_deref(),
+            Record::new(
+                cart_lines(cx, cart, width),
+                Some(cart.id.as_str()) == cx.selected_cart.as_deref(),
                 selected,
-            }
+            )
         }
         Focus::Sessions => {
             let s = &world.sessions[world.sessions.len() - 1 - i];
-            Record {
-                lines: session_lines(cx, s, width),
-                linked: Some(s.cart.as_str()) == cx.selected_cart.as_deref(),
+            Record::new(
+                session_lines(cx, s, width),
+                Some(s.cart.as_str()) == cx.selected_cart.as_deref(),
                 selected,
-            }
+            )
         }
         _ => {
             let op = &world.operations[world.operations.len() - 1 - i];
@@ -156,11 +156,11 @@ fn record(cx: &Cx, app: &App, which: Focus, i: usize, rect: Rect) -> Record {
             let cart = owner
                 .and_then(|s| world.session(s))
                 .map(|s| s.cart.as_str());
-            Record {
-                lines: op_lines(cx, op, width, owner),
-                linked: cart.is_some() && cart == cx.selected_cart.as_deref(),
+            Record::new(
+                op_lines(cx, op, width, owner),
+                cart.is_some() && cart == cx.selected_cart.as_deref(),
                 selected,
-            }
+            )
         }
     }
 }
@@ -308,10 +308,41 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// A run of a record's lines a short pane keeps in view: its lines, how much it insists,
+/// and the first line of the record inside the record it belongs to (a
+/// CartDeliveryGroup under its session), which comes with it.
+type Run = (std::ops::Range<usize>, Keep, Option<usize>);
+
+/// How much a run of a record's lines insists on being seen when the pane is short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Keep {
+    /// A field the last step changed, or the calculator a Cart Calculate is in: a short
+    /// pane shows it, whatever else it leaves out.
+    Must,
+    /// The state an Aura flow goes to next: shown when there is room after those.
+    Next,
+    /// The rest of an Aura flow's strip: shown when there is room after that.
+    Wanted,
+}
+
 struct Record {
     lines: Vec<Vec<Span<'static>>>,
+    /// Runs of lines a short pane keeps in view, whole, by rank (see [`Keep`]).
+    keep: Vec<Run>,
     linked: bool,
     selected: bool,
+}
+
+impl Record {
+    fn new(chips: Chips, linked: bool, selected: bool) -> Record {
+        let (lines, keep) = chips.finish();
+        Record {
+            lines,
+            keep,
+            linked,
+            selected,
+        }
+    }
 }
 
 /// Spans that wrap as whole chips: a chip never splits across lines unless it is wider
@@ -320,6 +351,10 @@ struct Chips {
     width: usize,
     lines: Vec<Vec<Span<'static>>>,
     used: usize,
+    /// Runs of lines a short pane keeps in view.
+    keep: Vec<Run>,
+    /// The first line of the record inside the record being written, if any.
+    section: Option<usize>,
 }
 
 impl Chips {
@@ -328,6 +363,8 @@ impl Chips {
             width: width.max(8),
             lines: vec![Vec::new()],
             used: 0,
+            keep: Vec::new(),
+            section: None,
         }
     }
 
@@ -370,8 +407,30 @@ impl Chips {
         if self.used > 0 && self.used + 2 + whole > self.width && whole <= self.width {
             self.newline();
         }
+        let changed = spans.iter().any(|s| s.content.starts_with('•'))
+            || value.iter().any(|s| s.content.contains(" → "));
         self.chip(spans);
+        // The line the name landed on, to the value's last: a wrapped change is kept
+        // whole.
+        let start = self.lines.len() - 1;
         self.chip_sep(value, 1);
+        if changed {
+            self.keep_from(start, Keep::Must);
+        }
+    }
+
+    /// Marks the lines from `start` to the last as a run a short pane keeps in view.
+    fn keep_from(&mut self, start: usize, rank: Keep) {
+        let mut end = self.lines.len();
+        if end > start + 1 && self.lines[end - 1].is_empty() {
+            end -= 1;
+        }
+        self.keep.push((start..end, rank, self.section));
+    }
+
+    /// The index of the line being written.
+    fn at(&self) -> usize {
+        self.lines.len() - 1
     }
 
     /// Text that wraps word by word (each word a chip), so a long message is read in
@@ -390,11 +449,20 @@ impl Chips {
         }
     }
 
-    fn done(mut self) -> Vec<Vec<Span<'static>>> {
+    /// The lines, and the runs of them a short pane keeps in view.
+    #[allow(clippy::type_complexity)]
+    fn finish(mut self) -> (Vec<Vec<Span<'static>>>, Vec<Run>) {
         if self.lines.last().is_some_and(|l| l.is_empty()) && self.lines.len() > 1 {
             self.lines.pop();
         }
-        self.lines
+        let n = self.lines.len();
+        let keep = self
+            .keep
+            .into_iter()
+            .map(|(r, k, head)| (r.start.min(n)..r.end.min(n), k, head.filter(|h| *h < n)))
+            .filter(|(r, _, _)| !r.is_empty())
+            .collect();
+        (self.lines, keep)
     }
 }
 
@@ -459,7 +527,7 @@ fn flag(cx: &Cx, record: &str, name: &'static str, value: bool) -> Vec<Span<'sta
     field(cx, record, name, text.to_string(), style)
 }
 
-fn cart_lines(cx: &Cx, cart: &WebCart, width: usize) -> Vec<Vec<Span<'static>>> {
+fn cart_lines(cx: &Cx, cart: &WebCart, width: usize) -> Chips {
     let t = cx.theme;
     let mut c = Chips::new(width);
     let mut head = vec![Span::styled(cart.id.clone(), t.title())];
@@ -603,7 +671,7 @@ fn cart_lines(cx: &Cx, cart: &WebCart, width: usize) -> Vec<Vec<Span<'static>>> 
             c.words(&row.message, t.text());
         }
     }
-    c.done()
+    c
 }
 
 /// The store's template and the settings that choose between readings of the sources,
@@ -628,7 +696,7 @@ fn store_chips(cx: &Cx, c: &mut Chips, store: &crate::engine::Store) {
     }
 }
 
-fn session_lines(cx: &Cx, s: &CartCheckoutSession, width: usize) -> Vec<Vec<Span<'static>>> {
+fn session_lines(cx: &Cx, s: &CartCheckoutSession, width: usize) -> Chips {
     let t = cx.theme;
     let mut c = Chips::new(width);
     let mut head = vec![
@@ -674,7 +742,12 @@ fn session_lines(cx: &Cx, s: &CartCheckoutSession, width: usize) -> Vec<Vec<Span
     if lwr {
         rest_strip(cx, &mut c, s);
     } else {
+        // What comes next in the flow is kept in view on a short pane, as the running
+        // calculator is on an LWR checkout.
+        c.newline();
+        let start = c.at();
         flow_strip(cx, &mut c, s);
+        c.keep_from(start, Keep::Wanted);
     }
     c.newline();
     c.field(flag(cx, &s.id, "IsProcessing", s.is_processing));
@@ -722,7 +795,7 @@ fn session_lines(cx: &Cx, s: &CartCheckoutSession, width: usize) -> Vec<Vec<Span
             t.ok(),
         ));
     }
-    c.done()
+    c
 }
 
 /// The records an LWR checkout makes, under its session: OrderReferenceNumber, Place
@@ -759,6 +832,7 @@ fn lwr_records(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
             head.push(Span::styled(" new", t.changed()));
         }
         c.chip(head);
+        c.section = Some(c.at());
         c.newline();
         // The DeliverTo fields by their own names: those given, or DeliverToStreet null
         // while none is.
@@ -798,6 +872,7 @@ fn lwr_records(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
             head.push(Span::styled(" new", t.changed()));
         }
         c.chip(head);
+        c.section = Some(c.at());
         c.field(field(cx, &p.id, "Amount", p.amount.to_string(), t.text()));
         let style = match p.status {
             crate::engine::PaymentAuthorizationStatus::Processed => t.ok(),
@@ -806,6 +881,7 @@ fn lwr_records(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
         };
         c.field(field(cx, &p.id, "Status", p.status.to_string(), style));
     }
+    c.section = None;
 }
 
 /// An LWR checkout has no flow: the calculator running now (its progress) and the REST
@@ -820,7 +896,9 @@ fn rest_strip(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
     c.newline();
     match running {
         Some(op) => {
-            // The calculator's name wraps rather than being cut: it is the point here.
+            // The calculator's name wraps rather than being cut: it is the point here,
+            // and a short pane keeps it in view.
+            let start = c.at();
             c.chip(vec![Span::styled("~calculator", t.simulator())]);
             let now = op
                 .current_calculator()
@@ -834,6 +912,7 @@ fn rest_strip(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
                 ),
                 t.changed(),
             );
+            c.keep_from(start, Keep::Must);
         }
         None => c.chip(vec![
             Span::styled("calculators ", t.label()),
@@ -921,6 +1000,8 @@ fn flow_strip(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
             Span::styled("then ", t.label()),
             Span::styled(next, t.text()),
         ]);
+        let at = c.at();
+        c.keep_from(at, Keep::Next);
     }
 }
 
@@ -953,12 +1034,7 @@ fn session_warnings(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
     }
 }
 
-fn op_lines(
-    cx: &Cx,
-    op: &BackgroundOperation,
-    width: usize,
-    owner: Option<&str>,
-) -> Vec<Vec<Span<'static>>> {
+fn op_lines(cx: &Cx, op: &BackgroundOperation, width: usize, owner: Option<&str>) -> Chips {
     let t = cx.theme;
     let mut c = Chips::new(width);
     let mut head = vec![
@@ -981,7 +1057,7 @@ fn op_lines(
             t.op_status(op.status),
         ));
         c.chip(head);
-        return c.done();
+        return c;
     }
     c.chip(head);
     c.newline();
@@ -1039,7 +1115,7 @@ fn op_lines(
         c.chip(vec![Span::styled("Error", t.label())]);
         c.words(error, t.error());
     }
-    c.done()
+    c
 }
 
 /// For an operation that ended in Error: how many ticks of work it did before it
@@ -1086,12 +1162,22 @@ fn pane(
         ]))
         .border_style(t.pane_border(focused));
     let inner = block.inner(area);
-    frame.render_widget(block, area);
     let mut lines: Vec<Line> = Vec::new();
     let mut starts = Vec::new();
+    let mut keep = Vec::new();
     for record in records {
-        starts.push(lines.len());
+        let first = lines.len();
+        starts.push(first);
         let dim = any_selected && !record.linked;
+        // Only the selected cart's records insist on being seen (or every record when
+        // no cart is selected).
+        if record.linked || !any_selected {
+            keep.extend(
+                record.keep.iter().map(|(r, k, head)| {
+                    (first + r.start..first + r.end, *k, head.map(|h| first + h))
+                }),
+            );
+        }
         for (k, spans) in record.lines.into_iter().enumerate() {
             let marker = if record.linked {
                 Span::styled("▌", t.linked())
@@ -1129,19 +1215,95 @@ fn pane(
     }
     // A record scrolled into keeps its first line (its id and state) on top, in place
     // of the line below it: a field is never shown without the record it belongs to.
+    let height = inner.height as usize;
+    let end = |offset: usize| (offset + height).min(lines.len());
     let mut offset = offset.min(lines.len());
+    let mut visible: Vec<usize> = (offset..end(offset)).collect();
+    let mut head = None;
     if let Some(&start) = starts.iter().rev().find(|s| **s < offset)
         && !starts.contains(&offset)
         && offset + 1 < lines.len()
     {
-        let head = lines[start].clone();
         offset += 1;
-        lines[offset] = head;
+        head = Some((offset, start));
+        visible = std::iter::once(start)
+            .chain(offset + 1..end(offset))
+            .collect();
     }
-    frame.render_widget(
-        Paragraph::new(lines).scroll((offset.min(u16::MAX as usize) as u16, 0)),
-        inner,
-    );
+    let hidden = keep
+        .iter()
+        .any(|(r, k, _)| *k == Keep::Must && r.clone().any(|i| !visible.contains(&i)));
+    let (shown, left_out) = if hidden {
+        compact(lines, &starts, &keep, visible, height)
+    } else {
+        if let Some((at, start)) = head {
+            lines[at] = lines[start].clone();
+        }
+        (lines.into_iter().skip(offset).take(height).collect(), 0)
+    };
+    // What a pane too short could not show is said, with the key that shows it whole.
+    let block = if left_out > 0 {
+        block.title_bottom(Span::styled(
+            format!(" +{left_out} changed (focus, z) "),
+            t.key(),
+        ))
+    } else {
+        block
+    };
+    frame.render_widget(block, area);
+    frame.render_widget(Paragraph::new(shown), inner);
+}
+
+/// The rows of a pane too short for what must be seen (the fields the last step changed
+/// and the calculator running, in the selected cart's records): the first row of those
+/// records, then each run that must be seen, whole, then the runs wanted, then the rest
+/// of those records, then what the window showed; each row in its place in the pane.
+/// Also returns how many of the runs that must be seen did not fit.
+fn compact(
+    lines: Vec<Line<'static>>,
+    starts: &[usize],
+    keep: &[Run],
+    window: Vec<usize>,
+    height: usize,
+) -> (Vec<Line<'static>>, usize) {
+    let record_of = |i: usize| starts.partition_point(|s| *s <= i).saturating_sub(1);
+    let range_of = |r: usize| starts[r]..starts.get(r + 1).copied().unwrap_or(lines.len());
+    let mut records: Vec<usize> = keep.iter().map(|(r, _, _)| record_of(r.start)).collect();
+    records.dedup();
+    let mut chosen = std::collections::BTreeSet::new();
+    // A run goes in whole or not at all, with the head of the record it is in: a
+    // field's name is never shown without its value, nor a field without its record.
+    let take = |run: std::ops::Range<usize>,
+                head: Option<usize>,
+                chosen: &mut std::collections::BTreeSet<usize>| {
+        let lines: Vec<usize> = run.chain(head).collect();
+        let new = lines.iter().filter(|i| !chosen.contains(i)).count();
+        if chosen.len() + new <= height {
+            chosen.extend(lines);
+        }
+    };
+    for &r in &records {
+        take(starts[r]..starts[r] + 1, None, &mut chosen);
+    }
+    for rank in [Keep::Must, Keep::Next, Keep::Wanted] {
+        for (run, _, head) in keep.iter().filter(|(_, k, _)| *k == rank) {
+            take(run.clone(), *head, &mut chosen);
+        }
+    }
+    for i in records.iter().flat_map(|&r| range_of(r)).chain(window) {
+        take(i..i + 1, None, &mut chosen);
+    }
+    let left_out = keep
+        .iter()
+        .filter(|(run, k, _)| *k == Keep::Must && run.clone().any(|i| !chosen.contains(&i)))
+        .count();
+    let shown = lines
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| chosen.contains(i))
+        .map(|(_, l)| l)
+        .collect();
+    (shown, left_out)
 }
 
 #[cfg(test)]

@@ -204,20 +204,8 @@ pub(crate) fn boxed(
 /// A scrolling box: most of the screen, the text scrolled by `scroll` lines (clamped so
 /// the last page stays full), with `▲ n more` / `▼ n more` marks in the bottom border
 /// when text is hidden. Records the largest useful scroll and the page height in
-/// `limits`, so that the popup's keys clamp to what is on screen.
-pub(crate) fn scrolled(
-    frame: &mut Frame,
-    area: Rect,
-    t: Theme,
-    title: &str,
-    text: Vec<Line<'static>>,
-    scroll: u16,
-    limits: &Limits,
-) {
-    scrolled_indented(frame, area, t, (title, 2), text, scroll, limits);
-}
-
-/// [`scrolled`], with wrapped lines indented by `indent` columns (the help's text column).
+/// `limits`, so that the popup's keys clamp to what is on screen. Wrapped lines continue
+/// `indent` columns in (the help's text column, a body's first field).
 pub(crate) fn scrolled_indented(
     frame: &mut Frame,
     area: Rect,

@@ -1,7 +1,7 @@
 //! A popup of text to read, scrolled when it does not fit: a message (saved, not saved,
 //! reloaded), the world (buyers, accounts, stores), the narration of a step in full.
 
-use super::{Limits, Reply, scrolled};
+use super::{Limits, Reply, scrolled_indented};
 use crate::tui::keys::Command;
 use crate::tui::prefs::Preferences;
 use ratatui::Frame;
@@ -17,6 +17,8 @@ pub struct Text {
     pub lines: Vec<Line<'static>>,
     /// Lines scrolled.
     pub scroll: u16,
+    /// How far a wrapped line's continuation is indented.
+    pub indent: usize,
     limits: Limits,
 }
 
@@ -27,6 +29,7 @@ impl Text {
             title: title.into(),
             lines,
             scroll: 0,
+            indent: 2,
             limits: Limits::default(),
         }
     }
@@ -51,6 +54,14 @@ impl Text {
         let mut text = self.lines.clone();
         text.push(Line::raw(""));
         text.push(super::hint(t, "Enter/Esc close · ↑↓ PgUp/PgDn scroll"));
-        scrolled(frame, area, t, &self.title, text, self.scroll, &self.limits);
+        scrolled_indented(
+            frame,
+            area,
+            t,
+            (&self.title, self.indent),
+            text,
+            self.scroll,
+            &self.limits,
+        );
     }
 }
