@@ -23,7 +23,8 @@
 //! dominate). `CARTSIM_BENCH_MAX_STEPS=100000` leaves out every size whose file holds
 //! more steps or records than that. Memory is counted by a global allocator that tallies
 //! live bytes and their peak, so those figures are exact; timings are medians of up to
-//! five runs (one for a run over a second).
+//! five runs (one for a run over a second). A family stops growing once one measurement
+//! takes over 20 s (`CARTSIM_BENCH_BUDGET_SECS`), and says which sizes it left out.
 
 use cartsim::diagnose::{Input, Options, diagnose};
 use cartsim::player::headless::{Detail, play_unplayed};
@@ -80,6 +81,30 @@ fn max_work() -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(usize::MAX)
+}
+
+/// The longest one measurement of a family may take before its larger sizes are left
+/// out (a super-linear path would otherwise run for hours): 20 s, or
+/// `CARTSIM_BENCH_BUDGET_SECS`.
+fn budget() -> Duration {
+    Duration::from_secs(
+        std::env::var("CARTSIM_BENCH_BUDGET_SECS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(20),
+    )
+}
+
+/// Says that the sizes from `rest` on were left out, and why.
+fn left_out(dimension: &str, rest: &[usize]) {
+    if !rest.is_empty() {
+        let sizes: Vec<String> = rest.iter().map(usize::to_string).collect();
+        println!(
+            "  {dimension} {}: not measured (the size before took over the budget of {} s)",
+            sizes.join(", "),
+            budget().as_secs()
+        );
+    }
 }
 
 /// The median time of `f`: five runs, or one when the first takes over a second.
@@ -234,6 +259,8 @@ struct Figures {
     exponents: Vec<(String, &'static str, Option<f64>)>,
     /// (what, measured ratio or figure, goal, unit) for the single goals.
     goals: Vec<(String, f64, f64, &'static str)>,
+    /// Goals whose size was not measured, with why (and an extrapolation if any).
+    unmeasured: Vec<String>,
 }
 
 /// A family of scenario files: parse, check and run --quiet at each size.
@@ -257,13 +284,23 @@ fn file_family(
         name: "run --quiet",
         points: Vec::new(),
     };
-    for &size in sizes.iter().filter(|s| work(**s) <= max) {
+    let sizes: Vec<usize> = sizes.iter().copied().filter(|s| work(*s) <= max).collect();
+    let mut rest: &[usize] = &[];
+    for (i, &size) in sizes.iter().enumerate() {
         let text = file(size);
         kept.push((size, text.len()));
         parse.push(parse_time(&text));
-        check.points.push((size, check_time(&text)));
+        let checked = check_time(&text);
+        check.points.push((size, checked));
+        let mut slowest = checked;
         if run {
-            quiet.points.push((size, run_quiet_time(&text)));
+            let ran = run_quiet_time(&text);
+            quiet.points.push((size, ran));
+            slowest = slowest.max(ran);
+        }
+        if slowest > budget() {
+            rest = &sizes[i + 1..];
+            break;
         }
     }
     if kept.is_empty() {
@@ -273,6 +310,20 @@ fn file_family(
     let series = if run { vec![check, quiet] } else { vec![check] };
     for (name, fit) in print_family(family, dimension, &kept, &parse, &series) {
         figures.exponents.push((family.to_string(), name, fit));
+    }
+    left_out(dimension, rest);
+    for size in rest {
+        let named = match family {
+            "steps, churn" => *size == 10_000,
+            "steps, sparse" => *size == 100_000 || *size == 800_000,
+            "states per flow" => *size == 300,
+            _ => false,
+        };
+        if named {
+            figures.unmeasured.push(format!(
+                "{family}, {size} {dimension}: not measured (a smaller size took over the budget)"
+            ));
+        }
     }
     // The single goals that name a size of this family.
     for (i, (size, _)) in kept.iter().enumerate() {
@@ -310,10 +361,12 @@ fn diagnose_family(figures: &mut Figures) {
         points: Vec::new(),
     };
     let mut memory = Vec::new();
-    for carts in [100, 400, 1_600, 10_000]
+    let sizes: Vec<usize> = [100, 200, 400, 1_600, 10_000]
         .into_iter()
         .filter(|c| c * 10 <= max)
-    {
+        .collect();
+    let mut rest: &[usize] = &[];
+    for (i, &carts) in sizes.iter().enumerate() {
         let files = diagnose_export(carts);
         let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
         let inputs: Vec<Input> = files
@@ -339,6 +392,10 @@ fn diagnose_family(figures: &mut Figures) {
             black_box(diagnose(&inputs, &options, false).is_ok());
         }));
         kept.push((carts, bytes));
+        if run.points[i].1 > budget() {
+            rest = &sizes[i + 1..];
+            break;
+        }
     }
     if kept.is_empty() {
         println!("\n== diagnose records: every size is over CARTSIM_BENCH_MAX_STEPS");
@@ -364,6 +421,17 @@ fn diagnose_family(figures: &mut Figures) {
         "  exponent in carts: peak memory {}",
         memory_fit.map_or("-".into(), |e| format!("{e:.2}"))
     );
+    left_out("carts", rest);
+    if rest.contains(&10_000) {
+        let (last, _) = kept[kept.len() - 1];
+        let guess = fits[0].1.map_or(String::new(), |e| {
+            let secs = times[times.len() - 1].as_secs_f64() * (10_000.0 / last as f64).powf(e);
+            format!("; at the fitted exponent it would take about {secs:.0} s")
+        });
+        figures.unmeasured.push(format!(
+            "diagnose of a 10,000-cart export: not measured ({last} carts took over the budget{guess})"
+        ));
+    }
     for (name, fit) in fits {
         figures
             .exponents
@@ -415,10 +483,12 @@ fn history_family(figures: &mut Figures) {
         points: Vec::new(),
     };
     let mut per_step = Vec::new();
-    for steps in [1_000, 10_000, 100_000, 1_000_000]
+    let sizes: Vec<usize> = [1_000, 10_000, 100_000, 1_000_000]
         .into_iter()
         .filter(|s| *s <= max)
-    {
+        .collect();
+    let mut rest: &[usize] = &[];
+    for (i, &steps) in sizes.iter().enumerate() {
         let text = generate(sparse(steps));
         parse.push(parse_time(&text));
         let s = load_bytes("generated.json", text.as_bytes()).expect("generated loads");
@@ -469,6 +539,10 @@ fn history_family(figures: &mut Figures) {
         }
         ends.sort();
         end.points.push((steps, ends[ends.len() / 2]));
+        if first_end.points[i].1 > budget() {
+            rest = &sizes[i + 1..];
+            break;
+        }
     }
     if kept.is_empty() {
         println!("\n== history: every size is over CARTSIM_BENCH_MAX_STEPS");
@@ -493,6 +567,12 @@ fn history_family(figures: &mut Figures) {
         "  exponent in steps: history bytes {}",
         bytes_fit.map_or("-".into(), |e| format!("{e:.2}"))
     );
+    left_out("steps", rest);
+    if rest.contains(&1_000_000) {
+        figures.unmeasured.push(
+            "history at 1M steps: not measured (a smaller size took over the budget)".to_string(),
+        );
+    }
     for (name, fit) in fits {
         figures.exponents.push(("history".to_string(), name, fit));
     }
@@ -669,6 +749,9 @@ fn figures() {
             "  {}  {what}: {value:.2} {unit} (goal {goal} {unit})",
             if value <= goal { "met    " } else { "NOT MET" }
         );
+    }
+    for what in &figures.unmeasured {
+        println!("  NOT MET  {what}");
     }
 }
 
