@@ -428,8 +428,9 @@ fn diagnose_family(figures: &mut Figures) {
             let secs = times[times.len() - 1].as_secs_f64() * (10_000.0 / last as f64).powf(e);
             format!("; at the fitted exponent it would take about {secs:.0} s")
         });
+        let ratio = memory[memory.len() - 1] as f64 / kept[kept.len() - 1].1 as f64;
         figures.unmeasured.push(format!(
-            "diagnose of a 10,000-cart export: not measured ({last} carts took over the budget{guess})"
+            "diagnose of a 10,000-cart export: not measured ({last} carts took over the budget{guess}; peak memory was {ratio:.1}x the export at {last} carts, goal 10x)"
         ));
     }
     for (name, fit) in fits {
@@ -746,8 +747,13 @@ fn figures() {
     }
     for (what, value, goal, unit) in &figures.goals {
         println!(
-            "  {}  {what}: {value:.2} {unit} (goal {goal} {unit})",
-            if value <= goal { "met    " } else { "NOT MET" }
+            "  {}  {what}: {} {unit} (goal {goal} {unit})",
+            if value <= goal { "met    " } else { "NOT MET" },
+            if *value < 0.1 {
+                format!("{value:.4}")
+            } else {
+                format!("{value:.2}")
+            }
         );
     }
     for what in &figures.unmeasured {
