@@ -1,7 +1,7 @@
 //! The actions explore tries in every state: the alphabet.
 
 use crate::engine::rest::PaymentOutcome;
-use crate::engine::{Action, Quantity, Template, World};
+use crate::engine::{Action, Quantity, StepKind, Template, World};
 
 /// One kind of action explore can try, named as a scenario step's `do`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,22 +49,27 @@ pub const MOVES: &[Move] = &[
 ];
 
 impl Move {
-    /// The scenario step kind (`do`).
-    pub fn name(self) -> &'static str {
+    /// The step kind the move takes.
+    pub fn kind(self) -> StepKind {
         match self {
-            Move::StartCheckout => "start_checkout",
-            Move::Continue => "continue",
-            Move::Cancel => "cancel",
-            Move::CheckoutStart => "checkout_start",
-            Move::CheckoutPoll => "checkout_poll",
-            Move::CheckoutDelete => "checkout_delete",
-            Move::Pay => "pay",
-            Move::PlaceOrder => "place_order",
-            Move::AddToCart => "add_to_cart",
-            Move::Wait => "wait",
-            Move::FailOperation => "fail_operation",
-            Move::CustomUpdate => "custom_update",
+            Move::StartCheckout => StepKind::StartCheckout,
+            Move::Continue => StepKind::Continue,
+            Move::Cancel => StepKind::Cancel,
+            Move::CheckoutStart => StepKind::CheckoutStart,
+            Move::CheckoutPoll => StepKind::CheckoutPoll,
+            Move::CheckoutDelete => StepKind::CheckoutDelete,
+            Move::Pay => StepKind::Pay,
+            Move::PlaceOrder => StepKind::PlaceOrder,
+            Move::AddToCart => StepKind::AddToCart,
+            Move::Wait => StepKind::Wait,
+            Move::FailOperation => StepKind::FailOperation,
+            Move::CustomUpdate => StepKind::CustomUpdate,
         }
+    }
+
+    /// The scenario step kind (`do`), from the step-kind table.
+    pub fn name(self) -> &'static str {
+        self.kind().name()
     }
 
     /// The move a step kind names.

@@ -132,6 +132,248 @@ pub fn generate(spec: Spec) -> String {
     out
 }
 
+/// The world of the one-dimension generators below: one store (with `flow` as its
+/// `checkout_flow` when given), and `carts` carts, each with its own buyer and account.
+fn world(out: &mut String, carts: usize, flow: Option<&str>) {
+    out.push_str("\"world\":{\"stores\":[{\"id\":\"west\",\"name\":\"West Store\"");
+    if let Some(flow) = flow {
+        let _ = write!(out, ",\"checkout_flow\":{flow}");
+    }
+    out.push_str("}],\"accounts\":[");
+    for i in 0..carts {
+        let sep = if i == 0 { "" } else { "," };
+        let _ = write!(out, "{sep}{{\"id\":\"acct-{i}\",\"stores\":[\"west\"]}}");
+    }
+    out.push_str("],\"buyers\":[");
+    for i in 0..carts {
+        let sep = if i == 0 { "" } else { "," };
+        let _ = write!(
+            out,
+            "{sep}{{\"id\":\"buyer-{i}\",\"accounts\":[\"acct-{i}\"]}}"
+        );
+    }
+    out.push_str("],\"products\":[{\"sku\":\"BOLT-10\",\"price\":1.25}],\"carts\":[");
+    for i in 0..carts {
+        let sep = if i == 0 { "" } else { "," };
+        let _ = write!(
+            out,
+            "{sep}{{\"id\":\"cart-{i}\",\"store\":\"west\",\"buyer\":\"buyer-{i}\",\"items\":[{{\"sku\":\"BOLT-10\",\"quantity\":1}}]}}"
+        );
+    }
+    out.push(']');
+}
+
+/// Steps as a JSON array's members, one a line.
+fn steps(out: &mut String, steps: impl IntoIterator<Item = String>) {
+    out.push_str(",\"steps\":[\n");
+    for (i, step) in steps.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        out.push_str(&step);
+    }
+    out.push_str("\n]}\n");
+}
+
+/// Every cart starts checkout on a flow of `states` one-tick asynchronous states, then
+/// one `settle` runs them all: every record the settle creates is made inside one long
+/// action. Grows the states of a flow (and, with `carts`, the checkouts in flight).
+pub fn flow_settle(carts: usize, states: usize) -> String {
+    let carts = carts.max(1);
+    let mut flow = String::from("[");
+    for i in 0..states.max(1) {
+        let sep = if i == 0 { "" } else { "," };
+        let _ = write!(
+            flow,
+            "{sep}{{\"state\":\"State {i}\",\"operation\":\"Operation {i}\",\"ticks\":1}}"
+        );
+    }
+    flow.push(']');
+    let mut out = format!(
+        "{{\"cartsim\":1,\"title\":\"Generated: {carts} carts settle a {states}-state flow\","
+    );
+    world(&mut out, carts, Some(&flow));
+    out.push('}');
+    let starts = (0..carts).map(|i| format!("{{\"do\":\"start_checkout\",\"cart\":\"cart-{i}\"}}"));
+    steps(
+        &mut out,
+        starts.chain(std::iter::once("{\"do\":\"settle\"}".to_string())),
+    );
+    out
+}
+
+/// `alive` carts start checkouts whose first state runs for a million ticks, so that
+/// `alive` BackgroundOperations are Running at once, then `waits` one-tick waits pass.
+/// Grows the operations alive at once.
+pub fn alive_operations(alive: usize, waits: usize) -> String {
+    let alive = alive.max(1);
+    let flow = "[{\"state\":\"Long\",\"operation\":\"Long Operation\",\"ticks\":1000000},{\"state\":\"Checkout Summary\",\"buyer\":true}]";
+    let mut out = format!(
+        "{{\"cartsim\":1,\"title\":\"Generated: {alive} operations alive through {waits} waits\","
+    );
+    world(&mut out, alive, Some(flow));
+    out.push('}');
+    let starts = (0..alive).map(|i| format!("{{\"do\":\"start_checkout\",\"cart\":\"cart-{i}\"}}"));
+    let wait = (0..waits).map(|_| "{\"do\":\"wait\",\"ticks\":1}".to_string());
+    steps(&mut out, starts.chain(wait));
+    out
+}
+
+/// One cart that already had `sessions` checkouts (archived CartCheckoutSessions in the
+/// world), then `cycles` checkout cycles of its own (start checkout, settle, continue,
+/// cancel). Grows the sessions of one cart while the steps stay the same.
+pub fn cart_history(sessions: usize, cycles: usize) -> String {
+    let mut out = format!(
+        "{{\"cartsim\":1,\"title\":\"Generated: a cart with {sessions} earlier checkouts\","
+    );
+    world(&mut out, 1, None);
+    out.push_str(",\"sessions\":[");
+    for i in 0..sessions {
+        let sep = if i == 0 { "" } else { "," };
+        let _ = write!(
+            out,
+            "{sep}{{\"id\":\"old-{i}\",\"cart\":\"cart-0\",\"state\":\"Checkout Summary\",\"is_archived\":true}}"
+        );
+    }
+    out.push_str("]}");
+    let cycle = [
+        "{\"do\":\"start_checkout\",\"cart\":\"cart-0\"}",
+        "{\"do\":\"settle\"}",
+        "{\"do\":\"continue\",\"cart\":\"cart-0\"}",
+        "{\"do\":\"cancel\",\"cart\":\"cart-0\"}",
+    ];
+    steps(
+        &mut out,
+        (0..cycles).flat_map(|_| cycle.iter().map(|s| s.to_string())),
+    );
+    out
+}
+
+/// A Salesforce id of 18 characters: the object's key prefix, then `n`.
+fn sf_id(prefix: &str, n: usize) -> String {
+    format!("{prefix}Hs{n:010}IAA")
+}
+
+/// One `sf data query --json` result of `records` (each a JSON object's members).
+fn query_result(object: &str, records: impl Iterator<Item = (String, String)>) -> String {
+    let mut out = String::from("{\"status\":0,\"result\":{\"records\":[");
+    let mut total = 0;
+    for (i, (id, fields)) in records.enumerate() {
+        let sep = if i == 0 { "" } else { "," };
+        let _ = write!(
+            out,
+            "{sep}\n{{\"attributes\":{{\"type\":\"{object}\",\"url\":\"/services/data/v62.0/sobjects/{object}/{id}\"}},\"Id\":\"{id}\",{fields}}}"
+        );
+        total += 1;
+    }
+    let _ = writeln!(
+        out,
+        "],\"totalSize\":{total},\"done\":true}},\"warnings\":[]}}"
+    );
+    out
+}
+
+/// A `cartsim diagnose` export of `carts` carts, as `sf data query --json` writes it:
+/// one file per object (file name, text). Each cart is in Checkout with an active
+/// session whose Price Cart operation is Running, and an archived earlier session
+/// whose operation completed; each has its own buyer (User) in one store. Grows the
+/// records of an export (about 2,800 bytes a cart).
+pub fn diagnose_export(carts: usize) -> Vec<(String, String)> {
+    let store = sf_id("0ZE", 1);
+    let stamp = |minute: usize| format!("2026-11-25T09:{minute:02}:00.000+0000");
+    let webcarts = query_result(
+        "WebCart",
+        (0..carts).map(|i| {
+            (
+                sf_id("0a6", i),
+                format!(
+                    "\"Name\":\"Cart\",\"Status\":\"Checkout\",\"OwnerId\":\"{}\",\"AccountId\":\"{}\",\"WebStoreId\":\"{store}\",\"TotalProductCount\":3,\"TotalProductAmount\":89.97,\"CreatedDate\":\"{}\",\"LastModifiedDate\":\"{}\"",
+                    sf_id("005", i),
+                    sf_id("001", i),
+                    stamp(12),
+                    stamp(31)
+                ),
+            )
+        }),
+    );
+    let sessions = query_result(
+        "CartCheckoutSession",
+        (0..carts).flat_map(|i| {
+            let cart = sf_id("0a6", i);
+            [
+                (
+                    sf_id("2z9", 2 * i),
+                    format!(
+                        "\"WebCartId\":\"{cart}\",\"State\":\"Delivery Method\",\"NextState\":\"Taxes\",\"IsProcessing\":false,\"IsError\":false,\"IsArchived\":true,\"BackgroundOperationId\":\"{}\",\"OrderId\":null,\"CreatedDate\":\"{}\"",
+                        sf_id("0bO", 2 * i),
+                        stamp(20)
+                    ),
+                ),
+                (
+                    sf_id("2z9", 2 * i + 1),
+                    format!(
+                        "\"WebCartId\":\"{cart}\",\"State\":\"Confirm Price\",\"NextState\":\"Calculate Promotions\",\"IsProcessing\":true,\"IsError\":false,\"IsArchived\":false,\"BackgroundOperationId\":\"{}\",\"OrderId\":null,\"CreatedDate\":\"{}\"",
+                        sf_id("0bO", 2 * i + 1),
+                        stamp(30)
+                    ),
+                ),
+            ]
+        }),
+    );
+    let operations = query_result(
+        "BackgroundOperation",
+        (0..carts).flat_map(|i| {
+            [
+                (
+                    sf_id("0bO", 2 * i),
+                    format!(
+                        "\"Name\":\"Calculate Cart Shipment Costs\",\"Status\":\"Complete\",\"SubmittedAt\":\"{}\",\"StartedAt\":\"{}\",\"FinishedAt\":\"{}\",\"ExpiresAt\":null,\"Error\":null",
+                        stamp(20),
+                        stamp(20),
+                        stamp(21)
+                    ),
+                ),
+                (
+                    sf_id("0bO", 2 * i + 1),
+                    format!(
+                        "\"Name\":\"Price Cart\",\"Status\":\"Running\",\"SubmittedAt\":\"{}\",\"StartedAt\":\"{}\",\"FinishedAt\":null,\"ExpiresAt\":null,\"Error\":null",
+                        stamp(30),
+                        stamp(31)
+                    ),
+                ),
+            ]
+        }),
+    );
+    let users = query_result(
+        "User",
+        (0..carts).map(|i| {
+            (
+                sf_id("005", i),
+                format!(
+                    "\"Name\":\"Buyer {i}\",\"Username\":\"buyer{i}@acme.example\",\"AccountId\":\"{}\",\"IsActive\":true",
+                    sf_id("001", i)
+                ),
+            )
+        }),
+    );
+    let stores = query_result(
+        "WebStore",
+        std::iter::once((
+            store.clone(),
+            "\"Name\":\"Acme Parts B2B\",\"CheckoutTimeToLive\":2880".to_string(),
+        )),
+    );
+    let validation = query_result("CartValidationOutput", std::iter::empty());
+    vec![
+        ("webcart.json".to_string(), webcarts),
+        ("sessions.json".to_string(), sessions),
+        ("operations.json".to_string(), operations),
+        ("user.json".to_string(), users),
+        ("store.json".to_string(), stores),
+        ("validation.json".to_string(), validation),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,5 +421,54 @@ mod tests {
         let spec = Spec::default();
         assert_eq!(generate(spec), generate(spec));
         assert_ne!(generate(spec), generate(Spec { seed: 2, ..spec }));
+    }
+
+    #[test]
+    fn the_one_dimension_files_load_and_play_without_refusals() {
+        for text in [
+            flow_settle(5, 30),
+            alive_operations(20, 50),
+            cart_history(40, 10),
+        ] {
+            let s = load_bytes("gen.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+            for r in play_headless(&s) {
+                assert!(
+                    r.outcome.result.is_ok(),
+                    "{}: {:?}",
+                    r.description,
+                    r.outcome.result
+                );
+            }
+        }
+        let s = load_bytes("gen.json", flow_settle(3, 10).as_bytes()).unwrap();
+        let reports = play_headless(&s);
+        let settle = reports.last().unwrap();
+        // Three checkouts of ten states: start_checkout made each one's first
+        // operation, the one settle the other nine.
+        let created = settle
+            .outcome
+            .changes
+            .iter()
+            .filter(|c| c.field.is_none())
+            .count();
+        assert_eq!(created, 27, "records created by the settle");
+    }
+
+    #[test]
+    fn a_generated_export_is_diagnosed_cart_by_cart() {
+        use crate::diagnose::{Input, Options, diagnose};
+        let inputs: Vec<Input> = diagnose_export(3)
+            .into_iter()
+            .map(|(name, text)| Input {
+                name,
+                bytes: text.into_bytes(),
+            })
+            .collect();
+        let (_, diagnosis) = diagnose(&inputs, &Options::default(), false)
+            .unwrap_or_else(|e| panic!("{}", e.join("\n")));
+        let text = format!("{diagnosis:?}");
+        for i in 0..3 {
+            assert!(text.contains(&sf_id("0a6", i)), "cart {i} is diagnosed");
+        }
     }
 }
