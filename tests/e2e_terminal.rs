@@ -365,7 +365,9 @@ fn x_explores_from_here_shows_its_progress_and_esc_stops_it() {
     s.press("\x1b");
     s.press("q");
     assert!(wait_exit(&mut child).success());
+}
 
+#[test]
 fn the_trainers_views_in_a_real_terminal_at_80x24_and_120x40() {
     // The world edit that switches a store setting of scenario 02 live, and its place in
     // the world menu.
