@@ -10,6 +10,7 @@
 mod named;
 
 pub mod actions;
+pub mod builder;
 pub mod change;
 mod checkout;
 pub use checkout::checkout_deadline;
@@ -24,6 +25,7 @@ pub mod rest;
 pub mod rules;
 pub mod settings;
 pub mod source;
+pub mod table;
 mod tx;
 pub mod world;
 
@@ -36,4 +38,6 @@ pub use money::Money;
 pub use rules::Rule;
 pub use settings::{SettingError, SettingInput, SettingValue, StoreSettings};
 pub use source::Source;
+pub use builder::WorldBuilder;
+pub use table::Table;
 pub use world::World;

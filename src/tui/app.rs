@@ -371,7 +371,7 @@ impl App {
     /// `A`: the next buyer of the world acts (after the last, the cart's owner again).
     fn next_actor(&mut self) {
         let Some(world) = self.world() else { return };
-        let ids: Vec<String> = world.buyers.iter().map(|b| b.id.clone()).collect();
+        let ids: Vec<String> = world.buyers().iter().map(|b| b.id.clone()).collect();
         let owner = self
             .selected_cart()
             .and_then(|c| world.cart(&c).map(|c| c.buyer.clone()));
@@ -437,13 +437,13 @@ impl App {
         let world = self.world()?;
         match self.focus {
             Focus::Sessions => world
-                .sessions
+                .sessions()
                 .iter()
                 .rev()
                 .nth(self.session_sel)
                 .map(|s| s.id.clone()),
             Focus::Operations => world
-                .operations
+                .operations()
                 .iter()
                 .rev()
                 .nth(self.op_sel)
@@ -542,8 +542,8 @@ impl App {
     /// The selected cart's id.
     pub fn selected_cart(&self) -> Option<String> {
         let world = self.world()?;
-        let i = self.cart_sel.min(world.carts.len().checked_sub(1)?);
-        Some(world.carts[i].id.clone())
+        let i = self.cart_sel.min(world.carts().len().checked_sub(1)?);
+        Some(world.carts().nth(i)?.id.clone())
     }
 
     /// The session that launched an operation (its BackgroundOperationId named it, now
@@ -660,7 +660,7 @@ impl App {
     pub fn wake_in(&self) -> Option<Duration> {
         let animating = self.transition.as_ref().is_some_and(|t| t.active(self.now))
             || self.world().is_some_and(|w| {
-                w.operations
+                w.operations()
                     .iter()
                     .any(|o| o.status == crate::engine::OperationStatus::Running)
             }) && self.playback.as_ref().is_some_and(|p| p.playing);
@@ -1302,7 +1302,7 @@ impl App {
                 let Some(cart) = self.selected_cart() else {
                     return;
                 };
-                if self.world().is_some_and(|w| !w.products.is_empty()) {
+                if self.world().is_some_and(|w| !w.products().is_empty()) {
                     self.popup = Some(Popup::AddToCart(AddToCart::new(cart)));
                 } else {
                     self.message("Add to cart", &["this world has no products".into()]);
@@ -1579,7 +1579,7 @@ impl App {
                     }
                     // The selection follows the cart acted on.
                     if let Some(cart) = entry.action.cart()
-                        && let Some(i) = p.world().carts.iter().position(|c| c.id == cart)
+                        && let Some(i) = p.world().carts().position(&cart)
                     {
                         self.cart_sel = i;
                     }
@@ -1718,9 +1718,9 @@ impl App {
             return;
         };
         let (carts, sessions, ops) = (
-            world.carts.len(),
-            world.sessions.len(),
-            world.operations.len(),
+            world.carts().len(),
+            world.sessions().len(),
+            world.operations().len(),
         );
         let step = super::popup::step;
         match self.focus {
@@ -1763,8 +1763,8 @@ impl App {
         let (Some(cart), Some(world)) = (self.selected_cart(), self.world()) else {
             return (None, None);
         };
-        let session = world.sessions.iter().rev().position(|s| s.cart == cart);
-        let op = world.operations.iter().rev().position(|o| {
+        let session = world.sessions().iter().rev().position(|s| s.cart == cart);
+        let op = world.operations().iter().rev().position(|o| {
             self.op_owner(&o.id)
                 .and_then(|s| world.session(s))
                 .is_some_and(|s| s.cart == cart)
@@ -1775,10 +1775,10 @@ impl App {
     /// Selecting a session selects its cart, so the links stay visible.
     fn follow_session(&mut self) {
         let Some(world) = self.world() else { return };
-        let Some(s) = world.sessions.iter().rev().nth(self.session_sel) else {
+        let Some(s) = world.sessions().iter().rev().nth(self.session_sel) else {
             return;
         };
-        if let Some(i) = world.carts.iter().position(|c| c.id == s.cart) {
+        if let Some(i) = world.carts().position(&s.cart) {
             self.cart_sel = i;
         }
     }
@@ -1786,14 +1786,14 @@ impl App {
     /// Selecting an operation selects the cart of the session that launched it.
     fn follow_operation(&mut self) {
         let Some(world) = self.world() else { return };
-        let Some(op) = world.operations.iter().rev().nth(self.op_sel) else {
+        let Some(op) = world.operations().iter().rev().nth(self.op_sel) else {
             return;
         };
         let cart = self
             .op_owner(&op.id)
             .and_then(|s| world.session(s))
             .map(|s| s.cart.clone());
-        if let Some(i) = cart.and_then(|c| world.carts.iter().position(|x| x.id == c)) {
+        if let Some(i) = cart.and_then(|c| world.carts().position(&c)) {
             self.cart_sel = i;
         }
     }
