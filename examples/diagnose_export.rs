@@ -37,10 +37,7 @@ fn write(dir: &Path, name: &str, records: Vec<Value>) -> std::io::Result<()> {
 
 fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
-    let carts: usize = args
-        .next()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10_000);
+    let carts: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
     let dir = args.next().unwrap_or_else(|| "diagnose-export".to_string());
     let dir = Path::new(&dir);
     std::fs::create_dir_all(dir)?;

@@ -466,7 +466,13 @@ fn a_checkout_started_before_checkout_valid_after_is_expired() {
     .unwrap();
     // Tick 0 is 09:58, so 10:05 is tick 7; the session started at 10:00 (tick 2).
     assert_eq!(
-        rebuilt.world.stores().nth(0).unwrap().settings.checkout_valid_after,
+        rebuilt
+            .world
+            .stores()
+            .nth(0)
+            .unwrap()
+            .settings
+            .checkout_valid_after,
         Some(7)
     );
     let json = serde_json::to_value(&d).unwrap();
@@ -657,7 +663,10 @@ fn open_honours_every_setting_given() {
     let text = cartsim::scenario::save::to_text(&raw);
     let loaded = cartsim::scenario::load_bytes("saved.json", text.as_bytes())
         .unwrap_or_else(|e| panic!("{e}\n{text}"));
-    assert_eq!(loaded.world.stores().nth(0).unwrap().settings, store.settings);
+    assert_eq!(
+        loaded.world.stores().nth(0).unwrap().settings,
+        store.settings
+    );
 
     // The defaults, when nothing is given: an edition 2 aura store (the records of this
     // ticket show no store kind), the store's own time-to-live.
@@ -671,7 +680,16 @@ fn open_honours_every_setting_given() {
     assert_eq!(settings.place_order, defaults.place_order);
     // `--ttl-minutes none` never expires.
     let scenario = open(&["--open", "--ttl-minutes", "none", fixture]);
-    assert_eq!(scenario.world.stores().nth(0).unwrap().settings.checkout_ttl, None);
+    assert_eq!(
+        scenario
+            .world
+            .stores()
+            .nth(0)
+            .unwrap()
+            .settings
+            .checkout_ttl,
+        None
+    );
 }
 
 #[test]

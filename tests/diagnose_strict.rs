@@ -156,7 +156,11 @@ fn a_negative_or_huge_amount_is_refused() {
     }
     // What a spreadsheet writes in many countries is read, exactly.
     let loaded = open_save_load(&[cart("4", "\"1534,01\"")]).unwrap();
-    let total: i128 = loaded.world.carts().nth(0).unwrap()
+    let total: i128 = loaded
+        .world
+        .carts()
+        .nth(0)
+        .unwrap()
         .items
         .iter()
         .map(|i| {
@@ -225,7 +229,10 @@ fn store_groups_of_stores_without_a_cart_do_not_make_an_unloadable_account() {
         ),
     ];
     let loaded = open_save_load(&inputs).unwrap();
-    assert_eq!(loaded.world.accounts().nth(0).unwrap().stores, vec!["0ZEHs0000007001OAA"]);
+    assert_eq!(
+        loaded.world.accounts().nth(0).unwrap().stores,
+        vec!["0ZEHs0000007001OAA"]
+    );
 }
 
 #[test]

@@ -64,7 +64,10 @@ fn editions_differ_only_in_store_defaults() {
            "order_created": "at_cart_to_order", "canceled_finished_at": "null",
            "checkout_expiry": "on_return""#,
     );
-    assert_eq!(explicit.stores().nth(0).unwrap().settings, two.stores().nth(0).unwrap().settings);
+    assert_eq!(
+        explicit.stores().nth(0).unwrap().settings,
+        two.stores().nth(0).unwrap().settings
+    );
 }
 
 #[test]
@@ -124,7 +127,9 @@ fn lenient_cancel_without_a_session_succeeds_and_changes_nothing() {
 fn lenient_cancel_with_a_dangling_operation_archives_and_unlocks() {
     let mut w = world2(2, r#""cancel_requirements": "lenient""#);
     ok(&mut w, start("cart-1"));
-    edit_nth_session(&mut w, 0, |s| s.background_operation_id = Some("bop-404".into()));
+    edit_nth_session(&mut w, 0, |s| {
+        s.background_operation_id = Some("bop-404".into())
+    });
     let out = ok(&mut w, cancel("cart-1"));
     assert_eq!(field(&w, "ccs-1", "IsArchived"), "true");
     assert_eq!(field(&w, "cart-1", "Status"), "Active");

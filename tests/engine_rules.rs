@@ -303,23 +303,29 @@ fn cancel_checks_its_six_requirements_in_the_documented_order() {
             }
             4 => stage(&mut w, |b| {
                 b.add_session(CartCheckoutSession {
-                id: "stale".into(),
-                cart: "cart-1".into(),
-                state: "Inventory".into(),
-                next_state: None,
-                is_processing: true,
-                is_error: false,
-                is_archived: false,
-                background_operation_id: Some("bop-404".into()),
-                order_id: None,
-                started_at: 0,
-                ..CartCheckoutSession::default()
-            });
+                    id: "stale".into(),
+                    cart: "cart-1".into(),
+                    state: "Inventory".into(),
+                    next_state: None,
+                    is_processing: true,
+                    is_error: false,
+                    is_archived: false,
+                    background_operation_id: Some("bop-404".into()),
+                    order_id: None,
+                    started_at: 0,
+                    ..CartCheckoutSession::default()
+                });
             }),
             _ => {}
         }
     }
-    assert!(w.sessions().nth(0).unwrap().background_operation_id.is_some());
+    assert!(
+        w.sessions()
+            .nth(0)
+            .unwrap()
+            .background_operation_id
+            .is_some()
+    );
     let session = w.sessions().first().expect("a session").id.clone();
     stage(&mut w, |b| {
         b.edit_session(&session, |s| s.background_operation_id = None);

@@ -253,9 +253,7 @@ fn checkout_without_session() {
 
 #[test]
 fn processing_without_operation() {
-    let world = edit_first_operation(aura_in_checkout(), |o| {
-        o.status = OperationStatus::Complete
-    });
+    let world = edit_first_operation(aura_in_checkout(), |o| o.status = OperationStatus::Complete);
     assert!(state_names(&world).contains(&"processing-without-operation"));
     assert!(!state_names(&aura_in_checkout()).contains(&"processing-without-operation"));
 }
@@ -279,9 +277,7 @@ fn stuck_in_checkout() {
 }
 
 fn with_orders(n: usize, status: CartStatus) -> World {
-    let world = edit_first_operation(aura_in_checkout(), |o| {
-        o.status = OperationStatus::Complete
-    });
+    let world = edit_first_operation(aura_in_checkout(), |o| o.status = OperationStatus::Complete);
     let mut world = WorldBuilder::from(edit_first_session(world, |s| s.is_processing = false));
     let cart = world.carts().first().expect("a cart").id.clone();
     world.edit_cart(&cart, |c| c.status = status);

@@ -834,11 +834,20 @@ fn an_lwr_world_saved_as_a_file_loads_again() {
     assert!(text.contains("\"place_order\": \"v1\""), "{text}");
     let text = text.replacen("\"place_order\": \"v1\"", "\"place_order\": \"v2\"", 1);
     let again = load_bytes("saved.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(again.world.stores().nth(0).unwrap().settings.template, Template::Lwr);
+    assert_eq!(
+        again.world.stores().nth(0).unwrap().settings.template,
+        Template::Lwr
+    );
     let actions: Vec<Action> = again.steps.iter().map(|s| s.action.clone()).collect();
     assert_eq!(actions, steps);
-    assert_eq!(again.world.buyers().nth(3).unwrap().address, world.buyers().nth(3).unwrap().address);
-    assert_eq!(again.world.stores().nth(0).unwrap().delivery_methods.len(), 2);
+    assert_eq!(
+        again.world.buyers().nth(3).unwrap().address,
+        world.buyers().nth(3).unwrap().address
+    );
+    assert_eq!(
+        again.world.stores().nth(0).unwrap().delivery_methods.len(),
+        2
+    );
 }
 
 #[test]

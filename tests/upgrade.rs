@@ -181,7 +181,13 @@ fn the_new_store_settings_and_delivery_methods_survive_saving_and_upgrading() {
     assert_eq!(west.delivery_methods[1].price, Money::from_cents(2450));
     // Format 1's default expiry is the eager reading.
     assert_eq!(
-        scenario.world.stores().nth(1).unwrap().settings.checkout_expiry,
+        scenario
+            .world
+            .stores()
+            .nth(1)
+            .unwrap()
+            .settings
+            .checkout_expiry,
         CheckoutExpiry::Eager
     );
 
@@ -238,5 +244,8 @@ fn upgrade_prints_no_bidi_character_from_the_file() {
     let again = load_bytes("upgraded.json", stdout.as_bytes()).unwrap();
     let original = cartsim::scenario::load_file(&path).unwrap();
     assert_eq!(again.title, original.title);
-    assert_eq!(again.world.carts().nth(0).unwrap().name, original.world.carts().nth(0).unwrap().name);
+    assert_eq!(
+        again.world.carts().nth(0).unwrap().name,
+        original.world.carts().nth(0).unwrap().name
+    );
 }

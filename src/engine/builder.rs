@@ -110,11 +110,7 @@ impl WorldBuilder {
         self.world.edit(id, edit).is_some()
     }
     /// Changes a session already added.
-    pub fn edit_session(
-        &mut self,
-        id: &str,
-        edit: impl FnOnce(&mut CartCheckoutSession),
-    ) -> bool {
+    pub fn edit_session(&mut self, id: &str, edit: impl FnOnce(&mut CartCheckoutSession)) -> bool {
         self.world.edit(id, edit).is_some()
     }
     /// Changes an operation already added.

@@ -262,9 +262,8 @@ fn cart_of_operation(world: &World, op_id: &str) -> Option<String> {
         return Some(cart);
     }
     world
-        .sessions
-        .iter()
-        .find(|s| s.background_operation_id.as_deref() == Some(op_id))
+        .sessions_naming_operation(op_id)
+        .next()
         .map(|s| s.cart.clone())
 }
 
@@ -329,10 +328,8 @@ pub(crate) fn finish_operation(tx: &mut Tx, op_id: &str, ending: Ending) {
     }
     let waiting: Vec<String> = tx
         .world
-        .live_sessions()
-        .filter(|s| {
-            !s.is_archived && s.is_processing && s.background_operation_id.as_deref() == Some(op_id)
-        })
+        .sessions_naming_operation(op_id)
+        .filter(|s| !s.is_archived && s.is_processing)
         .map(|s| s.id.clone())
         .collect();
     let creates_order = !failed

@@ -6,7 +6,9 @@ use super::checkout::{
     Ending, checkout_deadline, expire_checkout, expires_eagerly, finish_operation, write_validation,
 };
 use super::fields::OperationField;
-use super::model::{BackgroundOperation, CartCheckoutSession, OperationStatus, StoreSettings, ValidationLevel};
+use super::model::{
+    BackgroundOperation, CartCheckoutSession, OperationStatus, StoreSettings, ValidationLevel,
+};
 use super::rules::Rule;
 use super::tx::Tx;
 use super::world::World;

@@ -41,37 +41,42 @@ keyed! {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Lookups {
     /// Each cart's sessions, in creation order.
-    pub(crate) sessions_by_cart: Map<String, Set<Seq>>,
+    pub(crate) sessions_by_cart: Map<Arc<str>, Set<Seq>>,
     /// Each cart's sessions not archived (at most one in a valid world; the latest is the
     /// active one).
-    pub(crate) active_by_cart: Map<String, Set<Seq>>,
+    pub(crate) active_by_cart: Map<Arc<str>, Set<Seq>>,
     /// Sessions not archived, in creation order.
     live_sessions: Set<Seq>,
     /// Operations in progress or with an ExpiresAt, in launch order: the only ones time
     /// can change.
     live_operations: Set<Seq>,
     /// How many sessions name each id as BackgroundOperationId or OrderId.
-    pub(crate) references: Map<String, u32>,
+    pub(crate) references: Map<Arc<str>, u32>,
+    /// The sessions that name each operation as BackgroundOperationId, in creation order.
+    pub(crate) sessions_by_operation: Map<Arc<str>, Set<Seq>>,
+    /// How many sessions hold each OrderReferenceNumber, and how many hold one at all.
+    pub(crate) order_references: Map<Arc<str>, u32>,
+    pub(crate) with_order_reference: usize,
     /// Each cart's CartValidationOutputs, in creation order.
-    pub(crate) validation_by_cart: Map<String, Set<Seq>>,
+    pub(crate) validation_by_cart: Map<Arc<str>, Set<Seq>>,
     /// Each checkout's CartDeliveryGroups.
-    pub(crate) groups_by_session: Map<String, Set<Seq>>,
+    pub(crate) groups_by_session: Map<Arc<str>, Set<Seq>>,
     /// Each checkout's PaymentAuthorizations.
-    pub(crate) payments_by_session: Map<String, Set<Seq>>,
+    pub(crate) payments_by_session: Map<Arc<str>, Set<Seq>>,
 }
 
-fn add_to(map: &mut Map<String, Set<Seq>>, key: &str, seq: Seq) {
+fn add_to(map: &mut Map<Arc<str>, Set<Seq>>, key: &str, seq: Seq) {
     match map.get_mut(key) {
         Some(set) => {
             set.insert(seq);
         }
         None => {
-            map.insert(key.to_string(), Set::unit(seq));
+            map.insert(Arc::from(key), Set::unit(seq));
         }
     }
 }
 
-fn drop_from(map: &mut Map<String, Set<Seq>>, key: &str, seq: Seq) {
+fn drop_from(map: &mut Map<Arc<str>, Set<Seq>>, key: &str, seq: Seq) {
     if let Some(set) = map.get_mut(key) {
         set.remove(&seq);
         if set.is_empty() {
@@ -80,11 +85,11 @@ fn drop_from(map: &mut Map<String, Set<Seq>>, key: &str, seq: Seq) {
     }
 }
 
-fn count(map: &mut Map<String, u32>, key: &str, up: bool) {
+fn count(map: &mut Map<Arc<str>, u32>, key: &str, up: bool) {
     match (map.get_mut(key), up) {
         (Some(n), true) => *n += 1,
         (None, true) => {
-            map.insert(key.to_string(), 1);
+            map.insert(Arc::from(key), 1);
         }
         (Some(n), false) if *n > 1 => *n -= 1,
         (Some(_), false) => {
@@ -106,6 +111,11 @@ pub(crate) trait Record: Keyed {
     fn parts(world: &mut World) -> (&mut Table<Self>, &mut Lookups);
     /// Adds (`true`) or drops a record's footprint from the lookups.
     fn index(_lookups: &mut Lookups, _seq: Seq, _footprint: &Self::Footprint, _add: bool) {}
+    /// Moves a record's footprint from `before` to `after` (they differ).
+    fn reindex(lookups: &mut Lookups, seq: Seq, before: &Self::Footprint, after: &Self::Footprint) {
+        Self::index(lookups, seq, before, false);
+        Self::index(lookups, seq, after, true);
+    }
 }
 
 macro_rules! plain_record {
@@ -130,22 +140,39 @@ plain_record! {
 }
 
 impl Record for CartCheckoutSession {
-    /// The cart, whether archived, and the ids it names.
-    type Footprint = (String, bool, Option<String>, Option<String>);
+    /// The cart, whether archived, the ids it names and its OrderReferenceNumber.
+    type Footprint = (String, bool, Option<String>, Option<String>, Option<String>);
     fn footprint(&self) -> Self::Footprint {
         (
             self.cart.clone(),
             self.is_archived,
             self.background_operation_id.clone(),
             self.order_id.clone(),
+            self.rest.order_reference.clone(),
         )
     }
     fn parts(world: &mut World) -> (&mut Table<Self>, &mut Lookups) {
         (&mut world.sessions, &mut world.lookups)
     }
-    fn index(l: &mut Lookups, seq: Seq, (cart, archived, op, order): &Self::Footprint, add: bool) {
+    fn index(
+        l: &mut Lookups,
+        seq: Seq,
+        (cart, archived, op, order, reference): &Self::Footprint,
+        add: bool,
+    ) {
         let change = if add { add_to } else { drop_from };
         change(&mut l.sessions_by_cart, cart, seq);
+        if let Some(op) = op {
+            change(&mut l.sessions_by_operation, op, seq);
+        }
+        if let Some(reference) = reference {
+            count(&mut l.order_references, reference, add);
+            if add {
+                l.with_order_reference += 1;
+            } else {
+                l.with_order_reference -= 1;
+            }
+        }
         if !archived {
             change(&mut l.active_by_cart, cart, seq);
             if add {
@@ -156,6 +183,54 @@ impl Record for CartCheckoutSession {
         }
         for id in [op, order].into_iter().flatten() {
             count(&mut l.references, id, add);
+        }
+    }
+    fn reindex(l: &mut Lookups, seq: Seq, before: &Self::Footprint, after: &Self::Footprint) {
+        // Most edits archive a session or change what it names: only the lookups of the
+        // parts that changed are touched.
+        if before.0 != after.0 {
+            Self::index(l, seq, before, false);
+            Self::index(l, seq, after, true);
+            return;
+        }
+        let cart = &before.0;
+        if before.1 != after.1 {
+            let archived = after.1;
+            if archived {
+                drop_from(&mut l.active_by_cart, cart, seq);
+                l.live_sessions.remove(&seq);
+            } else {
+                add_to(&mut l.active_by_cart, cart, seq);
+                l.live_sessions.insert(seq);
+            }
+        }
+        if before.2 != after.2 {
+            if let Some(op) = &before.2 {
+                drop_from(&mut l.sessions_by_operation, op, seq);
+                count(&mut l.references, op, false);
+            }
+            if let Some(op) = &after.2 {
+                add_to(&mut l.sessions_by_operation, op, seq);
+                count(&mut l.references, op, true);
+            }
+        }
+        if before.3 != after.3 {
+            if let Some(order) = &before.3 {
+                count(&mut l.references, order, false);
+            }
+            if let Some(order) = &after.3 {
+                count(&mut l.references, order, true);
+            }
+        }
+        if before.4 != after.4 {
+            if let Some(reference) = &before.4 {
+                count(&mut l.order_references, reference, false);
+                l.with_order_reference -= 1;
+            }
+            if let Some(reference) = &after.4 {
+                count(&mut l.order_references, reference, true);
+                l.with_order_reference += 1;
+            }
         }
     }
 }
@@ -235,11 +310,10 @@ impl World {
         let before = table.at(seq)?.footprint();
         let out = table.update(id, edit)?;
         let after = table.at(seq).map(T::footprint);
-        if after.as_ref() != Some(&before) {
-            T::index(lookups, seq, &before, false);
-            if let Some(after) = after {
-                T::index(lookups, seq, &after, true);
-            }
+        match after {
+            Some(after) if after != before => T::reindex(lookups, seq, &before, &after),
+            Some(_) => {}
+            None => T::index(lookups, seq, &before, false),
         }
         Some(out)
     }
@@ -259,6 +333,29 @@ impl World {
             .live_operations
             .iter()
             .filter_map(|&i| self.operations.at(i))
+    }
+
+    /// The sessions that name this operation as BackgroundOperationId, in creation order.
+    pub(crate) fn sessions_naming_operation<'a>(
+        &'a self,
+        op: &str,
+    ) -> impl Iterator<Item = &'a CartCheckoutSession> + 'a {
+        self.lookups
+            .sessions_by_operation
+            .get(op)
+            .into_iter()
+            .flat_map(|seqs| seqs.iter())
+            .filter_map(|&i| self.sessions.at(i))
+    }
+
+    /// How many sessions hold an OrderReferenceNumber.
+    pub(crate) fn sessions_with_order_reference(&self) -> usize {
+        self.lookups.with_order_reference
+    }
+
+    /// Whether a session holds this OrderReferenceNumber.
+    pub(crate) fn order_reference_in_use(&self, reference: &str) -> bool {
+        self.lookups.order_references.contains_key(reference)
     }
 
     /// Sessions that are not archived, in creation order.
@@ -329,7 +426,9 @@ mod tests {
             o.status = OperationStatus::Complete
         });
         assert_eq!(w.live_operations().count(), 0, "finished: time leaves it");
-        w.edit("bop-c", |o: &mut BackgroundOperation| o.expires_at = Some(9));
+        w.edit("bop-c", |o: &mut BackgroundOperation| {
+            o.expires_at = Some(9)
+        });
         assert_eq!(w.live_operations().count(), 1, "due to leave the queue");
         // The snapshot kept its own records and lookups.
         assert_eq!(copy.live_operations().count(), 1);

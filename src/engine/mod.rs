@@ -30,6 +30,7 @@ mod tx;
 pub mod world;
 
 pub use actions::{Action, Outcome, Quantity};
+pub use builder::WorldBuilder;
 pub use change::{Change, ChangeWhat, FieldValue, RecordKind};
 pub use errors::{ActionError, ErrorKind};
 pub use fields::*;
@@ -38,6 +39,5 @@ pub use money::Money;
 pub use rules::Rule;
 pub use settings::{SettingError, SettingInput, SettingValue, StoreSettings};
 pub use source::Source;
-pub use builder::WorldBuilder;
 pub use table::Table;
 pub use world::World;

@@ -838,19 +838,10 @@ fn pay(tx: &mut Tx, cart_id: &str, outcome: PaymentOutcome) -> Result<u16, Actio
 
 /// The next OrderReferenceNumber: `orn-1`, `orn-2`, ...
 fn next_reference(world: &World) -> String {
-    let used = world
-        .sessions
-        .iter()
-        .filter(|s| s.rest.order_reference.is_some())
-        .count();
-    let mut n = used + 1;
+    let mut n = world.sessions_with_order_reference() + 1;
     loop {
         let id = format!("orn-{n}");
-        let taken = world.id_in_use(&id)
-            || world
-                .sessions
-                .iter()
-                .any(|s| s.rest.order_reference.as_deref() == Some(&id));
+        let taken = world.id_in_use(&id) || world.order_reference_in_use(&id);
         if !taken {
             return id;
         }

@@ -33,7 +33,7 @@ pub(crate) type Seq = u64;
 /// the check can name both places); a lookup then finds the first.
 pub struct Table<T> {
     rows: OrdMap<Seq, Arc<T>>,
-    ids: Map<String, Seq>,
+    ids: Map<Arc<str>, Seq>,
     next: Seq,
 }
 
@@ -135,7 +135,7 @@ impl<T: Keyed> Table<T> {
         let seq = self.next;
         self.next += 1;
         if !self.ids.contains_key(record.key()) {
-            self.ids.insert(record.key().to_string(), seq);
+            self.ids.insert(Arc::from(record.key()), seq);
         }
         self.rows.insert(seq, Arc::new(record));
         seq
@@ -208,8 +208,11 @@ mod tests {
         assert_eq!(t.get("d"), Some(&row("d", 0)));
         assert_eq!(t.position("e"), Some(3));
         assert_eq!(t.nth(1), Some(&row("c", 0)));
-        assert_eq!(t.iter().rev().next(), Some(&row("e", 0)));
-        assert_eq!((t.first(), t.last()), (Some(&row("a", 0)), Some(&row("e", 0))));
+        assert_eq!(t.iter().next_back(), Some(&row("e", 0)));
+        assert_eq!(
+            (t.first(), t.last()),
+            (Some(&row("a", 0)), Some(&row("e", 0)))
+        );
     }
 
     #[test]
@@ -231,7 +234,9 @@ mod tests {
 
     #[test]
     fn a_repeated_id_is_kept_in_order_and_found_at_its_first_place() {
-        let t: Table<Row> = [row("x", 1), row("y", 0), row("x", 2)].into_iter().collect();
+        let t: Table<Row> = [row("x", 1), row("y", 0), row("x", 2)]
+            .into_iter()
+            .collect();
         assert_eq!(t.len(), 3);
         assert_eq!(t.get("x"), Some(&row("x", 1)));
     }

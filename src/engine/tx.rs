@@ -39,12 +39,9 @@ macro_rules! field_of {
     };
 }
 
-field_of!(
-    CartField,
-    WebCart,
-    RecordKind::WebCart,
-    |w, id, f| w.cart(id).map(|c| w.cart_field(c, f))
-);
+field_of!(CartField, WebCart, RecordKind::WebCart, |w, id, f| w
+    .cart(id)
+    .map(|c| w.cart_field(c, f)));
 field_of!(
     SessionField,
     CartCheckoutSession,
@@ -75,11 +72,9 @@ field_of!(
     RecordKind::PaymentAuthorization,
     |w, id, f| w.payment_authorization(id).map(|p| payment_field(p, f))
 );
-field_of!(
-    BuyerField,
-    Buyer,
-    RecordKind::Buyer,
-    |w, id, f| w.buyer(id).map(|b| match f {
+field_of!(BuyerField, Buyer, RecordKind::Buyer, |w, id, f| w
+    .buyer(id)
+    .map(|b| match f {
         BuyerField::Permissions => {
             let mut names: Vec<&str> = Permission::ALL
                 .iter()
@@ -92,17 +87,13 @@ field_of!(
             FieldValue::Text(names.join(", "))
         }
         BuyerField::EffectiveAccount => FieldValue::Text(b.effective_account.clone()),
-    })
-);
-field_of!(
-    AccountField,
-    Account,
-    RecordKind::Account,
-    |w, id, f| w.account(id).map(|a| match f {
+    }));
+field_of!(AccountField, Account, RecordKind::Account, |w, id, f| w
+    .account(id)
+    .map(|a| match f {
         AccountField::Stores if a.stores.is_empty() => FieldValue::Text("(none)".to_string()),
         AccountField::Stores => FieldValue::Text(a.stores.join(", ")),
-    })
-);
+    }));
 
 /// A world being changed, and the log of what changed.
 pub(crate) struct Tx<'w> {

@@ -3,9 +3,9 @@
 use super::change::{FieldValue, RecordKind};
 use super::fields::*;
 use super::index::Lookups;
-use super::table::Table;
 use super::model::*;
 use super::money::Money;
+use super::table::Table;
 
 /// Everything the simulator knows at one instant. Cloning it is a snapshot, and costs
 /// about the same however many records it holds: the records are kept in persistent

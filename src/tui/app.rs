@@ -1579,7 +1579,7 @@ impl App {
                     }
                     // The selection follows the cart acted on.
                     if let Some(cart) = entry.action.cart()
-                        && let Some(i) = p.world().carts().position(&cart)
+                        && let Some(i) = p.world().carts().position(cart)
                     {
                         self.cart_sel = i;
                     }
