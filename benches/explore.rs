@@ -24,27 +24,28 @@ fn world(prefix: &str) -> World {
 fn plain(root: &World, config: &Config) -> (usize, usize) {
     let letters = explore::alphabet(root, config).expect("an alphabet");
     let key = |w: &World| {
-        let mut w = w.clone();
-        w.tick = 0;
-        for s in &mut w.sessions {
+        let mut text = format!("{:?}", w.carts());
+        for s in w.sessions() {
+            let mut s = s.clone();
             s.started_at = 0;
+            text.push_str(&format!("{s:?}"));
         }
-        for o in &mut w.operations {
+        for o in w.operations() {
+            let mut o = o.clone();
             o.submitted_at = 0;
             o.started_at = None;
             o.finished_at = None;
             o.ended_at = None;
+            text.push_str(&format!("{o:?}"));
         }
-        format!(
-            "{:?}{:?}{:?}{:?}{:?}{:?}{:?}",
-            w.carts,
-            w.sessions,
-            w.operations,
-            w.orders,
-            w.validation_outputs,
-            w.delivery_groups,
-            w.payment_authorizations
-        )
+        text.push_str(&format!(
+            "{:?}{:?}{:?}{:?}",
+            w.orders(),
+            w.validation_outputs(),
+            w.delivery_groups(),
+            w.payment_authorizations()
+        ));
+        text
     };
     let mut seen: HashSet<String> = HashSet::from([key(root)]);
     let mut queue: VecDeque<(World, Vec<usize>)> = VecDeque::from([(root.clone(), Vec::new())]);

@@ -57,7 +57,7 @@ fn main() {
         }
         let after = LIVE.load(Ordering::Relaxed);
         let world = timeline.world();
-        let records_now = world.carts.len() + world.sessions.len() + world.operations.len();
+        let records_now = world.carts().len() + world.sessions().len() + world.operations().len();
         println!(
             "summary memory {steps} steps, {records} records: {} bytes in all, {} bytes per step, {} checkpoints, {records_now} carts/sessions/operations at the end",
             after - before,

@@ -380,10 +380,10 @@ fn anonymize_replaces_real_ids_with_readable_ones() {
     let loaded = cartsim::scenario::load_bytes("saved.json", text.as_bytes())
         .expect("the saved world loads");
     assert_eq!(
-        loaded.world.carts[0].status,
+        loaded.world.carts().nth(0).unwrap().status,
         cartsim::engine::CartStatus::Checkout
     );
-    assert_eq!(loaded.world.sessions.len(), 2);
+    assert_eq!(loaded.world.sessions().len(), 2);
 }
 
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {

@@ -466,7 +466,13 @@ fn a_checkout_started_before_checkout_valid_after_is_expired() {
     .unwrap();
     // Tick 0 is 09:58, so 10:05 is tick 7; the session started at 10:00 (tick 2).
     assert_eq!(
-        rebuilt.world.stores[0].settings.checkout_valid_after,
+        rebuilt
+            .world
+            .stores()
+            .nth(0)
+            .unwrap()
+            .settings
+            .checkout_valid_after,
         Some(7)
     );
     let json = serde_json::to_value(&d).unwrap();
@@ -616,7 +622,7 @@ fn open_honours_every_setting_given() {
     args.push(fixture);
     let scenario = open(&args);
     assert_eq!(scenario.edition, Edition::One);
-    let store = &scenario.world.stores[0];
+    let store = &scenario.world.stores().nth(0).unwrap();
     let values = store.settings.values();
     for &(key, value) in &given {
         assert!(
@@ -635,8 +641,8 @@ fn open_honours_every_setting_given() {
         assert_eq!(store.settings.tax_rate.to_string(), "0.08");
     }
     assert_eq!(store.delivery_methods[0].id, "2DmHs0000000012KAA");
-    assert_eq!(scenario.world.delivery_groups.len(), 1);
-    assert_eq!(scenario.world.payment_authorizations.len(), 1);
+    assert_eq!(scenario.world.delivery_groups().len(), 1);
+    assert_eq!(scenario.world.payment_authorizations().len(), 1);
     assert!(
         scenario
             .summary
@@ -657,12 +663,15 @@ fn open_honours_every_setting_given() {
     let text = cartsim::scenario::save::to_text(&raw);
     let loaded = cartsim::scenario::load_bytes("saved.json", text.as_bytes())
         .unwrap_or_else(|e| panic!("{e}\n{text}"));
-    assert_eq!(loaded.world.stores[0].settings, store.settings);
+    assert_eq!(
+        loaded.world.stores().nth(0).unwrap().settings,
+        store.settings
+    );
 
     // The defaults, when nothing is given: an edition 2 aura store (the records of this
     // ticket show no store kind), the store's own time-to-live.
     let scenario = open(&["--open", fixture]);
-    let settings = scenario.world.stores[0].settings;
+    let settings = scenario.world.stores().nth(0).unwrap().settings;
     assert_eq!(scenario.edition, Edition::Two);
     assert_eq!(settings.template, Template::Aura);
     assert_eq!(settings.checkout_expiry, CheckoutExpiry::OnReturn);
@@ -671,7 +680,16 @@ fn open_honours_every_setting_given() {
     assert_eq!(settings.place_order, defaults.place_order);
     // `--ttl-minutes none` never expires.
     let scenario = open(&["--open", "--ttl-minutes", "none", fixture]);
-    assert_eq!(scenario.world.stores[0].settings.checkout_ttl, None);
+    assert_eq!(
+        scenario
+            .world
+            .stores()
+            .nth(0)
+            .unwrap()
+            .settings
+            .checkout_ttl,
+        None
+    );
 }
 
 #[test]

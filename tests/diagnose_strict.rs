@@ -75,7 +75,7 @@ fn a_session_without_is_archived_is_not_a_second_active_session() {
     let (rebuilt, d) = diagnose::diagnose(&inputs, &Options::default(), false).unwrap();
     let active: Vec<_> = rebuilt
         .world
-        .sessions
+        .sessions()
         .iter()
         .filter(|s| !s.is_archived)
         .collect();
@@ -102,7 +102,7 @@ fn a_session_without_is_archived_is_not_a_second_active_session() {
         d.missing
     );
     let loaded = open_save_load(&inputs).unwrap();
-    assert_eq!(loaded.world.sessions.len(), 2);
+    assert_eq!(loaded.world.sessions().len(), 2);
 }
 
 #[test]
@@ -156,13 +156,17 @@ fn a_negative_or_huge_amount_is_refused() {
     }
     // What a spreadsheet writes in many countries is read, exactly.
     let loaded = open_save_load(&[cart("4", "\"1534,01\"")]).unwrap();
-    let total: i128 = loaded.world.carts[0]
+    let total: i128 = loaded
+        .world
+        .carts()
+        .nth(0)
+        .unwrap()
         .items
         .iter()
         .map(|i| {
             loaded
                 .world
-                .products
+                .products()
                 .iter()
                 .find(|p| p.sku == i.sku)
                 .unwrap()
@@ -202,7 +206,7 @@ fn a_huge_time_to_live_is_refused_instead_of_wrapping() {
     );
     let loaded = open_save_load(&[cart("1", "1"), store]).unwrap();
     assert_eq!(
-        loaded.world.stores[0].settings.checkout_ttl,
+        loaded.world.stores().nth(0).unwrap().settings.checkout_ttl,
         Some(1_000_000)
     );
 }
@@ -225,7 +229,10 @@ fn store_groups_of_stores_without_a_cart_do_not_make_an_unloadable_account() {
         ),
     ];
     let loaded = open_save_load(&inputs).unwrap();
-    assert_eq!(loaded.world.accounts[0].stores, vec!["0ZEHs0000007001OAA"]);
+    assert_eq!(
+        loaded.world.accounts().nth(0).unwrap().stores,
+        vec!["0ZEHs0000007001OAA"]
+    );
 }
 
 #[test]

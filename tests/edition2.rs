@@ -50,11 +50,11 @@ fn editions_differ_only_in_store_defaults() {
     let one = world2(1, "");
     let two = world2(2, "");
     assert_eq!(
-        one.stores[0].settings,
+        one.stores().nth(0).unwrap().settings,
         StoreSettings::defaults(Edition::One)
     );
     assert_eq!(
-        two.stores[0].settings,
+        two.stores().nth(0).unwrap().settings,
         StoreSettings::defaults(Edition::Two)
     );
     let explicit = world2(
@@ -64,7 +64,10 @@ fn editions_differ_only_in_store_defaults() {
            "order_created": "at_cart_to_order", "canceled_finished_at": "null",
            "checkout_expiry": "on_return""#,
     );
-    assert_eq!(explicit.stores[0].settings, two.stores[0].settings);
+    assert_eq!(
+        explicit.stores().nth(0).unwrap().settings,
+        two.stores().nth(0).unwrap().settings
+    );
 }
 
 #[test]
@@ -98,7 +101,7 @@ fn get_or_create_returns_the_active_session_and_changes_nothing() {
 #[test]
 fn get_or_create_still_refuses_a_closed_cart() {
     let mut w = world2(2, "");
-    w.carts[0].status = CartStatus::Closed;
+    edit_nth_cart(&mut w, 0, |c| c.status = CartStatus::Closed);
     let e = refused(&mut w, start("cart-1"));
     assert_eq!(e.kind, ErrorKind::CheckoutCartNotActiveOrCheckout);
     assert_eq!(e.code(), "INVALID_OPERATION");
@@ -124,7 +127,9 @@ fn lenient_cancel_without_a_session_succeeds_and_changes_nothing() {
 fn lenient_cancel_with_a_dangling_operation_archives_and_unlocks() {
     let mut w = world2(2, r#""cancel_requirements": "lenient""#);
     ok(&mut w, start("cart-1"));
-    w.sessions[0].background_operation_id = Some("bop-404".into());
+    edit_nth_session(&mut w, 0, |s| {
+        s.background_operation_id = Some("bop-404".into())
+    });
     let out = ok(&mut w, cancel("cart-1"));
     assert_eq!(field(&w, "ccs-1", "IsArchived"), "true");
     assert_eq!(field(&w, "cart-1", "Status"), "Active");
@@ -141,7 +146,7 @@ fn lenient_cancel_with_a_dangling_operation_archives_and_unlocks() {
 fn a_closed_cart_is_refused_in_both_readings() {
     for keys in ["", r#""cancel_requirements": "lenient""#] {
         let mut w = world2(2, keys);
-        w.carts[0].status = CartStatus::Closed;
+        edit_nth_cart(&mut w, 0, |c| c.status = CartStatus::Closed);
         assert_eq!(
             refused(&mut w, cancel("cart-1")).kind,
             ErrorKind::CancelCartClosed
@@ -238,7 +243,7 @@ fn checkout_session_clears_validation_rows_in_edition_2_only() {
         ok(&mut w, wait(1));
         ok(&mut w, cancel("cart-1"));
         let out = ok(&mut w, start("cart-1"));
-        assert_eq!(w.validation_outputs.len(), left, "edition {edition}");
+        assert_eq!(w.validation_outputs().len(), left, "edition {edition}");
         assert_eq!(
             out.changes
                 .iter()
@@ -354,16 +359,16 @@ fn a_synchronous_state_runs_at_once_without_an_operation() {
     ok(&mut w, start("cart-1"));
     ok(&mut w, Action::Settle);
     ok(&mut w, cont("cart-1"));
-    let ops_before = w.operations.len();
+    let ops_before = w.operations().len();
     let out = ok(&mut w, wait(1)); // Cart to Order finishes, Authorize Payment runs at once
     assert!(out.changes.iter().any(|c| c.rule == Rule::SyncStateRuns));
     assert_eq!(field(&w, "ccs-1", "State"), "Activate Order");
     assert_eq!(
-        w.operations.len(),
+        w.operations().len(),
         ops_before + 1,
         "only Activate Order launched"
     );
-    assert!(w.operations.iter().all(|o| o.name != "Authorize Payment"));
+    assert!(w.operations().iter().all(|o| o.name != "Authorize Payment"));
 }
 
 #[test]
@@ -378,7 +383,7 @@ fn the_order_exists_while_the_cart_is_still_in_checkout() {
     ok(&mut w, wait(1));
     assert_eq!(field(&w, "cart-1", "Status"), "Closed");
     assert_eq!(field(&w, "ccs-1", "State"), "Complete");
-    assert_eq!(w.orders.len(), 1);
+    assert_eq!(w.orders().len(), 1);
     // Format 1: the order and the closed cart come together at the end.
     let mut one = world2(1, "");
     ok(&mut one, start("cart-1"));

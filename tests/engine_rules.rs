@@ -5,6 +5,11 @@ mod common;
 use cartsim::engine::*;
 use common::*;
 
+/// The id of the world's `i`-th cart.
+fn nth_cart(w: &World, i: usize) -> String {
+    w.carts().nth(i).expect("a cart").id.clone()
+}
+
 /// Applies an action that must be refused with `kind`, and checks it changed nothing.
 fn refused(world: &mut World, action: Action, kind: ErrorKind) -> ActionError {
     let before = world.clone();
@@ -67,7 +72,10 @@ fn start_checkout_refusals_change_nothing() {
     );
     assert_eq!((e.code(), e.http()), ("BAD_REQUEST", Some(400)));
     assert!(e.message.contains("Cart Is Already in Progress"));
-    w.carts[1].status = CartStatus::PendingDelete;
+    let cart = nth_cart(&w, 1);
+    stage(&mut w, |b| {
+        b.edit_cart(&cart, |c| c.status = CartStatus::PendingDelete);
+    });
     let e = refused(&mut w, start("cart-2"), ErrorKind::CheckoutCartNotActive);
     assert_eq!((e.code(), e.http()), ("INVALID_OPERATION", Some(403)));
 }
@@ -204,7 +212,7 @@ fn settle_runs_until_nothing_is_in_progress_and_refuses_endless_work_without_cha
     ok(&mut w, start("cart-1"));
     ok(&mut w, Action::Settle);
     assert_eq!(w.tick, 2);
-    assert!(w.operations.iter().all(|o| !o.status.in_progress()));
+    assert!(w.operations().iter().all(|o| !o.status.in_progress()));
     // Settling with nothing running is a no-op that succeeds.
     assert!(ok(&mut w, Action::Settle).changes.is_empty());
     let s = scenario(
@@ -265,7 +273,7 @@ fn cancel_checks_its_six_requirements_in_the_documented_order() {
     ok(&mut w, revoke("bob", Permission::CancelCheckout));
     ok(&mut w, switch("bob", "other"));
     ok(&mut w, leave("acme", "west"));
-    w.carts[0].status = CartStatus::Closed;
+    edit_nth_cart(&mut w, 0, |c| c.status = CartStatus::Closed);
 
     let order = [
         ErrorKind::CancelNoPermission,
@@ -287,25 +295,41 @@ fn cancel_checks_its_six_requirements_in_the_documented_order() {
             0 => drop(ok(&mut w, grant("bob", Permission::CancelCheckout))),
             1 => drop(ok(&mut w, switch("bob", "acme"))),
             2 => drop(ok(&mut w, join("acme", "west"))),
-            3 => w.carts[0].status = CartStatus::Checkout,
-            4 => w.sessions.push(CartCheckoutSession {
-                id: "stale".into(),
-                cart: "cart-1".into(),
-                state: "Inventory".into(),
-                next_state: None,
-                is_processing: true,
-                is_error: false,
-                is_archived: false,
-                background_operation_id: Some("bop-404".into()),
-                order_id: None,
-                started_at: 0,
-                ..CartCheckoutSession::default()
+            3 => {
+                let cart = nth_cart(&w, 0);
+                stage(&mut w, |b| {
+                    b.edit_cart(&cart, |c| c.status = CartStatus::Checkout);
+                })
+            }
+            4 => stage(&mut w, |b| {
+                b.add_session(CartCheckoutSession {
+                    id: "stale".into(),
+                    cart: "cart-1".into(),
+                    state: "Inventory".into(),
+                    next_state: None,
+                    is_processing: true,
+                    is_error: false,
+                    is_archived: false,
+                    background_operation_id: Some("bop-404".into()),
+                    order_id: None,
+                    started_at: 0,
+                    ..CartCheckoutSession::default()
+                });
             }),
             _ => {}
         }
     }
-    assert!(w.sessions[0].background_operation_id.is_some());
-    w.sessions[0].background_operation_id = None;
+    assert!(
+        w.sessions()
+            .nth(0)
+            .unwrap()
+            .background_operation_id
+            .is_some()
+    );
+    let session = w.sessions().first().expect("a session").id.clone();
+    stage(&mut w, |b| {
+        b.edit_session(&session, |s| s.background_operation_id = None);
+    });
     let e = refused(
         &mut w,
         cancel("cart-1"),
@@ -449,7 +473,10 @@ fn add_to_cart_refuses_locked_carts_and_bad_quantities() {
         CartStatus::Processing,
     ] {
         let mut w = world();
-        w.carts[0].status = status;
+        let cart = nth_cart(&w, 0);
+        stage(&mut w, |b| {
+            b.edit_cart(&cart, |c| c.status = status);
+        });
         refused(
             &mut w,
             add("cart-1", "NUT", 1),

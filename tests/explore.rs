@@ -4,7 +4,10 @@
 
 mod common;
 
-use cartsim::engine::{Action, CartStatus, OperationStatus, Order, World};
+use cartsim::engine::{
+    Action, BackgroundOperation, CartCheckoutSession, CartStatus, OperationStatus, Order, World,
+    WorldBuilder,
+};
 use cartsim::explore::alphabet::{Letter, Move};
 use cartsim::explore::anomaly::{self, CATALOGUE, Lookahead};
 use cartsim::explore::{self, Config, What, property};
@@ -19,18 +22,38 @@ fn run_explore(world: &World, config: &Config) -> explore::Report {
 /// The world with the clock and every recorded instant zeroed: the naive search's own
 /// notion of "the same state" when no store makes time observable.
 fn timeless(world: &World) -> World {
-    let mut w = world.clone();
-    w.tick = 0;
-    for s in &mut w.sessions {
-        s.started_at = 0;
+    let mut w = WorldBuilder::from(world.clone());
+    w.tick(0);
+    let sessions: Vec<String> = w.sessions().iter().map(|s| s.id.clone()).collect();
+    for s in sessions {
+        w.edit_session(&s, |s| s.started_at = 0);
     }
-    for o in &mut w.operations {
-        o.submitted_at = 0;
-        o.started_at = None;
-        o.finished_at = None;
-        o.ended_at = None;
+    let operations: Vec<String> = w.operations().iter().map(|o| o.id.clone()).collect();
+    for o in operations {
+        w.edit_operation(&o, |o| {
+            o.submitted_at = 0;
+            o.started_at = None;
+            o.finished_at = None;
+            o.ended_at = None;
+        });
     }
-    w
+    w.build()
+}
+
+/// Changes the world's first session.
+fn edit_first_session(world: World, edit: impl FnOnce(&mut CartCheckoutSession)) -> World {
+    let mut w = WorldBuilder::from(world);
+    let id = w.sessions().first().expect("a session").id.clone();
+    w.edit_session(&id, edit);
+    w.build()
+}
+
+/// Changes the world's first operation.
+fn edit_first_operation(world: World, edit: impl FnOnce(&mut BackgroundOperation)) -> World {
+    let mut w = WorldBuilder::from(world);
+    let id = w.operations().first().expect("an operation").id.clone();
+    w.edit_operation(&id, edit);
+    w.build()
 }
 
 /// A plain breadth-first search keeping whole worlds and comparing them with `==`:
@@ -223,25 +246,23 @@ fn a_healthy_checkout_shows_no_state_anomaly() {
 
 #[test]
 fn checkout_without_session() {
-    let mut world = aura_in_checkout();
-    world.sessions[0].is_archived = true;
-    world.reindex();
+    let world = edit_first_session(aura_in_checkout(), |s| s.is_archived = true);
     assert!(state_names(&world).contains(&"checkout-without-session"));
     assert!(!state_names(&aura_in_checkout()).contains(&"checkout-without-session"));
 }
 
 #[test]
 fn processing_without_operation() {
-    let mut world = aura_in_checkout();
-    world.operations[0].status = OperationStatus::Complete;
+    let world = edit_first_operation(aura_in_checkout(), |o| o.status = OperationStatus::Complete);
     assert!(state_names(&world).contains(&"processing-without-operation"));
     assert!(!state_names(&aura_in_checkout()).contains(&"processing-without-operation"));
 }
 
 #[test]
 fn missing_operation() {
-    let mut world = aura_in_checkout();
-    world.sessions[0].background_operation_id = Some("bop-99".into());
+    let world = edit_first_session(aura_in_checkout(), |s| {
+        s.background_operation_id = Some("bop-99".into())
+    });
     assert!(state_names(&world).contains(&"missing-operation"));
     assert!(!state_names(&aura_in_checkout()).contains(&"missing-operation"));
 }
@@ -256,19 +277,18 @@ fn stuck_in_checkout() {
 }
 
 fn with_orders(n: usize, status: CartStatus) -> World {
-    let mut world = aura_in_checkout();
-    world.carts[0].status = status;
-    world.operations[0].status = OperationStatus::Complete;
-    world.sessions[0].is_processing = false;
+    let world = edit_first_operation(aura_in_checkout(), |o| o.status = OperationStatus::Complete);
+    let mut world = WorldBuilder::from(edit_first_session(world, |s| s.is_processing = false));
+    let cart = world.carts().first().expect("a cart").id.clone();
+    world.edit_cart(&cart, |c| c.status = status);
     for i in 1..=n {
-        world.orders.push(Order {
+        world.add_order(Order {
             id: format!("ord-{i}"),
             cart: "cart-1".into(),
             session: "ccs-1".into(),
         });
     }
-    world.reindex();
-    world
+    world.build()
 }
 
 #[test]
@@ -653,8 +673,8 @@ fn the_alphabet_follows_faults_actors_and_actions() {
         },
         &world,
     );
-    let others = world.buyers.len() - 1;
+    let others = world.buyers().len() - 1;
     let cancels = all.iter().filter(|(k, _)| *k == "cancel").count();
-    assert_eq!(cancels, world.carts.len() * (1 + others));
+    assert_eq!(cancels, world.carts().len() * (1 + others));
     assert!(all.iter().any(|(_, a)| a.is_some()) || others == 0);
 }

@@ -138,8 +138,10 @@ fn refused(world: &mut World, action: Action, kind: ErrorKind) -> Outcome {
 
 /// The names of the operations launched since `before`.
 fn launched_since(world: &World, before: usize) -> Vec<(String, Vec<&'static str>)> {
-    world.operations[before..]
+    world
+        .operations()
         .iter()
+        .skip(before)
         .map(|o| {
             (
                 o.name.clone(),
@@ -195,7 +197,7 @@ fn put_creates_one_cart_calculate_and_a_delivery_group() {
     assert_eq!(field(&w, "bop-1", "~calculator"), "Promotions");
     // The same checkout comes back while it runs.
     status(&mut w, put("cart-1"), 202);
-    assert_eq!(w.sessions.len(), 1);
+    assert_eq!(w.sessions().len(), 1);
     ok(&mut w, Action::Settle);
     assert_eq!(field(&w, "bop-1", "Status"), "Complete");
     assert_eq!(field(&w, "bop-1", "~calculator"), "null");
@@ -271,7 +273,7 @@ fn patch_sets_the_delivery_group_and_runs_the_calculators_it_needs() {
     let mut w = lwr_world(r#", "tax_rate": 0.1"#);
     status(&mut w, put("cart-1"), 202);
     ok(&mut w, Action::Settle);
-    let before = w.operations.len();
+    let before = w.operations().len();
     let out = status(&mut w, patch("cart-1", Some("1 Main St"), None, None), 202);
     assert_eq!(
         launched_since(&w, before),
@@ -286,7 +288,7 @@ fn patch_sets_the_delivery_group_and_runs_the_calculators_it_needs() {
         json!("1 Main St")
     );
     ok(&mut w, Action::Settle);
-    let before = w.operations.len();
+    let before = w.operations().len();
     status(&mut w, patch("cart-1", None, Some("Ground"), None), 202);
     assert_eq!(launched_since(&w, before)[0].1, ["Post Shipping", "Tax"]);
     assert_eq!(field(&w, "cdg-1", "DeliveryMethodId"), "Ground");
@@ -398,7 +400,7 @@ fn an_item_change_reruns_the_calculation_and_a_buyer_change_is_422_not_409() {
     let mut w = lwr_world("");
     ready(&mut w);
     status(&mut w, pay("cart-1", PaymentOutcome::Authorized), 200);
-    let before = w.operations.len();
+    let before = w.operations().len();
     ok(&mut w, add("cart-1", "NUT", 5));
     assert_eq!(field(&w, "cart-1", "Status"), "Checkout");
     assert_eq!(
@@ -425,11 +427,11 @@ fn cart_cleanup_cancel_checkout_cancels_on_a_cart_change() {
     let mut w = lwr_world(r#", "cart_cleanup": "cancel_checkout""#);
     status(&mut w, put("cart-1"), 202);
     ok(&mut w, Action::Settle);
-    let before = w.operations.len();
+    let before = w.operations().len();
     ok(&mut w, add("cart-1", "NUT", 1));
     assert_eq!(field(&w, "ccs-1", "IsArchived"), "true");
     assert_eq!(field(&w, "cart-1", "Status"), "Active");
-    assert_eq!(w.operations.len(), before, "no calculation runs");
+    assert_eq!(w.operations().len(), before, "no calculation runs");
 }
 
 #[test]
@@ -549,12 +551,12 @@ fn the_time_to_live_is_noticed_when_the_buyer_returns() {
     let before = w.clone();
     ok(&mut w, wait(10));
     // Nothing happens while the buyer is away.
-    assert_eq!(w.sessions, before.sessions);
+    assert_eq!(w.sessions(), before.sessions());
     assert_eq!(field(&w, "cart-1", "Status"), "Checkout");
     // The return: the integrations run again, the same checkout answers 202.
-    let ops = w.operations.len();
+    let ops = w.operations().len();
     status(&mut w, get("cart-1"), 202);
-    assert_eq!(w.operations.len(), ops + 1);
+    assert_eq!(w.operations().len(), ops + 1);
     assert_eq!(field(&w, "ccs-1", "IsArchived"), "false");
     ok(&mut w, Action::Settle);
     status(&mut w, get("cart-1"), 200);
@@ -832,11 +834,20 @@ fn an_lwr_world_saved_as_a_file_loads_again() {
     assert!(text.contains("\"place_order\": \"v1\""), "{text}");
     let text = text.replacen("\"place_order\": \"v1\"", "\"place_order\": \"v2\"", 1);
     let again = load_bytes("saved.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(again.world.stores[0].settings.template, Template::Lwr);
+    assert_eq!(
+        again.world.stores().nth(0).unwrap().settings.template,
+        Template::Lwr
+    );
     let actions: Vec<Action> = again.steps.iter().map(|s| s.action.clone()).collect();
     assert_eq!(actions, steps);
-    assert_eq!(again.world.buyers[3].address, world.buyers[3].address);
-    assert_eq!(again.world.stores[0].delivery_methods.len(), 2);
+    assert_eq!(
+        again.world.buyers().nth(3).unwrap().address,
+        world.buyers().nth(3).unwrap().address
+    );
+    assert_eq!(
+        again.world.stores().nth(0).unwrap().delivery_methods.len(),
+        2
+    );
 }
 
 #[test]

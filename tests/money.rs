@@ -148,7 +148,7 @@ fn a_saved_branch_with_totals_at_the_caps_replays() {
     assert!(saved.contains("\"price\": 999999999.97"), "{saved}");
     let again = load_bytes("branch.json", saved.as_bytes()).expect("the saved branch loads");
     assert!(checks_pass(&again), "the saved branch replays:\n{saved}");
-    assert_eq!(start.products, again.world.products);
+    assert_eq!(start.products(), again.world.products());
 }
 
 proptest! {

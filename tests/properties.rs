@@ -51,9 +51,9 @@ fn any_action() -> impl Strategy<Value = Action> {
 }
 
 fn invariants(world: &World) {
-    for cart in &world.carts {
+    for cart in world.carts() {
         let active = world
-            .sessions
+            .sessions()
             .iter()
             .filter(|s| s.cart == cart.id && !s.is_archived)
             .count();
@@ -64,7 +64,7 @@ fn invariants(world: &World) {
             assert!(!s.is_processing, "an Active cart's session is processing");
         }
     }
-    for s in &world.sessions {
+    for s in world.sessions() {
         if s.is_processing {
             let op = s
                 .background_operation_id
@@ -100,7 +100,7 @@ proptest! {
             for id in &archived {
                 prop_assert!(world.session(id).unwrap().is_archived);
             }
-            archived = world.sessions.iter().filter(|s| s.is_archived).map(|s| s.id.clone()).collect();
+            archived = world.sessions().iter().filter(|s| s.is_archived).map(|s| s.id.clone()).collect();
             invariants(&world);
             prop_assert!(world.tick >= before.tick);
         }

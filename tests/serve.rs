@@ -765,7 +765,7 @@ fn a_watching_ui_shows_the_served_world_and_each_call() {
     for live in events.try_iter() {
         let _ = app.update(Msg::Live(live));
     }
-    assert!(app.world().unwrap().sessions.is_empty());
+    assert!(app.world().unwrap().sessions().is_empty());
     c.stop();
 }
 

@@ -397,7 +397,7 @@ fn prove(b: &Binding, key: &Key) {
             let running = |a: &App| {
                 a.world()
                     .unwrap()
-                    .operations
+                    .operations()
                     .iter()
                     .any(|o| o.status == OperationStatus::Running)
             };

@@ -789,7 +789,7 @@ fn settle_lets_time_pass_until_nothing_runs() {
     press(&mut a, KeyCode::Char('S'));
     let w = a.world().unwrap();
     assert!(
-        w.operations.iter().all(|o| !o.status.in_progress()),
+        w.operations().iter().all(|o| !o.status.in_progress()),
         "nothing runs after settle"
     );
     assert!(a.player.playback.as_ref().unwrap().off_script());
@@ -1139,7 +1139,7 @@ fn a_key_picks_the_acting_buyer_and_the_saved_branch_says_as() {
     assert!(items[0].0.contains(&format!("({other})")), "{:?}", items[0]);
     // Round the buyers back to the owner (a refusal popup, if any, closed first).
     press(&mut a, KeyCode::Esc);
-    for _ in 0..a.world().unwrap().buyers.len() {
+    for _ in 0..a.world().unwrap().buyers().len() {
         if a.player.acting.is_none() {
             break;
         }
@@ -1455,7 +1455,7 @@ fn selecting_a_cart_brings_its_session_and_operation_into_view() {
     press(&mut a, KeyCode::Right);
     let session_cart = |a: &App| {
         let w = a.world().unwrap();
-        w.sessions
+        w.sessions()
             .iter()
             .rev()
             .nth(a.player.session_sel)
@@ -1463,7 +1463,7 @@ fn selecting_a_cart_brings_its_session_and_operation_into_view() {
             .cart
             .clone()
     };
-    assert_eq!(a.world().unwrap().sessions.len(), 2);
+    assert_eq!(a.world().unwrap().sessions().len(), 2);
     a.player.focus = Focus::Carts;
     press(&mut a, KeyCode::Up);
     let cart = a.selected_cart().unwrap();
@@ -1473,7 +1473,7 @@ fn selecting_a_cart_brings_its_session_and_operation_into_view() {
     assert_ne!(other, cart);
     assert_eq!(session_cart(&a), other);
     let w = a.world().unwrap();
-    let op = w.operations.iter().rev().nth(a.player.op_sel).unwrap();
+    let op = w.operations().iter().rev().nth(a.player.op_sel).unwrap();
     let owner = a.player.op_owner(&op.id).unwrap();
     assert_eq!(w.session(owner).unwrap().cart, other);
 }

@@ -88,7 +88,7 @@ fn every_step_of_the_lwr_scenarios_keeps_its_changes_and_calculator_in_view_at_8
                 .map(|s| s.id.clone())
                 .or_else(|| {
                     world
-                        .sessions
+                        .sessions()
                         .iter()
                         .rev()
                         .find(|s| s.cart == cart)

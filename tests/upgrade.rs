@@ -29,7 +29,7 @@ fn every_curriculum_file_and_its_upgrade_give_the_same_transcript() {
             "{}: the upgrade plays differently",
             b.name
         );
-        for (a, b) in original.world.stores.iter().zip(&upgraded.world.stores) {
+        for (a, b) in original.world.stores().iter().zip(upgraded.world.stores()) {
             assert_eq!(a.settings, b.settings, "{}", b.id);
             assert_eq!(a.checkout_flow, b.checkout_flow, "{}", b.id);
         }
@@ -165,7 +165,7 @@ fn the_new_store_settings_and_delivery_methods_survive_saving_and_upgrading() {
                    {"id": "east"}],
         "accounts": [], "buyers": [], "products": [], "carts": []}}"#;
     let (scenario, raw) = load_with_raw("new.json", text.as_bytes()).expect("loads");
-    let west = &scenario.world.stores[0];
+    let west = &scenario.world.stores().nth(0).unwrap();
     assert_eq!(west.settings.checkout_expiry, CheckoutExpiry::OnReturn);
     assert_eq!(west.settings.checkout_valid_after, Some(7));
     assert_eq!(west.settings.place_order, PlaceOrderVersion::V2);
@@ -181,7 +181,13 @@ fn the_new_store_settings_and_delivery_methods_survive_saving_and_upgrading() {
     assert_eq!(west.delivery_methods[1].price, Money::from_cents(2450));
     // Format 1's default expiry is the eager reading.
     assert_eq!(
-        scenario.world.stores[1].settings.checkout_expiry,
+        scenario
+            .world
+            .stores()
+            .nth(1)
+            .unwrap()
+            .settings
+            .checkout_expiry,
         CheckoutExpiry::Eager
     );
 
@@ -198,19 +204,19 @@ fn the_new_store_settings_and_delivery_methods_survive_saving_and_upgrading() {
     let saved_text = to_text(&saved);
     assert!(saved_text.contains("\"tax_rate\": 0.0825"), "{saved_text}");
     let again = load_bytes("saved.json", saved_text.as_bytes()).expect("the saved file loads");
-    assert_eq!(again.world.stores, scenario.world.stores);
+    assert_eq!(again.world.stores(), scenario.world.stores());
 
     // Upgraded: format 1's eager expiry is written out, so the meaning stays (an lwr
     // store gets no checkout flow written: it runs none).
     let upgraded = to_text(&upgrade(raw, Edition::One));
     let again = load_bytes("upgraded.json", upgraded.as_bytes()).expect("the upgrade loads");
-    for (a, b) in again.world.stores.iter().zip(&scenario.world.stores) {
+    for (a, b) in again.world.stores().iter().zip(scenario.world.stores()) {
         assert_eq!(a.settings, b.settings, "{}", a.id);
         assert_eq!(a.delivery_methods, b.delivery_methods, "{}", a.id);
     }
     assert_eq!(
-        again.world.stores[1].checkout_flow,
-        scenario.world.stores[1].checkout_flow
+        again.world.stores().nth(1).unwrap().checkout_flow,
+        scenario.world.stores().nth(1).unwrap().checkout_flow
     );
 }
 
@@ -238,5 +244,8 @@ fn upgrade_prints_no_bidi_character_from_the_file() {
     let again = load_bytes("upgraded.json", stdout.as_bytes()).unwrap();
     let original = cartsim::scenario::load_file(&path).unwrap();
     assert_eq!(again.title, original.title);
-    assert_eq!(again.world.carts[0].name, original.world.carts[0].name);
+    assert_eq!(
+        again.world.carts().nth(0).unwrap().name,
+        original.world.carts().nth(0).unwrap().name
+    );
 }

@@ -61,7 +61,7 @@ impl Default for Options {
 
 fn world_section(out: &mut String, world: &World) {
     out.push_str("## The world at the start\n\n");
-    for store in &world.stores {
+    for store in world.stores() {
         if store.settings.template == Template::Lwr {
             // An LWR store runs no flow: its flow and on-cart-change setting mean nothing.
             let _ = writeln!(
@@ -87,7 +87,7 @@ fn world_section(out: &mut String, world: &World) {
             md(&flow.join(" -> "))
         );
     }
-    for account in &world.accounts {
+    for account in world.accounts() {
         let stores = if account.stores.is_empty() {
             "no store".to_string()
         } else {
@@ -101,7 +101,7 @@ fn world_section(out: &mut String, world: &World) {
             md(&stores)
         );
     }
-    for buyer in &world.buyers {
+    for buyer in world.buyers() {
         let perms: Vec<&str> = buyer.permissions.iter().map(|p| p.as_str()).collect();
         let _ = writeln!(
             out,
@@ -117,7 +117,7 @@ fn world_section(out: &mut String, world: &World) {
             }
         );
     }
-    for product in &world.products {
+    for product in world.products() {
         let _ = writeln!(
             out,
             "- Product {} **{}** at {}.",
@@ -126,7 +126,7 @@ fn world_section(out: &mut String, world: &World) {
             product.price
         );
     }
-    for cart in &world.carts {
+    for cart in world.carts() {
         let items: Vec<String> = cart
             .items
             .iter()
@@ -147,7 +147,7 @@ fn world_section(out: &mut String, world: &World) {
             world.total_product_amount(cart)
         );
     }
-    for s in &world.sessions {
+    for s in world.sessions() {
         let _ = writeln!(
             out,
             "- CartCheckoutSession **{}** for {}: State {}, IsProcessing {}, IsArchived {}, BackgroundOperationId {}.",
@@ -159,7 +159,7 @@ fn world_section(out: &mut String, world: &World) {
             md(s.background_operation_id.as_deref().unwrap_or("null"))
         );
     }
-    for o in &world.operations {
+    for o in world.operations() {
         let _ = writeln!(
             out,
             "- BackgroundOperation **{}** ({}): Status {}.",
@@ -216,7 +216,7 @@ pub fn markdown_with(scenario: &Scenario, options: Options) -> String {
     world_section(&mut out, &scenario.world);
     if scenario
         .world
-        .stores
+        .stores()
         .iter()
         .any(|s| s.settings.template == Template::Lwr)
     {

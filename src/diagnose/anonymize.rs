@@ -93,6 +93,7 @@ fn standard_names() -> (Vec<String>, Vec<String>) {
 /// Replaces every id, name and free text in the records, the same real id always by
 /// the same readable one.
 pub fn anonymize(records: &mut Records) {
+    records.changed();
     let mut map: HashMap<String, String> = HashMap::new();
     let mut counters: HashMap<&'static str, usize> = HashMap::new();
     let mut name =

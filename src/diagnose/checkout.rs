@@ -11,6 +11,7 @@
 use super::rebuild::{Assumption, Records};
 use super::records::{Field, Object, Record};
 use crate::engine::*;
+use std::collections::HashMap;
 
 /// The key prefix of GuestBuyerProfile ids. A guest's cart names its store's guest buyer
 /// profile in `WebCart.AccountId` (Object Reference, WebCart.AccountId: "if the WebCart
@@ -103,7 +104,7 @@ fn checkout_of(world: &World, cart: &str) -> Option<String> {
 /// Adds the CartDeliveryGroups to the world, each with its cart's checkout, and gives
 /// each store the delivery methods its groups name, priced at the cart's
 /// TotalChargeAmount (the charge of the selected method).
-pub fn delivery_groups(records: &Records, world: &mut World, found: &mut Found) {
+pub fn delivery_groups(records: &Records, world: &mut WorldBuilder, found: &mut Found) {
     let mut per_cart: Vec<(String, Vec<String>)> = Vec::new();
     for g in records.of(Object::CartDeliveryGroup) {
         let id = g.value("Id").unwrap_or_default().to_string();
@@ -132,14 +133,17 @@ pub fn delivery_groups(records: &Records, world: &mut World, found: &mut Found) 
         if let (Some(m), Some(c)) = (&method, world.cart(cart)) {
             let price = c.total_charge;
             let store = c.store.clone();
-            if let Some(s) = world.stores.iter_mut().find(|s| s.id == store)
-                && !s.delivery_methods.iter().any(|d| &d.id == m)
-            {
-                s.delivery_methods.push(DeliveryMethod {
-                    id: m.clone(),
-                    name: m.clone(),
-                    price,
+            let added = world
+                .store(&store)
+                .is_some_and(|s| !s.delivery_methods.iter().any(|d| &d.id == m))
+                && world.edit_store(&store, |s| {
+                    s.delivery_methods.push(DeliveryMethod {
+                        id: m.clone(),
+                        name: m.clone(),
+                        price,
+                    })
                 });
+            if added {
                 found.assumptions.push(Assumption {
                     fact: format!(
                         "store {store} offers the delivery method {m} (named by CartDeliveryGroup {id}) at {price}, its cart's TotalChargeAmount; the store's other methods and their prices are not in the records"
@@ -148,7 +152,7 @@ pub fn delivery_groups(records: &Records, world: &mut World, found: &mut Found) 
                 });
             }
         }
-        world.delivery_groups.push(CartDeliveryGroup {
+        world.add_delivery_group(CartDeliveryGroup {
             id: id.clone(),
             cart: cart.to_string(),
             session: session.clone(),
@@ -191,7 +195,7 @@ pub fn delivery_groups(records: &Records, world: &mut World, found: &mut Found) 
 /// WebCart.PaymentGroupId is its PaymentGroupId. An authorization that cannot be related
 /// to a cart in the files, or whose Status the simulator does not model (Draft,
 /// Pending), is listed instead.
-pub fn payments(records: &Records, world: &mut World, found: &mut Found) {
+pub fn payments(records: &Records, world: &mut WorldBuilder, found: &mut Found) {
     let mut unrelated: Vec<String> = Vec::new();
     let mut related = 0;
     for p in records.of(Object::PaymentAuthorization) {
@@ -260,7 +264,7 @@ pub fn payments(records: &Records, world: &mut World, found: &mut Found) {
             ));
             continue;
         };
-        world.payment_authorizations.push(PaymentAuthorization {
+        world.add_payment_authorization(PaymentAuthorization {
             id,
             session,
             amount,
@@ -285,27 +289,30 @@ pub fn payments(records: &Records, world: &mut World, found: &mut Found) {
 
 /// Adds the Orders that a session names, by OrderId or by OrderReferenceNumber, to the
 /// world (a session's OrderId alone already gives one).
-pub fn orders(records: &Records, world: &mut World, found: &mut Found) {
+pub fn orders(records: &Records, world: &mut WorldBuilder, found: &mut Found) {
+    // The first session naming each order id and each order reference, found once.
+    let mut by_id: HashMap<String, (String, String)> = HashMap::new();
+    let mut by_reference: HashMap<String, (String, String)> = HashMap::new();
+    for s in world.sessions() {
+        let both = || (s.id.clone(), s.cart.clone());
+        if let Some(order) = &s.order_id {
+            by_id.entry(order.clone()).or_insert_with(both);
+        }
+        if let Some(reference) = &s.rest.order_reference {
+            by_reference.entry(reference.clone()).or_insert_with(both);
+        }
+    }
     for o in records.of(Object::Order) {
         let id = o.value("Id").unwrap_or_default().to_string();
         let reference = o.value("OrderReferenceNumber");
-        let session = world
-            .sessions
-            .iter()
-            .find(|s| s.order_id.as_deref() == Some(&id))
-            .or_else(|| {
-                reference.and_then(|r| {
-                    world
-                        .sessions
-                        .iter()
-                        .find(|s| s.rest.order_reference.as_deref() == Some(r))
-                })
-            })
-            .map(|s| (s.id.clone(), s.cart.clone()));
+        let session = by_id
+            .get(&id)
+            .or_else(|| reference.and_then(|r| by_reference.get(r)))
+            .cloned();
         match session {
             Some((session, cart)) => {
-                if !world.orders.iter().any(|x| x.id == id) {
-                    world.orders.push(crate::engine::Order { id, cart, session });
+                if !world.orders().contains(&id) {
+                    world.add_order(crate::engine::Order { id, cart, session });
                 }
             }
             None => found.notes.push(format!(

@@ -11,6 +11,7 @@ use crate::engine::rest::{CheckoutPatch, PaymentOutcome, PlaceOrderStep, reason_
 use crate::engine::*;
 use crate::player::wording::{change_line, error_wording};
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// Everything the diagnosis says, as data (`--json` prints it).
 #[derive(Debug, Clone, Serialize)]
@@ -301,6 +302,13 @@ fn time_of(rebuilt: &Rebuilt, object: Object, id: &str, field: &str) -> Option<S
 /// Diagnoses every cart of the rebuilt world.
 pub fn diagnose(rebuilt: &Rebuilt, notes: Vec<String>) -> Diagnosis {
     let world = &rebuilt.world;
+    // The operations an active session names, found once for every cart.
+    let named: HashSet<&str> = world
+        .sessions()
+        .iter()
+        .filter(|s| !s.is_archived)
+        .filter_map(|s| s.background_operation_id.as_deref())
+        .collect();
     Diagnosis {
         now: format_timestamp(rebuilt.now),
         now_tick: world.tick,
@@ -315,7 +323,11 @@ pub fn diagnose(rebuilt: &Rebuilt, notes: Vec<String>) -> Diagnosis {
                 records: r.len(),
             })
             .collect(),
-        carts: world.carts.iter().map(|c| cart(rebuilt, c)).collect(),
+        carts: world
+            .carts()
+            .iter()
+            .map(|c| cart(rebuilt, &named, c))
+            .collect(),
         missing: rebuilt.missing.clone(),
         assumptions: rebuilt.assumptions.clone(),
         notes: notes
@@ -380,7 +392,7 @@ fn operation_view(rebuilt: &Rebuilt, id: &str) -> OperationView {
     }
 }
 
-fn cart(rebuilt: &Rebuilt, c: &WebCart) -> CartDiagnosis {
+fn cart(rebuilt: &Rebuilt, named: &HashSet<&str>, c: &WebCart) -> CartDiagnosis {
     let world = &rebuilt.world;
     let record = rebuilt.records.find(Object::WebCart, &c.id);
     let active = world.active_session(&c.id);
@@ -405,7 +417,7 @@ fn cart(rebuilt: &Rebuilt, c: &WebCart) -> CartDiagnosis {
             is_dismissed: v.is_dismissed,
         })
         .collect();
-    let inconsistencies = findings(rebuilt, c, active, operation.as_ref());
+    let inconsistencies = findings(rebuilt, named, c, active, operation.as_ref());
     let verdict = if is_lwr(world, &c.id) {
         lwr_verdict(rebuilt, c, active, operation.as_ref(), &validation)
     } else {
@@ -453,7 +465,7 @@ fn cart(rebuilt: &Rebuilt, c: &WebCart) -> CartDiagnosis {
             .map(str::to_string),
         guest_email_address: c.guest_email.clone(),
         delivery_groups: world
-            .delivery_groups
+            .delivery_groups()
             .iter()
             .filter(|g| g.cart == c.id)
             .map(|g| DeliveryGroupView {
@@ -480,7 +492,7 @@ fn cart(rebuilt: &Rebuilt, c: &WebCart) -> CartDiagnosis {
             })
             .collect(),
         orders: world
-            .orders
+            .orders()
             .iter()
             .filter(|o| o.cart == c.id)
             .map(|o| {
@@ -669,6 +681,7 @@ fn lwr_verdict(
 
 fn findings(
     rebuilt: &Rebuilt,
+    named: &HashSet<&str>,
     c: &WebCart,
     active: Option<&CartCheckoutSession>,
     op: Option<&OperationView>,
@@ -768,18 +781,22 @@ fn findings(
             });
         }
     }
-    for o in world.operations.iter().filter(|o| o.status.in_progress()) {
-        let named = world
-            .sessions
-            .iter()
-            .any(|s| s.background_operation_id.as_deref() == Some(&o.id) && !s.is_archived);
-        let of_cart = world
-            .validation_outputs_of(&c.id)
-            .any(|v| v.operation.as_deref() == Some(&o.id))
-            || world
+    // The cart's operations (those its validation rows or sessions name), in launch
+    // order: looking only at these keeps a diagnosis linear in the records.
+    let mut mine: Vec<&BackgroundOperation> = world
+        .validation_outputs_of(&c.id)
+        .filter_map(|v| v.operation.as_deref())
+        .chain(
+            world
                 .sessions_of(&c.id)
-                .any(|s| s.background_operation_id.as_deref() == Some(&o.id));
-        if of_cart && !named {
+                .filter_map(|s| s.background_operation_id.as_deref()),
+        )
+        .filter_map(|id| world.operation(id))
+        .collect();
+    mine.sort_by_key(|o| world.operations().seq(&o.id));
+    mine.dedup_by(|a, b| a.id == b.id);
+    for o in mine.into_iter().filter(|o| o.status.in_progress()) {
+        if !named.contains(o.id.as_str()) {
             out.push(Finding {
                 code: "operation_running_for_no_session",
                 text: format!(
@@ -1072,7 +1089,7 @@ fn predictions(rebuilt: &Rebuilt, c: &WebCart) -> Vec<Prediction> {
         .items
         .first()
         .map(|i| i.sku.clone())
-        .or_else(|| world.products.first().map(|p| p.sku.clone()))
+        .or_else(|| world.products().first().map(|p| p.sku.clone()))
         .unwrap_or_default();
     let add = Action::AddToCart {
         cart: cart.clone(),

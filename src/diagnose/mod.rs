@@ -111,13 +111,13 @@ pub fn diagnose(
 pub fn scenario(world: World, diagnosis: &Diagnosis, edition: Edition) -> Scenario {
     let carts: Vec<&str> = diagnosis.carts.iter().map(|c| c.id.as_str()).collect();
     // A scenario file stages none of these yet: say so before `w` leaves them out.
-    let unsaved = !world.delivery_groups.is_empty()
-        || !world.payment_authorizations.is_empty()
+    let unsaved = !world.delivery_groups().is_empty()
+        || !world.payment_authorizations().is_empty()
         || world
-            .sessions
+            .sessions()
             .iter()
             .any(|s| s.rest.order_reference.is_some())
-        || world.carts.iter().any(|c| {
+        || world.carts().iter().any(|c| {
             c.guest_email.is_some()
                 || c.total_charge != crate::engine::Money::ZERO
                 || c.total_tax != crate::engine::Money::ZERO

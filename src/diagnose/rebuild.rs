@@ -91,8 +91,13 @@ pub struct Assumption {
 /// The records of every file, checked, by object.
 #[derive(Debug, Clone, Default)]
 pub struct Records {
-    /// Every record, by object, in file order.
+    /// Every record, by object, in file order. Whoever changes it after a lookup calls
+    /// [`Records::changed`].
     pub by_object: BTreeMap<Object, Vec<Record>>,
+    /// Each record's place in its list, by object and id (the first, as a scan finds):
+    /// built at the first lookup, so that finding a record costs the same however many
+    /// there are.
+    ids: std::sync::OnceLock<HashMap<(Object, String), usize>>,
 }
 
 impl Records {
@@ -103,7 +108,25 @@ impl Records {
 
     /// The record of an object with this id.
     pub fn find(&self, object: Object, id: &str) -> Option<&Record> {
-        self.of(object).iter().find(|r| r.value("Id") == Some(id))
+        let ids = self.ids.get_or_init(|| {
+            let mut ids = HashMap::new();
+            for (object, list) in &self.by_object {
+                for (i, r) in list.iter().enumerate() {
+                    if let Some(id) = r.value("Id") {
+                        ids.entry((*object, id.to_string())).or_insert(i);
+                    }
+                }
+            }
+            ids
+        });
+        // A lookup by a borrowed pair would need a custom key type; the id is short.
+        let i = *ids.get(&(object, id.to_string()))?;
+        self.of(object).get(i)
+    }
+
+    /// Forgets the lookups after `by_object` was changed.
+    pub fn changed(&mut self) {
+        self.ids = std::sync::OnceLock::new();
     }
 
     /// True when at least one file held this object (even with no records).
@@ -452,10 +475,8 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
         set_with: "--without edit_cart|checkout|cancel_checkout".to_string(),
     });
 
-    let mut world = World {
-        tick: clock.tick(now),
-        ..World::default()
-    };
+    let mut world = WorldBuilder::new();
+    world.tick(clock.tick(now));
 
     // Stores, from the carts and the WebStore records.
     let carts = records.of(Object::WebCart);
@@ -569,7 +590,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
         if template == Template::Lwr && !given("tax_rate") {
             assumptions.extend(tax_rate_of(&records, store_id, &mut s.tax_rate));
         }
-        world.stores.push(Store {
+        world.add_store(Store {
             id: store_id.clone(),
             name: record
                 .and_then(|r| r.value("Name"))
@@ -678,32 +699,34 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
             } else {
                 Vec::new()
             };
-            world.accounts.push(Account {
+            world.add_account(Account {
                 id: account.clone(),
                 name: account.clone(),
                 stores,
             });
         }
-        if (!membership_given || guest.is_some())
-            && let Some(a) = world.accounts.iter_mut().find(|a| a.id == account)
-            && !a.stores.contains(&store)
-        {
-            a.stores.push(store.clone());
-        }
-        match world.buyers.iter_mut().find(|b| b.id == owner) {
-            Some(b) => {
-                if !b.accounts.contains(&account) {
-                    b.accounts.push(account.clone());
+        if !membership_given || guest.is_some() {
+            world.edit_account(&account, |a| {
+                if !a.stores.contains(&store) {
+                    a.stores.push(store.clone());
                 }
-                b.guest |= guest.is_some();
+            });
+        }
+        let known = world.edit_buyer(&owner, |b| {
+            if !b.accounts.contains(&account) {
+                b.accounts.push(account.clone());
             }
-            None => {
+            b.guest |= guest.is_some();
+        });
+        match known {
+            true => {}
+            false => {
                 let name = records
                     .find(Object::User, &owner)
                     .and_then(|u| u.value("Name"))
                     .unwrap_or(&owner)
                     .to_string();
-                world.buyers.push(Buyer {
+                world.add_buyer(Buyer {
                     id: owner.clone(),
                     name,
                     accounts: vec![account.clone()],
@@ -782,7 +805,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
             let unit = amount.cents() / count as i128;
             let rest = amount.cents() - unit * (count as i128 - 1);
             let sku = format!("LINES-{}", n + 1);
-            world.products.push(Product {
+            world.add_product(Product {
                 sku: sku.clone(),
                 name: format!("{id}'s lines (stand-in)"),
                 price: Money::from_cents(unit),
@@ -800,7 +823,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                 }
             } else {
                 let last = format!("{sku}-REST");
-                world.products.push(Product {
+                world.add_product(Product {
                     sku: last.clone(),
                     name: format!("{id}'s remaining amount (stand-in)"),
                     price: Money::from_cents(rest),
@@ -811,7 +834,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                 });
             }
         }
-        world.carts.push(WebCart {
+        world.add_cart(WebCart {
             id,
             name: c.value("Name").unwrap_or_default().to_string(),
             store,
@@ -828,21 +851,22 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
             last_custom_save: None,
         });
     }
-    if world.products.is_empty() && !world.carts.is_empty() {
-        world.products.push(Product {
+    if world.products().is_empty() && !world.carts().is_empty() {
+        world.add_product(Product {
             sku: "LINES-1".to_string(),
             name: "a product (stand-in)".to_string(),
             price: Money::ZERO,
         });
     }
-    if !world.carts.is_empty() {
+    if !world.carts().is_empty() {
         assumptions.push(Assumption {
             fact: "a cart's lines (CartItem) are not read: each cart holds stand-in lines (LINES-n) with exactly its TotalProductCount and TotalProductAmount, and add to cart adds one more unit of LINES-n".to_string(),
             set_with: "nothing yet (CartItem records are not read)".to_string(),
         });
     }
 
-    // Operations.
+    // Operations, run in the order they were submitted.
+    let mut operations = Vec::new();
     for o in records.of(Object::BackgroundOperation) {
         let id = o.value("Id").unwrap_or_default().to_string();
         let status = match text_or(o, "Status", &mut missing, "read as Complete") {
@@ -863,7 +887,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
         };
         let tick = |f: &str| time(o, f).map(|t| clock.tick(t));
         let finished = !status.in_progress();
-        world.operations.push(BackgroundOperation {
+        operations.push(BackgroundOperation {
             id,
             name: text_or(o, "Name", &mut missing, "the operation is unnamed")
                 .unwrap_or("(unnamed)")
@@ -882,13 +906,16 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
             calculators: Vec::new(),
         });
     }
-    if world.operations.iter().any(|o| o.status.in_progress()) {
+    if operations.iter().any(|o| o.status.in_progress()) {
         assumptions.push(Assumption {
             fact: "an operation the records show in progress goes on running: the records cannot tell when (or whether) it will finish".to_string(),
             set_with: "nothing (query the records again later)".to_string(),
         });
     }
-    world.operations.sort_by_key(|o| o.submitted_at);
+    operations.sort_by_key(|o| o.submitted_at);
+    for o in operations {
+        world.add_operation(o);
+    }
 
     // Sessions, oldest first.
     let mut sessions: Vec<&Record> = records.of(Object::CartCheckoutSession).iter().collect();
@@ -952,15 +979,15 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                     continue;
                 }
                 if let Some(order) = &session.order_id
-                    && !world.orders.iter().any(|o| &o.id == order)
+                    && !world.orders().iter().any(|o| &o.id == order)
                 {
-                    world.orders.push(Order {
+                    world.add_order(Order {
                         id: order.clone(),
                         cart: session.cart.clone(),
                         session: id.clone(),
                     });
                 }
-                world.sessions.push(session);
+                world.add_session(session);
             }
             Err(e) => errors.push(e),
         }
@@ -1030,7 +1057,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
             ));
             continue;
         }
-        world.validation_outputs.push(row);
+        world.add_validation_output(row);
     }
 
     // What the checkout keeps besides its session.
@@ -1057,6 +1084,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
     }
     // The loader's own rules: a world that breaks one could be shown but not saved and
     // opened again, so it is refused here, naming the record it came from.
+    let world = world.build();
     let problems = crate::scenario::validate::world(&world);
     if !problems.is_empty() {
         return Err(problems
@@ -1122,7 +1150,7 @@ fn tax_rate_of(records: &Records, store: &str, rate: &mut TaxRate) -> Option<Ass
 fn refusal(records: &Records, world: &World, p: &crate::scenario::validate::Problem) -> String {
     let id = match p.list {
         crate::scenario::validate::List::Products => world
-            .carts
+            .carts()
             .iter()
             .find(|c| c.items.iter().any(|i| i.sku == p.id))
             .map_or(p.id.as_str(), |c| c.id.as_str()),

@@ -285,7 +285,6 @@ impl World {
     /// Applies an action. Pure and deterministic: the same world and action always give
     /// the same outcome. A refused action changes nothing.
     pub fn apply(&mut self, action: &Action) -> Outcome {
-        self.reindex();
         if let Action::Settle = action {
             return self.settle();
         }
@@ -382,7 +381,6 @@ impl World {
             };
         }
         let mut copy = self.clone();
-        copy.reindex();
         let mut tx = Tx::new(&mut copy);
         let start = tx.world.tick;
         while busy(&tx) {
@@ -760,7 +758,7 @@ fn start_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<(),
     }
     let session_id = tx.world.next_id(IdKind::Session);
     let now = i64::try_from(tx.world.tick).unwrap_or(i64::MAX);
-    tx.world.push_session(CartCheckoutSession {
+    tx.world.insert(CartCheckoutSession {
         id: session_id.clone(),
         cart: cart_id.to_string(),
         state: first_state,
@@ -1011,7 +1009,7 @@ fn inject_fault(
             format!("{cart_id}'s active session has no running background operation"),
         ));
     };
-    if let Some(op) = tx.world.operation_mut(&op_id) {
+    tx.world.edit(&op_id, |op: &mut BackgroundOperation| {
         op.pending_fault = Some(Fault {
             message: message.to_string(),
             level,
@@ -1020,7 +1018,7 @@ fn inject_fault(
                 None => ValidationType::for_operation(&op.name),
             }),
         });
-    }
+    });
     Ok(())
 }
 
@@ -1029,9 +1027,9 @@ fn inject_fault(
 fn custom_update(tx: &mut Tx, cart_id: &str, during_next_call: bool) -> Result<(), ActionError> {
     find_cart(tx.world, cart_id)?;
     if during_next_call {
-        if let Some(c) = tx.world.cart_mut(cart_id) {
+        tx.world.edit(cart_id, |c: &mut WebCart| {
             c.custom_code_armed = true;
-        }
+        });
         tx.noted(
             RecordKind::WebCart,
             cart_id,
@@ -1078,7 +1076,7 @@ pub(crate) fn remove_validation_rows(
         })
         .collect();
     for (id, description) in rows {
-        tx.world.remove_validation_output(&id);
+        tx.world.remove::<CartValidationOutput>(&id);
         tx.removed(RecordKind::CartValidationOutput, &id, description, rule);
     }
 }
@@ -1164,9 +1162,9 @@ fn set_setting(
         .map_err(|e| ActionError::new(ErrorKind::UnknownSetting, e.to_string()))?;
     let old = setting.get(&current);
     let new = setting.get(&settings);
-    if let Some(s) = tx.world.store_mut(store) {
+    tx.world.edit(store, |s: &mut Store| {
         s.settings = settings;
-    }
+    });
     if old != new {
         tx.changes.push(Change {
             tick: tx.world.tick,

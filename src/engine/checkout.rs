@@ -131,7 +131,7 @@ pub(crate) fn launch(
         let version = tx.world.cart(&c)?.version;
         Some((c, version))
     });
-    tx.world.push_operation(BackgroundOperation {
+    tx.world.insert(BackgroundOperation {
         id: id.clone(),
         name: name.to_string(),
         status: OperationStatus::Running,
@@ -166,7 +166,7 @@ pub(crate) fn create_order(tx: &mut Tx, session_id: &str, rule: Rule) {
         return;
     };
     let order_id = tx.world.next_id(IdKind::Order);
-    tx.world.push_order(Order {
+    tx.world.insert(Order {
         id: order_id.clone(),
         cart: cart_id,
         session: session_id.to_string(),
@@ -187,7 +187,7 @@ pub(crate) fn complete(tx: &mut Tx, session_id: &str, rule: Rule) {
     match settings.order_created {
         OrderCreated::AtCompletion => {
             let order_id = tx.world.next_id(IdKind::Order);
-            tx.world.push_order(Order {
+            tx.world.insert(Order {
                 id: order_id.clone(),
                 cart: cart_id.clone(),
                 session: session_id.to_string(),
@@ -262,9 +262,8 @@ fn cart_of_operation(world: &World, op_id: &str) -> Option<String> {
         return Some(cart);
     }
     world
-        .sessions
-        .iter()
-        .find(|s| s.background_operation_id.as_deref() == Some(op_id))
+        .sessions_naming_operation(op_id)
+        .next()
         .map(|s| s.cart.clone())
 }
 
@@ -329,10 +328,8 @@ pub(crate) fn finish_operation(tx: &mut Tx, op_id: &str, ending: Ending) {
     }
     let waiting: Vec<String> = tx
         .world
-        .live_sessions()
-        .filter(|s| {
-            !s.is_archived && s.is_processing && s.background_operation_id.as_deref() == Some(op_id)
-        })
+        .sessions_naming_operation(op_id)
+        .filter(|s| !s.is_archived && s.is_processing)
         .map(|s| s.id.clone())
         .collect();
     let creates_order = !failed
@@ -390,7 +387,7 @@ pub(crate) fn write_validation(
         "{} {} on {cart}: {}",
         fault.level, fault.kind, fault.message
     );
-    tx.world.push_validation_output(CartValidationOutput {
+    tx.world.insert(CartValidationOutput {
         id: id.clone(),
         cart: cart.to_string(),
         operation: op_id.map(str::to_string),

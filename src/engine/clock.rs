@@ -6,7 +6,9 @@ use super::checkout::{
     Ending, checkout_deadline, expire_checkout, expires_eagerly, finish_operation, write_validation,
 };
 use super::fields::OperationField;
-use super::model::{CartCheckoutSession, OperationStatus, StoreSettings, ValidationLevel};
+use super::model::{
+    BackgroundOperation, CartCheckoutSession, OperationStatus, StoreSettings, ValidationLevel,
+};
 use super::rules::Rule;
 use super::tx::Tx;
 use super::world::World;
@@ -87,9 +89,9 @@ fn skip_quiet(tx: &mut Tx, n: u64) {
         .map(|o| o.id.clone())
         .collect();
     for id in running {
-        if let Some(op) = tx.world.operation_mut(&id) {
+        tx.world.edit(&id, |op: &mut BackgroundOperation| {
             op.ticks_left = op.ticks_left.saturating_sub(n);
-        }
+        });
     }
 }
 
@@ -132,9 +134,9 @@ fn one_tick(tx: &mut Tx) {
             let calculating = !op.calculators.is_empty();
             if calculating && fault.level != ValidationLevel::Error {
                 let cart = op.launched_for.as_ref().map(|(c, _)| c.clone());
-                if let Some(o) = tx.world.operation_mut(&id) {
+                tx.world.edit(&id, |o: &mut BackgroundOperation| {
                     o.pending_fault = None;
-                }
+                });
                 if let Some(cart) = cart {
                     write_validation(tx, &cart, Some(&id), fault, Rule::WarningDoesNotStop);
                 }
@@ -150,9 +152,9 @@ fn one_tick(tx: &mut Tx) {
         let stale = op.launched_for.as_ref().is_some_and(|(cart, version)| {
             tx.world.cart(cart).is_some_and(|c| c.version != *version)
         });
-        if let Some(op) = tx.world.operation_mut(&id) {
+        tx.world.edit(&id, |op: &mut BackgroundOperation| {
             op.ticks_left = op.ticks_left.saturating_sub(1);
-        }
+        });
         if done {
             let ending = if stale {
                 Ending::CartInUse
@@ -180,7 +182,7 @@ fn one_tick(tx: &mut Tx) {
         .map(|o| (o.id.clone(), format!("{}, {}", o.name, o.status)))
         .collect();
     for (id, description) in leaving {
-        tx.world.remove_operation(&id);
+        tx.world.remove::<BackgroundOperation>(&id);
         tx.removed(
             RecordKind::BackgroundOperation,
             &id,

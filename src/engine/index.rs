@@ -1,29 +1,17 @@
-//! The world's lookup index: records by id in O(1), the sessions of each cart, and the
-//! records the clock must look at (operations in progress or due to leave the queue,
-//! sessions not archived), so that an action costs what it touches, not what the world
-//! holds.
+//! The one edit path of the world's records, and the lookups derived from them.
 //!
-//! The index is a cache beside the world's record lists, which stay plain `Vec`s that
-//! the loader and the tests fill directly. It covers a prefix of each list: records
-//! appended since it was brought up to date are found by a scan of the tail, a hit is
-//! checked against the list before it is trusted, and [`World::reindex`] (run by
-//! [`World::apply`] before every action) extends it over appended records or
-//! rebuilds it when records were removed. Records are never renamed in place; the
-//! engine removes them only through [`World::remove_operation`] and
-//! [`World::remove_validation_output`], which keep the index right.
-//!
-//! A clone of the world starts with an empty index (a snapshot does not pay for it);
-//! lookups on it are linear scans until it is reindexed.
+//! Every record is added with [`World::insert`], changed with [`World::edit`] and removed
+//! with [`World::remove`]; nothing else reaches the tables. Each of them updates the
+//! derived lookups at once, so a lookup is never stale and never guesses: each cart's
+//! sessions and its active session, the sessions not archived, the operations that time
+//! can change, the CartValidationOutputs of each cart, the delivery groups and payments
+//! of each checkout, and how many sessions name each id. Like the tables, the lookups are
+//! persistent collections, so a snapshot of the world shares them.
 
 use super::model::*;
+use super::table::{Keyed, Map, Seq, Set, Table};
 use super::world::World;
-use foldhash::{HashMap, HashSet};
-
-/// A record with an id.
-pub(crate) trait Keyed {
-    /// The id (the SKU for a product).
-    fn key(&self) -> &str;
-}
+use std::sync::Arc;
 
 macro_rules! keyed {
     ($($t:ty => $f:ident),+ $(,)?) => {
@@ -49,413 +37,333 @@ keyed! {
     PaymentAuthorization => id,
 }
 
-/// Positions of the first `covered` records of one list, by id.
-#[derive(Debug, Default)]
-pub(crate) struct IdIndex {
-    map: HashMap<String, usize>,
-    covered: usize,
-    /// The ids of the first and last covered records, to notice records removed.
-    ends: Option<(String, String)>,
+/// What is derived from the records: kept current by every insert, edit and removal.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Lookups {
+    /// Each cart's sessions, in creation order.
+    pub(crate) sessions_by_cart: Map<Arc<str>, Set<Seq>>,
+    /// Each cart's sessions not archived (at most one in a valid world; the latest is the
+    /// active one).
+    pub(crate) active_by_cart: Map<Arc<str>, Set<Seq>>,
+    /// Sessions not archived, in creation order.
+    live_sessions: Set<Seq>,
+    /// Operations in progress or with an ExpiresAt, in launch order: the only ones time
+    /// can change.
+    live_operations: Set<Seq>,
+    /// How many sessions name each id as BackgroundOperationId or OrderId.
+    pub(crate) references: Map<Arc<str>, u32>,
+    /// The sessions that name each operation as BackgroundOperationId, in creation order.
+    pub(crate) sessions_by_operation: Map<Arc<str>, Set<Seq>>,
+    /// How many sessions hold each OrderReferenceNumber, and how many hold one at all.
+    pub(crate) order_references: Map<Arc<str>, u32>,
+    pub(crate) with_order_reference: usize,
+    /// Each cart's CartValidationOutputs, in creation order.
+    pub(crate) validation_by_cart: Map<Arc<str>, Set<Seq>>,
+    /// Each checkout's CartDeliveryGroups.
+    pub(crate) groups_by_session: Map<Arc<str>, Set<Seq>>,
+    /// Each checkout's PaymentAuthorizations.
+    pub(crate) payments_by_session: Map<Arc<str>, Set<Seq>>,
 }
 
-impl IdIndex {
-    /// The position of the record with this id (the first one, as a scan would find).
-    pub(crate) fn position<T: Keyed>(&self, items: &[T], id: &str) -> Option<usize> {
-        if self.covered > items.len() {
-            // Records were removed since the index was built.
-            return items.iter().position(|x| x.key() == id);
+fn add_to(map: &mut Map<Arc<str>, Set<Seq>>, key: &str, seq: Seq) {
+    match map.get_mut(key) {
+        Some(set) => {
+            set.insert(seq);
         }
-        match self.map.get(id) {
-            Some(&i) if items.get(i).is_some_and(|x| x.key() == id) => Some(i),
-            Some(_) => items.iter().position(|x| x.key() == id),
-            // Records removed and others appended leave the length as it was: the last
-            // covered record then is not the one indexed there.
-            None if self
-                .ends
-                .as_ref()
-                .is_some_and(|(_, last)| items[self.covered - 1].key() != last) =>
-            {
-                items.iter().position(|x| x.key() == id)
+        None => {
+            map.insert(Arc::from(key), Set::unit(seq));
+        }
+    }
+}
+
+fn drop_from(map: &mut Map<Arc<str>, Set<Seq>>, key: &str, seq: Seq) {
+    if let Some(set) = map.get_mut(key) {
+        set.remove(&seq);
+        if set.is_empty() {
+            map.remove(key);
+        }
+    }
+}
+
+fn count(map: &mut Map<Arc<str>, u32>, key: &str, up: bool) {
+    match (map.get_mut(key), up) {
+        (Some(n), true) => *n += 1,
+        (None, true) => {
+            map.insert(Arc::from(key), 1);
+        }
+        (Some(n), false) if *n > 1 => *n -= 1,
+        (Some(_), false) => {
+            map.remove(key);
+        }
+        (None, false) => {}
+    }
+}
+
+/// A kind of record the world keeps: which table holds it, and what of it the lookups
+/// depend on (its footprint). An edit that leaves the footprint as it was leaves the
+/// lookups alone.
+pub(crate) trait Record: Keyed {
+    /// What of the record the lookups depend on.
+    type Footprint: PartialEq;
+    /// The record's footprint.
+    fn footprint(&self) -> Self::Footprint;
+    /// The table and the lookups, for a change.
+    fn parts(world: &mut World) -> (&mut Table<Self>, &mut Lookups);
+    /// Adds (`true`) or drops a record's footprint from the lookups.
+    fn index(_lookups: &mut Lookups, _seq: Seq, _footprint: &Self::Footprint, _add: bool) {}
+    /// Moves a record's footprint from `before` to `after` (they differ).
+    fn reindex(lookups: &mut Lookups, seq: Seq, before: &Self::Footprint, after: &Self::Footprint) {
+        Self::index(lookups, seq, before, false);
+        Self::index(lookups, seq, after, true);
+    }
+}
+
+macro_rules! plain_record {
+    ($($t:ty => $field:ident),+ $(,)?) => {
+        $(impl Record for $t {
+            type Footprint = ();
+            fn footprint(&self) {}
+            fn parts(world: &mut World) -> (&mut Table<Self>, &mut Lookups) {
+                (&mut world.$field, &mut world.lookups)
             }
-            None => items[self.covered..]
-                .iter()
-                .position(|x| x.key() == id)
-                .map(|k| k + self.covered),
-        }
-    }
+        })+
+    };
+}
 
-    /// True when the covered prefix still holds the records it was built from, as far as
-    /// its ends show (records are only appended, or removed through the world).
-    /// Indexes the record just appended to `items`, when the index covered every record
-    /// before it; otherwise the next [`World::reindex`] does. Keeps a lookup of a record
-    /// created inside a long action (a `settle`) from scanning the list's tail.
-    fn appended<T: Keyed>(&mut self, items: &[T]) -> bool {
-        let Some(last) = items.last() else {
-            return false;
-        };
-        if self.covered + 1 != items.len() || (self.covered > 0 && self.ends.is_none()) {
-            return false;
-        }
-        self.map
-            .entry(last.key().to_string())
-            .or_insert(items.len() - 1);
-        self.ends = Some(match self.ends.take() {
-            Some((first, _)) => (first, last.key().to_string()),
-            None => (last.key().to_string(), last.key().to_string()),
-        });
-        self.covered = items.len();
-        true
-    }
+plain_record! {
+    Store => stores,
+    Account => accounts,
+    Buyer => buyers,
+    Product => products,
+    WebCart => carts,
+    Order => orders,
+}
 
-    fn prefix_holds<T: Keyed>(&self, items: &[T]) -> bool {
-        self.covered <= items.len()
-            && match &self.ends {
-                None => self.covered == 0,
-                Some((first, last)) => {
-                    items[0].key() == first && items[self.covered - 1].key() == last
-                }
+impl Record for CartCheckoutSession {
+    /// The cart, whether archived, the ids it names and its OrderReferenceNumber.
+    type Footprint = (String, bool, Option<String>, Option<String>, Option<String>);
+    fn footprint(&self) -> Self::Footprint {
+        (
+            self.cart.clone(),
+            self.is_archived,
+            self.background_operation_id.clone(),
+            self.order_id.clone(),
+            self.rest.order_reference.clone(),
+        )
+    }
+    fn parts(world: &mut World) -> (&mut Table<Self>, &mut Lookups) {
+        (&mut world.sessions, &mut world.lookups)
+    }
+    fn index(
+        l: &mut Lookups,
+        seq: Seq,
+        (cart, archived, op, order, reference): &Self::Footprint,
+        add: bool,
+    ) {
+        let change = if add { add_to } else { drop_from };
+        change(&mut l.sessions_by_cart, cart, seq);
+        if let Some(op) = op {
+            change(&mut l.sessions_by_operation, op, seq);
+        }
+        if let Some(reference) = reference {
+            count(&mut l.order_references, reference, add);
+            if add {
+                l.with_order_reference += 1;
+            } else {
+                l.with_order_reference -= 1;
             }
-    }
-
-    /// Brings the index up to date; returns the position from which records are new to
-    /// it (0 after a rebuild).
-    fn sync<T: Keyed>(&mut self, items: &[T]) -> usize {
-        if !self.prefix_holds(items) {
-            self.map.clear();
-            self.covered = 0;
         }
-        let from = self.covered;
-        for (i, x) in items.iter().enumerate().skip(from) {
-            self.map.entry(x.key().to_string()).or_insert(i);
+        if !archived {
+            change(&mut l.active_by_cart, cart, seq);
+            if add {
+                l.live_sessions.insert(seq);
+            } else {
+                l.live_sessions.remove(&seq);
+            }
         }
-        if from < items.len() || items.is_empty() {
-            self.ends = items
-                .first()
-                .zip(items.last())
-                .map(|(a, b)| (a.key().to_string(), b.key().to_string()));
+        for id in [op, order].into_iter().flatten() {
+            count(&mut l.references, id, add);
         }
-        self.covered = items.len();
-        from
+    }
+    fn reindex(l: &mut Lookups, seq: Seq, before: &Self::Footprint, after: &Self::Footprint) {
+        // Most edits archive a session or change what it names: only the lookups of the
+        // parts that changed are touched.
+        if before.0 != after.0 {
+            Self::index(l, seq, before, false);
+            Self::index(l, seq, after, true);
+            return;
+        }
+        let cart = &before.0;
+        if before.1 != after.1 {
+            let archived = after.1;
+            if archived {
+                drop_from(&mut l.active_by_cart, cart, seq);
+                l.live_sessions.remove(&seq);
+            } else {
+                add_to(&mut l.active_by_cart, cart, seq);
+                l.live_sessions.insert(seq);
+            }
+        }
+        if before.2 != after.2 {
+            if let Some(op) = &before.2 {
+                drop_from(&mut l.sessions_by_operation, op, seq);
+                count(&mut l.references, op, false);
+            }
+            if let Some(op) = &after.2 {
+                add_to(&mut l.sessions_by_operation, op, seq);
+                count(&mut l.references, op, true);
+            }
+        }
+        if before.3 != after.3 {
+            if let Some(order) = &before.3 {
+                count(&mut l.references, order, false);
+            }
+            if let Some(order) = &after.3 {
+                count(&mut l.references, order, true);
+            }
+        }
+        if before.4 != after.4 {
+            if let Some(reference) = &before.4 {
+                count(&mut l.order_references, reference, false);
+                l.with_order_reference -= 1;
+            }
+            if let Some(reference) = &after.4 {
+                count(&mut l.order_references, reference, true);
+                l.with_order_reference += 1;
+            }
+        }
     }
 }
 
-/// Everything the world indexes. Cloning gives an empty index; every index compares
-/// equal, so that worlds compare by their records alone.
-#[derive(Debug, Default)]
-pub(crate) struct Index {
-    pub(crate) stores: IdIndex,
-    pub(crate) accounts: IdIndex,
-    pub(crate) buyers: IdIndex,
-    pub(crate) products: IdIndex,
-    pub(crate) carts: IdIndex,
-    pub(crate) sessions: IdIndex,
-    pub(crate) operations: IdIndex,
-    pub(crate) orders: IdIndex,
-    pub(crate) validation_outputs: IdIndex,
-    pub(crate) delivery_groups: IdIndex,
-    pub(crate) payment_authorizations: IdIndex,
-    /// Positions of each cart's sessions, in creation order (sessions are never removed).
-    sessions_by_cart: HashMap<String, Vec<usize>>,
-    /// The position of each cart's session that was not archived when it was indexed:
-    /// the only one that can be active, since a cart has at most one active session and
-    /// a session never leaves IsArchived.
-    active_by_cart: HashMap<String, usize>,
-    /// Positions of the operations that are in progress or have an ExpiresAt, in launch
-    /// order (a superset: some may have finished since), and how many operations were
-    /// looked at.
-    live_operations: Vec<usize>,
-    operations_seen: usize,
-    live_operations_pruned: usize,
-    /// Positions of the sessions not archived, in creation order (a superset, pruned
-    /// whenever it has doubled), and how many sessions were looked at.
-    live_sessions: Vec<usize>,
-    sessions_seen: usize,
-    live_sessions_pruned: usize,
-    /// Every id a session named as BackgroundOperationId or OrderId when it was indexed,
-    /// and every removed operation: the only ids that may be named without being a
-    /// record (a superset).
-    maybe_dangling: HashSet<String>,
-}
-
-impl Clone for Index {
-    fn clone(&self) -> Index {
-        Index::default()
-    }
-}
-
-impl PartialEq for Index {
-    fn eq(&self, _: &Index) -> bool {
-        true
-    }
-}
-
+/// Whether time can change an operation: in progress, or due to leave the queue.
 fn live_operation(o: &BackgroundOperation) -> bool {
     o.status.in_progress() || o.expires_at.is_some()
 }
 
+impl Record for BackgroundOperation {
+    /// Whether time can change it.
+    type Footprint = bool;
+    fn footprint(&self) -> bool {
+        live_operation(self)
+    }
+    fn parts(world: &mut World) -> (&mut Table<Self>, &mut Lookups) {
+        (&mut world.operations, &mut world.lookups)
+    }
+    fn index(l: &mut Lookups, seq: Seq, live: &bool, add: bool) {
+        match (live, add) {
+            (true, true) => {
+                l.live_operations.insert(seq);
+            }
+            (true, false) => {
+                l.live_operations.remove(&seq);
+            }
+            (false, _) => {}
+        }
+    }
+}
+
+macro_rules! grouped_record {
+    ($($t:ty => $field:ident by $key:ident in $map:ident),+ $(,)?) => {
+        $(impl Record for $t {
+            type Footprint = String;
+            fn footprint(&self) -> String {
+                self.$key.clone()
+            }
+            fn parts(world: &mut World) -> (&mut Table<Self>, &mut Lookups) {
+                (&mut world.$field, &mut world.lookups)
+            }
+            fn index(l: &mut Lookups, seq: Seq, key: &String, add: bool) {
+                if add {
+                    add_to(&mut l.$map, key, seq);
+                } else {
+                    drop_from(&mut l.$map, key, seq);
+                }
+            }
+        })+
+    };
+}
+
+grouped_record! {
+    CartValidationOutput => validation_outputs by cart in validation_by_cart,
+    CartDeliveryGroup => delivery_groups by session in groups_by_session,
+    PaymentAuthorization => payment_authorizations by session in payments_by_session,
+}
+
 impl World {
-    /// Brings the lookup index up to date with the record lists (after records were
-    /// appended or removed directly). [`World::apply`] does it before every action; lookups are right without it, only slower.
-    pub fn reindex(&mut self) {
-        let ix = &mut self.index;
-        ix.stores.sync(&self.stores);
-        ix.accounts.sync(&self.accounts);
-        ix.buyers.sync(&self.buyers);
-        ix.products.sync(&self.products);
-        ix.carts.sync(&self.carts);
-        ix.orders.sync(&self.orders);
-        ix.validation_outputs.sync(&self.validation_outputs);
-        ix.delivery_groups.sync(&self.delivery_groups);
-        ix.payment_authorizations.sync(&self.payment_authorizations);
-        let from = ix.sessions.sync(&self.sessions);
-        if from == 0 {
-            ix.sessions_by_cart.clear();
-            ix.active_by_cart.clear();
-            ix.live_sessions.clear();
-            ix.sessions_seen = 0;
-        }
-        for (i, s) in self.sessions.iter().enumerate().skip(from) {
-            ix.sessions_by_cart
-                .entry(s.cart.clone())
-                .or_default()
-                .push(i);
-            if !s.is_archived {
-                ix.active_by_cart.insert(s.cart.clone(), i);
-            }
-            for id in [&s.background_operation_id, &s.order_id]
-                .into_iter()
-                .flatten()
-            {
-                ix.maybe_dangling.insert(id.clone());
-            }
-        }
-        let sessions = &self.sessions;
-        // Archived sessions are skipped when the list is read; dropping them costs the
-        // list's length, so it is done only when the list has doubled since.
-        if ix.live_sessions.len() > 2 * ix.live_sessions_pruned + 64 {
-            ix.live_sessions
-                .retain(|&i| sessions.get(i).is_some_and(|s| !s.is_archived));
-            ix.live_sessions_pruned = ix.live_sessions.len();
-        }
-        for (i, s) in sessions.iter().enumerate().skip(ix.sessions_seen) {
-            if !s.is_archived {
-                ix.live_sessions.push(i);
-            }
-        }
-        ix.sessions_seen = sessions.len();
-        let from = ix.operations.sync(&self.operations);
-        if from == 0 {
-            ix.live_operations.clear();
-            ix.operations_seen = 0;
-        }
-        let operations = &self.operations;
-        // Finished operations are skipped when the list is read; dropping them costs the
-        // list's length, so it is done only when the list has doubled since.
-        if from == 0 || ix.live_operations.len() > 2 * ix.live_operations_pruned + 64 {
-            ix.live_operations
-                .retain(|&i| operations.get(i).is_some_and(live_operation));
-            ix.live_operations_pruned = ix.live_operations.len();
-        }
-        let seen = ix.operations_seen.min(operations.len());
-        for (i, o) in operations.iter().enumerate().skip(seen) {
-            if live_operation(o) {
-                ix.live_operations.push(i);
-            }
-        }
-        ix.operations_seen = operations.len();
+    /// Adds a record after the others of its kind.
+    pub(crate) fn insert<T: Record>(&mut self, record: T) {
+        let footprint = record.footprint();
+        let (table, lookups) = T::parts(self);
+        let seq = table.insert(record);
+        T::index(lookups, seq, &footprint, true);
     }
 
-    /// Appends a session and indexes it at once.
-    pub(crate) fn push_session(&mut self, session: CartCheckoutSession) {
-        self.sessions.push(session);
-        let ix = &mut self.index;
-        if ix.sessions.appended(&self.sessions) && ix.sessions_seen + 1 == self.sessions.len() {
-            let i = self.sessions.len() - 1;
-            let s = &self.sessions[i];
-            ix.sessions_by_cart
-                .entry(s.cart.clone())
-                .or_default()
-                .push(i);
-            if !s.is_archived {
-                ix.active_by_cart.insert(s.cart.clone(), i);
-                ix.live_sessions.push(i);
-            }
-            for id in [&s.background_operation_id, &s.order_id]
-                .into_iter()
-                .flatten()
-            {
-                ix.maybe_dangling.insert(id.clone());
-            }
-            ix.sessions_seen = self.sessions.len();
+    /// Changes the record with this id (if there is one) and returns what `edit` returns.
+    /// The record keeps its id.
+    pub(crate) fn edit<T: Record, R>(
+        &mut self,
+        id: &str,
+        edit: impl FnOnce(&mut T) -> R,
+    ) -> Option<R> {
+        let (table, lookups) = T::parts(self);
+        let seq = table.seq(id)?;
+        let before = table.at(seq)?.footprint();
+        let out = table.update(id, edit)?;
+        let after = table.at(seq).map(T::footprint);
+        match after {
+            Some(after) if after != before => T::reindex(lookups, seq, &before, &after),
+            Some(_) => {}
+            None => T::index(lookups, seq, &before, false),
         }
+        Some(out)
     }
 
-    /// Appends an operation and indexes it at once.
-    pub(crate) fn push_operation(&mut self, op: BackgroundOperation) {
-        self.operations.push(op);
-        let ix = &mut self.index;
-        if ix.operations.appended(&self.operations)
-            && ix.operations_seen + 1 == self.operations.len()
-        {
-            let i = self.operations.len() - 1;
-            if live_operation(&self.operations[i]) {
-                ix.live_operations.push(i);
-            }
-            ix.operations_seen = self.operations.len();
-        }
-    }
-
-    /// Appends a CartValidationOutput and indexes it at once.
-    pub(crate) fn push_validation_output(&mut self, row: CartValidationOutput) {
-        self.validation_outputs.push(row);
-        self.index
-            .validation_outputs
-            .appended(&self.validation_outputs);
-    }
-
-    /// Appends an order and indexes it at once.
-    pub(crate) fn push_order(&mut self, order: Order) {
-        self.orders.push(order);
-        self.index.orders.appended(&self.orders);
-    }
-
-    /// Appends a CartDeliveryGroup and indexes it at once.
-    pub(crate) fn push_delivery_group(&mut self, group: CartDeliveryGroup) {
-        self.delivery_groups.push(group);
-        self.index.delivery_groups.appended(&self.delivery_groups);
-    }
-
-    /// Appends a PaymentAuthorization and indexes it at once.
-    pub(crate) fn push_payment_authorization(&mut self, pa: PaymentAuthorization) {
-        self.payment_authorizations.push(pa);
-        self.index
-            .payment_authorizations
-            .appended(&self.payment_authorizations);
-    }
-
-    /// The cart's active (not archived) session, found without scanning its history
-    /// when the index covers the sessions.
-    pub(crate) fn active_session_position(&self, cart: &str) -> Option<usize> {
-        let covered = self.index.sessions.covered;
-        if covered > self.sessions.len() || covered == 0 && !self.sessions.is_empty() {
-            return self
-                .session_positions(cart)
-                .find(|&i| !self.sessions[i].is_archived);
-        }
-        let tail = self.sessions[covered..]
-            .iter()
-            .enumerate()
-            .rev()
-            .find(|(_, s)| s.cart == cart && !s.is_archived)
-            .map(|(k, _)| k + covered);
-        tail.or_else(|| {
-            self.index.active_by_cart.get(cart).copied().filter(|&i| {
-                self.sessions
-                    .get(i)
-                    .is_some_and(|s| s.cart == cart && !s.is_archived)
-            })
-        })
+    /// Removes the record with this id; returns it.
+    pub(crate) fn remove<T: Record>(&mut self, id: &str) -> Option<Arc<T>> {
+        let (table, lookups) = T::parts(self);
+        let (seq, record) = table.remove(id)?;
+        T::index(lookups, seq, &record.footprint(), false);
+        Some(record)
     }
 
     /// Operations that are in progress or have an ExpiresAt, in launch order: the only
     /// ones time can change.
     pub(crate) fn live_operations(&self) -> impl Iterator<Item = &BackgroundOperation> {
-        let seen = self.index.operations_seen.min(self.operations.len());
-        self.index
+        self.lookups
             .live_operations
             .iter()
-            .filter_map(|&i| self.operations.get(i))
-            .chain(self.operations[seen..].iter())
-            .filter(|o| live_operation(o))
+            .filter_map(|&i| self.operations.at(i))
+    }
+
+    /// The sessions that name this operation as BackgroundOperationId, in creation order.
+    pub(crate) fn sessions_naming_operation<'a>(
+        &'a self,
+        op: &str,
+    ) -> impl Iterator<Item = &'a CartCheckoutSession> + 'a {
+        self.lookups
+            .sessions_by_operation
+            .get(op)
+            .into_iter()
+            .flat_map(|seqs| seqs.iter())
+            .filter_map(|&i| self.sessions.at(i))
+    }
+
+    /// How many sessions hold an OrderReferenceNumber.
+    pub(crate) fn sessions_with_order_reference(&self) -> usize {
+        self.lookups.with_order_reference
+    }
+
+    /// Whether a session holds this OrderReferenceNumber.
+    pub(crate) fn order_reference_in_use(&self, reference: &str) -> bool {
+        self.lookups.order_references.contains_key(reference)
     }
 
     /// Sessions that are not archived, in creation order.
     pub(crate) fn live_sessions(&self) -> impl Iterator<Item = &CartCheckoutSession> {
-        let seen = self.index.sessions_seen.min(self.sessions.len());
-        self.index
+        self.lookups
             .live_sessions
             .iter()
-            .filter_map(|&i| self.sessions.get(i))
-            .chain(self.sessions[seen..].iter())
-            .filter(|s| !s.is_archived)
-    }
-
-    /// Positions of a cart's sessions, in creation order.
-    pub(crate) fn session_positions<'a>(
-        &'a self,
-        cart: &'a str,
-    ) -> Box<dyn Iterator<Item = usize> + 'a> {
-        let covered = self.index.sessions.covered;
-        if covered > self.sessions.len() {
-            return Box::new(
-                self.sessions
-                    .iter()
-                    .enumerate()
-                    .filter(move |(_, s)| s.cart == cart)
-                    .map(|(i, _)| i),
-            );
-        }
-        let indexed = self
-            .index
-            .sessions_by_cart
-            .get(cart)
-            .map_or(&[][..], Vec::as_slice)
-            .iter()
-            .copied();
-        let tail = self.sessions[covered..]
-            .iter()
-            .enumerate()
-            .filter(move |(_, s)| s.cart == cart)
-            .map(move |(k, _)| k + covered);
-        Box::new(indexed.chain(tail))
-    }
-
-    /// Whether a session may name this id without it being a record (a superset): an id
-    /// named when the session was indexed, a removed operation's, or one a session not
-    /// archived names now (its references may have been edited directly).
-    pub(crate) fn maybe_dangling(&self, id: &str) -> bool {
-        let names = |s: &CartCheckoutSession| {
-            s.background_operation_id.as_deref() == Some(id) || s.order_id.as_deref() == Some(id)
-        };
-        self.index.maybe_dangling.contains(id)
-            || self.sessions[self.index.sessions.covered.min(self.sessions.len())..]
-                .iter()
-                .any(names)
-            || self.live_sessions().any(names)
-    }
-
-    /// Removes a BackgroundOperation (it left the queue), keeping the index right.
-    pub(crate) fn remove_operation(&mut self, id: &str) {
-        // Operations launched since the last reindex join the live list first, so that
-        // none is lost when positions shift.
-        let seen = self.index.operations_seen.min(self.operations.len());
-        for (i, o) in self.operations.iter().enumerate().skip(seen) {
-            if live_operation(o) {
-                self.index.live_operations.push(i);
-            }
-        }
-        let Some(gone) = self.operations.iter().position(|o| o.id == id) else {
-            return;
-        };
-        self.operations.remove(gone);
-        self.index.maybe_dangling.insert(id.to_string());
-        self.index.operations = IdIndex::default();
-        self.index.operations.sync(&self.operations);
-        // Every later operation moved up by one.
-        self.index.live_operations.retain(|&i| i != gone);
-        for i in &mut self.index.live_operations {
-            if *i > gone {
-                *i -= 1;
-            }
-        }
-        self.index.operations_seen = self.operations.len();
-    }
-
-    /// Removes a CartValidationOutput, keeping the index right.
-    pub(crate) fn remove_validation_output(&mut self, id: &str) {
-        self.validation_outputs.retain(|v| v.id != id);
-        self.index.validation_outputs = IdIndex::default();
-        self.index.validation_outputs.sync(&self.validation_outputs);
+            .filter_map(|&i| self.sessions.at(i))
     }
 }
 
@@ -463,17 +371,20 @@ impl World {
 mod tests {
     use super::*;
     use crate::engine::Action;
-    use crate::scenario::generate::{Spec, generate};
-    use crate::scenario::load_bytes;
+    use crate::engine::builder::WorldBuilder;
+    use crate::engine::money::Money;
 
+    /// One store, one account, one buyer, one product and `carts` carts.
     fn world(carts: usize) -> World {
-        let text = generate(Spec {
-            steps: 0,
-            carts,
-            sparsity: 1,
-            seed: 1,
-        });
-        load_bytes("w.json", text.as_bytes()).unwrap().world
+        let mut b = WorldBuilder::new();
+        b.plain_store("w")
+            .plain_account("a", &["w"])
+            .plain_buyer("b", &["a"])
+            .plain_product("sku", Money::from_cents(1_000));
+        for i in 0..carts {
+            b.empty_cart(&format!("cart-{i}"), "w", "b");
+        }
+        b.build()
     }
 
     fn op(id: &str, status: OperationStatus) -> BackgroundOperation {
@@ -496,32 +407,34 @@ mod tests {
     }
 
     #[test]
-    fn lookups_find_records_appended_removed_or_cloned_since_the_index_was_built() {
+    fn lookups_follow_records_added_changed_and_removed() {
         let mut w = world(50);
-        w.reindex();
         assert_eq!(w.cart("cart-49").map(|c| c.id.as_str()), Some("cart-49"));
         assert!(w.cart("cart-50").is_none());
-        w.operations.push(op("bop-a", OperationStatus::Running));
-        w.operations.push(op("bop-b", OperationStatus::Complete));
-        assert!(w.operation("bop-b").is_some(), "found in the tail");
-        w.reindex();
-        w.remove_operation("bop-a");
+        w.insert(op("bop-a", OperationStatus::Running));
+        w.insert(op("bop-b", OperationStatus::Complete));
+        assert!(w.operation("bop-b").is_some());
+        assert_eq!(w.live_operations().count(), 1);
+        w.remove::<BackgroundOperation>("bop-a");
         assert!(w.operation("bop-a").is_none());
         assert_eq!(w.operation("bop-b").map(|o| o.id.as_str()), Some("bop-b"));
-        // Removed directly, then one appended: the list has its old length again.
-        w.reindex();
-        w.operations.retain(|o| o.id != "bop-b");
-        w.operations.push(op("bop-c", OperationStatus::New));
-        assert!(w.operation("bop-b").is_none());
-        assert!(w.operation("bop-c").is_some());
-        w.reindex();
-        assert!(w.operation("bop-c").is_some());
+        assert_eq!(w.live_operations().count(), 0);
+        w.insert(op("bop-c", OperationStatus::New));
         assert_eq!(w.live_operations().count(), 1);
         let copy = w.clone();
-        assert_eq!(copy, w);
-        assert!(
-            copy.operation("bop-c").is_some(),
-            "a clone scans until reindexed"
+        w.edit("bop-c", |o: &mut BackgroundOperation| {
+            o.status = OperationStatus::Complete
+        });
+        assert_eq!(w.live_operations().count(), 0, "finished: time leaves it");
+        w.edit("bop-c", |o: &mut BackgroundOperation| {
+            o.expires_at = Some(9)
+        });
+        assert_eq!(w.live_operations().count(), 1, "due to leave the queue");
+        // The snapshot kept its own records and lookups.
+        assert_eq!(copy.live_operations().count(), 1);
+        assert_eq!(
+            copy.operation("bop-c").map(|o| o.status),
+            Some(OperationStatus::New)
         );
         assert!(copy.cart("cart-7").is_some());
     }
@@ -561,47 +474,43 @@ mod tests {
             cart: "cart-0".into(),
             actor: None,
         });
-        // Edited directly: the session names an operation that does not exist.
-        w.sessions[0].background_operation_id = Some("bop-2".into());
+        // The session names an operation that does not exist.
+        let session = w.sessions().first().map(|s| s.id.clone()).unwrap();
+        w.edit(&session, |s: &mut CartCheckoutSession| {
+            s.background_operation_id = Some("bop-2".into())
+        });
+        assert!(w.id_in_use("bop-2"));
         w.apply(&Action::Wait { ticks: 50 });
-        assert!(w.operations.iter().all(|o| o.id != "bop-2"));
-    }
-
-    #[test]
-    fn records_created_inside_an_action_are_indexed_at_once() {
-        let mut w = world(4);
-        for cart in ["cart-0", "cart-1", "cart-2", "cart-3"] {
-            w.apply(&Action::StartCheckout {
-                cart: cart.into(),
-                actor: None,
-            });
-        }
-        w.apply(&Action::Settle);
-        // Every record the settle created is covered by the index, not left to a scan
-        // of the list's tail.
-        assert_eq!(w.index.operations.covered, w.operations.len());
-        assert_eq!(w.index.sessions.covered, w.sessions.len());
-        assert_eq!(w.index.orders.covered, w.orders.len());
-        for o in &w.operations {
-            assert_eq!(w.operation(&o.id).map(|x| &x.id), Some(&o.id));
-        }
+        assert!(w.operations().iter().all(|o| o.id != "bop-2"));
     }
 
     #[test]
     fn the_active_session_is_the_one_not_archived_whatever_its_place() {
-        // A file may stage the active session before an archived one of the same cart.
-        let text = r#"{"cartsim": 1, "title": "t", "world": {
-            "stores": [{"id": "w"}], "accounts": [{"id": "a", "stores": ["w"]}],
-            "buyers": [{"id": "b", "accounts": ["a"]}],
-            "carts": [{"id": "c", "store": "w", "buyer": "b", "status": "Checkout"}],
-            "operations": [{"id": "op-1", "name": "Check Cart Inventory", "status": "Running"}],
-            "sessions": [{"id": "s-1", "cart": "c", "state": "Inventory", "is_processing": true,
-                          "background_operation_id": "op-1"},
-                         {"id": "s-2", "cart": "c", "state": "Complete", "is_archived": true}]}}"#;
-        let mut w = load_bytes("t.json", text.as_bytes()).unwrap().world;
-        w.reindex();
+        // A world may stage the active session before an archived one of the same cart.
+        let mut b = WorldBuilder::new();
+        b.plain_store("w")
+            .plain_account("a", &["w"])
+            .plain_buyer("b", &["a"])
+            .empty_cart("c", "w", "b");
+        b.add_operation(op("op-1", OperationStatus::Running));
+        b.add_session(CartCheckoutSession {
+            id: "s-1".into(),
+            cart: "c".into(),
+            state: "Inventory".into(),
+            is_processing: true,
+            background_operation_id: Some("op-1".into()),
+            ..CartCheckoutSession::default()
+        });
+        b.add_session(CartCheckoutSession {
+            id: "s-2".into(),
+            cart: "c".into(),
+            state: "Complete".into(),
+            is_archived: true,
+            ..CartCheckoutSession::default()
+        });
+        b.edit_cart("c", |c| c.status = CartStatus::Checkout);
+        let mut w = b.build();
         assert_eq!(w.active_session("c").map(|s| s.id.as_str()), Some("s-1"));
-        // Unindexed (a fresh clone) gives the same answer.
         let clone = w.clone();
         assert_eq!(
             clone.active_session("c").map(|s| s.id.as_str()),
@@ -613,10 +522,34 @@ mod tests {
         });
         assert!(out.result.is_ok(), "{:?}", out.result);
         assert!(w.active_session("c").is_none());
+        assert_eq!(
+            clone.active_session("c").map(|s| s.id.as_str()),
+            Some("s-1"),
+            "the snapshot is untouched"
+        );
         w.apply(&Action::StartCheckout {
             cart: "c".into(),
             actor: None,
         });
         assert_eq!(w.active_session("c").map(|s| s.id.as_str()), Some("ccs-1"));
+    }
+
+    #[test]
+    fn references_count_every_session_that_names_an_id() {
+        let mut w = world(2);
+        for cart in ["cart-0", "cart-1"] {
+            w.insert(CartCheckoutSession {
+                id: format!("s-{cart}"),
+                cart: cart.into(),
+                order_id: Some("ord-9".into()),
+                is_archived: true,
+                ..CartCheckoutSession::default()
+            });
+        }
+        assert!(w.id_in_use("ord-9"));
+        w.edit("s-cart-0", |s: &mut CartCheckoutSession| s.order_id = None);
+        assert!(w.id_in_use("ord-9"), "the other session still names it");
+        w.edit("s-cart-1", |s: &mut CartCheckoutSession| s.order_id = None);
+        assert!(!w.id_in_use("ord-9"));
     }
 }

@@ -10,6 +10,7 @@
 mod named;
 
 pub mod actions;
+pub mod builder;
 pub mod change;
 mod checkout;
 pub use checkout::checkout_deadline;
@@ -25,10 +26,12 @@ pub mod rest;
 pub mod rules;
 pub mod settings;
 pub mod source;
+pub mod table;
 mod tx;
 pub mod world;
 
 pub use actions::{Action, Outcome, Quantity};
+pub use builder::WorldBuilder;
 pub use change::{Change, ChangeWhat, FieldValue, RecordKind};
 pub use errors::{ActionError, ErrorKind};
 pub use fields::*;
@@ -38,4 +41,5 @@ pub use money::Money;
 pub use rules::Rule;
 pub use settings::{SettingError, SettingInput, SettingValue, StoreSettings};
 pub use source::Source;
+pub use table::Table;
 pub use world::World;

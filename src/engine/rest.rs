@@ -506,7 +506,7 @@ fn start(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
     }
     let session_id = tx.world.next_id(IdKind::Session);
     let now = i64::try_from(tx.world.tick).unwrap_or(i64::MAX);
-    tx.world.push_session(CartCheckoutSession {
+    tx.world.insert(CartCheckoutSession {
         id: session_id.clone(),
         cart: cart_id.to_string(),
         started_at: now,
@@ -520,7 +520,7 @@ fn start(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
     );
     let group = tx.world.next_id(IdKind::DeliveryGroup);
     let with_address = saved.is_some();
-    tx.world.push_delivery_group(CartDeliveryGroup {
+    tx.world.insert(CartDeliveryGroup {
         id: group.clone(),
         cart: cart_id.to_string(),
         session: session_id.clone(),
@@ -792,7 +792,7 @@ fn pay(tx: &mut Tx, cart_id: &str, outcome: PaymentOutcome) -> Result<u16, Actio
     } else {
         PaymentAuthorizationStatus::Processed
     };
-    tx.world.push_payment_authorization(PaymentAuthorization {
+    tx.world.insert(PaymentAuthorization {
         id: pa.clone(),
         session: id.clone(),
         amount,
@@ -823,19 +823,10 @@ fn pay(tx: &mut Tx, cart_id: &str, outcome: PaymentOutcome) -> Result<u16, Actio
 
 /// The next OrderReferenceNumber: `orn-1`, `orn-2`, ...
 fn next_reference(world: &World) -> String {
-    let used = world
-        .sessions
-        .iter()
-        .filter(|s| s.rest.order_reference.is_some())
-        .count();
-    let mut n = used + 1;
+    let mut n = world.sessions_with_order_reference() + 1;
     loop {
         let id = format!("orn-{n}");
-        let taken = world.id_in_use(&id)
-            || world
-                .sessions
-                .iter()
-                .any(|s| s.rest.order_reference.as_deref() == Some(&id));
+        let taken = world.id_in_use(&id) || world.order_reference_in_use(&id);
         if !taken {
             return id;
         }
@@ -1045,9 +1036,9 @@ pub(crate) fn calculate(tx: &mut Tx, session_id: &str, calculators: &[Calculator
     let ticks = CALCULATOR_TICKS * calculators.len() as u64;
     let op = launch(tx, CART_CALCULATE, ticks, Some(cart), rule);
     let list = calculators.to_vec();
-    if let Some(o) = tx.world.operation_mut(&op) {
+    tx.world.edit(&op, |o: &mut BackgroundOperation| {
         o.calculators = list;
-    }
+    });
     let names: Vec<&str> = calculators.iter().map(|c| c.as_str()).collect();
     tx.noted(
         RecordKind::BackgroundOperation,

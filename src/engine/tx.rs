@@ -3,6 +3,7 @@
 
 use super::change::{Change, FieldValue, RecordKind};
 use super::fields::*;
+use super::index::Record;
 use super::model::*;
 use super::rules::Rule;
 use super::world::{
@@ -13,27 +14,22 @@ use super::world::{
 /// how to read the field, so `Tx::edit` can only log fields the record really has.
 pub(crate) trait FieldOf: Copy {
     /// The record the field belongs to.
-    type Record;
+    type Record: Record;
     /// Its kind, for the log.
     const KIND: RecordKind;
     /// The name as Salesforce spells it.
     fn name(self) -> &'static str;
-    /// The record, for editing.
-    fn find_mut<'w>(world: &'w mut World, id: &str) -> Option<&'w mut Self::Record>;
     /// The field's value, or `None` when the record does not exist.
     fn read(self, world: &World, id: &str) -> Option<FieldValue>;
 }
 
 macro_rules! field_of {
-    ($field:ty, $record:ty, $kind:expr, $find:ident, |$w:ident, $id:ident, $f:ident| $read:expr) => {
+    ($field:ty, $record:ty, $kind:expr, |$w:ident, $id:ident, $f:ident| $read:expr) => {
         impl FieldOf for $field {
             type Record = $record;
             const KIND: RecordKind = $kind;
             fn name(self) -> &'static str {
                 self.as_str()
-            }
-            fn find_mut<'w>(world: &'w mut World, id: &str) -> Option<&'w mut $record> {
-                world.$find(id)
             }
             fn read(self, $w: &World, $id: &str) -> Option<FieldValue> {
                 let $f = self;
@@ -43,54 +39,42 @@ macro_rules! field_of {
     };
 }
 
-field_of!(
-    CartField,
-    WebCart,
-    RecordKind::WebCart,
-    cart_mut,
-    |w, id, f| w.cart(id).map(|c| w.cart_field(c, f))
-);
+field_of!(CartField, WebCart, RecordKind::WebCart, |w, id, f| w
+    .cart(id)
+    .map(|c| w.cart_field(c, f)));
 field_of!(
     SessionField,
     CartCheckoutSession,
     RecordKind::CartCheckoutSession,
-    session_mut,
     |w, id, f| w.session(id).map(|s| session_field(s, f))
 );
 field_of!(
     OperationField,
     BackgroundOperation,
     RecordKind::BackgroundOperation,
-    operation_mut,
     |w, id, f| w.operation(id).map(|o| operation_field(o, f))
 );
 field_of!(
     ValidationField,
     CartValidationOutput,
     RecordKind::CartValidationOutput,
-    validation_output_mut,
     |w, id, f| w.validation_output(id).map(|v| validation_field(v, f))
 );
 field_of!(
     DeliveryGroupField,
     CartDeliveryGroup,
     RecordKind::CartDeliveryGroup,
-    delivery_group_mut,
     |w, id, f| w.delivery_group(id).map(|g| delivery_group_field(g, f))
 );
 field_of!(
     PaymentField,
     PaymentAuthorization,
     RecordKind::PaymentAuthorization,
-    payment_authorization_mut,
     |w, id, f| w.payment_authorization(id).map(|p| payment_field(p, f))
 );
-field_of!(
-    BuyerField,
-    Buyer,
-    RecordKind::Buyer,
-    buyer_mut,
-    |w, id, f| w.buyer(id).map(|b| match f {
+field_of!(BuyerField, Buyer, RecordKind::Buyer, |w, id, f| w
+    .buyer(id)
+    .map(|b| match f {
         BuyerField::Permissions => {
             let mut names: Vec<&str> = Permission::ALL
                 .iter()
@@ -103,18 +87,13 @@ field_of!(
             FieldValue::Text(names.join(", "))
         }
         BuyerField::EffectiveAccount => FieldValue::Text(b.effective_account.clone()),
-    })
-);
-field_of!(
-    AccountField,
-    Account,
-    RecordKind::Account,
-    account_mut,
-    |w, id, f| w.account(id).map(|a| match f {
+    }));
+field_of!(AccountField, Account, RecordKind::Account, |w, id, f| w
+    .account(id)
+    .map(|a| match f {
         AccountField::Stores if a.stores.is_empty() => FieldValue::Text("(none)".to_string()),
         AccountField::Stores => FieldValue::Text(a.stores.join(", ")),
-    })
-);
+    }));
 
 /// A world being changed, and the log of what changed.
 pub(crate) struct Tx<'w> {
@@ -141,10 +120,9 @@ impl<'w> Tx<'w> {
     ) {
         let before: Vec<Option<FieldValue>> =
             fields.iter().map(|f| f.read(self.world, id)).collect();
-        let Some(record) = F::find_mut(self.world, id) else {
+        if self.world.edit(id, edit).is_none() {
             return;
-        };
-        edit(record);
+        }
         for (field, old) in fields.iter().zip(before) {
             let (Some(old), Some(new)) = (old, field.read(self.world, id)) else {
                 continue;

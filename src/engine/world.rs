@@ -2,41 +2,79 @@
 
 use super::change::{FieldValue, RecordKind};
 use super::fields::*;
-use super::index::Index;
+use super::index::Lookups;
 use super::model::*;
 use super::money::Money;
+use super::table::Table;
 
-/// Everything the simulator knows at one instant. Cloning it is a snapshot.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Everything the simulator knows at one instant. Cloning it is a snapshot, and costs
+/// about the same however many records it holds: the records are kept in persistent
+/// tables that a clone shares until one side changes.
+///
+/// The record tables are private: records are added, changed and removed only through
+/// the engine's edit path (actions through [`Tx`](super::tx), worlds through
+/// [`WorldBuilder`](super::builder::WorldBuilder)), which keeps every derived lookup
+/// (each cart's sessions and active session, the operations and sessions time can
+/// change, the ids sessions name) current as it goes.
+#[derive(Clone, Default)]
 pub struct World {
     /// Virtual time, in ticks.
     pub tick: u64,
-    /// Stores.
-    pub stores: Vec<Store>,
-    /// Buyer accounts.
-    pub accounts: Vec<Account>,
-    /// Buyer users.
-    pub buyers: Vec<Buyer>,
-    /// Products.
-    pub products: Vec<Product>,
-    /// WebCarts.
-    pub carts: Vec<WebCart>,
-    /// CartCheckoutSessions, in creation order.
-    pub sessions: Vec<CartCheckoutSession>,
-    /// BackgroundOperations, in launch order.
-    pub operations: Vec<BackgroundOperation>,
-    /// Orders placed.
-    pub orders: Vec<Order>,
-    /// CartValidationOutputs, in creation order.
-    pub validation_outputs: Vec<CartValidationOutput>,
-    /// CartDeliveryGroups of `lwr` checkouts, in creation order.
-    pub delivery_groups: Vec<CartDeliveryGroup>,
-    /// PaymentAuthorizations of `lwr` checkouts, in creation order.
-    pub payment_authorizations: Vec<PaymentAuthorization>,
+    pub(super) stores: Table<Store>,
+    pub(super) accounts: Table<Account>,
+    pub(super) buyers: Table<Buyer>,
+    pub(super) products: Table<Product>,
+    pub(super) carts: Table<WebCart>,
+    pub(super) sessions: Table<CartCheckoutSession>,
+    pub(super) operations: Table<BackgroundOperation>,
+    pub(super) orders: Table<Order>,
+    pub(super) validation_outputs: Table<CartValidationOutput>,
+    pub(super) delivery_groups: Table<CartDeliveryGroup>,
+    pub(super) payment_authorizations: Table<PaymentAuthorization>,
     /// Counters behind generated ids (`ccs-N`, `bop-N`, `ord-N`, `cvo-N`, `cdg-N`, `pa-N`).
-    pub(crate) next_ids: [u64; 6],
-    /// Records by id, for lookups that cost the same however many records there are.
-    pub(crate) index: Index,
+    pub(super) next_ids: [u64; 6],
+    /// What is derived from the records, kept current by the edit path.
+    pub(super) lookups: Lookups,
+}
+
+/// Worlds compare by their clock, records and id counters; the lookups follow from the
+/// records.
+impl PartialEq for World {
+    fn eq(&self, other: &World) -> bool {
+        self.tick == other.tick
+            && self.stores == other.stores
+            && self.accounts == other.accounts
+            && self.buyers == other.buyers
+            && self.products == other.products
+            && self.carts == other.carts
+            && self.sessions == other.sessions
+            && self.operations == other.operations
+            && self.orders == other.orders
+            && self.validation_outputs == other.validation_outputs
+            && self.delivery_groups == other.delivery_groups
+            && self.payment_authorizations == other.payment_authorizations
+            && self.next_ids == other.next_ids
+    }
+}
+
+impl std::fmt::Debug for World {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("World")
+            .field("tick", &self.tick)
+            .field("stores", &self.stores)
+            .field("accounts", &self.accounts)
+            .field("buyers", &self.buyers)
+            .field("products", &self.products)
+            .field("carts", &self.carts)
+            .field("sessions", &self.sessions)
+            .field("operations", &self.operations)
+            .field("orders", &self.orders)
+            .field("validation_outputs", &self.validation_outputs)
+            .field("delivery_groups", &self.delivery_groups)
+            .field("payment_authorizations", &self.payment_authorizations)
+            .field("next_ids", &self.next_ids)
+            .finish()
+    }
 }
 
 /// Why a field could not be read.
@@ -69,87 +107,103 @@ pub(crate) enum IdKind {
 }
 
 impl World {
+    /// Stores (WebStore), in the order they were added.
+    pub fn stores(&self) -> &Table<Store> {
+        &self.stores
+    }
+    /// Buyer accounts.
+    pub fn accounts(&self) -> &Table<Account> {
+        &self.accounts
+    }
+    /// Buyer users.
+    pub fn buyers(&self) -> &Table<Buyer> {
+        &self.buyers
+    }
+    /// Products, by SKU.
+    pub fn products(&self) -> &Table<Product> {
+        &self.products
+    }
+    /// WebCarts.
+    pub fn carts(&self) -> &Table<WebCart> {
+        &self.carts
+    }
+    /// CartCheckoutSessions, in creation order.
+    pub fn sessions(&self) -> &Table<CartCheckoutSession> {
+        &self.sessions
+    }
+    /// BackgroundOperations, in launch order (those that left the queue are gone).
+    pub fn operations(&self) -> &Table<BackgroundOperation> {
+        &self.operations
+    }
+    /// Orders placed.
+    pub fn orders(&self) -> &Table<Order> {
+        &self.orders
+    }
+    /// CartValidationOutputs, in creation order.
+    pub fn validation_outputs(&self) -> &Table<CartValidationOutput> {
+        &self.validation_outputs
+    }
+    /// CartDeliveryGroups of `lwr` checkouts, in creation order.
+    pub fn delivery_groups(&self) -> &Table<CartDeliveryGroup> {
+        &self.delivery_groups
+    }
+    /// PaymentAuthorizations of `lwr` checkouts, in creation order.
+    pub fn payment_authorizations(&self) -> &Table<PaymentAuthorization> {
+        &self.payment_authorizations
+    }
+
+    /// The counters behind generated ids, in the order session, operation, order,
+    /// validation output, delivery group, payment (two worlds that would name their next
+    /// record differently differ).
+    pub fn next_ids(&self) -> [u64; 6] {
+        self.next_ids
+    }
+
     /// The store with this id.
     pub fn store(&self, id: &str) -> Option<&Store> {
-        self.index
-            .stores
-            .position(&self.stores, id)
-            .map(|i| &self.stores[i])
+        self.stores.get(id)
     }
     /// The account with this id.
     pub fn account(&self, id: &str) -> Option<&Account> {
-        self.index
-            .accounts
-            .position(&self.accounts, id)
-            .map(|i| &self.accounts[i])
+        self.accounts.get(id)
     }
     /// The buyer with this id.
     pub fn buyer(&self, id: &str) -> Option<&Buyer> {
-        self.index
-            .buyers
-            .position(&self.buyers, id)
-            .map(|i| &self.buyers[i])
+        self.buyers.get(id)
     }
     /// The product with this SKU.
     pub fn product(&self, sku: &str) -> Option<&Product> {
-        self.index
-            .products
-            .position(&self.products, sku)
-            .map(|i| &self.products[i])
+        self.products.get(sku)
     }
     /// The cart with this id.
     pub fn cart(&self, id: &str) -> Option<&WebCart> {
-        self.index
-            .carts
-            .position(&self.carts, id)
-            .map(|i| &self.carts[i])
+        self.carts.get(id)
     }
     /// The session with this id.
     pub fn session(&self, id: &str) -> Option<&CartCheckoutSession> {
-        self.index
-            .sessions
-            .position(&self.sessions, id)
-            .map(|i| &self.sessions[i])
+        self.sessions.get(id)
     }
     /// The operation with this id.
     pub fn operation(&self, id: &str) -> Option<&BackgroundOperation> {
-        self.index
-            .operations
-            .position(&self.operations, id)
-            .map(|i| &self.operations[i])
+        self.operations.get(id)
     }
-
     /// The CartValidationOutput with this id.
     pub fn validation_output(&self, id: &str) -> Option<&CartValidationOutput> {
-        self.index
-            .validation_outputs
-            .position(&self.validation_outputs, id)
-            .map(|i| &self.validation_outputs[i])
+        self.validation_outputs.get(id)
     }
-
-    /// The CartValidationOutputs of a cart, oldest first.
     /// A CartDeliveryGroup by id.
     pub fn delivery_group(&self, id: &str) -> Option<&CartDeliveryGroup> {
-        self.index
-            .delivery_groups
-            .position(&self.delivery_groups, id)
-            .map(|i| &self.delivery_groups[i])
+        self.delivery_groups.get(id)
     }
-
     /// A PaymentAuthorization by id.
     pub fn payment_authorization(&self, id: &str) -> Option<&PaymentAuthorization> {
-        self.index
-            .payment_authorizations
-            .position(&self.payment_authorizations, id)
-            .map(|i| &self.payment_authorizations[i])
+        self.payment_authorizations.get(id)
     }
 
-    /// The CartDeliveryGroup a checkout created.
+    /// The CartDeliveryGroup a checkout created (the latest, if it made several).
     pub fn delivery_group_of_session(&self, session: &str) -> Option<&CartDeliveryGroup> {
-        self.delivery_groups
-            .iter()
-            .rev()
-            .find(|g| g.session == session)
+        let seqs = self.lookups.groups_by_session.get(session)?;
+        seqs.get_max().and_then(|&i| self.delivery_groups.at(i))
     }
 
     /// The PaymentAuthorizations made for a checkout, oldest first.
@@ -157,9 +211,12 @@ impl World {
         &'a self,
         session: &'a str,
     ) -> impl Iterator<Item = &'a PaymentAuthorization> + 'a {
-        self.payment_authorizations
-            .iter()
-            .filter(move |p| p.session == session)
+        self.lookups
+            .payments_by_session
+            .get(session)
+            .into_iter()
+            .flat_map(|seqs| seqs.iter())
+            .filter_map(|&i| self.payment_authorizations.at(i))
     }
 
     /// WebCart.GrandTotalAmount: TotalProductAmount + TotalChargeAmount + TotalTaxAmount.
@@ -167,13 +224,17 @@ impl World {
         self.total_product_amount(cart) + cart.total_charge + cart.total_tax
     }
 
+    /// The CartValidationOutputs of a cart, oldest first.
     pub fn validation_outputs_of<'a>(
         &'a self,
         cart: &'a str,
     ) -> impl Iterator<Item = &'a CartValidationOutput> + 'a {
-        self.validation_outputs
-            .iter()
-            .filter(move |v| v.cart == cart)
+        self.lookups
+            .validation_by_cart
+            .get(cart)
+            .into_iter()
+            .flat_map(|seqs| seqs.iter())
+            .filter_map(|&i| self.validation_outputs.at(i))
     }
 
     /// The store a cart belongs to.
@@ -183,8 +244,8 @@ impl World {
 
     /// The cart's active (non-archived) CartCheckoutSession, if any.
     pub fn active_session(&self, cart: &str) -> Option<&CartCheckoutSession> {
-        let i = self.active_session_position(cart)?;
-        Some(&self.sessions[i])
+        let seqs = self.lookups.active_by_cart.get(cart)?;
+        seqs.get_max().and_then(|&i| self.sessions.at(i))
     }
 
     /// All sessions of a cart, oldest first.
@@ -192,7 +253,12 @@ impl World {
         &'a self,
         cart: &'a str,
     ) -> impl Iterator<Item = &'a CartCheckoutSession> + 'a {
-        self.session_positions(cart).map(|i| &self.sessions[i])
+        self.lookups
+            .sessions_by_cart
+            .get(cart)
+            .into_iter()
+            .flat_map(|seqs| seqs.iter())
+            .filter_map(|&i| self.sessions.at(i))
     }
 
     /// TotalProductCount: the sum of quantities.
@@ -213,17 +279,17 @@ impl World {
 
     /// What kind of record an id names, among those with readable fields.
     pub fn kind_of(&self, id: &str) -> Option<RecordKind> {
-        if self.cart(id).is_some() {
+        if self.carts.contains(id) {
             Some(RecordKind::WebCart)
-        } else if self.session(id).is_some() {
+        } else if self.sessions.contains(id) {
             Some(RecordKind::CartCheckoutSession)
-        } else if self.operation(id).is_some() {
+        } else if self.operations.contains(id) {
             Some(RecordKind::BackgroundOperation)
-        } else if self.validation_output(id).is_some() {
+        } else if self.validation_outputs.contains(id) {
             Some(RecordKind::CartValidationOutput)
-        } else if self.delivery_group(id).is_some() {
+        } else if self.delivery_groups.contains(id) {
             Some(RecordKind::CartDeliveryGroup)
-        } else if self.payment_authorization(id).is_some() {
+        } else if self.payment_authorizations.contains(id) {
             Some(RecordKind::PaymentAuthorization)
         } else {
             None
@@ -287,16 +353,12 @@ impl World {
     /// newly created record).
     pub fn id_in_use(&self, id: &str) -> bool {
         self.kind_of(id).is_some()
-            || (self.maybe_dangling(id)
-                && self.sessions.iter().any(|s| {
-                    s.background_operation_id.as_deref() == Some(id)
-                        || s.order_id.as_deref() == Some(id)
-                }))
-            || self.store(id).is_some()
-            || self.account(id).is_some()
-            || self.buyer(id).is_some()
-            || self.product(id).is_some()
-            || self.index.orders.position(&self.orders, id).is_some()
+            || self.lookups.references.contains_key(id)
+            || self.stores.contains(id)
+            || self.accounts.contains(id)
+            || self.buyers.contains(id)
+            || self.products.contains(id)
+            || self.orders.contains(id)
     }
 
     /// The next generated id of a kind, skipping ids the world already uses.
@@ -316,55 +378,6 @@ impl World {
                 return id;
             }
         }
-    }
-
-    pub(crate) fn cart_mut(&mut self, id: &str) -> Option<&mut WebCart> {
-        let i = self.index.carts.position(&self.carts, id)?;
-        self.carts.get_mut(i)
-    }
-    pub(crate) fn session_mut(&mut self, id: &str) -> Option<&mut CartCheckoutSession> {
-        let i = self.index.sessions.position(&self.sessions, id)?;
-        self.sessions.get_mut(i)
-    }
-    pub(crate) fn operation_mut(&mut self, id: &str) -> Option<&mut BackgroundOperation> {
-        let i = self.index.operations.position(&self.operations, id)?;
-        self.operations.get_mut(i)
-    }
-    pub(crate) fn validation_output_mut(&mut self, id: &str) -> Option<&mut CartValidationOutput> {
-        let i = self
-            .index
-            .validation_outputs
-            .position(&self.validation_outputs, id)?;
-        self.validation_outputs.get_mut(i)
-    }
-    pub(crate) fn delivery_group_mut(&mut self, id: &str) -> Option<&mut CartDeliveryGroup> {
-        let i = self
-            .index
-            .delivery_groups
-            .position(&self.delivery_groups, id)?;
-        self.delivery_groups.get_mut(i)
-    }
-    pub(crate) fn payment_authorization_mut(
-        &mut self,
-        id: &str,
-    ) -> Option<&mut PaymentAuthorization> {
-        let i = self
-            .index
-            .payment_authorizations
-            .position(&self.payment_authorizations, id)?;
-        self.payment_authorizations.get_mut(i)
-    }
-    pub(crate) fn buyer_mut(&mut self, id: &str) -> Option<&mut Buyer> {
-        let i = self.index.buyers.position(&self.buyers, id)?;
-        self.buyers.get_mut(i)
-    }
-    pub(crate) fn store_mut(&mut self, id: &str) -> Option<&mut Store> {
-        let i = self.index.stores.position(&self.stores, id)?;
-        self.stores.get_mut(i)
-    }
-    pub(crate) fn account_mut(&mut self, id: &str) -> Option<&mut Account> {
-        let i = self.index.accounts.position(&self.accounts, id)?;
-        self.accounts.get_mut(i)
     }
 }
 

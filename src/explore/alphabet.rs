@@ -158,7 +158,7 @@ pub fn action(world: &World, kind: Move, cart: &str, actor: Option<String>) -> A
         Move::AddToCart => Action::AddToCart {
             cart,
             sku: world
-                .products
+                .products()
                 .first()
                 .map(|p| p.sku.clone())
                 .unwrap_or_default(),

@@ -200,7 +200,7 @@ impl<'a> Lookahead<'a> {
 /// The anomalies a state shows.
 pub fn in_state(world: &World, ahead: &mut Lookahead) -> Vec<Seen> {
     let mut out = Vec::new();
-    for cart in &world.carts {
+    for cart in world.carts() {
         let id = cart.id.as_str();
         let active = world.active_session(id);
         if cart.status == CartStatus::Checkout && active.is_none() {
@@ -251,7 +251,7 @@ pub fn in_state(world: &World, ahead: &mut Lookahead) -> Vec<Seen> {
                 });
             }
         }
-        let orders: Vec<_> = world.orders.iter().filter(|o| o.cart == id).collect();
+        let orders: Vec<_> = world.orders().iter().filter(|o| o.cart == id).collect();
         if orders.len() >= 2 {
             let witness = orders
                 .iter()
@@ -286,7 +286,7 @@ pub fn in_state(world: &World, ahead: &mut Lookahead) -> Vec<Seen> {
             });
         }
     }
-    for s in &world.sessions {
+    for s in world.sessions() {
         if let Some(op) = s.background_operation_id.as_deref()
             && world.operation(op).is_none()
         {
@@ -317,7 +317,7 @@ pub fn in_step(
             .active_session(cart)
             .or_else(|| after.sessions_of(cart).last())
         && !busy(after, cart)
-        && !after.orders.iter().any(|o| o.session == s.id)
+        && !after.orders().iter().any(|o| o.session == s.id)
         && let Some(p) = after
             .payment_authorizations_of(&s.id)
             .find(|p| p.status == PaymentAuthorizationStatus::Processed)

@@ -24,11 +24,11 @@ use std::hash::{BuildHasher, Hasher};
 
 /// Whether time is observable in this world (see the module documentation).
 pub fn time_observable(world: &World) -> bool {
-    world.stores.iter().any(|s| {
+    world.stores().iter().any(|s| {
         s.settings.checkout_ttl.is_some()
             || s.settings.checkout_valid_after.is_some()
             || s.settings.operation_expiry.is_some()
-    }) || world.operations.iter().any(|o| o.expires_at.is_some())
+    }) || world.operations().iter().any(|o| o.expires_at.is_some())
 }
 
 thread_local! {
@@ -38,63 +38,50 @@ thread_local! {
 }
 
 /// The fingerprint of a world. With `timed` false the clock and the recorded instants
-/// are left out: they are set aside for the hash and put back, which is why the world
-/// is borrowed mutably (it is unchanged afterwards).
+/// are left out: each session and operation is hashed as a copy without them (the world
+/// is borrowed mutably for the callers' sake; it is not changed).
 pub fn fingerprint(world: &mut World, timed: bool) -> u64 {
     let mut h = foldhash::quality::FixedState::with_seed(0x5eed_ca57).build_hasher();
+    hash_records(world, timed, &mut h);
     if timed {
-        hash_records(world, &mut h);
         h.write_u64(world.tick);
-        return h.finish();
-    }
-    // Set the instants aside, hash, put them back.
-    let sessions: Vec<i64> = world
-        .sessions
-        .iter_mut()
-        .map(|s| std::mem::take(&mut s.started_at))
-        .collect();
-    type Stamps = (u64, Option<u64>, Option<u64>, Option<u64>);
-    let operations: Vec<Stamps> = world
-        .operations
-        .iter_mut()
-        .map(|o| {
-            (
-                std::mem::take(&mut o.submitted_at),
-                o.started_at.take(),
-                o.finished_at.take(),
-                o.ended_at.take(),
-            )
-        })
-        .collect();
-    hash_records(world, &mut h);
-    for (s, at) in world.sessions.iter_mut().zip(sessions) {
-        s.started_at = at;
-    }
-    for (o, (submitted, started, finished, ended)) in world.operations.iter_mut().zip(operations) {
-        o.submitted_at = submitted;
-        o.started_at = started;
-        o.finished_at = finished;
-        o.ended_at = ended;
     }
     h.finish()
 }
 
-fn hash_records<H: Hasher>(world: &World, h: &mut H) {
+fn hash_records<H: Hasher>(world: &World, timed: bool, h: &mut H) {
     // Debug output is derived from every field, so a field added to a record counts
     // without this function changing; each list is closed by a separator.
     TEXT.with_borrow_mut(|text| {
         text.clear();
+        let _ = write!(text, "{:?}|", world.carts());
+        if timed {
+            let _ = write!(text, "{:?}|{:?}|", world.sessions(), world.operations());
+        } else {
+            for s in world.sessions() {
+                let mut s = s.clone();
+                s.started_at = 0;
+                let _ = write!(text, "{s:?},");
+            }
+            text.push('|');
+            for o in world.operations() {
+                let mut o = o.clone();
+                o.submitted_at = 0;
+                o.started_at = None;
+                o.finished_at = None;
+                o.ended_at = None;
+                let _ = write!(text, "{o:?},");
+            }
+            text.push('|');
+        }
         let _ = write!(
             text,
-            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
-            world.carts,
-            world.sessions,
-            world.operations,
-            world.orders,
-            world.validation_outputs,
-            world.delivery_groups,
-            world.payment_authorizations,
-            world.next_ids
+            "{:?}|{:?}|{:?}|{:?}|{:?}",
+            world.orders(),
+            world.validation_outputs(),
+            world.delivery_groups(),
+            world.payment_authorizations(),
+            world.next_ids()
         );
         h.write(text.as_bytes());
     });

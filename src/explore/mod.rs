@@ -125,14 +125,14 @@ pub fn alphabet(world: &World, config: &Config) -> Result<Vec<Letter>, ConfigErr
     if config.depth == 0 {
         return Err(ConfigError::ZeroDepth);
     }
-    if world.carts.is_empty() {
+    if world.carts().is_empty() {
         return Err(ConfigError::NoCart);
     }
     if let Some(moves) = &config.moves {
         for m in moves {
             if let Some(needs) = m.template()
                 && !world
-                    .carts
+                    .carts()
                     .iter()
                     .any(|c| template_of(world, &c.id) == needs)
             {
@@ -145,7 +145,7 @@ pub fn alphabet(world: &World, config: &Config) -> Result<Vec<Letter>, ConfigErr
     }
     let mut letters = Vec::new();
     let mut wait = config.moves.is_none();
-    for cart in &world.carts {
+    for cart in world.carts() {
         let template = template_of(world, &cart.id);
         let moves: Vec<Move> = match &config.moves {
             Some(m) => m.clone(),
@@ -161,7 +161,7 @@ pub fn alphabet(world: &World, config: &Config) -> Result<Vec<Letter>, ConfigErr
             std::iter::once(None)
                 .chain(
                     world
-                        .buyers
+                        .buyers()
                         .iter()
                         .filter(|b| b.id != cart.buyer)
                         .map(|b| Some(b.id.clone())),

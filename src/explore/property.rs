@@ -162,9 +162,9 @@ fn check(c: &Conjunct, world: &World) -> Result<(), String> {
             match generated {
                 Some((_, kind)) => *kind,
                 None => {
-                    let mut ids: Vec<&str> = world.carts.iter().map(|c| c.id.as_str()).collect();
-                    ids.extend(world.sessions.iter().map(|s| s.id.as_str()));
-                    ids.extend(world.operations.iter().map(|o| o.id.as_str()));
+                    let mut ids: Vec<&str> = world.carts().iter().map(|c| c.id.as_str()).collect();
+                    ids.extend(world.sessions().iter().map(|s| s.id.as_str()));
+                    ids.extend(world.operations().iter().map(|o| o.id.as_str()));
                     return Err(format!(
                         "no record {} exists or can be created; expected a record of the world ({}) or a generated id (ccs-N, bop-N, cvo-N, cdg-N, pa-N)",
                         c.record,

@@ -67,14 +67,14 @@ pub struct Timeline {
 
 /// How much memory a checkpoint of the world costs, in records.
 fn weight(world: &World) -> usize {
-    world.stores.len()
-        + world.accounts.len()
-        + world.buyers.len()
-        + world.products.len()
-        + world.carts.len()
-        + world.sessions.len()
-        + world.operations.len()
-        + world.orders.len()
+    world.stores().len()
+        + world.accounts().len()
+        + world.buyers().len()
+        + world.products().len()
+        + world.carts().len()
+        + world.sessions().len()
+        + world.operations().len()
+        + world.orders().len()
         + 1
 }
 
@@ -84,10 +84,9 @@ fn work_of(entry: &Entry) -> usize {
 
 impl Timeline {
     /// A history that starts at `world`, with nothing played.
-    pub fn new(mut world: World) -> Timeline {
-        world.reindex();
+    pub fn new(world: World) -> Timeline {
         let owners = world
-            .sessions
+            .sessions()
             .iter()
             .filter_map(|s| {
                 s.background_operation_id
@@ -219,7 +218,6 @@ impl Timeline {
             let (at, world) = self.checkpoint_before(n);
             let (at, world) = (*at, world.clone());
             self.current = world;
-            self.current.reindex();
             at
         };
         for entry in &self.entries[start..n] {

@@ -30,12 +30,12 @@ pub fn resolve(world: &World, field: &ExpectedField) -> FieldCheck {
     match world.field(&field.record, &field.field) {
         Ok(v) => FieldCheck::Value(v),
         Err(FieldError::NoRecord) => {
-            let mut ids: Vec<&str> = world.carts.iter().map(|c| c.id.as_str()).collect();
-            ids.extend(world.sessions.iter().map(|s| s.id.as_str()));
-            ids.extend(world.operations.iter().map(|o| o.id.as_str()));
-            ids.extend(world.validation_outputs.iter().map(|v| v.id.as_str()));
-            ids.extend(world.delivery_groups.iter().map(|g| g.id.as_str()));
-            ids.extend(world.payment_authorizations.iter().map(|p| p.id.as_str()));
+            let mut ids: Vec<&str> = world.carts().iter().map(|c| c.id.as_str()).collect();
+            ids.extend(world.sessions().iter().map(|s| s.id.as_str()));
+            ids.extend(world.operations().iter().map(|o| o.id.as_str()));
+            ids.extend(world.validation_outputs().iter().map(|v| v.id.as_str()));
+            ids.extend(world.delivery_groups().iter().map(|g| g.id.as_str()));
+            ids.extend(world.payment_authorizations().iter().map(|p| p.id.as_str()));
             FieldCheck::Invalid(format!(
                 "no WebCart, CartCheckoutSession, BackgroundOperation, CartValidationOutput, CartDeliveryGroup or PaymentAuthorization has the id {} after this step; expected one of: {}",
                 field.record,

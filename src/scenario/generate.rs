@@ -392,7 +392,7 @@ mod tests {
             let text = generate(spec);
             let s = load_bytes("gen.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(s.steps.len(), steps);
-            assert_eq!(s.world.carts.len(), carts);
+            assert_eq!(s.world.carts().len(), carts);
             assert_eq!(play_headless(&s).len(), steps);
         }
     }

@@ -467,7 +467,7 @@ struct Builder<'a> {
     ids: HashMap<String, String>,
     /// The SKUs seen so far (a hash set: a file may list 100,000 products).
     skus: HashSet<String>,
-    world: World,
+    world: WorldBuilder,
 }
 
 fn list(ids: impl Iterator<Item = impl AsRef<str>>) -> String {
@@ -488,7 +488,7 @@ impl<'a> Builder<'a> {
             edition,
             ids: HashMap::new(),
             skus: HashSet::new(),
-            world: World::default(),
+            world: WorldBuilder::new(),
         }
     }
 
@@ -537,7 +537,7 @@ impl<'a> Builder<'a> {
             id,
             "store",
             w.store(id).is_some(),
-            w.stores.iter().map(|s| &s.id),
+            w.stores().iter().map(|s| &s.id),
         )
     }
     fn account_ref(&self, path: &str, id: &str) -> Result<String, LoadError> {
@@ -547,7 +547,7 @@ impl<'a> Builder<'a> {
             id,
             "account",
             w.account(id).is_some(),
-            w.accounts.iter().map(|a| &a.id),
+            w.accounts().iter().map(|a| &a.id),
         )
     }
     fn buyer_ref(&self, path: &str, id: &str) -> Result<String, LoadError> {
@@ -557,7 +557,7 @@ impl<'a> Builder<'a> {
             id,
             "buyer",
             w.buyer(id).is_some(),
-            w.buyers.iter().map(|b| &b.id),
+            w.buyers().iter().map(|b| &b.id),
         )
     }
     fn cart_ref(&self, path: &str, id: &str) -> Result<String, LoadError> {
@@ -567,7 +567,7 @@ impl<'a> Builder<'a> {
             id,
             "cart",
             w.cart(id).is_some(),
-            w.carts.iter().map(|c| &c.id),
+            w.carts().iter().map(|c| &c.id),
         )
     }
     fn sku_ref(&self, path: &str, sku: &str) -> Result<String, LoadError> {
@@ -577,7 +577,7 @@ impl<'a> Builder<'a> {
             sku,
             "product",
             w.product(sku).is_some(),
-            w.products.iter().map(|p| &p.sku),
+            w.products().iter().map(|p| &p.sku),
         )
     }
 
@@ -623,7 +623,7 @@ impl<'a> Builder<'a> {
             title: sanitize::line(&raw.title),
             summary: raw.summary.as_deref().map(sanitize::paragraph),
             tags: raw.tags.iter().map(|t| sanitize::line(t)).collect(),
-            world: self.world,
+            world: self.world.build(),
             steps,
         };
         // Each rule was checked where the file gives it; the whole world once more, so
@@ -655,7 +655,7 @@ impl<'a> Builder<'a> {
         };
         let settings = self.settings(path, raw)?;
         let delivery_methods = self.delivery_methods(&member(path, "delivery_methods"), raw)?;
-        self.world.stores.push(Store {
+        self.world.add_store(Store {
             name: sanitize::line(raw.name.as_deref().unwrap_or(&id)),
             id,
             on_cart_change,
@@ -892,7 +892,7 @@ impl<'a> Builder<'a> {
                 stores.push(s);
             }
         }
-        self.world.accounts.push(Account {
+        self.world.add_account(Account {
             name: sanitize::line(raw.name.as_deref().unwrap_or(&id)),
             id,
             stores,
@@ -949,7 +949,7 @@ impl<'a> Builder<'a> {
             Some(t)
                 if self
                     .world
-                    .buyers
+                    .buyers()
                     .iter()
                     .any(|b| b.token.as_deref() == Some(t)) =>
             {
@@ -960,7 +960,7 @@ impl<'a> Builder<'a> {
             }
             other => other.map(str::to_string),
         };
-        self.world.buyers.push(Buyer {
+        self.world.add_buyer(Buyer {
             name: sanitize::line(raw.name.as_deref().unwrap_or(&id)),
             id,
             accounts,
@@ -1012,7 +1012,7 @@ impl<'a> Builder<'a> {
                     format!("price {text} is not usable; expected a decimal from 0 to 1000000000 with at most two places"),
                 )
             })?;
-        self.world.products.push(Product {
+        self.world.add_product(Product {
             name: sanitize::line(raw.name.as_deref().unwrap_or(&raw.sku)),
             sku: raw.sku.clone(),
             price,
@@ -1061,7 +1061,7 @@ impl<'a> Builder<'a> {
                 .map_err(|why| self.err(&member(&here, "quantity"), why))?;
             items.push(CartItem { sku, quantity });
         }
-        self.world.carts.push(WebCart {
+        self.world.add_cart(WebCart {
             name: sanitize::line(raw.name.as_deref().unwrap_or(&id)),
             id,
             store,
@@ -1096,7 +1096,7 @@ impl<'a> Builder<'a> {
             .ticks_left
             .unwrap_or(if status.in_progress() { 1 } else { 0 });
         validate::ticks(ticks_left).map_err(|why| self.err(&member(path, "ticks_left"), why))?;
-        self.world.operations.push(BackgroundOperation {
+        self.world.add_operation(BackgroundOperation {
             id,
             name: sanitize::line(&raw.name),
             status,
@@ -1144,7 +1144,7 @@ impl<'a> Builder<'a> {
             Some(s) if !s.trim().is_empty() => text(s),
             _ => String::new(),
         };
-        self.world.sessions.push(CartCheckoutSession {
+        self.world.add_session(CartCheckoutSession {
             id,
             cart,
             state,
@@ -1242,7 +1242,7 @@ impl<'a> Builder<'a> {
         let message = sanitize::line(&raw.message);
         validate::message(&message).map_err(|why| self.err(&member(path, "message"), why))?;
         let text = |s: &str| sanitize::line(s);
-        self.world.validation_outputs.push(CartValidationOutput {
+        self.world.add_validation_output(CartValidationOutput {
             id,
             cart,
             operation: raw.operation.as_deref().map(text),

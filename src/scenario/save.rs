@@ -47,7 +47,7 @@ fn write_settings(store: &mut RawStore, settings: &StoreSettings) {
 pub fn raw_world(world: &World) -> RawWorld {
     RawWorld {
         stores: world
-            .stores
+            .stores()
             .iter()
             .map(|s| {
                 let mut store = RawStore {
@@ -73,7 +73,7 @@ pub fn raw_world(world: &World) -> RawWorld {
             })
             .collect(),
         accounts: world
-            .accounts
+            .accounts()
             .iter()
             .map(|a| RawAccount {
                 id: a.id.clone(),
@@ -82,7 +82,7 @@ pub fn raw_world(world: &World) -> RawWorld {
             })
             .collect(),
         buyers: world
-            .buyers
+            .buyers()
             .iter()
             .map(|b| RawBuyer {
                 id: b.id.clone(),
@@ -101,7 +101,7 @@ pub fn raw_world(world: &World) -> RawWorld {
             })
             .collect(),
         products: world
-            .products
+            .products()
             .iter()
             .map(|p| RawProduct {
                 sku: p.sku.clone(),
@@ -110,7 +110,7 @@ pub fn raw_world(world: &World) -> RawWorld {
             })
             .collect(),
         carts: world
-            .carts
+            .carts()
             .iter()
             .map(|c| RawCart {
                 id: c.id.clone(),
@@ -130,7 +130,7 @@ pub fn raw_world(world: &World) -> RawWorld {
             })
             .collect(),
         sessions: world
-            .sessions
+            .sessions()
             .iter()
             .map(|s| RawSession {
                 id: s.id.clone(),
@@ -145,7 +145,7 @@ pub fn raw_world(world: &World) -> RawWorld {
             })
             .collect(),
         operations: world
-            .operations
+            .operations()
             .iter()
             .map(|o| RawOperation {
                 id: o.id.clone(),
@@ -155,7 +155,7 @@ pub fn raw_world(world: &World) -> RawWorld {
             })
             .collect(),
         validation_outputs: world
-            .validation_outputs
+            .validation_outputs()
             .iter()
             .map(|v| RawValidationOutput {
                 id: v.id.clone(),

@@ -201,13 +201,13 @@ pub fn world(w: &World) -> Vec<Problem> {
             ids.insert(id_text.to_string(), list);
         }
     };
-    let stores: HashSet<&str> = w.stores.iter().map(|s| s.id.as_str()).collect();
-    let accounts: HashSet<&str> = w.accounts.iter().map(|a| a.id.as_str()).collect();
-    let buyers: HashSet<&str> = w.buyers.iter().map(|b| b.id.as_str()).collect();
-    let carts: HashSet<&str> = w.carts.iter().map(|c| c.id.as_str()).collect();
+    let stores: HashSet<&str> = w.stores().iter().map(|s| s.id.as_str()).collect();
+    let accounts: HashSet<&str> = w.accounts().iter().map(|a| a.id.as_str()).collect();
+    let buyers: HashSet<&str> = w.buyers().iter().map(|b| b.id.as_str()).collect();
+    let carts: HashSet<&str> = w.carts().iter().map(|c| c.id.as_str()).collect();
     let missing = |what: &str, id: &str| format!("no {what} has the id {}", sanitize::line(id));
 
-    for (i, s) in w.stores.iter().enumerate() {
+    for (i, s) in w.stores().iter().enumerate() {
         claim(List::Stores, i, &s.id, &mut push);
         // Each setting's value must be one its own parser takes (ticks in range).
         for setting in crate::engine::settings::SETTINGS {
@@ -217,7 +217,7 @@ pub fn world(w: &World) -> Vec<Problem> {
             }
         }
     }
-    for (i, a) in w.accounts.iter().enumerate() {
+    for (i, a) in w.accounts().iter().enumerate() {
         claim(List::Accounts, i, &a.id, &mut push);
         for (j, s) in a.stores.iter().enumerate() {
             if !stores.contains(s.as_str()) {
@@ -231,7 +231,7 @@ pub fn world(w: &World) -> Vec<Problem> {
             }
         }
     }
-    for (i, b) in w.buyers.iter().enumerate() {
+    for (i, b) in w.buyers().iter().enumerate() {
         claim(List::Buyers, i, &b.id, &mut push);
         for (j, a) in b.accounts.iter().enumerate() {
             if !accounts.contains(a.as_str()) {
@@ -255,7 +255,7 @@ pub fn world(w: &World) -> Vec<Problem> {
         }
     }
     let mut skus = HashSet::new();
-    for (i, p) in w.products.iter().enumerate() {
+    for (i, p) in w.products().iter().enumerate() {
         if !sanitize::is_clean_id(&p.sku) {
             push(
                 List::Products,
@@ -280,7 +280,7 @@ pub fn world(w: &World) -> Vec<Problem> {
             push(List::Products, i, &p.sku, "price", why);
         }
     }
-    for (i, c) in w.carts.iter().enumerate() {
+    for (i, c) in w.carts().iter().enumerate() {
         claim(List::Carts, i, &c.id, &mut push);
         if !stores.contains(c.store.as_str()) {
             push(List::Carts, i, &c.id, "store", missing("store", &c.store));
@@ -324,14 +324,14 @@ pub fn world(w: &World) -> Vec<Problem> {
             }
         }
     }
-    for (i, o) in w.operations.iter().enumerate() {
+    for (i, o) in w.operations().iter().enumerate() {
         claim(List::Operations, i, &o.id, &mut push);
         if let Err(why) = ticks(o.ticks_left) {
             push(List::Operations, i, &o.id, "ticks_left", why);
         }
     }
     let mut active: HashMap<&str, &str> = HashMap::new();
-    for (i, s) in w.sessions.iter().enumerate() {
+    for (i, s) in w.sessions().iter().enumerate() {
         claim(List::Sessions, i, &s.id, &mut push);
         if let Err(why) = started_at(s.started_at) {
             push(List::Sessions, i, &s.id, "started_at", why);
@@ -354,7 +354,7 @@ pub fn world(w: &World) -> Vec<Problem> {
             );
         }
     }
-    for (i, v) in w.validation_outputs.iter().enumerate() {
+    for (i, v) in w.validation_outputs().iter().enumerate() {
         claim(List::ValidationOutputs, i, &v.id, &mut push);
         if !carts.contains(v.cart.as_str()) {
             push(
@@ -392,12 +392,39 @@ mod tests {
             super::super::builtin::BUILTIN[0].text.as_bytes(),
         )
         .unwrap();
-        let mut w = s.world.clone();
-        w.products[0].price = Money::from_cents(-1);
-        w.stores[0].settings.checkout_ttl = Some(u64::MAX);
-        let cart = w.carts[0].id.clone();
-        w.accounts[0].id = cart.clone();
-        let problems = world(&w);
+        let w = &s.world;
+        let cart = w.carts().first().unwrap().id.clone();
+        // The first product priced below zero, the first store's time to live out of
+        // range and the first account renamed to the first cart's id.
+        let mut b = WorldBuilder::new();
+        for (i, st) in w.stores().iter().enumerate() {
+            let mut st = st.clone();
+            if i == 0 {
+                st.settings.checkout_ttl = Some(u64::MAX);
+            }
+            b.add_store(st);
+        }
+        for (i, a) in w.accounts().iter().enumerate() {
+            let mut a = a.clone();
+            if i == 0 {
+                a.id = cart.clone();
+            }
+            b.add_account(a);
+        }
+        for x in w.buyers() {
+            b.add_buyer(x.clone());
+        }
+        for (i, p) in w.products().iter().enumerate() {
+            let mut p = p.clone();
+            if i == 0 {
+                p.price = Money::from_cents(-1);
+            }
+            b.add_product(p);
+        }
+        for c in w.carts() {
+            b.add_cart(c.clone());
+        }
+        let problems = world(&b.build());
         let paths: Vec<String> = problems.iter().map(Problem::path).collect();
         assert!(
             paths.contains(&"world.products[0].price".to_string()),
@@ -411,22 +438,18 @@ mod tests {
             paths.contains(&"world.carts[0].id".to_string()),
             "{paths:?}"
         );
-        let two = World {
-            stores: w.stores.clone(),
-            sessions: vec![
-                CartCheckoutSession {
-                    id: "s1".into(),
-                    cart: "c".into(),
-                    ..Default::default()
-                },
-                CartCheckoutSession {
-                    id: "s2".into(),
-                    cart: "c".into(),
-                    ..Default::default()
-                },
-            ],
-            ..World::default()
-        };
+        let mut two = WorldBuilder::new();
+        for st in w.stores() {
+            two.add_store(st.clone());
+        }
+        for id in ["s1", "s2"] {
+            two.add_session(CartCheckoutSession {
+                id: id.into(),
+                cart: "c".into(),
+                ..Default::default()
+            });
+        }
+        let two = two.build();
         let problems = world(&two);
         assert!(
             problems

@@ -171,7 +171,7 @@ fn check_store(world: &World, store: &str) -> Result<(), Refusal> {
 /// one, else the latest (whose refusal the engine then words).
 pub fn active_cart(world: &World, store: &str, buyer: &str) -> Result<String, Refusal> {
     let carts: Vec<_> = world
-        .carts
+        .carts()
         .iter()
         .filter(|c| c.store == store && c.buyer == buyer)
         .collect();

@@ -120,7 +120,7 @@ pub fn token_map(
         }
         tokens.insert(token.clone(), buyer.clone());
     }
-    for b in &world.buyers {
+    for b in world.buyers() {
         if !extra.iter().any(|(buyer, _)| buyer == &b.id) {
             let token = b.token.clone().unwrap_or_else(|| b.id.clone());
             tokens.entry(token).or_insert_with(|| b.id.clone());

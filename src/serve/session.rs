@@ -264,14 +264,14 @@ fn expect_of(outcome: &Outcome) -> RawExpect {
 pub fn state_json(world: &World) -> Value {
     use crate::engine::world::fields_of;
     let ids = world
-        .carts
+        .carts()
         .iter()
         .map(|c| c.id.as_str())
-        .chain(world.sessions.iter().map(|s| s.id.as_str()))
-        .chain(world.operations.iter().map(|o| o.id.as_str()))
-        .chain(world.validation_outputs.iter().map(|v| v.id.as_str()))
-        .chain(world.delivery_groups.iter().map(|g| g.id.as_str()))
-        .chain(world.payment_authorizations.iter().map(|p| p.id.as_str()));
+        .chain(world.sessions().iter().map(|s| s.id.as_str()))
+        .chain(world.operations().iter().map(|o| o.id.as_str()))
+        .chain(world.validation_outputs().iter().map(|v| v.id.as_str()))
+        .chain(world.delivery_groups().iter().map(|g| g.id.as_str()))
+        .chain(world.payment_authorizations().iter().map(|p| p.id.as_str()));
     let mut records = serde_json::Map::new();
     for id in ids {
         let Some(kind) = world.kind_of(id) else {

@@ -326,7 +326,7 @@ impl App {
             .as_ref()
             .is_some_and(|t| t.active(self.now))
             || self.world().is_some_and(|w| {
-                w.operations
+                w.operations()
                     .iter()
                     .any(|o| o.status == crate::engine::OperationStatus::Running)
             }) && self.player.playback.as_ref().is_some_and(|p| p.playing);
@@ -826,7 +826,7 @@ impl App {
                 let Some(cart) = self.selected_cart() else {
                     return;
                 };
-                if self.world().is_some_and(|w| !w.products.is_empty()) {
+                if self.world().is_some_and(|w| !w.products().is_empty()) {
                     self.popup = Some(Popup::AddToCart(AddToCart::new(cart)));
                 } else {
                     self.message("Add to cart", &["this world has no products".into()]);
@@ -1159,7 +1159,7 @@ impl App {
                     }
                     // The selection follows the cart acted on.
                     if let Some(cart) = entry.action.cart()
-                        && let Some(i) = p.world().carts.iter().position(|c| c.id == cart)
+                        && let Some(i) = p.world().carts().iter().position(|c| c.id == cart)
                     {
                         self.player.cart_sel = i;
                     }

@@ -110,9 +110,9 @@ fn layout(area: Rect) -> [(Rect, Focus, &'static str); 3] {
 
 fn record_count(world: &World, which: Focus) -> usize {
     match which {
-        Focus::Carts => world.carts.len(),
-        Focus::Sessions => world.sessions.len(),
-        _ => world.operations.len(),
+        Focus::Carts => world.carts().len(),
+        Focus::Sessions => world.sessions().len(),
+        _ => world.operations().len(),
     }
 }
 
@@ -135,7 +135,7 @@ fn record(cx: &Cx, app: &App, which: Focus, i: usize, rect: Rect) -> Record {
     let selected = selected_index(app, world, which) == Some(i);
     match which {
         Focus::Carts => {
-            let cart = &world.carts[i];
+            let cart = world.carts().nth(i).expect("a row below the pane's count");
             Record::new(
                 cart_lines(cx, cart, width),
                 Some(cart.id.as_str()) == cx.selected_cart.as_deref(),
@@ -143,7 +143,7 @@ fn record(cx: &Cx, app: &App, which: Focus, i: usize, rect: Rect) -> Record {
             )
         }
         Focus::Sessions => {
-            let s = &world.sessions[world.sessions.len() - 1 - i];
+            let s = world.sessions().iter().rev().nth(i).expect("a row below the pane's count");
             Record::new(
                 session_lines(cx, s, width),
                 Some(s.cart.as_str()) == cx.selected_cart.as_deref(),
@@ -151,7 +151,7 @@ fn record(cx: &Cx, app: &App, which: Focus, i: usize, rect: Rect) -> Record {
             )
         }
         _ => {
-            let op = &world.operations[world.operations.len() - 1 - i];
+            let op = world.operations().iter().rev().nth(i).expect("a row below the pane's count");
             let owner = app.player.op_owner(&op.id);
             let cart = owner
                 .and_then(|s| world.session(s))

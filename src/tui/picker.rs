@@ -378,7 +378,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 pub fn badges(s: &crate::scenario::Scenario) -> Vec<&'static str> {
     use crate::engine::{Edition, Template};
     let mut out = Vec::new();
-    let has = |t: Template| s.world.stores.iter().any(|st| st.settings.template == t);
+    let has = |t: Template| s.world.stores().iter().any(|st| st.settings.template == t);
     if has(Template::Aura) {
         out.push("Aura");
     }
@@ -399,7 +399,7 @@ pub fn store_kinds(s: &crate::scenario::Scenario) -> String {
     use crate::engine::Template;
     let kinds: Vec<String> = s
         .world
-        .stores
+        .stores()
         .iter()
         .map(|st| {
             let kind = match st.settings.template {

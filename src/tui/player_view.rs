@@ -131,8 +131,8 @@ impl PlayerView {
     /// The selected cart's id.
     pub fn selected_cart(&self) -> Option<String> {
         let world = self.world()?;
-        let i = self.cart_sel.min(world.carts.len().checked_sub(1)?);
-        Some(world.carts[i].id.clone())
+        let i = self.cart_sel.min(world.carts().len().checked_sub(1)?);
+        Some(world.carts().nth(i)?.id.clone())
     }
 
     /// The session that launched an operation (its BackgroundOperationId named it, now
@@ -165,13 +165,13 @@ impl PlayerView {
         let world = self.world()?;
         match self.focus {
             Focus::Sessions => world
-                .sessions
+                .sessions()
                 .iter()
                 .rev()
                 .nth(self.session_sel)
                 .map(|s| s.id.clone()),
             Focus::Operations => world
-                .operations
+                .operations()
                 .iter()
                 .rev()
                 .nth(self.op_sel)
@@ -243,7 +243,7 @@ impl PlayerView {
     /// Returns what the status line says.
     pub fn next_actor(&mut self) -> Option<String> {
         let world = self.world()?;
-        let ids: Vec<String> = world.buyers.iter().map(|b| b.id.clone()).collect();
+        let ids: Vec<String> = world.buyers().iter().map(|b| b.id.clone()).collect();
         let owner = self
             .selected_cart()
             .and_then(|c| world.cart(&c).map(|c| c.buyer.clone()));
@@ -406,9 +406,9 @@ impl PlayerView {
             return;
         };
         let (carts, sessions, ops) = (
-            world.carts.len(),
-            world.sessions.len(),
-            world.operations.len(),
+            world.carts().len(),
+            world.sessions().len(),
+            world.operations().len(),
         );
         let step = super::popup::step;
         match self.focus {
@@ -438,7 +438,7 @@ impl PlayerView {
     pub fn select_cart(&mut self, cart: &str) {
         if let Some(i) = self
             .world()
-            .and_then(|w| w.carts.iter().position(|c| c.id == cart))
+            .and_then(|w| w.carts().position(cart))
         {
             self.cart_sel = i;
         }
@@ -461,8 +461,8 @@ impl PlayerView {
         let (Some(cart), Some(world)) = (self.selected_cart(), self.world()) else {
             return (None, None);
         };
-        let session = world.sessions.iter().rev().position(|s| s.cart == cart);
-        let op = world.operations.iter().rev().position(|o| {
+        let session = world.sessions().iter().rev().position(|s| s.cart == cart);
+        let op = world.operations().iter().rev().position(|o| {
             self.op_owner(&o.id)
                 .and_then(|s| world.session(s))
                 .is_some_and(|s| s.cart == cart)
@@ -473,10 +473,11 @@ impl PlayerView {
     /// Selecting a session selects its cart, so the links stay visible.
     fn follow_session(&mut self) {
         let Some(world) = self.world() else { return };
-        let Some(s) = world.sessions.iter().rev().nth(self.session_sel) else {
+        let Some(s) = world.sessions().iter().rev().nth(self.session_sel) else {
             return;
         };
-        if let Some(i) = world.carts.iter().position(|c| c.id == s.cart) {
+        let found = world.carts().position(&s.cart);
+        if let Some(i) = found {
             self.cart_sel = i;
         }
     }
@@ -484,14 +485,14 @@ impl PlayerView {
     /// Selecting an operation selects the cart of the session that launched it.
     fn follow_operation(&mut self) {
         let Some(world) = self.world() else { return };
-        let Some(op) = world.operations.iter().rev().nth(self.op_sel) else {
+        let Some(op) = world.operations().iter().rev().nth(self.op_sel) else {
             return;
         };
         let cart = self
             .op_owner(&op.id)
             .and_then(|s| world.session(s))
             .map(|s| s.cart.clone());
-        if let Some(i) = cart.and_then(|c| world.carts.iter().position(|x| x.id == c)) {
+        if let Some(i) = cart.and_then(|c| world.carts().position(&c)) {
             self.cart_sel = i;
         }
     }

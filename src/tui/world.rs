@@ -14,7 +14,7 @@ pub fn lines(t: Theme, world: &World) -> Vec<Line<'static>> {
         "Buyers: permissions (requirement 1) and effective account (requirement 2)",
         t.title(),
     )];
-    for b in &world.buyers {
+    for b in world.buyers() {
         out.push(Line::from(vec![
             Span::styled(format!("  {}", b.id), t.title()),
             Span::raw(format!(" {}", b.name)),
@@ -53,7 +53,7 @@ pub fn lines(t: Theme, world: &World) -> Vec<Line<'static>> {
         "Accounts: the stores each is a buyer member of (requirement 3)",
         t.title(),
     ));
-    for a in &world.accounts {
+    for a in world.accounts() {
         out.push(Line::from(vec![
             Span::styled(format!("  {}", a.id), t.title()),
             Span::raw(format!(" {}", a.name)),
@@ -70,7 +70,7 @@ pub fn lines(t: Theme, world: &World) -> Vec<Line<'static>> {
         "Stores: template, settings, checkout flow",
         t.title(),
     ));
-    for s in &world.stores {
+    for s in world.stores() {
         let st = &s.settings;
         out.push(Line::from(vec![
             Span::styled(format!("  {}", s.id), t.title()),

@@ -2,7 +2,9 @@
 
 #![allow(dead_code)]
 
-use cartsim::engine::{Action, Outcome, Permission, Quantity, World};
+use cartsim::engine::{
+    Action, CartCheckoutSession, Outcome, Permission, Quantity, WebCart, World, WorldBuilder,
+};
 use cartsim::scenario::{Scenario, builtin::BUILTIN, load_bytes};
 use std::process::{Command, Output};
 
@@ -152,4 +154,27 @@ pub fn cartsim(args: &[&str]) -> Output {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("the binary runs")
+}
+
+/// Stages a state the actions cannot reach: changes the world through its builder.
+pub fn stage(w: &mut World, edit: impl FnOnce(&mut WorldBuilder)) {
+    let mut b = WorldBuilder::from(std::mem::take(w));
+    edit(&mut b);
+    *w = b.build();
+}
+
+/// Changes the world's `i`-th cart.
+pub fn edit_nth_cart(w: &mut World, i: usize, edit: impl FnOnce(&mut WebCart)) {
+    let id = w.carts().nth(i).expect("a cart").id.clone();
+    stage(w, |b| {
+        b.edit_cart(&id, edit);
+    });
+}
+
+/// Changes the world's `i`-th session.
+pub fn edit_nth_session(w: &mut World, i: usize, edit: impl FnOnce(&mut CartCheckoutSession)) {
+    let id = w.sessions().nth(i).expect("a session").id.clone();
+    stage(w, |b| {
+        b.edit_session(&id, edit);
+    });
 }

@@ -61,7 +61,7 @@ impl AddToCart {
             }
             return Reply::Keep;
         }
-        let products = view.world().map_or(0, |w| w.products.len());
+        let products = view.world().map_or(0, |w| w.products().len());
         match command {
             Some(Command::Up) => super::step(&mut self.product, products, true),
             Some(Command::Down) => super::step(&mut self.product, products, false),
@@ -78,7 +78,7 @@ impl AddToCart {
             Some(Command::Confirm) => {
                 let Some(sku) = view
                     .world()
-                    .and_then(|w| w.products.get(self.product))
+                    .and_then(|w| w.products().nth(self.product))
                     .map(|p| p.sku.clone())
                 else {
                     return Reply::Close;
@@ -100,7 +100,7 @@ impl AddToCart {
         let t = prefs.theme;
         let Some(world) = view.world() else { return };
         let mut text = vec![Line::raw(format!("Add to {}:", self.cart)), Line::raw("")];
-        for (i, p) in world.products.iter().enumerate() {
+        for (i, p) in world.products().iter().enumerate() {
             let chosen = i == self.product;
             text.push(Line::styled(
                 format!(

@@ -106,7 +106,7 @@ pub fn items_for(world: &World, cart: &str, buyer: Option<&str>) -> Vec<(String,
         };
         items.push((format!("{verb} {permission} ({})", buyer.id), action));
     }
-    for account in &world.accounts {
+    for account in world.accounts() {
         if account.id != buyer.effective_account {
             let note = if buyer.accounts.contains(&account.id) {
                 ""

@@ -1,0 +1,258 @@
+//! The one way to make a world from records: the scenario loader, `diagnose`'s rebuild
+//! and the tests all build through [`WorldBuilder`], which adds each record through the
+//! world's edit path so its lookups are right from the start.
+
+use super::flow::{default_flow, default_flow_v2};
+use super::model::*;
+use super::money::Money;
+use super::world::World;
+
+/// Builds a world record by record, in the order given (which is the order the world
+/// keeps). It checks nothing: a loader checks what it reads, and
+/// `scenario::validate::world` checks a whole world.
+#[derive(Debug, Default)]
+pub struct WorldBuilder {
+    world: World,
+}
+
+impl WorldBuilder {
+    /// An empty world at tick 0.
+    pub fn new() -> WorldBuilder {
+        WorldBuilder::default()
+    }
+
+    /// The world built so far, to look records up while building.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// The finished world.
+    pub fn build(self) -> World {
+        self.world
+    }
+
+    /// Sets the clock.
+    pub fn tick(&mut self, tick: u64) -> &mut Self {
+        self.world.tick = tick;
+        self
+    }
+
+    /// Adds a store.
+    pub fn add_store(&mut self, store: Store) -> &mut Self {
+        self.world.insert(store);
+        self
+    }
+    /// Adds a buyer account.
+    pub fn add_account(&mut self, account: Account) -> &mut Self {
+        self.world.insert(account);
+        self
+    }
+    /// Adds a buyer.
+    pub fn add_buyer(&mut self, buyer: Buyer) -> &mut Self {
+        self.world.insert(buyer);
+        self
+    }
+    /// Adds a product.
+    pub fn add_product(&mut self, product: Product) -> &mut Self {
+        self.world.insert(product);
+        self
+    }
+    /// Adds a cart.
+    pub fn add_cart(&mut self, cart: WebCart) -> &mut Self {
+        self.world.insert(cart);
+        self
+    }
+    /// Adds a CartCheckoutSession.
+    pub fn add_session(&mut self, session: CartCheckoutSession) -> &mut Self {
+        self.world.insert(session);
+        self
+    }
+    /// Adds a BackgroundOperation (operations run in the order they are added).
+    pub fn add_operation(&mut self, operation: BackgroundOperation) -> &mut Self {
+        self.world.insert(operation);
+        self
+    }
+    /// Adds an order.
+    pub fn add_order(&mut self, order: Order) -> &mut Self {
+        self.world.insert(order);
+        self
+    }
+    /// Adds a CartValidationOutput.
+    pub fn add_validation_output(&mut self, row: CartValidationOutput) -> &mut Self {
+        self.world.insert(row);
+        self
+    }
+    /// Adds a CartDeliveryGroup.
+    pub fn add_delivery_group(&mut self, group: CartDeliveryGroup) -> &mut Self {
+        self.world.insert(group);
+        self
+    }
+    /// Adds a PaymentAuthorization.
+    pub fn add_payment_authorization(&mut self, pa: PaymentAuthorization) -> &mut Self {
+        self.world.insert(pa);
+        self
+    }
+
+    /// Changes a store already added; false when there is none with this id.
+    pub fn edit_store(&mut self, id: &str, edit: impl FnOnce(&mut Store)) -> bool {
+        self.world.edit(id, edit).is_some()
+    }
+    /// Changes an account already added.
+    pub fn edit_account(&mut self, id: &str, edit: impl FnOnce(&mut Account)) -> bool {
+        self.world.edit(id, edit).is_some()
+    }
+    /// Changes a buyer already added.
+    pub fn edit_buyer(&mut self, id: &str, edit: impl FnOnce(&mut Buyer)) -> bool {
+        self.world.edit(id, edit).is_some()
+    }
+    /// Changes a cart already added.
+    pub fn edit_cart(&mut self, id: &str, edit: impl FnOnce(&mut WebCart)) -> bool {
+        self.world.edit(id, edit).is_some()
+    }
+    /// Changes a session already added.
+    pub fn edit_session(&mut self, id: &str, edit: impl FnOnce(&mut CartCheckoutSession)) -> bool {
+        self.world.edit(id, edit).is_some()
+    }
+    /// Changes an operation already added.
+    pub fn edit_operation(
+        &mut self,
+        id: &str,
+        edit: impl FnOnce(&mut BackgroundOperation),
+    ) -> bool {
+        self.world.edit(id, edit).is_some()
+    }
+    /// Changes a product already added.
+    pub fn edit_product(&mut self, sku: &str, edit: impl FnOnce(&mut Product)) -> bool {
+        self.world.edit(sku, edit).is_some()
+    }
+
+    /// Adds a store with the current edition's defaults: its id as name, the default
+    /// flow, no delivery methods.
+    pub fn plain_store(&mut self, id: &str) -> &mut Self {
+        self.plain_store_of(id, Edition::Two)
+    }
+
+    /// Adds a store with an edition's default settings and flow.
+    pub fn plain_store_of(&mut self, id: &str, edition: Edition) -> &mut Self {
+        self.add_store(Store {
+            id: id.to_string(),
+            name: id.to_string(),
+            on_cart_change: OnCartChange::CancelCheckout,
+            checkout_flow: match edition {
+                Edition::One => default_flow(),
+                Edition::Two => default_flow_v2(),
+            },
+            default_flow: true,
+            settings: StoreSettings::defaults(edition),
+            delivery_methods: Vec::new(),
+        })
+    }
+
+    /// Adds an account that is a buyer member of these stores.
+    pub fn plain_account(&mut self, id: &str, stores: &[&str]) -> &mut Self {
+        self.add_account(Account {
+            id: id.to_string(),
+            name: id.to_string(),
+            stores: stores.iter().map(|s| s.to_string()).collect(),
+        })
+    }
+
+    /// Adds a buyer who may act for these accounts (acting for the first), with every
+    /// permission.
+    pub fn plain_buyer(&mut self, id: &str, accounts: &[&str]) -> &mut Self {
+        self.add_buyer(Buyer {
+            id: id.to_string(),
+            name: id.to_string(),
+            accounts: accounts.iter().map(|a| a.to_string()).collect(),
+            effective_account: accounts.first().map(|a| a.to_string()).unwrap_or_default(),
+            permissions: Permission::ALL.to_vec(),
+            guest: false,
+            token: None,
+            address: None,
+        })
+    }
+
+    /// Adds a product.
+    pub fn plain_product(&mut self, sku: &str, price: Money) -> &mut Self {
+        self.add_product(Product {
+            sku: sku.to_string(),
+            name: sku.to_string(),
+            price,
+        })
+    }
+
+    /// Adds an empty Active cart of this store, owned by this buyer, for the buyer's
+    /// effective account.
+    pub fn empty_cart(&mut self, id: &str, store: &str, buyer: &str) -> &mut Self {
+        let account = self
+            .world
+            .buyer(buyer)
+            .map(|b| b.effective_account.clone())
+            .unwrap_or_default();
+        self.add_cart(WebCart {
+            id: id.to_string(),
+            name: id.to_string(),
+            store: store.to_string(),
+            buyer: buyer.to_string(),
+            account,
+            status: CartStatus::Active,
+            items: Vec::new(),
+            version: 0,
+            touched_by_custom_code: false,
+            guest_email: None,
+            total_charge: Money::ZERO,
+            total_tax: Money::ZERO,
+            custom_code_armed: false,
+            last_custom_save: None,
+        })
+    }
+}
+
+/// Goes on building from a world: records are added or changed through the same edit
+/// path as a fresh build (tests stage a state this way, the UI its world edits).
+impl From<World> for WorldBuilder {
+    fn from(world: World) -> WorldBuilder {
+        WorldBuilder { world }
+    }
+}
+
+/// The world built so far can be read while building (to look a record up before adding
+/// another); it changes only through the builder's methods.
+impl std::ops::Deref for WorldBuilder {
+    type Target = World;
+    fn deref(&self) -> &World {
+        &self.world
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Action;
+
+    #[test]
+    fn a_built_world_runs_a_checkout_without_any_file() {
+        let mut b = WorldBuilder::new();
+        b.plain_store("w")
+            .plain_account("a", &["w"])
+            .plain_buyer("b", &["a"])
+            .plain_product("p", Money::from_cents(500))
+            .empty_cart("c", "w", "b");
+        let mut w = b.build();
+        let add = Action::AddToCart {
+            cart: "c".into(),
+            sku: "p".into(),
+            quantity: crate::engine::Quantity::Whole(1),
+            actor: None,
+        };
+        assert!(w.apply(&add).result.is_ok());
+        let start = Action::StartCheckout {
+            cart: "c".into(),
+            actor: None,
+        };
+        assert!(w.apply(&start).result.is_ok());
+        assert!(w.apply(&Action::Settle).result.is_ok());
+        assert_eq!(w.cart("c").map(|c| c.status), Some(CartStatus::Checkout));
+        assert!(w.active_session("c").is_some());
+    }
+}
