@@ -742,6 +742,23 @@ fn prove(b: &Binding, key: &Key) {
                 "{ctx}"
             );
             assert!(played[played.len() - 1].outcome.result.is_ok(), "{ctx}");
+            // A refusal whose reading is the store's template (no setting to switch):
+            // the key bar does not offer it, and the key does nothing.
+            let mut a = quiet("41-");
+            for _ in 0..2 {
+                press(&mut a, KeyCode::Right);
+                press(&mut a, KeyCode::Esc);
+            }
+            press(&mut a, KeyCode::Right);
+            let Some(Popup::Refusal(r)) = &a.popup else {
+                panic!("{ctx}: {:?}", a.popup)
+            };
+            assert!(r.error.kind.reading().unwrap().contains("template"));
+            assert!(!a.available(C::FlipReading), "{ctx}: not offered");
+            let played = cursor(&a);
+            hit(&mut a, key);
+            assert!(matches!(a.popup, Some(Popup::Refusal(_))), "{ctx}");
+            assert_eq!(cursor(&a), played, "{ctx}: nothing played");
         }
         (X::Refusal, C::Close) => {
             let mut a = refused();

@@ -5,7 +5,7 @@
 
 use super::session::{Refusal, Session};
 use crate::engine::rest::{CheckoutPatch, PaymentOutcome, PlaceOrderStep};
-use crate::engine::{Action, Address, CartStatus, Outcome, Quantity, World};
+use crate::engine::{Action, Address, CartStatus, Outcome, Quantity, StepKind, World};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -478,10 +478,10 @@ fn items_json(world: &World, cart_id: &str) -> Value {
 
 /// The invocable actions of the B2B Commerce checkout flows that cartsim models, by the
 /// names the quickstart flows use, and their step kinds.
-pub const INVOCABLE: &[(&str, &str)] = &[
-    ("checkoutSessionAction", "start_checkout"),
-    ("updateCheckoutSessionStateAction", "continue"),
-    ("cancelCartAsyncOperation", "cancel"),
+pub const INVOCABLE: &[(&str, StepKind)] = &[
+    ("checkoutSessionAction", StepKind::StartCheckout),
+    ("updateCheckoutSessionStateAction", StepKind::Continue),
+    ("cancelCartAsyncOperation", StepKind::Cancel),
 ];
 
 /// Cart to Order runs inside the modelled checkout flow (its last asynchronous state), so
@@ -534,11 +534,11 @@ pub fn invocable(
     }
     let actor = Some(buyer.to_string());
     let action = match kind {
-        "start_checkout" => Action::StartCheckout { cart, actor },
-        "continue" => Action::Continue { cart, actor },
+        StepKind::StartCheckout => Action::StartCheckout { cart, actor },
+        StepKind::Continue => Action::Continue { cart, actor },
         _ => Action::Cancel { cart, actor },
     };
-    let outcome = session.apply(kind, &action);
+    let outcome = session.apply(kind.name(), &action);
     let world = session.world();
     let cart = action.cart().unwrap_or_default();
     Ok(match &outcome.result {

@@ -314,6 +314,8 @@ impl App {
                 .as_ref()
                 .is_some_and(|s| !s.hits.is_empty()),
             Needs::LogFocus => p.is_some() && self.player.focus == Focus::Log,
+            Needs::ReadingFlip => matches!(&self.popup, Some(Popup::Refusal(r))
+                if super::popup::refusal::flip_of(&self.player, &r.error).is_some()),
         }
     }
 

@@ -157,6 +157,8 @@ pub enum Needs {
     Hits,
     /// An open scenario with the log focused.
     LogFocus,
+    /// A refusal whose reading names a store setting that can be switched live.
+    ReadingFlip,
 }
 
 /// What a command does to the recorded branch, and so whether it asks first.
@@ -287,7 +289,7 @@ pub const BEHAVIOURS: &[Behaviour] = {
         b(C::Network, N::Scenario, B::Keeps, ""),
         b(C::Open, N::LogFocus, B::Keeps, ""),
         b(C::NextField, N::Nothing, B::Keeps, ""),
-        b(C::FlipReading, N::Nothing, B::Keeps, ""),
+        b(C::FlipReading, N::ReadingFlip, B::Keeps, ""),
     ]
 };
 

@@ -114,7 +114,7 @@ impl Popup {
         }
         match self {
             Popup::Help(p) => p.key(command),
-            Popup::Refusal(p) => p.key(command),
+            Popup::Refusal(p) => p.key(view, command),
             Popup::AddToCart(p) => p.key(view, command, key),
             Popup::WorldMenu(p) => p.key(view, command),
             Popup::Save(p) => p.key(command, key),

@@ -25,10 +25,11 @@ pub struct Refusal {
 
 impl Refusal {
     /// Handles a key of the refusal's context: `←` undoes.
-    pub fn key(&mut self, command: Option<Command>) -> Reply {
+    pub fn key(&mut self, view: &PlayerView, command: Option<Command>) -> Reply {
         match command {
             Some(Command::Undo) => Reply::Undo,
-            Some(Command::FlipReading) if self.error.kind.reading().is_some() => Reply::Flip,
+            // Only a setting that can be switched (not the store's template).
+            Some(Command::FlipReading) if flip_of(view, &self.error).is_some() => Reply::Flip,
             _ => Reply::Keep,
         }
     }
