@@ -339,7 +339,10 @@ fn a_recording_or_a_generated_file_is_not_poured_onto_a_terminal() {
 
 #[test]
 fn explore_open_lists_the_findings_and_enter_plays_one_as_a_branch() {
-    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/40-lwr-happy-path.json");
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/40-lwr-happy-path.json"
+    );
     let (mut s, mut child) = spawn(&["explore", file, "--open", "--depth", "3"], 24, 80);
     s.wait_for(&["Explore: what can go wrong", "stuck-in-checkout (1 action)"]);
     s.press("\r");
@@ -361,7 +364,11 @@ fn x_explores_from_here_shows_its_progress_and_esc_stops_it() {
     s.press("X");
     s.wait_for(&["exploring from here:", "Esc stops"]);
     s.press("\x1b");
-    s.wait_for(&["Explore: what can go wrong", "(stopped,", "missing-operation"]);
+    s.wait_for(&[
+        "Explore: what can go wrong",
+        "(stopped,",
+        "missing-operation",
+    ]);
     s.press("\x1b");
     s.press("q");
     assert!(wait_exit(&mut child).success());

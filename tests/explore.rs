@@ -678,3 +678,26 @@ fn the_alphabet_follows_faults_actors_and_actions() {
     assert_eq!(cancels, world.carts().len() * (1 + others));
     assert!(all.iter().any(|(_, a)| a.is_some()) || others == 0);
 }
+
+/// The quiet apply explore uses leaves the same world and answers the same as the
+/// logged one, at every step of every built-in scenario; it only skips the log.
+#[test]
+fn a_quiet_apply_leaves_the_same_world_and_result_as_a_logged_one() {
+    let mut logged_something = false;
+    for b in cartsim::scenario::builtin::BUILTIN {
+        let s = cartsim::scenario::load_bytes(b.name, b.text.as_bytes()).expect("loads");
+        let mut loud = s.world.clone();
+        let mut quiet = s.world.clone();
+        for step in &s.steps {
+            let a = loud.apply(&step.action);
+            let q = quiet.apply_quiet(&step.action);
+            assert_eq!(loud, quiet, "{}: {:?}", b.name, step.action);
+            assert_eq!(a.result, q.result, "{}", b.name);
+            assert_eq!(a.http, q.http, "{}", b.name);
+            assert_eq!(a.body, q.body, "{}", b.name);
+            assert!(q.changes.is_empty(), "{}: {:?}", b.name, q.changes);
+            logged_something |= !a.changes.is_empty();
+        }
+    }
+    assert!(logged_something, "the logged apply logs");
+}

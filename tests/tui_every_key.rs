@@ -886,8 +886,16 @@ fn a_finding_of_explore_plays_from_here_as_a_branch() {
     }
     press(&mut a, KeyCode::Enter);
     let p = a.player.playback.as_ref().unwrap();
-    assert_eq!(p.branch_len(), lesson.depth(), "the whole path is the branch");
-    assert_eq!(p.left_script_at(), Some(0), "it left the script where X was pressed");
+    assert_eq!(
+        p.branch_len(),
+        lesson.depth(),
+        "the whole path is the branch"
+    );
+    assert_eq!(
+        p.left_script_at(),
+        Some(0),
+        "it left the script where X was pressed"
+    );
     // The same actions, each as the cart's buyer (the UI names the actor it acts as).
     let what = |a: &Action| (a.kind(), a.cart().map(str::to_string));
     let played: Vec<_> = p.played().iter().map(|e| what(&e.action)).collect();

@@ -405,7 +405,7 @@ pub struct Product {
 }
 
 /// One line of a cart.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CartItem {
     /// The product.
     pub sku: String,
@@ -414,7 +414,7 @@ pub struct CartItem {
 }
 
 /// A WebCart.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WebCart {
     /// Scenario id.
     pub id: String,
@@ -448,7 +448,7 @@ pub struct WebCart {
 }
 
 /// A CartCheckoutSession.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]
 pub struct CartCheckoutSession {
     /// Scenario or generated id (`ccs-1`, ...).
     pub id: String,
@@ -476,7 +476,7 @@ pub struct CartCheckoutSession {
 }
 
 /// A BackgroundOperation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BackgroundOperation {
     /// Scenario or generated id (`bop-1`, ...).
     pub id: String,
@@ -513,7 +513,7 @@ pub struct BackgroundOperation {
 }
 
 /// A fault injected into a running operation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Fault {
     /// The message (BackgroundOperation.Error and CartValidationOutput.Message).
     pub message: String,
@@ -524,7 +524,7 @@ pub struct Fault {
 }
 
 /// A CartValidationOutput: a message an integration left on the cart.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CartValidationOutput {
     /// Scenario or generated id (`cvo-1`, ...).
     pub id: String,
@@ -568,7 +568,7 @@ impl BackgroundOperation {
 }
 
 /// An order placed by a checkout.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Order {
     /// Generated id (`ord-1`, ...).
     pub id: String,
@@ -609,7 +609,7 @@ impl Address {
 
 /// A CartDeliveryGroup: where and how an `lwr` checkout's items ship. Each checkout
 /// creates its own.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CartDeliveryGroup {
     /// Generated id (`cdg-1`, ...).
     pub id: String,
@@ -637,7 +637,7 @@ named_enum! {
 }
 
 /// A PaymentAuthorization made by `POST .../payments` in an `lwr` store.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PaymentAuthorization {
     /// Generated id (`pa-1`, ...).
     pub id: String,

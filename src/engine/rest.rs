@@ -108,7 +108,7 @@ pub const METHOD_CALCULATORS: &[Calculator] = &[Calculator::PostShipping, Calcul
 
 /// What an `lwr` checkout keeps on its CartCheckoutSession besides the session's fields
 /// (simulator-only, except OrderReferenceNumber).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]
 pub struct RestCheckout {
     /// CartCheckoutSession.OrderReferenceNumber, once place order accepted the order.
     pub order_reference: Option<String>,

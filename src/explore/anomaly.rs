@@ -114,6 +114,9 @@ fn busy(world: &World, cart: &str) -> bool {
         .is_some_and(|o| o.status.in_progress())
 }
 
+/// The most answers a [`Lookahead`] keeps (about 24 bytes each, 6 MiB in all).
+pub const LOOKAHEAD_CACHE: usize = 1 << 18;
+
 /// Buyer actions a few steps ahead, with a cache per state.
 pub struct Lookahead<'a> {
     /// The buyer letters of the alphabet.
@@ -122,8 +125,10 @@ pub struct Lookahead<'a> {
     pub depth: usize,
     /// Whether the fingerprint counts time.
     pub timed: bool,
-    /// Answers already known: (fingerprint, question, cart) -> reachable.
-    cache: HashMap<(u64, u8, String), bool>,
+    /// Answers already known: (fingerprint, question, the cart's position) -> reachable.
+    /// It lives as long as the search (one per thread), and is emptied when it reaches
+    /// [`LOOKAHEAD_CACHE`] answers, so its memory stays bounded.
+    cache: HashMap<(u64, u8, u32), bool>,
 }
 
 impl<'a> Lookahead<'a> {
@@ -147,15 +152,15 @@ impl<'a> Lookahead<'a> {
         goal: &dyn Fn(&World) -> bool,
     ) -> bool {
         let mut root = start.clone();
-        let key = (
-            fingerprint(&mut root, self.timed),
-            question,
-            cart.to_string(),
-        );
+        let at = start.carts().position(cart).map_or(u32::MAX, |i| i as u32);
+        let key = (fingerprint(&mut root, self.timed), question, at);
         if let Some(&known) = self.cache.get(&key) {
             return known;
         }
         let answer = self.search(root, cart, goal);
+        if self.cache.len() >= LOOKAHEAD_CACHE {
+            self.cache.clear();
+        }
         self.cache.insert(key, answer);
         answer
     }
@@ -180,7 +185,7 @@ impl<'a> Lookahead<'a> {
             for world in &level {
                 for letter in &letters {
                     let mut child = world.clone();
-                    if child.apply(&letter.action).result.is_err() {
+                    if child.apply_quiet(&letter.action).result.is_err() {
                         continue;
                     }
                     if goal(&child) {
@@ -340,7 +345,7 @@ pub fn in_step(
     {
         let cancel = letter.action.clone();
         let can = ahead.reaches(before, 1, cart, &|w: &World| {
-            w.clone().apply(&cancel).result.is_ok()
+            w.clone().apply_quiet(&cancel).result.is_ok()
         });
         if !can {
             out.push(Seen {

@@ -310,7 +310,7 @@ fn expand(world: &World, letters: &[Letter], timed: bool, ahead: &mut Lookahead)
     let mut steps = Vec::new();
     for (i, letter) in letters.iter().enumerate() {
         let mut child = world.clone();
-        let outcome = child.apply(&letter.action);
+        let outcome = child.apply_quiet(&letter.action);
         for seen in anomaly::in_step(world, letter, &outcome, &child, ahead) {
             steps.push((i, seen));
         }
@@ -343,20 +343,26 @@ fn state_findings(world: &World, never: &[Never], ahead: &mut Lookahead) -> Vec<
     out
 }
 
-/// Runs `f` over `items` in `jobs` contiguous chunks on scoped threads, keeping order.
-fn par_map<T: Sync, R: Send>(
+/// Runs `f` over `items` in contiguous chunks, one per state of `states` (one per
+/// thread), on scoped threads, keeping order.
+fn par_map<T: Sync, S: Send, R: Send>(
     items: &[T],
-    jobs: usize,
-    f: &(dyn Fn(&[T]) -> Vec<R> + Sync),
+    states: &mut [S],
+    f: &(dyn Fn(&[T], &mut S) -> Vec<R> + Sync),
 ) -> Vec<R> {
+    let jobs = states.len();
     if jobs <= 1 || items.len() < 2 * jobs {
-        return f(items);
+        return match states.first_mut() {
+            Some(state) => f(items, state),
+            None => Vec::new(),
+        };
     }
     let size = items.len().div_ceil(jobs);
     std::thread::scope(|scope| {
         let handles: Vec<_> = items
             .chunks(size)
-            .map(|chunk| scope.spawn(move || f(chunk)))
+            .zip(states.iter_mut())
+            .map(|(chunk, state)| scope.spawn(move || f(chunk, state)))
             .collect();
         handles
             .into_iter()
@@ -426,6 +432,11 @@ pub fn explore(
     };
     let (mut complete, mut truncated, mut interrupted) = (false, false, false);
     let jobs = config.jobs.max(1);
+    // One look-ahead per thread, kept for the whole search so that its answers serve
+    // every level.
+    let mut aheads: Vec<Lookahead> = (0..jobs)
+        .map(|_| Lookahead::new(&letters, config.lookahead, timed))
+        .collect();
     let measure = |visited: &HashSet<u64, _>, links: &Vec<Link>, figures: &mut Progress| {
         // hashbrown keeps one control byte per bucket beside the 8-byte key.
         figures.visited_bytes =
@@ -441,18 +452,17 @@ pub fn explore(
             // frontier order: the same choice a single thread makes, so the paths found
             // do not depend on the number of threads.
             let links_now = &links;
-            let expanded: Vec<(u32, Expanded)> = par_map(batch, jobs, &|chunk| {
-                let mut ahead = Lookahead::new(&letters, config.lookahead, timed);
+            let expanded: Vec<(u32, Expanded)> = par_map(batch, &mut aheads, &|chunk, ahead| {
                 chunk
                     .iter()
                     .take_while(|_| !stop.load(Ordering::Relaxed))
                     .map(|(index, world)| {
                         let e = match world {
-                            Some(w) => expand(w, &letters, timed, &mut ahead),
+                            Some(w) => expand(w, &letters, timed, ahead),
                             None => {
                                 let w =
                                     replay(root, &letters, &path_to(links_now, *index as usize));
-                                expand(&w, &letters, timed, &mut ahead)
+                                expand(&w, &letters, timed, ahead)
                             }
                         };
                         (*index, e)
@@ -491,16 +501,14 @@ pub fn explore(
                 }
             }
             // The new states' own anomalies and properties (in parallel).
-            let findings: Vec<(u32, Vec<(What, Witness)>)> = par_map(&fresh, jobs, &|chunk| {
-                let mut ahead = Lookahead::new(&letters, config.lookahead, timed);
-                chunk
-                    .iter()
-                    .map(|(index, world)| {
-                        (*index, state_findings(world, &config.never, &mut ahead))
-                    })
-                    .filter(|(_, f)| !f.is_empty())
-                    .collect()
-            });
+            let findings: Vec<(u32, Vec<(What, Witness)>)> =
+                par_map(&fresh, &mut aheads, &|chunk, ahead| {
+                    chunk
+                        .iter()
+                        .map(|(index, world)| (*index, state_findings(world, &config.never, ahead)))
+                        .filter(|(_, f)| !f.is_empty())
+                        .collect()
+                });
             for (index, list) in findings {
                 for (what, witness) in list {
                     record(what, path_to(&links, index as usize), witness, false);
@@ -564,7 +572,7 @@ pub fn explore(
 pub fn replay(root: &World, letters: &[Letter], path: &[usize]) -> World {
     let mut world = root.clone();
     for &i in path {
-        world.apply(&letters[i].action);
+        world.apply_quiet(&letters[i].action);
     }
     world
 }

@@ -85,7 +85,11 @@ impl Explored {
 }
 
 /// Runs the search and words its end.
-fn search(request: &Request, stop: &AtomicBool, shared: &Mutex<Progress>) -> Result<Explored, String> {
+fn search(
+    request: &Request,
+    stop: &AtomicBool,
+    shared: &Mutex<Progress>,
+) -> Result<Explored, String> {
     let mut show = |p: &Progress| {
         if let Ok(mut s) = shared.lock() {
             *s = p.clone();
@@ -152,7 +156,9 @@ impl Job {
             Err(TryRecvError::Empty) => None,
             Err(TryRecvError::Disconnected) => {
                 self.thread = None;
-                Some(Msg::Explored(Err("the search ended without an answer".into())))
+                Some(Msg::Explored(Err(
+                    "the search ended without an answer".into()
+                )))
             }
         }
     }

@@ -143,7 +143,12 @@ fn record(cx: &Cx, app: &App, which: Focus, i: usize, rect: Rect) -> Record {
             )
         }
         Focus::Sessions => {
-            let s = world.sessions().iter().rev().nth(i).expect("a row below the pane's count");
+            let s = world
+                .sessions()
+                .iter()
+                .rev()
+                .nth(i)
+                .expect("a row below the pane's count");
             Record::new(
                 session_lines(cx, s, width),
                 Some(s.cart.as_str()) == cx.selected_cart.as_deref(),
@@ -151,7 +156,12 @@ fn record(cx: &Cx, app: &App, which: Focus, i: usize, rect: Rect) -> Record {
             )
         }
         _ => {
-            let op = world.operations().iter().rev().nth(i).expect("a row below the pane's count");
+            let op = world
+                .operations()
+                .iter()
+                .rev()
+                .nth(i)
+                .expect("a row below the pane's count");
             let owner = app.player.op_owner(&op.id);
             let cart = owner
                 .and_then(|s| world.session(s))

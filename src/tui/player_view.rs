@@ -436,10 +436,7 @@ impl PlayerView {
 
     /// Selects the cart acted on (so the panes follow it).
     pub fn select_cart(&mut self, cart: &str) {
-        if let Some(i) = self
-            .world()
-            .and_then(|w| w.carts().position(cart))
-        {
+        if let Some(i) = self.world().and_then(|w| w.carts().position(cart)) {
             self.cart_sel = i;
         }
     }

@@ -362,7 +362,11 @@ fn event_loop(
             let now = look(path);
             if seen.as_ref() != Some(&now) {
                 seen = Some(now);
-                drive_loop(&mut app, &mut job, Msg::Reloaded(Box::new(scenario::load_file(path))));
+                drive_loop(
+                    &mut app,
+                    &mut job,
+                    Msg::Reloaded(Box::new(scenario::load_file(path))),
+                );
                 redraw = true;
             }
         }

@@ -100,7 +100,10 @@ impl Findings {
             }
         }
         lines.push(Line::raw(""));
-        lines.push(hint(t, "↑↓ choose · Enter play it here as a branch · Esc close"));
+        lines.push(hint(
+            t,
+            "↑↓ choose · Enter play it here as a branch · Esc close",
+        ));
         lines
     }
 
@@ -127,7 +130,10 @@ impl Findings {
                 .scroll((offset as u16, 0))
                 .block(
                     Block::bordered()
-                        .title(Span::styled(" Explore: what can go wrong from here ", t.title()))
+                        .title(Span::styled(
+                            " Explore: what can go wrong from here ",
+                            t.title(),
+                        ))
                         .border_style(t.focus_border()),
                 ),
             rect,
