@@ -16,6 +16,7 @@
 //! lookups on it are linear scans until it is reindexed.
 
 use super::model::*;
+use super::undo::List;
 use super::world::World;
 use foldhash::{HashMap, HashSet};
 
@@ -268,6 +269,7 @@ impl World {
     /// Appends a session and indexes it at once.
     pub(crate) fn push_session(&mut self, session: CartCheckoutSession) {
         self.sessions.push(session);
+        self.journal.appended(List::Sessions);
         let ix = &mut self.index;
         if ix.sessions.appended(&self.sessions) && ix.sessions_seen + 1 == self.sessions.len() {
             let i = self.sessions.len() - 1;
@@ -293,6 +295,7 @@ impl World {
     /// Appends an operation and indexes it at once.
     pub(crate) fn push_operation(&mut self, op: BackgroundOperation) {
         self.operations.push(op);
+        self.journal.appended(List::Operations);
         let ix = &mut self.index;
         if ix.operations.appended(&self.operations)
             && ix.operations_seen + 1 == self.operations.len()
@@ -308,6 +311,7 @@ impl World {
     /// Appends a CartValidationOutput and indexes it at once.
     pub(crate) fn push_validation_output(&mut self, row: CartValidationOutput) {
         self.validation_outputs.push(row);
+        self.journal.appended(List::ValidationOutputs);
         self.index
             .validation_outputs
             .appended(&self.validation_outputs);
@@ -316,18 +320,21 @@ impl World {
     /// Appends an order and indexes it at once.
     pub(crate) fn push_order(&mut self, order: Order) {
         self.orders.push(order);
+        self.journal.appended(List::Orders);
         self.index.orders.appended(&self.orders);
     }
 
     /// Appends a CartDeliveryGroup and indexes it at once.
     pub(crate) fn push_delivery_group(&mut self, group: CartDeliveryGroup) {
         self.delivery_groups.push(group);
+        self.journal.appended(List::DeliveryGroups);
         self.index.delivery_groups.appended(&self.delivery_groups);
     }
 
     /// Appends a PaymentAuthorization and indexes it at once.
     pub(crate) fn push_payment_authorization(&mut self, pa: PaymentAuthorization) {
         self.payment_authorizations.push(pa);
+        self.journal.appended(List::Payments);
         self.index
             .payment_authorizations
             .appended(&self.payment_authorizations);
@@ -437,6 +444,7 @@ impl World {
         let Some(gone) = self.operations.iter().position(|o| o.id == id) else {
             return;
         };
+        self.journal.removed_operation(gone, &self.operations[gone]);
         self.operations.remove(gone);
         self.index.maybe_dangling.insert(id.to_string());
         self.index.operations = IdIndex::default();
@@ -453,9 +461,242 @@ impl World {
 
     /// Removes a CartValidationOutput, keeping the index right.
     pub(crate) fn remove_validation_output(&mut self, id: &str) {
+        if self.journal.is_on() {
+            // Last first, so that undoing (in reverse) puts each back where it was.
+            for (i, row) in self.validation_outputs.iter().enumerate().rev() {
+                if row.id == id {
+                    self.journal.removed_validation_output(i, row);
+                }
+            }
+        }
         self.validation_outputs.retain(|v| v.id != id);
         self.index.validation_outputs = IdIndex::default();
         self.index.validation_outputs.sync(&self.validation_outputs);
+    }
+}
+
+impl IdIndex {
+    /// Forgets the record just popped from `items` (now one shorter), when it was
+    /// covered.
+    fn popped<T: Keyed>(&mut self, items: &[T], gone: &T) {
+        if self.covered != items.len() + 1 {
+            return;
+        }
+        if self.map.get(gone.key()) == Some(&items.len()) {
+            self.map.remove(gone.key());
+        }
+        self.covered = items.len();
+        self.ends = match (self.ends.take(), items.last()) {
+            (Some((first, _)), Some(last)) => Some((first, last.key().to_string())),
+            _ => None,
+        };
+    }
+}
+
+/// Puts `i` into a sorted list of positions, if it is not there.
+fn insert_sorted(list: &mut Vec<usize>, i: usize) {
+    if let Err(at) = list.binary_search(&i) {
+        list.insert(at, i);
+    }
+}
+
+/// Undoing (see `undo.rs`): each step put back keeps the lookups right, at the cost of
+/// the records it touches (a removal put back costs the list, as the removal did).
+impl World {
+    /// Removes the record last appended to a list.
+    pub(crate) fn unappend(&mut self, list: List) {
+        fn pop<T: Keyed>(items: &mut Vec<T>, ix: &mut IdIndex) {
+            if let Some(gone) = items.pop() {
+                ix.popped(items, &gone);
+            }
+        }
+        let ix = &mut self.index;
+        match list {
+            List::Sessions => self.pop_session(),
+            List::Operations => {
+                let Some(gone) = self.operations.pop() else {
+                    return;
+                };
+                let i = self.operations.len();
+                ix.operations.popped(&self.operations, &gone);
+                if ix.operations_seen > i {
+                    ix.live_operations.retain(|&k| k != i);
+                    ix.operations_seen = i;
+                }
+            }
+            List::Orders => pop(&mut self.orders, &mut ix.orders),
+            List::ValidationOutputs => {
+                pop(&mut self.validation_outputs, &mut ix.validation_outputs)
+            }
+            List::DeliveryGroups => pop(&mut self.delivery_groups, &mut ix.delivery_groups),
+            List::Payments => pop(
+                &mut self.payment_authorizations,
+                &mut ix.payment_authorizations,
+            ),
+            List::Stores => pop(&mut self.stores, &mut ix.stores),
+            List::Accounts => pop(&mut self.accounts, &mut ix.accounts),
+            List::Buyers => pop(&mut self.buyers, &mut ix.buyers),
+            List::Carts => pop(&mut self.carts, &mut ix.carts),
+        }
+    }
+
+    fn pop_session(&mut self) {
+        let Some(gone) = self.sessions.pop() else {
+            return;
+        };
+        let i = self.sessions.len();
+        let ix = &mut self.index;
+        let covered = ix.sessions.covered > i;
+        ix.sessions.popped(&self.sessions, &gone);
+        if covered {
+            if let Some(list) = ix.sessions_by_cart.get_mut(&gone.cart)
+                && list.last() == Some(&i)
+            {
+                list.pop();
+            }
+            if ix.active_by_cart.get(&gone.cart) == Some(&i) {
+                // The cart's latest session that is not archived, if any, is active again.
+                let sessions = &self.sessions;
+                let before = ix.sessions_by_cart.get(&gone.cart).and_then(|list| {
+                    list.iter()
+                        .rev()
+                        .copied()
+                        .find(|&k| sessions.get(k).is_some_and(|s| !s.is_archived))
+                });
+                match before {
+                    Some(k) => ix.active_by_cart.insert(gone.cart.clone(), k),
+                    None => ix.active_by_cart.remove(&gone.cart),
+                };
+            }
+        }
+        if ix.sessions_seen > i {
+            ix.live_sessions.retain(|&k| k != i);
+            ix.sessions_seen = i;
+        }
+    }
+
+    /// Puts a session back as it was at position `i`.
+    pub(crate) fn restore_session(&mut self, i: usize, session: CartCheckoutSession) {
+        if i >= self.sessions.len() {
+            return;
+        }
+        let ix = &mut self.index;
+        for id in [&session.background_operation_id, &session.order_id]
+            .into_iter()
+            .flatten()
+        {
+            ix.maybe_dangling.insert(id.clone());
+        }
+        if !session.is_archived {
+            if ix.sessions.covered > i {
+                ix.active_by_cart.insert(session.cart.clone(), i);
+            }
+            if ix.sessions_seen > i {
+                insert_sorted(&mut ix.live_sessions, i);
+            }
+        }
+        self.sessions[i] = session;
+    }
+
+    /// Puts an operation back as it was at position `i`.
+    pub(crate) fn restore_operation(&mut self, i: usize, op: BackgroundOperation) {
+        if i >= self.operations.len() {
+            return;
+        }
+        if live_operation(&op) && self.index.operations_seen > i {
+            insert_sorted(&mut self.index.live_operations, i);
+        }
+        self.operations[i] = op;
+    }
+
+    /// Puts a removed operation back at position `i`.
+    pub(crate) fn reinsert_operation(&mut self, i: usize, op: BackgroundOperation) {
+        let i = i.min(self.operations.len());
+        self.operations.insert(i, op);
+        let ix = &mut self.index;
+        ix.operations = IdIndex::default();
+        ix.operations.sync(&self.operations);
+        ix.live_operations = (0..self.operations.len())
+            .filter(|&k| live_operation(&self.operations[k]))
+            .collect();
+        ix.live_operations_pruned = ix.live_operations.len();
+        ix.operations_seen = self.operations.len();
+    }
+
+    /// Puts a removed CartValidationOutput back at position `i`.
+    pub(crate) fn reinsert_validation_output(&mut self, i: usize, row: CartValidationOutput) {
+        let i = i.min(self.validation_outputs.len());
+        self.validation_outputs.insert(i, row);
+        self.index.validation_outputs = IdIndex::default();
+        self.index.validation_outputs.sync(&self.validation_outputs);
+    }
+
+    /// Whether every lookup gives what it gives on a copy of the world indexed from
+    /// scratch; names the first that does not.
+    #[cfg(test)]
+    pub(crate) fn index_agrees(&self) -> Result<(), String> {
+        let mut fresh = self.clone();
+        fresh.reindex();
+        fn ids<'a>(it: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+            it.collect()
+        }
+        for c in &self.carts {
+            if self.active_session_position(&c.id) != fresh.active_session_position(&c.id) {
+                return Err(format!("the active session of {}", c.id));
+            }
+            let a: Vec<usize> = self.session_positions(&c.id).collect();
+            let b: Vec<usize> = fresh.session_positions(&c.id).collect();
+            if a != b {
+                return Err(format!("the sessions of {}: {a:?} / {b:?}", c.id));
+            }
+        }
+        let live = |w: &World| ids(w.live_operations().map(|o| o.id.as_str())).join(" ");
+        if live(self) != live(&fresh) {
+            return Err(format!(
+                "live operations: {} / {}",
+                live(self),
+                live(&fresh)
+            ));
+        }
+        let live = |w: &World| ids(w.live_sessions().map(|s| s.id.as_str())).join(" ");
+        if live(self) != live(&fresh) {
+            return Err(format!("live sessions: {} / {}", live(self), live(&fresh)));
+        }
+        macro_rules! same {
+            ($($list:ident),+) => {$(
+                for x in &self.$list {
+                    if self.index.$list.position(&self.$list, x.key())
+                        != fresh.index.$list.position(&fresh.$list, x.key())
+                    {
+                        return Err(format!("the position of {}", x.key()));
+                    }
+                }
+            )+};
+        }
+        same!(
+            stores,
+            accounts,
+            buyers,
+            products,
+            carts,
+            sessions,
+            operations,
+            orders,
+            validation_outputs,
+            delivery_groups,
+            payment_authorizations
+        );
+        for s in &self.sessions {
+            for id in [&s.background_operation_id, &s.order_id]
+                .into_iter()
+                .flatten()
+            {
+                if self.id_in_use(id) != fresh.id_in_use(id) {
+                    return Err(format!("whether {id} is in use"));
+                }
+            }
+        }
+        Ok(())
     }
 }
 

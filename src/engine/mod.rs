@@ -25,6 +25,7 @@ pub mod rules;
 pub mod settings;
 pub mod source;
 mod tx;
+pub mod undo;
 pub mod world;
 
 pub use actions::{Action, Outcome, Quantity};
@@ -36,4 +37,5 @@ pub use money::Money;
 pub use rules::Rule;
 pub use settings::{SettingError, SettingInput, SettingValue, StoreSettings};
 pub use source::Source;
+pub use undo::Undo;
 pub use world::World;

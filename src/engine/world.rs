@@ -5,6 +5,7 @@ use super::fields::*;
 use super::index::Index;
 use super::model::*;
 use super::money::Money;
+use super::undo::Journal;
 
 /// Everything the simulator knows at one instant. Cloning it is a snapshot.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -37,6 +38,8 @@ pub struct World {
     pub(crate) next_ids: [u64; 6],
     /// Records by id, for lookups that cost the same however many records there are.
     pub(crate) index: Index,
+    /// What the action under way changed, while [`World::apply_undoable`] runs.
+    pub(crate) journal: Journal,
 }
 
 /// Why a field could not be read.
@@ -58,7 +61,7 @@ pub const OPERATION_FIELDS: &[&str] = OperationField::NAMES;
 pub const VALIDATION_FIELDS: &[&str] = ValidationField::NAMES;
 
 /// Which generated-id counter.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum IdKind {
     Session = 0,
     Operation = 1,
@@ -309,6 +312,7 @@ impl World {
             IdKind::DeliveryGroup => "cdg",
             IdKind::Payment => "pa",
         };
+        self.journal.counter(kind, self.next_ids[kind as usize]);
         loop {
             self.next_ids[kind as usize] += 1;
             let id = format!("{prefix}-{}", self.next_ids[kind as usize]);
@@ -320,14 +324,17 @@ impl World {
 
     pub(crate) fn cart_mut(&mut self, id: &str) -> Option<&mut WebCart> {
         let i = self.index.carts.position(&self.carts, id)?;
+        self.journal.edit(&self.carts, i);
         self.carts.get_mut(i)
     }
     pub(crate) fn session_mut(&mut self, id: &str) -> Option<&mut CartCheckoutSession> {
         let i = self.index.sessions.position(&self.sessions, id)?;
+        self.journal.edit(&self.sessions, i);
         self.sessions.get_mut(i)
     }
     pub(crate) fn operation_mut(&mut self, id: &str) -> Option<&mut BackgroundOperation> {
         let i = self.index.operations.position(&self.operations, id)?;
+        self.journal.edit(&self.operations, i);
         self.operations.get_mut(i)
     }
     pub(crate) fn validation_output_mut(&mut self, id: &str) -> Option<&mut CartValidationOutput> {
@@ -335,6 +342,7 @@ impl World {
             .index
             .validation_outputs
             .position(&self.validation_outputs, id)?;
+        self.journal.edit(&self.validation_outputs, i);
         self.validation_outputs.get_mut(i)
     }
     pub(crate) fn delivery_group_mut(&mut self, id: &str) -> Option<&mut CartDeliveryGroup> {
@@ -342,6 +350,7 @@ impl World {
             .index
             .delivery_groups
             .position(&self.delivery_groups, id)?;
+        self.journal.edit(&self.delivery_groups, i);
         self.delivery_groups.get_mut(i)
     }
     pub(crate) fn payment_authorization_mut(
@@ -352,18 +361,22 @@ impl World {
             .index
             .payment_authorizations
             .position(&self.payment_authorizations, id)?;
+        self.journal.edit(&self.payment_authorizations, i);
         self.payment_authorizations.get_mut(i)
     }
     pub(crate) fn buyer_mut(&mut self, id: &str) -> Option<&mut Buyer> {
         let i = self.index.buyers.position(&self.buyers, id)?;
+        self.journal.edit(&self.buyers, i);
         self.buyers.get_mut(i)
     }
     pub(crate) fn store_mut(&mut self, id: &str) -> Option<&mut Store> {
         let i = self.index.stores.position(&self.stores, id)?;
+        self.journal.edit(&self.stores, i);
         self.stores.get_mut(i)
     }
     pub(crate) fn account_mut(&mut self, id: &str) -> Option<&mut Account> {
         let i = self.index.accounts.position(&self.accounts, id)?;
+        self.journal.edit(&self.accounts, i);
         self.accounts.get_mut(i)
     }
 }
