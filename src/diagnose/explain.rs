@@ -315,7 +315,17 @@ pub fn diagnose(rebuilt: &Rebuilt, notes: Vec<String>) -> Diagnosis {
                 records: r.len(),
             })
             .collect(),
-        carts: world.carts.iter().map(|c| cart(rebuilt, c)).collect(),
+        carts: world
+            .carts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                // A front end watching (`diagnose --open`) shows how far it has got. A
+                // stop is not needed here: that front end has stopped waiting already.
+                let _ = crate::progress::report("diagnosing the carts", i, world.carts.len());
+                cart(rebuilt, c)
+            })
+            .collect(),
         missing: rebuilt.missing.clone(),
         assumptions: rebuilt.assumptions.clone(),
         notes: notes
