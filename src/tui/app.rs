@@ -615,7 +615,7 @@ impl App {
     fn branch_key(&self) -> Option<(usize, usize, String)> {
         let p = self.playback.as_ref()?;
         let (start, len) = p.branch_recorded()?;
-        let last = p.timeline().entries().last()?.description.clone();
+        let last = p.timeline().entries().last()?.description.to_string();
         Some((start, len, last))
     }
 
@@ -1617,7 +1617,7 @@ impl App {
             return;
         };
         let (action, error) = match &entry.outcome.result {
-            Err(e) => (entry.action.clone(), e.clone()),
+            Err(e) => (Action::clone(&entry.action), e.clone()),
             Ok(()) => return,
         };
         let Some((key, label)) = super::popup::refusal::flip_of(self, &error) else {
