@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 /// A checkpoint is taken once the work since the last one (changes and journal steps
 /// of the entries that changed records) times this reaches the world's record count.
-pub const WORK_PER_RECORD: usize = 4;
+pub const WORK_PER_RECORD: usize = 2;
 
 /// Where an entry came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -404,8 +404,8 @@ mod tests {
 
     #[test]
     fn checkpoints_grow_with_the_work_not_with_the_world() {
-        // A world of 3,000 carts, buyers and accounts: a checkpoint costs 9,000 records,
-        // so one is taken only once the work since the last reaches 2,251.
+        // A world of 3,000 carts, buyers and accounts: a checkpoint costs 9,003 records,
+        // so one is taken only once the work since the last reaches 4,502.
         let text = crate::scenario::generate::generate(crate::scenario::generate::Spec {
             steps: 0,
             carts: 3_000,
@@ -414,7 +414,7 @@ mod tests {
         });
         let s = crate::scenario::load_bytes("big.json", text.as_bytes()).unwrap();
         let every = weight(&s.world).div_ceil(WORK_PER_RECORD);
-        assert_eq!(every, 2_251);
+        assert_eq!(every, 4_502);
         let mut timeline = Timeline::new(s.world);
         // Waits while nothing runs change only the time: no work, no checkpoint, and
         // nothing to replay or undo.
