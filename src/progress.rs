@@ -110,7 +110,7 @@ pub fn report_every(
     done: usize,
     total: usize,
 ) -> Result<(), Cancelled> {
-    if done % every.max(1) == 0 {
+    if done.is_multiple_of(every.max(1)) {
         report(phase, done, total)
     } else {
         Ok(())

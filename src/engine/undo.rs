@@ -76,7 +76,7 @@ kept! {
 #[derive(Debug, Clone)]
 enum Step {
     /// The record at this position was edited; this is how it was.
-    Edited(usize, Before),
+    Edited(usize, Box<Before>),
     /// A record was appended to this list.
     Appended(List),
     /// A generated-id counter held this value.
@@ -170,7 +170,8 @@ impl Journal {
         if let Some(record) = items.get(i)
             && r.kept.insert((T::LIST, i))
         {
-            r.steps.push(Step::Edited(i, record.clone().before()));
+            r.steps
+                .push(Step::Edited(i, Box::new(record.clone().before())));
         }
     }
 
@@ -251,7 +252,7 @@ impl World {
     pub fn undo(&mut self, undo: &Undo) {
         for step in undo.steps.iter().rev() {
             match step {
-                Step::Edited(i, before) => self.restore(*i, before.clone()),
+                Step::Edited(i, before) => self.restore(*i, (**before).clone()),
                 Step::Appended(list) => self.unappend(*list),
                 Step::Counter(kind, value) => self.next_ids[*kind as usize] = *value,
                 Step::RemovedOperation(i, op) => self.reinsert_operation(*i, (**op).clone()),
