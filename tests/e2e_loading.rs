@@ -1,7 +1,8 @@
 //! A big load before the UI opens shows how far it has got and stops on Esc or Ctrl-C:
-//! the built binary runs in a pty on a generated 300,000-step file, the screen (vt100)
-//! is read until the progress figure appears, and a stop ends the program with the
-//! terminal restored. Every wait polls up to a deadline; nothing is timed.
+//! the built binary runs in a pty on a generated 300,000-step file (and `diagnose
+//! --open` on a generated 3,000-cart export), the screen (vt100) is read until the
+//! progress figure appears, and a stop ends the program with the terminal restored.
+//! Every wait polls up to a deadline; nothing is timed.
 
 #![cfg(unix)]
 
@@ -165,6 +166,64 @@ fn a_big_load_showed_only_a_loading_line_now_it_shows_progress_and_esc_stops_it(
 #[test]
 fn ctrl_c_stops_a_big_load() {
     a_big_load_stops_on("ctrl-c", "\x03");
+}
+
+/// A folder of the test's own holding `carts.json`, an export of 3,000 WebCart records
+/// (15-character ids, as a query returns them), which `diagnose` takes minutes over.
+fn big_export(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("cartsim-e2e-export-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let records: Vec<serde_json::Value> = (0..3_000)
+        .map(|i| {
+            serde_json::json!({
+                "attributes": {"type": "WebCart"},
+                "Id": format!("0a6Hs{:010}", 1_000 + i),
+                "Name": "Cart",
+                "Status": "Active",
+                "OwnerId": "005Hs0000002210",
+                "AccountId": "001Hs0000004411",
+                "WebStoreId": "0ZEHs0000007001",
+                "TotalProductCount": 1,
+                "TotalProductAmount": 9.99,
+                "CreatedDate": "2026-11-25T09:12:00.000+0000"
+            })
+        })
+        .collect();
+    let export = serde_json::json!({
+        "status": 0,
+        "result": {"records": records, "totalSize": 3_000, "done": true},
+        "warnings": []
+    });
+    std::fs::write(dir.join("carts.json"), export.to_string()).unwrap();
+    dir
+}
+
+#[test]
+fn diagnose_open_showed_nothing_while_it_worked_now_it_shows_progress_and_ctrl_c_stops_it() {
+    let dir = big_export("open");
+    let mut ui = Ui::spawn(&["diagnose", "--open", "carts.json"], &dir);
+    ui.wait_until("the carts being diagnosed, counted", |ui| {
+        let text = ui.text();
+        ui.alternate()
+            && text.contains("diagnose --open")
+            && text.contains("diagnosing the carts: ")
+            && text.contains(" of 3,000 (")
+    });
+    ui.press("\x1b[Fq");
+    ui.press("\x03");
+    let status = ui.wait_exit();
+    assert_eq!(status.exit_code(), 130, "stopped as by Ctrl-C");
+    ui.wait_until("the terminal restored", |ui| {
+        !ui.alternate() && ui.canonical()
+    });
+    let text = ui.text();
+    assert!(
+        text.contains("cartsim: diagnose --open stopped (diagnosing the carts: "),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -6,7 +6,8 @@
 //! report ([`crate::progress`]). Every other key pressed meanwhile is read and dropped,
 //! so nothing piles up behind the load.
 //!
-//! Without a terminal the work runs as it always did, with nothing drawn.
+//! Work that is done within [`QUIET`] draws nothing, and without a terminal the work
+//! runs as it always did, with nothing drawn.
 
 use super::signals;
 use crate::progress::{self, Progress, Seen};
@@ -22,6 +23,10 @@ use std::time::Duration;
 
 /// How often the screen is redrawn and the keys are read while the work runs.
 pub const POLL: Duration = Duration::from_millis(40);
+
+/// Work done within this long shows nothing: the screen is not taken over for a flash.
+/// (Until then the terminal is as the shell left it, where Ctrl-C ends the program.)
+pub const QUIET: Duration = Duration::from_millis(100);
 
 /// How the work ended.
 #[derive(Debug)]
@@ -129,6 +134,13 @@ pub fn run<T: Send + 'static>(
             // The UI may have stopped waiting: then nobody receives, and that is fine.
             let _ = send.send(result);
         })?;
+    match receive.recv_timeout(QUIET) {
+        Ok(result) => return Ok(Loaded::Done(result)),
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            anyhow::bail!("the work stopped without a result")
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => {}
+    }
     let cooked = signals::save_cooked_modes();
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
