@@ -381,12 +381,16 @@ impl World {
             };
         }
         let mut copy = self.clone();
+        // What the copy does is what the world does if it is kept: the journal of an
+        // undoable action goes with it, and comes back empty if the copy is dropped.
+        copy.journal = self.journal.take();
         let mut tx = Tx::new(&mut copy);
         let start = tx.world.tick;
         while busy(&tx) {
             let waited = tx.world.tick - start;
             let next = ticks_until_next_event(&tx).unwrap_or(1);
             if waited + next > SETTLE_LIMIT {
+                self.journal = tx.world.journal.take().emptied();
                 return Outcome {
                     changes: Vec::new(),
                     result: Err(ActionError::new(

@@ -10,6 +10,7 @@
 
 use super::model::*;
 use super::table::{Keyed, Map, Seq, Set, Table};
+use super::undo::Kept;
 use super::world::World;
 use std::sync::Arc;
 
@@ -102,7 +103,7 @@ fn count(map: &mut Map<Arc<str>, u32>, key: &str, up: bool) {
 /// A kind of record the world keeps: which table holds it, and what of it the lookups
 /// depend on (its footprint). An edit that leaves the footprint as it was leaves the
 /// lookups alone.
-pub(crate) trait Record: Keyed {
+pub(crate) trait Record: Keyed + Kept {
     /// What of the record the lookups depend on.
     type Footprint: PartialEq;
     /// The record's footprint.
@@ -296,6 +297,7 @@ impl World {
         let (table, lookups) = T::parts(self);
         let seq = table.insert(record);
         T::index(lookups, seq, &footprint, true);
+        self.journal.inserted::<T>(seq);
     }
 
     /// Changes the record with this id (if there is one) and returns what `edit` returns.
@@ -305,8 +307,15 @@ impl World {
         id: &str,
         edit: impl FnOnce(&mut T) -> R,
     ) -> Option<R> {
+        let seq = T::parts(self).0.seq(id)?;
+        // While an action is undoable, the record as it was is kept by sharing it: the
+        // edit below then copies that one record, as it does for a snapshot.
+        if self.journal.wants::<T>(seq)
+            && let Some(before) = T::parts(self).0.shared(seq)
+        {
+            self.journal.edited(seq, before);
+        }
         let (table, lookups) = T::parts(self);
-        let seq = table.seq(id)?;
         let before = table.at(seq)?.footprint();
         let out = table.update(id, edit)?;
         let after = table.at(seq).map(T::footprint);
@@ -323,7 +332,36 @@ impl World {
         let (table, lookups) = T::parts(self);
         let (seq, record) = table.remove(id)?;
         T::index(lookups, seq, &record.footprint(), false);
+        self.journal.removed(seq, &record);
         Some(record)
+    }
+
+    /// Undoing an insert: takes the record at `seq` out again, lookups and all.
+    pub(crate) fn uninsert<T: Record>(&mut self, seq: Seq) {
+        let (table, lookups) = T::parts(self);
+        if let Some(record) = table.take_back(seq) {
+            T::index(lookups, seq, &record.footprint(), false);
+        }
+    }
+
+    /// Undoing an edit: puts the record at `seq` back as it was, moving its lookups.
+    pub(crate) fn unedit<T: Record>(&mut self, seq: Seq, before: Arc<T>) {
+        let (table, lookups) = T::parts(self);
+        let was = before.footprint();
+        if let Some(now) = table.replace(seq, before) {
+            let now = now.footprint();
+            if now != was {
+                T::reindex(lookups, seq, &now, &was);
+            }
+        }
+    }
+
+    /// Undoing a removal: puts the record back at `seq`, lookups and all.
+    pub(crate) fn unremove<T: Record>(&mut self, seq: Seq, record: Arc<T>) {
+        let footprint = record.footprint();
+        let (table, lookups) = T::parts(self);
+        table.put_back(seq, record);
+        T::index(lookups, seq, &footprint, true);
     }
 
     /// Operations that are in progress or have an ExpiresAt, in launch order: the only
@@ -364,6 +402,108 @@ impl World {
             .live_sessions
             .iter()
             .filter_map(|&i| self.sessions.at(i))
+    }
+}
+
+/// Whether the lookups and each table's ids say what they say on a world built afresh
+/// from the same records; names the first that does not. Places are compared by the
+/// records at them, as a world built afresh numbers them anew.
+#[cfg(test)]
+impl World {
+    pub(crate) fn lookups_agree(&self) -> Result<(), String> {
+        let mut fresh = World::default();
+        macro_rules! tables {
+            ($($f:ident),+) => {$(
+                for r in self.$f.iter() {
+                    fresh.insert(r.clone());
+                }
+                for r in self.$f.iter() {
+                    if self.$f.position(r.key()) != fresh.$f.position(r.key()) {
+                        return Err(format!("the place of {}", r.key()));
+                    }
+                }
+            )+};
+        }
+        tables!(
+            stores,
+            accounts,
+            buyers,
+            products,
+            carts,
+            sessions,
+            operations,
+            orders,
+            validation_outputs,
+            delivery_groups,
+            payment_authorizations
+        );
+        for (a, b) in self
+            .lookups_described()
+            .iter()
+            .zip(fresh.lookups_described())
+        {
+            if *a != b {
+                return Err(format!("{a} / {b}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every lookup as text, each place named by the id of the record at it.
+    fn lookups_described(&self) -> Vec<String> {
+        fn ids<T: Keyed>(seqs: &Set<Seq>, table: &Table<T>) -> String {
+            let ids: Vec<&str> = seqs
+                .iter()
+                .map(|&s| table.at(s).map_or("(none)", |r| r.key()))
+                .collect();
+            ids.join(" ")
+        }
+        fn by<T: Keyed>(name: &str, map: &Map<Arc<str>, Set<Seq>>, table: &Table<T>) -> String {
+            let mut rows: Vec<String> = map
+                .iter()
+                .map(|(k, seqs)| format!("{k}: {}", ids(seqs, table)))
+                .collect();
+            rows.sort();
+            format!("{name}: {}", rows.join("; "))
+        }
+        fn counts(name: &str, map: &Map<Arc<str>, u32>) -> String {
+            let mut rows: Vec<String> = map.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+            rows.sort();
+            format!("{name}: {}", rows.join("; "))
+        }
+        let l = &self.lookups;
+        vec![
+            by("sessions by cart", &l.sessions_by_cart, &self.sessions),
+            by("active by cart", &l.active_by_cart, &self.sessions),
+            format!("live sessions: {}", ids(&l.live_sessions, &self.sessions)),
+            format!(
+                "live operations: {}",
+                ids(&l.live_operations, &self.operations)
+            ),
+            counts("references", &l.references),
+            by(
+                "sessions by operation",
+                &l.sessions_by_operation,
+                &self.sessions,
+            ),
+            counts("order references", &l.order_references),
+            format!("with an order reference: {}", l.with_order_reference),
+            by(
+                "validation by cart",
+                &l.validation_by_cart,
+                &self.validation_outputs,
+            ),
+            by(
+                "groups by session",
+                &l.groups_by_session,
+                &self.delivery_groups,
+            ),
+            by(
+                "payments by session",
+                &l.payments_by_session,
+                &self.payment_authorizations,
+            ),
+        ]
     }
 }
 

@@ -160,6 +160,40 @@ impl<T: Keyed> Table<T> {
     }
 }
 
+/// Undoing (see `undo.rs`): each puts a table back exactly as it was before the change
+/// it undoes, places included, so a later undo or replay finds what it expects.
+impl<T: Keyed> Table<T> {
+    /// The record stored at `seq`, shared (the next change to it then copies it).
+    pub(crate) fn shared(&self, seq: Seq) -> Option<Arc<T>> {
+        self.rows.get(&seq).cloned()
+    }
+
+    /// Takes out the record inserted last at `seq`, and gives its place back.
+    pub(crate) fn take_back(&mut self, seq: Seq) -> Option<Arc<T>> {
+        let record = self.rows.remove(&seq)?;
+        if self.ids.get(record.key()) == Some(&seq) {
+            self.ids.remove(record.key());
+        }
+        if self.next == seq + 1 {
+            self.next = seq;
+        }
+        Some(record)
+    }
+
+    /// Puts `record` (with the same id) at `seq` in place of the one there; returns
+    /// that one.
+    pub(crate) fn replace(&mut self, seq: Seq, record: Arc<T>) -> Option<Arc<T>> {
+        let row = self.rows.get_mut(&seq)?;
+        Some(std::mem::replace(row, record))
+    }
+
+    /// Puts a removed record back at `seq`, found by its id again.
+    pub(crate) fn put_back(&mut self, seq: Seq, record: Arc<T>) {
+        self.ids.insert(Arc::from(record.key()), seq);
+        self.rows.insert(seq, record);
+    }
+}
+
 impl<'a, T: Keyed> IntoIterator for &'a Table<T> {
     type Item = &'a T;
     type IntoIter = std::iter::Map<
