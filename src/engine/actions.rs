@@ -327,7 +327,7 @@ impl World {
             return None;
         }
         let mut bound: u64 = 0;
-        for op in self.live_operations().filter(|o| o.status.in_progress()) {
+        for op in self.operations_in_progress() {
             bound = bound.saturating_add(op.ticks_left.saturating_add(2));
         }
         // Every session not archived may walk a whole flow: the longest flow of any

@@ -43,28 +43,32 @@ fn checkouts_can_expire(world: &World) -> bool {
 
 /// True while some operation is in progress (New, Scheduled, Waiting or Running).
 pub(crate) fn busy(tx: &Tx) -> bool {
-    tx.world.live_operations().any(|o| o.status.in_progress())
+    tx.world.operations_in_progress().next().is_some()
 }
 
 /// How many ticks until the next tick at which something happens (at least 1), or
 /// `None` when nothing is scheduled.
 pub(crate) fn ticks_until_next_event(tx: &Tx) -> Option<u64> {
     let now = tx.world.tick;
-    let operations = tx
+    let running = tx
         .world
-        .live_operations()
-        .filter_map(|o| {
-            if o.status.in_progress() {
-                Some(if o.status.queued() || o.pending_fault.is_some() {
-                    1
-                } else {
-                    o.ticks_left.max(1)
-                })
+        .operations_in_progress()
+        .map(|o| {
+            if o.status.queued() || o.pending_fault.is_some() {
+                1
             } else {
-                o.expires_at.map(|at| at.saturating_sub(now).max(1))
+                o.ticks_left.max(1)
             }
         })
         .min();
+    let leaving = tx
+        .world
+        .next_expiry()
+        .map(|at| at.saturating_sub(now).max(1));
+    let operations = match (running, leaving) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
     let checkouts = checkouts_can_expire(tx.world)
         .then(|| tx.world.live_sessions())
         .into_iter()
@@ -84,7 +88,7 @@ fn skip_quiet(tx: &mut Tx, n: u64) {
     tx.world.tick += n;
     let running: Vec<String> = tx
         .world
-        .live_operations()
+        .operations_in_progress()
         .filter(|o| o.status == OperationStatus::Running)
         .map(|o| o.id.clone())
         .collect();
@@ -104,8 +108,7 @@ fn one_tick(tx: &mut Tx) {
     let now = tx.world.tick;
     let moving: Vec<String> = tx
         .world
-        .live_operations()
-        .filter(|o| o.status.in_progress())
+        .operations_in_progress()
         .map(|o| o.id.clone())
         .collect();
     for id in moving {
@@ -177,8 +180,8 @@ fn one_tick(tx: &mut Tx) {
     }
     let leaving: Vec<(String, String)> = tx
         .world
-        .live_operations()
-        .filter(|o| !o.status.in_progress() && o.expires_at.is_some_and(|at| at <= now))
+        .operations_expired_by(now)
+        .into_iter()
         .map(|o| (o.id.clone(), format!("{}, {}", o.name, o.status)))
         .collect();
     for (id, description) in leaving {

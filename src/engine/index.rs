@@ -48,9 +48,11 @@ pub(crate) struct Lookups {
     pub(crate) active_by_cart: Map<Arc<str>, Set<Seq>>,
     /// Sessions not archived, in creation order.
     live_sessions: Set<Seq>,
-    /// Operations in progress or with an ExpiresAt, in launch order: the only ones time
-    /// can change.
-    live_operations: Set<Seq>,
+    /// Operations in progress, in launch order: the ones each tick moves.
+    running: Set<Seq>,
+    /// Finished operations with an ExpiresAt, by ExpiresAt: the next to leave the queue
+    /// come first.
+    expiring: Set<(u64, Seq)>,
     /// How many sessions name each id as BackgroundOperationId or OrderId.
     pub(crate) references: Map<Arc<str>, u32>,
     /// The sessions that name each operation as BackgroundOperationId, in creation order.
@@ -236,29 +238,30 @@ impl Record for CartCheckoutSession {
     }
 }
 
-/// Whether time can change an operation: in progress, or due to leave the queue.
-fn live_operation(o: &BackgroundOperation) -> bool {
-    o.status.in_progress() || o.expires_at.is_some()
-}
-
 impl Record for BackgroundOperation {
-    /// Whether time can change it.
-    type Footprint = bool;
-    fn footprint(&self) -> bool {
-        live_operation(self)
+    /// Whether it is in progress, and when it leaves the queue once finished.
+    type Footprint = (bool, Option<u64>);
+    fn footprint(&self) -> Self::Footprint {
+        let running = self.status.in_progress();
+        (running, self.expires_at.filter(|_| !running))
     }
     fn parts(world: &mut World) -> (&mut Table<Self>, &mut Lookups) {
         (&mut world.operations, &mut world.lookups)
     }
-    fn index(l: &mut Lookups, seq: Seq, live: &bool, add: bool) {
-        match (live, add) {
-            (true, true) => {
-                l.live_operations.insert(seq);
+    fn index(l: &mut Lookups, seq: Seq, (running, expires): &Self::Footprint, add: bool) {
+        if *running {
+            if add {
+                l.running.insert(seq);
+            } else {
+                l.running.remove(&seq);
             }
-            (true, false) => {
-                l.live_operations.remove(&seq);
+        }
+        if let Some(at) = expires {
+            if add {
+                l.expiring.insert((*at, seq));
+            } else {
+                l.expiring.remove(&(*at, seq));
             }
-            (false, _) => {}
         }
     }
 }
@@ -307,22 +310,23 @@ impl World {
         id: &str,
         edit: impl FnOnce(&mut T) -> R,
     ) -> Option<R> {
-        let seq = T::parts(self).0.seq(id)?;
         // While an action is undoable, the record as it was is kept by sharing it: the
         // edit below then copies that one record, as it does for a snapshot.
-        if self.journal.wants::<T>(seq)
+        if self.journal.is_on()
+            && let Some(seq) = T::parts(self).0.seq(id)
+            && self.journal.wants::<T>(seq)
             && let Some(before) = T::parts(self).0.shared(seq)
         {
             self.journal.edited(seq, before);
         }
         let (table, lookups) = T::parts(self);
-        let before = table.at(seq)?.footprint();
-        let out = table.update(id, edit)?;
-        let after = table.at(seq).map(T::footprint);
-        match after {
-            Some(after) if after != before => T::reindex(lookups, seq, &before, &after),
-            Some(_) => {}
-            None => T::index(lookups, seq, &before, false),
+        let (seq, (before, out, after)) = table.update(id, |record| {
+            let before = record.footprint();
+            let out = edit(record);
+            (before, out, record.footprint())
+        })?;
+        if after != before {
+            T::reindex(lookups, seq, &before, &after);
         }
         Some(out)
     }
@@ -364,13 +368,31 @@ impl World {
         T::index(lookups, seq, &footprint, true);
     }
 
-    /// Operations that are in progress or have an ExpiresAt, in launch order: the only
-    /// ones time can change.
-    pub(crate) fn live_operations(&self) -> impl Iterator<Item = &BackgroundOperation> {
+    /// Operations in progress (New, Scheduled, Waiting or Running), in launch order.
+    pub(crate) fn operations_in_progress(&self) -> impl Iterator<Item = &BackgroundOperation> {
         self.lookups
-            .live_operations
+            .running
             .iter()
             .filter_map(|&i| self.operations.at(i))
+    }
+
+    /// The earliest ExpiresAt of a finished operation, if any.
+    pub(crate) fn next_expiry(&self) -> Option<u64> {
+        self.lookups.expiring.get_min().map(|&(at, _)| at)
+    }
+
+    /// Finished operations whose ExpiresAt is at or before `now`, in launch order.
+    pub(crate) fn operations_expired_by(&self, now: u64) -> Vec<&BackgroundOperation> {
+        let mut due: Vec<Seq> = self
+            .lookups
+            .expiring
+            .range(..=(now, Seq::MAX))
+            .map(|&(_, seq)| seq)
+            .collect();
+        due.sort_unstable();
+        due.into_iter()
+            .filter_map(|i| self.operations.at(i))
+            .collect()
     }
 
     /// The sessions that name this operation as BackgroundOperationId, in creation order.
@@ -476,10 +498,15 @@ impl World {
             by("sessions by cart", &l.sessions_by_cart, &self.sessions),
             by("active by cart", &l.active_by_cart, &self.sessions),
             format!("live sessions: {}", ids(&l.live_sessions, &self.sessions)),
-            format!(
-                "live operations: {}",
-                ids(&l.live_operations, &self.operations)
-            ),
+            format!("running: {}", ids(&l.running, &self.operations)),
+            format!("expiring: {:?}", {
+                let at: Vec<(u64, &str)> = l
+                    .expiring
+                    .iter()
+                    .map(|&(at, s)| (at, self.operations.at(s).map_or("(none)", |r| r.key())))
+                    .collect();
+                at
+            }),
             counts("references", &l.references),
             by(
                 "sessions by operation",
@@ -554,24 +581,38 @@ mod tests {
         w.insert(op("bop-a", OperationStatus::Running));
         w.insert(op("bop-b", OperationStatus::Complete));
         assert!(w.operation("bop-b").is_some());
-        assert_eq!(w.live_operations().count(), 1);
+        assert_eq!(w.operations_in_progress().count(), 1);
         w.remove::<BackgroundOperation>("bop-a");
         assert!(w.operation("bop-a").is_none());
         assert_eq!(w.operation("bop-b").map(|o| o.id.as_str()), Some("bop-b"));
-        assert_eq!(w.live_operations().count(), 0);
+        assert_eq!(w.operations_in_progress().count(), 0);
         w.insert(op("bop-c", OperationStatus::New));
-        assert_eq!(w.live_operations().count(), 1);
+        assert_eq!(w.operations_in_progress().count(), 1);
         let copy = w.clone();
         w.edit("bop-c", |o: &mut BackgroundOperation| {
             o.status = OperationStatus::Complete
         });
-        assert_eq!(w.live_operations().count(), 0, "finished: time leaves it");
+        assert_eq!(w.operations_in_progress().count(), 0, "finished");
+        assert_eq!(w.next_expiry(), None);
+        w.edit("bop-b", |o: &mut BackgroundOperation| {
+            o.expires_at = Some(12)
+        });
         w.edit("bop-c", |o: &mut BackgroundOperation| {
             o.expires_at = Some(9)
         });
-        assert_eq!(w.live_operations().count(), 1, "due to leave the queue");
+        assert_eq!(w.next_expiry(), Some(9), "the next to leave the queue");
+        let due = |w: &World, now| -> Vec<String> {
+            w.operations_expired_by(now)
+                .iter()
+                .map(|o| o.id.clone())
+                .collect()
+        };
+        assert_eq!(due(&w, 8), Vec::<String>::new());
+        assert_eq!(due(&w, 9), ["bop-c"]);
+        assert_eq!(due(&w, 12), ["bop-b", "bop-c"], "in launch order");
         // The snapshot kept its own records and lookups.
-        assert_eq!(copy.live_operations().count(), 1);
+        assert_eq!(copy.operations_in_progress().count(), 1);
+        assert_eq!(copy.next_expiry(), None);
         assert_eq!(
             copy.operation("bop-c").map(|o| o.status),
             Some(OperationStatus::New)
@@ -601,10 +642,7 @@ mod tests {
         }
         // Only the sessions and operations time can change are looked at.
         assert_eq!(w.live_sessions().count(), 0);
-        assert!(
-            w.live_operations()
-                .all(|o| o.status.in_progress() || o.expires_at.is_some())
-        );
+        assert!(w.operations_in_progress().all(|o| o.status.in_progress()));
     }
 
     #[test]

@@ -142,14 +142,18 @@ impl<T: Keyed> Table<T> {
     }
 
     /// Changes the record with this id in place (its id must stay); copies it first only
-    /// when a snapshot shares it.
-    pub(crate) fn update<R>(&mut self, id: &str, edit: impl FnOnce(&mut T) -> R) -> Option<R> {
+    /// when a snapshot shares it. Returns where it is stored and what `edit` returned.
+    pub(crate) fn update<R>(
+        &mut self,
+        id: &str,
+        edit: impl FnOnce(&mut T) -> R,
+    ) -> Option<(Seq, R)> {
         let seq = *self.ids.get(id)?;
         let row = self.rows.get_mut(&seq)?;
         let record = Arc::make_mut(row);
         let out = edit(record);
         debug_assert_eq!(record.key(), id, "a record keeps its id");
-        Some(out)
+        Some((seq, out))
     }
 
     /// Removes the record with this id; returns where it was stored and the record.

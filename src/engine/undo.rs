@@ -231,7 +231,6 @@ impl Journal {
     }
 
     /// Whether the journal records.
-    #[cfg(test)]
     pub(crate) fn is_on(&self) -> bool {
         self.on.is_some()
     }
