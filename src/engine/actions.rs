@@ -347,7 +347,7 @@ impl World {
             })
             .max()
             .unwrap_or(0);
-        let sessions = self.live_sessions().count() as u64;
+        let sessions = self.live_session_count() as u64;
         Some(bound.saturating_add(sessions.saturating_mul(longest)))
     }
 

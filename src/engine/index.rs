@@ -48,6 +48,9 @@ pub(crate) struct Lookups {
     pub(crate) active_by_cart: Map<Arc<str>, Set<Seq>>,
     /// Sessions not archived, in creation order.
     live_sessions: Set<Seq>,
+    /// Sessions whose checkout may still expire (not archived, not Complete, no order
+    /// accepted), by StartedAt: a deadline never comes earlier for a later start.
+    expirable: Set<(i64, Seq)>,
     /// Operations in progress, in launch order: the ones each tick moves.
     running: Set<Seq>,
     /// Finished operations with an ExpiresAt, by ExpiresAt: the next to leave the queue
@@ -143,15 +146,27 @@ plain_record! {
 }
 
 impl Record for CartCheckoutSession {
-    /// The cart, whether archived, the ids it names and its OrderReferenceNumber.
-    type Footprint = (String, bool, Option<String>, Option<String>, Option<String>);
+    /// The cart, whether archived, the ids it names, its OrderReferenceNumber, and its
+    /// start while its checkout may still expire.
+    type Footprint = (
+        String,
+        bool,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+    );
     fn footprint(&self) -> Self::Footprint {
+        let expirable = !self.is_archived
+            && self.state != super::flow::COMPLETE
+            && self.rest.order_reference.is_none();
         (
             self.cart.clone(),
             self.is_archived,
             self.background_operation_id.clone(),
             self.order_id.clone(),
             self.rest.order_reference.clone(),
+            expirable.then_some(self.started_at),
         )
     }
     fn parts(world: &mut World) -> (&mut Table<Self>, &mut Lookups) {
@@ -160,10 +175,17 @@ impl Record for CartCheckoutSession {
     fn index(
         l: &mut Lookups,
         seq: Seq,
-        (cart, archived, op, order, reference): &Self::Footprint,
+        (cart, archived, op, order, reference, expirable): &Self::Footprint,
         add: bool,
     ) {
         let change = if add { add_to } else { drop_from };
+        if let Some(started) = expirable {
+            if add {
+                l.expirable.insert((*started, seq));
+            } else {
+                l.expirable.remove(&(*started, seq));
+            }
+        }
         change(&mut l.sessions_by_cart, cart, seq);
         if let Some(op) = op {
             change(&mut l.sessions_by_operation, op, seq);
@@ -223,6 +245,14 @@ impl Record for CartCheckoutSession {
             }
             if let Some(order) = &after.3 {
                 count(&mut l.references, order, true);
+            }
+        }
+        if before.5 != after.5 {
+            if let Some(started) = before.5 {
+                l.expirable.remove(&(started, seq));
+            }
+            if let Some(started) = after.5 {
+                l.expirable.insert((started, seq));
             }
         }
         if before.4 != after.4 {
@@ -418,7 +448,21 @@ impl World {
         self.lookups.order_references.contains_key(reference)
     }
 
+    /// Sessions whose checkout may still expire, by StartedAt (then creation order).
+    pub(crate) fn expirable_sessions(&self) -> impl Iterator<Item = &CartCheckoutSession> {
+        self.lookups
+            .expirable
+            .iter()
+            .filter_map(|&(_, i)| self.sessions.at(i))
+    }
+
+    /// How many sessions are not archived.
+    pub(crate) fn live_session_count(&self) -> usize {
+        self.lookups.live_sessions.len()
+    }
+
     /// Sessions that are not archived, in creation order.
+    #[cfg(test)]
     pub(crate) fn live_sessions(&self) -> impl Iterator<Item = &CartCheckoutSession> {
         self.lookups
             .live_sessions
