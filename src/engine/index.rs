@@ -532,6 +532,17 @@ impl World {
             rows.sort();
             format!("{name}: {}", rows.join("; "))
         }
+        fn keyed<K: Ord + Copy + std::fmt::Debug, T: Keyed>(
+            name: &str,
+            set: &Set<(K, Seq)>,
+            table: &Table<T>,
+        ) -> String {
+            let rows: Vec<(K, &str)> = set
+                .iter()
+                .map(|&(k, s)| (k, table.at(s).map_or("(none)", |r| r.key())))
+                .collect();
+            format!("{name}: {rows:?}")
+        }
         fn counts(name: &str, map: &Map<Arc<str>, u32>) -> String {
             let mut rows: Vec<String> = map.iter().map(|(k, n)| format!("{k}: {n}")).collect();
             rows.sort();
@@ -543,14 +554,8 @@ impl World {
             by("active by cart", &l.active_by_cart, &self.sessions),
             format!("live sessions: {}", ids(&l.live_sessions, &self.sessions)),
             format!("running: {}", ids(&l.running, &self.operations)),
-            format!("expiring: {:?}", {
-                let at: Vec<(u64, &str)> = l
-                    .expiring
-                    .iter()
-                    .map(|&(at, s)| (at, self.operations.at(s).map_or("(none)", |r| r.key())))
-                    .collect();
-                at
-            }),
+            keyed("expiring", &l.expiring, &self.operations),
+            keyed("expirable", &l.expirable, &self.sessions),
             counts("references", &l.references),
             by(
                 "sessions by operation",
