@@ -24,6 +24,11 @@ use std::sync::Arc;
 /// of the entries that changed records) times this reaches the world's record count.
 pub const WORK_PER_RECORD: usize = 2;
 
+/// What starting a move from a checkpoint costs besides the travel, in units of work:
+/// a clone that shares the checkpoint's tables and lookups, and dropping the world it
+/// replaces. Small and fixed, so a move near the cursor stays on the cursor.
+const CHECKPOINT_START: usize = 32;
+
 /// Where an entry came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
@@ -304,9 +309,10 @@ impl Timeline {
     }
 
     /// Where a move to `n` entries starts: `None` for the world at the cursor, or the
-    /// checkpoint to start from, whichever costs least. Measured on the bench sizes, a
-    /// unit of work costs about as much to replay as one record costs to copy and
-    /// index (a checkpoint's copy), and half as much to undo.
+    /// checkpoint to start from, whichever costs least. A unit of work costs about half
+    /// as much to undo as to replay; starting from a checkpoint costs a clone of it,
+    /// which shares the checkpoint's records and lookups (a few pointers, whatever the
+    /// world holds), counted as [`CHECKPOINT_START`] units of work.
     fn start_for(&self, n: usize) -> Option<usize> {
         let cost = |from: usize| {
             let work = self.work_before(from.max(n)) - self.work_before(from.min(n));
@@ -319,8 +325,7 @@ impl Timeline {
             .into_iter()
             .flatten()
         {
-            let (at, world) = &self.checkpoints[k];
-            let total = cost(*at) + weight(world);
+            let total = cost(self.checkpoints[k].0) + CHECKPOINT_START;
             if total < best.0 {
                 best = (total, Some(k));
             }
