@@ -46,8 +46,29 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(usize::MAX);
     println!("history memory: bytes per step (the timeline after every step of the file)");
-    for (steps, records) in BENCH_SIZES.iter().copied().filter(|(s, _)| *s <= max) {
-        let text = generate(Spec::sized(steps, records));
+    // The bench sizes (steps and records growing together), then the history alone
+    // growing (1,000 carts, one checkout action every 300 steps), as benches/history.rs.
+    let sizes = BENCH_SIZES
+        .iter()
+        .map(|&(steps, records)| {
+            (
+                format!("{steps} steps, {records} records"),
+                Spec::sized(steps, records),
+            )
+        })
+        .chain([1_000, 10_000, 100_000, 1_000_000].map(|steps| {
+            let spec = Spec {
+                steps,
+                carts: 1_000,
+                sparsity: 300,
+                seed: 1,
+            };
+            (format!("{steps} steps, 1000 carts"), spec)
+        }))
+        .filter(|(_, spec)| spec.steps <= max);
+    for (label, spec) in sizes {
+        let steps = spec.steps;
+        let text = generate(spec);
         let s = load_bytes("generated.json", text.as_bytes()).expect("generated scenarios load");
         drop(text);
         let before = LIVE.load(Ordering::Relaxed);
@@ -59,7 +80,7 @@ fn main() {
         let world = timeline.world();
         let records_now = world.carts().len() + world.sessions().len() + world.operations().len();
         println!(
-            "summary memory {steps} steps, {records} records: {} bytes in all, {} bytes per step, {} checkpoints, {records_now} carts/sessions/operations at the end",
+            "summary memory {label}: {} bytes in all, {} bytes per step, {} checkpoints, {records_now} carts/sessions/operations at the end",
             after - before,
             (after - before) / steps.max(1),
             timeline.checkpoint_count(),

@@ -3,7 +3,8 @@
 //! The layers depend one way only:
 //! [`engine`] (pure rules) <- [`scenario`] (load, validate, expect) <- [`player`]
 //! (time, playback, history) <- the terminal UI and the command line. [`text`]
-//! (sanitizing what comes from outside) and [`safe_write`] sit below every layer.
+//! (sanitizing what comes from outside), [`safe_write`] and [`progress`] (how far a
+//! long task has got) sit below every layer.
 
 pub mod cli;
 pub mod diagnose;
@@ -12,6 +13,7 @@ pub mod explore;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod player;
+pub mod progress;
 pub mod safe_write;
 pub mod scenario;
 pub mod serve;

@@ -683,3 +683,46 @@ fn a_bad_setting_on_the_command_line_exits_2_naming_the_values() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(r#""v1", "v2""#), "{err}");
 }
+
+#[test]
+fn an_operation_running_for_no_active_session_is_found() {
+    // two-tabs, with the operation of the first (archived) tab still running: only the
+    // archived session names it, so nothing active will ever pick up its result.
+    let mut files = inputs("two-tabs", "json");
+    for f in &mut files {
+        if f.name.ends_with("operations.json") {
+            let text = String::from_utf8(f.bytes.clone()).unwrap();
+            let first = text
+                .find("\"Status\": \"Complete\"")
+                .expect("a complete operation");
+            let mut changed = text.clone();
+            changed.replace_range(
+                first..first + "\"Status\": \"Complete\"".len(),
+                "\"Status\": \"Running\"",
+            );
+            f.bytes = changed.into_bytes();
+        }
+    }
+    let (_, d) = diagnose::diagnose(&files, &options(None, &[]), false).expect("diagnosed");
+    let json = serde_json::to_value(&d).unwrap();
+    let carts = json["carts"].as_array().unwrap();
+    assert_eq!(carts.len(), 1);
+    let found: Vec<&Value> = carts[0]["inconsistencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "operation_running_for_no_session")
+        .collect();
+    assert_eq!(found.len(), 1, "{:#}", carts[0]["inconsistencies"]);
+    assert!(
+        found[0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("0bOHs0000000204MAA (Calculate Cart Shipment Costs) is Running"),
+        "{}",
+        found[0]["text"]
+    );
+    // As exported, every running operation has an active session naming it.
+    let (_, plain) = run("two-tabs", "json", &options(None, &[]));
+    assert!(!codes(&plain["carts"][0]).contains(&"operation_running_for_no_session".to_string()));
+}

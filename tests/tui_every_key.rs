@@ -65,6 +65,7 @@ fn last_action(a: &App) -> Action {
         .last()
         .expect("something played")
         .action
+        .as_ref()
         .clone()
 }
 
@@ -738,7 +739,7 @@ fn prove(b: &Binding, key: &Key) {
             let p = a.player.playback.as_ref().unwrap();
             let played = p.played();
             assert!(
-                matches!(&played[played.len() - 2].action, Action::SetSetting { .. }),
+                matches!(&*played[played.len() - 2].action, Action::SetSetting { .. }),
                 "{ctx}"
             );
             assert!(played[played.len() - 1].outcome.result.is_ok(), "{ctx}");

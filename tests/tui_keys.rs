@@ -842,7 +842,7 @@ fn waits_in_a_branch_are_one_wait_and_play_lets_time_pass() {
     chars(&mut a, "ttt");
     let p = a.player.playback.as_ref().unwrap();
     assert_eq!(p.branch_len(), 2, "cancel, then one wait");
-    assert_eq!(p.last().unwrap().description, "wait 3 ticks");
+    assert_eq!(&*p.last().unwrap().description, "wait 3 ticks");
     assert_eq!(a.world().unwrap().tick, tick + 3);
     // The saved file holds the one wait too.
     let exported = p.export("x");
@@ -1253,7 +1253,7 @@ fn an_lwr_cart_has_rest_keys_forms_and_no_aura_flow() {
     press(&mut a, KeyCode::Enter);
     let e = last(&a);
     assert!(
-        matches!(&e.action, cartsim::engine::Action::CheckoutUpdate { patch, .. }
+        matches!(&*e.action, cartsim::engine::Action::CheckoutUpdate { patch, .. }
             if patch.shipping_address.as_ref().and_then(|a| a.street.as_deref()) == Some("1 Main St")),
         "{:?}",
         e.action
@@ -1267,7 +1267,7 @@ fn an_lwr_cart_has_rest_keys_forms_and_no_aura_flow() {
     let e = last(&a);
     assert!(e.outcome.request.as_deref().unwrap().ends_with("/payments"));
     assert!(
-        matches!(&e.action, cartsim::engine::Action::Pay { outcome, .. } if outcome.as_str() == "declined")
+        matches!(&*e.action, cartsim::engine::Action::Pay { outcome, .. } if outcome.as_str() == "declined")
     );
     if a.popup.is_some() {
         press(&mut a, KeyCode::Esc);
@@ -1389,7 +1389,7 @@ fn f_on_a_refusal_from_a_reading_flips_it_and_acts_again_and_left_undoes() {
     let played = p.played();
     let n = played.len();
     assert!(matches!(
-        &played[n - 2].action,
+        &*played[n - 2].action,
         cartsim::engine::Action::SetSetting { key, .. } if key == "cancel_requirements"
     ));
     assert!(

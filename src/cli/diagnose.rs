@@ -78,7 +78,22 @@ pub fn run(args: &DiagnoseArgs) -> u8 {
         };
     }
     if args.open {
-        return match scenario_to_open(args) {
+        // The rebuild of a big export takes a while: the terminal shows how far it has
+        // got, and Esc or Ctrl-C stops it.
+        let owned = args.clone();
+        let rebuilt =
+            match crate::tui::loading::run("diagnose --open", move || scenario_to_open(&owned)) {
+                Ok(crate::tui::loading::Loaded::Done(rebuilt)) => rebuilt,
+                Ok(crate::tui::loading::Loaded::Stopped(seen)) => {
+                    eprintln!(
+                        "cartsim: diagnose --open stopped ({})",
+                        crate::tui::loading::figure(&seen)
+                    );
+                    return super::EXIT_STOPPED;
+                }
+                Err(e) => return fail(&[format!("{e:#}")]),
+            };
+        return match rebuilt {
             Ok(scenario) => match crate::tui::run(vec![scenario]) {
                 Ok(()) => EXIT_OK,
                 Err(e) => fail(&[format!("{e:#}")]),

@@ -23,6 +23,9 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
 /// Exit code: a file could not be loaded (or bad usage).
 pub const EXIT_LOAD: u8 = 2;
+/// Exit status when the user stopped a load before the UI opened (Esc or Ctrl-C), as a
+/// shell reports a program ended by Ctrl-C.
+pub const EXIT_STOPPED: u8 = 130;
 
 /// A terminal simulator of Salesforce B2B Commerce checkout: carts, CartCheckoutSessions
 /// and BackgroundOperations side by side, and what Cancel Cart Async Operation does and refuses.
@@ -467,20 +470,32 @@ fn mistyped_command(dir: &std::path::Path) -> Option<String> {
 /// their errors (and they are printed here too, for the record). One file that does
 /// not load is an error.
 fn play(file: &std::path::Path) -> u8 {
-    // A big file takes seconds to load, before the UI opens: say so (Ctrl-C still works
-    // here, the terminal is not in raw mode yet).
+    // A big file takes seconds to load, before the UI opens: the terminal shows how far
+    // the load has got, and Esc or Ctrl-C stops it.
     const BIG: u64 = 1024 * 1024;
-    if let Ok(meta) = std::fs::metadata(file)
-        && meta.is_file()
-        && meta.len() > BIG
-    {
-        eprintln!(
-            "cartsim: loading {} ({:.1} MB; Ctrl-C stops)...",
-            scenario::sanitize::path(file),
-            meta.len() as f64 / 1e6
-        );
-    }
-    let loaded = inputs::load_all(&[file.to_path_buf()]);
+    let big = std::fs::metadata(file).is_ok_and(|m| m.is_file() && m.len() > BIG);
+    let path = file.to_path_buf();
+    let load = move || inputs::load_all(&[path]);
+    let loaded = if big {
+        let title = format!("Loading {}", scenario::sanitize::path(file));
+        match crate::tui::loading::run(&title, load) {
+            Ok(crate::tui::loading::Loaded::Done(loaded)) => loaded,
+            Ok(crate::tui::loading::Loaded::Stopped(seen)) => {
+                eprintln!(
+                    "cartsim: stopped loading {} ({})",
+                    scenario::sanitize::path(file),
+                    crate::tui::loading::figure(&seen)
+                );
+                return EXIT_STOPPED;
+            }
+            Err(e) => {
+                eprintln!("cartsim: {e:#}");
+                return EXIT_LOAD;
+            }
+        }
+    } else {
+        load()
+    };
     let ok = loaded.iter().filter(|l| l.is_ok()).count();
     for e in loaded.iter().filter_map(|l| l.as_ref().err()) {
         report_load_error(e);

@@ -326,7 +326,13 @@ pub fn diagnose(rebuilt: &Rebuilt, notes: Vec<String>) -> Diagnosis {
         carts: world
             .carts()
             .iter()
-            .map(|c| cart(rebuilt, &named, c))
+            .enumerate()
+            .map(|(i, c)| {
+                // A front end watching (`diagnose --open`) shows how far it has got. A
+                // stop is not needed here: that front end has stopped waiting already.
+                let _ = crate::progress::report("diagnosing the carts", i, world.carts().len());
+                cart(rebuilt, &named, c)
+            })
             .collect(),
         missing: rebuilt.missing.clone(),
         assumptions: rebuilt.assumptions.clone(),

@@ -100,7 +100,11 @@ pub fn diagnose(
         return shared
             .map_err(|anonymous| diagnose(inputs, options, false).err().unwrap_or(anonymous));
     }
+    // A front end watching (`diagnose --open`) shows the phase; its stop is not needed
+    // here, as it has stopped waiting already.
+    let _ = crate::progress::report("reading the exports", 0, 0);
     let loaded = load(inputs)?;
+    let _ = crate::progress::report("rebuilding the world", 0, 0);
     let rebuilt = rebuild::rebuild(loaded.records, options)?;
     let diagnosis = explain::diagnose(&rebuilt, loaded.notes);
     Ok((rebuilt, diagnosis))

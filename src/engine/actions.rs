@@ -327,7 +327,7 @@ impl World {
             return None;
         }
         let mut bound: u64 = 0;
-        for op in self.live_operations().filter(|o| o.status.in_progress()) {
+        for op in self.operations_in_progress() {
             bound = bound.saturating_add(op.ticks_left.saturating_add(2));
         }
         // Every session not archived may walk a whole flow: the longest flow of any
@@ -347,7 +347,7 @@ impl World {
             })
             .max()
             .unwrap_or(0);
-        let sessions = self.live_sessions().count() as u64;
+        let sessions = self.live_session_count() as u64;
         Some(bound.saturating_add(sessions.saturating_mul(longest)))
     }
 
@@ -381,12 +381,16 @@ impl World {
             };
         }
         let mut copy = self.clone();
+        // What the copy does is what the world does if it is kept: the journal of an
+        // undoable action goes with it, and comes back empty if the copy is dropped.
+        copy.journal = self.journal.take();
         let mut tx = Tx::new(&mut copy);
         let start = tx.world.tick;
         while busy(&tx) {
             let waited = tx.world.tick - start;
             let next = ticks_until_next_event(&tx).unwrap_or(1);
             if waited + next > SETTLE_LIMIT {
+                self.journal = tx.world.journal.take().emptied();
                 return Outcome {
                     changes: Vec::new(),
                     result: Err(ActionError::new(

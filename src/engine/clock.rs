@@ -30,48 +30,109 @@ pub(crate) fn advance(tx: &mut Tx, mut ticks: u64) {
     }
 }
 
-/// Whether any checkout can expire: some store (or the settings of a session whose
-/// store is missing) has a time-to-live other than 0. When none can, time need not look
-/// at the sessions at all.
-fn checkouts_can_expire(world: &World) -> bool {
+/// The settings under which the clock expires checkouts: those of each store whose
+/// checkouts expire at their deadline with a time-to-live other than 0 or a
+/// CheckoutValidAfterDate (and the defaults, which apply to a session whose store is
+/// missing). Empty when no checkout can expire: time need not look at the sessions.
+fn expiring_settings(world: &World) -> Vec<&StoreSettings> {
     let expires = |s: &StoreSettings| {
         expires_eagerly(s)
             && (s.checkout_ttl.is_some_and(|t| t > 0) || s.checkout_valid_after.is_some())
     };
-    expires(&StoreSettings::default()) || world.stores.iter().any(|s| expires(&s.settings))
+    static DEFAULTS: std::sync::LazyLock<StoreSettings> =
+        std::sync::LazyLock::new(StoreSettings::default);
+    std::iter::once(&*DEFAULTS)
+        .chain(world.stores.iter().map(|s| &s.settings))
+        .filter(|s| expires(s))
+        .collect()
+}
+
+/// The earliest deadline any of `settings` gives a checkout started at `started` (as
+/// [`checkout_deadline`] computes one), or `None` when none gives it one. It never
+/// decreases as `started` grows, which lets a walk of the sessions by StartedAt stop.
+fn earliest_deadline(settings: &[&StoreSettings], started: i64) -> Option<i64> {
+    settings
+        .iter()
+        .filter_map(|s| {
+            let by_ttl = s
+                .checkout_ttl
+                .filter(|t| *t > 0)
+                .map(|ttl| started.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX)));
+            let by_date = s
+                .checkout_valid_after
+                .and_then(|at| i64::try_from(at).ok())
+                .filter(|at| started < *at);
+            match (by_ttl, by_date) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }
+        })
+        .map(|at| at.max(0))
+        .min()
+}
+
+/// The deadline of each checkout the clock expires that falls at or before `until`
+/// (all of them with `until` `None`), walking the sessions by StartedAt only as far as a
+/// deadline at or before `until` (or before the earliest found) is still possible.
+fn eager_deadlines(world: &World, until: Option<u64>) -> Vec<(u64, &CartCheckoutSession)> {
+    let settings = expiring_settings(world);
+    let mut out = Vec::new();
+    if settings.is_empty() {
+        return out;
+    }
+    let mut earliest: Option<u64> = None;
+    for s in world.expirable_sessions() {
+        let Some(bound) = earliest_deadline(&settings, s.started_at) else {
+            break;
+        };
+        let bound = u64::try_from(bound).unwrap_or(0);
+        match until {
+            Some(until) if bound > until => break,
+            None if earliest.is_some_and(|e| bound > e) => break,
+            _ => {}
+        }
+        if eager_session(world, s)
+            && let Some(at) = checkout_deadline(world, s)
+            && until.is_none_or(|u| at <= u)
+        {
+            earliest = Some(earliest.map_or(at, |e| e.min(at)));
+            out.push((at, s));
+        }
+    }
+    out
 }
 
 /// True while some operation is in progress (New, Scheduled, Waiting or Running).
 pub(crate) fn busy(tx: &Tx) -> bool {
-    tx.world.live_operations().any(|o| o.status.in_progress())
+    tx.world.operations_in_progress().next().is_some()
 }
 
 /// How many ticks until the next tick at which something happens (at least 1), or
 /// `None` when nothing is scheduled.
 pub(crate) fn ticks_until_next_event(tx: &Tx) -> Option<u64> {
     let now = tx.world.tick;
-    let operations = tx
+    let running = tx
         .world
-        .live_operations()
-        .filter_map(|o| {
-            if o.status.in_progress() {
-                Some(if o.status.queued() || o.pending_fault.is_some() {
-                    1
-                } else {
-                    o.ticks_left.max(1)
-                })
+        .operations_in_progress()
+        .map(|o| {
+            if o.status.queued() || o.pending_fault.is_some() {
+                1
             } else {
-                o.expires_at.map(|at| at.saturating_sub(now).max(1))
+                o.ticks_left.max(1)
             }
         })
         .min();
-    let checkouts = checkouts_can_expire(tx.world)
-        .then(|| tx.world.live_sessions())
+    let leaving = tx
+        .world
+        .next_expiry()
+        .map(|at| at.saturating_sub(now).max(1));
+    let operations = match (running, leaving) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let checkouts = eager_deadlines(tx.world, None)
         .into_iter()
-        .flatten()
-        .filter(|s| eager_session(tx.world, s))
-        .filter_map(|s| checkout_deadline(tx.world, s))
-        .map(|at| at.saturating_sub(now).max(1))
+        .map(|(at, _)| at.saturating_sub(now).max(1))
         .min();
     match (operations, checkouts) {
         (Some(a), Some(b)) => Some(a.min(b)),
@@ -84,7 +145,7 @@ fn skip_quiet(tx: &mut Tx, n: u64) {
     tx.world.tick += n;
     let running: Vec<String> = tx
         .world
-        .live_operations()
+        .operations_in_progress()
         .filter(|o| o.status == OperationStatus::Running)
         .map(|o| o.id.clone())
         .collect();
@@ -104,8 +165,7 @@ fn one_tick(tx: &mut Tx) {
     let now = tx.world.tick;
     let moving: Vec<String> = tx
         .world
-        .live_operations()
-        .filter(|o| o.status.in_progress())
+        .operations_in_progress()
         .map(|o| o.id.clone())
         .collect();
     for id in moving {
@@ -164,21 +224,20 @@ fn one_tick(tx: &mut Tx) {
             finish_operation(tx, &id, ending);
         }
     }
-    let expired: Vec<String> = checkouts_can_expire(tx.world)
-        .then(|| tx.world.live_sessions())
+    // Expired in creation order, as the sessions were made.
+    let mut expired: Vec<(Option<u64>, String)> = eager_deadlines(tx.world, Some(now))
         .into_iter()
-        .flatten()
-        .filter(|s| eager_session(tx.world, s))
-        .filter(|s| checkout_deadline(tx.world, s).is_some_and(|at| at <= now))
-        .map(|s| s.id.clone())
+        .map(|(_, s)| (tx.world.sessions.seq(&s.id), s.id.clone()))
         .collect();
+    expired.sort();
+    let expired = expired.into_iter().map(|(_, id)| id);
     for session in expired {
         expire_checkout(tx, &session);
     }
     let leaving: Vec<(String, String)> = tx
         .world
-        .live_operations()
-        .filter(|o| !o.status.in_progress() && o.expires_at.is_some_and(|at| at <= now))
+        .operations_expired_by(now)
+        .into_iter()
         .map(|o| (o.id.clone(), format!("{}, {}", o.name, o.status)))
         .collect();
     for (id, description) in leaving {
@@ -198,4 +257,57 @@ fn eager_session(world: &World, session: &CartCheckoutSession) -> bool {
         || expires_eagerly(&StoreSettings::default()),
         |s| expires_eagerly(&s.settings),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::builder::WorldBuilder;
+    use crate::engine::model::{CheckoutExpiry, Edition};
+    use crate::engine::{Action, Money, Rule};
+
+    /// Two stores whose checkouts expire eagerly, `slow` after 50 ticks and `fast`
+    /// after 5: a checkout started later in `fast` expires before one started earlier
+    /// in `slow`, and each expires at its own deadline.
+    #[test]
+    fn each_checkout_expires_at_its_own_stores_deadline_whatever_the_order_of_starts() {
+        let mut b = WorldBuilder::new();
+        for (store, ttl) in [("slow", 50), ("fast", 5)] {
+            b.plain_store_of(store, Edition::One);
+            b.edit_store(store, |s| {
+                s.settings.checkout_expiry = CheckoutExpiry::Eager;
+                s.settings.checkout_ttl = Some(ttl);
+            });
+        }
+        b.plain_account("a", &["slow", "fast"])
+            .plain_buyer("b", &["a"])
+            .plain_product("p", Money::from_cents(100))
+            .empty_cart("c-slow", "slow", "b")
+            .empty_cart("c-fast", "fast", "b");
+        let mut w = b.build();
+        let start = |cart: &str| Action::StartCheckout {
+            cart: cart.into(),
+            actor: None,
+        };
+        assert!(w.apply(&start("c-slow")).result.is_ok());
+        assert!(w.apply(&Action::Wait { ticks: 1 }).result.is_ok());
+        assert!(w.apply(&start("c-fast")).result.is_ok());
+        let started = w.tick;
+        let expiries = |w: &mut crate::engine::World, ticks| {
+            w.apply(&Action::Wait { ticks })
+                .changes
+                .iter()
+                .filter(|c| c.rule == Rule::CheckoutExpires && c.field == Some("IsArchived"))
+                .map(|c| (c.tick, c.record.clone()))
+                .collect::<Vec<_>>()
+        };
+        let fast = expiries(&mut w, 10);
+        assert_eq!(fast.len(), 1, "{fast:?}");
+        assert_eq!(fast[0].0, started + 5);
+        assert!(w.active_session("c-fast").is_none());
+        assert!(w.active_session("c-slow").is_some());
+        let slow = expiries(&mut w, 100);
+        assert_eq!(slow.len(), 1, "{slow:?}");
+        assert_eq!(slow[0].0, 50, "started at tick 0");
+        assert!(w.active_session("c-slow").is_none());
+    }
 }

@@ -10,6 +10,7 @@
 
 use super::model::*;
 use super::table::{Keyed, Map, Seq, Set, Table};
+use super::undo::Kept;
 use super::world::World;
 use std::sync::Arc;
 
@@ -47,9 +48,14 @@ pub(crate) struct Lookups {
     pub(crate) active_by_cart: Map<Arc<str>, Set<Seq>>,
     /// Sessions not archived, in creation order.
     live_sessions: Set<Seq>,
-    /// Operations in progress or with an ExpiresAt, in launch order: the only ones time
-    /// can change.
-    live_operations: Set<Seq>,
+    /// Sessions whose checkout may still expire (not archived, not Complete, no order
+    /// accepted), by StartedAt: a deadline never comes earlier for a later start.
+    expirable: Set<(i64, Seq)>,
+    /// Operations in progress, in launch order: the ones each tick moves.
+    running: Set<Seq>,
+    /// Finished operations with an ExpiresAt, by ExpiresAt: the next to leave the queue
+    /// come first.
+    expiring: Set<(u64, Seq)>,
     /// How many sessions name each id as BackgroundOperationId or OrderId.
     pub(crate) references: Map<Arc<str>, u32>,
     /// The sessions that name each operation as BackgroundOperationId, in creation order.
@@ -102,7 +108,7 @@ fn count(map: &mut Map<Arc<str>, u32>, key: &str, up: bool) {
 /// A kind of record the world keeps: which table holds it, and what of it the lookups
 /// depend on (its footprint). An edit that leaves the footprint as it was leaves the
 /// lookups alone.
-pub(crate) trait Record: Keyed {
+pub(crate) trait Record: Keyed + Kept {
     /// What of the record the lookups depend on.
     type Footprint: PartialEq;
     /// The record's footprint.
@@ -140,15 +146,27 @@ plain_record! {
 }
 
 impl Record for CartCheckoutSession {
-    /// The cart, whether archived, the ids it names and its OrderReferenceNumber.
-    type Footprint = (String, bool, Option<String>, Option<String>, Option<String>);
+    /// The cart, whether archived, the ids it names, its OrderReferenceNumber, and its
+    /// start while its checkout may still expire.
+    type Footprint = (
+        String,
+        bool,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+    );
     fn footprint(&self) -> Self::Footprint {
+        let expirable = !self.is_archived
+            && self.state != super::flow::COMPLETE
+            && self.rest.order_reference.is_none();
         (
             self.cart.clone(),
             self.is_archived,
             self.background_operation_id.clone(),
             self.order_id.clone(),
             self.rest.order_reference.clone(),
+            expirable.then_some(self.started_at),
         )
     }
     fn parts(world: &mut World) -> (&mut Table<Self>, &mut Lookups) {
@@ -157,10 +175,17 @@ impl Record for CartCheckoutSession {
     fn index(
         l: &mut Lookups,
         seq: Seq,
-        (cart, archived, op, order, reference): &Self::Footprint,
+        (cart, archived, op, order, reference, expirable): &Self::Footprint,
         add: bool,
     ) {
         let change = if add { add_to } else { drop_from };
+        if let Some(started) = expirable {
+            if add {
+                l.expirable.insert((*started, seq));
+            } else {
+                l.expirable.remove(&(*started, seq));
+            }
+        }
         change(&mut l.sessions_by_cart, cart, seq);
         if let Some(op) = op {
             change(&mut l.sessions_by_operation, op, seq);
@@ -222,6 +247,14 @@ impl Record for CartCheckoutSession {
                 count(&mut l.references, order, true);
             }
         }
+        if before.5 != after.5 {
+            if let Some(started) = before.5 {
+                l.expirable.remove(&(started, seq));
+            }
+            if let Some(started) = after.5 {
+                l.expirable.insert((started, seq));
+            }
+        }
         if before.4 != after.4 {
             if let Some(reference) = &before.4 {
                 count(&mut l.order_references, reference, false);
@@ -235,29 +268,30 @@ impl Record for CartCheckoutSession {
     }
 }
 
-/// Whether time can change an operation: in progress, or due to leave the queue.
-fn live_operation(o: &BackgroundOperation) -> bool {
-    o.status.in_progress() || o.expires_at.is_some()
-}
-
 impl Record for BackgroundOperation {
-    /// Whether time can change it.
-    type Footprint = bool;
-    fn footprint(&self) -> bool {
-        live_operation(self)
+    /// Whether it is in progress, and when it leaves the queue once finished.
+    type Footprint = (bool, Option<u64>);
+    fn footprint(&self) -> Self::Footprint {
+        let running = self.status.in_progress();
+        (running, self.expires_at.filter(|_| !running))
     }
     fn parts(world: &mut World) -> (&mut Table<Self>, &mut Lookups) {
         (&mut world.operations, &mut world.lookups)
     }
-    fn index(l: &mut Lookups, seq: Seq, live: &bool, add: bool) {
-        match (live, add) {
-            (true, true) => {
-                l.live_operations.insert(seq);
+    fn index(l: &mut Lookups, seq: Seq, (running, expires): &Self::Footprint, add: bool) {
+        if *running {
+            if add {
+                l.running.insert(seq);
+            } else {
+                l.running.remove(&seq);
             }
-            (true, false) => {
-                l.live_operations.remove(&seq);
+        }
+        if let Some(at) = expires {
+            if add {
+                l.expiring.insert((*at, seq));
+            } else {
+                l.expiring.remove(&(*at, seq));
             }
-            (false, _) => {}
         }
     }
 }
@@ -296,6 +330,7 @@ impl World {
         let (table, lookups) = T::parts(self);
         let seq = table.insert(record);
         T::index(lookups, seq, &footprint, true);
+        self.journal.inserted::<T>(seq);
     }
 
     /// Changes the record with this id (if there is one) and returns what `edit` returns.
@@ -305,15 +340,23 @@ impl World {
         id: &str,
         edit: impl FnOnce(&mut T) -> R,
     ) -> Option<R> {
+        // While an action is undoable, the record as it was is kept by sharing it: the
+        // edit below then copies that one record, as it does for a snapshot.
+        if self.journal.is_on()
+            && let Some(seq) = T::parts(self).0.seq(id)
+            && self.journal.wants::<T>(seq)
+            && let Some(before) = T::parts(self).0.shared(seq)
+        {
+            self.journal.edited(seq, before);
+        }
         let (table, lookups) = T::parts(self);
-        let seq = table.seq(id)?;
-        let before = table.at(seq)?.footprint();
-        let out = table.update(id, edit)?;
-        let after = table.at(seq).map(T::footprint);
-        match after {
-            Some(after) if after != before => T::reindex(lookups, seq, &before, &after),
-            Some(_) => {}
-            None => T::index(lookups, seq, &before, false),
+        let (seq, (before, out, after)) = table.update(id, |record| {
+            let before = record.footprint();
+            let out = edit(record);
+            (before, out, record.footprint())
+        })?;
+        if after != before {
+            T::reindex(lookups, seq, &before, &after);
         }
         Some(out)
     }
@@ -323,16 +366,63 @@ impl World {
         let (table, lookups) = T::parts(self);
         let (seq, record) = table.remove(id)?;
         T::index(lookups, seq, &record.footprint(), false);
+        self.journal.removed(seq, &record);
         Some(record)
     }
 
-    /// Operations that are in progress or have an ExpiresAt, in launch order: the only
-    /// ones time can change.
-    pub(crate) fn live_operations(&self) -> impl Iterator<Item = &BackgroundOperation> {
+    /// Undoing an insert: takes the record at `seq` out again, lookups and all.
+    pub(crate) fn uninsert<T: Record>(&mut self, seq: Seq) {
+        let (table, lookups) = T::parts(self);
+        if let Some(record) = table.take_back(seq) {
+            T::index(lookups, seq, &record.footprint(), false);
+        }
+    }
+
+    /// Undoing an edit: puts the record at `seq` back as it was, moving its lookups.
+    pub(crate) fn unedit<T: Record>(&mut self, seq: Seq, before: Arc<T>) {
+        let (table, lookups) = T::parts(self);
+        let was = before.footprint();
+        if let Some(now) = table.replace(seq, before) {
+            let now = now.footprint();
+            if now != was {
+                T::reindex(lookups, seq, &now, &was);
+            }
+        }
+    }
+
+    /// Undoing a removal: puts the record back at `seq`, lookups and all.
+    pub(crate) fn unremove<T: Record>(&mut self, seq: Seq, record: Arc<T>) {
+        let footprint = record.footprint();
+        let (table, lookups) = T::parts(self);
+        table.put_back(seq, record);
+        T::index(lookups, seq, &footprint, true);
+    }
+
+    /// Operations in progress (New, Scheduled, Waiting or Running), in launch order.
+    pub(crate) fn operations_in_progress(&self) -> impl Iterator<Item = &BackgroundOperation> {
         self.lookups
-            .live_operations
+            .running
             .iter()
             .filter_map(|&i| self.operations.at(i))
+    }
+
+    /// The earliest ExpiresAt of a finished operation, if any.
+    pub(crate) fn next_expiry(&self) -> Option<u64> {
+        self.lookups.expiring.get_min().map(|&(at, _)| at)
+    }
+
+    /// Finished operations whose ExpiresAt is at or before `now`, in launch order.
+    pub(crate) fn operations_expired_by(&self, now: u64) -> Vec<&BackgroundOperation> {
+        let mut due: Vec<Seq> = self
+            .lookups
+            .expiring
+            .range(..=(now, Seq::MAX))
+            .map(|&(_, seq)| seq)
+            .collect();
+        due.sort_unstable();
+        due.into_iter()
+            .filter_map(|i| self.operations.at(i))
+            .collect()
     }
 
     /// The sessions that name this operation as BackgroundOperationId, in creation order.
@@ -358,12 +448,138 @@ impl World {
         self.lookups.order_references.contains_key(reference)
     }
 
+    /// Sessions whose checkout may still expire, by StartedAt (then creation order).
+    pub(crate) fn expirable_sessions(&self) -> impl Iterator<Item = &CartCheckoutSession> {
+        self.lookups
+            .expirable
+            .iter()
+            .filter_map(|&(_, i)| self.sessions.at(i))
+    }
+
+    /// How many sessions are not archived.
+    pub(crate) fn live_session_count(&self) -> usize {
+        self.lookups.live_sessions.len()
+    }
+
     /// Sessions that are not archived, in creation order.
+    #[cfg(test)]
     pub(crate) fn live_sessions(&self) -> impl Iterator<Item = &CartCheckoutSession> {
         self.lookups
             .live_sessions
             .iter()
             .filter_map(|&i| self.sessions.at(i))
+    }
+}
+
+/// Whether the lookups and each table's ids say what they say on a world built afresh
+/// from the same records; names the first that does not. Places are compared by the
+/// records at them, as a world built afresh numbers them anew.
+#[cfg(test)]
+impl World {
+    pub(crate) fn lookups_agree(&self) -> Result<(), String> {
+        let mut fresh = World::default();
+        macro_rules! tables {
+            ($($f:ident),+) => {$(
+                for r in self.$f.iter() {
+                    fresh.insert(r.clone());
+                }
+                for r in self.$f.iter() {
+                    if self.$f.position(r.key()) != fresh.$f.position(r.key()) {
+                        return Err(format!("the place of {}", r.key()));
+                    }
+                }
+            )+};
+        }
+        tables!(
+            stores,
+            accounts,
+            buyers,
+            products,
+            carts,
+            sessions,
+            operations,
+            orders,
+            validation_outputs,
+            delivery_groups,
+            payment_authorizations
+        );
+        for (a, b) in self
+            .lookups_described()
+            .iter()
+            .zip(fresh.lookups_described())
+        {
+            if *a != b {
+                return Err(format!("{a} / {b}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every lookup as text, each place named by the id of the record at it.
+    fn lookups_described(&self) -> Vec<String> {
+        fn ids<T: Keyed>(seqs: &Set<Seq>, table: &Table<T>) -> String {
+            let ids: Vec<&str> = seqs
+                .iter()
+                .map(|&s| table.at(s).map_or("(none)", |r| r.key()))
+                .collect();
+            ids.join(" ")
+        }
+        fn by<T: Keyed>(name: &str, map: &Map<Arc<str>, Set<Seq>>, table: &Table<T>) -> String {
+            let mut rows: Vec<String> = map
+                .iter()
+                .map(|(k, seqs)| format!("{k}: {}", ids(seqs, table)))
+                .collect();
+            rows.sort();
+            format!("{name}: {}", rows.join("; "))
+        }
+        fn keyed<K: Ord + Copy + std::fmt::Debug, T: Keyed>(
+            name: &str,
+            set: &Set<(K, Seq)>,
+            table: &Table<T>,
+        ) -> String {
+            let rows: Vec<(K, &str)> = set
+                .iter()
+                .map(|&(k, s)| (k, table.at(s).map_or("(none)", |r| r.key())))
+                .collect();
+            format!("{name}: {rows:?}")
+        }
+        fn counts(name: &str, map: &Map<Arc<str>, u32>) -> String {
+            let mut rows: Vec<String> = map.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+            rows.sort();
+            format!("{name}: {}", rows.join("; "))
+        }
+        let l = &self.lookups;
+        vec![
+            by("sessions by cart", &l.sessions_by_cart, &self.sessions),
+            by("active by cart", &l.active_by_cart, &self.sessions),
+            format!("live sessions: {}", ids(&l.live_sessions, &self.sessions)),
+            format!("running: {}", ids(&l.running, &self.operations)),
+            keyed("expiring", &l.expiring, &self.operations),
+            keyed("expirable", &l.expirable, &self.sessions),
+            counts("references", &l.references),
+            by(
+                "sessions by operation",
+                &l.sessions_by_operation,
+                &self.sessions,
+            ),
+            counts("order references", &l.order_references),
+            format!("with an order reference: {}", l.with_order_reference),
+            by(
+                "validation by cart",
+                &l.validation_by_cart,
+                &self.validation_outputs,
+            ),
+            by(
+                "groups by session",
+                &l.groups_by_session,
+                &self.delivery_groups,
+            ),
+            by(
+                "payments by session",
+                &l.payments_by_session,
+                &self.payment_authorizations,
+            ),
+        ]
     }
 }
 
@@ -414,24 +630,38 @@ mod tests {
         w.insert(op("bop-a", OperationStatus::Running));
         w.insert(op("bop-b", OperationStatus::Complete));
         assert!(w.operation("bop-b").is_some());
-        assert_eq!(w.live_operations().count(), 1);
+        assert_eq!(w.operations_in_progress().count(), 1);
         w.remove::<BackgroundOperation>("bop-a");
         assert!(w.operation("bop-a").is_none());
         assert_eq!(w.operation("bop-b").map(|o| o.id.as_str()), Some("bop-b"));
-        assert_eq!(w.live_operations().count(), 0);
+        assert_eq!(w.operations_in_progress().count(), 0);
         w.insert(op("bop-c", OperationStatus::New));
-        assert_eq!(w.live_operations().count(), 1);
+        assert_eq!(w.operations_in_progress().count(), 1);
         let copy = w.clone();
         w.edit("bop-c", |o: &mut BackgroundOperation| {
             o.status = OperationStatus::Complete
         });
-        assert_eq!(w.live_operations().count(), 0, "finished: time leaves it");
+        assert_eq!(w.operations_in_progress().count(), 0, "finished");
+        assert_eq!(w.next_expiry(), None);
+        w.edit("bop-b", |o: &mut BackgroundOperation| {
+            o.expires_at = Some(12)
+        });
         w.edit("bop-c", |o: &mut BackgroundOperation| {
             o.expires_at = Some(9)
         });
-        assert_eq!(w.live_operations().count(), 1, "due to leave the queue");
+        assert_eq!(w.next_expiry(), Some(9), "the next to leave the queue");
+        let due = |w: &World, now| -> Vec<String> {
+            w.operations_expired_by(now)
+                .iter()
+                .map(|o| o.id.clone())
+                .collect()
+        };
+        assert_eq!(due(&w, 8), Vec::<String>::new());
+        assert_eq!(due(&w, 9), ["bop-c"]);
+        assert_eq!(due(&w, 12), ["bop-b", "bop-c"], "in launch order");
         // The snapshot kept its own records and lookups.
-        assert_eq!(copy.live_operations().count(), 1);
+        assert_eq!(copy.operations_in_progress().count(), 1);
+        assert_eq!(copy.next_expiry(), None);
         assert_eq!(
             copy.operation("bop-c").map(|o| o.status),
             Some(OperationStatus::New)
@@ -461,10 +691,7 @@ mod tests {
         }
         // Only the sessions and operations time can change are looked at.
         assert_eq!(w.live_sessions().count(), 0);
-        assert!(
-            w.live_operations()
-                .all(|o| o.status.in_progress() || o.expires_at.is_some())
-        );
+        assert!(w.operations_in_progress().all(|o| o.status.in_progress()));
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod settings;
 pub mod source;
 pub mod table;
 mod tx;
+pub mod undo;
 pub mod world;
 
 pub use actions::{Action, Outcome, Quantity};
@@ -42,4 +43,5 @@ pub use rules::Rule;
 pub use settings::{SettingError, SettingInput, SettingValue, StoreSettings};
 pub use source::Source;
 pub use table::Table;
+pub use undo::Undo;
 pub use world::World;

@@ -142,14 +142,18 @@ impl<T: Keyed> Table<T> {
     }
 
     /// Changes the record with this id in place (its id must stay); copies it first only
-    /// when a snapshot shares it.
-    pub(crate) fn update<R>(&mut self, id: &str, edit: impl FnOnce(&mut T) -> R) -> Option<R> {
+    /// when a snapshot shares it. Returns where it is stored and what `edit` returned.
+    pub(crate) fn update<R>(
+        &mut self,
+        id: &str,
+        edit: impl FnOnce(&mut T) -> R,
+    ) -> Option<(Seq, R)> {
         let seq = *self.ids.get(id)?;
         let row = self.rows.get_mut(&seq)?;
         let record = Arc::make_mut(row);
         let out = edit(record);
         debug_assert_eq!(record.key(), id, "a record keeps its id");
-        Some(out)
+        Some((seq, out))
     }
 
     /// Removes the record with this id; returns where it was stored and the record.
@@ -157,6 +161,40 @@ impl<T: Keyed> Table<T> {
         let seq = self.ids.remove(id)?;
         let record = self.rows.remove(&seq)?;
         Some((seq, record))
+    }
+}
+
+/// Undoing (see `undo.rs`): each puts a table back exactly as it was before the change
+/// it undoes, places included, so a later undo or replay finds what it expects.
+impl<T: Keyed> Table<T> {
+    /// The record stored at `seq`, shared (the next change to it then copies it).
+    pub(crate) fn shared(&self, seq: Seq) -> Option<Arc<T>> {
+        self.rows.get(&seq).cloned()
+    }
+
+    /// Takes out the record inserted last at `seq`, and gives its place back.
+    pub(crate) fn take_back(&mut self, seq: Seq) -> Option<Arc<T>> {
+        let record = self.rows.remove(&seq)?;
+        if self.ids.get(record.key()) == Some(&seq) {
+            self.ids.remove(record.key());
+        }
+        if self.next == seq + 1 {
+            self.next = seq;
+        }
+        Some(record)
+    }
+
+    /// Puts `record` (with the same id) at `seq` in place of the one there; returns
+    /// that one.
+    pub(crate) fn replace(&mut self, seq: Seq, record: Arc<T>) -> Option<Arc<T>> {
+        let row = self.rows.get_mut(&seq)?;
+        Some(std::mem::replace(row, record))
+    }
+
+    /// Puts a removed record back at `seq`, found by its id again.
+    pub(crate) fn put_back(&mut self, seq: Seq, record: Arc<T>) {
+        self.ids.insert(Arc::from(record.key()), seq);
+        self.rows.insert(seq, record);
     }
 }
 

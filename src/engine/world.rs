@@ -6,6 +6,7 @@ use super::index::Lookups;
 use super::model::*;
 use super::money::Money;
 use super::table::Table;
+use super::undo::Journal;
 
 /// Everything the simulator knows at one instant. Cloning it is a snapshot, and costs
 /// about the same however many records it holds: the records are kept in persistent
@@ -35,6 +36,8 @@ pub struct World {
     pub(super) next_ids: [u64; 6],
     /// What is derived from the records, kept current by the edit path.
     pub(super) lookups: Lookups,
+    /// What the action under way changed, while [`World::apply_undoable`] runs.
+    pub(crate) journal: Journal,
 }
 
 /// Worlds compare by their clock, records and id counters; the lookups follow from the
@@ -96,7 +99,7 @@ pub const OPERATION_FIELDS: &[&str] = OperationField::NAMES;
 pub const VALIDATION_FIELDS: &[&str] = ValidationField::NAMES;
 
 /// Which generated-id counter.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum IdKind {
     Session = 0,
     Operation = 1,
@@ -371,6 +374,7 @@ impl World {
             IdKind::DeliveryGroup => "cdg",
             IdKind::Payment => "pa",
         };
+        self.journal.counter(kind, self.next_ids[kind as usize]);
         loop {
             self.next_ids[kind as usize] += 1;
             let id = format!("{prefix}-{}", self.next_ids[kind as usize]);

@@ -497,7 +497,7 @@ impl Playback {
                 let previous = (self.off_script() && cursor == self.timeline.entries().len())
                     .then(|| self.timeline.entries().last())
                     .flatten()
-                    .and_then(|e| match (&e.origin, &e.action) {
+                    .and_then(|e| match (&e.origin, &*e.action) {
                         (Origin::Branch, Action::Wait { ticks }) if e.outcome.result.is_ok() => {
                             Some(*ticks)
                         }
@@ -592,7 +592,7 @@ impl Playback {
         for old in &branch {
             let new = self
                 .timeline
-                .push(old.kind, old.action.clone(), Origin::Branch);
+                .push(old.kind, Action::clone(&old.action), Origin::Branch);
             if new.outcome != old.outcome {
                 let pos = at.min(self.step_count());
                 self.timeline = Timeline::new(self.scenario.world.clone());
@@ -626,7 +626,7 @@ impl Playback {
 
     /// A one-line description of the entry at `index` (as played).
     pub fn describe_entry(&self, index: usize) -> String {
-        self.timeline.entries()[index].description.clone()
+        self.timeline.entries()[index].description.to_string()
     }
 
     /// What was played (script steps so far plus the branch) as a new scenario file in

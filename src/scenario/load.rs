@@ -13,6 +13,7 @@ use crate::engine::flow::{COMPLETE, ERROR, FlowStep, default_flow, default_flow_
 use crate::engine::rest::{PaymentOutcome, PlaceOrderStep};
 use crate::engine::world::{CART_FIELDS, OPERATION_FIELDS, SESSION_FIELDS, VALIDATION_FIELDS};
 use crate::engine::*;
+use crate::progress;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
@@ -213,6 +214,8 @@ fn load_inner(
         });
     }
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let stopped = |_| stopped(&file);
+    progress::report(READING, 0, bytes.len()).map_err(stopped)?;
     // One pass checks the whole syntax and reads only the format version; everything
     // else is skipped without being built (a file may hold a million steps).
     let object = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
@@ -258,11 +261,30 @@ fn load_inner(
         let pos = cx.positions.nearest(&path);
         cx.at(&path, Some(pos), message)
     })?;
+    progress::report(READING, bytes.len(), bytes.len()).map_err(stopped)?;
     let scenario = Builder::new(&cx, edition).build(&raw)?;
     if dry_run == DryRun::Now {
         self::dry_run(&scenario)?;
     }
     Ok((scenario, raw))
+}
+
+/// What a front end watching a load ([`crate::progress`]) is told: the bytes read (in
+/// three passes over the text, the second one counted), then each step checked, then
+/// each step played once.
+use position::READING;
+
+const CHECKING: &str = "checking the steps";
+const PLAYING: &str = "playing the steps once";
+
+/// The load was stopped by whoever watched it.
+fn stopped(file: &str) -> LoadError {
+    LoadError {
+        file: file.to_string(),
+        position: None,
+        path: None,
+        message: "loading was stopped before the end".to_string(),
+    }
 }
 
 /// serde_json counts columns in bytes; every other error counts characters, so the
@@ -615,6 +637,8 @@ impl<'a> Builder<'a> {
         }
         let mut steps = Vec::with_capacity(raw.steps.len());
         for (i, s) in raw.steps.iter().enumerate() {
+            progress::report_every(1024, CHECKING, i, raw.steps.len())
+                .map_err(|_| stopped(&self.cx.file))?;
             steps.push(self.step(&element("steps", i), s)?);
         }
         let scenario = Scenario {
@@ -1755,6 +1779,8 @@ fn quantity(n: Option<&serde_json::Number>) -> Quantity {
 fn dry_run(scenario: &Scenario) -> Result<(), LoadError> {
     let mut world = scenario.world.clone();
     for (i, step) in scenario.steps.iter().enumerate() {
+        progress::report_every(1024, PLAYING, i, scenario.steps.len())
+            .map_err(|_| stopped(&scenario.file))?;
         world.apply(&step.action);
         check_step(&scenario.file, i, step, &world)?;
     }

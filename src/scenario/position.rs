@@ -164,6 +164,10 @@ fn stack_path(stack: &[Frame]) -> String {
     out
 }
 
+/// The phase a watched load ([`crate::progress`]) is in while the text is read, counted
+/// in bytes.
+pub const READING: &str = "reading the file (bytes)";
+
 /// Builds the index of a syntactically valid JSON text.
 pub fn index(text: &str) -> PositionIndex {
     let mut out = PositionIndex::default();
@@ -178,6 +182,11 @@ pub fn index(text: &str) -> PositionIndex {
         if c == '\n' {
             line += 1;
             column = 1;
+            if line % 4096 == 0 {
+                // How far a watched load has got (`crate::progress`); a stop is seen by
+                // the loader after this pass.
+                let _ = crate::progress::report(READING, start, text.len());
+            }
         } else {
             column += 1;
         }

@@ -1199,7 +1199,7 @@ impl App {
             return;
         };
         let (action, error) = match &entry.outcome.result {
-            Err(e) => (entry.action.clone(), e.clone()),
+            Err(e) => (Action::clone(&entry.action), e.clone()),
             Ok(()) => return,
         };
         let Some((key, label)) = super::popup::refusal::flip_of(&self.player, &error) else {

@@ -124,7 +124,7 @@ pub fn entry_lines(view: &PlayerView, t: Theme, index: usize) -> Vec<Line<'stati
     let Some(entry) = p.played().get(index) else {
         return out;
     };
-    let what = entry.description.clone();
+    let what = entry.description.to_string();
     let head = match entry.origin {
         Origin::Script(i) => Line::from(vec![
             Span::styled(format!("step {} ", i + 1), t.title()),

@@ -7,8 +7,8 @@
 //! loop), [`keys`] (the one key table), [`field`] (text fields), [`theme`] (styles), [`anim`] (animations from a
 //! clock value), [`view`] and one file per region ([`header`], [`panes`], [`log`],
 //! [`keybar`], [`picker`], [`world`], [`network`]), [`popup`] (one module per popup: state, keys,
-//! drawing), and [`terminal`] (the run loop) and [`signals`] (the terminal restored on
-//! every way out).
+//! drawing), and [`terminal`] (the run loop), [`loading`] (progress of a load before the
+//! UI opens) and [`signals`] (the terminal restored on every way out).
 
 pub mod anim;
 pub mod app;
@@ -20,6 +20,7 @@ pub mod files;
 pub mod header;
 pub mod keybar;
 pub mod keys;
+pub mod loading;
 pub mod log;
 pub mod network;
 pub mod panes;

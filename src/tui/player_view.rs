@@ -185,7 +185,7 @@ impl PlayerView {
     pub fn branch_key(&self) -> Option<(usize, usize, String)> {
         let p = self.playback.as_ref()?;
         let (start, len) = p.branch_recorded()?;
-        let last = p.timeline().entries().last()?.description.clone();
+        let last = p.timeline().entries().last()?.description.to_string();
         Some((start, len, last))
     }
 
