@@ -134,8 +134,12 @@ fn shows_progress(text: &str) -> bool {
 }
 
 fn a_big_load_stops_on(name: &str, stop: &str) {
+    a_big_load_of_stops_on(name, &["big.json"], stop);
+}
+
+fn a_big_load_of_stops_on(name: &str, args: &[&str], stop: &str) {
     let dir = big_file(name);
-    let mut ui = Ui::spawn(&["big.json"], &dir);
+    let mut ui = Ui::spawn(args, &dir);
     ui.wait_until("the progress of the load", |ui| {
         ui.alternate() && shows_progress(&ui.text())
     });
@@ -166,6 +170,11 @@ fn a_big_load_showed_only_a_loading_line_now_it_shows_progress_and_esc_stops_it(
 #[test]
 fn ctrl_c_stops_a_big_load() {
     a_big_load_stops_on("ctrl-c", "\x03");
+}
+
+#[test]
+fn watch_mode_shows_a_big_first_load_and_esc_stops_it() {
+    a_big_load_of_stops_on("watch", &["play", "--watch", "big.json"], "\x1b");
 }
 
 /// A folder of the test's own holding `carts.json`, an export of 3,000 WebCart records

@@ -227,13 +227,7 @@ pub fn main() -> ExitCode {
         Some(Command::Play {
             file: Some(file),
             watch: true,
-        }) => match crate::tui::run_watch(&file) {
-            Ok(()) => EXIT_OK,
-            Err(e) => {
-                eprintln!("cartsim: {e:#}");
-                EXIT_LOAD
-            }
-        },
+        }) => watch(&file),
         Some(Command::Play { file: None, .. }) => ui(builtin_scenarios()),
         Some(Command::Play {
             file: Some(file), ..
@@ -465,6 +459,43 @@ fn mistyped_command(dir: &std::path::Path) -> Option<String> {
     scenario::suggest(word, names.iter().map(String::as_str)).map(str::to_string)
 }
 
+/// Opens the UI on one file and reloads it whenever it changes. A big file's first load
+/// shows its progress, as `play` does, and Esc or Ctrl-C stops it.
+fn watch(file: &std::path::Path) -> u8 {
+    let big = std::fs::metadata(file).is_ok_and(|m| m.is_file() && m.len() > BIG_FILE);
+    let first = if big {
+        let title = format!("Loading {}", scenario::sanitize::path(file));
+        let path = file.to_path_buf();
+        match crate::tui::loading::run(&title, move || scenario::load_file(&path)) {
+            Ok(crate::tui::loading::Loaded::Done(first)) => first,
+            Ok(crate::tui::loading::Loaded::Stopped(seen)) => {
+                eprintln!(
+                    "cartsim: stopped loading {} ({})",
+                    scenario::sanitize::path(file),
+                    crate::tui::loading::figure(&seen)
+                );
+                return EXIT_STOPPED;
+            }
+            Err(e) => {
+                eprintln!("cartsim: {e:#}");
+                return EXIT_LOAD;
+            }
+        }
+    } else {
+        scenario::load_file(file)
+    };
+    match crate::tui::run_watch_from(file, first) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            eprintln!("cartsim: {e:#}");
+            EXIT_LOAD
+        }
+    }
+}
+
+/// A file this big takes seconds to load: the terminal shows how far the load has got.
+const BIG_FILE: u64 = 1024 * 1024;
+
 /// Opens the UI on a file or a folder (its `*.json` files, in the picker). A folder
 /// opens even when some of its files do not load: the picker lists them, marked, with
 /// their errors (and they are printed here too, for the record). One file that does
@@ -472,8 +503,7 @@ fn mistyped_command(dir: &std::path::Path) -> Option<String> {
 fn play(file: &std::path::Path) -> u8 {
     // A big file takes seconds to load, before the UI opens: the terminal shows how far
     // the load has got, and Esc or Ctrl-C stops it.
-    const BIG: u64 = 1024 * 1024;
-    let big = std::fs::metadata(file).is_ok_and(|m| m.is_file() && m.len() > BIG);
+    let big = std::fs::metadata(file).is_ok_and(|m| m.is_file() && m.len() > BIG_FILE);
     let path = file.to_path_buf();
     let load = move || inputs::load_all(&[path]);
     let loaded = if big {

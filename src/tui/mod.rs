@@ -36,4 +36,4 @@ pub mod view;
 pub mod work;
 pub mod world;
 
-pub use terminal::{run, run_explored, run_live, run_loaded, run_watch};
+pub use terminal::{run, run_explored, run_live, run_loaded, run_watch, run_watch_from};

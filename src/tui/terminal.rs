@@ -64,7 +64,15 @@ pub fn run_loaded(loaded: Vec<Result<Scenario, scenario::LoadError>>) -> anyhow:
 
 /// Runs the UI on one file, reloading it whenever it changes on disk.
 pub fn run_watch(path: &Path) -> anyhow::Result<()> {
-    let first = scenario::load_file(path);
+    run_watch_from(path, scenario::load_file(path))
+}
+
+/// [`run_watch`] with the file's first load already done (the command line shows a big
+/// file's first load with its progress, and can stop it).
+pub fn run_watch_from(
+    path: &Path,
+    first: Result<Scenario, scenario::LoadError>,
+) -> anyhow::Result<()> {
     let app = App::watch(path.display().to_string(), first, Theme::from_env());
     with_terminal(app, Some(path.to_path_buf()), None)
 }
