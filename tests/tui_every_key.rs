@@ -919,3 +919,25 @@ fn keys_wait_while_explore_runs_and_esc_stops_it() {
     assert_eq!(effects, vec![cartsim::tui::effect::Effect::StopExplore]);
     assert!(a.exploring.is_some(), "it waits for what was found so far");
 }
+
+/// A finding the state on screen already shows has no action to play: Enter says so.
+#[test]
+fn a_finding_found_here_already_says_so_instead_of_playing_nothing() {
+    let mut a = quiet("41-");
+    press(&mut a, KeyCode::Right);
+    press(&mut a, KeyCode::Char('X'));
+    let Some(Popup::Findings(f)) = &a.popup else {
+        panic!("no findings: {:?}", a.status)
+    };
+    assert_eq!(f.lessons[0].depth(), 0, "{:?}", f.lessons[0]);
+    let before = cursor(&a);
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(cursor(&a), before);
+    assert!(a.popup.is_none());
+    assert!(
+        a.status
+            .as_deref()
+            .unwrap_or("")
+            .contains("already shows it")
+    );
+}

@@ -563,6 +563,11 @@ impl App {
                 self.popup = None;
                 self.guarded(Pending::Jump(n));
             }
+            Reply::Play(actions) if actions.is_empty() => {
+                self.popup = None;
+                self.status =
+                    Some("the state on screen already shows it: no action to play".into());
+            }
             Reply::Play(actions) => {
                 self.popup = None;
                 self.guarded(Pending::Play(actions));
