@@ -462,27 +462,10 @@ fn mistyped_command(dir: &std::path::Path) -> Option<String> {
 /// Opens the UI on one file and reloads it whenever it changes. A big file's first load
 /// shows its progress, as `play` does, and Esc or Ctrl-C stops it.
 fn watch(file: &std::path::Path) -> u8 {
-    let big = std::fs::metadata(file).is_ok_and(|m| m.is_file() && m.len() > BIG_FILE);
-    let first = if big {
-        let title = format!("Loading {}", scenario::sanitize::path(file));
-        let path = file.to_path_buf();
-        match crate::tui::loading::run(&title, move || scenario::load_file(&path)) {
-            Ok(crate::tui::loading::Loaded::Done(first)) => first,
-            Ok(crate::tui::loading::Loaded::Stopped(seen)) => {
-                eprintln!(
-                    "cartsim: stopped loading {} ({})",
-                    scenario::sanitize::path(file),
-                    crate::tui::loading::figure(&seen)
-                );
-                return EXIT_STOPPED;
-            }
-            Err(e) => {
-                eprintln!("cartsim: {e:#}");
-                return EXIT_LOAD;
-            }
-        }
-    } else {
-        scenario::load_file(file)
+    let path = file.to_path_buf();
+    let first = match load_showing_progress(file, move || scenario::load_file(&path)) {
+        Ok(first) => first,
+        Err(code) => return code,
     };
     match crate::tui::run_watch_from(file, first) {
         Ok(()) => EXIT_OK,
@@ -496,6 +479,35 @@ fn watch(file: &std::path::Path) -> u8 {
 /// A file this big takes seconds to load: the terminal shows how far the load has got.
 const BIG_FILE: u64 = 1024 * 1024;
 
+/// Runs `load` of `file`: at once for a small file; for a big one while the terminal
+/// shows how far it has got, Esc or Ctrl-C stopping it. `Err` is the exit status after
+/// the reason was printed.
+fn load_showing_progress<T: Send + 'static>(
+    file: &std::path::Path,
+    load: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, u8> {
+    let big = std::fs::metadata(file).is_ok_and(|m| m.is_file() && m.len() > BIG_FILE);
+    if !big {
+        return Ok(load());
+    }
+    let title = format!("Loading {}", scenario::sanitize::path(file));
+    match crate::tui::loading::run(&title, load) {
+        Ok(crate::tui::loading::Loaded::Done(loaded)) => Ok(loaded),
+        Ok(crate::tui::loading::Loaded::Stopped(seen)) => {
+            eprintln!(
+                "cartsim: stopped loading {} ({})",
+                scenario::sanitize::path(file),
+                crate::tui::loading::figure(&seen)
+            );
+            Err(EXIT_STOPPED)
+        }
+        Err(e) => {
+            eprintln!("cartsim: {e:#}");
+            Err(EXIT_LOAD)
+        }
+    }
+}
+
 /// Opens the UI on a file or a folder (its `*.json` files, in the picker). A folder
 /// opens even when some of its files do not load: the picker lists them, marked, with
 /// their errors (and they are printed here too, for the record). One file that does
@@ -503,28 +515,10 @@ const BIG_FILE: u64 = 1024 * 1024;
 fn play(file: &std::path::Path) -> u8 {
     // A big file takes seconds to load, before the UI opens: the terminal shows how far
     // the load has got, and Esc or Ctrl-C stops it.
-    let big = std::fs::metadata(file).is_ok_and(|m| m.is_file() && m.len() > BIG_FILE);
     let path = file.to_path_buf();
-    let load = move || inputs::load_all(&[path]);
-    let loaded = if big {
-        let title = format!("Loading {}", scenario::sanitize::path(file));
-        match crate::tui::loading::run(&title, load) {
-            Ok(crate::tui::loading::Loaded::Done(loaded)) => loaded,
-            Ok(crate::tui::loading::Loaded::Stopped(seen)) => {
-                eprintln!(
-                    "cartsim: stopped loading {} ({})",
-                    scenario::sanitize::path(file),
-                    crate::tui::loading::figure(&seen)
-                );
-                return EXIT_STOPPED;
-            }
-            Err(e) => {
-                eprintln!("cartsim: {e:#}");
-                return EXIT_LOAD;
-            }
-        }
-    } else {
-        load()
+    let loaded = match load_showing_progress(file, move || inputs::load_all(&[path])) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
     let ok = loaded.iter().filter(|l| l.is_ok()).count();
     for e in loaded.iter().filter_map(|l| l.as_ref().err()) {

@@ -1069,9 +1069,7 @@ impl App {
     /// A key while an exploration runs: Esc or Ctrl-C stops it (it reports what it
     /// found so far); the others are dropped.
     fn exploring_key(&mut self, key: KeyEvent) {
-        let ctrl_c =
-            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
-        if key.code == KeyCode::Esc || ctrl_c {
+        if super::loading::stops(&key) {
             self.status = Some("stopping the exploration…".into());
             self.effects.push(Effect::StopExplore);
         }
@@ -1104,9 +1102,7 @@ impl App {
 
     /// A key while work runs: Esc or Ctrl-C stops it where it got to.
     fn busy_key(&mut self, key: KeyEvent) {
-        let ctrl_c =
-            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
-        if key.code == KeyCode::Esc || ctrl_c {
+        if super::loading::stops(&key) {
             if let (Some(work), Some(p)) = (self.work.take(), self.player.playback.as_ref()) {
                 let (done, total) = work_progress(p, work);
                 self.status = Some(format!(
