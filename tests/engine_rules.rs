@@ -7,7 +7,7 @@ use common::*;
 
 /// The id of the world's `i`-th cart.
 fn nth_cart(w: &World, i: usize) -> String {
-    w.carts().nth(i).expect("a cart").id.clone()
+    w.carts().nth(i).expect("a cart").id.to_string()
 }
 
 /// Applies an action that must be refused with `kind`, and checks it changed nothing.
@@ -326,7 +326,7 @@ fn cancel_checks_its_six_requirements_in_the_documented_order() {
             .background_operation_id
             .is_some()
     );
-    let session = w.sessions().first().expect("a session").id.clone();
+    let session = w.sessions().first().expect("a session").id;
     stage(&mut w, |b| {
         b.edit_session(&session, |s| s.background_operation_id = None);
     });

@@ -24,11 +24,11 @@ fn run_explore(world: &World, config: &Config) -> explore::Report {
 fn timeless(world: &World) -> World {
     let mut w = WorldBuilder::from(world.clone());
     w.tick(0);
-    let sessions: Vec<String> = w.sessions().iter().map(|s| s.id.clone()).collect();
+    let sessions: Vec<cartsim::engine::Id> = w.sessions().iter().map(|s| s.id).collect();
     for s in sessions {
         w.edit_session(&s, |s| s.started_at = 0);
     }
-    let operations: Vec<String> = w.operations().iter().map(|o| o.id.clone()).collect();
+    let operations: Vec<cartsim::engine::Id> = w.operations().iter().map(|o| o.id).collect();
     for o in operations {
         w.edit_operation(&o, |o| {
             o.submitted_at = 0;
@@ -43,7 +43,7 @@ fn timeless(world: &World) -> World {
 /// Changes the world's first session.
 fn edit_first_session(world: World, edit: impl FnOnce(&mut CartCheckoutSession)) -> World {
     let mut w = WorldBuilder::from(world);
-    let id = w.sessions().first().expect("a session").id.clone();
+    let id = w.sessions().first().expect("a session").id;
     w.edit_session(&id, edit);
     w.build()
 }
@@ -51,7 +51,7 @@ fn edit_first_session(world: World, edit: impl FnOnce(&mut CartCheckoutSession))
 /// Changes the world's first operation.
 fn edit_first_operation(world: World, edit: impl FnOnce(&mut BackgroundOperation)) -> World {
     let mut w = WorldBuilder::from(world);
-    let id = w.operations().first().expect("an operation").id.clone();
+    let id = w.operations().first().expect("an operation").id;
     w.edit_operation(&id, edit);
     w.build()
 }
@@ -279,11 +279,11 @@ fn stuck_in_checkout() {
 fn with_orders(n: usize, status: CartStatus) -> World {
     let world = edit_first_operation(aura_in_checkout(), |o| o.status = OperationStatus::Complete);
     let mut world = WorldBuilder::from(edit_first_session(world, |s| s.is_processing = false));
-    let cart = world.carts().first().expect("a cart").id.clone();
+    let cart = world.carts().first().expect("a cart").id;
     world.edit_cart(&cart, |c| c.status = status);
     for i in 1..=n {
         world.add_order(Order {
-            id: format!("ord-{i}"),
+            id: format!("ord-{i}").into(),
             cart: "cart-1".into(),
             session: "ccs-1".into(),
         });

@@ -100,7 +100,7 @@ proptest! {
             for id in &archived {
                 prop_assert!(world.session(id).unwrap().is_archived);
             }
-            archived = world.sessions().iter().filter(|s| s.is_archived).map(|s| s.id.clone()).collect();
+            archived = world.sessions().iter().filter(|s| s.is_archived).map(|s| s.id.to_string()).collect();
             invariants(&world);
             prop_assert!(world.tick >= before.tick);
         }

@@ -10,7 +10,7 @@ use cartsim::player::recovery::{self, Keeper};
 fn branched() -> Playback {
     let mut p = Playback::new(common::builtin("01-"));
     p.goto(1);
-    let cart = p.world().carts().nth(0).unwrap().id.clone();
+    let cart = p.world().carts().nth(0).unwrap().id.to_string();
     p.act(cartsim::engine::Action::Cancel { cart, actor: None });
     p
 }

@@ -419,7 +419,7 @@ fn prove(b: &Binding, key: &Key) {
         (X::Player, C::ActAs) => {
             let mut a = app("29-");
             hit(&mut a, key);
-            let owner = a.world().unwrap().cart("cart-1").unwrap().buyer.clone();
+            let owner = a.world().unwrap().cart("cart-1").unwrap().buyer;
             let acting = a.player.acting.clone().expect("another buyer acts");
             assert_ne!(acting, owner, "{ctx}");
         }

@@ -1108,7 +1108,7 @@ fn the_picker_filters_on_badges_and_lists_broken_files() {
 #[test]
 fn a_key_picks_the_acting_buyer_and_the_saved_branch_says_as() {
     let mut a = app("29-");
-    let owner = a.world().unwrap().cart("cart-1").unwrap().buyer.clone();
+    let owner = a.world().unwrap().cart("cart-1").unwrap().buyer;
     assert_eq!(a.player.actor_of("cart-1").as_deref(), Some(owner.as_str()));
     press(&mut a, KeyCode::Char('A'));
     let other = a.player.acting.clone().expect("another buyer acts");
@@ -1461,7 +1461,6 @@ fn selecting_a_cart_brings_its_session_and_operation_into_view() {
             .nth(a.player.session_sel)
             .unwrap()
             .cart
-            .clone()
     };
     assert_eq!(a.world().unwrap().sessions().len(), 2);
     a.player.focus = Focus::Carts;

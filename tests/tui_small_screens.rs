@@ -83,17 +83,14 @@ fn every_step_of_the_lwr_scenarios_keeps_its_changes_and_calculator_in_view_at_8
             let entry = p.played().last().unwrap();
             let world = p.world();
             let cart = app.player.selected_cart().unwrap();
-            let session = world
-                .active_session(&cart)
-                .map(|s| s.id.clone())
-                .or_else(|| {
-                    world
-                        .sessions()
-                        .iter()
-                        .rev()
-                        .find(|s| s.cart == cart)
-                        .map(|s| s.id.clone())
-                });
+            let session = world.active_session(&cart).map(|s| s.id).or_else(|| {
+                world
+                    .sessions()
+                    .iter()
+                    .rev()
+                    .find(|s| s.cart == cart)
+                    .map(|s| s.id)
+            });
             let at = format!("{prefix} step {step} at 80x24");
             assert!(shown.contains(&cart), "{at}: the cart {cart}\n{screen}");
             if let Some(id) = &session {
@@ -104,14 +101,15 @@ fn every_step_of_the_lwr_scenarios_keeps_its_changes_and_calculator_in_view_at_8
             let group = session
                 .as_deref()
                 .and_then(|id| world.delivery_group_of_session(id))
-                .map(|g| g.id.clone());
+                .map(|g| g.id);
             let mut missing = 0;
             let mut changed = 0;
             for change in &entry.outcome.changes {
                 let Some(field) = change.field else { continue };
-                let in_group = Some(&change.record) == group.as_ref();
-                let ours =
-                    change.record == cart || Some(&change.record) == session.as_ref() || in_group;
+                let in_group = group.is_some_and(|g| change.record == g);
+                let ours = change.record == cart
+                    || session.is_some_and(|s| change.record == s)
+                    || in_group;
                 if !ours || field.starts_with('~') || !large.contains(field) {
                     continue;
                 }

@@ -10,6 +10,7 @@
 
 use super::rebuild::{Assumption, Records};
 use super::records::{Field, Object, Record};
+use crate::engine::Id;
 use crate::engine::*;
 use std::collections::HashMap;
 
@@ -98,7 +99,7 @@ fn checkout_of(world: &World, cart: &str) -> Option<String> {
     world
         .active_session(cart)
         .or_else(|| world.sessions_of(cart).last())
-        .map(|s| s.id.clone())
+        .map(|s| s.id.to_string())
 }
 
 /// Adds the CartDeliveryGroups to the world, each with its cart's checkout, and gives
@@ -132,7 +133,7 @@ pub fn delivery_groups(records: &Records, world: &mut WorldBuilder, found: &mut 
         let method = text("DeliveryMethodId");
         if let (Some(m), Some(c)) = (&method, world.cart(cart)) {
             let price = c.total_charge;
-            let store = c.store.clone();
+            let store = c.store;
             let added = world
                 .store(&store)
                 .is_some_and(|s| !s.delivery_methods.iter().any(|d| &d.id == m))
@@ -153,9 +154,9 @@ pub fn delivery_groups(records: &Records, world: &mut WorldBuilder, found: &mut 
             }
         }
         world.add_delivery_group(CartDeliveryGroup {
-            id: id.clone(),
-            cart: cart.to_string(),
-            session: session.clone(),
+            id: Id::new(&id),
+            cart: Id::new(cart),
+            session: Id::new(&session),
             address: Address {
                 street: text("DeliverToStreet"),
                 city: text("DeliverToCity"),
@@ -265,8 +266,8 @@ pub fn payments(records: &Records, world: &mut WorldBuilder, found: &mut Found) 
             continue;
         };
         world.add_payment_authorization(PaymentAuthorization {
-            id,
-            session,
+            id: Id::from(id),
+            session: Id::from(session),
             amount,
             status,
             cart_version: 0,
@@ -294,9 +295,9 @@ pub fn orders(records: &Records, world: &mut WorldBuilder, found: &mut Found) {
     let mut by_id: HashMap<String, (String, String)> = HashMap::new();
     let mut by_reference: HashMap<String, (String, String)> = HashMap::new();
     for s in world.sessions() {
-        let both = || (s.id.clone(), s.cart.clone());
+        let both = || (s.id.to_string(), s.cart.to_string());
         if let Some(order) = &s.order_id {
-            by_id.entry(order.clone()).or_insert_with(both);
+            by_id.entry(order.to_string()).or_insert_with(both);
         }
         if let Some(reference) = &s.rest.order_reference {
             by_reference.entry(reference.clone()).or_insert_with(both);
@@ -312,7 +313,7 @@ pub fn orders(records: &Records, world: &mut WorldBuilder, found: &mut Found) {
         match session {
             Some((session, cart)) => {
                 if !world.orders().contains(&id) {
-                    world.add_order(crate::engine::Order { id, cart, session });
+                    world.add_order(crate::engine::Order { id: Id::from(id), cart: Id::from(cart), session: Id::from(session) });
                 }
             }
             None => found.notes.push(format!(

@@ -346,14 +346,14 @@ pub fn diagnose(rebuilt: &Rebuilt, notes: Vec<String>) -> Diagnosis {
 
 fn session_view(rebuilt: &Rebuilt, s: &CartCheckoutSession) -> SessionView {
     SessionView {
-        id: s.id.clone(),
+        id: s.id.to_string(),
         state: s.state.clone(),
         next_state: s.next_state.clone(),
         is_processing: s.is_processing,
         is_error: s.is_error,
         is_archived: s.is_archived,
-        background_operation_id: s.background_operation_id.clone(),
-        order_id: s.order_id.clone(),
+        background_operation_id: s.background_operation_id.map(String::from),
+        order_id: s.order_id.map(String::from),
         order_reference_number: s.rest.order_reference.clone(),
         created: time_of(rebuilt, Object::CartCheckoutSession, &s.id, "CreatedDate"),
         expires: checkout_deadline(&rebuilt.world, s)
@@ -414,11 +414,11 @@ fn cart(rebuilt: &Rebuilt, named: &HashSet<&str>, c: &WebCart) -> CartDiagnosis 
     let validation: Vec<ValidationView> = world
         .validation_outputs_of(&c.id)
         .map(|v| ValidationView {
-            id: v.id.clone(),
+            id: v.id.to_string(),
             level: v.level.to_string(),
             kind: v.kind.to_string(),
             message: v.message.clone(),
-            operation: v.operation.clone(),
+            operation: v.operation.map(String::from),
             related: v.related.clone(),
             is_dismissed: v.is_dismissed,
         })
@@ -430,21 +430,21 @@ fn cart(rebuilt: &Rebuilt, named: &HashSet<&str>, c: &WebCart) -> CartDiagnosis 
         verdict(rebuilt, c, active, operation.as_ref(), &validation)
     };
     CartDiagnosis {
-        id: c.id.clone(),
+        id: c.id.to_string(),
         name: c.name.clone(),
         status: c.status.to_string(),
         verdict,
-        owner: world.buyer(&c.buyer).map_or(c.buyer.clone(), |b| {
+        owner: world.buyer(&c.buyer).map_or(c.buyer.to_string(), |b| {
             if b.name == b.id {
-                b.id.clone()
+                b.id.to_string()
             } else {
                 format!("{} ({})", b.id, b.name)
             }
         }),
-        account: c.account.clone(),
-        store: world.store(&c.store).map_or(c.store.clone(), |s| {
+        account: c.account.to_string(),
+        store: world.store(&c.store).map_or(c.store.to_string(), |s| {
             if s.name == s.id {
-                s.id.clone()
+                s.id.to_string()
             } else {
                 format!("{} ({})", s.id, s.name)
             }
@@ -475,7 +475,7 @@ fn cart(rebuilt: &Rebuilt, named: &HashSet<&str>, c: &WebCart) -> CartDiagnosis 
             .iter()
             .filter(|g| g.cart == c.id)
             .map(|g| DeliveryGroupView {
-                id: g.id.clone(),
+                id: g.id.to_string(),
                 deliver_to_street: g.address.street.clone(),
                 deliver_to_city: g.address.city.clone(),
                 deliver_to_postal_code: g.address.postal_code.clone(),
@@ -487,7 +487,7 @@ fn cart(rebuilt: &Rebuilt, named: &HashSet<&str>, c: &WebCart) -> CartDiagnosis 
             .sessions_of(&c.id)
             .flat_map(|s| world.payment_authorizations_of(&s.id))
             .map(|p| PaymentView {
-                id: p.id.clone(),
+                id: p.id.to_string(),
                 amount: FieldValue::Money(p.amount).to_string(),
                 status: p.status.to_string(),
                 payment_group_id: rebuilt
@@ -504,7 +504,7 @@ fn cart(rebuilt: &Rebuilt, named: &HashSet<&str>, c: &WebCart) -> CartDiagnosis 
             .map(|o| {
                 let r = rebuilt.records.find(Object::Order, &o.id);
                 OrderView {
-                    id: o.id.clone(),
+                    id: o.id.to_string(),
                     order_reference_number: r
                         .and_then(|r| r.value("OrderReferenceNumber"))
                         .map(str::to_string),
@@ -568,7 +568,7 @@ fn verdict(
     match (c.status, active) {
         (CartStatus::Closed, _) => format!(
             "Closed: the checkout finished and the order{} was created; the cart can no longer change or be canceled, and a buyer who still sees it is looking at an old page or tab (a new cart is needed).",
-            rebuilt.world.sessions_of(&c.id).find_map(|s| s.order_id.clone()).map(|o| format!(" {o}")).unwrap_or_default()
+            rebuilt.world.sessions_of(&c.id).find_map(|s| s.order_id).map(|o| format!(" {o}")).unwrap_or_default()
         ),
         (CartStatus::Checkout, None) => "Stuck in Checkout with no active CartCheckoutSession: nothing runs and nothing will unlock the cart on its own.".to_string(),
         (CartStatus::Checkout, Some(s)) if s.is_error || s.state == ERROR => format!(
@@ -634,7 +634,7 @@ fn lwr_verdict(
     }
     let mut copy = world.clone();
     let poll = copy.apply(&Action::CheckoutPoll {
-        cart: c.id.clone(),
+        cart: c.id.to_string(),
         actor: None,
     });
     let errors = rows
@@ -849,7 +849,7 @@ fn findings(
             });
         }
     }
-    let current_op = active.and_then(|s| s.background_operation_id.clone());
+    let current_op = active.and_then(|s| s.background_operation_id);
     let stale: Vec<&CartValidationOutput> = world
         .validation_outputs_of(&c.id)
         .filter(|v| v.level == ValidationLevel::Error && !v.is_dismissed)
@@ -1090,16 +1090,16 @@ fn rest_predictions(world: &World, cart: &str, add: Action) -> Vec<Prediction> {
 
 fn predictions(rebuilt: &Rebuilt, c: &WebCart) -> Vec<Prediction> {
     let world = &rebuilt.world;
-    let cart = c.id.clone();
+    let cart = c.id;
     let sku = c
         .items
         .first()
-        .map(|i| i.sku.clone())
-        .or_else(|| world.products().first().map(|p| p.sku.clone()))
+        .map(|i| i.sku)
+        .or_else(|| world.products().first().map(|p| p.sku))
         .unwrap_or_default();
     let add = Action::AddToCart {
-        cart: cart.clone(),
-        sku: sku.clone(),
+        cart: cart.to_string(),
+        sku: sku.to_string(),
         quantity: Quantity::Whole(1),
         actor: None,
     };

@@ -5,6 +5,7 @@
 
 use super::records::{Field, Object, Record};
 use super::values::{Clock, IdKind, check_id, format_timestamp, parse_timestamp};
+use crate::engine::Id;
 use crate::engine::actions::MAX_LINE_QUANTITY;
 use crate::engine::flow::default_flow_v2;
 use crate::engine::*;
@@ -591,7 +592,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
             assumptions.extend(tax_rate_of(&records, store_id, &mut s.tax_rate));
         }
         world.add_store(Store {
-            id: store_id.clone(),
+            id: Id::new(store_id),
             name: record
                 .and_then(|r| r.value("Name"))
                 .unwrap_or(store_id)
@@ -700,21 +701,21 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                 Vec::new()
             };
             world.add_account(Account {
-                id: account.clone(),
+                id: Id::new(&account),
                 name: account.clone(),
-                stores,
+                stores: stores.iter().map(|s| Id::new(s)).collect(),
             });
         }
         if !membership_given || guest.is_some() {
             world.edit_account(&account, |a| {
-                if !a.stores.contains(&store) {
-                    a.stores.push(store.clone());
+                if !a.stores.contains(&Id::new(&store)) {
+                    a.stores.push(Id::new(&store));
                 }
             });
         }
         let known = world.edit_buyer(&owner, |b| {
-            if !b.accounts.contains(&account) {
-                b.accounts.push(account.clone());
+            if !b.accounts.contains(&Id::new(&account)) {
+                b.accounts.push(Id::new(&account));
             }
             b.guest |= guest.is_some();
         });
@@ -727,10 +728,10 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                     .unwrap_or(&owner)
                     .to_string();
                 world.add_buyer(Buyer {
-                    id: owner.clone(),
+                    id: Id::new(&owner),
                     name,
-                    accounts: vec![account.clone()],
-                    effective_account: account.clone(),
+                    accounts: vec![Id::new(&account)],
+                    effective_account: Id::new(&account),
                     permissions: held.clone(),
                     guest: guest.is_some(),
                     address: None,
@@ -806,40 +807,43 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
             let rest = amount.cents() - unit * (count as i128 - 1);
             let sku = format!("LINES-{}", n + 1);
             world.add_product(Product {
-                sku: sku.clone(),
+                sku: Id::new(&sku),
                 name: format!("{id}'s lines (stand-in)"),
                 price: Money::from_cents(unit),
             });
             if count > 1 {
                 items.push(CartItem {
-                    sku: sku.clone(),
+                    sku: Id::new(&sku),
                     quantity: count - 1,
                 });
             }
             if rest == unit {
                 match items.first_mut() {
                     Some(first) => first.quantity += 1,
-                    None => items.push(CartItem { sku, quantity: 1 }),
+                    None => items.push(CartItem {
+                        sku: Id::from(sku),
+                        quantity: 1,
+                    }),
                 }
             } else {
                 let last = format!("{sku}-REST");
                 world.add_product(Product {
-                    sku: last.clone(),
+                    sku: Id::new(&last),
                     name: format!("{id}'s remaining amount (stand-in)"),
                     price: Money::from_cents(rest),
                 });
                 items.push(CartItem {
-                    sku: last,
+                    sku: Id::from(last),
                     quantity: 1,
                 });
             }
         }
         world.add_cart(WebCart {
-            id,
+            id: Id::from(id),
             name: c.value("Name").unwrap_or_default().to_string(),
-            store,
-            buyer: owner,
-            account,
+            store: Id::from(store),
+            buyer: Id::from(owner),
+            account: Id::from(account),
             status,
             items,
             version: 0,
@@ -853,7 +857,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
     }
     if world.products().is_empty() && !world.carts().is_empty() {
         world.add_product(Product {
-            sku: "LINES-1".to_string(),
+            sku: Id::from("LINES-1".to_string()),
             name: "a product (stand-in)".to_string(),
             price: Money::ZERO,
         });
@@ -888,7 +892,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
         let tick = |f: &str| time(o, f).map(|t| clock.tick(t));
         let finished = !status.in_progress();
         operations.push(BackgroundOperation {
-            id,
+            id: Id::from(id),
             name: text_or(o, "Name", &mut missing, "the operation is unnamed")
                 .unwrap_or("(unnamed)")
                 .to_string(),
@@ -934,8 +938,8 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
             // Only checked here: `archived` holds the reading.
             flag(s, "IsArchived", &mut Missing::default())?;
             Ok(CartCheckoutSession {
-                id: id.clone(),
-                cart: cart.to_string(),
+                id: Id::new(&id),
+                cart: Id::new(cart),
                 state: text_or(s, "State", &mut missing, "read as an empty State")
                     .unwrap_or("")
                     .to_string(),
@@ -950,8 +954,8 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                     &mut missing,
                     "read as null",
                 )
-                .map(str::to_string),
-                order_id: text_or(s, "OrderId", &mut missing, "read as null").map(str::to_string),
+                .map(Id::new),
+                order_id: text_or(s, "OrderId", &mut missing, "read as null").map(Id::new),
                 rest: crate::engine::rest::RestCheckout {
                     order_reference: s.value("OrderReferenceNumber").map(str::to_string),
                     ..Default::default()
@@ -982,9 +986,9 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                     && !world.orders().iter().any(|o| &o.id == order)
                 {
                     world.add_order(Order {
-                        id: order.clone(),
-                        cart: session.cart.clone(),
-                        session: id.clone(),
+                        id: *order,
+                        cart: session.cart,
+                        session: Id::new(&id),
                     });
                 }
                 world.add_session(session);
@@ -1036,9 +1040,9 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
             },
         };
         let row = CartValidationOutput {
-            id: id.clone(),
-            cart: cart.to_string(),
-            operation: v.value("BackgroundOperationId").map(str::to_string),
+            id: Id::new(&id),
+            cart: Id::new(cart),
+            operation: v.value("BackgroundOperationId").map(Id::new),
             level,
             kind,
             message: text_or(v, "Message", &mut missing, "read as empty")

@@ -8,6 +8,7 @@ use super::checkout::{cancel_operation, complete, enter_state, settings_of_cart}
 use super::clock::{advance, busy, ticks_until_next_event};
 use super::errors::{ActionError, ErrorKind};
 use super::fields::*;
+use super::id::Id;
 use super::model::*;
 use super::rules::Rule;
 use super::tx::Tx;
@@ -352,10 +353,10 @@ impl World {
     }
 
     /// The acting buyer for an action on a cart: the explicit actor, else the owner.
-    pub fn actor_for(&self, cart: &str, actor: Option<&str>) -> Option<String> {
+    pub fn actor_for(&self, cart: &str, actor: Option<&str>) -> Option<Id> {
         match actor {
-            Some(a) => Some(a.to_string()),
-            None => self.cart(cart).map(|c| c.buyer.clone()),
+            Some(a) => Some(Id::new(a)),
+            None => self.cart(cart).map(|c| c.buyer),
         }
     }
 
@@ -553,7 +554,7 @@ pub(crate) fn check_actor(
             ));
         }
     }
-    Ok(buyer.id.clone())
+    Ok(buyer.id.to_string())
 }
 
 pub(crate) fn find_cart<'w>(world: &'w World, cart: &str) -> Result<&'w WebCart, ActionError> {
@@ -626,9 +627,9 @@ fn check_cancel(
     }
     Ok(CancelPlan::Cancel {
         cart: cart_id.to_string(),
-        session: session.id.clone(),
+        session: session.id.to_string(),
         operation: match invalid {
-            None => session.background_operation_id.clone(),
+            None => session.background_operation_id.map(String::from),
             Some(_) => None,
         },
     })
@@ -720,7 +721,7 @@ fn start_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<(),
                 "returned to the buyer unchanged (State {}, IsProcessing {})",
                 session.state, session.is_processing
             );
-            let id = session.id.clone();
+            let id = session.id;
             tx.noted(
                 RecordKind::CartCheckoutSession,
                 &id,
@@ -763,8 +764,8 @@ fn start_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<(),
     let session_id = tx.world.next_id(IdKind::Session);
     let now = i64::try_from(tx.world.tick).unwrap_or(i64::MAX);
     tx.world.insert(CartCheckoutSession {
-        id: session_id.clone(),
-        cart: cart_id.to_string(),
+        id: session_id,
+        cart: Id::new(cart_id),
         state: first_state,
         started_at: now,
         ..CartCheckoutSession::default()
@@ -864,12 +865,9 @@ fn add_to_cart(
         None
     };
     let restart = if in_checkout && store_mode == OnCartChange::Recalculate && !lwr {
-        world.active_session(cart_id).map(|s| {
-            (
-                s.id.clone(),
-                s.background_operation_id.clone().unwrap_or_default(),
-            )
-        })
+        world
+            .active_session(cart_id)
+            .map(|s| (s.id, s.background_operation_id.unwrap_or_default()))
     } else {
         None
     };
@@ -897,7 +895,7 @@ fn add_to_cart(
         match c.items.iter_mut().find(|i| i.sku == sku) {
             Some(line) => line.quantity += amount,
             None => c.items.push(CartItem {
-                sku: sku.to_string(),
+                sku: Id::new(sku),
                 quantity: amount,
             }),
         }
@@ -961,7 +959,7 @@ fn continue_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<
             ),
         ));
     }
-    let session_id = session.id.clone();
+    let session_id = session.id;
     let flow = world
         .store(&cart.store)
         .map(|s| std::sync::Arc::clone(&s.checkout_flow))
@@ -1006,7 +1004,7 @@ fn inject_fault(
         .and_then(|s| s.background_operation_id.as_deref())
         .and_then(|id| tx.world.operation(id))
         .filter(|op| op.status.in_progress())
-        .map(|op| op.id.clone());
+        .map(|op| op.id);
     let Some(op_id) = running else {
         return Err(ActionError::new(
             ErrorKind::FailNoRunningOperation,
@@ -1068,16 +1066,11 @@ pub(crate) fn remove_validation_rows(
     which: impl Fn(&CartValidationOutput) -> bool,
     rule: Rule,
 ) {
-    let rows: Vec<(String, String)> = tx
+    let rows: Vec<(Id, String)> = tx
         .world
         .validation_outputs_of(cart_id)
         .filter(|v| which(v))
-        .map(|v| {
-            (
-                v.id.clone(),
-                format!("{} {}: {}", v.level, v.kind, v.message),
-            )
-        })
+        .map(|v| (v.id, format!("{} {}: {}", v.level, v.kind, v.message)))
         .collect();
     for (id, description) in rows {
         tx.world.remove::<CartValidationOutput>(&id);
@@ -1116,7 +1109,7 @@ fn switch_account(tx: &mut Tx, buyer: &str, account: &str) -> Result<(), ActionE
         &[BuyerField::EffectiveAccount],
         Rule::WorldEdit,
         |b| {
-            b.effective_account = account.to_string();
+            b.effective_account = Id::new(account);
         },
     );
     Ok(())
@@ -1132,7 +1125,7 @@ fn edit_membership(tx: &mut Tx, account: &str, store: &str, join: bool) -> Resul
     tx.edit(account, &[AccountField::Stores], Rule::WorldEdit, |a| {
         a.stores.retain(|s| s != store);
         if join {
-            a.stores.push(store.to_string());
+            a.stores.push(Id::new(store));
         }
     });
     Ok(())

@@ -3,6 +3,7 @@
 //! world's edit path so its lookups are right from the start.
 
 use super::flow::{default_flow, default_flow_v2};
+use super::id::Id;
 use super::model::*;
 use super::money::Money;
 use super::world::World;
@@ -135,7 +136,7 @@ impl WorldBuilder {
     /// Adds a store with an edition's default settings and flow.
     pub fn plain_store_of(&mut self, id: &str, edition: Edition) -> &mut Self {
         self.add_store(Store {
-            id: id.to_string(),
+            id: Id::new(id),
             name: id.to_string(),
             on_cart_change: OnCartChange::CancelCheckout,
             checkout_flow: match edition {
@@ -151,9 +152,9 @@ impl WorldBuilder {
     /// Adds an account that is a buyer member of these stores.
     pub fn plain_account(&mut self, id: &str, stores: &[&str]) -> &mut Self {
         self.add_account(Account {
-            id: id.to_string(),
+            id: Id::new(id),
             name: id.to_string(),
-            stores: stores.iter().map(|s| s.to_string()).collect(),
+            stores: stores.iter().map(|s| Id::new(s)).collect(),
         })
     }
 
@@ -161,10 +162,10 @@ impl WorldBuilder {
     /// permission.
     pub fn plain_buyer(&mut self, id: &str, accounts: &[&str]) -> &mut Self {
         self.add_buyer(Buyer {
-            id: id.to_string(),
+            id: Id::new(id),
             name: id.to_string(),
-            accounts: accounts.iter().map(|a| a.to_string()).collect(),
-            effective_account: accounts.first().map(|a| a.to_string()).unwrap_or_default(),
+            accounts: accounts.iter().map(|a| Id::new(a)).collect(),
+            effective_account: accounts.first().map(|a| Id::new(a)).unwrap_or_default(),
             permissions: Permission::ALL.to_vec(),
             guest: false,
             token: None,
@@ -175,7 +176,7 @@ impl WorldBuilder {
     /// Adds a product.
     pub fn plain_product(&mut self, sku: &str, price: Money) -> &mut Self {
         self.add_product(Product {
-            sku: sku.to_string(),
+            sku: Id::new(sku),
             name: sku.to_string(),
             price,
         })
@@ -187,13 +188,13 @@ impl WorldBuilder {
         let account = self
             .world
             .buyer(buyer)
-            .map(|b| b.effective_account.clone())
+            .map(|b| b.effective_account)
             .unwrap_or_default();
         self.add_cart(WebCart {
-            id: id.to_string(),
+            id: Id::new(id),
             name: id.to_string(),
-            store: store.to_string(),
-            buyer: buyer.to_string(),
+            store: Id::new(store),
+            buyer: Id::new(buyer),
             account,
             status: CartStatus::Active,
             items: Vec::new(),

@@ -21,9 +21,9 @@ pub enum FieldValue {
 
 impl FieldValue {
     /// Text, or Null when absent.
-    pub fn opt_text(value: &Option<String>) -> FieldValue {
+    pub fn opt_text<S: AsRef<str>>(value: &Option<S>) -> FieldValue {
         match value {
-            Some(text) => FieldValue::Text(text.clone()),
+            Some(text) => FieldValue::Text(text.as_ref().to_string()),
             None => FieldValue::Null,
         }
     }

@@ -6,6 +6,7 @@ use super::change::RecordKind;
 use super::errors::CART_IN_USE;
 use super::fields::*;
 use super::flow::{CART_TO_ORDER, COMPLETE, ERROR, FlowStep, StepKind};
+use super::id::Id;
 use super::model::*;
 use super::rules::Rule;
 use super::tx::Tx;
@@ -63,7 +64,7 @@ pub(crate) fn enter_state(tx: &mut Tx, session_id: &str, index: usize, rule: Rul
                         s.next_state = Some(next);
                     },
                 );
-                let cart = tx.world.session(session_id).map(|s| s.cart.clone());
+                let cart = tx.world.session(session_id).map(|s| s.cart);
                 let op_id = launch(tx, operation, *ticks, cart, Rule::StateLaunchesOperation);
                 tx.edit(
                     session_id,
@@ -118,13 +119,7 @@ pub(crate) fn enter_state(tx: &mut Tx, session_id: &str, index: usize, rule: Rul
 }
 
 /// Creates a Running background operation for a cart's checkout and returns its id.
-pub(crate) fn launch(
-    tx: &mut Tx,
-    name: &str,
-    ticks: u64,
-    cart: Option<String>,
-    rule: Rule,
-) -> String {
+pub(crate) fn launch(tx: &mut Tx, name: &str, ticks: u64, cart: Option<Id>, rule: Rule) -> Id {
     let id = tx.world.next_id(IdKind::Operation);
     let now = tx.world.tick;
     let launched_for = cart.and_then(|c| {
@@ -132,7 +127,7 @@ pub(crate) fn launch(
         Some((c, version))
     });
     tx.world.insert(BackgroundOperation {
-        id: id.clone(),
+        id,
         name: name.to_string(),
         status: OperationStatus::Running,
         ticks_left: ticks,
@@ -162,14 +157,14 @@ fn plural(n: u64) -> &'static str {
 
 /// Creates an order for the session's cart and sets the session's OrderId.
 pub(crate) fn create_order(tx: &mut Tx, session_id: &str, rule: Rule) {
-    let Some(cart_id) = tx.world.session(session_id).map(|s| s.cart.clone()) else {
+    let Some(cart_id) = tx.world.session(session_id).map(|s| s.cart) else {
         return;
     };
     let order_id = tx.world.next_id(IdKind::Order);
     tx.world.insert(Order {
-        id: order_id.clone(),
+        id: order_id,
         cart: cart_id,
-        session: session_id.to_string(),
+        session: Id::new(session_id),
     });
     tx.edit(session_id, &[SessionField::OrderId], rule, |s| {
         s.order_id = Some(order_id);
@@ -180,7 +175,7 @@ pub(crate) fn create_order(tx: &mut Tx, session_id: &str, rule: Rule) {
 /// `order_created: at_completion` (format 1) the order is created here; with
 /// `at_cart_to_order` it was created by Cart to Order, unless the flow has none.
 pub(crate) fn complete(tx: &mut Tx, session_id: &str, rule: Rule) {
-    let Some(cart_id) = tx.world.session(session_id).map(|s| s.cart.clone()) else {
+    let Some(cart_id) = tx.world.session(session_id).map(|s| s.cart) else {
         return;
     };
     let settings = settings_of_cart(tx.world, &cart_id);
@@ -188,9 +183,9 @@ pub(crate) fn complete(tx: &mut Tx, session_id: &str, rule: Rule) {
         OrderCreated::AtCompletion => {
             let order_id = tx.world.next_id(IdKind::Order);
             tx.world.insert(Order {
-                id: order_id.clone(),
-                cart: cart_id.clone(),
-                session: session_id.to_string(),
+                id: order_id,
+                cart: cart_id,
+                session: Id::new(session_id),
             });
             tx.edit(session_id, &[SessionField::State], rule, |s| {
                 s.state = COMPLETE.to_string();
@@ -257,14 +252,14 @@ pub(crate) enum Ending {
 
 /// The cart an operation works for: the cart it was launched for, else the cart of a
 /// session that names it.
-fn cart_of_operation(world: &World, op_id: &str) -> Option<String> {
-    if let Some((cart, _)) = world.operation(op_id).and_then(|o| o.launched_for.clone()) {
+fn cart_of_operation(world: &World, op_id: &str) -> Option<Id> {
+    if let Some((cart, _)) = world.operation(op_id).and_then(|o| o.launched_for) {
         return Some(cart);
     }
     world
         .sessions_naming_operation(op_id)
         .next()
-        .map(|s| s.cart.clone())
+        .map(|s| s.cart)
 }
 
 /// An operation finished: mark it, record a CartValidationOutput for a fault or a
@@ -326,11 +321,11 @@ pub(crate) fn finish_operation(tx: &mut Tx, op_id: &str, ending: Ending) {
     if let (Some((fault, row_rule)), Some(cart)) = (row, cart.as_deref()) {
         write_validation(tx, cart, Some(op_id), fault, row_rule);
     }
-    let waiting: Vec<String> = tx
+    let waiting: Vec<Id> = tx
         .world
         .sessions_naming_operation(op_id)
         .filter(|s| !s.is_archived && s.is_processing)
-        .map(|s| s.id.clone())
+        .map(|s| s.id)
         .collect();
     let creates_order = !failed
         && settings.order_created == OrderCreated::AtCartToOrder
@@ -388,9 +383,9 @@ pub(crate) fn write_validation(
         fault.level, fault.kind, fault.message
     );
     tx.world.insert(CartValidationOutput {
-        id: id.clone(),
-        cart: cart.to_string(),
-        operation: op_id.map(str::to_string),
+        id,
+        cart: Id::new(cart),
+        operation: op_id.map(Id::new),
         level: fault.level,
         kind: fault.kind,
         message: fault.message,
@@ -500,7 +495,7 @@ pub(crate) fn expire_checkout(tx: &mut Tx, session_id: &str) {
     let Some((cart, op)) = tx
         .world
         .session(session_id)
-        .map(|s| (s.cart.clone(), s.background_operation_id.clone()))
+        .map(|s| (s.cart, s.background_operation_id))
     else {
         return;
     };
@@ -594,8 +589,8 @@ pub(crate) fn restart_expired(
     if !checkout_expired(tx.world, session) {
         return None;
     }
-    let id = session.id.clone();
-    if let Some(op) = session.background_operation_id.clone() {
+    let id = session.id;
+    if let Some(op) = session.background_operation_id {
         cancel_operation(tx, &op, Rule::CheckoutRerunsOnReturn);
     }
     let now = i64::try_from(tx.world.tick).unwrap_or(i64::MAX);
@@ -617,5 +612,5 @@ pub(crate) fn restart_expired(
         note.to_string(),
         Rule::CheckoutRerunsOnReturn,
     );
-    Some(id)
+    Some(id.to_string())
 }

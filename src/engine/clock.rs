@@ -6,6 +6,7 @@ use super::checkout::{
     Ending, checkout_deadline, expire_checkout, expires_eagerly, finish_operation, write_validation,
 };
 use super::fields::OperationField;
+use super::id::Id;
 use super::model::{
     BackgroundOperation, CartCheckoutSession, OperationStatus, StoreSettings, ValidationLevel,
 };
@@ -143,11 +144,11 @@ pub(crate) fn ticks_until_next_event(tx: &Tx) -> Option<u64> {
 /// Advances `n` ticks in which no operation starts or finishes and nothing expires.
 fn skip_quiet(tx: &mut Tx, n: u64) {
     tx.world.tick += n;
-    let running: Vec<String> = tx
+    let running: Vec<Id> = tx
         .world
         .operations_in_progress()
         .filter(|o| o.status == OperationStatus::Running)
-        .map(|o| o.id.clone())
+        .map(|o| o.id)
         .collect();
     for id in running {
         tx.world.edit(&id, |op: &mut BackgroundOperation| {
@@ -163,11 +164,7 @@ fn skip_quiet(tx: &mut Tx, n: u64) {
 fn one_tick(tx: &mut Tx) {
     tx.world.tick += 1;
     let now = tx.world.tick;
-    let moving: Vec<String> = tx
-        .world
-        .operations_in_progress()
-        .map(|o| o.id.clone())
-        .collect();
+    let moving: Vec<Id> = tx.world.operations_in_progress().map(|o| o.id).collect();
     for id in moving {
         let Some(op) = tx.world.operation(&id) else {
             continue;
@@ -193,7 +190,7 @@ fn one_tick(tx: &mut Tx) {
             // stop the others: the row is written and the calculation goes on.
             let calculating = !op.calculators.is_empty();
             if calculating && fault.level != ValidationLevel::Error {
-                let cart = op.launched_for.as_ref().map(|(c, _)| c.clone());
+                let cart = op.launched_for.as_ref().map(|(c, _)| *c);
                 tx.world.edit(&id, |o: &mut BackgroundOperation| {
                     o.pending_fault = None;
                 });
@@ -225,20 +222,20 @@ fn one_tick(tx: &mut Tx) {
         }
     }
     // Expired in creation order, as the sessions were made.
-    let mut expired: Vec<(Option<u64>, String)> = eager_deadlines(tx.world, Some(now))
+    let mut expired: Vec<(Option<u64>, Id)> = eager_deadlines(tx.world, Some(now))
         .into_iter()
-        .map(|(_, s)| (tx.world.sessions.seq(&s.id), s.id.clone()))
+        .map(|(_, s)| (tx.world.sessions.seq(&s.id), s.id))
         .collect();
     expired.sort();
     let expired = expired.into_iter().map(|(_, id)| id);
     for session in expired {
         expire_checkout(tx, &session);
     }
-    let leaving: Vec<(String, String)> = tx
+    let leaving: Vec<(Id, String)> = tx
         .world
         .operations_expired_by(now)
         .into_iter()
-        .map(|o| (o.id.clone(), format!("{}, {}", o.name, o.status)))
+        .map(|o| (o.id, format!("{}, {}", o.name, o.status)))
         .collect();
     for (id, description) in leaving {
         tx.world.remove::<BackgroundOperation>(&id);

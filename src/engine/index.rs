@@ -8,6 +8,7 @@
 //! of each checkout, and how many sessions name each id. Like the tables, the lookups are
 //! persistent collections, so a snapshot of the world shares them.
 
+use super::id::Id;
 use super::model::*;
 use super::table::{Keyed, Map, Seq, Set, Table};
 use super::undo::Kept;
@@ -149,10 +150,10 @@ impl Record for CartCheckoutSession {
     /// The cart, whether archived, the ids it names, its OrderReferenceNumber, and its
     /// start while its checkout may still expire.
     type Footprint = (
-        String,
+        Id,
         bool,
-        Option<String>,
-        Option<String>,
+        Option<Id>,
+        Option<Id>,
         Option<String>,
         Option<i64>,
     );
@@ -161,10 +162,10 @@ impl Record for CartCheckoutSession {
             && self.state != super::flow::COMPLETE
             && self.rest.order_reference.is_none();
         (
-            self.cart.clone(),
+            self.cart,
             self.is_archived,
-            self.background_operation_id.clone(),
-            self.order_id.clone(),
+            self.background_operation_id,
+            self.order_id,
             self.rest.order_reference.clone(),
             expirable.then_some(self.started_at),
         )
@@ -299,14 +300,14 @@ impl Record for BackgroundOperation {
 macro_rules! grouped_record {
     ($($t:ty => $field:ident by $key:ident in $map:ident),+ $(,)?) => {
         $(impl Record for $t {
-            type Footprint = String;
-            fn footprint(&self) -> String {
-                self.$key.clone()
+            type Footprint = Id;
+            fn footprint(&self) -> Id {
+                self.$key
             }
             fn parts(world: &mut World) -> (&mut Table<Self>, &mut Lookups) {
                 (&mut world.$field, &mut world.lookups)
             }
-            fn index(l: &mut Lookups, seq: Seq, key: &String, add: bool) {
+            fn index(l: &mut Lookups, seq: Seq, key: &Id, add: bool) {
                 if add {
                     add_to(&mut l.$map, key, seq);
                 } else {
@@ -650,11 +651,8 @@ mod tests {
             o.expires_at = Some(9)
         });
         assert_eq!(w.next_expiry(), Some(9), "the next to leave the queue");
-        let due = |w: &World, now| -> Vec<String> {
-            w.operations_expired_by(now)
-                .iter()
-                .map(|o| o.id.clone())
-                .collect()
+        let due = |w: &World, now| -> Vec<Id> {
+            w.operations_expired_by(now).iter().map(|o| o.id).collect()
         };
         assert_eq!(due(&w, 8), Vec::<String>::new());
         assert_eq!(due(&w, 9), ["bop-c"]);
@@ -678,7 +676,7 @@ mod tests {
                 actor: None,
             };
             assert!(w.apply(&start).result.is_ok(), "round {round}");
-            let active = w.active_session("cart-1").map(|s| s.id.clone());
+            let active = w.active_session("cart-1").map(|s| s.id);
             assert!(active.is_some());
             assert_eq!(w.sessions_of("cart-1").count(), round + 1);
             assert_eq!(w.sessions_of("cart-0").count(), 0);
@@ -702,7 +700,7 @@ mod tests {
             actor: None,
         });
         // The session names an operation that does not exist.
-        let session = w.sessions().first().map(|s| s.id.clone()).unwrap();
+        let session = w.sessions().first().map(|s| s.id).unwrap();
         w.edit(&session, |s: &mut CartCheckoutSession| {
             s.background_operation_id = Some("bop-2".into())
         });
@@ -766,7 +764,7 @@ mod tests {
         let mut w = world(2);
         for cart in ["cart-0", "cart-1"] {
             w.insert(CartCheckoutSession {
-                id: format!("s-{cart}"),
+                id: Id::new(&format!("s-{cart}")),
                 cart: cart.into(),
                 order_id: Some("ord-9".into()),
                 is_archived: true,

@@ -1,6 +1,7 @@
 //! The records the simulator keeps, named as Salesforce names them.
 
 use super::flow::FlowStep;
+use super::id::Id;
 use super::money::Money;
 pub use super::settings::StoreSettings;
 use std::sync::Arc;
@@ -324,7 +325,7 @@ named_enum! {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Store {
     /// Scenario id.
-    pub id: String,
+    pub id: Id,
     /// Display name.
     pub name: String,
     /// What a cart change during checkout does.
@@ -355,24 +356,24 @@ pub struct DeliveryMethod {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     /// Scenario id.
-    pub id: String,
+    pub id: Id,
     /// Display name.
     pub name: String,
     /// The stores the account is a buyer member of.
-    pub stores: Vec<String>,
+    pub stores: Vec<Id>,
 }
 
 /// A buyer user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Buyer {
     /// Scenario id.
-    pub id: String,
+    pub id: Id,
     /// Display name.
     pub name: String,
     /// The accounts the buyer may act for.
-    pub accounts: Vec<String>,
+    pub accounts: Vec<Id>,
     /// The account the buyer acts for now (may be one it may not act for, to stage errors).
-    pub effective_account: String,
+    pub effective_account: Id,
     /// The permissions the buyer holds.
     pub permissions: Vec<Permission>,
     /// A guest buyer (not logged in): in an `lwr` store the checkout needs the buyer's
@@ -397,7 +398,7 @@ impl Buyer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Product {
     /// Stock keeping unit, the product's id.
-    pub sku: String,
+    pub sku: Id,
     /// Display name.
     pub name: String,
     /// Unit price, exact.
@@ -408,7 +409,7 @@ pub struct Product {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CartItem {
     /// The product.
-    pub sku: String,
+    pub sku: Id,
     /// How many.
     pub quantity: i64,
 }
@@ -417,15 +418,15 @@ pub struct CartItem {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WebCart {
     /// Scenario id.
-    pub id: String,
+    pub id: Id,
     /// WebCart.Name.
     pub name: String,
     /// WebCart.WebStoreId.
-    pub store: String,
+    pub store: Id,
     /// WebCart.OwnerId: the buyer who owns the cart.
-    pub buyer: String,
+    pub buyer: Id,
     /// WebCart.AccountId.
-    pub account: String,
+    pub account: Id,
     /// WebCart.Status.
     pub status: CartStatus,
     /// The cart's lines.
@@ -451,9 +452,9 @@ pub struct WebCart {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]
 pub struct CartCheckoutSession {
     /// Scenario or generated id (`ccs-1`, ...).
-    pub id: String,
+    pub id: Id,
     /// WebCartId.
-    pub cart: String,
+    pub cart: Id,
     /// State.
     pub state: String,
     /// NextState.
@@ -465,9 +466,9 @@ pub struct CartCheckoutSession {
     /// IsArchived; once true, never false again.
     pub is_archived: bool,
     /// BackgroundOperationId: the operation in progress (or the last one).
-    pub background_operation_id: Option<String>,
+    pub background_operation_id: Option<Id>,
     /// OrderId, set when the order is placed.
-    pub order_id: Option<String>,
+    pub order_id: Option<Id>,
     /// The tick at which the checkout started (for its time-to-live); a session the
     /// file staged may have started before tick 0.
     pub started_at: i64,
@@ -479,7 +480,7 @@ pub struct CartCheckoutSession {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BackgroundOperation {
     /// Scenario or generated id (`bop-1`, ...).
-    pub id: String,
+    pub id: Id,
     /// Name (for example "Check Cart Inventory").
     pub name: String,
     /// Status.
@@ -501,7 +502,7 @@ pub struct BackgroundOperation {
     pub pending_fault: Option<Fault>,
     /// The cart whose checkout launched it, and the cart's version then (`None` for an
     /// operation the file staged).
-    pub launched_for: Option<(String, u64)>,
+    pub launched_for: Option<(Id, u64)>,
     /// The tick at which it reached a finished status (even when FinishedAt stays null).
     pub ended_at: Option<u64>,
     /// ExpiresAt: when a finished operation leaves the queue (the store's
@@ -527,11 +528,11 @@ pub struct Fault {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CartValidationOutput {
     /// Scenario or generated id (`cvo-1`, ...).
-    pub id: String,
+    pub id: Id,
     /// CartId.
-    pub cart: String,
+    pub cart: Id,
     /// BackgroundOperationId: the operation that wrote it, if any.
-    pub operation: Option<String>,
+    pub operation: Option<Id>,
     /// Level.
     pub level: ValidationLevel,
     /// Type.
@@ -571,11 +572,11 @@ impl BackgroundOperation {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Order {
     /// Generated id (`ord-1`, ...).
-    pub id: String,
+    pub id: Id,
     /// The cart it was placed from.
-    pub cart: String,
+    pub cart: Id,
     /// The session that placed it.
-    pub session: String,
+    pub session: Id,
 }
 
 /// A shipping address, as a PATCH gives it and a CartDeliveryGroup holds it.
@@ -612,12 +613,12 @@ impl Address {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CartDeliveryGroup {
     /// Generated id (`cdg-1`, ...).
-    pub id: String,
+    pub id: Id,
     /// CartId.
-    pub cart: String,
+    pub cart: Id,
     /// The checkout that created it (simulator-only link; the org relates them through
     /// the cart).
-    pub session: String,
+    pub session: Id,
     /// DeliverToStreet, DeliverToCity, DeliverToPostalCode, DeliverToCountry.
     pub address: Address,
     /// DeliveryMethodId: the selected delivery method, null until the buyer picks one.
@@ -640,9 +641,9 @@ named_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PaymentAuthorization {
     /// Generated id (`pa-1`, ...).
-    pub id: String,
+    pub id: Id,
     /// The checkout it was made for (simulator-only link).
-    pub session: String,
+    pub session: Id,
     /// Amount: the cart's GrandTotalAmount when the buyer paid.
     pub amount: Money,
     /// Status.

@@ -26,6 +26,7 @@ use super::checkout::{create_order, launch, restart_expired, settings_of_cart};
 use super::errors::{ActionError, ErrorKind};
 use super::fields::*;
 use super::flow::CART_TO_ORDER;
+use super::id::Id;
 use super::model::*;
 use super::money::Money;
 use super::rules::Rule;
@@ -195,7 +196,7 @@ pub fn request_line(world: &World, action: &Action) -> Option<String> {
     let id = world
         .active_session(cart)
         .or_else(|| world.sessions_of(cart).last())
-        .map_or("active".to_string(), |s| s.id.clone());
+        .map_or("active".to_string(), |s| s.id.to_string());
     // The path comes from the step-kind table; only `{id}` is filled in.
     let (method, path) = action.request()?;
     Some(format!("{method} {base}{}", path.replace("{id}", &id)))
@@ -328,7 +329,7 @@ pub fn checkout_output(world: &World, cart_id: &str, status: u16) -> Value {
         .into_iter()
         .collect();
     json!({
-        "checkoutId": session.map(|s| s.id.clone()),
+        "checkoutId": session.map(|s| s.id),
         "checkoutStatus": status,
         "errors": errors,
         "orderReferenceNumber": session.and_then(|s| s.rest.order_reference.clone()),
@@ -414,8 +415,8 @@ fn returns_to_expired(tx: &mut Tx, cart_id: &str) -> bool {
 fn conflict_on_return(world: &World, cart_id: &str) -> ActionError {
     let op = world
         .active_session(cart_id)
-        .and_then(|s| s.background_operation_id.clone())
-        .unwrap_or_else(|| "null".to_string());
+        .and_then(|s| s.background_operation_id)
+        .unwrap_or_else(|| Id::new("null"));
     ActionError::new(
         ErrorKind::RestExpiredRerun,
         format!(
@@ -481,7 +482,7 @@ fn start(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
             "the existing checkout is returned (IsProcessing {})",
             session.is_processing
         );
-        let id = session.id.clone();
+        let id = session.id;
         custom_code_conflict(tx, cart_id)?;
         tx.noted(
             RecordKind::CartCheckoutSession,
@@ -507,8 +508,8 @@ fn start(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
     let session_id = tx.world.next_id(IdKind::Session);
     let now = i64::try_from(tx.world.tick).unwrap_or(i64::MAX);
     tx.world.insert(CartCheckoutSession {
-        id: session_id.clone(),
-        cart: cart_id.to_string(),
+        id: session_id,
+        cart: Id::new(cart_id),
         started_at: now,
         ..CartCheckoutSession::default()
     });
@@ -521,9 +522,9 @@ fn start(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
     let group = tx.world.next_id(IdKind::DeliveryGroup);
     let with_address = saved.is_some();
     tx.world.insert(CartDeliveryGroup {
-        id: group.clone(),
-        cart: cart_id.to_string(),
-        session: session_id.clone(),
+        id: group,
+        cart: Id::new(cart_id),
+        session: session_id,
         address: saved.clone().unwrap_or_default(),
         delivery_method: None,
     });
@@ -662,11 +663,8 @@ fn conflict(world: &World, session: &CartCheckoutSession, cart_id: &str) -> Acti
 /// e-mail on the cart), and runs the calculators they need.
 fn update(tx: &mut Tx, cart_id: &str, patch: &CheckoutPatch) -> Result<u16, ActionError> {
     let session = changeable(tx.world, cart_id)?;
-    let id = session.id.clone();
-    let group = tx
-        .world
-        .delivery_group_of_session(&id)
-        .map(|g| g.id.clone());
+    let id = session.id;
+    let group = tx.world.delivery_group_of_session(&id).map(|g| g.id);
     let method = match &patch.delivery_method {
         Some(m) => {
             let store = tx.world.store_of_cart(cart_id);
@@ -744,7 +742,7 @@ fn update(tx: &mut Tx, cart_id: &str, patch: &CheckoutPatch) -> Result<u16, Acti
 /// DELETE: archives the checkout and makes the cart Active again; the delivery group
 /// and any authorizations stay as they are.
 fn delete(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
-    let id = changeable(tx.world, cart_id)?.id.clone();
+    let id = changeable(tx.world, cart_id)?.id;
     custom_code_conflict(tx, cart_id)?;
     tx.edit(
         &id,
@@ -768,15 +766,15 @@ fn delete(tx: &mut Tx, cart_id: &str) -> Result<u16, ActionError> {
 /// authorization; a decline leaves a Failed PaymentAuthorization.
 fn pay(tx: &mut Tx, cart_id: &str, outcome: PaymentOutcome) -> Result<u16, ActionError> {
     let session = changeable(tx.world, cart_id)?;
-    let id = session.id.clone();
+    let id = session.id;
     let cart = find_cart(tx.world, cart_id)?;
     let amount = tx.world.grand_total_amount(cart);
     let cart_version = cart.version;
-    let earlier: Vec<String> = tx
+    let earlier: Vec<Id> = tx
         .world
         .payment_authorizations_of(&id)
         .filter(|p| p.status == PaymentAuthorizationStatus::Processed)
-        .map(|p| p.id.clone())
+        .map(|p| p.id)
         .collect();
     let declined = outcome == PaymentOutcome::Declined;
     if !declined {
@@ -793,8 +791,8 @@ fn pay(tx: &mut Tx, cart_id: &str, outcome: PaymentOutcome) -> Result<u16, Actio
         PaymentAuthorizationStatus::Processed
     };
     tx.world.insert(PaymentAuthorization {
-        id: pa.clone(),
-        session: id.clone(),
+        id: pa,
+        session: id,
         amount,
         status,
         cart_version,
@@ -904,7 +902,7 @@ fn place_order(
                 "the order was already accepted (cart {status}): {reference} is returned again"
             ),
         };
-        let id = session.id.clone();
+        let id = session.id;
         tx.noted(
             RecordKind::CartCheckoutSession,
             &id,
@@ -960,7 +958,7 @@ fn place_order(
         }
     }
     if prepare {
-        let id = session.id.clone();
+        let id = session.id;
         tx.edit(
             &id,
             &[SessionField::Prepared],
@@ -985,7 +983,7 @@ fn place_order(
             _ => e,
         });
     }
-    let id = session.id.clone();
+    let id = session.id;
     let reference = next_reference(world);
     let rule = if step.is_some() {
         Rule::OrderSubmitted
@@ -1002,7 +1000,7 @@ fn place_order(
         tx,
         CART_TO_ORDER,
         CART_TO_ORDER_TICKS,
-        Some(cart_id.to_string()),
+        Some(Id::new(cart_id)),
         rule,
     );
     tx.edit(
@@ -1023,7 +1021,7 @@ fn place_order(
 /// Launches one Cart Calculate that runs `calculators` in order, one tick each. The
 /// rows of their types from earlier runs are deleted first.
 pub(crate) fn calculate(tx: &mut Tx, session_id: &str, calculators: &[Calculator], rule: Rule) {
-    let Some(cart) = tx.world.session(session_id).map(|s| s.cart.clone()) else {
+    let Some(cart) = tx.world.session(session_id).map(|s| s.cart) else {
         return;
     };
     let types: Vec<ValidationType> = calculators.iter().map(|c| c.row_type()).collect();
@@ -1034,7 +1032,7 @@ pub(crate) fn calculate(tx: &mut Tx, session_id: &str, calculators: &[Calculator
         Rule::CalculatorClearsRows,
     );
     let ticks = CALCULATOR_TICKS * calculators.len() as u64;
-    let op = launch(tx, CART_CALCULATE, ticks, Some(cart), rule);
+    let op = launch(tx, CART_CALCULATE, ticks, Some(Id::new(&cart)), rule);
     let list = calculators.to_vec();
     tx.world.edit(&op, |o: &mut BackgroundOperation| {
         o.calculators = list;
@@ -1073,7 +1071,7 @@ pub(crate) fn operation_finished(tx: &mut Tx, session_id: &str, op_id: &str, fai
     };
     let order = op.name == CART_TO_ORDER;
     let ran_tax = op.calculators.contains(&Calculator::Tax);
-    let Some(cart) = tx.world.session(session_id).map(|s| s.cart.clone()) else {
+    let Some(cart) = tx.world.session(session_id).map(|s| s.cart) else {
         return;
     };
     if order && !failed {
@@ -1136,7 +1134,7 @@ pub(crate) fn after_item_change(tx: &mut Tx, cart_id: &str) {
     let Some(session) = tx.world.active_session(cart_id) else {
         return;
     };
-    let id = session.id.clone();
+    let id = session.id;
     let calculators = calculators_for_items(tx.world, &id);
     calculate(tx, &id, &calculators, Rule::ItemChangeReruns);
 }

@@ -86,7 +86,7 @@ field_of!(BuyerField, Buyer, RecordKind::Buyer, |w, id, f| w
             }
             FieldValue::Text(names.join(", "))
         }
-        BuyerField::EffectiveAccount => FieldValue::Text(b.effective_account.clone()),
+        BuyerField::EffectiveAccount => FieldValue::Text(b.effective_account.to_string()),
     }));
 field_of!(AccountField, Account, RecordKind::Account, |w, id, f| w
     .account(id)

@@ -2,6 +2,7 @@
 
 use super::change::{FieldValue, RecordKind};
 use super::fields::*;
+use super::id::Id;
 use super::index::Lookups;
 use super::model::*;
 use super::money::Money;
@@ -337,9 +338,9 @@ impl World {
         match field {
             CartField::Name => FieldValue::Text(cart.name.clone()),
             CartField::Status => FieldValue::Text(cart.status.to_string()),
-            CartField::WebStoreId => FieldValue::Text(cart.store.clone()),
-            CartField::AccountId => FieldValue::Text(cart.account.clone()),
-            CartField::OwnerId => FieldValue::Text(cart.buyer.clone()),
+            CartField::WebStoreId => FieldValue::Text(cart.store.to_string()),
+            CartField::AccountId => FieldValue::Text(cart.account.to_string()),
+            CartField::OwnerId => FieldValue::Text(cart.buyer.to_string()),
             CartField::TotalProductCount => FieldValue::Int(World::total_product_count(cart)),
             CartField::UniqueProductCount => FieldValue::Int(cart.items.len() as i64),
             CartField::TotalProductAmount => FieldValue::Money(self.total_product_amount(cart)),
@@ -365,7 +366,7 @@ impl World {
     }
 
     /// The next generated id of a kind, skipping ids the world already uses.
-    pub(crate) fn next_id(&mut self, kind: IdKind) -> String {
+    pub(crate) fn next_id(&mut self, kind: IdKind) -> Id {
         let prefix = match kind {
             IdKind::Session => "ccs",
             IdKind::Operation => "bop",
@@ -379,7 +380,7 @@ impl World {
             self.next_ids[kind as usize] += 1;
             let id = format!("{prefix}-{}", self.next_ids[kind as usize]);
             if !self.id_in_use(&id) {
-                return id;
+                return Id::new(&id);
             }
         }
     }
@@ -403,7 +404,7 @@ pub fn fields_of(kind: RecordKind) -> &'static [&'static str] {
 /// Reads a CartCheckoutSession field.
 pub fn session_field(s: &CartCheckoutSession, field: SessionField) -> FieldValue {
     match field {
-        SessionField::WebCartId => FieldValue::Text(s.cart.clone()),
+        SessionField::WebCartId => FieldValue::Text(s.cart.to_string()),
         // An lwr checkout has no documented State: it stays null.
         SessionField::State if s.state.is_empty() => FieldValue::Null,
         SessionField::State => FieldValue::Text(s.state.clone()),
@@ -439,7 +440,7 @@ pub fn operation_field(o: &BackgroundOperation, field: OperationField) -> FieldV
 /// Reads a CartValidationOutput field.
 pub fn validation_field(v: &CartValidationOutput, field: ValidationField) -> FieldValue {
     match field {
-        ValidationField::CartId => FieldValue::Text(v.cart.clone()),
+        ValidationField::CartId => FieldValue::Text(v.cart.to_string()),
         ValidationField::BackgroundOperationId => FieldValue::opt_text(&v.operation),
         ValidationField::Level => FieldValue::Text(v.level.to_string()),
         ValidationField::Type => FieldValue::Text(v.kind.to_string()),
@@ -452,7 +453,7 @@ pub fn validation_field(v: &CartValidationOutput, field: ValidationField) -> Fie
 /// Reads a CartDeliveryGroup field.
 pub fn delivery_group_field(g: &CartDeliveryGroup, field: DeliveryGroupField) -> FieldValue {
     match field {
-        DeliveryGroupField::CartId => FieldValue::Text(g.cart.clone()),
+        DeliveryGroupField::CartId => FieldValue::Text(g.cart.to_string()),
         DeliveryGroupField::DeliverToStreet => FieldValue::opt_text(&g.address.street),
         DeliveryGroupField::DeliverToCity => FieldValue::opt_text(&g.address.city),
         DeliveryGroupField::DeliverToPostalCode => FieldValue::opt_text(&g.address.postal_code),

@@ -160,7 +160,7 @@ pub fn action(world: &World, kind: Move, cart: &str, actor: Option<String>) -> A
             sku: world
                 .products()
                 .first()
-                .map(|p| p.sku.clone())
+                .map(|p| p.sku.to_string())
                 .unwrap_or_default(),
             quantity: Quantity::Whole(1),
             actor,

@@ -164,7 +164,7 @@ pub fn alphabet(world: &World, config: &Config) -> Result<Vec<Letter>, ConfigErr
                         .buyers()
                         .iter()
                         .filter(|b| b.id != cart.buyer)
-                        .map(|b| Some(b.id.clone())),
+                        .map(|b| Some(b.id.to_string())),
                 )
                 .collect()
         } else {

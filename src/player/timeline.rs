@@ -161,7 +161,7 @@ impl Timeline {
             .filter_map(|s| {
                 s.background_operation_id
                     .as_ref()
-                    .map(|op| (op.clone(), s.id.clone()))
+                    .map(|op| (op.to_string(), s.id.to_string()))
             })
             .collect();
         Timeline {

@@ -9,6 +9,7 @@ use super::position::{self, Position, PositionIndex, element, member};
 use super::sanitize;
 use super::validate;
 use super::{Expect, ExpectedField, ExpectedResult, Quiz, Scenario, Step};
+use crate::engine::Id;
 use crate::engine::flow::{COMPLETE, ERROR, FlowStep, default_flow, default_flow_v2};
 use crate::engine::rest::{PaymentOutcome, PlaceOrderStep};
 use crate::engine::world::{CART_FIELDS, OPERATION_FIELDS, SESSION_FIELDS, VALIDATION_FIELDS};
@@ -681,7 +682,7 @@ impl<'a> Builder<'a> {
         let delivery_methods = self.delivery_methods(&member(path, "delivery_methods"), raw)?;
         self.world.add_store(Store {
             name: sanitize::line(raw.name.as_deref().unwrap_or(&id)),
-            id,
+            id: Id::from(id),
             on_cart_change,
             checkout_flow,
             default_flow: default,
@@ -918,8 +919,8 @@ impl<'a> Builder<'a> {
         }
         self.world.add_account(Account {
             name: sanitize::line(raw.name.as_deref().unwrap_or(&id)),
-            id,
-            stores,
+            id: Id::from(id),
+            stores: stores.iter().map(|s| Id::new(s)).collect(),
         });
         Ok(())
     }
@@ -986,9 +987,9 @@ impl<'a> Builder<'a> {
         };
         self.world.add_buyer(Buyer {
             name: sanitize::line(raw.name.as_deref().unwrap_or(&id)),
-            id,
-            accounts,
-            effective_account,
+            id: Id::from(id),
+            accounts: accounts.iter().map(|a| Id::new(a)).collect(),
+            effective_account: Id::from(effective_account),
             permissions,
             guest: raw.guest,
             address,
@@ -1038,7 +1039,7 @@ impl<'a> Builder<'a> {
             })?;
         self.world.add_product(Product {
             name: sanitize::line(raw.name.as_deref().unwrap_or(&raw.sku)),
-            sku: raw.sku.clone(),
+            sku: Id::new(&raw.sku),
             price,
         });
         Ok(())
@@ -1053,7 +1054,7 @@ impl<'a> Builder<'a> {
             None => self
                 .world
                 .buyer(&buyer)
-                .map(|b| b.effective_account.clone())
+                .map(|b| b.effective_account.to_string())
                 .unwrap_or_default(),
         };
         let status = match raw.status.as_deref() {
@@ -1083,14 +1084,17 @@ impl<'a> Builder<'a> {
             let quantity = i64::try_from(item.quantity).unwrap_or(i64::MAX);
             validate::quantity(quantity)
                 .map_err(|why| self.err(&member(&here, "quantity"), why))?;
-            items.push(CartItem { sku, quantity });
+            items.push(CartItem {
+                sku: Id::from(sku),
+                quantity,
+            });
         }
         self.world.add_cart(WebCart {
             name: sanitize::line(raw.name.as_deref().unwrap_or(&id)),
-            id,
-            store,
-            buyer,
-            account,
+            id: Id::from(id),
+            store: Id::from(store),
+            buyer: Id::from(buyer),
+            account: Id::new(&account),
             status,
             items,
             version: 0,
@@ -1121,7 +1125,7 @@ impl<'a> Builder<'a> {
             .unwrap_or(if status.in_progress() { 1 } else { 0 });
         validate::ticks(ticks_left).map_err(|why| self.err(&member(path, "ticks_left"), why))?;
         self.world.add_operation(BackgroundOperation {
-            id,
+            id: Id::from(id),
             name: sanitize::line(&raw.name),
             status,
             ticks_left: if status.in_progress() { ticks_left } else { 0 },
@@ -1169,15 +1173,19 @@ impl<'a> Builder<'a> {
             _ => String::new(),
         };
         self.world.add_session(CartCheckoutSession {
-            id,
-            cart,
+            id: Id::from(id),
+            cart: Id::from(cart),
             state,
             next_state: raw.next_state.as_deref().map(text),
             is_processing: raw.is_processing,
             is_error: raw.is_error,
             is_archived: raw.is_archived,
             // May name an operation that does not exist: that stages requirement 6.
-            background_operation_id: raw.background_operation_id.as_deref().map(text),
+            background_operation_id: raw
+                .background_operation_id
+                .as_deref()
+                .map(text)
+                .map(Id::from),
             order_id: None,
             started_at,
             rest: Default::default(),
@@ -1267,9 +1275,9 @@ impl<'a> Builder<'a> {
         validate::message(&message).map_err(|why| self.err(&member(path, "message"), why))?;
         let text = |s: &str| sanitize::line(s);
         self.world.add_validation_output(CartValidationOutput {
-            id,
-            cart,
-            operation: raw.operation.as_deref().map(text),
+            id: Id::from(id),
+            cart: Id::from(cart),
+            operation: raw.operation.as_deref().map(text).map(Id::from),
             level,
             kind,
             message,

@@ -51,7 +51,7 @@ pub fn raw_world(world: &World) -> RawWorld {
             .iter()
             .map(|s| {
                 let mut store = RawStore {
-                    id: s.id.clone(),
+                    id: s.id.to_string(),
                     name: Some(s.name.clone()),
                     // An lwr store takes no on_cart_change (its checkout reruns calculators).
                     on_cart_change: (s.settings.template != Template::Lwr)
@@ -76,19 +76,19 @@ pub fn raw_world(world: &World) -> RawWorld {
             .accounts()
             .iter()
             .map(|a| RawAccount {
-                id: a.id.clone(),
+                id: a.id.to_string(),
                 name: Some(a.name.clone()),
-                stores: a.stores.clone(),
+                stores: a.stores.iter().map(|s| s.to_string()).collect(),
             })
             .collect(),
         buyers: world
             .buyers()
             .iter()
             .map(|b| RawBuyer {
-                id: b.id.clone(),
+                id: b.id.to_string(),
                 name: Some(b.name.clone()),
-                accounts: b.accounts.clone(),
-                effective_account: Some(b.effective_account.clone()),
+                accounts: b.accounts.iter().map(|a| a.to_string()).collect(),
+                effective_account: Some(b.effective_account.to_string()),
                 permissions: Some(
                     b.permissions
                         .iter()
@@ -104,7 +104,7 @@ pub fn raw_world(world: &World) -> RawWorld {
             .products()
             .iter()
             .map(|p| RawProduct {
-                sku: p.sku.clone(),
+                sku: p.sku.to_string(),
                 name: Some(p.name.clone()),
                 price: money_number(p.price),
             })
@@ -113,17 +113,17 @@ pub fn raw_world(world: &World) -> RawWorld {
             .carts()
             .iter()
             .map(|c| RawCart {
-                id: c.id.clone(),
+                id: c.id.to_string(),
                 name: Some(c.name.clone()),
-                store: c.store.clone(),
-                buyer: c.buyer.clone(),
-                account: Some(c.account.clone()),
+                store: c.store.to_string(),
+                buyer: c.buyer.to_string(),
+                account: Some(c.account.to_string()),
                 status: Some(c.status.as_str().to_string()),
                 items: c
                     .items
                     .iter()
                     .map(|i| RawItem {
-                        sku: i.sku.clone(),
+                        sku: i.sku.to_string(),
                         quantity: i.quantity.max(0) as u64,
                     })
                     .collect(),
@@ -133,14 +133,14 @@ pub fn raw_world(world: &World) -> RawWorld {
             .sessions()
             .iter()
             .map(|s| RawSession {
-                id: s.id.clone(),
-                cart: s.cart.clone(),
+                id: s.id.to_string(),
+                cart: s.cart.to_string(),
                 state: (!s.state.is_empty()).then(|| s.state.clone()),
                 next_state: s.next_state.clone(),
                 is_processing: s.is_processing,
                 is_error: s.is_error,
                 is_archived: s.is_archived,
-                background_operation_id: s.background_operation_id.clone(),
+                background_operation_id: s.background_operation_id.map(String::from),
                 started_at: (s.started_at != 0).then_some(s.started_at),
             })
             .collect(),
@@ -148,7 +148,7 @@ pub fn raw_world(world: &World) -> RawWorld {
             .operations()
             .iter()
             .map(|o| RawOperation {
-                id: o.id.clone(),
+                id: o.id.to_string(),
                 name: o.name.clone(),
                 status: o.status.as_str().to_string(),
                 ticks_left: Some(o.ticks_left),
@@ -158,9 +158,9 @@ pub fn raw_world(world: &World) -> RawWorld {
             .validation_outputs()
             .iter()
             .map(|v| RawValidationOutput {
-                id: v.id.clone(),
-                cart: v.cart.clone(),
-                operation: v.operation.clone(),
+                id: v.id.to_string(),
+                cart: v.cart.to_string(),
+                operation: v.operation.map(String::from),
                 level: v.level.as_str().to_string(),
                 kind: v.kind.as_str().to_string(),
                 message: v.message.clone(),

@@ -393,7 +393,7 @@ mod tests {
         )
         .unwrap();
         let w = &s.world;
-        let cart = w.carts().first().unwrap().id.clone();
+        let cart = w.carts().first().unwrap().id;
         // The first product priced below zero, the first store's time to live out of
         // range and the first account renamed to the first cart's id.
         let mut b = WorldBuilder::new();
@@ -407,7 +407,7 @@ mod tests {
         for (i, a) in w.accounts().iter().enumerate() {
             let mut a = a.clone();
             if i == 0 {
-                a.id = cart.clone();
+                a.id = cart;
             }
             b.add_account(a);
         }

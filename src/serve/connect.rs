@@ -180,7 +180,7 @@ pub fn active_cart(world: &World, store: &str, buyer: &str) -> Result<String, Re
         .find(|c| c.status == CartStatus::Checkout)
         .or_else(|| carts.iter().find(|c| c.status == CartStatus::Active))
         .or_else(|| carts.last())
-        .map(|c| c.id.clone())
+        .map(|c| c.id.to_string())
         .ok_or_else(|| not_found(format!("{buyer} has no cart in webstore {store}")))
 }
 
@@ -190,7 +190,7 @@ fn cart_in_store(world: &World, store: &str, buyer: &str, id: &str) -> Result<St
         return active_cart(world, store, buyer);
     }
     match world.cart(id) {
-        Some(c) if c.store == store => Ok(c.id.clone()),
+        Some(c) if c.store == store => Ok(c.id.to_string()),
         _ => Err(not_found(format!("no cart {id} in webstore {store}"))),
     }
 }
@@ -217,7 +217,7 @@ pub fn checkout_cart(world: &World, store: &str, buyer: &str, id: &str) -> Resul
             "checkout {id} has ended; the checkout of {} is {}",
             cart.id, s.id
         ))),
-        _ => Ok(cart.id.clone()),
+        _ => Ok(cart.id.to_string()),
     }
 }
 

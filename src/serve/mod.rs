@@ -122,8 +122,8 @@ pub fn token_map(
     }
     for b in world.buyers() {
         if !extra.iter().any(|(buyer, _)| buyer == &b.id) {
-            let token = b.token.clone().unwrap_or_else(|| b.id.clone());
-            tokens.entry(token).or_insert_with(|| b.id.clone());
+            let token = b.token.clone().unwrap_or_else(|| b.id.to_string());
+            tokens.entry(token).or_insert_with(|| b.id.to_string());
         }
     }
     Ok(tokens)

@@ -1209,7 +1209,7 @@ impl App {
         let Some(store) = action
             .cart()
             .and_then(|c| self.world()?.store_of_cart(c))
-            .map(|s| s.id.clone())
+            .map(|s| s.id)
         else {
             return;
         };
@@ -1228,7 +1228,7 @@ impl App {
             p.drop_unplayed_branch();
         }
         self.act(Action::SetSetting {
-            store: store.clone(),
+            store: store.to_string(),
             key: key.to_string(),
             value,
         });

@@ -540,7 +540,7 @@ fn flag(cx: &Cx, record: &str, name: &'static str, value: bool) -> Vec<Span<'sta
 fn cart_lines(cx: &Cx, cart: &WebCart, width: usize) -> Chips {
     let t = cx.theme;
     let mut c = Chips::new(width);
-    let mut head = vec![Span::styled(cart.id.clone(), t.title())];
+    let mut head = vec![Span::styled(cart.id, t.title())];
     if cart.name != cart.id {
         head.push(Span::styled(format!(" {}", cart.name), t.dim()));
     }
@@ -586,15 +586,15 @@ fn cart_lines(cx: &Cx, cart: &WebCart, width: usize) -> Chips {
     ));
     c.chip(vec![
         Span::styled("OwnerId ", t.label()),
-        Span::styled(cart.buyer.clone(), t.dim()),
+        Span::styled(cart.buyer, t.dim()),
     ]);
     c.chip(vec![
         Span::styled("AccountId ", t.label()),
-        Span::styled(cart.account.clone(), t.dim()),
+        Span::styled(cart.account, t.dim()),
     ]);
     c.chip(vec![
         Span::styled("WebStoreId ", t.label()),
-        Span::styled(cart.store.clone(), t.dim()),
+        Span::styled(cart.store, t.dim()),
     ]);
     let lwr = cx
         .world
@@ -671,7 +671,7 @@ fn cart_lines(cx: &Cx, cart: &WebCart, width: usize) -> Chips {
             let mut head = vec![
                 Span::styled(format!("{} ", theme::level_symbol(row.level)), style),
                 Span::styled(format!("{} {} ", row.level, row.kind), style),
-                Span::styled(row.id.clone(), t.dim()),
+                Span::styled(row.id, t.dim()),
             ];
             if cx.created(&row.id) {
                 head.push(Span::styled(" new", t.changed()));
@@ -710,7 +710,7 @@ fn session_lines(cx: &Cx, s: &CartCheckoutSession, width: usize) -> Chips {
     let t = cx.theme;
     let mut c = Chips::new(width);
     let mut head = vec![
-        Span::styled(s.id.clone(), t.title()),
+        Span::styled(s.id, t.title()),
         Span::styled(format!(" of {}", s.cart), t.dim()),
     ];
     head.push(if s.is_archived {
@@ -835,7 +835,7 @@ fn lwr_records(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
     if let Some(g) = cx.world.delivery_group_of_session(&s.id) {
         c.newline();
         let mut head = vec![
-            Span::styled(g.id.clone(), t.title()),
+            Span::styled(g.id, t.title()),
             Span::styled(" CartDeliveryGroup", t.dim()),
         ];
         if cx.created(&g.id) {
@@ -875,7 +875,7 @@ fn lwr_records(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
     for p in cx.world.payment_authorizations_of(&s.id) {
         c.newline();
         let mut head = vec![
-            Span::styled(p.id.clone(), t.title()),
+            Span::styled(p.id, t.title()),
             Span::styled(" PaymentAuthorization", t.dim()),
         ];
         if cx.created(&p.id) {
@@ -1048,7 +1048,7 @@ fn op_lines(cx: &Cx, op: &BackgroundOperation, width: usize, owner: Option<&str>
     let t = cx.theme;
     let mut c = Chips::new(width);
     let mut head = vec![
-        Span::styled(op.id.clone(), t.title()),
+        Span::styled(op.id, t.title()),
         Span::raw(" "),
         Span::styled(op.name.clone(), t.text()),
     ];

@@ -132,7 +132,7 @@ impl PlayerView {
     pub fn selected_cart(&self) -> Option<String> {
         let world = self.world()?;
         let i = self.cart_sel.min(world.carts().len().checked_sub(1)?);
-        Some(world.carts().nth(i)?.id.clone())
+        Some(world.carts().nth(i)?.id.to_string())
     }
 
     /// The session that launched an operation (its BackgroundOperationId named it, now
@@ -145,7 +145,7 @@ impl PlayerView {
     pub fn actor_of(&self, cart: &str) -> Option<String> {
         self.acting
             .clone()
-            .or_else(|| self.world()?.cart(cart).map(|c| c.buyer.clone()))
+            .or_else(|| self.world()?.cart(cart).map(|c| c.buyer.to_string()))
     }
 
     /// True when the selected cart is in an LWR store (its checkout is REST calls).
@@ -169,13 +169,13 @@ impl PlayerView {
                 .iter()
                 .rev()
                 .nth(self.session_sel)
-                .map(|s| s.id.clone()),
+                .map(|s| s.id.to_string()),
             Focus::Operations => world
                 .operations()
                 .iter()
                 .rev()
                 .nth(self.op_sel)
-                .map(|o| o.id.clone()),
+                .map(|o| o.id.to_string()),
             Focus::Carts | Focus::Log => self.selected_cart(),
         }
     }
@@ -243,11 +243,11 @@ impl PlayerView {
     /// Returns what the status line says.
     pub fn next_actor(&mut self) -> Option<String> {
         let world = self.world()?;
-        let ids: Vec<String> = world.buyers().iter().map(|b| b.id.clone()).collect();
+        let ids: Vec<String> = world.buyers().iter().map(|b| b.id.to_string()).collect();
         let owner = self
             .selected_cart()
-            .and_then(|c| world.cart(&c).map(|c| c.buyer.clone()));
-        let now = self.acting.clone().or(owner.clone());
+            .and_then(|c| world.cart(&c).map(|c| c.buyer));
+        let now = self.acting.clone().or(owner.map(String::from));
         let at = now.and_then(|n| ids.iter().position(|i| *i == n));
         if ids.len() < 2 {
             return Some(format!(
@@ -256,7 +256,7 @@ impl PlayerView {
             ));
         }
         let next = ids.get(at.map_or(0, |i| i + 1)).cloned();
-        self.acting = next.filter(|n| Some(n) != owner.as_ref());
+        self.acting = next.filter(|n| owner.is_none_or(|o| o != *n));
         Some(match &self.acting {
             Some(b) => format!("acting as {b} (not the cart's owner); A again for the next buyer"),
             None => "acting as the cart's owner again".to_string(),
@@ -488,7 +488,7 @@ impl PlayerView {
         let cart = self
             .op_owner(&op.id)
             .and_then(|s| world.session(s))
-            .map(|s| s.cart.clone());
+            .map(|s| s.cart);
         if let Some(i) = cart.and_then(|c| world.carts().position(&c)) {
             self.cart_sel = i;
         }

@@ -32,7 +32,7 @@ pub fn lines(t: Theme, world: &World) -> Vec<Line<'static>> {
             && world.account(&b.effective_account).is_some();
         out.push(Line::from(vec![
             Span::styled("    effective account ", t.label()),
-            Span::raw(b.effective_account.clone()),
+            Span::raw(b.effective_account),
             if valid {
                 Span::styled("  ✓ one it may act for", t.ok())
             } else {

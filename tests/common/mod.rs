@@ -165,7 +165,7 @@ pub fn stage(w: &mut World, edit: impl FnOnce(&mut WorldBuilder)) {
 
 /// Changes the world's `i`-th cart.
 pub fn edit_nth_cart(w: &mut World, i: usize, edit: impl FnOnce(&mut WebCart)) {
-    let id = w.carts().nth(i).expect("a cart").id.clone();
+    let id = w.carts().nth(i).expect("a cart").id;
     stage(w, |b| {
         b.edit_cart(&id, edit);
     });
@@ -173,7 +173,7 @@ pub fn edit_nth_cart(w: &mut World, i: usize, edit: impl FnOnce(&mut WebCart)) {
 
 /// Changes the world's `i`-th session.
 pub fn edit_nth_session(w: &mut World, i: usize, edit: impl FnOnce(&mut CartCheckoutSession)) {
-    let id = w.sessions().nth(i).expect("a session").id.clone();
+    let id = w.sessions().nth(i).expect("a session").id;
     stage(w, |b| {
         b.edit_session(&id, edit);
     });

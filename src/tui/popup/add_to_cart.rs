@@ -79,13 +79,13 @@ impl AddToCart {
                 let Some(sku) = view
                     .world()
                     .and_then(|w| w.products().nth(self.product))
-                    .map(|p| p.sku.clone())
+                    .map(|p| p.sku)
                 else {
                     return Reply::Close;
                 };
                 return Reply::Act(Action::AddToCart {
                     cart: self.cart.clone(),
-                    sku,
+                    sku: sku.to_string(),
                     quantity: Quantity::Whole(self.amount()),
                     actor: None,
                 });

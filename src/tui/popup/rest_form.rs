@@ -160,7 +160,7 @@ impl RestForm {
         let store = view
             .world()
             .and_then(|w| w.store_of_cart(&self.cart))
-            .map(|s| s.id.clone())
+            .map(|s| s.id)
             .unwrap_or_default();
         let (title, mut text) = match &self.kind {
             Kind::Patch(fields) => {

@@ -91,7 +91,7 @@ pub fn items_for(world: &World, cart: &str, buyer: Option<&str>) -> Vec<(String,
             (
                 "revoke",
                 Action::Revoke {
-                    buyer: buyer.id.clone(),
+                    buyer: buyer.id.to_string(),
                     permission,
                 },
             )
@@ -99,7 +99,7 @@ pub fn items_for(world: &World, cart: &str, buyer: Option<&str>) -> Vec<(String,
             (
                 "grant",
                 Action::Grant {
-                    buyer: buyer.id.clone(),
+                    buyer: buyer.id.to_string(),
                     permission,
                 },
             )
@@ -119,8 +119,8 @@ pub fn items_for(world: &World, cart: &str, buyer: Option<&str>) -> Vec<(String,
                     buyer.id, account.id
                 ),
                 Action::SwitchAccount {
-                    buyer: buyer.id.clone(),
-                    account: account.id.clone(),
+                    buyer: buyer.id.to_string(),
+                    account: account.id.to_string(),
                 },
             ));
         }
@@ -131,16 +131,16 @@ pub fn items_for(world: &World, cart: &str, buyer: Option<&str>) -> Vec<(String,
             items.push((
                 format!("{}: {key} → {label}", store.id),
                 Action::SetSetting {
-                    store: store.id.clone(),
+                    store: store.id.to_string(),
                     key: key.to_string(),
                     value,
                 },
             ));
         }
     }
-    let mut accounts = vec![buyer.effective_account.clone()];
+    let mut accounts = vec![buyer.effective_account];
     if cart.account != buyer.effective_account {
-        accounts.push(cart.account.clone());
+        accounts.push(cart.account);
     }
     for id in accounts {
         if let Some(account) = world.account(&id) {
@@ -148,16 +148,16 @@ pub fn items_for(world: &World, cart: &str, buyer: Option<&str>) -> Vec<(String,
                 items.push((
                     format!("{} leaves store {}", account.id, cart.store),
                     Action::LeaveStore {
-                        account: account.id.clone(),
-                        store: cart.store.clone(),
+                        account: account.id.to_string(),
+                        store: cart.store.to_string(),
                     },
                 ));
             } else {
                 items.push((
                     format!("{} joins store {}", account.id, cart.store),
                     Action::JoinStore {
-                        account: account.id.clone(),
-                        store: cart.store.clone(),
+                        account: account.id.to_string(),
+                        store: cart.store.to_string(),
                     },
                 ));
             }
