@@ -18,8 +18,8 @@ use std::sync::Arc;
 macro_rules! keyed {
     ($($t:ty => $f:ident),+ $(,)?) => {
         $(impl Keyed for $t {
-            fn key(&self) -> &str {
-                &self.$f
+            fn key(&self) -> Id {
+                self.$f
             }
         })+
     };
@@ -43,10 +43,10 @@ keyed! {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Lookups {
     /// Each cart's sessions, in creation order.
-    pub(crate) sessions_by_cart: Map<Arc<str>, Set<Seq>>,
+    pub(crate) sessions_by_cart: Map<Id, Set<Seq>>,
     /// Each cart's sessions not archived (at most one in a valid world; the latest is the
     /// active one).
-    pub(crate) active_by_cart: Map<Arc<str>, Set<Seq>>,
+    pub(crate) active_by_cart: Map<Id, Set<Seq>>,
     /// Sessions not archived, in creation order.
     live_sessions: Set<Seq>,
     /// Sessions whose checkout may still expire (not archived, not Complete, no order
@@ -58,32 +58,32 @@ pub(crate) struct Lookups {
     /// come first.
     expiring: Set<(u64, Seq)>,
     /// How many sessions name each id as BackgroundOperationId or OrderId.
-    pub(crate) references: Map<Arc<str>, u32>,
+    pub(crate) references: Map<Id, u32>,
     /// The sessions that name each operation as BackgroundOperationId, in creation order.
-    pub(crate) sessions_by_operation: Map<Arc<str>, Set<Seq>>,
+    pub(crate) sessions_by_operation: Map<Id, Set<Seq>>,
     /// How many sessions hold each OrderReferenceNumber, and how many hold one at all.
-    pub(crate) order_references: Map<Arc<str>, u32>,
+    pub(crate) order_references: Map<String, u32>,
     pub(crate) with_order_reference: usize,
     /// Each cart's CartValidationOutputs, in creation order.
-    pub(crate) validation_by_cart: Map<Arc<str>, Set<Seq>>,
+    pub(crate) validation_by_cart: Map<Id, Set<Seq>>,
     /// Each checkout's CartDeliveryGroups.
-    pub(crate) groups_by_session: Map<Arc<str>, Set<Seq>>,
+    pub(crate) groups_by_session: Map<Id, Set<Seq>>,
     /// Each checkout's PaymentAuthorizations.
-    pub(crate) payments_by_session: Map<Arc<str>, Set<Seq>>,
+    pub(crate) payments_by_session: Map<Id, Set<Seq>>,
 }
 
-fn add_to(map: &mut Map<Arc<str>, Set<Seq>>, key: &str, seq: Seq) {
+fn add_to(map: &mut Map<Id, Set<Seq>>, key: &Id, seq: Seq) {
     match map.get_mut(key) {
         Some(set) => {
             set.insert(seq);
         }
         None => {
-            map.insert(Arc::from(key), Set::unit(seq));
+            map.insert(*key, Set::unit(seq));
         }
     }
 }
 
-fn drop_from(map: &mut Map<Arc<str>, Set<Seq>>, key: &str, seq: Seq) {
+fn drop_from(map: &mut Map<Id, Set<Seq>>, key: &Id, seq: Seq) {
     if let Some(set) = map.get_mut(key) {
         set.remove(&seq);
         if set.is_empty() {
@@ -92,11 +92,12 @@ fn drop_from(map: &mut Map<Arc<str>, Set<Seq>>, key: &str, seq: Seq) {
     }
 }
 
-fn count(map: &mut Map<Arc<str>, u32>, key: &str, up: bool) {
+/// Counts `key` up or down; a count that reaches zero leaves the map.
+fn count<K: std::hash::Hash + Eq + Clone>(map: &mut Map<K, u32>, key: &K, up: bool) {
     match (map.get_mut(key), up) {
         (Some(n), true) => *n += 1,
         (None, true) => {
-            map.insert(Arc::from(key), 1);
+            map.insert(key.clone(), 1);
         }
         (Some(n), false) if *n > 1 => *n -= 1,
         (Some(_), false) => {
@@ -485,7 +486,7 @@ impl World {
                     fresh.insert(r.clone());
                 }
                 for r in self.$f.iter() {
-                    if self.$f.position(r.key()) != fresh.$f.position(r.key()) {
+                    if self.$f.position(&r.key()) != fresh.$f.position(&r.key()) {
                         return Err(format!("the place of {}", r.key()));
                     }
                 }
@@ -521,11 +522,11 @@ impl World {
         fn ids<T: Keyed>(seqs: &Set<Seq>, table: &Table<T>) -> String {
             let ids: Vec<&str> = seqs
                 .iter()
-                .map(|&s| table.at(s).map_or("(none)", |r| r.key()))
+                .map(|&s| table.at(s).map_or("(none)", |r| r.key().as_str()))
                 .collect();
             ids.join(" ")
         }
-        fn by<T: Keyed>(name: &str, map: &Map<Arc<str>, Set<Seq>>, table: &Table<T>) -> String {
+        fn by<T: Keyed>(name: &str, map: &Map<Id, Set<Seq>>, table: &Table<T>) -> String {
             let mut rows: Vec<String> = map
                 .iter()
                 .map(|(k, seqs)| format!("{k}: {}", ids(seqs, table)))
@@ -540,11 +541,11 @@ impl World {
         ) -> String {
             let rows: Vec<(K, &str)> = set
                 .iter()
-                .map(|&(k, s)| (k, table.at(s).map_or("(none)", |r| r.key())))
+                .map(|&(k, s)| (k, table.at(s).map_or("(none)", |r| r.key().as_str())))
                 .collect();
             format!("{name}: {rows:?}")
         }
-        fn counts(name: &str, map: &Map<Arc<str>, u32>) -> String {
+        fn counts<K: std::fmt::Display>(name: &str, map: &Map<K, u32>) -> String {
             let mut rows: Vec<String> = map.iter().map(|(k, n)| format!("{k}: {n}")).collect();
             rows.sort();
             format!("{name}: {}", rows.join("; "))

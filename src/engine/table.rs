@@ -5,9 +5,15 @@
 //! changed. Each record sits behind its own `Arc`, so the first change to a shared
 //! record copies that record alone. This is what makes a world snapshot cheap for the
 //! player's history, `diagnose`'s predictions and `explore`'s search.
+//!
+//! The records sit in a persistent vector indexed by their place ([`Seq`]), a removed
+//! record leaving an empty slot: finding the record at a place is an index into a
+//! shallow tree rather than a search down an ordered map, and the id map gives the
+//! place.
 
+use super::id::Id;
 use imbl::shared_ptr::DefaultSharedPtr;
-use imbl::{GenericHashMap, GenericOrdSet, OrdMap};
+use imbl::{GenericHashMap, GenericOrdSet, Vector};
 use std::sync::Arc;
 
 /// A persistent hash map with the engine's fixed, fast hasher (iteration order is never
@@ -20,7 +26,7 @@ pub(crate) type Set<A> = GenericOrdSet<A, DefaultSharedPtr>;
 /// A record with an id.
 pub trait Keyed: Clone {
     /// The id (the SKU for a product).
-    fn key(&self) -> &str;
+    fn key(&self) -> Id;
 }
 
 /// The place of a record in its table: ascending in the order records were added, never
@@ -32,8 +38,12 @@ pub(crate) type Seq = u64;
 /// A valid world has unique ids. A world being checked may hold a repeated id (so that
 /// the check can name both places); a lookup then finds the first.
 pub struct Table<T> {
-    rows: OrdMap<Seq, Arc<T>>,
-    ids: Map<Arc<str>, Seq>,
+    /// Slot `seq` holds the record stored there, or nothing once it was removed; there
+    /// are always `next` slots.
+    rows: Vector<Option<Arc<T>>>,
+    ids: Map<Id, Seq>,
+    /// How many slots hold a record.
+    live: usize,
     next: Seq,
 }
 
@@ -42,6 +52,7 @@ impl<T> Clone for Table<T> {
         Table {
             rows: self.rows.clone(),
             ids: self.ids.clone(),
+            live: self.live,
             next: self.next,
         }
     }
@@ -50,8 +61,9 @@ impl<T> Clone for Table<T> {
 impl<T> Default for Table<T> {
     fn default() -> Table<T> {
         Table {
-            rows: OrdMap::new(),
+            rows: Vector::new(),
             ids: Map::default(),
+            live: 0,
             next: 0,
         }
     }
@@ -71,26 +83,61 @@ impl<T: Keyed + PartialEq> PartialEq for Table<T> {
     }
 }
 
+/// The records of a table in order, skipping the slots of removed ones.
+pub struct Iter<'a, T> {
+    slots: imbl::vector::Iter<'a, Option<Arc<T>>, DefaultSharedPtr>,
+    left: usize,
+}
+
+impl<'a, T> Iterator for Iter<'a, T> {
+    type Item = &'a T;
+    fn next(&mut self) -> Option<&'a T> {
+        let record = self.slots.by_ref().flatten().next()?;
+        self.left -= 1;
+        Some(record)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl<T> DoubleEndedIterator for Iter<'_, T> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        while let Some(slot) = self.slots.next_back() {
+            if let Some(record) = slot {
+                self.left -= 1;
+                return Some(record);
+            }
+        }
+        None
+    }
+}
+
+impl<T> ExactSizeIterator for Iter<'_, T> {}
+
 impl<T: Keyed> Table<T> {
     /// How many records.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.live
     }
 
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.live == 0
     }
 
     /// The records, in the order they were added.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator {
-        self.rows.values().map(|r| &**r)
+    pub fn iter(&self) -> Iter<'_, T> {
+        Iter {
+            slots: self.rows.iter(),
+            left: self.live,
+        }
     }
 
     /// The record with this id.
     pub fn get(&self, id: &str) -> Option<&T> {
         let seq = self.ids.get(id)?;
-        self.rows.get(seq).map(|r| &**r)
+        self.at(*seq)
     }
 
     /// Whether a record has this id.
@@ -100,12 +147,12 @@ impl<T: Keyed> Table<T> {
 
     /// The first record added (of those still here).
     pub fn first(&self) -> Option<&T> {
-        self.rows.get_min().map(|(_, r)| &**r)
+        self.iter().next()
     }
 
     /// The last record added.
     pub fn last(&self) -> Option<&T> {
-        self.rows.get_max().map(|(_, r)| &**r)
+        self.iter().next_back()
     }
 
     /// The record at this position, counting from the first (walks the records before it).
@@ -117,7 +164,13 @@ impl<T: Keyed> Table<T> {
     /// records before it).
     pub fn position(&self, id: &str) -> Option<usize> {
         let seq = *self.ids.get(id)?;
-        Some(self.rows.range(..seq).count())
+        Some(
+            self.rows
+                .iter()
+                .take(seq as usize)
+                .filter(|slot| slot.is_some())
+                .count(),
+        )
     }
 
     /// Where the record with this id is stored.
@@ -127,17 +180,19 @@ impl<T: Keyed> Table<T> {
 
     /// The record stored at `seq`.
     pub(crate) fn at(&self, seq: Seq) -> Option<&T> {
-        self.rows.get(&seq).map(|r| &**r)
+        self.rows.get(seq as usize)?.as_deref()
     }
 
     /// Adds a record after the others; returns where it is stored.
     pub(crate) fn insert(&mut self, record: T) -> Seq {
         let seq = self.next;
         self.next += 1;
-        if !self.ids.contains_key(record.key()) {
-            self.ids.insert(Arc::from(record.key()), seq);
+        let key = record.key();
+        if !self.ids.contains_key(&key) {
+            self.ids.insert(key, seq);
         }
-        self.rows.insert(seq, Arc::new(record));
+        self.rows.push_back(Some(Arc::new(record)));
+        self.live += 1;
         seq
     }
 
@@ -149,7 +204,7 @@ impl<T: Keyed> Table<T> {
         edit: impl FnOnce(&mut T) -> R,
     ) -> Option<(Seq, R)> {
         let seq = *self.ids.get(id)?;
-        let row = self.rows.get_mut(&seq)?;
+        let row = self.rows.get_mut(seq as usize)?.as_mut()?;
         let record = Arc::make_mut(row);
         let out = edit(record);
         debug_assert_eq!(record.key(), id, "a record keeps its id");
@@ -159,7 +214,8 @@ impl<T: Keyed> Table<T> {
     /// Removes the record with this id; returns where it was stored and the record.
     pub(crate) fn remove(&mut self, id: &str) -> Option<(Seq, Arc<T>)> {
         let seq = self.ids.remove(id)?;
-        let record = self.rows.remove(&seq)?;
+        let record = self.rows.get_mut(seq as usize)?.take()?;
+        self.live -= 1;
         Some((seq, record))
     }
 }
@@ -169,17 +225,20 @@ impl<T: Keyed> Table<T> {
 impl<T: Keyed> Table<T> {
     /// The record stored at `seq`, shared (the next change to it then copies it).
     pub(crate) fn shared(&self, seq: Seq) -> Option<Arc<T>> {
-        self.rows.get(&seq).cloned()
+        self.rows.get(seq as usize)?.clone()
     }
 
     /// Takes out the record inserted last at `seq`, and gives its place back.
     pub(crate) fn take_back(&mut self, seq: Seq) -> Option<Arc<T>> {
-        let record = self.rows.remove(&seq)?;
-        if self.ids.get(record.key()) == Some(&seq) {
-            self.ids.remove(record.key());
+        let record = self.rows.get_mut(seq as usize)?.take()?;
+        self.live -= 1;
+        let key = record.key();
+        if self.ids.get(&key) == Some(&seq) {
+            self.ids.remove(&key);
         }
         if self.next == seq + 1 {
             self.next = seq;
+            self.rows.pop_back();
         }
         Some(record)
     }
@@ -187,25 +246,28 @@ impl<T: Keyed> Table<T> {
     /// Puts `record` (with the same id) at `seq` in place of the one there; returns
     /// that one.
     pub(crate) fn replace(&mut self, seq: Seq, record: Arc<T>) -> Option<Arc<T>> {
-        let row = self.rows.get_mut(&seq)?;
+        let row = self.rows.get_mut(seq as usize)?.as_mut()?;
         Some(std::mem::replace(row, record))
     }
 
     /// Puts a removed record back at `seq`, found by its id again.
     pub(crate) fn put_back(&mut self, seq: Seq, record: Arc<T>) {
-        self.ids.insert(Arc::from(record.key()), seq);
-        self.rows.insert(seq, record);
+        let Some(slot) = self.rows.get_mut(seq as usize) else {
+            return;
+        };
+        if slot.is_none() {
+            self.live += 1;
+        }
+        self.ids.insert(record.key(), seq);
+        *slot = Some(record);
     }
 }
 
 impl<'a, T: Keyed> IntoIterator for &'a Table<T> {
     type Item = &'a T;
-    type IntoIter = std::iter::Map<
-        imbl::ordmap::Values<'a, Seq, Arc<T>, DefaultSharedPtr>,
-        fn(&'a Arc<T>) -> &'a T,
-    >;
-    fn into_iter(self) -> Self::IntoIter {
-        self.rows.values().map(|r| &**r)
+    type IntoIter = Iter<'a, T>;
+    fn into_iter(self) -> Iter<'a, T> {
+        self.iter()
     }
 }
 
@@ -226,8 +288,8 @@ mod tests {
     #[derive(Debug, Clone, PartialEq)]
     struct Row(String, u32);
     impl Keyed for Row {
-        fn key(&self) -> &str {
-            &self.0
+        fn key(&self) -> Id {
+            Id::new(&self.0)
         }
     }
 
