@@ -1,7 +1,7 @@
 //! The catalogue of step kinds: one declarative row per kind of [`Action`], the `do`
 //! keyword of a scenario step. The loader, the saver, the player's wording, the REST
-//! request line and the JSON Schema (`cartsim schema`) all read this table, so a kind is
-//! declared once and the copies cannot drift.
+//! request line, the terminal UI's key help and the JSON Schema (`cartsim schema`) all
+//! read this table, so a kind is declared once and the copies cannot drift.
 
 use super::Template;
 use super::actions::{Action, Quantity};
