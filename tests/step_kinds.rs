@@ -272,3 +272,19 @@ fn the_lwr_keys_are_named_by_their_request_method() {
         "s PUT, c GET, u PATCH, d DELETE, $ pay, O place order"
     );
 }
+
+#[test]
+fn the_world_popup_of_an_lwr_store_names_each_of_its_steps_and_its_call() {
+    let (mut app, _) = app_on(Template::Lwr);
+    press(&mut app, KeyCode::Char('i'));
+    let Some(Popup::Text(world)) = &app.popup else {
+        panic!("{:?}", app.popup)
+    };
+    let text: String = world.lines.iter().map(|l| format!("{l} ")).collect();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for row in STEP_KINDS.iter().filter(|r| r.stores == Stores::Lwr) {
+        let (method, path) = row.request.unwrap();
+        let call = format!("{} {method} /checkouts{path}", row.name);
+        assert!(text.contains(&call), "{call} in {text}");
+    }
+}
