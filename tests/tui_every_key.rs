@@ -853,9 +853,9 @@ fn every_key_of_the_help_does_what_it_says() {
     let mut proved = 0;
     for b in BINDINGS {
         assert!(
-            help.iter().any(
-                |(_, keys_text, text)| *text == b.help && *keys_text == keys::key_names(b.keys)
-            ),
+            help.iter()
+                .any(|(_, keys_text, text)| *text == keys::help_of(b)
+                    && *keys_text == keys::key_names(b.keys)),
             "{:?} is in the help",
             b.command
         );

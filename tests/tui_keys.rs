@@ -378,7 +378,8 @@ fn help_lists_every_binding_from_the_key_table() {
         assert!(
             lines
                 .iter()
-                .any(|(_, label, help)| *label == keys::key_names(b.keys) && *help == b.help),
+                .any(|(_, label, help)| *label == keys::key_names(b.keys)
+                    && *help == keys::help_of(b)),
             "{}",
             b.label
         );

@@ -410,6 +410,58 @@ impl RawStep {
         ];
         std::array::from_fn(|i| (Self::KIND_KEYS[i], given[i]))
     }
+
+    /// Sets one of [`Self::KIND_KEYS`] to a value as a file writes it; false when `key`
+    /// is none of them or `value` is not of the key's type (the step is then unchanged).
+    pub fn set_kind_key(&mut self, key: &str, value: Value) -> bool {
+        let text = |slot: &mut Option<String>| match value.as_str() {
+            Some(t) => {
+                *slot = Some(t.to_string());
+                true
+            }
+            None => false,
+        };
+        match key {
+            "cart" => text(&mut self.cart),
+            "sku" => text(&mut self.sku),
+            "message" => text(&mut self.message),
+            "type" => text(&mut self.row_type),
+            "level" => text(&mut self.level),
+            "delivery_method" => text(&mut self.delivery_method),
+            "contact" => text(&mut self.contact),
+            "action" => text(&mut self.action),
+            "during" => text(&mut self.during),
+            "outcome" => text(&mut self.outcome),
+            "buyer" => text(&mut self.buyer),
+            "permission" => text(&mut self.permission),
+            "account" => text(&mut self.account),
+            "store" => text(&mut self.store),
+            "key" => text(&mut self.key),
+            "quantity" => match value {
+                Value::Number(n) => {
+                    self.quantity = Some(n);
+                    true
+                }
+                _ => false,
+            },
+            "ticks" => match value.as_u64() {
+                Some(n) => {
+                    self.ticks = Some(n);
+                    true
+                }
+                None => false,
+            },
+            "shipping_address" => {
+                self.shipping_address = Some(value);
+                true
+            }
+            "value" => {
+                self.value = Some(value);
+                true
+            }
+            _ => false,
+        }
+    }
 }
 
 /// A key that is present, even as `null`: `Some(Value::Null)`, where a plain `Option`

@@ -210,105 +210,16 @@ pub fn empty_step(kind: &str) -> RawStep {
     }
 }
 
-/// A step that takes `action`, with the keys its kind uses.
+/// A step that takes `action`, with the keys its kind uses: the names (and which are
+/// given) come from the kind's row in [`STEP_KINDS`], the values from
+/// [`Action::key_values`], so a new kind needs a row and its typed action, nothing here.
 pub fn raw_step(kind: &str, action: &Action) -> RawStep {
     let mut step = empty_step(kind);
-    match action {
-        Action::StartCheckout { cart, actor }
-        | Action::Cancel { cart, actor }
-        | Action::Continue { cart, actor } => {
-            step.cart = Some(cart.clone());
-            step.actor = actor.clone();
-        }
-        Action::AddToCart {
-            cart,
-            sku,
-            quantity,
-            actor,
-        } => {
-            step.cart = Some(cart.clone());
-            step.sku = Some(sku.clone());
-            step.quantity = Some(match quantity {
-                Quantity::Whole(n) => serde_json::Number::from(*n),
-                Quantity::Other(t) => {
-                    serde_json::from_str(t).unwrap_or_else(|_| serde_json::Number::from(0))
-                }
-            });
-            step.actor = actor.clone();
-        }
-        Action::Wait { ticks } => step.ticks = Some(*ticks),
-        Action::Settle => {}
-        Action::FailOperation { cart, message } => {
-            step.cart = Some(cart.clone());
-            step.message = Some(message.clone());
-        }
-        Action::IntegrationFault {
-            cart,
-            message,
-            level,
-            kind,
-        } => {
-            step.cart = Some(cart.clone());
-            step.message = Some(message.clone());
-            step.level = Some(level.as_str().to_string());
-            step.row_type = kind.map(|k| k.as_str().to_string());
-        }
-        Action::CustomUpdate {
-            cart,
-            during_next_call,
-        } => {
-            step.cart = Some(cart.clone());
-            step.during = during_next_call.then(|| "next_call".to_string());
-        }
-        Action::Grant { buyer, permission } | Action::Revoke { buyer, permission } => {
-            step.buyer = Some(buyer.clone());
-            step.permission = Some(permission.as_str().to_string());
-        }
-        Action::SwitchAccount { buyer, account } => {
-            step.buyer = Some(buyer.clone());
-            step.account = Some(account.clone());
-        }
-        Action::SetSetting { store, key, value } => {
-            step.store = Some(store.clone());
-            step.key = Some(key.clone());
-            step.value = Some(value.to_json());
-        }
-        Action::JoinStore { account, store } | Action::LeaveStore { account, store } => {
-            step.account = Some(account.clone());
-            step.store = Some(store.clone());
-        }
-        Action::CheckoutStart { cart, actor }
-        | Action::CheckoutPoll { cart, actor }
-        | Action::CheckoutDelete { cart, actor } => {
-            step.cart = Some(cart.clone());
-            step.actor = actor.clone();
-        }
-        Action::PlaceOrder {
-            cart,
-            step: which,
-            actor,
-        } => {
-            step.cart = Some(cart.clone());
-            step.action = which.map(|w| w.as_str().to_string());
-            step.actor = actor.clone();
-        }
-        Action::CheckoutUpdate { cart, patch, actor } => {
-            step.cart = Some(cart.clone());
-            step.shipping_address = patch.shipping_address.as_ref().map(address_value);
-            step.delivery_method = patch.delivery_method.clone();
-            step.contact = patch.contact.clone();
-            step.actor = actor.clone();
-        }
-        Action::Pay {
-            cart,
-            outcome,
-            actor,
-        } => {
-            step.cart = Some(cart.clone());
-            step.outcome = Some(outcome.as_str().to_string());
-            step.actor = actor.clone();
-        }
+    for (key, value) in action.key_values() {
+        let known = step.set_kind_key(key, value.to_json());
+        debug_assert!(known, "`{kind}`: {key} is no step key of this type");
     }
+    step.actor = action.actor().map(str::to_string);
     step
 }
 
@@ -345,18 +256,7 @@ pub fn to_text(raw: &RawScenario) -> String {
 
 /// An address as a file writes it: an object with the parts that are known.
 fn address_value(a: &crate::engine::Address) -> serde_json::Value {
-    let mut map = serde_json::Map::new();
-    for (key, part) in [
-        ("street", &a.street),
-        ("city", &a.city),
-        ("postal_code", &a.postal_code),
-        ("country", &a.country),
-    ] {
-        if let Some(text) = part {
-            map.insert(key.to_string(), serde_json::Value::String(text.clone()));
-        }
-    }
-    serde_json::Value::Object(map)
+    crate::engine::kinds::Arg::Address(a).to_json()
 }
 
 /// JSON text with every character a terminal could act on (bidi controls, format

@@ -1,6 +1,7 @@
 //! The one key table. It drives key handling ([`lookup`]), the key bar ([`bar`]) and the
 //! `?` help ([`help_lines`]), so what the help says is always what the keys do.
 
+use crate::engine::kinds::{StepKind, Stores};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What a key asks for.
@@ -575,7 +576,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[c('s')],
         label: "s",
         short: "start checkout",
-        help: "start checkout on the selected cart: Checkout Session on an Aura cart, PUT /checkouts on an LWR cart",
+        help: "start checkout on the selected cart",
         command: C::StartCheckout,
         in_bar: true,
     },
@@ -584,7 +585,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[c('u')],
         label: "u",
         short: "PATCH",
-        help: "LWR cart: PATCH the checkout with an address, a delivery method or contact details (a form)",
+        help: "LWR cart: a form of an address, a delivery method or contact details",
         command: C::Patch,
         in_bar: true,
     },
@@ -593,7 +594,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[c('$')],
         label: "$",
         short: "pay",
-        help: "LWR cart: POST /payments, the payment service authorizing or declining it (a form)",
+        help: "LWR cart: a form: the payment service authorizes or declines",
         command: C::Pay,
         in_bar: true,
     },
@@ -602,7 +603,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[c('O')],
         label: "O",
         short: "place order",
-        help: "LWR cart: POST /orders, place the order",
+        help: "LWR cart: place the order (in a `place_order: v2` store: prepare, then submit)",
         command: C::PlaceOrder,
         in_bar: true,
     },
@@ -611,7 +612,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[c('d')],
         label: "d",
         short: "DELETE",
-        help: "LWR cart: DELETE the checkout",
+        help: "LWR cart: delete the checkout",
         command: C::DeleteCheckout,
         in_bar: true,
     },
@@ -679,7 +680,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[c('c')],
         label: "c",
         short: "continue",
-        help: "continue: the buyer completes the current buyer state (Aura); GET the checkout, the storefront's poll (LWR)",
+        help: "continue the selected cart's checkout: the buyer goes on (Aura), the storefront polls (LWR)",
         command: C::Continue,
         in_bar: true,
     },
@@ -751,7 +752,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[c('e')],
         label: "e",
         short: "edit world",
-        help: "world edits: permissions, effective account, store membership",
+        help: "world edits and custom code, applied now (a menu)",
         command: C::WorldMenu,
         in_bar: true,
     },
@@ -1285,18 +1286,110 @@ pub fn bar(context: Context, available: impl Fn(Command) -> bool) -> Vec<&'stati
         .collect()
 }
 
-/// What the key bar calls a binding on the selected cart: on an LWR cart the keys that
-/// send a REST call say which (`s PUT`, `c GET`).
+/// The player command whose key takes a step kind on the selected cart (the world-edit
+/// menu for the world edits and custom code). Every kind has one, so a new kind does not
+/// compile until the UI offers it; the help, the key bar's REST names and the network
+/// view's hint read it with the kind's row.
+pub fn command_of(kind: StepKind) -> Command {
+    match kind {
+        StepKind::StartCheckout | StepKind::CheckoutStart => Command::StartCheckout,
+        StepKind::Continue | StepKind::CheckoutPoll => Command::Continue,
+        StepKind::AddToCart => Command::AddToCart,
+        StepKind::Cancel => Command::Cancel,
+        StepKind::Wait => Command::AdvanceTick,
+        StepKind::Settle => Command::Settle,
+        StepKind::FailOperation => Command::FailOperation,
+        StepKind::CustomUpdate
+        | StepKind::Grant
+        | StepKind::Revoke
+        | StepKind::SwitchAccount
+        | StepKind::JoinStore
+        | StepKind::LeaveStore
+        | StepKind::SetSetting => Command::WorldMenu,
+        StepKind::CheckoutUpdate => Command::Patch,
+        StepKind::CheckoutDelete => Command::DeleteCheckout,
+        StepKind::Pay => Command::Pay,
+        StepKind::PlaceOrder => Command::PlaceOrder,
+    }
+}
+
+/// The step kinds a command takes, in the table's order.
+pub fn kinds_of(command: Command) -> impl Iterator<Item = StepKind> {
+    StepKind::all().filter(move |k| command_of(*k) == command)
+}
+
+/// The step kind a command takes on a cart of an `lwr` store when it takes another on an
+/// `aura` store (`s`: `checkout_start`, `c`: `checkout_poll`).
+fn lwr_kind_of(command: Command) -> Option<StepKind> {
+    let aura = kinds_of(command).any(|k| k.row().stores == Stores::Aura);
+    kinds_of(command)
+        .find(|k| k.row().stores == Stores::Lwr)
+        .filter(|_| aura)
+}
+
+/// What the key bar calls a binding on the selected cart: on an LWR cart a key that
+/// sends a REST call there and a flow action on an Aura cart says which (`s PUT`,
+/// `c GET`), from the request line of its kind's row.
 pub fn short_on(binding: &Binding, lwr: bool) -> &'static str {
-    match (binding.command, lwr) {
-        (Command::StartCheckout, true) => "PUT",
-        (Command::Continue, true) => "GET",
+    match lwr_kind_of(binding.command).and_then(|k| k.row().request) {
+        Some((method, _)) if lwr => method,
         _ => binding.short,
     }
 }
 
+/// A binding's line in the help: its own words, then the steps its key records (the `do`
+/// keyword and the title of each kind's row, and which carts take it when that differs),
+/// so the help names every step kind the player can take.
+pub fn help_of(binding: &Binding) -> String {
+    let kinds: Vec<StepKind> = if binding.context == Context::Player {
+        kinds_of(binding.command).collect()
+    } else {
+        Vec::new()
+    };
+    if kinds.is_empty() {
+        return binding.help.to_string();
+    }
+    let mixed = kinds
+        .iter()
+        .any(|k| k.row().stores != kinds[0].row().stores);
+    let steps: Vec<String> = kinds
+        .iter()
+        .map(|k| {
+            let row = k.row();
+            let on = match row.stores {
+                _ if !mixed => "",
+                Stores::Aura => ", on an Aura cart",
+                Stores::Lwr => ", on an LWR cart",
+                Stores::Both => "",
+            };
+            format!("{} — {}{on}", row.name, row.title)
+        })
+        .collect();
+    format!(
+        "{}. Step{}: {}",
+        binding.help,
+        if steps.len() == 1 { "" } else { "s" },
+        steps.join("; ")
+    )
+}
+
+/// The keys of the REST calls on an LWR cart, as the key bar names them (`s PUT, c GET,
+/// u PATCH, ...`), in the order of the step-kind table.
+pub fn lwr_call_keys() -> String {
+    StepKind::all()
+        .filter(|k| k.row().stores == Stores::Lwr)
+        .filter_map(|k| {
+            BINDINGS
+                .iter()
+                .find(|b| b.context == Context::Player && b.command == command_of(k))
+        })
+        .map(|b| format!("{} {}", key_name(&b.keys[0]), short_on(b, true)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The help: one heading per context, one line per binding (label, text).
-pub fn help_lines() -> Vec<(Option<&'static str>, String, &'static str)> {
+pub fn help_lines() -> Vec<(Option<&'static str>, String, String)> {
     let order = [
         Context::Player,
         Context::Picker,
@@ -1315,9 +1408,9 @@ pub fn help_lines() -> Vec<(Option<&'static str>, String, &'static str)> {
     ];
     let mut out = Vec::new();
     for context in order {
-        out.push((Some(context.title()), String::new(), ""));
+        out.push((Some(context.title()), String::new(), String::new()));
         for b in BINDINGS.iter().filter(|b| b.context == context) {
-            out.push((None, key_names(b.keys), b.help));
+            out.push((None, key_names(b.keys), help_of(b)));
         }
     }
     out

@@ -50,7 +50,10 @@ pub fn lines(t: Theme, p: &Playback) -> Vec<Line<'static>> {
                 "Your branch (left the script at step {at}): {} REST calls",
                 branch.len()
             ),
-            None => "Your branch: none yet (act on an LWR cart: s PUT, c GET, u PATCH, $ pay, O place order, d DELETE)".to_string(),
+            None => format!(
+                "Your branch: none yet (act on an LWR cart: {})",
+                crate::tui::keys::lwr_call_keys()
+            ),
         },
         t.title(),
     ));

@@ -113,9 +113,10 @@ pub fn lines(t: Theme, world: &World) -> Vec<Line<'static>> {
         if lwr {
             out.push(Line::from(vec![
                 Span::styled("    checkout ", t.label()),
-                Span::raw(
-                    "the storefront calls the Connect REST checkout API (PUT, GET, PATCH, DELETE /checkouts, POST /payments, POST /orders); no flow",
-                ),
+                Span::raw(format!(
+                    "the storefront calls the Connect REST checkout API, no flow: {}",
+                    rest_calls()
+                )),
             ]));
             continue;
         }
@@ -141,4 +142,18 @@ pub fn lines(t: Theme, world: &World) -> Vec<Line<'static>> {
         ]));
     }
     out
+}
+
+/// The steps of an `lwr` store and the calls they make, from the step-kind table:
+/// `checkout_start PUT /checkouts, checkout_poll GET /checkouts/{id}, ...`.
+fn rest_calls() -> String {
+    crate::engine::STEP_KINDS
+        .iter()
+        .filter(|r| r.stores == crate::engine::Stores::Lwr)
+        .filter_map(|r| {
+            r.request
+                .map(|(method, path)| format!("{} {method} /checkouts{path}", r.name))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

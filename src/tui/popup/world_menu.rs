@@ -1,6 +1,8 @@
 //! The world-edit menu (`e`): revoke or grant a permission, switch the effective account,
-//! make an account leave or join the store, switch a store setting to another reading, for the acting buyer (the selected cart's
-//! owner unless `A` chose another), the buyer's account and the cart's store. Enter applies the edit off script.
+//! switch a store setting to another reading, make an account leave or join the store,
+//! let custom code save the cart, for the acting buyer (the selected cart's owner
+//! unless `A` chose another), the buyer's account and the cart's store. Enter applies
+//! the edit off script.
 
 use super::{Reply, boxed, hint};
 use crate::engine::settings::{SETTINGS, SettingInput, SettingValue, is_placeholder};
@@ -55,20 +57,44 @@ impl WorldMenu {
             Line::styled("World edits, applied now (off script):", t.dim()),
             Line::raw(""),
         ];
-        for (i, (label, _)) in items_for(world, &self.cart, view.acting.as_deref())
-            .iter()
-            .enumerate()
-        {
+        let items = items_for(world, &self.cart, view.acting.as_deref());
+        // The box leaves the header and the key bar visible; less its borders, the
+        // heading and the hint, that leaves `room` items: a longer menu shows a window
+        // around the chosen item.
+        let room = usize::from(area.height).saturating_sub(9).max(2);
+        let (start, end) = window(items.len(), self.index, room);
+        for (i, (label, _)) in items.iter().enumerate().take(end).skip(start) {
             let chosen = i == self.index;
             text.push(Line::styled(
                 format!("{} {label}", if chosen { "›" } else { " " }),
                 if chosen { t.selected() } else { t.text() },
             ));
         }
+        if end - start < items.len() {
+            text.push(Line::styled(
+                format!(
+                    "  ({} more above, {} more below: ↑↓)",
+                    start,
+                    items.len() - end
+                ),
+                t.dim(),
+            ));
+        }
         text.push(Line::raw(""));
         text.push(hint(t, "↑↓ choose · Enter apply · Esc close"));
         boxed(frame, area, t, "Edit the world", text, 72, t.focus_border());
     }
+}
+
+/// The items shown of `len` in `room` rows, as `start..end`: all when they fit, else
+/// `room - 1` around `chosen` (the last row says how many are hidden).
+fn window(len: usize, chosen: usize, room: usize) -> (usize, usize) {
+    if len <= room {
+        return (0, len);
+    }
+    let shown = room.saturating_sub(1).max(1);
+    let start = (chosen + 1).saturating_sub(shown).min(len - shown);
+    (start, start + shown)
 }
 
 /// The world edits offered for a cart's buyer, account and store.
@@ -163,6 +189,30 @@ pub fn items_for(world: &World, cart: &str, buyer: Option<&str>) -> Vec<(String,
             }
         }
     }
+    // Custom code (not a buyer) saves the cart now; on an lwr cart it can instead run
+    // inside the cart's next PUT, PATCH or DELETE (custom_update).
+    let lwr = world
+        .store(&cart.store)
+        .is_some_and(|s| s.settings.template == crate::engine::Template::Lwr);
+    for during_next_call in [false, true] {
+        if during_next_call && !lwr {
+            continue;
+        }
+        items.push((
+            if during_next_call {
+                format!(
+                    "custom code saves {} inside its next PUT, PATCH or DELETE (409)",
+                    cart.id
+                )
+            } else {
+                format!("custom code saves {} now (~version goes up)", cart.id)
+            },
+            Action::CustomUpdate {
+                cart: cart.id.clone(),
+                during_next_call,
+            },
+        ));
+    }
     items
 }
 
@@ -188,4 +238,22 @@ pub fn other_readings(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window;
+
+    #[test]
+    fn a_menu_taller_than_the_screen_shows_a_window_that_keeps_the_chosen_item() {
+        assert_eq!(window(5, 4, 5), (0, 5), "it fits");
+        assert_eq!(window(20, 0, 10), (0, 9));
+        assert_eq!(window(20, 8, 10), (0, 9));
+        assert_eq!(window(20, 9, 10), (1, 10));
+        assert_eq!(window(20, 19, 10), (11, 20));
+        for chosen in 0..20 {
+            let (start, end) = window(20, chosen, 10);
+            assert!(start <= chosen && chosen < end && end - start == 9);
+        }
+    }
 }
