@@ -208,7 +208,7 @@ pub fn items_for(world: &World, cart: &str, buyer: Option<&str>) -> Vec<(String,
                 format!("custom code saves {} now (~version goes up)", cart.id)
             },
             Action::CustomUpdate {
-                cart: cart.id.clone(),
+                cart: cart.id.to_string(),
                 during_next_call,
             },
         ));
