@@ -84,11 +84,14 @@ pub fn play_unplayed(
         } else {
             String::new()
         };
-        let outcome = world.apply(&step.action);
-        unplayed.check_step(index, &world)?;
         if !keep {
+            // Nothing reads this step's log of changes: the same world without it.
+            world.apply_quiet(&step.action);
+            unplayed.check_step(index, &world)?;
             continue;
         }
+        let outcome = world.apply(&step.action);
+        unplayed.check_step(index, &world)?;
         let checks = step
             .expect
             .as_ref()
