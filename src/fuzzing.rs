@@ -27,7 +27,26 @@ use std::time::Duration;
 
 /// Loads `bytes` as a scenario file and checks what the loader promises.
 pub fn load(bytes: &[u8]) {
-    match scenario::load_with_raw("fuzz.json", bytes) {
+    let whole = scenario::load_with_raw("fuzz.json", bytes);
+    // `load_bytes` reads the steps one at a time and keeps no copy of the file: it must
+    // give the same scenario, or the same error (message, position and path).
+    let streamed = scenario::load_bytes("fuzz.json", bytes);
+    match (&whole, &streamed) {
+        (Err(a), Err(b)) => assert_eq!(a, b, "load_bytes and load_with_raw disagree"),
+        (Ok((a, _)), Ok(b)) => {
+            assert_eq!(format!("{:?}", a.steps), format!("{:?}", b.steps));
+            assert_eq!(
+                (&a.title, &a.summary, &a.tags),
+                (&b.title, &b.summary, &b.tags)
+            );
+        }
+        _ => panic!(
+            "load_bytes and load_with_raw disagree: {:?} against {:?}",
+            whole.as_ref().err(),
+            streamed.as_ref().err()
+        ),
+    }
+    match whole {
         Err(e) => {
             let text = e.to_string();
             assert_eq!(sanitize::line(&text), text, "a load error is sanitized");

@@ -123,7 +123,7 @@ fn refusals_and_quizzes_are_shown_on_the_way() {
     let quiz = scenario
         .steps
         .iter()
-        .find_map(|s| s.quiz.clone())
+        .find_map(|s| s.quiz().cloned())
         .expect("05 has a quiz");
     let screens = screens(&parse(&record(&scenario, Theme::MONO)));
     let first_words: String = quiz.question.chars().take(30).collect();

@@ -291,8 +291,8 @@ fn a_handout_names_each_store_kind_and_a_trainee_one_keeps_quiz_notes_back() {
     );
     let s = common::builtin("48-");
     let trainee = text(&cartsim(&["export", "--markdown", "--trainee", "48"]).stdout);
-    for step in s.steps.iter().filter(|st| st.quiz.is_some()) {
-        let note = step.note.as_deref().unwrap();
+    for step in s.steps.iter().filter(|st| st.quiz().is_some()) {
+        let note = step.note().unwrap();
         let first = note
             .split_whitespace()
             .take(6)

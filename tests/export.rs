@@ -34,13 +34,13 @@ fn the_handout_tells_the_story_step_by_step_with_changes_and_rules() {
             "step {} missing",
             i + 1
         );
-        if let Some(marker) = &step.marker {
+        if let Some(marker) = step.marker() {
             assert!(
                 md.contains(&format!("### {marker}")),
                 "chapter {marker} missing"
             );
         }
-        if let Some(quiz) = &step.quiz {
+        if let Some(quiz) = step.quiz() {
             assert!(md.contains("> **Predict:**"));
             assert!(md.contains(&format!("- Step {}: **{}.", i + 1, quiz.answer + 1)));
         }

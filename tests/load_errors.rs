@@ -1,7 +1,8 @@
 //! Bad scenario files give the promised messages: file, line, column, JSON path and
 //! what was expected. Never a panic.
 
-use cartsim::scenario::{LoadError, load_bytes};
+use cartsim::scenario::load::load_unplayed;
+use cartsim::scenario::{LoadError, load_bytes, load_with_raw};
 
 fn error(text: &str) -> LoadError {
     match load_bytes("bad.json", text.as_bytes()) {
@@ -374,5 +375,106 @@ fn a_step_for_the_other_store_kind_names_the_steps_that_kind_takes() {
     assert_eq!(
         error(&lwr(r#"{"do": "checkout_update", "cart": "cart-1"}"#)).message,
         "`checkout_update` steps (PATCH) change something; expected at least one of `shipping_address`, `delivery_method`, `contact`"
+    );
+}
+
+/// The error `load_bytes` gives, after checking that the loaders that read the file
+/// whole (`load_with_raw`) and that defer the dry run (`load_unplayed`) give the same.
+fn same_error(text: &str) -> LoadError {
+    let e = error(text);
+    let whole = load_with_raw("bad.json", text.as_bytes()).map(|_| ());
+    assert_eq!(whole, Err(e.clone()), "load_with_raw differs for:\n{text}");
+    if let Err(unplayed) = load_unplayed("bad.json", text.as_bytes()) {
+        assert_eq!(unplayed, e, "load_unplayed differs for:\n{text}");
+    }
+    e
+}
+
+#[test]
+fn a_type_error_in_a_later_step_wins_over_a_wrong_reference_in_an_earlier_one() {
+    // The steps are read one at a time; a refused step is reported only once every
+    // later step has been read, as when the file was read whole before any check.
+    let text = format!(
+        "{{\"cartsim\": 1, \"title\": \"t\", {WORLD},\n \"steps\": [{{\"do\": \"cancel\", \"cart\": \"cart-9\"}},\n  {{\"do\": \"wait\", \"ticks\": \"two\"}}]}}"
+    );
+    let e = same_error(&text);
+    assert_eq!(e.path.as_deref(), Some("steps[1].ticks"), "{e}");
+    // Without the type error, the reference is the error.
+    let text = text.replace("\"two\"", "2");
+    let e = same_error(&text);
+    assert_eq!(e.path.as_deref(), Some("steps[0].cart"), "{e}");
+}
+
+#[test]
+fn a_type_error_after_the_steps_wins_over_a_refused_step_or_world() {
+    let text = format!(
+        "{{\"cartsim\": 1, \"title\": \"t\", {WORLD},\n \"steps\": [{{\"do\": \"cancel\", \"cart\": \"cart-9\"}}],\n \"explore\": {{\"depth\": \"deep\"}}}}"
+    );
+    assert_eq!(same_error(&text).path.as_deref(), Some("explore.depth"));
+    let text = text.replace("\"buyer\": \"bob\"", "\"buyer\": \"nobody\"");
+    assert_eq!(same_error(&text).path.as_deref(), Some("explore.depth"));
+    let text = text.replace("\"deep\"", "3");
+    assert_eq!(
+        same_error(&text).path.as_deref(),
+        Some("world.carts[0].buyer")
+    );
+}
+
+#[test]
+fn a_type_error_in_a_step_wins_over_a_refused_world() {
+    let text = format!(
+        "{{\"cartsim\": 1, \"title\": \" \", {WORLD},\n \"steps\": [{{\"do\": \"settle\", \"ticks\": 1}}, {{\"do\": 7}}]}}"
+    );
+    assert_eq!(same_error(&text).path.as_deref(), Some("steps[1].do"));
+    let text = text.replace(", {\"do\": 7}", "");
+    assert_eq!(same_error(&text).path.as_deref(), Some("title"));
+}
+
+#[test]
+fn steps_before_the_world_or_written_with_escapes_load_alike() {
+    let steps = r#""st\u0065ps": [{"do": "cancel", "cart": "cart-1", "expect": {"result": "error"}},
+  {"do": "cancel", "cart": "cart-2"}]"#;
+    let text = format!("{{\"cartsim\": 1, {steps}, \"title\": \"t\", {WORLD}}}");
+    let e = same_error(&text);
+    assert_eq!(e.path.as_deref(), Some("steps[1].cart"), "{e}");
+    let p = e.position.unwrap();
+    assert_eq!((p.line, p.column), (2, 28), "{e}");
+    let text = text.replace("cart-2", "cart-1");
+    let (whole, _) = load_with_raw("ok.json", text.as_bytes()).expect("loads");
+    let streamed = load_bytes("ok.json", text.as_bytes()).expect("loads");
+    assert_eq!(streamed.steps.len(), 2);
+    assert_eq!(
+        format!("{:?}", streamed.steps),
+        format!("{:?}", whole.steps)
+    );
+}
+
+#[test]
+fn steps_that_are_not_a_list_are_named_as_when_read_whole() {
+    for steps in ["null", "{}", "5", "[1]", "[{\"do\": \"settle\"}, []]"] {
+        let text = format!("{{\"cartsim\": 1, \"title\": \"t\", {WORLD}, \"steps\": {steps}}}");
+        let e = same_error(&text);
+        assert!(e.path.as_deref().unwrap_or("").starts_with("steps"), "{e}");
+    }
+}
+
+#[test]
+fn a_value_nested_to_the_parser_limit_in_a_step_is_judged_as_when_read_whole() {
+    // serde_json refuses nesting past 128 levels, counted from the top of the file:
+    // a step read on its own must not be granted the levels above it.
+    let mut loaded = Vec::new();
+    for depth in [120, 122, 123, 124, 125, 126, 127, 130] {
+        let body = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        let text = format!(
+            "{{\"cartsim\": 1, \"title\": \"t\", {WORLD}, \"steps\": [{{\"do\": \"settle\", \"expect\": {{\"body\": {body}}}}}]}}"
+        );
+        let whole = load_with_raw("deep.json", text.as_bytes()).map(|_| ());
+        let streamed = load_bytes("deep.json", text.as_bytes()).map(|_| ());
+        assert_eq!(streamed, whole, "nested {depth} deep");
+        loaded.push(whole.is_ok());
+    }
+    assert!(
+        loaded.contains(&true) && loaded.contains(&false),
+        "{loaded:?}"
     );
 }

@@ -31,7 +31,7 @@ fn every_scenario_file_passes() {
         let expectations: usize = scenario
             .steps
             .iter()
-            .filter_map(|s| s.expect.as_ref())
+            .filter_map(|s| s.expect())
             .map(|e| e.state.len() + e.result.iter().count())
             .sum();
         assert!(

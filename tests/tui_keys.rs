@@ -699,9 +699,9 @@ fn the_world_and_the_narration_open_in_full() {
         panic!()
     };
     let note = a.player.playback.as_ref().unwrap().scenario().steps[2]
-        .note
-        .clone()
-        .unwrap();
+        .note()
+        .unwrap()
+        .to_string();
     assert!(n.plain().join(" ").contains(&note));
 }
 
@@ -964,7 +964,7 @@ fn q_closes_an_open_question_like_esc() {
                 .unwrap()
                 .steps
                 .iter()
-                .any(|s| s.quiz.is_some())
+                .any(|s| s.quiz().is_some())
         })
         .unwrap();
     let s = load_bytes(BUILTIN[i].name, BUILTIN[i].text.as_bytes()).unwrap();
@@ -1086,7 +1086,12 @@ fn the_picker_filters_on_badges_and_lists_broken_files() {
     press(&mut a, KeyCode::Enter);
     assert!(!a.picker.listed().is_empty());
     for &i in &a.picker.listed() {
-        assert!(a.picker.scenarios[i].steps.iter().any(|s| s.quiz.is_some()));
+        assert!(
+            a.picker.scenarios[i]
+                .steps
+                .iter()
+                .any(|s| s.quiz().is_some())
+        );
     }
     // A broken file sits in its place in the folder's order, and Enter shows its error.
     let good = load_bytes("01-good.json", BUILTIN[0].text.as_bytes());

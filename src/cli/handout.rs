@@ -228,7 +228,7 @@ pub fn markdown_with(scenario: &Scenario, options: Options) -> String {
     let mut answers = Vec::new();
     for report in &reports {
         let step = &scenario.steps[report.index];
-        if let Some(marker) = &step.marker {
+        if let Some(marker) = step.marker() {
             let _ = writeln!(out, "### {}\n", md(marker));
         }
         let _ = writeln!(
@@ -238,7 +238,7 @@ pub fn markdown_with(scenario: &Scenario, options: Options) -> String {
             report.tick_before,
             report.description.replace('`', "'")
         );
-        if let Some(quiz) = &step.quiz {
+        if let Some(quiz) = step.quiz() {
             let _ = writeln!(out, "> **Predict:** {}", md_block(&quiz.question, "> "));
             for (i, choice) in quiz.choices.iter().enumerate() {
                 let _ = writeln!(out, "> {}. {}", i + 1, md(choice));
@@ -246,13 +246,13 @@ pub fn markdown_with(scenario: &Scenario, options: Options) -> String {
             out.push('\n');
             answers.push((report.index + 1, quiz));
         }
-        if step.quiz.is_some() && !options.answers {
+        if step.quiz().is_some() && !options.answers {
             // The note of a step with a question narrates its outcome: it is the answer,
             // so a trainee handout keeps it back with the result and the changes.
             out.push_str("Result: *discuss it, then play the step.*\n\n");
             continue;
         }
-        if let Some(note) = &step.note {
+        if let Some(note) = step.note() {
             let _ = writeln!(out, "{}\n", md_block(note, ""));
         }
         if let Some(call) = crate::player::wording::call_line(&report.outcome) {

@@ -33,7 +33,8 @@ pub fn builtin(name: &str) -> Option<&'static scenario::builtin::Builtin> {
 }
 
 fn stdin() -> Result<Scenario, LoadError> {
-    stdin_with_raw().map(|(scenario, _)| scenario)
+    // load_bytes names the cap when the input is over it.
+    scenario::load_bytes(STDIN_NAME, &stdin_bytes()?)
 }
 
 fn stdin_with_raw() -> Result<(Scenario, RawScenario), LoadError> {
@@ -154,7 +155,15 @@ fn source(file: &Path) -> Result<Source, LoadError> {
 
 /// Loads the one scenario a FILE argument names (a folder is refused: it names many).
 pub fn load_one(file: &Path) -> Result<Scenario, LoadError> {
-    load_one_with_raw(file).map(|(scenario, _)| scenario)
+    // Not through load_one_with_raw: the file as the format's types would be held
+    // besides the scenario (see scenario::load_with_raw).
+    if file.as_os_str() == "-" {
+        return stdin();
+    }
+    match source(file)? {
+        Source::Builtin(b) => scenario::load_bytes(b.name, b.text.as_bytes()),
+        Source::Disk => scenario::load_file(file),
+    }
 }
 
 /// [`load_one`], also returning the file as the format's types (for `cartsim upgrade`).

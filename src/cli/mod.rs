@@ -728,7 +728,7 @@ fn write_output(
 pub fn list() -> u8 {
     let scenarios = builtin_scenarios();
     for s in &scenarios {
-        let quizzes = s.steps.iter().filter(|st| st.quiz.is_some()).count();
+        let quizzes = s.steps.iter().filter(|st| st.quiz().is_some()).count();
         let chapters: Vec<&str> = s.chapters().into_iter().map(|(_, m)| m).collect();
         say(&format!("{}  {}\n", s.file, s.title));
         let mut facts = format!("    {} steps", s.steps.len());

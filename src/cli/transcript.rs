@@ -35,7 +35,7 @@ pub fn text(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally) -> S
     let _ = writeln!(out, "== {}: {} ==", scenario.file, scenario.title);
     for report in reports {
         let step = &scenario.steps[report.index];
-        if let Some(marker) = &step.marker {
+        if let Some(marker) = step.marker() {
             let _ = writeln!(out, "-- chapter: {marker} --");
         }
         let _ = writeln!(
@@ -45,12 +45,12 @@ pub fn text(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally) -> S
             report.tick_before,
             report.description
         );
-        if let Some(note) = &step.note {
+        if let Some(note) = step.note() {
             for line in note.lines() {
                 let _ = writeln!(out, "  | {line}");
             }
         }
-        if step.quiz.is_some() {
+        if step.quiz().is_some() {
             let _ = writeln!(out, "  quiz: skipped in a headless run");
         }
         if let Some(call) = call_line(&report.outcome) {
@@ -172,7 +172,7 @@ pub fn json_lines(scenario: &Scenario, reports: &[StepReport], tally: &mut Tally
         emit(json!({
             "event": "step", "file": scenario.file, "step": report.index + 1,
             "tick": report.tick_before, "do": step.kind, "action": report.description,
-            "note": step.note, "marker": step.marker,
+            "note": step.note(), "marker": step.marker(),
         }));
         match &report.outcome.result {
             Ok(()) => emit(json!({

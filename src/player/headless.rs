@@ -39,8 +39,7 @@ pub fn play_headless(scenario: &Scenario) -> Vec<StepReport> {
         let description = super::describe(&world, step.kind, &step.action);
         let outcome = world.apply(&step.action);
         let checks = step
-            .expect
-            .as_ref()
+            .expect()
             .map(|e| expect::check(e, &outcome, &world))
             .unwrap_or_default();
         reports.push(StepReport {
@@ -78,7 +77,7 @@ pub fn play_unplayed(
     let mut world = scenario.world.clone();
     for (index, step) in scenario.steps.iter().enumerate() {
         let tick_before = world.tick;
-        let keep = detail == Detail::Transcript || step.expect.is_some();
+        let keep = detail == Detail::Transcript || step.expect().is_some();
         let description = if detail == Detail::Transcript {
             super::describe(&world, step.kind, &step.action)
         } else {
@@ -93,8 +92,7 @@ pub fn play_unplayed(
         let outcome = world.apply(&step.action);
         unplayed.check_step(index, &world)?;
         let checks = step
-            .expect
-            .as_ref()
+            .expect()
             .map(|e| expect::check(e, &outcome, &world))
             .unwrap_or_default();
         each(StepReport {
@@ -132,7 +130,7 @@ mod tests {
             play_unplayed(&u, Detail::Checks, |r| checks.push(r)).unwrap();
             let with_expect: Vec<&StepReport> = twice
                 .iter()
-                .filter(|r| loaded.steps[r.index].expect.is_some())
+                .filter(|r| loaded.steps[r.index].expect().is_some())
                 .collect();
             assert_eq!(checks.len(), with_expect.len(), "{}", b.name);
             for (light, full) in checks.iter().zip(with_expect) {

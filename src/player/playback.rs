@@ -94,7 +94,7 @@ impl Playback {
     pub fn new(scenario: Scenario) -> Playback {
         let timeline = Timeline::new(scenario.world.clone());
         let chapters = scenario.chapters().into_iter().map(|(i, _)| i).collect();
-        let has_quiz = scenario.steps.iter().any(|s| s.quiz.is_some());
+        let has_quiz = scenario.steps.iter().any(|s| s.quiz().is_some());
         Playback {
             scenario,
             timeline,
@@ -210,7 +210,7 @@ impl Playback {
         let last = self.script_position().saturating_sub(1);
         let k = self.chapters.partition_point(|i| *i <= last);
         let i = *self.chapters.get(k.checked_sub(1)?)?;
-        Some((i, self.scenario.steps[i].marker.as_deref()?))
+        Some((i, self.scenario.steps[i].marker()?))
     }
 
     /// The chapter whose marker is on the next step to play, if any: where playback
@@ -221,7 +221,7 @@ impl Playback {
             return None;
         }
         let i = *self.chapters.iter().find(|i| **i == pos)?;
-        Some((i, self.scenario.steps[i].marker.as_deref()?))
+        Some((i, self.scenario.steps[i].marker()?))
     }
 
     /// The recorded branch, played or not: (the entry index where it starts, how many
@@ -261,7 +261,7 @@ impl Playback {
 
     /// The quiz of a step.
     pub fn quiz_of(&self, step: usize) -> Option<&Quiz> {
-        self.scenario.steps.get(step).and_then(|s| s.quiz.as_ref())
+        self.scenario.steps.get(step).and_then(|s| s.quiz())
     }
 
     /// Score: (right, asked).
@@ -364,7 +364,7 @@ impl Playback {
         }
         if self.playing
             && self.presenter
-            && self.scenario.steps[cursor].marker.is_some()
+            && self.scenario.steps[cursor].marker().is_some()
             && self.passed_marker != Some(cursor)
             && cursor > 0
         {
@@ -607,7 +607,7 @@ impl Playback {
         let pos = self.script_position().min(scenario.steps.len());
         self.timeline = Timeline::new(scenario.world.clone());
         self.chapters = scenario.chapters().into_iter().map(|(i, _)| i).collect();
-        self.has_quiz = scenario.steps.iter().any(|s| s.quiz.is_some());
+        self.has_quiz = scenario.steps.iter().any(|s| s.quiz().is_some());
         self.scenario = scenario;
         self.quiz = None;
         self.passed_marker = None;
@@ -641,9 +641,9 @@ impl Playback {
             if let Origin::Script(i) = entry.origin
                 && let Some(s) = self.scenario.steps.get(i)
             {
-                step.note = s.note.clone();
-                step.marker = s.marker.clone();
-                step.quiz = s.quiz.as_ref().map(|q| RawQuiz {
+                step.note = s.note().map(str::to_string);
+                step.marker = s.marker().map(str::to_string);
+                step.quiz = s.quiz().map(|q| RawQuiz {
                     question: q.question.clone(),
                     choices: q.choices.clone(),
                     // In the file the answer is numbered from 1.

@@ -60,7 +60,7 @@ pub struct Kept {
 pub fn snapshot(playback: &Playback) -> String {
     let scenario = playback.scenario();
     let mut branch_actions = 0;
-    let steps = playback
+    let steps: Vec<_> = playback
         .played()
         .iter()
         .map(|entry| {
@@ -68,8 +68,8 @@ pub fn snapshot(playback: &Playback) -> String {
             match entry.origin {
                 Origin::Script(i) => {
                     if let Some(s) = scenario.steps.get(i) {
-                        step.note = s.note.clone();
-                        step.marker = s.marker.clone();
+                        step.note = s.note().map(str::to_string);
+                        step.marker = s.marker().map(str::to_string);
                     }
                 }
                 Origin::Branch => {

@@ -19,10 +19,19 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
-/// A whole file.
+fn no_steps<Steps: AsRef<[RawStep]>>(steps: &Steps) -> bool {
+    steps.as_ref().is_empty()
+}
+
+/// A whole file. `Steps` is how its steps are held: a list, but for the loader, which
+/// reads them one at a time in a second pass so that a file of a million steps is never
+/// held whole ([`serde::de::IgnoredAny`] then skips them in the first pass).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawScenario {
+#[serde(
+    deny_unknown_fields,
+    bound(serialize = "Steps: Serialize + AsRef<[RawStep]>")
+)]
+pub struct RawScenario<Steps = Vec<RawStep>> {
     /// The format version (checked before anything else).
     pub cartsim: Value,
     /// Title.
@@ -36,8 +45,8 @@ pub struct RawScenario {
     /// The starting world.
     pub world: RawWorld,
     /// What happens.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub steps: Vec<RawStep>,
+    #[serde(default, skip_serializing_if = "no_steps")]
+    pub steps: Steps,
     /// What `cartsim explore` explores by default (ignored by every other command).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explore: Option<RawExplore>,

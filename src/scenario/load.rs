@@ -127,7 +127,8 @@ fn too_large() -> String {
 
 /// Loads and validates a file from disk.
 pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
-    load_file_with_raw(path).map(|(scenario, _)| scenario)
+    let bytes = read_file(path)?;
+    load_bytes(&path.display().to_string(), &bytes)
 }
 
 /// Loads and validates a file from disk, and also returns it as the format's types.
@@ -142,13 +143,19 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Loads and validates a scenario from bytes; `name` is used in messages. A leading
 /// UTF-8 byte order mark is accepted and skipped.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Scenario, LoadError> {
-    load_with_raw(name, bytes).map(|(scenario, _)| scenario)
+    load_inner(name, bytes, DryRun::Now)
 }
 
 /// Loads and validates a scenario from bytes, and also returns the file as the format's
-/// types (what `cartsim upgrade` rewrites).
+/// types (what `cartsim upgrade` rewrites). This holds the whole file twice over, as the
+/// format's types and as the scenario: [`load_bytes`] holds only the scenario.
 pub fn load_with_raw(name: &str, bytes: &[u8]) -> Result<(Scenario, RawScenario), LoadError> {
-    load_inner(name, bytes, DryRun::Now)
+    let (cx, edition, bytes) = open(name, bytes)?;
+    let raw = read_raw(&cx, bytes)?;
+    let scenario = Builder::new(&cx, edition).build(&raw)?;
+    drop(cx);
+    dry_run(&scenario)?;
+    Ok((scenario, raw))
 }
 
 /// A scenario that passed every check but the last: that each expectation names a
@@ -188,7 +195,7 @@ pub fn load_file_unplayed(path: &Path) -> Result<Unplayed, LoadError> {
 
 /// [`load_bytes`] with every check but the expectation paths (see [`Unplayed`]).
 pub fn load_unplayed(name: &str, bytes: &[u8]) -> Result<Unplayed, LoadError> {
-    load_inner(name, bytes, DryRun::Deferred).map(|(scenario, _)| Unplayed { scenario })
+    load_inner(name, bytes, DryRun::Deferred).map(|scenario| Unplayed { scenario })
 }
 
 /// Whether loading plays the steps to check the expectation paths.
@@ -200,11 +207,36 @@ enum DryRun {
     Deferred,
 }
 
-fn load_inner(
-    name: &str,
-    bytes: &[u8],
-    dry_run: DryRun,
-) -> Result<(Scenario, RawScenario), LoadError> {
+/// Loads a scenario without keeping the file as the format's types: the steps are
+/// read and checked one at a time ([`read_streamed`]), so that a long file is held once,
+/// as its scenario. Every error is the one [`load_with_raw`] gives for the same bytes.
+fn load_inner(name: &str, bytes: &[u8], dry_run: DryRun) -> Result<Scenario, LoadError> {
+    let (cx, edition, bytes) = open(name, bytes)?;
+    let scenario = match read_streamed(&cx, edition, bytes) {
+        Ok(scenario) => scenario,
+        Err(Some(refused)) => return Err(refused),
+        // The file does not fit the format's types. Reading it whole words that error
+        // exactly (its path, the value quoted, the position); it only costs memory on
+        // a file that is refused anyway.
+        Err(None) => {
+            let raw = read_raw(&cx, bytes)?;
+            Builder::new(&cx, edition).build(&raw)?
+        }
+    };
+    // The positions are only needed for errors found before the dry run: each
+    // expectation keeps its own.
+    drop(cx);
+    if dry_run == DryRun::Now {
+        self::dry_run(&scenario)?;
+    }
+    Ok(scenario)
+}
+
+/// Everything that comes before reading the file as the format's types: its size, its
+/// JSON syntax, the position of each value, a key given twice in one object and the
+/// format version. Gives the file's context for errors, its edition and its bytes
+/// without a byte order mark.
+fn open<'b>(name: &str, bytes: &'b [u8]) -> Result<(Cx, Edition, &'b [u8]), LoadError> {
     let file = sanitize::line(name);
     if bytes.len() > MAX_FILE_BYTES {
         return Err(LoadError {
@@ -246,6 +278,12 @@ fn load_inner(
         ));
     }
     let edition = check_version(&cx, head)?;
+    Ok((cx, edition, bytes))
+}
+
+/// The whole file as the format's types, or the error that says where and why it does
+/// not fit them.
+fn read_raw(cx: &Cx, bytes: &[u8]) -> Result<RawScenario, LoadError> {
     // Read the typed file from the text itself, not from `value`: turning a Value into
     // the types goes through f64 for numbers, and amounts must stay exact to the cent.
     let mut from_text = serde_json::Deserializer::from_slice(bytes);
@@ -262,12 +300,140 @@ fn load_inner(
         let pos = cx.positions.nearest(&path);
         cx.at(&path, Some(pos), message)
     })?;
-    progress::report(READING, bytes.len(), bytes.len()).map_err(stopped)?;
-    let scenario = Builder::new(&cx, edition).build(&raw)?;
-    if dry_run == DryRun::Now {
-        self::dry_run(&scenario)?;
+    progress::report(READING, bytes.len(), bytes.len()).map_err(|_| stopped(&cx.file))?;
+    Ok(raw)
+}
+
+/// Reads and checks the file in two passes over its text without ever holding all its
+/// steps as the format's types: the first reads everything but the steps (skipped), the
+/// second reads the steps one at a time, each made a [`Step`] as soon as it is read.
+/// Both read with the format's own types at the depth [`read_raw`] reads them, so the
+/// same files pass. `Err(None)` when the file does not fit the types: [`read_raw`] then
+/// words the error. A step the builder refuses is only reported once every later step
+/// has been read: an error of the format's types in a later step is the one reported,
+/// as [`load_with_raw`] reports it.
+fn read_streamed(cx: &Cx, edition: Edition, bytes: &[u8]) -> Result<Scenario, Option<LoadError>> {
+    let Ok(head) = serde_json::from_slice::<RawScenario<serde::de::IgnoredAny>>(bytes) else {
+        return Err(None);
+    };
+    progress::report(READING, bytes.len(), bytes.len()).map_err(|_| Some(stopped(&cx.file)))?;
+    let mut builder = Builder::new(cx, edition);
+    let refused = builder.world(&head).err();
+    let total = cx.positions.count("steps").unwrap_or(0);
+    let mut steps = StepReader {
+        builder: &builder,
+        steps: Vec::with_capacity(if refused.is_none() { total } else { 0 }),
+        read: 0,
+        total,
+        refused,
+        stopped: false,
+    };
+    let mut from_text = serde_json::Deserializer::from_slice(bytes);
+    let read = serde::Deserializer::deserialize_map(&mut from_text, TopLevel(&mut steps));
+    if steps.stopped {
+        return Err(Some(stopped(&cx.file)));
     }
-    Ok((scenario, raw))
+    read.map_err(|_| None)?;
+    if let Some(refused) = steps.refused {
+        return Err(Some(refused));
+    }
+    let steps = steps.steps;
+    builder.finish(&head, steps).map_err(Some)
+}
+
+/// The second pass of [`read_streamed`]: the top-level object, whose `steps` it reads
+/// and whose other members it skips (the first pass read them).
+struct TopLevel<'r, 'b, 'c>(&'r mut StepReader<'b, 'c>);
+
+/// The steps read so far, made [`Step`]s, or the first one refused.
+struct StepReader<'b, 'c> {
+    builder: &'b Builder<'c>,
+    steps: Vec<Step>,
+    /// How many steps were read.
+    read: usize,
+    /// How many the file has.
+    total: usize,
+    /// The first refusal: the steps after it are read only to check their types.
+    refused: Option<LoadError>,
+    /// Whoever watched the load stopped it.
+    stopped: bool,
+}
+
+/// A top-level key: whether it is `steps` (decoded as serde decodes it: `"st\u0065ps"`
+/// is `steps` too).
+struct IsSteps(bool);
+
+impl<'de> serde::Deserialize<'de> for IsSteps {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Key;
+        impl serde::de::Visitor<'_> for Key {
+            type Value = IsSteps;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<IsSteps, E> {
+                Ok(IsSteps(key == "steps"))
+            }
+        }
+        d.deserialize_str(Key)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for TopLevel<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a scenario")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(IsSteps(steps)) = map.next_key()? {
+            if steps {
+                map.next_value_seed(&mut *self.0)?;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for &mut StepReader<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for &mut StepReader<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(raw) = seq.next_element::<RawStep>()? {
+            let i = self.read;
+            self.read += 1;
+            if progress::report_every(1024, CHECKING, i, self.total).is_err() {
+                self.stopped = true;
+                return Err(serde::de::Error::custom("stopped"));
+            }
+            if self.refused.is_some() {
+                continue;
+            }
+            match self.builder.step(&element("steps", i), &raw) {
+                Ok(step) => self.steps.push(step),
+                Err(refused) => {
+                    self.refused = Some(refused);
+                    self.steps = Vec::new();
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// What a front end watching a load ([`crate::progress`]) is told: the bytes read (in
@@ -604,7 +770,20 @@ impl<'a> Builder<'a> {
         )
     }
 
+    /// The whole scenario, from the file read whole.
     fn build(mut self, raw: &RawScenario) -> Result<Scenario, LoadError> {
+        self.world(raw)?;
+        let mut steps = Vec::with_capacity(raw.steps.len());
+        for (i, s) in raw.steps.iter().enumerate() {
+            progress::report_every(1024, CHECKING, i, raw.steps.len())
+                .map_err(|_| stopped(&self.cx.file))?;
+            steps.push(self.step(&element("steps", i), s)?);
+        }
+        self.finish(raw, steps)
+    }
+
+    /// Checks the title and builds the starting world, in file order.
+    fn world<S>(&mut self, raw: &RawScenario<S>) -> Result<(), LoadError> {
         if raw.title.trim().is_empty() {
             return Err(self.err(
                 "title",
@@ -636,12 +815,11 @@ impl<'a> Builder<'a> {
         for (i, v) in w.validation_outputs.iter().enumerate() {
             self.validation_output(&element("world.validation_outputs", i), v)?;
         }
-        let mut steps = Vec::with_capacity(raw.steps.len());
-        for (i, s) in raw.steps.iter().enumerate() {
-            progress::report_every(1024, CHECKING, i, raw.steps.len())
-                .map_err(|_| stopped(&self.cx.file))?;
-            steps.push(self.step(&element("steps", i), s)?);
-        }
+        Ok(())
+    }
+
+    /// The scenario of the world built and its checked steps.
+    fn finish<S>(self, raw: &RawScenario<S>, steps: Vec<Step>) -> Result<Scenario, LoadError> {
         let scenario = Scenario {
             edition: self.edition,
             file: self.cx.file.clone(),
@@ -1587,15 +1765,14 @@ impl<'a> Builder<'a> {
             Some(q) => Some(self.quiz(&member(path, "quiz"), q)?),
             None => None,
         };
-        Ok(Step {
-            kind: kind.name,
-            action,
-            note: raw.note.as_deref().map(sanitize::paragraph),
-            marker: raw.marker.as_deref().map(sanitize::line),
-            expect,
-            quiz,
-            position: self.cx.positions.nearest(path),
-        })
+        Ok(
+            Step::new(kind.name, action, self.cx.positions.nearest(path)).with(
+                raw.note.as_deref().map(sanitize::paragraph),
+                raw.marker.as_deref().map(sanitize::line),
+                expect,
+                quiz,
+            ),
+        )
     }
 
     /// A REST step needs a cart of an `lwr` store, and a flow-only step a cart of an
@@ -1799,7 +1976,7 @@ fn dry_run(scenario: &Scenario) -> Result<(), LoadError> {
 /// The first expectation of step `i` (just applied to `world`) that names a record or
 /// field the world does not have, as a load error.
 fn check_step(file: &str, i: usize, step: &Step, world: &World) -> Result<(), LoadError> {
-    for field in step.expect.iter().flat_map(|e| &e.state) {
+    for field in step.expect().into_iter().flat_map(|e| &e.state) {
         if let FieldCheck::Invalid(message) = expect::resolve(world, field) {
             return Err(LoadError {
                 file: file.to_string(),

@@ -46,16 +46,76 @@ pub struct Step {
     pub kind: &'static str,
     /// What happens.
     pub action: Action,
-    /// Narration shown when the step plays (sanitized).
-    pub note: Option<String>,
-    /// Chapter name starting at this step (sanitized).
-    pub marker: Option<String>,
-    /// What must hold right after the step.
-    pub expect: Option<Expect>,
-    /// A question put to the trainee before the step plays.
-    pub quiz: Option<Quiz>,
     /// Where the step starts in its file.
     pub position: Position,
+    /// What few steps carry besides their action, apart so that a step without any (a
+    /// long file's usual step) stays small: a file may hold a million steps.
+    extras: Option<Box<Extras>>,
+}
+
+/// The parts of a [`Step`] most steps leave out.
+#[derive(Debug, Clone, Default)]
+struct Extras {
+    note: Option<String>,
+    marker: Option<String>,
+    expect: Option<Expect>,
+    quiz: Option<Quiz>,
+}
+
+impl Step {
+    /// A step with its action and none of the rest (no note, marker, expectation or
+    /// quiz).
+    pub fn new(kind: &'static str, action: Action, position: Position) -> Step {
+        Step {
+            kind,
+            action,
+            position,
+            extras: None,
+        }
+    }
+
+    /// The same step with its narration, chapter name, expectation and quiz. `note`
+    /// and `marker` are shown as they are: sanitize them first.
+    pub fn with(
+        mut self,
+        note: Option<String>,
+        marker: Option<String>,
+        expect: Option<Expect>,
+        quiz: Option<Quiz>,
+    ) -> Step {
+        let extras = Extras {
+            note,
+            marker,
+            expect,
+            quiz,
+        };
+        let none = extras.note.is_none()
+            && extras.marker.is_none()
+            && extras.expect.is_none()
+            && extras.quiz.is_none();
+        self.extras = (!none).then(|| Box::new(extras));
+        self
+    }
+
+    /// Narration shown when the step plays (sanitized).
+    pub fn note(&self) -> Option<&str> {
+        self.extras.as_ref()?.note.as_deref()
+    }
+
+    /// Chapter name starting at this step (sanitized).
+    pub fn marker(&self) -> Option<&str> {
+        self.extras.as_ref()?.marker.as_deref()
+    }
+
+    /// What must hold right after the step.
+    pub fn expect(&self) -> Option<&Expect> {
+        self.extras.as_ref()?.expect.as_ref()
+    }
+
+    /// A question put to the trainee before the step plays.
+    pub fn quiz(&self) -> Option<&Quiz> {
+        self.extras.as_ref()?.quiz.as_ref()
+    }
 }
 
 /// What must hold after a step.
@@ -139,7 +199,7 @@ impl Scenario {
         self.steps
             .iter()
             .enumerate()
-            .filter_map(|(i, s)| s.marker.as_deref().map(|m| (i, m)))
+            .filter_map(|(i, s)| s.marker().map(|m| (i, m)))
             .collect()
     }
 }

@@ -3,11 +3,15 @@
 //!
 //! Runs only on text that serde_json has already accepted, so it need not diagnose
 //! syntax; it walks iteratively, so no input can exhaust the stack. The index is a tree
-//! (one small node per value, children found by hashing parent and key or index), so
-//! its memory is linear in the input: no path string is stored per value, which made a
-//! long key repeated down a big array cost gigabytes.
+//! of small fixed-size nodes, one per value; the children of every array and object lie
+//! in one flat list, each container pointing at its run, and each member name is stored
+//! once however often it repeats. So its memory is linear in the input and small per
+//! value (a file may hold a million steps): no path string is stored per value, which
+//! made a long key repeated down a big array cost gigabytes, and no allocation is made
+//! per value.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 /// A 1-based line and column (in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -18,26 +22,64 @@ pub struct Position {
     pub column: usize,
 }
 
-/// How a value is reached from its container.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Segment {
-    Index(usize),
-    Key(Box<str>),
+/// A position as the index keeps it: half the size of a [`Position`]. Line 0 means
+/// none. A file the loader reads is at most 64 MiB, far below `u32::MAX` lines or
+/// columns; a longer text saturates rather than wraps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct At {
+    line: u32,
+    column: u32,
 }
 
-/// One value: where it starts, and where its key starts when it is an object member.
+impl At {
+    const NONE: At = At { line: 0, column: 0 };
+
+    fn new(p: Position) -> At {
+        At {
+            line: small(p.line),
+            column: small(p.column),
+        }
+    }
+
+    fn get(self) -> Option<Position> {
+        (self.line != 0).then_some(Position {
+            line: self.line as usize,
+            column: self.column as usize,
+        })
+    }
+}
+
+/// A count or place that fits the index's 32-bit fields (see [`At`]).
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// One value: where it starts, where its key starts when it is an object member, and
+/// for an array or object the run of its children in [`PositionIndex::children`]
+/// (`first`, `len`).
 #[derive(Debug, Clone, Copy)]
 struct Node {
-    value: Position,
-    key: Option<Position>,
+    value: At,
+    key: At,
+    first: u32,
+    len: u32,
 }
+
+/// The name an array's element has in [`PositionIndex::children`]: none (names are
+/// numbered from 0 up, so no name has this number).
+const ELEMENT: u32 = u32::MAX;
 
 /// The positions of every value and every object key in a document.
 #[derive(Debug, Default)]
 pub struct PositionIndex {
     /// Node 0 is the document's top value.
     nodes: Vec<Node>,
-    children: HashMap<(usize, Segment), usize>,
+    /// The children of every array and object as (name, node), one run per container:
+    /// an array's elements in order (named [`ELEMENT`]), an object's members sorted by
+    /// name and, for a name given twice, in file order (the first one is found).
+    children: Vec<(u32, u32)>,
+    /// Each member name once, numbered in the order first seen.
+    names: HashMap<Box<str>, u32>,
     /// The first key that appears twice in one object, with its path and position.
     pub duplicate: Option<(String, Position)>,
 }
@@ -46,7 +88,39 @@ pub struct PositionIndex {
 /// `.` or `[` (`"cart-1.Status"`), and this bounds the work on a hostile key.
 const MAX_CUTS: usize = 64;
 
+/// From this many members on, an object being read looks for a repeated key in a hash
+/// set rather than among its members read so far.
+const SMALL_OBJECT: usize = 16;
+
 impl PositionIndex {
+    /// The children of `node`, as (name, node).
+    fn run(&self, node: usize) -> &[(u32, u32)] {
+        let n = self.nodes[node];
+        let first = n.first as usize;
+        self.children
+            .get(first..first + n.len as usize)
+            .unwrap_or_default()
+    }
+
+    /// The element `index` of the array at `node`.
+    fn element(&self, node: usize, index: usize) -> Option<usize> {
+        match self.run(node).get(index) {
+            Some(&(ELEMENT, child)) => Some(child as usize),
+            _ => None,
+        }
+    }
+
+    /// The member `name` of the object at `node` (the first, if it is given twice).
+    fn member(&self, node: usize, name: &str) -> Option<usize> {
+        let &id = self.names.get(name)?;
+        let run = self.run(node);
+        let at = run.partition_point(|&(k, _)| k < id);
+        match run.get(at) {
+            Some(&(k, child)) if k == id => Some(child as usize),
+            _ => None,
+        }
+    }
+
     /// The node at `path`, if the document has one.
     fn find(&self, path: &str) -> Option<usize> {
         if self.nodes.is_empty() {
@@ -59,7 +133,7 @@ impl PositionIndex {
             if let Some(inner) = rest.strip_prefix('[')
                 && let Some(close) = inner.find(']')
                 && let Ok(i) = inner[..close].parse::<usize>()
-                && let Some(&child) = self.children.get(&(node, Segment::Index(i)))
+                && let Some(child) = self.element(node, i)
             {
                 node = child;
                 rest = &inner[close + 1..];
@@ -74,11 +148,10 @@ impl PositionIndex {
                 .take(MAX_CUTS)
                 .collect();
             cuts.push(name.len());
-            let (child, cut) = cuts.iter().rev().find_map(|&cut| {
-                self.children
-                    .get(&(node, Segment::Key(name[..cut].into())))
-                    .map(|&c| (c, cut))
-            })?;
+            let (child, cut) = cuts
+                .iter()
+                .rev()
+                .find_map(|&cut| self.member(node, &name[..cut]).map(|c| (c, cut)))?;
             node = child;
             rest = &name[cut..];
             first = false;
@@ -88,13 +161,22 @@ impl PositionIndex {
 
     /// Where the value at `path` starts.
     pub fn value(&self, path: &str) -> Option<Position> {
-        self.find(path).map(|n| self.nodes[n].value)
+        self.find(path).and_then(|n| self.nodes[n].value.get())
     }
 
     /// Where the key of the member at `path` starts (falls back to the value).
     pub fn key(&self, path: &str) -> Option<Position> {
-        self.find(path)
-            .map(|n| self.nodes[n].key.unwrap_or(self.nodes[n].value))
+        self.find(path).and_then(|n| {
+            let node = self.nodes[n];
+            node.key.get().or(node.value.get())
+        })
+    }
+
+    /// How many elements (or members) the array (or object) at `path` has: 0 for any
+    /// other value, `None` when there is no value at `path`. Lets a reader size its
+    /// list before it reads a long array.
+    pub fn count(&self, path: &str) -> Option<usize> {
+        self.find(path).map(|n| self.run(n).len())
     }
 
     /// The nearest known position for `path`: its key, else its value, else its
@@ -110,6 +192,24 @@ impl PositionIndex {
                 None => return self.value("").unwrap_or(Position { line: 1, column: 1 }),
             }
         }
+    }
+
+    /// The number of a member name, given it one if it is new.
+    fn name_id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.names.get(name) {
+            return id;
+        }
+        let id = small(self.names.len());
+        self.names.insert(name.into(), id);
+        id
+    }
+
+    /// The member name numbered `id` (only for a message: it looks through every name).
+    fn name(&self, id: u32) -> &str {
+        self.names
+            .iter()
+            .find(|&(_, &n)| n == id)
+            .map_or("", |(name, _)| name)
     }
 }
 
@@ -136,27 +236,33 @@ pub fn element(path: &str, index: usize) -> String {
     format!("{path}[{index}]")
 }
 
+/// A container being read. Its children read so far are the entries of `pending` from
+/// `start` on (the containers inside it have moved theirs out when they closed).
 enum Frame {
     Object {
         node: usize,
-        /// The member being read: its name and where its key starts.
-        key: Option<(Box<str>, Position)>,
+        start: usize,
+        /// The member being read: its name's number and where its key starts.
+        key: Option<(u32, Position)>,
+        /// The names of the members read so far, once the object is no longer small.
+        seen: Option<HashSet<u32>>,
     },
     Array {
         node: usize,
+        start: usize,
         next: usize,
     },
 }
 
 /// The path of the value being read inside the innermost of `stack`, written out only
 /// for a message (the first duplicate key).
-fn stack_path(stack: &[Frame]) -> String {
+fn stack_path(index: &PositionIndex, stack: &[Frame]) -> String {
     let mut out = String::new();
     for frame in stack {
         match frame {
             Frame::Object {
                 key: Some((k, _)), ..
-            } => out = member(&out, k),
+            } => out = member(&out, index.name(*k)),
             Frame::Object { key: None, .. } => {}
             Frame::Array { next, .. } => out = element(&out, next.saturating_sub(1)),
         }
@@ -172,6 +278,8 @@ pub const READING: &str = "reading the file (bytes)";
 pub fn index(text: &str) -> PositionIndex {
     let mut out = PositionIndex::default();
     let mut stack: Vec<Frame> = Vec::new();
+    // The children of the open containers, innermost last (see `Frame`).
+    let mut pending: Vec<(u32, u32)> = Vec::new();
     let mut chars = text.char_indices().peekable();
     let (mut line, mut column) = (1usize, 1usize);
     // Whether the next value to start is an object key.
@@ -198,7 +306,9 @@ pub fn index(text: &str) -> PositionIndex {
                 continue;
             }
             '}' | ']' => {
-                stack.pop();
+                if let Some(frame) = stack.pop() {
+                    close(&mut out, &mut pending, frame);
+                }
                 expect_key = false;
                 continue;
             }
@@ -226,57 +336,81 @@ pub fn index(text: &str) -> PositionIndex {
             if c != '"' {
                 continue;
             }
-            // Decoded as serde_json decodes it, so paths match serde's.
-            let name: Box<str> = serde_json::from_str::<String>(&text[start..end])
-                .unwrap_or_default()
-                .into();
-            let Some(Frame::Object { node, .. }) = stack.last() else {
-                continue;
+            // Decoded as serde_json decodes it, so paths match serde's; without an
+            // escape the text between the quotes is the name.
+            let quoted = &text[start..end];
+            let name: Cow<str> = match quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
+                Some(inner) if !quoted.contains('\\') => Cow::Borrowed(inner),
+                _ => Cow::Owned(serde_json::from_str::<String>(quoted).unwrap_or_default()),
             };
-            if out.duplicate.is_none()
-                && out
-                    .children
-                    .contains_key(&(*node, Segment::Key(name.clone())))
-            {
+            let id = out.name_id(&name);
+            let again = match stack.last_mut() {
+                Some(Frame::Object { start, seen, .. }) if out.duplicate.is_none() => {
+                    let read = &pending[*start..];
+                    if seen.is_none() && read.len() >= SMALL_OBJECT {
+                        *seen = Some(read.iter().map(|&(k, _)| k).collect());
+                    }
+                    match seen {
+                        Some(seen) => seen.contains(&id),
+                        None => read.iter().any(|&(k, _)| k == id),
+                    }
+                }
+                Some(Frame::Object { .. }) => false,
+                _ => continue,
+            };
+            if again {
                 // The enclosing frames name the object; the key completes the path.
-                let object = stack_path(&stack[..stack.len() - 1]);
+                let object = stack_path(&out, &stack[..stack.len() - 1]);
                 out.duplicate = Some((member(&object, &name), here));
             }
             if let Some(Frame::Object { key, .. }) = stack.last_mut() {
-                *key = Some((name, here));
+                *key = Some((id, here));
             }
             continue;
         }
         // A value starts here: record it under its container.
         let id = out.nodes.len();
-        let mut key_at = None;
-        let segment = match stack.last_mut() {
-            None => None,
-            Some(Frame::Object { node, key }) => key.as_ref().map(|(k, at)| {
-                key_at = Some(*at);
-                (*node, Segment::Key(k.clone()))
-            }),
-            Some(Frame::Array { node, next }) => {
-                *next += 1;
-                Some((*node, Segment::Index(*next - 1)))
+        let mut key_at = At::NONE;
+        match stack.last_mut() {
+            Some(Frame::Object {
+                key: Some((name, at)),
+                seen,
+                ..
+            }) => {
+                key_at = At::new(*at);
+                pending.push((*name, small(id)));
+                if let Some(seen) = seen {
+                    seen.insert(*name);
+                }
             }
-        };
-        out.nodes.push(Node {
-            value: here,
-            key: key_at,
-        });
-        if let Some(segment) = segment {
-            out.children.entry(segment).or_insert(id);
+            Some(Frame::Array { next, .. }) => {
+                *next += 1;
+                pending.push((ELEMENT, small(id)));
+            }
+            // The top value, or (never, in valid JSON) a value without its key.
+            _ => {}
         }
+        out.nodes.push(Node {
+            value: At::new(here),
+            key: key_at,
+            first: 0,
+            len: 0,
+        });
         match c {
             '{' => {
                 stack.push(Frame::Object {
                     node: id,
+                    start: pending.len(),
                     key: None,
+                    seen: None,
                 });
                 expect_key = true;
             }
-            '[' => stack.push(Frame::Array { node: id, next: 0 }),
+            '[' => stack.push(Frame::Array {
+                node: id,
+                start: pending.len(),
+                next: 0,
+            }),
             '"' => {}
             _ => {
                 // A number or literal: skip to its end.
@@ -290,7 +424,29 @@ pub fn index(text: &str) -> PositionIndex {
             }
         }
     }
+    out.nodes.shrink_to_fit();
+    out.children.shrink_to_fit();
     out
+}
+
+/// A container ends: its children move from `pending` to the index, an object's
+/// sorted by name (a stable sort: a name given twice keeps its file order).
+fn close(out: &mut PositionIndex, pending: &mut Vec<(u32, u32)>, frame: Frame) {
+    let (node, start, object) = match frame {
+        Frame::Object { node, start, .. } => (node, start, true),
+        Frame::Array { node, start, .. } => (node, start, false),
+    };
+    let start = start.min(pending.len());
+    let run = &mut pending[start..];
+    if object {
+        run.sort_by_key(|&(name, _)| name);
+    }
+    if let Some(n) = out.nodes.get_mut(node) {
+        n.first = small(out.children.len());
+        n.len = small(run.len());
+    }
+    out.children.extend_from_slice(run);
+    pending.truncate(start);
 }
 
 #[cfg(test)]
@@ -365,5 +521,54 @@ mod tests {
         let idx = index(&text);
         assert_eq!(idx.nodes.len(), 100_003);
         assert_eq!(idx.value(&format!("{key}[99999]")).map(|p| p.line), Some(1));
+    }
+
+    #[test]
+    fn a_repeated_key_is_found_in_a_big_object_and_the_first_one_wins() {
+        let members: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+        let text = format!(
+            "{{\"o\": {{{},\n \"k7\": 99}}, \"a\": [{{\"x\": 1, \"x\": 2}}]}}",
+            members.join(", ")
+        );
+        let idx = index(&text);
+        assert_eq!(
+            idx.duplicate,
+            Some(("o.k7".to_string(), Position { line: 2, column: 2 }))
+        );
+        assert_eq!(idx.value("o.k7").map(|p| p.line), Some(1));
+        assert_eq!(idx.value("o.k39").map(|p| p.line), Some(1));
+        let idx = index(r#"{"a": [{"y": 0}, {"x": 1, "x": 2}]}"#);
+        assert_eq!(
+            idx.duplicate,
+            Some((
+                "a[1].x".to_string(),
+                Position {
+                    line: 1,
+                    column: 27
+                }
+            ))
+        );
+        assert_eq!(idx.value("a[1].x").map(|p| p.column), Some(24));
+    }
+
+    #[test]
+    fn counts_the_children_of_a_value() {
+        let idx = index(r#"{"steps": [{"do": "settle"}, 1, [], {}], "e": [], "n": 5}"#);
+        assert_eq!(idx.count("steps"), Some(4));
+        assert_eq!(idx.count("steps[0]"), Some(1));
+        assert_eq!(idx.count("e"), Some(0));
+        assert_eq!(idx.count("n"), Some(0));
+        assert_eq!(idx.count("nothing"), None);
+        assert_eq!(idx.value("steps[3]").map(|p| p.column), Some(37));
+        assert_eq!(idx.value("steps[4]"), None);
+        assert_eq!(idx.value("steps.0"), None);
+    }
+
+    #[test]
+    fn a_value_costs_the_index_a_few_bytes() {
+        // Several values a step, a million steps: a node is its two positions and its
+        // children's run, and a child is two numbers.
+        assert!(std::mem::size_of::<Node>() <= 24);
+        assert!(std::mem::size_of::<(u32, u32)>() <= 8);
     }
 }

@@ -1182,7 +1182,10 @@ impl App {
             }
             StepResult::Quiz(_) => {}
             StepResult::Marker(i) => {
-                let name = p.scenario().steps[i].marker.clone().unwrap_or_default();
+                let name = p.scenario().steps[i]
+                    .marker()
+                    .unwrap_or_default()
+                    .to_string();
                 self.status = Some(format!(
                     "presenter mode: paused before chapter \"{name}\"; space plays on"
                 ));

@@ -192,15 +192,15 @@ pub fn record_at(scenario: &Scenario, theme: Theme, size: (u16, u16)) -> String 
             break;
         };
         let position = p.script_position();
-        if let Some(marker) = scenario.steps.get(position).and_then(|s| s.marker.clone()) {
-            r.marker(&marker);
+        if let Some(marker) = scenario.steps.get(position).and_then(|s| s.marker()) {
+            r.marker(marker);
         }
         r.press(KeyCode::Right);
         // A quiz stops the player before the step: ask, reveal the answer, then play.
         if let Some(QuizState::Asking(step)) = r.app.player.playback.as_ref().and_then(|p| p.quiz())
         {
             r.pass(READ);
-            let answer = scenario.steps[step].quiz.as_ref().map_or(0, |q| q.answer);
+            let answer = scenario.steps[step].quiz().map_or(0, |q| q.answer);
             let digit = char::from_digit(answer as u32 + 1, 10).unwrap_or('1');
             r.press(KeyCode::Char(digit));
             r.pass(READ);

@@ -65,9 +65,9 @@ fn caption_line(view: &PlayerView, t: Theme) -> Option<Line<'static>> {
                             },
                         ));
                     }
-                    if let Some(note) = &p.scenario().steps[i].note {
+                    if let Some(note) = p.scenario().steps[i].note() {
                         spans.push(Span::raw(" — "));
-                        spans.push(Span::raw(note.clone()));
+                        spans.push(Span::raw(note.to_string()));
                     }
                 }
                 Origin::Branch => {
@@ -139,7 +139,7 @@ pub fn entry_lines(view: &PlayerView, t: Theme, index: usize) -> Vec<Line<'stati
     };
     out.push(head);
     if let Origin::Script(i) = entry.origin
-        && let Some(note) = p.scenario().steps.get(i).and_then(|s| s.note.as_ref())
+        && let Some(note) = p.scenario().steps.get(i).and_then(|s| s.note())
     {
         out.push(Line::styled(format!("   ▸ {note}"), t.text()));
     }

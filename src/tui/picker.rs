@@ -348,7 +348,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 "{} steps, {} chapters{}",
                 s.steps.len(),
                 chapters.len(),
-                if s.steps.iter().any(|x| x.quiz.is_some()) {
+                if s.steps.iter().any(|x| x.quiz().is_some()) {
                     ", with quiz questions"
                 } else {
                     ""
@@ -388,7 +388,7 @@ pub fn badges(s: &crate::scenario::Scenario) -> Vec<&'static str> {
     if s.edition == Edition::Two {
         out.push("v2");
     }
-    if s.steps.iter().any(|st| st.quiz.is_some()) {
+    if s.steps.iter().any(|st| st.quiz().is_some()) {
         out.push("quiz");
     }
     out

@@ -46,7 +46,7 @@ impl Timeline {
             let marker = n
                 .checked_sub(1)
                 .and_then(|i| p.scenario().steps.get(i))
-                .and_then(|s| s.marker.clone());
+                .and_then(|s| s.marker().map(str::to_string));
             if let Some(marker) = marker {
                 lines.push(Line::styled(format!("  § {marker}"), t.title()));
             }
@@ -55,7 +55,7 @@ impl Timeline {
                 "the start, nothing played".to_string()
             } else {
                 let step = &p.scenario().steps[n - 1];
-                let quiz = if step.quiz.is_some() { " ?" } else { "" };
+                let quiz = if step.quiz().is_some() { " ?" } else { "" };
                 format!("after step {n}: {}{quiz}", p.describe_step(n - 1))
             };
             if n == self.index {

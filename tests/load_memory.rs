@@ -1,0 +1,91 @@
+//! The memory a load takes at its peak, against the size of the file: counted by a
+//! global allocator that tallies the live bytes and their peak, so the figure is exact
+//! and does not depend on timing. The engine's goal is at most 20x for a 1,000,000-step
+//! file (`cargo bench --bench shape`); the ratio does not depend on the length (a file
+//! of generated steps costs the same per step), so a short file checks it here.
+
+use cartsim::scenario::generate::{Spec, generate};
+use cartsim::scenario::load::load_unplayed;
+use cartsim::scenario::{Step, load_bytes};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The system allocator, counting the bytes currently allocated and their peak.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(by: usize) {
+    let now = LIVE.fetch_add(by, Ordering::Relaxed) + by;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; only counters are
+// updated besides.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        grew(layout.size());
+        // SAFETY: the caller's layout is passed on as is.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: `ptr` came from `alloc` with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        grew(new_size);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: forwarded unchanged.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The peak of live heap bytes while `f` runs, above what was live before it.
+fn peak(f: impl FnOnce()) -> usize {
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    f();
+    PEAK.load(Ordering::Relaxed).saturating_sub(before)
+}
+
+// One test in this file: the counters are global, and tests run side by side.
+#[test]
+fn loading_a_long_file_takes_at_most_20x_its_size() {
+    // The bench's 1,000,000-step file, one fiftieth as long: one checkout action every
+    // 300 steps, over 100 carts.
+    let text = generate(Spec {
+        steps: 20_000,
+        carts: 100,
+        sparsity: 300,
+        seed: 1,
+    });
+    let size = text.len();
+    let checked = peak(|| {
+        let loaded = load_bytes("generated.json", text.as_bytes()).expect("loads");
+        assert_eq!(loaded.steps.len(), 20_000);
+    });
+    let unplayed = peak(|| {
+        load_unplayed("generated.json", text.as_bytes()).expect("loads");
+    });
+    // Measured at about 13x (the position of each value while loading, and the
+    // scenario's steps); holding the file as the format's types besides was over 60x.
+    for (what, bytes) in [("load_bytes", checked), ("load_unplayed", unplayed)] {
+        assert!(
+            bytes <= 20 * size,
+            "{what}: peak {bytes} bytes for a file of {size} ({:.1}x)",
+            bytes as f64 / size as f64
+        );
+    }
+    // A step without a note, marker, expectation or quiz (most of a long file) is its
+    // action and a few words: those parts are kept apart.
+    assert!(
+        std::mem::size_of::<Step>() <= std::mem::size_of::<cartsim::engine::Action>() + 40,
+        "a Step is {} bytes",
+        std::mem::size_of::<Step>()
+    );
+}
