@@ -144,20 +144,22 @@ impl<'a> Lookahead<'a> {
 
     /// Whether some sequence of at most `depth` buyer actions on `cart` reaches a world
     /// where `goal` holds (the start world included).
+    /// `known` is the fingerprint of `start` when the caller has it already.
     fn reaches(
         &mut self,
         start: &World,
+        known: Option<u64>,
         question: u8,
         cart: &str,
         goal: &dyn Fn(&World) -> bool,
     ) -> bool {
-        let mut root = start.clone();
         let at = start.carts().position(cart).map_or(u32::MAX, |i| i as u32);
-        let key = (fingerprint(&mut root, self.timed), question, at);
+        let start_fp = known.unwrap_or_else(|| fingerprint(&mut start.clone(), self.timed));
+        let key = (start_fp, question, at);
         if let Some(&known) = self.cache.get(&key) {
             return known;
         }
-        let answer = self.search(root, cart, goal);
+        let answer = self.search(start, start_fp, cart, goal);
         if self.cache.len() >= LOOKAHEAD_CACHE {
             self.cache.clear();
         }
@@ -165,14 +167,19 @@ impl<'a> Lookahead<'a> {
         answer
     }
 
-    fn search(&self, root: World, cart: &str, goal: &dyn Fn(&World) -> bool) -> bool {
-        if goal(&root) {
+    fn search(
+        &self,
+        root: &World,
+        root_fp: u64,
+        cart: &str,
+        goal: &dyn Fn(&World) -> bool,
+    ) -> bool {
+        if goal(root) {
             return true;
         }
         let mut seen = std::collections::HashSet::new();
-        let mut r = root.clone();
-        seen.insert(fingerprint(&mut r, self.timed));
-        let mut level = vec![root];
+        seen.insert(root_fp);
+        let mut level = vec![root.clone()];
         // Only the cart's own actions: another cart's checkout does not free this one.
         let letters: Vec<&Letter> = self
             .letters
@@ -204,6 +211,12 @@ impl<'a> Lookahead<'a> {
 
 /// The anomalies a state shows.
 pub fn in_state(world: &World, ahead: &mut Lookahead) -> Vec<Seen> {
+    in_state_known(world, None, ahead)
+}
+
+/// [`in_state`] of a world whose fingerprint the caller has computed already (the
+/// look-ahead keys its answers by it).
+pub fn in_state_known(world: &World, known: Option<u64>, ahead: &mut Lookahead) -> Vec<Seen> {
     let mut out = Vec::new();
     for cart in world.carts() {
         let id = cart.id.as_str();
@@ -244,7 +257,7 @@ pub fn in_state(world: &World, ahead: &mut Lookahead) -> Vec<Seen> {
         }
         if cart.status == CartStatus::Checkout {
             let cart_id = id.to_string();
-            let free = ahead.reaches(world, 0, id, &|w: &World| {
+            let free = ahead.reaches(world, known, 0, id, &|w: &World| {
                 w.cart(&cart_id)
                     .is_some_and(|c| c.status != CartStatus::Checkout)
             });
@@ -344,7 +357,7 @@ pub fn in_step(
             .is_some_and(|c| c.status == CartStatus::Checkout)
     {
         let cancel = letter.action.clone();
-        let can = ahead.reaches(before, 1, cart, &|w: &World| {
+        let can = ahead.reaches(before, None, 1, cart, &|w: &World| {
             w.clone().apply_quiet(&cancel).result.is_ok()
         });
         if !can {

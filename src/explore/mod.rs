@@ -325,8 +325,14 @@ fn expand(world: &World, letters: &[Letter], timed: bool, ahead: &mut Lookahead)
 }
 
 /// The findings a state shows: anomalies, then properties.
-fn state_findings(world: &World, never: &[Never], ahead: &mut Lookahead) -> Vec<(What, Witness)> {
-    let mut out: Vec<(What, Witness)> = anomaly::in_state(world, ahead)
+/// `known` is the world's fingerprint, when the caller has it.
+fn state_findings(
+    world: &World,
+    known: Option<u64>,
+    never: &[Never],
+    ahead: &mut Lookahead,
+) -> Vec<(What, Witness)> {
+    let mut out: Vec<(What, Witness)> = anomaly::in_state_known(world, known, ahead)
         .into_iter()
         .map(|s| (What::Anomaly(s.anomaly), s.witness))
         .collect();
@@ -420,7 +426,7 @@ pub fn explore(
         path
     };
     let mut ahead = Lookahead::new(&letters, config.lookahead, timed);
-    for (what, witness) in state_findings(root, &config.never, &mut ahead) {
+    for (what, witness) in state_findings(root, Some(root_fp), &config.never, &mut ahead) {
         record(what, Vec::new(), witness, false);
     }
     let mut frontier: Vec<(u32, Option<World>)> = vec![(0, Some(root_world))];
@@ -469,7 +475,7 @@ pub fn explore(
                     })
                     .collect()
             });
-            let mut fresh: Vec<(u32, World)> = Vec::new();
+            let mut fresh: Vec<(u32, u64, World)> = Vec::new();
             for (parent, e) in expanded {
                 for (letter, seen) in e.steps {
                     let mut path = path_to(&links, parent as usize);
@@ -489,7 +495,7 @@ pub fn explore(
                         parent,
                         letter: child.letter as u32,
                     });
-                    fresh.push(((links.len() - 1) as u32, child.world));
+                    fresh.push(((links.len() - 1) as u32, child.fingerprint, child.world));
                     figures.states += 1;
                     if config.max_states.is_some_and(|m| figures.states >= m) {
                         truncated = true;
@@ -505,7 +511,12 @@ pub fn explore(
                 par_map(&fresh, &mut aheads, &|chunk, ahead| {
                     chunk
                         .iter()
-                        .map(|(index, world)| (*index, state_findings(world, &config.never, ahead)))
+                        .map(|(index, fp, world)| {
+                            (
+                                *index,
+                                state_findings(world, Some(*fp), &config.never, ahead),
+                            )
+                        })
                         .filter(|(_, f)| !f.is_empty())
                         .collect()
                 });
@@ -516,7 +527,7 @@ pub fn explore(
             }
             // Past FRONTIER_WORLDS, a state keeps only its link and is rebuilt by replay
             // when its turn comes: memory stays bounded, at the price of replaying.
-            for (index, world) in fresh {
+            for (index, _, world) in fresh {
                 if kept < FRONTIER_WORLDS {
                     kept += 1;
                     next.push((index, Some(world)));
