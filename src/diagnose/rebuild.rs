@@ -8,6 +8,7 @@ use super::values::{Clock, IdKind, check_id, format_timestamp, parse_timestamp};
 use crate::engine::actions::MAX_LINE_QUANTITY;
 use crate::engine::flow::default_flow_v2;
 use crate::engine::*;
+use foldhash::fast::FixedState;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Fields that hold Salesforce ids; each is checked and normalized to 18 characters.
@@ -97,7 +98,7 @@ pub struct Records {
     /// Each record's place in its list, by object and id (the first, as a scan finds):
     /// built at the first lookup, so that finding a record costs the same however many
     /// there are.
-    ids: std::sync::OnceLock<HashMap<(Object, String), usize>>,
+    ids: std::sync::OnceLock<HashMap<Object, HashMap<Box<str>, usize, FixedState>>>,
 }
 
 impl Records {
@@ -109,18 +110,21 @@ impl Records {
     /// The record of an object with this id.
     pub fn find(&self, object: Object, id: &str) -> Option<&Record> {
         let ids = self.ids.get_or_init(|| {
-            let mut ids = HashMap::new();
-            for (object, list) in &self.by_object {
-                for (i, r) in list.iter().enumerate() {
-                    if let Some(id) = r.value("Id") {
-                        ids.entry((*object, id.to_string())).or_insert(i);
+            self.by_object
+                .iter()
+                .map(|(object, list)| {
+                    let mut ids =
+                        HashMap::with_capacity_and_hasher(list.len(), FixedState::default());
+                    for (i, r) in list.iter().enumerate() {
+                        if let Some(id) = r.value("Id") {
+                            ids.entry(Box::from(id)).or_insert(i);
+                        }
                     }
-                }
-            }
-            ids
+                    (*object, ids)
+                })
+                .collect()
         });
-        // A lookup by a borrowed pair would need a custom key type; the id is short.
-        let i = *ids.get(&(object, id.to_string()))?;
+        let i = *ids.get(&object)?.get(id)?;
         self.of(object).get(i)
     }
 
@@ -163,7 +167,16 @@ pub fn check(
     for object in objects_given {
         out.by_object.entry(*object).or_default();
     }
-    let mut seen: HashMap<String, (Object, String)> = HashMap::new();
+    // Where the first record with each id went, to compare a repeated one with it.
+    // Comparing the records themselves (rather than keeping a copy of each one's text)
+    // keeps the memory of the check at the records' own.
+    enum Place {
+        Kept(usize),
+        Refused(usize),
+    }
+    let mut seen: HashMap<Box<str>, (Object, Place), FixedState> =
+        HashMap::with_capacity_and_hasher(records.len(), FixedState::default());
+    let mut refused: Vec<Record> = Vec::new();
     for mut record in records {
         let mut ok = true;
         for field in ID_FIELDS {
@@ -173,7 +186,9 @@ pub fn check(
                         if let Some(w) = checked.warning {
                             warnings.push(record.problem(field, format!("{v}: {w}")));
                         }
-                        record.set(field, Some(checked.id));
+                        if checked.id != v {
+                            record.set(field, Some(checked.id));
+                        }
                     }
                     Err(why) => {
                         errors.push(record.problem(field, format!("{v}: {why}")));
@@ -199,26 +214,31 @@ pub fn check(
                 ok = false;
             }
             Some(id) => {
-                let content = format!(
-                    "{:?}",
-                    record
-                        .field_names()
-                        .map(|k| (k, record.get(k)))
-                        .collect::<Vec<_>>()
-                );
-                if let Some((object, before)) = seen.get(id) {
+                if let Some((object, place)) = seen.get(id) {
+                    let before = match place {
+                        Place::Kept(i) => &out.by_object[object][*i],
+                        Place::Refused(i) => &refused[*i],
+                    };
                     if *object != record.object {
                         errors.push(record.problem("Id", format!("{id} is also the Id of a {object} record; an id names one record of one object (is a column in the wrong file?)")));
-                    } else if *before != content {
+                    } else if !record.same_content(before) {
                         errors.push(record.problem("Id", "appears twice with different values; expected each record once (were two exports of different times mixed?)"));
                     }
                     continue;
                 }
-                seen.insert(id.to_string(), (record.object, content));
+                let id: Box<str> = Box::from(id);
+                let place = if ok {
+                    Place::Kept(out.by_object.get(&record.object).map_or(0, Vec::len))
+                } else {
+                    Place::Refused(refused.len())
+                };
+                seen.insert(id, (record.object, place));
             }
         }
         if ok {
             out.by_object.entry(record.object).or_default().push(record);
+        } else if record.value("Id").is_some() {
+            refused.push(record);
         }
     }
     // At most one active session per cart.
@@ -1228,4 +1248,74 @@ pub fn check_setting(pair: &str) -> Result<(String, String), String> {
         .parse(SettingInput::Arg(value))
         .map_err(|e| format!("--setting {key}: {e}"))?;
     Ok((key.to_string(), value.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(id: &str, state: &str, created: &str) -> Record {
+        Record::new(
+            Object::CartCheckoutSession,
+            "s.csv",
+            1,
+            vec![
+                ("Id".to_string(), Some(id.to_string())),
+                (
+                    "WebCartId".to_string(),
+                    Some("0a6Hs0000000101IAA".to_string()),
+                ),
+                ("State".to_string(), Some(state.to_string())),
+                ("CreatedDate".to_string(), Some(created.to_string())),
+            ],
+        )
+    }
+
+    const ID: &str = "2z9Hs0000000101AAA";
+    const AT: &str = "2026-11-25T10:00:00.000+0000";
+
+    #[test]
+    fn a_repeated_record_is_read_once_and_a_changed_one_is_refused() {
+        let given = [Object::CartCheckoutSession];
+        let (records, _) = check(
+            vec![session(ID, "Start", AT), session(ID, "Start", AT)],
+            &given,
+        )
+        .expect("the same record twice is one record");
+        assert_eq!(records.of(Object::CartCheckoutSession).len(), 1);
+        let kept = records.of(Object::CartCheckoutSession)[0]
+            .value("Id")
+            .unwrap();
+        assert!(records.find(Object::CartCheckoutSession, kept).is_some());
+        assert!(records.find(Object::WebCart, kept).is_none());
+        let e = check(
+            vec![session(ID, "Start", AT), session(ID, "Error", AT)],
+            &given,
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].contains("appears twice with different values"),
+            "{e:?}"
+        );
+        // A refused record is still compared with its repeat: the same refusal is not
+        // said to differ, a different one is.
+        let e = check(
+            vec![session(ID, "Start", "soon"), session(ID, "Start", "soon")],
+            &given,
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e.iter().all(|e| e.contains("CreatedDate")), "{e:?}");
+        let e = check(
+            vec![session(ID, "Start", "soon"), session(ID, "Error", "soon")],
+            &given,
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 3, "{e:?}");
+        assert!(
+            e[2].contains("appears twice with different values"),
+            "{e:?}"
+        );
+    }
 }
