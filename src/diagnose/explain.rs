@@ -371,17 +371,63 @@ impl<'a> Shared<'a> {
     }
 }
 
-/// The diagnosis of each cart of the rebuilt world, in the world's order, one at a time
-/// (a caller that prints each as it comes holds one cart's diagnosis, not all of them).
+/// The diagnosis of each cart of the rebuilt world, in the world's order, a few hundred
+/// at a time (a caller that prints each as it comes holds those, not all of them).
+///
+/// Each cart's diagnosis reads the world and changes only its own copies of it, so the
+/// carts of a round are diagnosed on every core the machine offers and handed out in
+/// order: the result is the same as one by one.
 pub fn carts(rebuilt: &Rebuilt) -> impl Iterator<Item = CartDiagnosis> + '_ {
     let world = &rebuilt.world;
     let shared = Shared::new(world);
-    let total = world.carts().len();
-    world.carts().iter().enumerate().map(move |(i, c)| {
+    let all: Vec<&WebCart> = world.carts().iter().collect();
+    let total = all.len();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    // Small enough that a round's diagnoses take little memory, large enough that
+    // starting its threads costs nothing beside them.
+    let round = 128 * threads;
+    let mut done = 0;
+    std::iter::from_fn(move || {
+        if done >= all.len() {
+            return None;
+        }
+        let these = &all[done..(done + round).min(all.len())];
+        done += these.len();
+        let share = these.len().div_ceil(threads);
+        let shared = &shared;
+        let diagnosed: Vec<CartDiagnosis> = std::thread::scope(|scope| {
+            let mut parts = these.chunks(share);
+            let first = parts.next().unwrap_or_default();
+            let others: Vec<_> = parts
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|c| cart(rebuilt, shared, c))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            let mut out: Vec<CartDiagnosis> =
+                first.iter().map(|c| cart(rebuilt, shared, c)).collect();
+            for other in others {
+                match other.join() {
+                    Ok(part) => out.extend(part),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            out
+        });
+        Some(diagnosed)
+    })
+    .flatten()
+    .enumerate()
+    .map(move |(i, c)| {
         // A front end watching (`diagnose --open`) shows how far it has got. A stop is
         // not needed here: that front end has stopped waiting already.
         let _ = crate::progress::report("diagnosing the carts", i, total);
-        cart(rebuilt, &shared, c)
+        c
     })
 }
 

@@ -501,18 +501,17 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
     // Stores, from the carts and the WebStore records.
     let carts = records.of(Object::WebCart);
     let mut store_ids: Vec<String> = Vec::new();
+    let mut stores_seen: HashSet<&str> = HashSet::new();
     for c in carts {
-        match text_or(
+        let store = text_or(
             c,
             "WebStoreId",
             &mut missing,
             "the cart is put in a store named unknown-store",
-        ) {
-            Some(s) if !store_ids.iter().any(|x| x == s) => store_ids.push(s.to_string()),
-            None if !store_ids.iter().any(|x| x == "unknown-store") => {
-                store_ids.push("unknown-store".to_string())
-            }
-            _ => {}
+        )
+        .unwrap_or("unknown-store");
+        if stores_seen.insert(store) {
+            store_ids.push(store.to_string());
         }
     }
     for store_id in &store_ids {
@@ -632,22 +631,30 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
     let membership_given = records.given(Object::BuyerAccount)
         && records.given(Object::BuyerGroupMember)
         && records.given(Object::WebStoreBuyerGroup);
-    let member_of = |account: &str| -> Vec<String> {
-        let active = records.of(Object::BuyerAccount).iter().any(|b| {
-            b.value("BuyerId") == Some(account)
+    // The accounts enabled as buyers, and each account's buyer groups, found once.
+    let mut active_buyers: HashSet<&str> = HashSet::new();
+    let mut groups_of: HashMap<&str, Vec<&str>> = HashMap::new();
+    if membership_given {
+        for b in records.of(Object::BuyerAccount) {
+            if let Some(account) = b.value("BuyerId")
                 && !b
                     .value("IsActive")
                     .is_some_and(|v| v.eq_ignore_ascii_case("false"))
-        });
-        if !active {
+            {
+                active_buyers.insert(account);
+            }
+        }
+        for m in records.of(Object::BuyerGroupMember) {
+            if let (Some(account), Some(group)) = (m.value("BuyerId"), m.value("BuyerGroupId")) {
+                groups_of.entry(account).or_default().push(group);
+            }
+        }
+    }
+    let member_of = |account: &str| -> Vec<String> {
+        if !active_buyers.contains(account) {
             return Vec::new();
         }
-        let groups: Vec<&str> = records
-            .of(Object::BuyerGroupMember)
-            .iter()
-            .filter(|m| m.value("BuyerId") == Some(account))
-            .filter_map(|m| m.value("BuyerGroupId"))
-            .collect();
+        let groups: &[&str] = groups_of.get(account).map_or(&[], Vec::as_slice);
         let mut stores: Vec<String> = records
             .of(Object::WebStoreBuyerGroup)
             .iter()
@@ -939,7 +946,8 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
 
     // Sessions, oldest first.
     let mut sessions: Vec<&Record> = records.of(Object::CartCheckoutSession).iter().collect();
-    sessions.sort_by_key(|s| time(s, "CreatedDate"));
+    // Each time read once, not at every comparison.
+    sessions.sort_by_cached_key(|s| time(s, "CreatedDate"));
     let archived = archived_reading(&sessions, &mut missing);
     for s in sessions {
         let id = s.value("Id").unwrap_or_default().to_string();
@@ -999,7 +1007,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                     continue;
                 }
                 if let Some(order) = &session.order_id
-                    && !world.orders().iter().any(|o| &o.id == order)
+                    && !world.orders().contains(order)
                 {
                     world.add_order(Order {
                         id: order.clone(),

@@ -127,7 +127,7 @@ fn clean(text: String) -> String {
 
 /// The field names of one file, each sanitized and stored once.
 #[derive(Default)]
-struct Names(HashMap<String, Arc<str>>);
+struct Names(HashMap<Box<str>, Arc<str>, foldhash::fast::FixedState>);
 
 impl Names {
     fn get(&mut self, name: &str) -> Arc<str> {
@@ -135,7 +135,7 @@ impl Names {
             return known.clone();
         }
         let shared: Arc<str> = Arc::from(clean(name.to_string()));
-        self.0.insert(name.to_string(), shared.clone());
+        self.0.insert(Box::from(name), shared.clone());
         shared
     }
 }
