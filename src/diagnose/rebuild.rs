@@ -98,8 +98,11 @@ pub struct Records {
     /// Each record's place in its list, by object and id (the first, as a scan finds):
     /// built at the first lookup, so that finding a record costs the same however many
     /// there are.
-    ids: std::sync::OnceLock<HashMap<Object, HashMap<Box<str>, usize, FixedState>>>,
+    ids: std::sync::OnceLock<HashMap<Object, Places>>,
 }
+
+/// Each record's place in its object's list, by id.
+type Places = HashMap<Box<str>, usize, FixedState>;
 
 impl Records {
     /// The records of one object.

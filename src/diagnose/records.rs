@@ -112,8 +112,11 @@ pub struct Record {
     pub file: Arc<str>,
     /// The record's number in its file, from 1.
     pub number: usize,
-    fields: Box<[(Arc<str>, Option<Box<str>>)]>,
+    fields: Box<[Pair]>,
 }
+
+/// A field's name and its value (`None` for null).
+type Pair = (Arc<str>, Option<Box<str>>);
 
 /// Text from a file as [`sanitize::line`] makes it, without a copy when it is already
 /// clean (printable ASCII, as nearly every value of an export is).
