@@ -726,3 +726,40 @@ fn an_operation_running_for_no_active_session_is_found() {
     let (_, plain) = run("two-tabs", "json", &options(None, &[]));
     assert!(!codes(&plain["carts"][0]).contains(&"operation_running_for_no_session".to_string()));
 }
+
+/// The command prints each cart as it diagnoses it; what it prints is the text and the
+/// JSON of the whole diagnosis, for every ticket, in both formats and anonymized.
+#[test]
+fn the_diagnosis_written_cart_by_cart_is_the_whole_diagnosis() {
+    let tickets = std::fs::read_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(TICKETS))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect::<Vec<_>>();
+    assert!(tickets.len() >= 9, "{tickets:?}");
+    for ticket in &tickets {
+        for format in FORMATS {
+            for anonymized in [false, true] {
+                let opts = Options::default();
+                let (_, whole) = diagnose::diagnose(&inputs(ticket, format), &opts, anonymized)
+                    .unwrap_or_else(|e| panic!("{ticket}/{format}: {e:?}"));
+                let (rebuilt, notes) =
+                    diagnose::rebuild_inputs(inputs(ticket, format), &opts, anonymized).unwrap();
+                let summary = diagnose::explain::summary(&rebuilt, notes);
+                let mut text = Vec::new();
+                diagnose::explain::write_text(&rebuilt, &summary, &mut text).unwrap();
+                assert_eq!(
+                    String::from_utf8(text).unwrap(),
+                    diagnose::explain::text(&whole),
+                    "{ticket}/{format}"
+                );
+                let mut json = Vec::new();
+                diagnose::explain::write_json(&rebuilt, &summary, &mut json).unwrap();
+                assert_eq!(
+                    String::from_utf8(json).unwrap(),
+                    serde_json::to_string_pretty(&whole).unwrap(),
+                    "{ticket}/{format}"
+                );
+            }
+        }
+    }
+}

@@ -109,17 +109,66 @@ pub fn run(args: &DiagnoseArgs) -> u8 {
         Ok(i) => i,
         Err(e) => return fail(&e),
     };
-    let (_, diagnosis) = match crate::diagnose::diagnose(&inputs, &options, args.anonymize) {
-        Ok(d) => d,
+    // The inputs are dropped as they are read, and each cart is printed as soon as it
+    // is diagnosed: a big export is never held as text, records and diagnosis at once.
+    let (rebuilt, notes) = match crate::diagnose::rebuild_inputs(inputs, &options, args.anonymize) {
+        Ok(r) => r,
         Err(e) => return fail(&e),
     };
-    if args.json {
-        match serde_json::to_string_pretty(&diagnosis) {
-            Ok(text) => out(&format!("{text}\n")),
-            Err(e) => fail(&[format!("cannot write the diagnosis as JSON: {e}")]),
-        }
+    let summary = crate::diagnose::explain::summary(&rebuilt, notes);
+    let mut stdout = std::io::BufWriter::with_capacity(
+        1 << 16,
+        Output {
+            out: std::io::stdout().lock(),
+            error: None,
+        },
+    );
+    let written = if args.json {
+        crate::diagnose::explain::write_json(&rebuilt, &summary, &mut stdout)
+            .map_err(|e| e.to_string())
+            .and_then(|()| stdout.write_all(b"\n").map_err(|e| e.to_string()))
     } else {
-        out(&crate::diagnose::explain::text(&diagnosis))
+        crate::diagnose::explain::write_text(&rebuilt, &summary, &mut stdout)
+            .map_err(|e| e.to_string())
+    };
+    let written = written.and_then(|()| stdout.flush().map_err(|e| e.to_string()));
+    // The process ends now: freeing the records and the world one by one would only
+    // make it end later.
+    std::mem::forget(rebuilt);
+    match (written, stdout.get_mut().error.take()) {
+        (Ok(()), _) => EXIT_OK,
+        (Err(_), Some(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_BAD_INPUT,
+        (Err(_), Some(e)) => {
+            eprintln!("cartsim: cannot write to standard output: {e}");
+            EXIT_BAD_INPUT
+        }
+        (Err(e), None) => fail(&[format!("cannot write the diagnosis as JSON: {e}")]),
+    }
+}
+
+/// Standard output, keeping the first error writing to it: the JSON writer reports it
+/// wrapped, and a closed pipe ends the command quietly.
+struct Output<W> {
+    out: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: Write> Write for Output<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.write(buf).map_err(|e| self.keep(e))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush().map_err(|e| self.keep(e))
+    }
+}
+
+impl<W> Output<W> {
+    /// Keeps the error (the first one) and returns one like it to the writer.
+    fn keep(&mut self, e: std::io::Error) -> std::io::Error {
+        let like = std::io::Error::new(e.kind(), e.to_string());
+        self.error.get_or_insert(e);
+        like
     }
 }
 

@@ -12,7 +12,7 @@ use super::rebuild::{Assumption, Records};
 use super::records::{Field, Object, Record};
 use crate::engine::Id;
 use crate::engine::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The key prefix of GuestBuyerProfile ids. A guest's cart names its store's guest buyer
 /// profile in `WebCart.AccountId` (Object Reference, WebCart.AccountId: "if the WebCart
@@ -62,16 +62,23 @@ pub fn lwr_evidence(records: &Records) -> Option<String> {
             s.value("Id").unwrap_or("?")
         ));
     }
+    // The carts with a session, found at the first guest's cart.
+    let mut with_session: Option<HashSet<&str>> = None;
     records.of(Object::WebCart).iter().find_map(|c| {
         let id = c.value("Id")?;
         let store = c
             .value("WebStoreId")
             .and_then(|s| records.find(Object::WebStore, s));
         let why = guest_reason(c, store)?;
-        let has_checkout = records
-            .of(Object::CartCheckoutSession)
-            .iter()
-            .any(|s| s.value("WebCartId") == Some(id));
+        let has_checkout = with_session
+            .get_or_insert_with(|| {
+                records
+                    .of(Object::CartCheckoutSession)
+                    .iter()
+                    .filter_map(|s| s.value("WebCartId"))
+                    .collect()
+            })
+            .contains(id);
         has_checkout.then(|| {
             format!(
                 "WebCart {id} is a guest's ({why}) and has a checkout: B2B guest checkout is for stores built on an LWR template (WebStore.OptionsGuestCheckoutEnabled)"
@@ -107,6 +114,7 @@ fn checkout_of(world: &World, cart: &str) -> Option<String> {
 /// TotalChargeAmount (the charge of the selected method).
 pub fn delivery_groups(records: &Records, world: &mut WorldBuilder, found: &mut Found) {
     let mut per_cart: Vec<(String, Vec<String>)> = Vec::new();
+    let mut place: HashMap<String, usize> = HashMap::new();
     for g in records.of(Object::CartDeliveryGroup) {
         let id = g.value("Id").unwrap_or_default().to_string();
         let Some(cart) = g.value("CartId") else {
@@ -165,9 +173,12 @@ pub fn delivery_groups(records: &Records, world: &mut WorldBuilder, found: &mut 
             },
             delivery_method: method,
         });
-        match per_cart.iter_mut().find(|(c, _)| c == cart) {
-            Some((_, ids)) => ids.push(id),
-            None => per_cart.push((cart.to_string(), vec![id])),
+        match place.get(cart) {
+            Some(&i) => per_cart[i].1.push(id),
+            None => {
+                place.insert(cart.to_string(), per_cart.len());
+                per_cart.push((cart.to_string(), vec![id]));
+            }
         }
     }
     for (cart, ids) in per_cart {
@@ -199,15 +210,20 @@ pub fn delivery_groups(records: &Records, world: &mut WorldBuilder, found: &mut 
 pub fn payments(records: &Records, world: &mut WorldBuilder, found: &mut Found) {
     let mut unrelated: Vec<String> = Vec::new();
     let mut related = 0;
+    // The first cart naming each payment group, found once.
+    let mut cart_of_group: HashMap<&str, Option<&str>> = HashMap::new();
+    if !records.of(Object::PaymentAuthorization).is_empty() {
+        for c in records.of(Object::WebCart) {
+            if let Some(group) = c.value("PaymentGroupId") {
+                cart_of_group.entry(group).or_insert(c.value("Id"));
+            }
+        }
+    }
     for p in records.of(Object::PaymentAuthorization) {
         let id = p.value("Id").unwrap_or_default().to_string();
-        let cart = p.value("PaymentGroupId").and_then(|group| {
-            records
-                .of(Object::WebCart)
-                .iter()
-                .find(|c| c.value("PaymentGroupId") == Some(group))
-                .and_then(|c| c.value("Id"))
-        });
+        let cart = p
+            .value("PaymentGroupId")
+            .and_then(|group| cart_of_group.get(group).copied().flatten());
         let Some(cart) = cart.filter(|c| world.cart(c).is_some()) else {
             unrelated.push(id);
             continue;

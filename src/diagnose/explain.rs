@@ -11,7 +11,8 @@ use crate::engine::rest::{CheckoutPatch, PaymentOutcome, PlaceOrderStep, reason_
 use crate::engine::*;
 use crate::player::wording::{change_line, error_wording};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 
 /// Everything the diagnosis says, as data (`--json` prints it).
 #[derive(Debug, Clone, Serialize)]
@@ -301,14 +302,16 @@ fn time_of(rebuilt: &Rebuilt, object: Object, id: &str, field: &str) -> Option<S
 
 /// Diagnoses every cart of the rebuilt world.
 pub fn diagnose(rebuilt: &Rebuilt, notes: Vec<String>) -> Diagnosis {
+    Diagnosis {
+        carts: carts(rebuilt).collect(),
+        ..summary(rebuilt, notes)
+    }
+}
+
+/// The diagnosis without its carts (`carts` is empty): what comes before and after
+/// them, known before any cart is diagnosed.
+pub fn summary(rebuilt: &Rebuilt, notes: Vec<String>) -> Diagnosis {
     let world = &rebuilt.world;
-    // The operations an active session names, found once for every cart.
-    let named: HashSet<&str> = world
-        .sessions()
-        .iter()
-        .filter(|s| !s.is_archived)
-        .filter_map(|s| s.background_operation_id.as_deref())
-        .collect();
     Diagnosis {
         now: format_timestamp(rebuilt.now),
         now_tick: world.tick,
@@ -323,17 +326,7 @@ pub fn diagnose(rebuilt: &Rebuilt, notes: Vec<String>) -> Diagnosis {
                 records: r.len(),
             })
             .collect(),
-        carts: world
-            .carts()
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                // A front end watching (`diagnose --open`) shows how far it has got. A
-                // stop is not needed here: that front end has stopped waiting already.
-                let _ = crate::progress::report("diagnosing the carts", i, world.carts().len());
-                cart(rebuilt, &named, c)
-            })
-            .collect(),
+        carts: Vec::new(),
         missing: rebuilt.missing.clone(),
         assumptions: rebuilt.assumptions.clone(),
         notes: notes
@@ -342,6 +335,100 @@ pub fn diagnose(rebuilt: &Rebuilt, notes: Vec<String>) -> Diagnosis {
             .collect(),
         lwr: rebuilt.template == Template::Lwr,
     }
+}
+
+/// What the diagnosis of every cart looks up, found once for all of them so that a
+/// diagnosis stays linear in the records.
+struct Shared<'a> {
+    /// The operations an active session names.
+    named: HashSet<&'a str>,
+    /// The CartDeliveryGroups of each cart, in the world's order.
+    groups: HashMap<&'a str, Vec<&'a CartDeliveryGroup>>,
+    /// The Orders of each cart, in the world's order.
+    orders: HashMap<&'a str, Vec<&'a Order>>,
+}
+
+impl<'a> Shared<'a> {
+    fn new(world: &'a World) -> Shared<'a> {
+        let mut groups: HashMap<&str, Vec<&CartDeliveryGroup>> = HashMap::new();
+        for g in world.delivery_groups().iter() {
+            groups.entry(g.cart.as_str()).or_default().push(g);
+        }
+        let mut orders: HashMap<&str, Vec<&Order>> = HashMap::new();
+        for o in world.orders().iter() {
+            orders.entry(o.cart.as_str()).or_default().push(o);
+        }
+        Shared {
+            named: world
+                .sessions()
+                .iter()
+                .filter(|s| !s.is_archived)
+                .filter_map(|s| s.background_operation_id.as_deref())
+                .collect(),
+            groups,
+            orders,
+        }
+    }
+}
+
+/// The diagnosis of each cart of the rebuilt world, in the world's order, a few hundred
+/// at a time (a caller that prints each as it comes holds those, not all of them).
+///
+/// Each cart's diagnosis reads the world and changes only its own copies of it, so the
+/// carts of a round are diagnosed on every core the machine offers and handed out in
+/// order: the result is the same as one by one.
+pub fn carts(rebuilt: &Rebuilt) -> impl Iterator<Item = CartDiagnosis> + '_ {
+    let world = &rebuilt.world;
+    let shared = Shared::new(world);
+    let all: Vec<&WebCart> = world.carts().iter().collect();
+    let total = all.len();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    // Small enough that a round's diagnoses take little memory, large enough that
+    // starting its threads costs nothing beside them.
+    let round = 128 * threads;
+    let mut done = 0;
+    std::iter::from_fn(move || {
+        if done >= all.len() {
+            return None;
+        }
+        let these = &all[done..(done + round).min(all.len())];
+        done += these.len();
+        let share = these.len().div_ceil(threads);
+        let shared = &shared;
+        let diagnosed: Vec<CartDiagnosis> = std::thread::scope(|scope| {
+            let mut parts = these.chunks(share);
+            let first = parts.next().unwrap_or_default();
+            let others: Vec<_> = parts
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|c| cart(rebuilt, shared, c))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            let mut out: Vec<CartDiagnosis> =
+                first.iter().map(|c| cart(rebuilt, shared, c)).collect();
+            for other in others {
+                match other.join() {
+                    Ok(part) => out.extend(part),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            out
+        });
+        Some(diagnosed)
+    })
+    .flatten()
+    .enumerate()
+    .map(move |(i, c)| {
+        // A front end watching (`diagnose --open`) shows how far it has got. A stop is
+        // not needed here: that front end has stopped waiting already.
+        let _ = crate::progress::report("diagnosing the carts", i, total);
+        c
+    })
 }
 
 fn session_view(rebuilt: &Rebuilt, s: &CartCheckoutSession) -> SessionView {
@@ -398,7 +485,7 @@ fn operation_view(rebuilt: &Rebuilt, id: &str) -> OperationView {
     }
 }
 
-fn cart(rebuilt: &Rebuilt, named: &HashSet<&str>, c: &WebCart) -> CartDiagnosis {
+fn cart(rebuilt: &Rebuilt, shared: &Shared, c: &WebCart) -> CartDiagnosis {
     let world = &rebuilt.world;
     let record = rebuilt.records.find(Object::WebCart, &c.id);
     let active = world.active_session(&c.id);
@@ -423,7 +510,7 @@ fn cart(rebuilt: &Rebuilt, named: &HashSet<&str>, c: &WebCart) -> CartDiagnosis 
             is_dismissed: v.is_dismissed,
         })
         .collect();
-    let inconsistencies = findings(rebuilt, named, c, active, operation.as_ref());
+    let inconsistencies = findings(rebuilt, &shared.named, c, active, operation.as_ref());
     let verdict = if is_lwr(world, &c.id) {
         lwr_verdict(rebuilt, c, active, operation.as_ref(), &validation)
     } else {
@@ -470,10 +557,11 @@ fn cart(rebuilt: &Rebuilt, named: &HashSet<&str>, c: &WebCart) -> CartDiagnosis 
             .and_then(|r| r.value("PaymentMethodId"))
             .map(str::to_string),
         guest_email_address: c.guest_email.clone(),
-        delivery_groups: world
-            .delivery_groups()
-            .iter()
-            .filter(|g| g.cart == c.id)
+        delivery_groups: shared
+            .groups
+            .get(c.id.as_str())
+            .into_iter()
+            .flatten()
             .map(|g| DeliveryGroupView {
                 id: g.id.to_string(),
                 deliver_to_street: g.address.street.clone(),
@@ -497,10 +585,11 @@ fn cart(rebuilt: &Rebuilt, named: &HashSet<&str>, c: &WebCart) -> CartDiagnosis 
                     .map(str::to_string),
             })
             .collect(),
-        orders: world
-            .orders()
-            .iter()
-            .filter(|o| o.cart == c.id)
+        orders: shared
+            .orders
+            .get(c.id.as_str())
+            .into_iter()
+            .flatten()
             .map(|o| {
                 let r = rebuilt.records.find(Object::Order, &o.id);
                 OrderView {
@@ -1186,19 +1275,98 @@ fn flow_predictions(world: &World, cart: &str, add: Action) -> Vec<Prediction> {
     ]
 }
 
+/// Writes the text of [`text`], diagnosing one cart at a time from `rebuilt` (with
+/// `summary` from [`summary`]), so that only one cart's diagnosis and text are held at
+/// once however many carts the records hold.
+pub fn write_text(
+    rebuilt: &Rebuilt,
+    summary: &Diagnosis,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    let mut piece = String::new();
+    text_head(summary, rebuilt.world.carts().is_empty(), &mut piece);
+    out.write_all(piece.as_bytes())?;
+    for c in carts(rebuilt) {
+        piece.clear();
+        text_cart(summary.lwr, &c, &mut piece);
+        out.write_all(piece.as_bytes())?;
+    }
+    piece.clear();
+    text_tail(summary, &mut piece);
+    out.write_all(piece.as_bytes())
+}
+
+/// Writes the diagnosis as JSON, as `serde_json::to_writer_pretty` writes a whole
+/// [`Diagnosis`], diagnosing one cart at a time from `rebuilt` (with `summary` from
+/// [`summary`]) as [`write_text`] does.
+pub fn write_json(
+    rebuilt: &Rebuilt,
+    summary: &Diagnosis,
+    out: &mut impl std::io::Write,
+) -> serde_json::Result<()> {
+    use serde::ser::SerializeStruct;
+    use std::cell::RefCell;
+
+    type Lazy<'a> = RefCell<Option<Box<dyn Iterator<Item = CartDiagnosis> + 'a>>>;
+    struct Carts<'r, 'a>(&'r Lazy<'a>);
+    impl Serialize for Carts<'_, '_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let carts = self.0.borrow_mut().take();
+            s.collect_seq(carts.into_iter().flatten())
+        }
+    }
+    struct Streamed<'a> {
+        d: &'a Diagnosis,
+        carts: Lazy<'a>,
+    }
+    // The fields of `Diagnosis`, in its order (a test compares the two).
+    impl Serialize for Streamed<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let d = self.d;
+            let mut st = s.serialize_struct("Diagnosis", 10)?;
+            st.serialize_field("now", &d.now)?;
+            st.serialize_field("now_tick", &d.now_tick)?;
+            st.serialize_field("tick_minutes", &d.tick_minutes)?;
+            st.serialize_field("tick_zero", &d.tick_zero)?;
+            st.serialize_field("records", &d.records)?;
+            st.serialize_field("carts", &Carts(&self.carts))?;
+            st.serialize_field("missing", &d.missing)?;
+            st.serialize_field("assumptions", &d.assumptions)?;
+            st.serialize_field("notes", &d.notes)?;
+            st.serialize_field("lwr", &d.lwr)?;
+            st.end()
+        }
+    }
+    let streamed = Streamed {
+        d: summary,
+        carts: RefCell::new(Some(Box::new(carts(rebuilt)))),
+    };
+    serde_json::to_writer_pretty(out, &streamed)
+}
+
 /// The diagnosis as text a trainer can paste into a ticket.
 pub fn text(d: &Diagnosis) -> String {
     let mut out = String::new();
-    let mut line = |s: String| {
-        out.push_str(&s);
-        out.push('\n');
+    text_head(d, d.carts.is_empty(), &mut out);
+    for c in &d.carts {
+        text_cart(d.lwr, c, &mut out);
+    }
+    text_tail(d, &mut out);
+    out
+}
+
+/// What the text says before the carts (`d.carts` is not read: `no_carts` says whether
+/// there are any).
+pub fn text_head(d: &Diagnosis, no_carts: bool, out: &mut String) {
+    let mut line = |s: &dyn std::fmt::Display| {
+        let _ = writeln!(out, "{s}");
     };
     let counts: Vec<String> = d
         .records
         .iter()
         .map(|c| format!("{} {}", c.records, c.object))
         .collect();
-    line(format!(
+    line(&format_args!(
         "Diagnosis at {} (1 tick = {} minute{}; tick 0 = {}, now = tick {})",
         d.now,
         d.tick_minutes,
@@ -1206,7 +1374,7 @@ pub fn text(d: &Diagnosis) -> String {
         d.tick_zero,
         d.now_tick
     ));
-    line(format!(
+    line(&format_args!(
         "Records read: {}",
         if counts.is_empty() {
             "none".to_string()
@@ -1215,244 +1383,264 @@ pub fn text(d: &Diagnosis) -> String {
         }
     ));
     if d.lwr {
-        line("LWR store: the storefront calls the Connect REST checkout API; the predictions are those calls, each with its HTTP status and response body.".to_string());
+        line(
+            &"LWR store: the storefront calls the Connect REST checkout API; the predictions are those calls, each with its HTTP status and response body.",
+        );
     }
-    if d.carts.is_empty() {
-        line("No WebCart in the files: nothing to diagnose per cart.".to_string());
+    if no_carts {
+        line(&"No WebCart in the files: nothing to diagnose per cart.");
     }
-    for c in &d.carts {
-        line(String::new());
-        line(format!(
-            "WebCart {}{}: {}",
-            c.id,
-            if c.name.is_empty() {
-                String::new()
-            } else {
-                format!(" {:?}", c.name)
-            },
-            c.status
+}
+
+/// What the text says of one cart; `lwr` as [`Diagnosis::lwr`].
+pub fn text_cart(lwr: bool, c: &CartDiagnosis, out: &mut String) {
+    let mut line = |s: &dyn std::fmt::Display| {
+        let _ = writeln!(out, "{s}");
+    };
+    line(&"");
+    line(&format_args!(
+        "WebCart {}{}: {}",
+        c.id,
+        if c.name.is_empty() {
+            String::new()
+        } else {
+            format!(" {:?}", c.name)
+        },
+        c.status
+    ));
+    line(&format_args!("  {}", c.verdict));
+    line(&format_args!(
+        "  OwnerId {}  AccountId {}  WebStoreId {}",
+        c.owner, c.account, c.store
+    ));
+    line(&format_args!(
+        "  TotalProductCount {}  TotalProductAmount {}{}",
+        c.total_product_count.as_deref().unwrap_or("?"),
+        c.total_product_amount.as_deref().unwrap_or("?"),
+        c.last_modified
+            .as_ref()
+            .map(|t| format!("  LastModifiedDate {t}"))
+            .unwrap_or_default()
+    ));
+    let amounts: Vec<String> = [
+        ("TotalChargeAmount", &c.total_charge_amount),
+        ("TotalTaxAmount", &c.total_tax_amount),
+        ("GrandTotalAmount", &c.grand_total_amount),
+        ("PaymentMethodId", &c.payment_method_id),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {v}")))
+    .collect();
+    if !amounts.is_empty() {
+        line(&format_args!("  {}", amounts.join("  ")));
+    }
+    if c.guest {
+        line(&format_args!(
+            "  A guest's cart: AccountId is a GuestBuyerProfile, so store membership is not judged; GuestEmailAddress {}",
+            c.guest_email_address.as_deref().unwrap_or("null")
         ));
-        line(format!("  {}", c.verdict));
-        line(format!(
-            "  OwnerId {}  AccountId {}  WebStoreId {}",
-            c.owner, c.account, c.store
+    } else if let Some(e) = &c.guest_email_address {
+        line(&format_args!("  GuestEmailAddress {e}"));
+    }
+    for g in &c.delivery_groups {
+        let part = |k: &str, v: &Option<String>| {
+            format!(
+                "{k} {}",
+                v.as_deref()
+                    .map_or("null".to_string(), |v| format!("{v:?}"))
+            )
+        };
+        line(&format_args!(
+            "  CartDeliveryGroup {}: {}, {}, {}, {}, {}",
+            g.id,
+            part("DeliverToStreet", &g.deliver_to_street),
+            part("DeliverToCity", &g.deliver_to_city),
+            part("DeliverToPostalCode", &g.deliver_to_postal_code),
+            part("DeliverToCountry", &g.deliver_to_country),
+            format_args!(
+                "DeliveryMethodId {}",
+                g.delivery_method_id.as_deref().unwrap_or("null")
+            )
         ));
-        line(format!(
-            "  TotalProductCount {}  TotalProductAmount {}{}",
-            c.total_product_count.as_deref().unwrap_or("?"),
-            c.total_product_amount.as_deref().unwrap_or("?"),
-            c.last_modified
+    }
+    for p in &c.payment_authorizations {
+        line(&format_args!(
+            "  PaymentAuthorization {}: Amount {}, Status {}{}",
+            p.id,
+            p.amount,
+            p.status,
+            p.payment_group_id
                 .as_ref()
-                .map(|t| format!("  LastModifiedDate {t}"))
+                .map(|g| format!(", PaymentGroupId {g}"))
                 .unwrap_or_default()
         ));
-        let amounts: Vec<String> = [
-            ("TotalChargeAmount", &c.total_charge_amount),
-            ("TotalTaxAmount", &c.total_tax_amount),
-            ("GrandTotalAmount", &c.grand_total_amount),
-            ("PaymentMethodId", &c.payment_method_id),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {v}")))
-        .collect();
-        if !amounts.is_empty() {
-            line(format!("  {}", amounts.join("  ")));
-        }
-        if c.guest {
-            line(format!(
-                "  A guest's cart: AccountId is a GuestBuyerProfile, so store membership is not judged; GuestEmailAddress {}",
-                c.guest_email_address.as_deref().unwrap_or("null")
+    }
+    for o in &c.orders {
+        line(&format_args!(
+            "  Order {}: OrderReferenceNumber {}, Status {}",
+            o.id,
+            o.order_reference_number
+                .as_deref()
+                .unwrap_or("(not exported)"),
+            o.status.as_deref().unwrap_or("(not exported)")
+        ));
+    }
+    match &c.active_session {
+        None => line(&"  Active session: none".to_string()),
+        Some(s) => {
+            line(&format_args!(
+                "  Active session {}: {}",
+                s.id,
+                session_fields(s)
             ));
-        } else if let Some(e) = &c.guest_email_address {
-            line(format!("  GuestEmailAddress {e}"));
-        }
-        for g in &c.delivery_groups {
-            let part = |k: &str, v: &Option<String>| {
-                format!(
-                    "{k} {}",
-                    v.as_deref()
-                        .map_or("null".to_string(), |v| format!("{v:?}"))
-                )
-            };
-            line(format!(
-                "  CartDeliveryGroup {}: {}, {}, {}, {}, {}",
-                g.id,
-                part("DeliverToStreet", &g.deliver_to_street),
-                part("DeliverToCity", &g.deliver_to_city),
-                part("DeliverToPostalCode", &g.deliver_to_postal_code),
-                part("DeliverToCountry", &g.deliver_to_country),
-                format_args!(
-                    "DeliveryMethodId {}",
-                    g.delivery_method_id.as_deref().unwrap_or("null")
-                )
-            ));
-        }
-        for p in &c.payment_authorizations {
-            line(format!(
-                "  PaymentAuthorization {}: Amount {}, Status {}{}",
-                p.id,
-                p.amount,
-                p.status,
-                p.payment_group_id
-                    .as_ref()
-                    .map(|g| format!(", PaymentGroupId {g}"))
-                    .unwrap_or_default()
-            ));
-        }
-        for o in &c.orders {
-            line(format!(
-                "  Order {}: OrderReferenceNumber {}, Status {}",
-                o.id,
-                o.order_reference_number
-                    .as_deref()
-                    .unwrap_or("(not exported)"),
-                o.status.as_deref().unwrap_or("(not exported)")
-            ));
-        }
-        match &c.active_session {
-            None => line("  Active session: none".to_string()),
-            Some(s) => {
-                line(format!("  Active session {}: {}", s.id, session_fields(s)));
-                if let Some(e) = &s.expires {
-                    line(format!("    its checkout expires {e} (time-to-live)"));
-                }
-            }
-        }
-        if c.archived_sessions.is_empty() {
-            line("  Archived sessions: none".to_string());
-        } else {
-            line(format!(
-                "  Archived sessions ({}):",
-                c.archived_sessions.len()
-            ));
-            for s in &c.archived_sessions {
-                line(format!("    {}: {}", s.id, session_fields(s)));
-            }
-        }
-        if let Some(o) = &c.operation {
-            let mut text = format!("  Operation named by the active session: {} ", o.id);
-            match (&o.name, &o.status) {
-                (Some(n), Some(s)) => text.push_str(&format!("{n}: {s} ({})", o.condition)),
-                _ if o.condition == "purged" => {
-                    text.push_str("is not among the exported operations (purged)")
-                }
-                _ => text.push_str("(no BackgroundOperation records were given)"),
-            }
-            line(text);
-            if let Some(e) = &o.error {
-                line(format!("    Error: {e}"));
-            }
-            if !o.times.is_empty() {
-                line(format!(
-                    "    {}",
-                    o.times
-                        .iter()
-                        .map(|(k, v)| format!("{k} {v}"))
-                        .collect::<Vec<_>>()
-                        .join("  ")
-                ));
-            }
-        }
-        if c.validation.is_empty() {
-            line("  Validation rows (CartValidationOutput): none".to_string());
-        } else {
-            line(format!(
-                "  Validation rows (CartValidationOutput) ({}):",
-                c.validation.len()
-            ));
-            for v in &c.validation {
-                line(format!(
-                    "    {} {} {} {:?}{}{}{}",
-                    v.id,
-                    v.level,
-                    v.kind,
-                    v.message,
-                    v.operation
-                        .as_ref()
-                        .map(|o| format!(" from {o}"))
-                        .unwrap_or_default(),
-                    v.related
-                        .as_ref()
-                        .map(|r| format!(" about {r}"))
-                        .unwrap_or_default(),
-                    if v.is_dismissed { " (dismissed)" } else { "" }
-                ));
-            }
-        }
-        if c.inconsistencies.is_empty() {
-            line("  Inconsistencies: none".to_string());
-        } else {
-            line("  Inconsistencies:".to_string());
-            for f in &c.inconsistencies {
-                line(format!("    - {} [{}]", f.text, f.code));
-            }
-        }
-        line(if d.lwr {
-            "  What each REST checkout call would answer now (as the cart's owner):".to_string()
-        } else {
-            "  What would happen now (as the cart's owner):".to_string()
-        });
-        for p in &c.predictions {
-            line(format!("    {}: {}", p.title, p.summary));
-            if let Some(request) = &p.request {
-                let status = p
-                    .http
-                    .map(|h| format!("{h} {}", reason_phrase(h)))
-                    .unwrap_or_else(|| "no response".to_string());
-                line(format!("      call  {request} -> {}", status.trim_end()));
-            }
-            if let Some(sent) = &p.request_body {
-                line(format!(
-                    "      sent  {}",
-                    crate::scenario::sanitize::line(&sent.to_string())
-                ));
-            }
-            if let Some(body) = &p.body {
-                line(format!(
-                    "      body  {}",
-                    crate::scenario::sanitize::line(&body.to_string())
-                ));
-            }
-            for ch in &p.changes {
-                line(format!("      {}", ch.line));
-            }
-            if let Some(e) = &p.error {
-                line(format!(
-                    "      {} {}: {}",
-                    e.code,
-                    e.http.map(|h| h.to_string()).unwrap_or_default(),
-                    e.message
-                ));
-                line(format!("      failed {} {}", e.requirement, e.origin));
-                if let Some(r) = &e.reading {
-                    line(format!("      only in the reading: {r}"));
-                }
-                if let Some(b) = &e.buyer_sees {
-                    line(format!("      the buyer sees: {b}"));
-                }
+            if let Some(e) = &s.expires {
+                line(&format_args!("    its checkout expires {e} (time-to-live)"));
             }
         }
     }
+    if c.archived_sessions.is_empty() {
+        line(&"  Archived sessions: none");
+    } else {
+        line(&format_args!(
+            "  Archived sessions ({}):",
+            c.archived_sessions.len()
+        ));
+        for s in &c.archived_sessions {
+            line(&format_args!("    {}: {}", s.id, session_fields(s)));
+        }
+    }
+    if let Some(o) = &c.operation {
+        let mut text = format!("  Operation named by the active session: {} ", o.id);
+        match (&o.name, &o.status) {
+            (Some(n), Some(s)) => text.push_str(&format!("{n}: {s} ({})", o.condition)),
+            _ if o.condition == "purged" => {
+                text.push_str("is not among the exported operations (purged)")
+            }
+            _ => text.push_str("(no BackgroundOperation records were given)"),
+        }
+        line(&text);
+        if let Some(e) = &o.error {
+            line(&format_args!("    Error: {e}"));
+        }
+        if !o.times.is_empty() {
+            line(&format_args!(
+                "    {}",
+                o.times
+                    .iter()
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect::<Vec<_>>()
+                    .join("  ")
+            ));
+        }
+    }
+    if c.validation.is_empty() {
+        line(&"  Validation rows (CartValidationOutput): none");
+    } else {
+        line(&format_args!(
+            "  Validation rows (CartValidationOutput) ({}):",
+            c.validation.len()
+        ));
+        for v in &c.validation {
+            line(&format_args!(
+                "    {} {} {} {:?}{}{}{}",
+                v.id,
+                v.level,
+                v.kind,
+                v.message,
+                v.operation
+                    .as_ref()
+                    .map(|o| format!(" from {o}"))
+                    .unwrap_or_default(),
+                v.related
+                    .as_ref()
+                    .map(|r| format!(" about {r}"))
+                    .unwrap_or_default(),
+                if v.is_dismissed { " (dismissed)" } else { "" }
+            ));
+        }
+    }
+    if c.inconsistencies.is_empty() {
+        line(&"  Inconsistencies: none");
+    } else {
+        line(&"  Inconsistencies:");
+        for f in &c.inconsistencies {
+            line(&format_args!("    - {} [{}]", f.text, f.code));
+        }
+    }
+    line(&if lwr {
+        "  What each REST checkout call would answer now (as the cart's owner):".to_string()
+    } else {
+        "  What would happen now (as the cart's owner):".to_string()
+    });
+    for p in &c.predictions {
+        line(&format_args!("    {}: {}", p.title, p.summary));
+        if let Some(request) = &p.request {
+            let status = p
+                .http
+                .map(|h| format!("{h} {}", reason_phrase(h)))
+                .unwrap_or_else(|| "no response".to_string());
+            line(&format_args!(
+                "      call  {request} -> {}",
+                status.trim_end()
+            ));
+        }
+        if let Some(sent) = &p.request_body {
+            line(&format_args!(
+                "      sent  {}",
+                crate::scenario::sanitize::line(&sent.to_string())
+            ));
+        }
+        if let Some(body) = &p.body {
+            line(&format_args!(
+                "      body  {}",
+                crate::scenario::sanitize::line(&body.to_string())
+            ));
+        }
+        for ch in &p.changes {
+            line(&format_args!("      {}", ch.line));
+        }
+        if let Some(e) = &p.error {
+            line(&format_args!(
+                "      {} {}: {}",
+                e.code,
+                e.http.map(|h| h.to_string()).unwrap_or_default(),
+                e.message
+            ));
+            line(&format_args!("      failed {} {}", e.requirement, e.origin));
+            if let Some(r) = &e.reading {
+                line(&format_args!("      only in the reading: {r}"));
+            }
+            if let Some(b) = &e.buyer_sees {
+                line(&format_args!("      the buyer sees: {b}"));
+            }
+        }
+    }
+}
+
+/// What the text says after the carts.
+pub fn text_tail(d: &Diagnosis, out: &mut String) {
+    let mut line = |s: &dyn std::fmt::Display| {
+        let _ = writeln!(out, "{s}");
+    };
     if !d.missing.is_empty() {
-        line(String::new());
-        line("Missing from the records:".to_string());
+        line(&"");
+        line(&"Missing from the records:");
         for m in &d.missing {
-            line(format!("  - {m}"));
+            line(&format_args!("  - {m}"));
         }
     }
     if !d.notes.is_empty() {
-        line(String::new());
-        line("Notes on the files:".to_string());
+        line(&"");
+        line(&"Notes on the files:");
         for n in &d.notes {
-            line(format!("  - {n}"));
+            line(&format_args!("  - {n}"));
         }
     }
-    line(String::new());
-    line("Assumptions (facts these records cannot show):".to_string());
+    line(&"");
+    line(&"Assumptions (facts these records cannot show):");
     for a in &d.assumptions {
-        line(format!("  - {} [set with {}]", a.fact, a.set_with));
+        line(&format_args!("  - {} [set with {}]", a.fact, a.set_with));
     }
-    out
 }
 
 fn session_fields(s: &SessionView) -> String {

@@ -46,11 +46,20 @@ pub struct Loaded {
 /// Reads and checks every input. Every problem is returned (each names the file, the
 /// record and the field), so one run shows them all.
 pub fn load(inputs: &[Input]) -> Result<Loaded, Vec<String>> {
+    load_each(inputs)
+}
+
+/// [`load`] of inputs given or lent: an input given is dropped once its records are
+/// read, so that the text of a big export is not held next to its records.
+fn load_each<I: std::borrow::Borrow<Input>>(
+    inputs: impl IntoIterator<Item = I>,
+) -> Result<Loaded, Vec<String>> {
     let mut errors = Vec::new();
     let mut all = Vec::new();
     let mut notes = Vec::new();
     let mut objects = Vec::new();
     for input in inputs {
+        let input = input.borrow();
         let name = crate::scenario::sanitize::line(&input.name);
         match records::parse(&name, &input.bytes) {
             Ok(parsed) => {
@@ -81,6 +90,35 @@ pub fn diagnose(
     options: &Options,
     anonymized: bool,
 ) -> Result<(Rebuilt, Diagnosis), Vec<String>> {
+    let (rebuilt, notes) = rebuild_lent(inputs, options, anonymized)?;
+    let diagnosis = explain::diagnose(&rebuilt, notes);
+    Ok((rebuilt, diagnosis))
+}
+
+/// Reads and rebuilds, as [`diagnose`] does before it diagnoses the carts; returns the
+/// rebuilt world and the remarks about the files. Each input is dropped once read (see
+/// [`explain::carts`] to diagnose the carts one at a time).
+pub fn rebuild_inputs(
+    inputs: Vec<Input>,
+    options: &Options,
+    anonymized: bool,
+) -> Result<(Rebuilt, Vec<String>), Vec<String>> {
+    if anonymized {
+        // A refusal reads the inputs again, with their real names.
+        return rebuild_lent(&inputs, options, true);
+    }
+    let _ = crate::progress::report("reading the exports", 0, 0);
+    let loaded = load_each(inputs)?;
+    let _ = crate::progress::report("rebuilding the world", 0, 0);
+    let rebuilt = rebuild::rebuild(loaded.records, options)?;
+    Ok((rebuilt, loaded.notes))
+}
+
+fn rebuild_lent(
+    inputs: &[Input],
+    options: &Options,
+    anonymized: bool,
+) -> Result<(Rebuilt, Vec<String>), Vec<String>> {
     if anonymized {
         // The paths go too: they often hold the customer's name.
         let renamed: Vec<Input> = inputs
@@ -94,11 +132,13 @@ pub fn diagnose(
         let shared = load(&renamed).and_then(|mut loaded| {
             anonymize::anonymize(&mut loaded.records);
             let rebuilt = rebuild::rebuild(loaded.records, options)?;
-            let diagnosis = explain::diagnose(&rebuilt, loaded.notes);
-            Ok((rebuilt, diagnosis))
+            Ok((rebuilt, loaded.notes))
         });
-        return shared
-            .map_err(|anonymous| diagnose(inputs, options, false).err().unwrap_or(anonymous));
+        return shared.map_err(|anonymous| {
+            rebuild_lent(inputs, options, false)
+                .err()
+                .unwrap_or(anonymous)
+        });
     }
     // A front end watching (`diagnose --open`) shows the phase; its stop is not needed
     // here, as it has stopped waiting already.
@@ -106,8 +146,7 @@ pub fn diagnose(
     let loaded = load(inputs)?;
     let _ = crate::progress::report("rebuilding the world", 0, 0);
     let rebuilt = rebuild::rebuild(loaded.records, options)?;
-    let diagnosis = explain::diagnose(&rebuilt, loaded.notes);
-    Ok((rebuilt, diagnosis))
+    Ok((rebuilt, loaded.notes))
 }
 
 /// The rebuilt world as a scenario with no steps, to open in the terminal UI and try

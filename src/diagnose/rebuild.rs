@@ -9,6 +9,7 @@ use crate::engine::Id;
 use crate::engine::actions::MAX_LINE_QUANTITY;
 use crate::engine::flow::default_flow_v2;
 use crate::engine::*;
+use foldhash::fast::FixedState;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Fields that hold Salesforce ids; each is checked and normalized to 18 characters.
@@ -98,8 +99,11 @@ pub struct Records {
     /// Each record's place in its list, by object and id (the first, as a scan finds):
     /// built at the first lookup, so that finding a record costs the same however many
     /// there are.
-    ids: std::sync::OnceLock<HashMap<(Object, String), usize>>,
+    ids: std::sync::OnceLock<HashMap<Object, Places>>,
 }
+
+/// Each record's place in its object's list, by id.
+type Places = HashMap<Box<str>, usize, FixedState>;
 
 impl Records {
     /// The records of one object.
@@ -110,18 +114,21 @@ impl Records {
     /// The record of an object with this id.
     pub fn find(&self, object: Object, id: &str) -> Option<&Record> {
         let ids = self.ids.get_or_init(|| {
-            let mut ids = HashMap::new();
-            for (object, list) in &self.by_object {
-                for (i, r) in list.iter().enumerate() {
-                    if let Some(id) = r.value("Id") {
-                        ids.entry((*object, id.to_string())).or_insert(i);
+            self.by_object
+                .iter()
+                .map(|(object, list)| {
+                    let mut ids =
+                        HashMap::with_capacity_and_hasher(list.len(), FixedState::default());
+                    for (i, r) in list.iter().enumerate() {
+                        if let Some(id) = r.value("Id") {
+                            ids.entry(Box::from(id)).or_insert(i);
+                        }
                     }
-                }
-            }
-            ids
+                    (*object, ids)
+                })
+                .collect()
         });
-        // A lookup by a borrowed pair would need a custom key type; the id is short.
-        let i = *ids.get(&(object, id.to_string()))?;
+        let i = *ids.get(&object)?.get(id)?;
         self.of(object).get(i)
     }
 
@@ -164,7 +171,16 @@ pub fn check(
     for object in objects_given {
         out.by_object.entry(*object).or_default();
     }
-    let mut seen: HashMap<String, (Object, String)> = HashMap::new();
+    // Where the first record with each id went, to compare a repeated one with it.
+    // Comparing the records themselves (rather than keeping a copy of each one's text)
+    // keeps the memory of the check at the records' own.
+    enum Place {
+        Kept(usize),
+        Refused(usize),
+    }
+    let mut seen: HashMap<Box<str>, (Object, Place), FixedState> =
+        HashMap::with_capacity_and_hasher(records.len(), FixedState::default());
+    let mut refused: Vec<Record> = Vec::new();
     for mut record in records {
         let mut ok = true;
         for field in ID_FIELDS {
@@ -174,7 +190,9 @@ pub fn check(
                         if let Some(w) = checked.warning {
                             warnings.push(record.problem(field, format!("{v}: {w}")));
                         }
-                        record.set(field, Some(checked.id));
+                        if checked.id != v {
+                            record.set(field, Some(checked.id));
+                        }
                     }
                     Err(why) => {
                         errors.push(record.problem(field, format!("{v}: {why}")));
@@ -200,26 +218,31 @@ pub fn check(
                 ok = false;
             }
             Some(id) => {
-                let content = format!(
-                    "{:?}",
-                    record
-                        .field_names()
-                        .map(|k| (k, record.get(k)))
-                        .collect::<Vec<_>>()
-                );
-                if let Some((object, before)) = seen.get(id) {
+                if let Some((object, place)) = seen.get(id) {
+                    let before = match place {
+                        Place::Kept(i) => &out.by_object[object][*i],
+                        Place::Refused(i) => &refused[*i],
+                    };
                     if *object != record.object {
                         errors.push(record.problem("Id", format!("{id} is also the Id of a {object} record; an id names one record of one object (is a column in the wrong file?)")));
-                    } else if *before != content {
+                    } else if !record.same_content(before) {
                         errors.push(record.problem("Id", "appears twice with different values; expected each record once (were two exports of different times mixed?)"));
                     }
                     continue;
                 }
-                seen.insert(id.to_string(), (record.object, content));
+                let id: Box<str> = Box::from(id);
+                let place = if ok {
+                    Place::Kept(out.by_object.get(&record.object).map_or(0, Vec::len))
+                } else {
+                    Place::Refused(refused.len())
+                };
+                seen.insert(id, (record.object, place));
             }
         }
         if ok {
             out.by_object.entry(record.object).or_default().push(record);
+        } else if record.value("Id").is_some() {
+            refused.push(record);
         }
     }
     // At most one active session per cart.
@@ -482,18 +505,17 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
     // Stores, from the carts and the WebStore records.
     let carts = records.of(Object::WebCart);
     let mut store_ids: Vec<String> = Vec::new();
+    let mut stores_seen: HashSet<&str> = HashSet::new();
     for c in carts {
-        match text_or(
+        let store = text_or(
             c,
             "WebStoreId",
             &mut missing,
             "the cart is put in a store named unknown-store",
-        ) {
-            Some(s) if !store_ids.iter().any(|x| x == s) => store_ids.push(s.to_string()),
-            None if !store_ids.iter().any(|x| x == "unknown-store") => {
-                store_ids.push("unknown-store".to_string())
-            }
-            _ => {}
+        )
+        .unwrap_or("unknown-store");
+        if stores_seen.insert(store) {
+            store_ids.push(store.to_string());
         }
     }
     for store_id in &store_ids {
@@ -613,22 +635,30 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
     let membership_given = records.given(Object::BuyerAccount)
         && records.given(Object::BuyerGroupMember)
         && records.given(Object::WebStoreBuyerGroup);
-    let member_of = |account: &str| -> Vec<String> {
-        let active = records.of(Object::BuyerAccount).iter().any(|b| {
-            b.value("BuyerId") == Some(account)
+    // The accounts enabled as buyers, and each account's buyer groups, found once.
+    let mut active_buyers: HashSet<&str> = HashSet::new();
+    let mut groups_of: HashMap<&str, Vec<&str>> = HashMap::new();
+    if membership_given {
+        for b in records.of(Object::BuyerAccount) {
+            if let Some(account) = b.value("BuyerId")
                 && !b
                     .value("IsActive")
                     .is_some_and(|v| v.eq_ignore_ascii_case("false"))
-        });
-        if !active {
+            {
+                active_buyers.insert(account);
+            }
+        }
+        for m in records.of(Object::BuyerGroupMember) {
+            if let (Some(account), Some(group)) = (m.value("BuyerId"), m.value("BuyerGroupId")) {
+                groups_of.entry(account).or_default().push(group);
+            }
+        }
+    }
+    let member_of = |account: &str| -> Vec<String> {
+        if !active_buyers.contains(account) {
             return Vec::new();
         }
-        let groups: Vec<&str> = records
-            .of(Object::BuyerGroupMember)
-            .iter()
-            .filter(|m| m.value("BuyerId") == Some(account))
-            .filter_map(|m| m.value("BuyerGroupId"))
-            .collect();
+        let groups: &[&str] = groups_of.get(account).map_or(&[], Vec::as_slice);
         let mut stores: Vec<String> = records
             .of(Object::WebStoreBuyerGroup)
             .iter()
@@ -923,7 +953,8 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
 
     // Sessions, oldest first.
     let mut sessions: Vec<&Record> = records.of(Object::CartCheckoutSession).iter().collect();
-    sessions.sort_by_key(|s| time(s, "CreatedDate"));
+    // Each time read once, not at every comparison.
+    sessions.sort_by_cached_key(|s| time(s, "CreatedDate"));
     let archived = archived_reading(&sessions, &mut missing);
     for s in sessions {
         let id = s.value("Id").unwrap_or_default().to_string();
@@ -983,7 +1014,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                     continue;
                 }
                 if let Some(order) = &session.order_id
-                    && !world.orders().iter().any(|o| &o.id == order)
+                    && !world.orders().contains(order)
                 {
                     world.add_order(Order {
                         id: *order,
@@ -1232,4 +1263,74 @@ pub fn check_setting(pair: &str) -> Result<(String, String), String> {
         .parse(SettingInput::Arg(value))
         .map_err(|e| format!("--setting {key}: {e}"))?;
     Ok((key.to_string(), value.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(id: &str, state: &str, created: &str) -> Record {
+        Record::new(
+            Object::CartCheckoutSession,
+            "s.csv",
+            1,
+            vec![
+                ("Id".to_string(), Some(id.to_string())),
+                (
+                    "WebCartId".to_string(),
+                    Some("0a6Hs0000000101IAA".to_string()),
+                ),
+                ("State".to_string(), Some(state.to_string())),
+                ("CreatedDate".to_string(), Some(created.to_string())),
+            ],
+        )
+    }
+
+    const ID: &str = "2z9Hs0000000101AAA";
+    const AT: &str = "2026-11-25T10:00:00.000+0000";
+
+    #[test]
+    fn a_repeated_record_is_read_once_and_a_changed_one_is_refused() {
+        let given = [Object::CartCheckoutSession];
+        let (records, _) = check(
+            vec![session(ID, "Start", AT), session(ID, "Start", AT)],
+            &given,
+        )
+        .expect("the same record twice is one record");
+        assert_eq!(records.of(Object::CartCheckoutSession).len(), 1);
+        let kept = records.of(Object::CartCheckoutSession)[0]
+            .value("Id")
+            .unwrap();
+        assert!(records.find(Object::CartCheckoutSession, kept).is_some());
+        assert!(records.find(Object::WebCart, kept).is_none());
+        let e = check(
+            vec![session(ID, "Start", AT), session(ID, "Error", AT)],
+            &given,
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].contains("appears twice with different values"),
+            "{e:?}"
+        );
+        // A refused record is still compared with its repeat: the same refusal is not
+        // said to differ, a different one is.
+        let e = check(
+            vec![session(ID, "Start", "soon"), session(ID, "Start", "soon")],
+            &given,
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e.iter().all(|e| e.contains("CreatedDate")), "{e:?}");
+        let e = check(
+            vec![session(ID, "Start", "soon"), session(ID, "Error", "soon")],
+            &given,
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 3, "{e:?}");
+        assert!(
+            e[2].contains("appears twice with different values"),
+            "{e:?}"
+        );
+    }
 }

@@ -6,6 +6,9 @@
 
 use crate::scenario::sanitize;
 use serde_json::Value;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The objects diagnose reads, by their Salesforce API names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -97,15 +100,47 @@ pub enum Format {
 
 /// One record of a query result: its object, where it was found, and its fields as
 /// text (`None` for null). Field names are matched without regard to case.
+///
+/// An export holds tens of thousands of records with the same dozen field names and
+/// the same file name, so those are shared between the records of a file rather than
+/// copied into each.
 #[derive(Debug, Clone)]
 pub struct Record {
     /// The object type.
     pub object: Object,
     /// The file, as shown in messages (sanitized).
-    pub file: String,
+    pub file: Arc<str>,
     /// The record's number in its file, from 1.
     pub number: usize,
-    fields: Vec<(String, Option<String>)>,
+    fields: Box<[Pair]>,
+}
+
+/// A field's name and its value (`None` for null).
+type Pair = (Arc<str>, Option<Box<str>>);
+
+/// Text from a file as [`sanitize::line`] makes it, without a copy when it is already
+/// clean (printable ASCII, as nearly every value of an export is).
+fn clean(text: String) -> String {
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        text
+    } else {
+        sanitize::line(&text)
+    }
+}
+
+/// The field names of one file, each sanitized and stored once.
+#[derive(Default)]
+struct Names(HashMap<Box<str>, Arc<str>, foldhash::fast::FixedState>);
+
+impl Names {
+    fn get(&mut self, name: &str) -> Arc<str> {
+        if let Some(known) = self.0.get(name) {
+            return known.clone();
+        }
+        let shared: Arc<str> = Arc::from(clean(name.to_string()));
+        self.0.insert(Box::from(name), shared.clone());
+        shared
+    }
 }
 
 /// A field as a record has it.
@@ -127,13 +162,29 @@ impl Record {
         number: usize,
         fields: Vec<(String, Option<String>)>,
     ) -> Record {
+        let mut names = Names::default();
+        Record::read(
+            object,
+            &Arc::from(file),
+            number,
+            fields.into_iter().map(|(k, v)| (names.get(&k), v)),
+        )
+    }
+
+    /// Builds a record from a file's shared name and field names; values are
+    /// sanitized here.
+    fn read(
+        object: Object,
+        file: &Arc<str>,
+        number: usize,
+        fields: impl Iterator<Item = (Arc<str>, Option<String>)>,
+    ) -> Record {
         Record {
             object,
-            file: file.to_string(),
+            file: file.clone(),
             number,
             fields: fields
-                .into_iter()
-                .map(|(k, v)| (sanitize::line(&k), v.map(|v| sanitize::line(&v))))
+                .map(|(k, v)| (k, v.map(|v| clean(v).into_boxed_str())))
                 .collect(),
         }
     }
@@ -166,13 +217,20 @@ impl Record {
             .iter_mut()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
         {
-            slot.1 = value;
+            slot.1 = value.map(String::into_boxed_str);
         }
     }
 
     /// The names of the fields the record has.
     pub fn field_names(&self) -> impl Iterator<Item = &str> {
-        self.fields.iter().map(|(k, _)| k.as_str())
+        self.fields.iter().map(|(k, _)| &**k)
+    }
+
+    /// True when both records have the same fields, in the same order, with the same
+    /// values (as [`Record::get`] reads them).
+    pub fn same_content(&self, other: &Record) -> bool {
+        self.field_names().eq(other.field_names())
+            && self.field_names().all(|k| self.get(k) == other.get(k))
     }
 
     /// `record 3 (CartCheckoutSession 1Ck...)`: how messages name the record.
@@ -204,7 +262,7 @@ pub struct Parsed {
 /// The error names the file, and the record and field where there is one.
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Parsed, String> {
     let decoded = decode(file, bytes)?;
-    let text = decoded.as_str();
+    let text: &str = &decoded;
     let start = text.trim_start();
     match start.chars().next() {
         None => Err(format!(
@@ -221,7 +279,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Parsed, String> {
 
 /// The file's text: UTF-8 (with or without a byte order mark), or UTF-16 with a byte
 /// order mark (what Excel's "Unicode Text" and some Windows tools save).
-fn decode(file: &str, bytes: &[u8]) -> Result<String, String> {
+fn decode<'b>(file: &str, bytes: &'b [u8]) -> Result<Cow<'b, str>, String> {
     let utf16 = |big: bool, body: &[u8]| -> Result<String, String> {
         if !body.len().is_multiple_of(2) {
             return Err(format!(
@@ -250,13 +308,13 @@ fn decode(file: &str, bytes: &[u8]) -> Result<String, String> {
         Ok(text)
     };
     if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
-        return utf16(false, body);
+        return utf16(false, body).map(Cow::Owned);
     }
     if let Some(body) = bytes.strip_prefix(b"\xFE\xFF") {
-        return utf16(true, body);
+        return utf16(true, body).map(Cow::Owned);
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map(str::to_string).map_err(|e| {
+    std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|e| {
         format!(
             "{file}: not UTF-8 text (byte {}); expected the output of `sf data query` (UTF-8, or UTF-16 with a byte order mark)",
             e.valid_up_to()
@@ -264,11 +322,24 @@ fn decode(file: &str, bytes: &[u8]) -> Result<String, String> {
     })
 }
 
+/// What reading one file needs besides its records: its name as shown, shared by its
+/// records, and its field names, each stored once.
+struct Reading<'a> {
+    file: &'a str,
+    shared: Arc<str>,
+    names: Names,
+}
+
 fn parse_json(file: &str, text: &str) -> Result<Parsed, String> {
     let mut out = Parsed {
         format: Format::Json,
         records: Vec::new(),
         notes: Vec::new(),
+    };
+    let mut reading = Reading {
+        file,
+        shared: Arc::from(file),
+        names: Names::default(),
     };
     let stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
     let mut documents = 0;
@@ -285,17 +356,29 @@ fn parse_json(file: &str, text: &str) -> Result<Parsed, String> {
         match doc {
             Value::Array(items) => {
                 for (i, item) in items.into_iter().enumerate() {
-                    result_document(file, &format!("element {}", i + 1), item, &mut out)?;
+                    result_document(&mut reading, &format!("element {}", i + 1), item, &mut out)?;
                 }
             }
-            other => result_document(file, &format!("result {documents}"), other, &mut out)?,
+            other => result_document(
+                &mut reading,
+                &format!("result {documents}"),
+                other,
+                &mut out,
+            )?,
         }
     }
     Ok(out)
 }
 
-/// One `sf data query --json` document, or a bare `{"records": [...]}` result.
-fn result_document(file: &str, which: &str, doc: Value, out: &mut Parsed) -> Result<(), String> {
+/// One `sf data query --json` document, or a bare `{"records": [...]}` result. The
+/// document is taken apart as its records are read, so that its text is not held twice.
+fn result_document(
+    reading: &mut Reading,
+    which: &str,
+    doc: Value,
+    out: &mut Parsed,
+) -> Result<(), String> {
+    let file = reading.file;
     let Value::Object(mut map) = doc else {
         return Err(format!(
             "{file}: {which}: expected a JSON object as `sf data query --json` prints it"
@@ -324,7 +407,7 @@ fn result_document(file: &str, which: &str, doc: Value, out: &mut Parsed) -> Res
             ));
         }
     };
-    let Value::Object(result) = result else {
+    let Value::Object(mut result) = result else {
         return Err(format!(
             "{file}: {which}: result: expected an object with `records`"
         ));
@@ -332,28 +415,32 @@ fn result_document(file: &str, which: &str, doc: Value, out: &mut Parsed) -> Res
     // `sf data get record --json` (a retrieve by id, the one call the Object Reference
     // lists for BackgroundOperation) prints the record itself as the result.
     if !result.contains_key("records") && result.get("attributes").is_some_and(Value::is_object) {
-        return json_record(file, &Value::Object(result), out);
+        return json_record(reading, Value::Object(result), out);
     }
-    let Some(Value::Array(records)) = result.get("records") else {
+    if !matches!(result.get("records"), Some(Value::Array(_))) {
         return Err(format!(
             "{file}: {which}: result.records: expected a list of records"
         ));
-    };
+    }
     if result.get("done") == Some(&Value::Bool(false)) {
         out.notes.push(format!(
             "{file}: the query result is incomplete (done: false): more records exist than the file holds"
         ));
     }
+    let Some(Value::Array(records)) = result.get_mut("records").map(Value::take) else {
+        unreachable!("checked above to be a list");
+    };
     if records.is_empty() {
         out.notes.push(format!("{file}: {which} has no records"));
     }
     for record in records {
-        json_record(file, record, out)?;
+        json_record(reading, record, out)?;
     }
     Ok(())
 }
 
-fn json_record(file: &str, record: &Value, out: &mut Parsed) -> Result<(), String> {
+fn json_record(reading: &mut Reading, record: Value, out: &mut Parsed) -> Result<(), String> {
+    let file = reading.file;
     let number = out.records.len() + 1;
     let Value::Object(map) = record else {
         return Err(format!("{file}: record {number}: expected a JSON object"));
@@ -366,10 +453,15 @@ fn json_record(file: &str, record: &Value, out: &mut Parsed) -> Result<(), Strin
     let object = Object::parse(type_name).ok_or_else(|| unsupported(file, number, type_name))?;
     let mut fields = Vec::new();
     let mut children = Vec::new();
-    flatten(map, "", &mut fields, &mut children);
-    out.records.push(Record::new(object, file, number, fields));
+    flatten(map, "", &mut reading.names, &mut fields, &mut children);
+    out.records.push(Record::read(
+        object,
+        &reading.shared,
+        number,
+        fields.into_iter(),
+    ));
     for child in children {
-        json_record(file, &child, out)?;
+        json_record(reading, child, out)?;
     }
     Ok(())
 }
@@ -383,29 +475,37 @@ fn unsupported(file: &str, number: usize, type_name: &str) -> String {
 }
 
 /// A record's fields, with parent relationships as `Owner.Name` and subquery records
-/// collected for reading after their parent.
+/// collected for reading after their parent. The values are moved out of the document.
 fn flatten(
-    map: &serde_json::Map<String, Value>,
+    map: serde_json::Map<String, Value>,
     prefix: &str,
-    fields: &mut Vec<(String, Option<String>)>,
+    names: &mut Names,
+    fields: &mut Vec<(Arc<str>, Option<String>)>,
     children: &mut Vec<Value>,
 ) {
     for (key, value) in map {
         if key == "attributes" {
             continue;
         }
-        let name = format!("{prefix}{key}");
+        let name = |names: &mut Names| {
+            if prefix.is_empty() {
+                names.get(&key)
+            } else {
+                names.get(&format!("{prefix}{key}"))
+            }
+        };
         match value {
-            Value::Null => fields.push((name, None)),
-            Value::String(s) => fields.push((name, Some(s.clone()))),
-            Value::Bool(b) => fields.push((name, Some(b.to_string()))),
-            Value::Number(n) => fields.push((name, Some(n.to_string()))),
-            Value::Object(inner) => match inner.get("records") {
-                Some(Value::Array(rows)) => children.extend(rows.iter().cloned()),
-                _ => flatten(inner, &format!("{name}."), fields, children),
+            Value::Null => fields.push((name(names), None)),
+            Value::String(s) => fields.push((name(names), Some(s))),
+            Value::Bool(b) => fields.push((name(names), Some(b.to_string()))),
+            Value::Number(n) => fields.push((name(names), Some(n.to_string()))),
+            Value::Object(mut inner) => match inner.get_mut("records") {
+                Some(Value::Array(rows)) => children.append(rows),
+                _ => flatten(inner, &format!("{prefix}{key}."), names, fields, children),
             },
             Value::Array(items) => {
-                fields.push((name, Some(Value::Array(items.clone()).to_string())))
+                let text = Value::Array(items).to_string();
+                fields.push((name(names), Some(text)))
             }
         }
     }
@@ -519,18 +619,25 @@ fn parse_csv(file: &str, text: &str) -> Result<Parsed, String> {
         records: Vec::new(),
         notes: Vec::new(),
     };
-    for row in reader.records() {
-        let row = row.map_err(|e| {
+    let shared: Arc<str> = Arc::from(file);
+    let mut names = Names::default();
+    let header: Vec<Arc<str>> = header.iter().map(|h| names.get(h)).collect();
+    let mut row = csv::StringRecord::new();
+    loop {
+        let more = reader.read_record(&mut row).map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
             format!("{file}:{line}: {}", sanitize::line(&e.to_string()))
         })?;
+        if !more {
+            break;
+        }
         let number = out.records.len() + 1;
         let fields = header
             .iter()
             .zip(row.iter())
-            .map(|(k, v)| (k.clone(), (!v.is_empty()).then(|| v.to_string())))
-            .collect();
-        out.records.push(Record::new(object, file, number, fields));
+            .map(|(k, v)| (k.clone(), (!v.is_empty()).then(|| v.to_string())));
+        out.records
+            .push(Record::read(object, &shared, number, fields));
     }
     if out.records.is_empty() {
         out.notes
