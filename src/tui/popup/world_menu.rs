@@ -71,14 +71,13 @@ impl WorldMenu {
             ));
         }
         if end - start < items.len() {
-            text.push(Line::styled(
-                format!(
-                    "  ({} more above, {} more below: ↑↓)",
-                    start,
-                    items.len() - end
-                ),
-                t.dim(),
-            ));
+            let below = items.len() - end;
+            let more = match (start, below) {
+                (0, below) => format!("{below} more below"),
+                (above, 0) => format!("{above} more above"),
+                (above, below) => format!("{above} more above, {below} more below"),
+            };
+            text.push(Line::styled(format!("  ({more}: ↑↓)"), t.dim()));
         }
         text.push(Line::raw(""));
         text.push(hint(t, "↑↓ choose · Enter apply · Esc close"));
