@@ -312,6 +312,42 @@ mod tests {
         assert!(w.operations.iter().all(|o| w.ticks_left(o) == 0));
     }
 
+    /// In the middle of a tick, an operation placed after the one moving has not yet lost
+    /// this tick's work, one placed before it has, and one launched during the tick has
+    /// lost none: what the ticks left read for an operation canceled there.
+    #[test]
+    fn the_ticks_left_mid_tick_follow_the_launch_order() {
+        let mut w = WorldBuilder::new().build();
+        let running = OperationStatus::Running;
+        for (i, launched) in [0, 0, 0, 5].into_iter().enumerate() {
+            w.insert(BackgroundOperation {
+                id: Id::new(&format!("bop-{i}")),
+                name: "Long Operation".into(),
+                status: running,
+                work: BackgroundOperation::work_for(running, 10, launched),
+                ticks_total: 10,
+                error: None,
+                submitted_at: launched,
+                started_at: Some(launched),
+                finished_at: None,
+                pending_fault: None,
+                launched_for: None,
+                ended_at: None,
+                expires_at: None,
+                calculators: Vec::new(),
+            });
+        }
+        w.tick = 5;
+        let left = |w: &crate::engine::World| -> Vec<u64> {
+            w.operations.iter().map(|o| w.ticks_left(o)).collect()
+        };
+        assert_eq!(left(&w), [5, 5, 5, 10], "between ticks");
+        // bop-1 moves in tick 5; bop-3 was launched during it.
+        w.clock_hand = Some((1, 3));
+        assert_eq!(left(&w), [5, 5, 6, 10]);
+        w.clock_hand = None;
+    }
+
     /// Two stores whose checkouts expire eagerly, `slow` after 50 ticks and `fast`
     /// after 5: a checkout started later in `fast` expires before one started earlier
     /// in `slow`, and each expires at its own deadline.
