@@ -23,6 +23,15 @@ fn run_explore(world: &World, config: &Config) -> explore::Report {
 /// notion of "the same state" when no store makes time observable.
 fn timeless(world: &World) -> World {
     let mut w = WorldBuilder::from(world.clone());
+    // The work left counts, not the tick at which a Running operation's work is done.
+    let left: Vec<(cartsim::engine::Id, u64)> = world
+        .operations()
+        .iter()
+        .map(|o| (o.id, world.ticks_left(o)))
+        .collect();
+    for (o, left) in left {
+        w.edit_operation(&o, |o| o.set_ticks_left(left, 0));
+    }
     w.tick(0);
     let sessions: Vec<cartsim::engine::Id> = w.sessions().iter().map(|s| s.id).collect();
     for s in sessions {

@@ -927,7 +927,11 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                 .unwrap_or("(unnamed)")
                 .to_string(),
             status,
-            ticks_left: if finished { 0 } else { STILL_RUNNING_TICKS },
+            work: BackgroundOperation::work_for(
+                status,
+                if finished { 0 } else { STILL_RUNNING_TICKS },
+                world.tick,
+            ),
             ticks_total: STILL_RUNNING_TICKS,
             error: o.value("Error").map(str::to_string),
             submitted_at: tick("SubmittedAt").unwrap_or(world.tick),

@@ -329,7 +329,7 @@ impl World {
         }
         let mut bound: u64 = 0;
         for op in self.operations_in_progress() {
-            bound = bound.saturating_add(op.ticks_left.saturating_add(2));
+            bound = bound.saturating_add(self.ticks_left(op).saturating_add(2));
         }
         // Every session not archived may walk a whole flow: the longest flow of any
         // store, once per session, bounds them all without looking each one's store up.
@@ -1011,11 +1011,15 @@ fn inject_fault(
             format!("{cart_id}'s active session has no running background operation"),
         ));
     };
+    let left = tx
+        .world
+        .operation(&op_id)
+        .map_or(0, |o| tx.world.ticks_left(o));
     tx.world.edit(&op_id, |op: &mut BackgroundOperation| {
         op.pending_fault = Some(Fault {
             message: message.to_string(),
             level,
-            kind: kind.unwrap_or_else(|| match op.current_calculator() {
+            kind: kind.unwrap_or_else(|| match op.calculator_after(left) {
                 Some(calculator) => calculator.row_type(),
                 None => ValidationType::for_operation(&op.name),
             }),

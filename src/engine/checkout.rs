@@ -130,7 +130,7 @@ pub(crate) fn launch(tx: &mut Tx, name: &str, ticks: u64, cart: Option<Id>, rule
         id,
         name: name.to_string(),
         status: OperationStatus::Running,
-        ticks_left: ticks,
+        work: BackgroundOperation::work_for(OperationStatus::Running, ticks, now),
         ticks_total: ticks,
         error: None,
         submitted_at: now,
@@ -310,7 +310,7 @@ pub(crate) fn finish_operation(tx: &mut Tx, op_id: &str, ending: Ending) {
             } else {
                 OperationStatus::Complete
             };
-            op.ticks_left = 0;
+            op.work = 0;
             op.error = error;
             op.finished_at = Some(now);
             op.ended_at = Some(now);
@@ -473,12 +473,17 @@ pub(crate) fn cancel_operation(tx: &mut Tx, op_id: &str, rule: Rule) {
         .map(|c| settings_of_cart(tx.world, &c))
         .unwrap_or_default();
     let stamp = settings.canceled_finished_at == CanceledFinishedAt::Set;
+    // Canceled, it keeps the work it had left, which time no longer counts down.
+    let left = tx.world.operation(op_id).map(|o| tx.world.ticks_left(o));
     tx.edit(
         op_id,
         &[OperationField::Status, OperationField::FinishedAt],
         rule,
         |op| {
             op.status = OperationStatus::Canceled;
+            if let Some(left) = left {
+                op.work = left;
+            }
             if stamp {
                 op.finished_at = Some(now);
             }

@@ -109,20 +109,11 @@ pub(crate) fn busy(tx: &Tx) -> bool {
 }
 
 /// How many ticks until the next tick at which something happens (at least 1), or
-/// `None` when nothing is scheduled.
+/// `None` when nothing is scheduled. Operations doing plain work do not count: each is
+/// found by the tick its work is done.
 pub(crate) fn ticks_until_next_event(tx: &Tx) -> Option<u64> {
     let now = tx.world.tick;
-    let running = tx
-        .world
-        .operations_in_progress()
-        .map(|o| {
-            if o.status.queued() || o.pending_fault.is_some() {
-                1
-            } else {
-                o.ticks_left.max(1)
-            }
-        })
-        .min();
+    let running = tx.world.next_due().map(|at| at.saturating_sub(now).max(1));
     let leaving = tx
         .world
         .next_expiry()
@@ -141,31 +132,25 @@ pub(crate) fn ticks_until_next_event(tx: &Tx) -> Option<u64> {
     }
 }
 
-/// Advances `n` ticks in which no operation starts or finishes and nothing expires.
+/// Advances `n` ticks in which no operation starts or finishes and nothing expires. A
+/// Running operation keeps the tick at which its work is done, so no record changes.
 fn skip_quiet(tx: &mut Tx, n: u64) {
     tx.world.tick += n;
-    let running: Vec<Id> = tx
-        .world
-        .operations_in_progress()
-        .filter(|o| o.status == OperationStatus::Running)
-        .map(|o| o.id)
-        .collect();
-    for id in running {
-        tx.world.edit(&id, |op: &mut BackgroundOperation| {
-            op.ticks_left = op.ticks_left.saturating_sub(n);
-        });
-    }
 }
 
 /// One tick: every operation that was in progress when the tick began moves, in launch
 /// order (operations launched during this tick wait for the next one); then checkouts
 /// whose time-to-live has passed expire; then finished operations past ExpiresAt leave
-/// the queue.
+/// the queue. A Running operation whose work is not done by this tick only loses a
+/// tick's work, which its record already says: only the operations due are visited.
 fn one_tick(tx: &mut Tx) {
     tx.world.tick += 1;
     let now = tx.world.tick;
-    let moving: Vec<Id> = tx.world.operations_in_progress().map(|o| o.id).collect();
+    let moving: Vec<Id> = tx.world.operations_due_by(now);
+    let fresh = tx.world.operations.next_seq();
     for id in moving {
+        let seq = tx.world.operations.seq(&id).unwrap_or(0);
+        tx.world.clock_hand = Some((seq, fresh));
         let Some(op) = tx.world.operation(&id) else {
             continue;
         };
@@ -174,6 +159,7 @@ fn one_tick(tx: &mut Tx) {
             continue;
         }
         if op.status.queued() {
+            let left = op.work;
             tx.edit(
                 &id,
                 &[OperationField::Status, OperationField::StartedAt],
@@ -181,6 +167,8 @@ fn one_tick(tx: &mut Tx) {
                 |op| {
                     op.status = OperationStatus::Running;
                     op.started_at = Some(now);
+                    // It starts working at the next tick.
+                    op.work = BackgroundOperation::work_for(op.status, left, now);
                 },
             );
             continue;
@@ -205,12 +193,10 @@ fn one_tick(tx: &mut Tx) {
         let Some(op) = tx.world.operation(&id) else {
             continue;
         };
-        let done = op.ticks_left <= 1;
+        // Its work is done at this tick when it had at most one tick of it left.
+        let done = op.status == OperationStatus::Running && op.work <= now;
         let stale = op.launched_for.as_ref().is_some_and(|(cart, version)| {
             tx.world.cart(cart).is_some_and(|c| c.version != *version)
-        });
-        tx.world.edit(&id, |op: &mut BackgroundOperation| {
-            op.ticks_left = op.ticks_left.saturating_sub(1);
         });
         if done {
             let ending = if stale {
@@ -221,6 +207,7 @@ fn one_tick(tx: &mut Tx) {
             finish_operation(tx, &id, ending);
         }
     }
+    tx.world.clock_hand = None;
     // Expired in creation order, as the sessions were made.
     let mut expired: Vec<(Option<u64>, Id)> = eager_deadlines(tx.world, Some(now))
         .into_iter()
@@ -259,8 +246,107 @@ fn eager_session(world: &World, session: &CartCheckoutSession) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::engine::builder::WorldBuilder;
-    use crate::engine::model::{CheckoutExpiry, Edition};
+    use crate::engine::id::Id;
+    use crate::engine::model::{BackgroundOperation, CheckoutExpiry, Edition, OperationStatus};
     use crate::engine::{Action, Money, Rule};
+    use std::sync::Arc;
+
+    /// A long wait over many Running operations rewrites none of their records (each
+    /// keeps the very record it had, not a copy), so a quiet stretch costs the same
+    /// whatever the number of operations alive; yet the work left reads as counted down,
+    /// and each operation finishes at its own tick, in launch order.
+    #[test]
+    fn a_quiet_wait_rewrites_no_running_operation() {
+        const ALIVE: u64 = 200;
+        let mut w = WorldBuilder::new().build();
+        let running = OperationStatus::Running;
+        for i in 0..ALIVE {
+            // The later launched finish first: the tick decides, not the launch order.
+            let ticks = 1_000 + (ALIVE - 1 - i);
+            w.insert(BackgroundOperation {
+                id: Id::new(&format!("bop-{i}")),
+                name: "Long Operation".into(),
+                status: running,
+                work: BackgroundOperation::work_for(running, ticks, 0),
+                ticks_total: ticks,
+                error: None,
+                submitted_at: 0,
+                started_at: Some(0),
+                finished_at: None,
+                pending_fault: None,
+                launched_for: None,
+                ended_at: None,
+                expires_at: None,
+                calculators: Vec::new(),
+            });
+        }
+        let kept: Vec<Arc<BackgroundOperation>> = w
+            .operations
+            .iter()
+            .filter_map(|o| w.operations.shared(w.operations.seq(&o.id)?))
+            .collect();
+        assert_eq!(kept.len() as u64, ALIVE);
+        assert!(w.apply(&Action::Wait { ticks: 999 }).result.is_ok());
+        assert_eq!(w.tick, 999);
+        for (i, was) in kept.iter().enumerate() {
+            let now = w.operation(&was.id).expect("still there");
+            assert!(std::ptr::eq(now, was.as_ref()), "{} was rewritten", was.id);
+            assert_eq!(w.ticks_left(now), 1 + (ALIVE - 1 - i as u64), "{}", was.id);
+            assert!((now.progress(w.tick) - 999.0 / now.ticks_total as f64).abs() < 1e-9);
+        }
+        let finished = |w: &mut crate::engine::World, ticks| {
+            w.apply(&Action::Wait { ticks })
+                .changes
+                .iter()
+                .filter(|c| c.rule == Rule::OperationCompletes && c.field == Some("Status"))
+                .map(|c| (c.tick, c.record.clone()))
+                .collect::<Vec<_>>()
+        };
+        let last = format!("bop-{}", ALIVE - 1);
+        assert_eq!(finished(&mut w, 1), [(1_000, last.clone())]);
+        let next = format!("bop-{}", ALIVE - 2);
+        assert_eq!(finished(&mut w, 1), [(1_001, next)]);
+        let rest = finished(&mut w, 10_000);
+        assert_eq!(rest.len() as u64, ALIVE - 2);
+        assert!(rest.windows(2).all(|p| p[0].0 < p[1].0), "one per tick");
+        assert!(w.operations.iter().all(|o| w.ticks_left(o) == 0));
+    }
+
+    /// In the middle of a tick, an operation placed after the one moving has not yet lost
+    /// this tick's work, one placed before it has, and one launched during the tick has
+    /// lost none: what the ticks left read for an operation canceled there.
+    #[test]
+    fn the_ticks_left_mid_tick_follow_the_launch_order() {
+        let mut w = WorldBuilder::new().build();
+        let running = OperationStatus::Running;
+        for (i, launched) in [0, 0, 0, 5].into_iter().enumerate() {
+            w.insert(BackgroundOperation {
+                id: Id::new(&format!("bop-{i}")),
+                name: "Long Operation".into(),
+                status: running,
+                work: BackgroundOperation::work_for(running, 10, launched),
+                ticks_total: 10,
+                error: None,
+                submitted_at: launched,
+                started_at: Some(launched),
+                finished_at: None,
+                pending_fault: None,
+                launched_for: None,
+                ended_at: None,
+                expires_at: None,
+                calculators: Vec::new(),
+            });
+        }
+        w.tick = 5;
+        let left = |w: &crate::engine::World| -> Vec<u64> {
+            w.operations.iter().map(|o| w.ticks_left(o)).collect()
+        };
+        assert_eq!(left(&w), [5, 5, 5, 10], "between ticks");
+        // bop-1 moves in tick 5; bop-3 was launched during it.
+        w.clock_hand = Some((1, 3));
+        assert_eq!(left(&w), [5, 5, 6, 10]);
+        w.clock_hand = None;
+    }
 
     /// Two stores whose checkouts expire eagerly, `slow` after 50 ticks and `fast`
     /// after 5: a checkout started later in `fast` expires before one started earlier

@@ -54,6 +54,10 @@ pub(crate) struct Lookups {
     expirable: Set<(i64, Seq)>,
     /// Operations in progress, in launch order: the ones each tick moves.
     running: Set<Seq>,
+    /// Operations in progress by the tick of their next move that is not plain work: 0
+    /// for one that starts or meets its injected fault at the next tick, else the tick at
+    /// which its work is done. Time skips to the first and moves only those due.
+    due: Set<(u64, Seq)>,
     /// Finished operations with an ExpiresAt, by ExpiresAt: the next to leave the queue
     /// come first.
     expiring: Set<(u64, Seq)>,
@@ -271,16 +275,31 @@ impl Record for CartCheckoutSession {
 }
 
 impl Record for BackgroundOperation {
-    /// Whether it is in progress, and when it leaves the queue once finished.
-    type Footprint = (bool, Option<u64>);
+    /// Whether it is in progress, when it leaves the queue once finished, and when it is
+    /// next due to move while in progress.
+    type Footprint = (bool, Option<u64>, Option<u64>);
     fn footprint(&self) -> Self::Footprint {
         let running = self.status.in_progress();
-        (running, self.expires_at.filter(|_| !running))
+        let due = running.then(|| {
+            if self.status.queued() || self.pending_fault.is_some() {
+                0
+            } else {
+                self.work
+            }
+        });
+        (running, self.expires_at.filter(|_| !running), due)
     }
     fn parts(world: &mut World) -> (&mut Table<Self>, &mut Lookups) {
         (&mut world.operations, &mut world.lookups)
     }
-    fn index(l: &mut Lookups, seq: Seq, (running, expires): &Self::Footprint, add: bool) {
+    fn index(l: &mut Lookups, seq: Seq, (running, expires, due): &Self::Footprint, add: bool) {
+        if let Some(at) = due {
+            if add {
+                l.due.insert((*at, seq));
+            } else {
+                l.due.remove(&(*at, seq));
+            }
+        }
         if *running {
             if add {
                 l.running.insert(seq);
@@ -406,6 +425,27 @@ impl World {
             .running
             .iter()
             .filter_map(|&i| self.operations.at(i))
+    }
+
+    /// The earliest tick at which an operation in progress is due to do more than lose a
+    /// tick's work (0 when one starts or meets a fault at the next tick), if any.
+    pub(crate) fn next_due(&self) -> Option<u64> {
+        self.lookups.due.get_min().map(|&(at, _)| at)
+    }
+
+    /// Operations in progress due to do more than lose a tick's work at or before `now`,
+    /// in launch order.
+    pub(crate) fn operations_due_by(&self, now: u64) -> Vec<Id> {
+        let mut due: Vec<Seq> = self
+            .lookups
+            .due
+            .range(..=(now, Seq::MAX))
+            .map(|&(_, seq)| seq)
+            .collect();
+        due.sort_unstable();
+        due.into_iter()
+            .filter_map(|i| self.operations.at(i).map(|o| o.id))
+            .collect()
     }
 
     /// The earliest ExpiresAt of a finished operation, if any.
@@ -610,7 +650,7 @@ mod tests {
             id: id.into(),
             name: "Price Cart".into(),
             status,
-            ticks_left: 3,
+            work: BackgroundOperation::work_for(status, 3, 0),
             ticks_total: 3,
             error: None,
             submitted_at: 0,

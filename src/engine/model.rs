@@ -485,8 +485,11 @@ pub struct BackgroundOperation {
     pub name: String,
     /// Status.
     pub status: OperationStatus,
-    /// Ticks of work still to do.
-    pub ticks_left: u64,
+    /// The work still to do: while the operation is Running, the tick at which none is
+    /// left, so that time passing rewrites no operation; in any other status, the ticks
+    /// of work still to do. Read it with [`BackgroundOperation::ticks_left_at`] or
+    /// [`super::World::ticks_left`].
+    pub(crate) work: u64,
     /// Ticks of work in all (for progress).
     pub ticks_total: u64,
     /// Error: the message, only on error.
@@ -546,24 +549,54 @@ pub struct CartValidationOutput {
 }
 
 impl BackgroundOperation {
+    /// The `work` of an operation in `status` with `ticks_left` ticks of work still to do
+    /// at tick `now`.
+    pub(crate) fn work_for(status: OperationStatus, ticks_left: u64, now: u64) -> u64 {
+        if status == OperationStatus::Running {
+            now.saturating_add(ticks_left)
+        } else {
+            ticks_left
+        }
+    }
+
+    /// Gives it `ticks_left` ticks of work still to do at tick `now`.
+    pub fn set_ticks_left(&mut self, ticks_left: u64, now: u64) {
+        self.work = Self::work_for(self.status, ticks_left, now);
+    }
+
+    /// Ticks of work still to do at tick `now` (between two ticks, not in the middle of
+    /// one: see [`super::World::ticks_left`]). A Running operation loses one each tick.
+    pub fn ticks_left_at(&self, now: u64) -> u64 {
+        if self.status == OperationStatus::Running {
+            self.work.saturating_sub(now)
+        } else {
+            self.work
+        }
+    }
+
     /// The calculator a Cart Calculate in progress is running now (simulator-only
     /// `~calculator`): one tick each, in order.
-    pub fn current_calculator(&self) -> Option<super::rest::Calculator> {
+    pub fn current_calculator(&self, now: u64) -> Option<super::rest::Calculator> {
+        self.calculator_after(self.ticks_left_at(now))
+    }
+
+    /// The calculator it runs with `ticks_left` ticks of work still to do.
+    pub(crate) fn calculator_after(&self, ticks_left: u64) -> Option<super::rest::Calculator> {
         if !self.status.in_progress() || self.calculators.is_empty() {
             return None;
         }
-        let done = self.ticks_total.saturating_sub(self.ticks_left) as usize;
+        let done = self.ticks_total.saturating_sub(ticks_left) as usize;
         self.calculators
             .get(done.min(self.calculators.len() - 1))
             .copied()
     }
 
-    /// Share of the work done, from 0.0 to 1.0.
-    pub fn progress(&self) -> f64 {
+    /// Share of the work done at tick `now`, from 0.0 to 1.0.
+    pub fn progress(&self, now: u64) -> f64 {
         if self.ticks_total == 0 {
             return 1.0;
         }
-        let done = self.ticks_total.saturating_sub(self.ticks_left);
+        let done = self.ticks_total.saturating_sub(self.ticks_left_at(now));
         done as f64 / self.ticks_total as f64
     }
 }

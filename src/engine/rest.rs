@@ -648,7 +648,7 @@ fn conflict(world: &World, session: &CartCheckoutSession, cart_id: &str) -> Acti
     let op = session.background_operation_id.as_deref().unwrap_or("null");
     let calculator = world
         .operation(op)
-        .and_then(|o| o.current_calculator())
+        .and_then(|o| o.current_calculator(world.tick))
         .map_or(String::new(), |c| format!(", now in {c}"));
     ActionError::new(
         ErrorKind::RestConflict,

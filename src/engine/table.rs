@@ -183,6 +183,11 @@ impl<T: Keyed> Table<T> {
         self.rows.get(seq as usize)?.as_deref()
     }
 
+    /// Where the next record added will be stored.
+    pub(crate) fn next_seq(&self) -> Seq {
+        self.next
+    }
+
     /// Adds a record after the others; returns where it is stored.
     pub(crate) fn insert(&mut self, record: T) -> Seq {
         let seq = self.next;

@@ -52,7 +52,7 @@ field_of!(
     OperationField,
     BackgroundOperation,
     RecordKind::BackgroundOperation,
-    |w, id, f| w.operation(id).map(|o| operation_field(o, f))
+    |w, id, f| w.operation(id).map(|o| operation_field(w, o, f))
 );
 field_of!(
     ValidationField,

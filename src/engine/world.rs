@@ -6,7 +6,7 @@ use super::id::Id;
 use super::index::Lookups;
 use super::model::*;
 use super::money::Money;
-use super::table::Table;
+use super::table::{Seq, Table};
 use super::undo::Journal;
 
 /// Everything the simulator knows at one instant. Cloning it is a snapshot, and costs
@@ -39,6 +39,10 @@ pub struct World {
     pub(super) lookups: Lookups,
     /// What the action under way changed, while [`World::apply_undoable`] runs.
     pub(crate) journal: Journal,
+    /// While a tick moves the operations: the place of the operation moving now, and the
+    /// first place of an operation launched during the tick. A Running operation placed
+    /// between them has not yet lost this tick's work.
+    pub(crate) clock_hand: Option<(Seq, Seq)>,
 }
 
 /// Worlds compare by their clock, records and id counters; the lookups follow from the
@@ -191,6 +195,19 @@ impl World {
     pub fn operation(&self, id: &str) -> Option<&BackgroundOperation> {
         self.operations.get(id)
     }
+    /// Ticks of work the operation still has to do now. In the middle of a tick, a
+    /// Running operation that has not yet moved still has its work from before the tick.
+    pub fn ticks_left(&self, op: &BackgroundOperation) -> u64 {
+        if let Some((moving, fresh)) = self.clock_hand
+            && op.status == OperationStatus::Running
+            && let Some(seq) = self.operations.seq(&op.id)
+            && seq > moving
+            && seq < fresh
+        {
+            return op.ticks_left_at(self.tick.saturating_sub(1));
+        }
+        op.ticks_left_at(self.tick)
+    }
     /// The CartValidationOutput with this id.
     pub fn validation_output(&self, id: &str) -> Option<&CartValidationOutput> {
         self.validation_outputs.get(id)
@@ -314,7 +331,7 @@ impl World {
         if let Some(op) = self.operation(id) {
             let f =
                 OperationField::parse(field).ok_or(no_field(RecordKind::BackgroundOperation))?;
-            return Ok(operation_field(op, f));
+            return Ok(operation_field(self, op, f));
         }
         if let Some(row) = self.validation_output(id) {
             let f =
@@ -420,8 +437,12 @@ pub fn session_field(s: &CartCheckoutSession, field: SessionField) -> FieldValue
     }
 }
 
-/// Reads a BackgroundOperation field.
-pub fn operation_field(o: &BackgroundOperation, field: OperationField) -> FieldValue {
+/// Reads a BackgroundOperation field. The world is needed for the ~calculator, which follows the work done.
+pub fn operation_field(
+    world: &World,
+    o: &BackgroundOperation,
+    field: OperationField,
+) -> FieldValue {
     match field {
         OperationField::Name => FieldValue::Text(o.name.clone()),
         OperationField::Status => FieldValue::Text(o.status.to_string()),
@@ -430,7 +451,7 @@ pub fn operation_field(o: &BackgroundOperation, field: OperationField) -> FieldV
         OperationField::StartedAt => FieldValue::opt_int(o.started_at),
         OperationField::FinishedAt => FieldValue::opt_int(o.finished_at),
         OperationField::ExpiresAt => FieldValue::opt_int(o.expires_at),
-        OperationField::Calculator => match o.current_calculator() {
+        OperationField::Calculator => match o.calculator_after(world.ticks_left(o)) {
             Some(c) => FieldValue::Text(c.as_str().to_string()),
             None => FieldValue::Null,
         },

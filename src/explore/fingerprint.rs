@@ -63,7 +63,7 @@ fn hash_records<H: Hasher>(world: &World, timed: bool, h: &mut H) {
         }
         h.write_usize(world.operations().len());
         for o in world.operations() {
-            operation_untimed(o, h);
+            operation_untimed(o, world.ticks_left(o), h);
         }
     }
     list(h, world.orders().iter());
@@ -96,12 +96,12 @@ fn session_untimed<H: Hasher>(s: &CartCheckoutSession, h: &mut H) {
 /// An operation without its SubmittedAt, StartedAt, FinishedAt and the tick it ended
 /// (its ExpiresAt counts: it is set only when time is observable anyway). Every field is
 /// named, as for sessions.
-fn operation_untimed<H: Hasher>(o: &BackgroundOperation, h: &mut H) {
+fn operation_untimed<H: Hasher>(o: &BackgroundOperation, ticks_left: u64, h: &mut H) {
     let BackgroundOperation {
         id,
         name,
         status,
-        ticks_left,
+        work: _,
         ticks_total,
         error,
         submitted_at: _,

@@ -1306,7 +1306,12 @@ impl<'a> Builder<'a> {
             id: Id::from(id),
             name: sanitize::line(&raw.name),
             status,
-            ticks_left: if status.in_progress() { ticks_left } else { 0 },
+            // The file describes the world at tick 0.
+            work: BackgroundOperation::work_for(
+                status,
+                if status.in_progress() { ticks_left } else { 0 },
+                0,
+            ),
             ticks_total: ticks_left.max(1),
             error: None,
             submitted_at: 0,

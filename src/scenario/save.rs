@@ -151,7 +151,7 @@ pub fn raw_world(world: &World) -> RawWorld {
                 id: o.id.to_string(),
                 name: o.name.clone(),
                 status: o.status.as_str().to_string(),
-                ticks_left: Some(o.ticks_left),
+                ticks_left: Some(world.ticks_left(o)),
             })
             .collect(),
         validation_outputs: world

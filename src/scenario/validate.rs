@@ -326,7 +326,7 @@ pub fn world(w: &World) -> Vec<Problem> {
     }
     for (i, o) in w.operations().iter().enumerate() {
         claim(List::Operations, i, &o.id, &mut push);
-        if let Err(why) = ticks(o.ticks_left) {
+        if let Err(why) = ticks(w.ticks_left(o)) {
             push(List::Operations, i, &o.id, "ticks_left", why);
         }
     }

@@ -67,10 +67,13 @@ impl Transition {
     }
 
     /// The progress to draw for an operation: glides from its value before the step to
-    /// its value now, eased so that the motion slows as it arrives.
-    pub fn progress(&self, now: Duration, op: &BackgroundOperation) -> f64 {
-        let to = op.progress();
-        let from = self.before.operation(&op.id).map_or(0.0, |o| o.progress());
+    /// its value now (at tick `tick`), eased so that the motion slows as it arrives.
+    pub fn progress(&self, now: Duration, op: &BackgroundOperation, tick: u64) -> f64 {
+        let to = op.progress(tick);
+        let from = self
+            .before
+            .operation(&op.id)
+            .map_or(0.0, |o| o.progress(self.before.tick));
         let t = self.phase(now, self.glide);
         let eased = 1.0 - (1.0 - t) * (1.0 - t);
         from + (to - from) * eased

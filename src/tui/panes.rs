@@ -911,13 +911,13 @@ fn rest_strip(cx: &Cx, c: &mut Chips, s: &CartCheckoutSession) {
             let start = c.at();
             c.chip(vec![Span::styled("~calculator", t.simulator())]);
             let now = op
-                .current_calculator()
+                .current_calculator(cx.world.tick)
                 .map_or_else(|| op.name.clone(), |k| k.to_string());
             c.words(
                 &format!(
                     "{now} in {} ({}/{} ticks)",
                     op.id,
-                    op.ticks_total.saturating_sub(op.ticks_left),
+                    op.ticks_total.saturating_sub(cx.world.ticks_left(op)),
                     op.ticks_total
                 ),
                 t.changed(),
@@ -1091,11 +1091,11 @@ fn op_lines(cx: &Cx, op: &BackgroundOperation, width: usize, owner: Option<&str>
     let stopped = stopped_after(op);
     let progress = match stopped {
         Some(done) => done as f64 / op.ticks_total.max(1) as f64,
-        None => cx
-            .transition
-            .map_or(op.progress(), |tr| tr.progress(cx.now, op)),
+        None => cx.transition.map_or(op.progress(cx.world.tick), |tr| {
+            tr.progress(cx.now, op, cx.world.tick)
+        }),
     };
-    let done = stopped.unwrap_or(op.ticks_total.saturating_sub(op.ticks_left));
+    let done = stopped.unwrap_or(op.ticks_total.saturating_sub(cx.world.ticks_left(op)));
     let bar_width = width.saturating_sub(6).clamp(4, 20);
     c.chip(vec![
         Span::styled(anim::bar(progress, bar_width), t.op_status(op.status)),
