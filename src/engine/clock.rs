@@ -251,6 +251,27 @@ mod tests {
     use crate::engine::{Action, Money, Rule};
     use std::sync::Arc;
 
+    /// `bop-{i}`, Running since tick `launched` with `ticks` ticks of work.
+    fn running(i: u64, ticks: u64, launched: u64) -> BackgroundOperation {
+        let status = OperationStatus::Running;
+        BackgroundOperation {
+            id: Id::new(&format!("bop-{i}")),
+            name: "Long Operation".into(),
+            status,
+            work: BackgroundOperation::work_for(status, ticks, launched),
+            ticks_total: ticks,
+            error: None,
+            submitted_at: launched,
+            started_at: Some(launched),
+            finished_at: None,
+            pending_fault: None,
+            launched_for: None,
+            ended_at: None,
+            expires_at: None,
+            calculators: Vec::new(),
+        }
+    }
+
     /// A long wait over many Running operations rewrites none of their records (each
     /// keeps the very record it had, not a copy), so a quiet stretch costs the same
     /// whatever the number of operations alive; yet the work left reads as counted down,
@@ -259,26 +280,10 @@ mod tests {
     fn a_quiet_wait_rewrites_no_running_operation() {
         const ALIVE: u64 = 200;
         let mut w = WorldBuilder::new().build();
-        let running = OperationStatus::Running;
         for i in 0..ALIVE {
             // The later launched finish first: the tick decides, not the launch order.
             let ticks = 1_000 + (ALIVE - 1 - i);
-            w.insert(BackgroundOperation {
-                id: Id::new(&format!("bop-{i}")),
-                name: "Long Operation".into(),
-                status: running,
-                work: BackgroundOperation::work_for(running, ticks, 0),
-                ticks_total: ticks,
-                error: None,
-                submitted_at: 0,
-                started_at: Some(0),
-                finished_at: None,
-                pending_fault: None,
-                launched_for: None,
-                ended_at: None,
-                expires_at: None,
-                calculators: Vec::new(),
-            });
+            w.insert(running(i, ticks, 0));
         }
         let kept: Vec<Arc<BackgroundOperation>> = w
             .operations
@@ -318,24 +323,8 @@ mod tests {
     #[test]
     fn the_ticks_left_mid_tick_follow_the_launch_order() {
         let mut w = WorldBuilder::new().build();
-        let running = OperationStatus::Running;
         for (i, launched) in [0, 0, 0, 5].into_iter().enumerate() {
-            w.insert(BackgroundOperation {
-                id: Id::new(&format!("bop-{i}")),
-                name: "Long Operation".into(),
-                status: running,
-                work: BackgroundOperation::work_for(running, 10, launched),
-                ticks_total: 10,
-                error: None,
-                submitted_at: launched,
-                started_at: Some(launched),
-                finished_at: None,
-                pending_fault: None,
-                launched_for: None,
-                ended_at: None,
-                expires_at: None,
-                calculators: Vec::new(),
-            });
+            w.insert(running(i as u64, 10, launched));
         }
         w.tick = 5;
         let left = |w: &crate::engine::World| -> Vec<u64> {
