@@ -7,37 +7,12 @@
 use cartsim::player::{Origin, Timeline};
 use cartsim::scenario::generate::{BENCH_SIZES, Spec, generate};
 use cartsim::scenario::load_bytes;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The system allocator, counting the bytes currently allocated.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is forwarded unchanged to the system allocator; only a counter is
-// updated besides.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
-        // SAFETY: the caller's layout is passed on as is.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: `ptr` came from `alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size, Ordering::Relaxed);
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: forwarded unchanged.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+#[path = "../tests/common/counting.rs"]
+mod counting;
 
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: counting::Counting = counting::Counting;
 
 fn main() {
     // `cargo bench` passes `--bench`; this binary measures once and needs no arguments.
@@ -71,12 +46,12 @@ fn main() {
         let text = generate(spec);
         let s = load_bytes("generated.json", text.as_bytes()).expect("generated scenarios load");
         drop(text);
-        let before = LIVE.load(Ordering::Relaxed);
+        let before = counting::live();
         let mut timeline = Timeline::new(s.world.clone());
         for (i, step) in s.steps.iter().enumerate() {
             timeline.push(step.kind, step.action.clone(), Origin::Script(i));
         }
-        let after = LIVE.load(Ordering::Relaxed);
+        let after = counting::live();
         let world = timeline.world();
         let records_now = world.carts().len() + world.sessions().len() + world.operations().len();
         println!(

@@ -35,45 +35,14 @@ use cartsim::scenario::generate::{
 use cartsim::scenario::load::load_unplayed;
 use cartsim::scenario::load_bytes;
 use criterion::Criterion;
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-/// The system allocator, counting the bytes live and their peak.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(by: usize) {
-    let now = LIVE.fetch_add(by, Ordering::Relaxed) + by;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; only counters are
-// updated besides.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size());
-        // SAFETY: the caller's layout is passed on as is.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: `ptr` came from `alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        grew(new_size);
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: forwarded unchanged.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+#[path = "../tests/common/counting.rs"]
+mod counting;
 
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: counting::Counting = counting::Counting;
 
 /// The most steps (or records) a generated file may hold in this run.
 fn max_work() -> usize {
@@ -123,14 +92,6 @@ fn time(mut f: impl FnMut()) -> Duration {
     }
     times.sort();
     times[times.len() / 2]
-}
-
-/// The peak of live heap bytes while `f` runs, above what was live before it.
-fn peak(f: impl FnOnce()) -> usize {
-    let before = LIVE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
-    f();
-    PEAK.load(Ordering::Relaxed).saturating_sub(before)
 }
 
 /// The slope of log(y) against log(x), by least squares.
@@ -399,7 +360,7 @@ fn diagnose_family(figures: &mut Figures) {
                 black_box(diagnose_command(&inputs, &options));
             }),
         ));
-        memory.push(peak(|| {
+        memory.push(counting::peak(|| {
             black_box(diagnose_command(&inputs, &options));
         }));
         kept.push((carts, bytes));
@@ -508,14 +469,14 @@ fn history_family(figures: &mut Figures) {
         drop(text);
         // The first End: every step played and recorded, as the UI's End does on a
         // fresh file.
-        let before = LIVE.load(Ordering::Relaxed);
+        let before = counting::live();
         let t = Instant::now();
         let mut timeline = Timeline::new(s.world.clone());
         for (i, step) in s.steps.iter().enumerate() {
             timeline.push(step.kind, step.action.clone(), Origin::Script(i));
         }
         first_end.points.push((steps, t.elapsed()));
-        per_step.push(LIVE.load(Ordering::Relaxed).saturating_sub(before) as f64 / steps as f64);
+        per_step.push(counting::live().saturating_sub(before) as f64 / steps as f64);
         // A fixed pseudo-random walk, so that runs are comparable.
         let mut target = 0usize;
         let mut seeks: Vec<Duration> = (0..200)
@@ -647,7 +608,7 @@ fn big_check_memory(figures: &mut Figures) {
     }
     let text = generate(Spec::sized(1_000_000, 10_000));
     let bytes = text.len();
-    let memory = peak(|| {
+    let memory = counting::peak(|| {
         black_box(load_bytes("generated.json", text.as_bytes()).is_ok());
     });
     println!(

@@ -7,51 +7,12 @@
 use cartsim::scenario::generate::{Spec, generate};
 use cartsim::scenario::load::load_unplayed;
 use cartsim::scenario::{Step, load_bytes};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The system allocator, counting the bytes currently allocated and their peak.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(by: usize) {
-    let now = LIVE.fetch_add(by, Ordering::Relaxed) + by;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; only counters are
-// updated besides.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size());
-        // SAFETY: the caller's layout is passed on as is.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: `ptr` came from `alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        grew(new_size);
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: forwarded unchanged.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+#[path = "common/counting.rs"]
+mod counting;
 
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// The peak of live heap bytes while `f` runs, above what was live before it.
-fn peak(f: impl FnOnce()) -> usize {
-    let before = LIVE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
-    f();
-    PEAK.load(Ordering::Relaxed).saturating_sub(before)
-}
+static ALLOCATOR: counting::Counting = counting::Counting;
 
 // One test in this file: the counters are global, and tests run side by side.
 #[test]
@@ -69,11 +30,11 @@ fn loading_a_long_file_takes_at_most_20x_its_size() {
     // 12 MB on first use: a cost paid once per process, not per file (under 0.5x at
     // the bench's 26 MB file), so a small file is loaded first to pay it.
     load_bytes("small.json", generate(Spec::sized(10, 4)).as_bytes()).expect("loads");
-    let checked = peak(|| {
+    let checked = counting::peak(|| {
         let loaded = load_bytes("generated.json", text.as_bytes()).expect("loads");
         assert_eq!(loaded.steps.len(), 20_000);
     });
-    let unplayed = peak(|| {
+    let unplayed = counting::peak(|| {
         load_unplayed("generated.json", text.as_bytes()).expect("loads");
     });
     // Measured at about 13x (the position of each value while loading, and the
