@@ -25,6 +25,9 @@
 //! live bytes and their peak, so those figures are exact; timings are medians of up to
 //! five runs (one for a run over a second). A family stops growing once one measurement
 //! takes over 20 s (`CARTSIM_BENCH_BUDGET_SECS`), and says which sizes it left out.
+//! `CARTSIM_BENCH_FAMILIES=churn,diagnose` measures only the families whose names
+//! contain one of those words (the 1M-step `check` memory is the family `big check`),
+//! and leaves out criterion's timings.
 
 use cartsim::diagnose::{Input, Options, diagnose, explain, rebuild_inputs};
 use cartsim::player::headless::{Detail, play_unplayed};
@@ -62,6 +65,18 @@ fn budget() -> Duration {
             .and_then(|v| v.parse().ok())
             .unwrap_or(20),
     )
+}
+
+/// Whether the family is measured in this run (`CARTSIM_BENCH_FAMILIES`, a comma list
+/// of words; every family when unset).
+fn wanted(family: &str) -> bool {
+    match std::env::var("CARTSIM_BENCH_FAMILIES") {
+        Ok(list) if !list.trim().is_empty() => list
+            .split(',')
+            .map(str::trim)
+            .any(|word| !word.is_empty() && family.contains(word)),
+        _ => true,
+    }
 }
 
 /// Says that the sizes from `rest` on were left out, and why.
@@ -234,6 +249,9 @@ fn file_family(
     file: impl Fn(usize) -> String,
     run: bool,
 ) {
+    if !wanted(family) {
+        return;
+    }
     let max = max_work();
     let mut kept = Vec::new();
     let mut parse = Vec::new();
@@ -325,6 +343,9 @@ fn diagnose_command(inputs: &[Input], options: &Options) -> bool {
 }
 
 fn diagnose_family(figures: &mut Figures) {
+    if !wanted("diagnose records") {
+        return;
+    }
     let max = max_work();
     let mut kept = Vec::new();
     let mut parse = Vec::new();
@@ -436,6 +457,9 @@ fn diagnose_family(figures: &mut Figures) {
 /// The history a player keeps of a sparse file of `steps` steps: each figure a move
 /// through it costs, and its bytes.
 fn history_family(figures: &mut Figures) {
+    if !wanted("history") {
+        return;
+    }
     let max = max_work();
     let mut kept = Vec::new();
     let mut parse = Vec::new();
@@ -603,7 +627,7 @@ fn churn(steps: usize) -> Spec {
 
 /// `check` of a 1M-step file over 5,000 carts: its peak memory over its size.
 fn big_check_memory(figures: &mut Figures) {
-    if max_work() < 1_000_000 {
+    if max_work() < 1_000_000 || !wanted("big check") {
         return;
     }
     let text = generate(Spec::sized(1_000_000, 10_000));
@@ -768,6 +792,9 @@ fn smallest(c: &mut Criterion) {
 
 fn main() {
     figures();
+    if std::env::var_os("CARTSIM_BENCH_FAMILIES").is_some() {
+        return;
+    }
     let mut c = Criterion::default().configure_from_args();
     smallest(&mut c);
     c.final_summary();
