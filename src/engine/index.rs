@@ -12,7 +12,7 @@ use super::id::Id;
 use super::model::*;
 use super::table::{Keyed, Map, Seq, Set, Table};
 use super::undo::Kept;
-use super::world::World;
+use super::world::{IdKind, World};
 use std::sync::Arc;
 
 macro_rules! keyed {
@@ -74,6 +74,28 @@ pub(crate) struct Lookups {
     pub(crate) groups_by_session: Map<Id, Set<Seq>>,
     /// Each checkout's PaymentAuthorizations.
     pub(crate) payments_by_session: Map<Id, Set<Seq>>,
+    /// Per kind of generated id (`ccs-N`, `bop-N`, ...), the highest N of any id of that
+    /// form a record has held or a session has named. It only grows, so a generated id
+    /// above it is free without asking every table (see [`World::next_id`]).
+    pub(crate) generated_high: [u64; 6],
+}
+
+impl Lookups {
+    /// Notes an id that a record holds or a session names.
+    fn saw(&mut self, id: &Id) {
+        if let Some((kind, n)) = IdKind::generated(id.as_str()) {
+            let high = &mut self.generated_high[kind as usize];
+            *high = (*high).max(n);
+        }
+    }
+}
+
+/// Counts a session naming an id (as BackgroundOperationId or OrderId) up or down.
+fn refer(l: &mut Lookups, id: &Id, add: bool) {
+    if add {
+        l.saw(id);
+    }
+    count(&mut l.references, id, add);
 }
 
 fn add_to(map: &mut Map<Id, Set<Seq>>, key: &Id, seq: Seq) {
@@ -213,7 +235,7 @@ impl Record for CartCheckoutSession {
             }
         }
         for id in [op, order].into_iter().flatten() {
-            count(&mut l.references, id, add);
+            refer(l, id, add);
         }
     }
     fn reindex(l: &mut Lookups, seq: Seq, before: &Self::Footprint, after: &Self::Footprint) {
@@ -238,19 +260,19 @@ impl Record for CartCheckoutSession {
         if before.2 != after.2 {
             if let Some(op) = &before.2 {
                 drop_from(&mut l.sessions_by_operation, op, seq);
-                count(&mut l.references, op, false);
+                refer(l, op, false);
             }
             if let Some(op) = &after.2 {
                 add_to(&mut l.sessions_by_operation, op, seq);
-                count(&mut l.references, op, true);
+                refer(l, op, true);
             }
         }
         if before.3 != after.3 {
             if let Some(order) = &before.3 {
-                count(&mut l.references, order, false);
+                refer(l, order, false);
             }
             if let Some(order) = &after.3 {
-                count(&mut l.references, order, true);
+                refer(l, order, true);
             }
         }
         if before.5 != after.5 {
@@ -349,6 +371,7 @@ impl World {
     pub(crate) fn insert<T: Record>(&mut self, record: T) {
         let footprint = record.footprint();
         let (table, lookups) = T::parts(self);
+        lookups.saw(&record.key());
         let seq = table.insert(record);
         T::index(lookups, seq, &footprint, true);
         self.journal.inserted::<T>(seq);

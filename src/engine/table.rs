@@ -192,10 +192,8 @@ impl<T: Keyed> Table<T> {
     pub(crate) fn insert(&mut self, record: T) -> Seq {
         let seq = self.next;
         self.next += 1;
-        let key = record.key();
-        if !self.ids.contains_key(&key) {
-            self.ids.insert(key, seq);
-        }
+        // One walk of the id map: the first record with an id keeps it.
+        self.ids.entry(record.key()).or_insert(seq);
         self.rows.push_back(Some(Arc::new(record)));
         self.live += 1;
         seq
