@@ -623,6 +623,28 @@ fn generated_ids_skip_ids_the_world_already_uses() {
 }
 
 #[test]
+fn a_generated_id_skips_one_taken_further_on_and_not_one_only_alike() {
+    // bop-3 is taken ahead of the counter; bop-02 and bop-x only look like generated ids.
+    let s = scenario(
+        r#"{"cartsim": 1, "title": "t", "world": {
+        "stores": [{"id": "w"}], "accounts": [{"id": "a", "stores": ["w"]}],
+        "buyers": [{"id": "b", "accounts": ["a"]}],
+        "carts": [{"id": "c1", "store": "w", "buyer": "b"}, {"id": "c2", "store": "w", "buyer": "b"},
+                  {"id": "c3", "store": "w", "buyer": "b"}],
+        "operations": [{"id": "bop-3", "name": "Old", "status": "Complete"},
+                       {"id": "bop-02", "name": "Old", "status": "Complete"},
+                       {"id": "bop-x", "name": "Old", "status": "Complete"}]}}"#,
+    );
+    let mut w = s.world;
+    for cart in ["c1", "c2", "c3"] {
+        ok(&mut w, start(cart));
+    }
+    assert_eq!(field(&w, "ccs-1", "BackgroundOperationId"), "bop-1");
+    assert_eq!(field(&w, "ccs-2", "BackgroundOperationId"), "bop-2");
+    assert_eq!(field(&w, "ccs-3", "BackgroundOperationId"), "bop-4");
+}
+
+#[test]
 fn the_catalogue_is_complete_and_consistent() {
     for kind in ErrorKind::ALL {
         let spec = kind.spec();
