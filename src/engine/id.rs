@@ -1,6 +1,6 @@
-//! Record ids, interned: an [`Id`] is one pointer to text held once for the whole
-//! process, so copying an id, comparing two and keeping one in a lookup cost what an
-//! integer costs, and a record with ids is copied without allocating.
+//! Record ids, interned: an [`Id`] points at text held once for the whole process, so
+//! copying an id, comparing two and keeping one in a lookup cost what an integer costs,
+//! and a record with ids is copied without allocating.
 //!
 //! The text of each distinct id is kept until the process ends. Ids come from the files
 //! and exports a person opens and from the ids the engine generates (`ccs-N`, `bop-N`,
@@ -22,45 +22,26 @@ use std::sync::{LazyLock, Mutex};
 ///
 /// It reads as a `&str` wherever one is expected. It hashes and orders as its text does,
 /// so maps keyed by ids are found by `&str`, and iteration orders are those of the
-/// strings they replaced. Two ids are equal when they are the same pointer.
+/// strings they replaced. Two ids are equal when they point at the same text. It holds
+/// the text's place and length, so reading it costs no load of its own.
 #[derive(Clone, Copy)]
-pub struct Id(&'static &'static str);
-
-/// One interned text, as the table holds it: found by `&str`.
-#[derive(Clone, Copy)]
-struct Entry(&'static &'static str);
-
-impl Borrow<str> for Entry {
-    fn borrow(&self) -> &str {
-        self.0
-    }
-}
-
-impl Hash for Entry {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.hash(state);
-    }
-}
-
-impl PartialEq for Entry {
-    fn eq(&self, other: &Entry) -> bool {
-        self.0 == other.0
-    }
-}
-
-impl Eq for Entry {}
+pub struct Id(&'static str);
 
 type Hashing = foldhash::fast::FixedState;
+
+/// One shard of the table: each text once, found by `&str` (its place and length are
+/// held in the table itself, so a lookup reads the text it compares and nothing else).
+type Shard = HashSet<&'static str, Hashing>;
 
 /// Shards of the table, each behind its own lock, so that explore's threads seldom wait
 /// for one another.
 const SHARDS: usize = 16;
 
-static TABLE: LazyLock<[Mutex<HashSet<Entry, Hashing>>; SHARDS]> =
+static TABLE: LazyLock<[Mutex<Shard>; SHARDS]> =
     LazyLock::new(|| std::array::from_fn(|_| Mutex::new(HashSet::default())));
 
 /// The shard that holds (or would hold) this text.
-fn shard(text: &str) -> &'static Mutex<HashSet<Entry, Hashing>> {
+fn shard(text: &str) -> &'static Mutex<Shard> {
     // The table's own hasher picks a place inside the shard from the low bits; the
     // shard is picked from the high ones.
     let hash = Hashing::default().hash_one(text);
@@ -70,22 +51,21 @@ fn shard(text: &str) -> &'static Mutex<HashSet<Entry, Hashing>> {
 impl Id {
     /// The id with this text (interned on first use).
     pub fn new(text: &str) -> Id {
-        // A poisoned lock still holds a consistent table: entries are only ever added.
+        // A poisoned lock still holds a consistent table: texts are only ever added.
         let mut set = shard(text).lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(entry) = set.get(text) {
-            return Id(entry.0);
+        if let Some(kept) = set.get(text) {
+            return Id(kept);
         }
         let kept: &'static str = Box::leak(text.to_owned().into_boxed_str());
-        let entry = Entry(Box::leak(Box::new(kept)));
-        set.insert(entry);
-        Id(entry.0)
+        set.insert(kept);
+        Id(kept)
     }
 
     /// The id with this text if any id with it was ever made, without interning it: an
     /// id no record could hold costs one lookup and nothing kept.
     pub fn existing(text: &str) -> Option<Id> {
         let set = shard(text).lock().unwrap_or_else(|e| e.into_inner());
-        set.get(text).map(|entry| Id(entry.0))
+        set.get(text).map(|kept| Id(kept))
     }
 
     /// The text, for as long as the process runs.
@@ -101,10 +81,10 @@ impl Default for Id {
     }
 }
 
-/// The same text is the same pointer: one compare.
+/// The same text is the same place: one compare.
 impl PartialEq for Id {
     fn eq(&self, other: &Id) -> bool {
-        std::ptr::eq(self.0, other.0)
+        std::ptr::eq(self.0.as_ptr(), other.0.as_ptr())
     }
 }
 
