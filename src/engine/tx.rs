@@ -3,12 +3,15 @@
 
 use super::change::{Change, FieldValue, RecordKind};
 use super::fields::*;
+use super::id::Id;
 use super::index::Record;
 use super::model::*;
 use super::rules::Rule;
 use super::world::{
     World, delivery_group_field, operation_field, payment_field, session_field, validation_field,
 };
+use std::borrow::Borrow;
+use std::hash::Hash;
 
 /// A typed field: it names the record kind it belongs to, how to find that record and
 /// how to read the field, so `Tx::edit` can only log fields the record really has.
@@ -132,31 +135,35 @@ impl<'w> Tx<'w> {
 
     /// Applies `edit` to record `id` (if it exists) and logs every listed field whose
     /// value changed.
-    pub fn edit<F: FieldOf>(
+    pub fn edit<F: FieldOf, Q: Hash + Eq + AsRef<str> + ?Sized>(
         &mut self,
-        id: &str,
+        id: &Q,
         fields: &[F],
         rule: Rule,
         edit: impl FnOnce(&mut F::Record),
-    ) {
+    ) where
+        Id: Borrow<Q>,
+    {
+        // Found by its Id where the caller has one: a pointer compare, not the text's.
         if self.quiet {
             self.world.edit(id, edit);
             return;
         }
+        let id_text = id.as_ref();
         let before: Vec<Option<FieldValue>> =
-            fields.iter().map(|f| f.read(self.world, id)).collect();
+            fields.iter().map(|f| f.read(self.world, id_text)).collect();
         if self.world.edit(id, edit).is_none() {
             return;
         }
         for (field, old) in fields.iter().zip(before) {
-            let (Some(old), Some(new)) = (old, field.read(self.world, id)) else {
+            let (Some(old), Some(new)) = (old, field.read(self.world, id_text)) else {
                 continue;
             };
             if old != new {
                 self.changes.push(Change {
                     tick: self.world.tick,
                     kind: F::KIND,
-                    record: id.to_string(),
+                    record: id_text.to_string(),
                     field: Some(field.name()),
                     old,
                     new,

@@ -258,7 +258,7 @@ pub fn in_state_known(world: &World, known: Option<u64>, ahead: &mut Lookahead) 
         if cart.status == CartStatus::Checkout {
             let cart_id = id.to_string();
             let free = ahead.reaches(world, known, 0, id, &|w: &World| {
-                w.cart(&cart_id)
+                w.cart(cart_id.as_str())
                     .is_some_and(|c| c.status != CartStatus::Checkout)
             });
             if !free {
