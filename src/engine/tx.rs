@@ -119,6 +119,19 @@ impl World {
         QUIET.set(was);
         outcome
     }
+
+    /// [`World::apply_undoable`] without the log of changes, as [`World::apply_quiet`]:
+    /// a search tries an action on a world, reads it and undoes it, and copies the world
+    /// only when it keeps the result.
+    pub fn apply_quiet_undoable(
+        &mut self,
+        action: &super::Action,
+    ) -> (super::Outcome, super::undo::Undo) {
+        let was = QUIET.replace(true);
+        let out = self.apply_undoable(action);
+        QUIET.set(was);
+        out
+    }
 }
 
 impl<'w> Tx<'w> {

@@ -151,10 +151,10 @@ impl<'a> Lookahead<'a> {
         known: Option<u64>,
         question: u8,
         cart: &str,
-        goal: &dyn Fn(&World) -> bool,
+        goal: &dyn Fn(&mut World) -> bool,
     ) -> bool {
         let at = start.carts().position(cart).map_or(u32::MAX, |i| i as u32);
-        let start_fp = known.unwrap_or_else(|| fingerprint(&mut start.clone(), self.timed));
+        let start_fp = known.unwrap_or_else(|| fingerprint(start, self.timed));
         let key = (start_fp, question, at);
         if let Some(&known) = self.cache.get(&key) {
             return known;
@@ -172,14 +172,14 @@ impl<'a> Lookahead<'a> {
         root: &World,
         root_fp: u64,
         cart: &str,
-        goal: &dyn Fn(&World) -> bool,
+        goal: &dyn Fn(&mut World) -> bool,
     ) -> bool {
-        if goal(root) {
+        let mut level = vec![root.clone()];
+        if goal(&mut level[0]) {
             return true;
         }
         let mut seen = std::collections::HashSet::new();
         seen.insert(root_fp);
-        let mut level = vec![root.clone()];
         // Only the cart's own actions: another cart's checkout does not free this one.
         let letters: Vec<&Letter> = self
             .letters
@@ -187,20 +187,23 @@ impl<'a> Lookahead<'a> {
             .copied()
             .filter(|l| l.action.cart() == Some(cart))
             .collect();
-        for _ in 0..self.depth {
+        // Each letter is tried on the world of the level and undone; a world is copied
+        // only into the next level, and the last level keeps none.
+        for step in 1..=self.depth {
+            let last = step == self.depth;
             let mut next = Vec::new();
-            for world in &level {
+            for world in &mut level {
                 for letter in &letters {
-                    let mut child = world.clone();
-                    if child.apply_quiet(&letter.action).result.is_err() {
-                        continue;
+                    let (outcome, undo) = world.apply_quiet_undoable(&letter.action);
+                    if outcome.result.is_ok() {
+                        if goal(world) {
+                            return true;
+                        }
+                        if !last && seen.insert(fingerprint(world, self.timed)) {
+                            next.push(world.clone());
+                        }
                     }
-                    if goal(&child) {
-                        return true;
-                    }
-                    if seen.insert(fingerprint(&mut child, self.timed)) {
-                        next.push(child);
-                    }
+                    world.undo(&undo);
                 }
             }
             level = next;
@@ -257,7 +260,7 @@ pub fn in_state_known(world: &World, known: Option<u64>, ahead: &mut Lookahead) 
         }
         if cart.status == CartStatus::Checkout {
             let cart_id = id.to_string();
-            let free = ahead.reaches(world, known, 0, id, &|w: &World| {
+            let free = ahead.reaches(world, known, 0, id, &|w: &mut World| {
                 w.cart(&cart_id)
                     .is_some_and(|c| c.status != CartStatus::Checkout)
             });
@@ -357,8 +360,10 @@ pub fn in_step(
             .is_some_and(|c| c.status == CartStatus::Checkout)
     {
         let cancel = letter.action.clone();
-        let can = ahead.reaches(before, None, 1, cart, &|w: &World| {
-            w.clone().apply_quiet(&cancel).result.is_ok()
+        let can = ahead.reaches(before, None, 1, cart, &|w: &mut World| {
+            let (outcome, undo) = w.apply_quiet_undoable(&cancel);
+            w.undo(&undo);
+            outcome.result.is_ok()
         });
         if !can {
             out.push(Seen {

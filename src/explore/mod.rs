@@ -285,6 +285,9 @@ pub struct Report {
     pub timed: bool,
 }
 
+/// The fingerprints of the states visited.
+type Visited = HashSet<u64, foldhash::fast::FixedState>;
+
 /// A parent link: the parent's index and the letter that led here.
 #[derive(Debug, Clone, Copy)]
 struct Link {
@@ -305,21 +308,36 @@ struct Expanded {
     steps: Vec<(usize, Seen)>,
 }
 
-fn expand(world: &World, letters: &[Letter], timed: bool, ahead: &mut Lookahead) -> Expanded {
+/// Expands one state: every letter is tried on one working copy of `world` and undone,
+/// and a child is copied out only when it is a state not in `visited` (a letter that
+/// changes nothing, not even the clock, leads back to `world`, which is visited).
+fn expand(
+    world: &World,
+    letters: &[Letter],
+    timed: bool,
+    ahead: &mut Lookahead,
+    visited: &Visited,
+) -> Expanded {
     let mut children = Vec::with_capacity(letters.len());
     let mut steps = Vec::new();
+    let mut work = world.clone();
     for (i, letter) in letters.iter().enumerate() {
-        let mut child = world.clone();
-        let outcome = child.apply_quiet(&letter.action);
-        for seen in anomaly::in_step(world, letter, &outcome, &child, ahead) {
+        let (outcome, undo) = work.apply_quiet_undoable(&letter.action);
+        for seen in anomaly::in_step(world, letter, &outcome, &work, ahead) {
             steps.push((i, seen));
         }
-        let fingerprint = fingerprint::fingerprint(&mut child, timed);
-        children.push(Child {
-            letter: i,
-            fingerprint,
-            world: child,
-        });
+        if undo.is_empty() && work.tick == world.tick {
+            continue;
+        }
+        let fingerprint = fingerprint::fingerprint(&work, timed);
+        if !visited.contains(&fingerprint) {
+            children.push(Child {
+                letter: i,
+                fingerprint,
+                world: work.clone(),
+            });
+        }
+        work.undo(&undo);
     }
     Expanded { children, steps }
 }
@@ -388,10 +406,9 @@ pub fn explore(
     let letters = alphabet(root, config)?;
     let timed = fingerprint::time_observable(root);
     let start = Instant::now();
-    let mut root_world = root.clone();
-    let root_fp = fingerprint::fingerprint(&mut root_world, timed);
-    let mut visited: HashSet<u64, foldhash::fast::FixedState> =
-        HashSet::with_hasher(foldhash::fast::FixedState::with_seed(1));
+    let root_world = root.clone();
+    let root_fp = fingerprint::fingerprint(&root_world, timed);
+    let mut visited: Visited = HashSet::with_hasher(foldhash::fast::FixedState::with_seed(1));
     visited.insert(root_fp);
     let mut links: Vec<Link> = vec![Link {
         parent: u32::MAX,
@@ -443,7 +460,7 @@ pub fn explore(
     let mut aheads: Vec<Lookahead> = (0..jobs)
         .map(|_| Lookahead::new(&letters, config.lookahead, timed))
         .collect();
-    let measure = |visited: &HashSet<u64, _>, links: &Vec<Link>, figures: &mut Progress| {
+    let measure = |visited: &Visited, links: &Vec<Link>, figures: &mut Progress| {
         // hashbrown keeps one control byte per bucket beside the 8-byte key.
         figures.visited_bytes =
             visited.capacity() * 9 + links.capacity() * std::mem::size_of::<Link>();
@@ -458,17 +475,18 @@ pub fn explore(
             // frontier order: the same choice a single thread makes, so the paths found
             // do not depend on the number of threads.
             let links_now = &links;
+            let visited_now = &visited;
             let expanded: Vec<(u32, Expanded)> = par_map(batch, &mut aheads, &|chunk, ahead| {
                 chunk
                     .iter()
                     .take_while(|_| !stop.load(Ordering::Relaxed))
                     .map(|(index, world)| {
                         let e = match world {
-                            Some(w) => expand(w, &letters, timed, ahead),
+                            Some(w) => expand(w, &letters, timed, ahead, visited_now),
                             None => {
                                 let w =
                                     replay(root, &letters, &path_to(links_now, *index as usize));
-                                expand(&w, &letters, timed, ahead)
+                                expand(&w, &letters, timed, ahead, visited_now)
                             }
                         };
                         (*index, e)
