@@ -119,7 +119,8 @@ pub const LOOKAHEAD_CACHE: usize = 1 << 18;
 
 /// Buyer actions a few steps ahead, with a cache per state.
 pub struct Lookahead<'a> {
-    /// The buyer letters of the alphabet.
+    /// The buyer letters of the alphabet, in the order the search tries them: the
+    /// cancels first, then the cart changes, then the rest (see [`Lookahead::new`]).
     pub letters: Vec<&'a Letter>,
     /// How many buyer actions ahead to look.
     pub depth: usize,
@@ -133,9 +134,19 @@ pub struct Lookahead<'a> {
 
 impl<'a> Lookahead<'a> {
     /// A lookahead over the buyer letters of `alphabet`.
+    ///
+    /// Whether a goal is reached within the depth does not depend on the order the
+    /// letters are tried in, but how soon the search stops does: a cart usually leaves
+    /// Checkout by a cancel or a cart change, so those are tried first.
     pub fn new(alphabet: &'a [Letter], depth: usize, timed: bool) -> Self {
+        let mut letters: Vec<&Letter> = alphabet.iter().filter(|l| l.kind.is_buyer()).collect();
+        letters.sort_by_key(|l| match l.kind {
+            Move::Cancel | Move::CheckoutDelete => 0,
+            Move::AddToCart => 1,
+            _ => 2,
+        });
         Lookahead {
-            letters: alphabet.iter().filter(|l| l.kind.is_buyer()).collect(),
+            letters,
             depth,
             timed,
             cache: HashMap::new(),
