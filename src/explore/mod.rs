@@ -345,7 +345,7 @@ fn expand(
 /// The findings a state shows: anomalies, then properties.
 /// `known` is the world's fingerprint, when the caller has it.
 fn state_findings(
-    world: &World,
+    world: &mut World,
     known: Option<u64>,
     never: &[Never],
     ahead: &mut Lookahead,
@@ -369,10 +369,10 @@ fn state_findings(
 
 /// Runs `f` over `items` in contiguous chunks, one per state of `states` (one per
 /// thread), on scoped threads, keeping order.
-fn par_map<T: Sync, S: Send, R: Send>(
-    items: &[T],
+fn par_map<T: Send, S: Send, R: Send>(
+    items: &mut [T],
     states: &mut [S],
-    f: &(dyn Fn(&[T], &mut S) -> Vec<R> + Sync),
+    f: &(dyn Fn(&mut [T], &mut S) -> Vec<R> + Sync),
 ) -> Vec<R> {
     let jobs = states.len();
     if jobs <= 1 || items.len() < 2 * jobs {
@@ -384,7 +384,7 @@ fn par_map<T: Sync, S: Send, R: Send>(
     let size = items.len().div_ceil(jobs);
     std::thread::scope(|scope| {
         let handles: Vec<_> = items
-            .chunks(size)
+            .chunks_mut(size)
             .zip(states.iter_mut())
             .map(|(chunk, state)| scope.spawn(move || f(chunk, state)))
             .collect();
@@ -443,7 +443,9 @@ pub fn explore(
         path
     };
     let mut ahead = Lookahead::new(&letters, config.lookahead, timed);
-    for (what, witness) in state_findings(root, Some(root_fp), &config.never, &mut ahead) {
+    let mut root_world = root_world;
+    for (what, witness) in state_findings(&mut root_world, Some(root_fp), &config.never, &mut ahead)
+    {
         record(what, Vec::new(), witness, false);
     }
     let mut frontier: Vec<(u32, Option<World>)> = vec![(0, Some(root_world))];
@@ -470,7 +472,7 @@ pub fn explore(
         let mut next: Vec<(u32, Option<World>)> = Vec::new();
         let mut kept = 0usize;
         // The level goes in batches, so that the children held at once stay few.
-        for batch in frontier.chunks(BATCH) {
+        for batch in frontier.chunks_mut(BATCH) {
             // Expand (in parallel), then keep the first child of each new fingerprint in
             // frontier order: the same choice a single thread makes, so the paths found
             // do not depend on the number of threads.
@@ -526,9 +528,9 @@ pub fn explore(
             }
             // The new states' own anomalies and properties (in parallel).
             let findings: Vec<(u32, Vec<(What, Witness)>)> =
-                par_map(&fresh, &mut aheads, &|chunk, ahead| {
+                par_map(&mut fresh, &mut aheads, &|chunk, ahead| {
                     chunk
-                        .iter()
+                        .iter_mut()
                         .map(|(index, fp, world)| {
                             (
                                 *index,
