@@ -295,11 +295,22 @@ struct Link {
     letter: u32,
 }
 
-/// What one frontier node's expansion produced.
+/// What one frontier node's expansion produced: a child not visited before, its own
+/// findings, and its world when the frontier may keep it.
 struct Child {
     letter: usize,
     fingerprint: u64,
-    world: World,
+    world: Option<World>,
+    findings: Vec<(What, Witness)>,
+}
+
+/// What the expansions of one thread share: the new states they found (so that a
+/// state two parents reach is checked once) and how many more worlds the frontier
+/// may keep.
+struct Sharing<'v> {
+    visited: &'v Visited,
+    found: HashSet<u64, foldhash::fast::FixedState>,
+    worlds: usize,
 }
 
 /// Expanding one node: its children, and the step anomalies seen on the way.
@@ -308,15 +319,18 @@ struct Expanded {
     steps: Vec<(usize, Seen)>,
 }
 
-/// Expands one state: every letter is tried on one working copy of `world` and undone,
-/// and a child is copied out only when it is a state not in `visited` (a letter that
-/// changes nothing, not even the clock, leads back to `world`, which is visited).
+/// Expands one state: every letter is tried on one working copy of `world` and undone.
+/// A child that is a new state (not visited, not found by this thread's earlier
+/// expansions; a letter that changes nothing, not even the clock, leads back to
+/// `world`, which is visited) has its findings checked there, and is copied out only
+/// while the frontier may keep its world.
 fn expand(
     world: &World,
     letters: &[Letter],
     timed: bool,
+    never: &[Never],
     ahead: &mut Lookahead,
-    visited: &Visited,
+    sharing: &mut Sharing,
 ) -> Expanded {
     let mut children = Vec::with_capacity(letters.len());
     let mut steps = Vec::new();
@@ -330,11 +344,17 @@ fn expand(
             continue;
         }
         let fingerprint = fingerprint::fingerprint(&work, timed);
-        if !visited.contains(&fingerprint) {
+        if !sharing.visited.contains(&fingerprint) && sharing.found.insert(fingerprint) {
+            let findings = state_findings(&mut work, Some(fingerprint), never, ahead);
+            let world = (sharing.worlds > 0).then(|| {
+                sharing.worlds -= 1;
+                work.clone()
+            });
             children.push(Child {
                 letter: i,
                 fingerprint,
-                world: work.clone(),
+                world,
+                findings,
             });
         }
         work.undo(&undo);
@@ -471,6 +491,8 @@ pub fn explore(
     'levels: for depth in 1..=config.depth {
         let mut next: Vec<(u32, Option<World>)> = Vec::new();
         let mut kept = 0usize;
+        // The last level is never expanded: its states need no world.
+        let last = depth == config.depth;
         // The level goes in batches, so that the children held at once stay few.
         for batch in frontier.chunks_mut(BATCH) {
             // Expand (in parallel), then keep the first child of each new fingerprint in
@@ -478,24 +500,30 @@ pub fn explore(
             // do not depend on the number of threads.
             let links_now = &links;
             let visited_now = &visited;
+            let worlds = if last { 0 } else { FRONTIER_WORLDS - kept };
+            let never = &config.never;
             let expanded: Vec<(u32, Expanded)> = par_map(batch, &mut aheads, &|chunk, ahead| {
+                let mut sharing = Sharing {
+                    visited: visited_now,
+                    found: HashSet::with_hasher(foldhash::fast::FixedState::with_seed(2)),
+                    worlds,
+                };
                 chunk
                     .iter()
                     .take_while(|_| !stop.load(Ordering::Relaxed))
                     .map(|(index, world)| {
                         let e = match world {
-                            Some(w) => expand(w, &letters, timed, ahead, visited_now),
+                            Some(w) => expand(w, &letters, timed, never, ahead, &mut sharing),
                             None => {
                                 let w =
                                     replay(root, &letters, &path_to(links_now, *index as usize));
-                                expand(&w, &letters, timed, ahead, visited_now)
+                                expand(&w, &letters, timed, never, ahead, &mut sharing)
                             }
                         };
                         (*index, e)
                     })
                     .collect()
             });
-            let mut fresh: Vec<(u32, u64, World)> = Vec::new();
             for (parent, e) in expanded {
                 for (letter, seen) in e.steps {
                     let mut path = path_to(&links, parent as usize);
@@ -515,7 +543,16 @@ pub fn explore(
                         parent,
                         letter: child.letter as u32,
                     });
-                    fresh.push(((links.len() - 1) as u32, child.fingerprint, child.world));
+                    let index = links.len() - 1;
+                    for (what, witness) in child.findings {
+                        record(what, path_to(&links, index), witness, false);
+                    }
+                    // Past FRONTIER_WORLDS, a state keeps only its link and is rebuilt by
+                    // replay when its turn comes: memory stays bounded, at the price of
+                    // replaying.
+                    let world = child.world.filter(|_| kept < FRONTIER_WORLDS);
+                    kept += usize::from(world.is_some());
+                    next.push((index as u32, world));
                     figures.states += 1;
                     if config.max_states.is_some_and(|m| figures.states >= m) {
                         truncated = true;
@@ -524,35 +561,6 @@ pub fn explore(
                 }
                 if truncated {
                     break;
-                }
-            }
-            // The new states' own anomalies and properties (in parallel).
-            let findings: Vec<(u32, Vec<(What, Witness)>)> =
-                par_map(&mut fresh, &mut aheads, &|chunk, ahead| {
-                    chunk
-                        .iter_mut()
-                        .map(|(index, fp, world)| {
-                            (
-                                *index,
-                                state_findings(world, Some(*fp), &config.never, ahead),
-                            )
-                        })
-                        .filter(|(_, f)| !f.is_empty())
-                        .collect()
-                });
-            for (index, list) in findings {
-                for (what, witness) in list {
-                    record(what, path_to(&links, index as usize), witness, false);
-                }
-            }
-            // Past FRONTIER_WORLDS, a state keeps only its link and is rebuilt by replay
-            // when its turn comes: memory stays bounded, at the price of replaying.
-            for (index, _, world) in fresh {
-                if kept < FRONTIER_WORLDS {
-                    kept += 1;
-                    next.push((index, Some(world)));
-                } else {
-                    next.push((index, None));
                 }
             }
             figures.frontier = next.len();
