@@ -468,7 +468,11 @@ pub fn explore(
     {
         record(what, Vec::new(), witness, false);
     }
-    let mut frontier: Vec<(u32, Option<World>)> = vec![(0, Some(root_world))];
+    // The frontier: each state's index and the place of its world in `worlds`, or
+    // `REPLAY` (the worlds sit apart, so that a state without one costs eight bytes).
+    const REPLAY: u32 = u32::MAX;
+    let mut frontier: Vec<(u32, u32)> = vec![(0, 0)];
+    let mut worlds: Vec<World> = vec![root_world];
     let mut figures = Progress {
         states: 1,
         frontier: 1,
@@ -489,8 +493,8 @@ pub fn explore(
         figures.seconds = start.elapsed().as_secs_f64();
     };
     'levels: for depth in 1..=config.depth {
-        let mut next: Vec<(u32, Option<World>)> = Vec::new();
-        let mut kept = 0usize;
+        let mut next: Vec<(u32, u32)> = Vec::new();
+        let mut next_worlds: Vec<World> = Vec::new();
         // The last level is never expanded: its states need no world.
         let last = depth == config.depth;
         // The level goes in batches, so that the children held at once stay few.
@@ -500,19 +504,24 @@ pub fn explore(
             // do not depend on the number of threads.
             let links_now = &links;
             let visited_now = &visited;
-            let worlds = if last { 0 } else { FRONTIER_WORLDS - kept };
+            let budget = if last {
+                0
+            } else {
+                FRONTIER_WORLDS - next_worlds.len()
+            };
+            let worlds_now = &worlds;
             let never = &config.never;
             let expanded: Vec<(u32, Expanded)> = par_map(batch, &mut aheads, &|chunk, ahead| {
                 let mut sharing = Sharing {
                     visited: visited_now,
                     found: HashSet::with_hasher(foldhash::fast::FixedState::with_seed(2)),
-                    worlds,
+                    worlds: budget,
                 };
                 chunk
                     .iter()
                     .take_while(|_| !stop.load(Ordering::Relaxed))
-                    .map(|(index, world)| {
-                        let e = match world {
+                    .map(|(index, place)| {
+                        let e = match worlds_now.get(*place as usize) {
                             Some(w) => expand(w, &letters, timed, never, ahead, &mut sharing),
                             None => {
                                 let w =
@@ -550,9 +559,14 @@ pub fn explore(
                     // Past FRONTIER_WORLDS, a state keeps only its link and is rebuilt by
                     // replay when its turn comes: memory stays bounded, at the price of
                     // replaying.
-                    let world = child.world.filter(|_| kept < FRONTIER_WORLDS);
-                    kept += usize::from(world.is_some());
-                    next.push((index as u32, world));
+                    let place = match child.world {
+                        Some(world) if next_worlds.len() < FRONTIER_WORLDS => {
+                            next_worlds.push(world);
+                            (next_worlds.len() - 1) as u32
+                        }
+                        _ => REPLAY,
+                    };
+                    next.push((index as u32, place));
                     figures.states += 1;
                     if config.max_states.is_some_and(|m| figures.states >= m) {
                         truncated = true;
@@ -572,6 +586,7 @@ pub fn explore(
             }
         }
         drop(std::mem::take(&mut frontier));
+        drop(std::mem::take(&mut worlds));
         if truncated || stop.load(Ordering::Relaxed) {
             interrupted = !truncated;
             break 'levels;
@@ -584,6 +599,7 @@ pub fn explore(
             break;
         }
         frontier = next;
+        worlds = next_worlds;
         if depth == config.depth {
             complete = true;
         }
