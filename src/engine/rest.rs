@@ -254,9 +254,13 @@ pub(crate) fn call(tx: &mut Tx, action: &Action) -> Option<Call> {
             })
         }
         _ if is_rest(action) => {
-            let request = request_line(tx.world, action);
+            // A search that reads only the result is spared the call's text.
+            let bare = super::tx::bare();
+            let request = (!bare).then(|| request_line(tx.world, action)).flatten();
             let result = run(tx, action);
-            let body = response_body(tx.world, action, &result);
+            let body = (!bare)
+                .then(|| response_body(tx.world, action, &result))
+                .flatten();
             Some(Call {
                 result,
                 request,

@@ -109,6 +109,15 @@ pub(crate) struct Tx<'w> {
 thread_local! {
     /// Set while [`World::apply_quiet`] runs on this thread.
     static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Set while [`World::apply_quiet_undoable`] runs on this thread: no request line
+    /// and no response body either.
+    static BARE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the action under way on this thread leaves out the REST call's request line
+/// and response body ([`World::apply_quiet_undoable`]).
+pub(crate) fn bare() -> bool {
+    BARE.get()
 }
 
 impl World {
@@ -121,6 +130,22 @@ impl World {
         let outcome = self.apply(action);
         QUIET.set(was);
         outcome
+    }
+
+    /// [`World::apply_undoable`] without the log of changes, as [`World::apply_quiet`],
+    /// and without a REST call's request line and response body (`request` and `body`
+    /// are `None`; the result and HTTP status are the same): a search tries an action
+    /// on a world, reads the result and the world, and undoes it, and copies the world
+    /// only when it keeps it.
+    pub fn apply_quiet_undoable(
+        &mut self,
+        action: &super::Action,
+    ) -> (super::Outcome, super::undo::Undo) {
+        let was = (QUIET.replace(true), BARE.replace(true));
+        let out = self.apply_undoable(action);
+        QUIET.set(was.0);
+        BARE.set(was.1);
+        out
     }
 }
 

@@ -354,6 +354,41 @@ mod tests {
     }
 
     #[test]
+    fn a_quiet_undoable_action_does_what_the_undoable_one_does_without_the_log_or_the_text() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let (mut steps, mut bodies) = (0, 0);
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|x| x != "json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let s = load_bytes(&path.display().to_string(), text.as_bytes()).unwrap();
+            let mut loud = s.world.clone();
+            let mut quiet = s.world.clone();
+            for step in &s.steps {
+                let before = quiet.clone();
+                let (outcome, undo) = loud.apply_undoable(&step.action);
+                let (q, q_undo) = quiet.apply_quiet_undoable(&step.action);
+                assert_eq!(quiet, loud, "{}", path.display());
+                assert!(q.changes.is_empty());
+                assert_eq!((q.result, q.http), (outcome.result, outcome.http));
+                // Nor the REST call's text.
+                assert_eq!((q.request, q.body), (None, None));
+                bodies += usize::from(outcome.body.is_some());
+                assert_eq!(q_undo.len(), undo.len());
+                quiet.undo(&q_undo);
+                assert_eq!(quiet, before, "{}", path.display());
+                quiet.lookups_agree().unwrap();
+                quiet = loud.clone();
+                steps += 1;
+            }
+        }
+        assert!(steps > 100, "{steps}");
+        assert!(bodies > 10, "{bodies}");
+    }
+
+    #[test]
     fn undoing_a_generated_churn_gives_the_world_before_each_step() {
         use crate::scenario::generate::{Spec, generate};
         for carts in [1, 3, 20] {

@@ -6,7 +6,7 @@
 
 use super::alphabet::{Letter, Move, template_of};
 use super::fingerprint::fingerprint;
-use crate::engine::{Action, CartStatus, Outcome, PaymentAuthorizationStatus, World};
+use crate::engine::{Action, CartStatus, Id, Outcome, PaymentAuthorizationStatus, World};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -119,7 +119,8 @@ pub const LOOKAHEAD_CACHE: usize = 1 << 18;
 
 /// Buyer actions a few steps ahead, with a cache per state.
 pub struct Lookahead<'a> {
-    /// The buyer letters of the alphabet.
+    /// The buyer letters of the alphabet, in the order the search tries them: the
+    /// cancels first, then the cart changes, then the rest (see [`Lookahead::new`]).
     pub letters: Vec<&'a Letter>,
     /// How many buyer actions ahead to look.
     pub depth: usize,
@@ -133,9 +134,19 @@ pub struct Lookahead<'a> {
 
 impl<'a> Lookahead<'a> {
     /// A lookahead over the buyer letters of `alphabet`.
+    ///
+    /// Whether a goal is reached within the depth does not depend on the order the
+    /// letters are tried in, but how soon the search stops does: a cart usually leaves
+    /// Checkout by a cancel or a cart change, so those are tried first.
     pub fn new(alphabet: &'a [Letter], depth: usize, timed: bool) -> Self {
+        let mut letters: Vec<&Letter> = alphabet.iter().filter(|l| l.kind.is_buyer()).collect();
+        letters.sort_by_key(|l| match l.kind {
+            Move::Cancel | Move::CheckoutDelete => 0,
+            Move::AddToCart => 1,
+            _ => 2,
+        });
         Lookahead {
-            letters: alphabet.iter().filter(|l| l.kind.is_buyer()).collect(),
+            letters,
             depth,
             timed,
             cache: HashMap::new(),
@@ -147,14 +158,14 @@ impl<'a> Lookahead<'a> {
     /// `known` is the fingerprint of `start` when the caller has it already.
     fn reaches(
         &mut self,
-        start: &World,
+        start: &mut World,
         known: Option<u64>,
         question: u8,
         cart: &str,
-        goal: &dyn Fn(&World) -> bool,
+        goal: &dyn Fn(&mut World) -> bool,
     ) -> bool {
         let at = start.carts().position(cart).map_or(u32::MAX, |i| i as u32);
-        let start_fp = known.unwrap_or_else(|| fingerprint(&mut start.clone(), self.timed));
+        let start_fp = known.unwrap_or_else(|| fingerprint(start, self.timed));
         let key = (start_fp, question, at);
         if let Some(&known) = self.cache.get(&key) {
             return known;
@@ -167,19 +178,20 @@ impl<'a> Lookahead<'a> {
         answer
     }
 
+    /// Searches from `root`, which it changes and puts back as it was: the first level
+    /// is tried on it, and only the worlds of the deeper levels are copies.
     fn search(
         &self,
-        root: &World,
+        root: &mut World,
         root_fp: u64,
         cart: &str,
-        goal: &dyn Fn(&World) -> bool,
+        goal: &dyn Fn(&mut World) -> bool,
     ) -> bool {
         if goal(root) {
             return true;
         }
         let mut seen = std::collections::HashSet::new();
         seen.insert(root_fp);
-        let mut level = vec![root.clone()];
         // Only the cart's own actions: another cart's checkout does not free this one.
         let letters: Vec<&Letter> = self
             .letters
@@ -187,19 +199,30 @@ impl<'a> Lookahead<'a> {
             .copied()
             .filter(|l| l.action.cart() == Some(cart))
             .collect();
-        for _ in 0..self.depth {
+        // Each letter is tried on the world of the level and undone; a world is copied
+        // only into the next level, and the last level keeps none.
+        let mut level: Vec<World> = Vec::new();
+        for step in 1..=self.depth {
+            let last = step == self.depth;
             let mut next = Vec::new();
-            for world in &level {
+            let worlds: Vec<&mut World> = if step == 1 {
+                vec![&mut *root]
+            } else {
+                level.iter_mut().collect()
+            };
+            for world in worlds {
                 for letter in &letters {
-                    let mut child = world.clone();
-                    if child.apply_quiet(&letter.action).result.is_err() {
-                        continue;
+                    let (outcome, undo) = world.apply_quiet_undoable(&letter.action);
+                    let mut reached = false;
+                    if outcome.result.is_ok() {
+                        reached = goal(world);
+                        if !reached && !last && seen.insert(fingerprint(world, self.timed)) {
+                            next.push(world.clone());
+                        }
                     }
-                    if goal(&child) {
+                    world.undo(&undo);
+                    if reached {
                         return true;
-                    }
-                    if seen.insert(fingerprint(&mut child, self.timed)) {
-                        next.push(child);
                     }
                 }
             }
@@ -211,17 +234,22 @@ impl<'a> Lookahead<'a> {
 
 /// The anomalies a state shows.
 pub fn in_state(world: &World, ahead: &mut Lookahead) -> Vec<Seen> {
-    in_state_known(world, None, ahead)
+    in_state_known(&mut world.clone(), None, ahead)
 }
 
 /// [`in_state`] of a world whose fingerprint the caller has computed already (the
-/// look-ahead keys its answers by it).
-pub fn in_state_known(world: &World, known: Option<u64>, ahead: &mut Lookahead) -> Vec<Seen> {
+/// look-ahead keys its answers by it). The look-ahead tries its first actions on
+/// `world` itself and puts it back as it was.
+pub fn in_state_known(world: &mut World, known: Option<u64>, ahead: &mut Lookahead) -> Vec<Seen> {
     let mut out = Vec::new();
-    for cart in world.carts() {
-        let id = cart.id.as_str();
+    let carts: Vec<Id> = world.carts().iter().map(|c| c.id).collect();
+    for cart_id in carts {
+        let id = cart_id.as_str();
+        let Some(status) = world.cart(id).map(|c| c.status) else {
+            continue;
+        };
         let active = world.active_session(id);
-        if cart.status == CartStatus::Checkout && active.is_none() {
+        if status == CartStatus::Checkout && active.is_none() {
             let mut witness = vec![w(id, "Status", Value::from("Checkout"))];
             for s in world.sessions_of(id) {
                 witness.push(w(&s.id, "IsArchived", Value::Bool(true)));
@@ -255,11 +283,9 @@ pub fn in_state_known(world: &World, known: Option<u64>, ahead: &mut Lookahead) 
                 });
             }
         }
-        if cart.status == CartStatus::Checkout {
-            let cart_id = id.to_string();
-            let free = ahead.reaches(world, known, 0, id, &|w: &World| {
-                w.cart(cart_id.as_str())
-                    .is_some_and(|c| c.status != CartStatus::Checkout)
+        if status == CartStatus::Checkout {
+            let free = ahead.reaches(world, known, 0, id, &|w: &mut World| {
+                w.cart(id).is_some_and(|c| c.status != CartStatus::Checkout)
             });
             if !free {
                 out.push(Seen {
@@ -287,10 +313,10 @@ pub fn in_state_known(world: &World, known: Option<u64>, ahead: &mut Lookahead) 
             });
         }
         if let Some(order) = orders.first()
-            && matches!(cart.status, CartStatus::Active | CartStatus::Checkout)
+            && matches!(status, CartStatus::Active | CartStatus::Checkout)
             && !busy(world, id)
         {
-            let mut witness = vec![w(id, "Status", Value::from(cart.status.as_str()))];
+            let mut witness = vec![w(id, "Status", Value::from(status.as_str()))];
             if world
                 .session(&order.session)
                 .is_some_and(|s| s.order_id.as_deref() == Some(order.id.as_str()))
@@ -357,8 +383,10 @@ pub fn in_step(
             .is_some_and(|c| c.status == CartStatus::Checkout)
     {
         let cancel = letter.action.clone();
-        let can = ahead.reaches(before, None, 1, cart, &|w: &World| {
-            w.clone().apply_quiet(&cancel).result.is_ok()
+        let can = ahead.reaches(&mut before.clone(), None, 1, cart, &|w: &mut World| {
+            let (outcome, undo) = w.apply_quiet_undoable(&cancel);
+            w.undo(&undo);
+            outcome.result.is_ok()
         });
         if !can {
             out.push(Seen {

@@ -33,7 +33,7 @@ pub fn time_observable(world: &World) -> bool {
 
 /// The fingerprint of a world. With `timed` false the clock and the recorded instants
 /// are left out (see the module documentation).
-pub fn fingerprint(world: &mut World, timed: bool) -> u64 {
+pub fn fingerprint(world: &World, timed: bool) -> u64 {
     let mut h = foldhash::quality::FixedState::with_seed(0x5eed_ca57).build_hasher();
     hash_records(world, timed, &mut h);
     if timed {

@@ -285,6 +285,9 @@ pub struct Report {
     pub timed: bool,
 }
 
+/// The fingerprints of the states visited.
+type Visited = HashSet<u64, foldhash::fast::FixedState>;
+
 /// A parent link: the parent's index and the letter that led here.
 #[derive(Debug, Clone, Copy)]
 struct Link {
@@ -292,11 +295,22 @@ struct Link {
     letter: u32,
 }
 
-/// What one frontier node's expansion produced.
+/// What one frontier node's expansion produced: a child not visited before, its own
+/// findings, and its world when the frontier may keep it.
 struct Child {
     letter: usize,
     fingerprint: u64,
-    world: World,
+    world: Option<World>,
+    findings: Vec<(What, Witness)>,
+}
+
+/// What the expansions of one thread share: the new states they found (so that a
+/// state two parents reach is checked once) and how many more worlds the frontier
+/// may keep.
+struct Sharing<'v> {
+    visited: &'v Visited,
+    found: HashSet<u64, foldhash::fast::FixedState>,
+    worlds: usize,
 }
 
 /// Expanding one node: its children, and the step anomalies seen on the way.
@@ -305,21 +319,45 @@ struct Expanded {
     steps: Vec<(usize, Seen)>,
 }
 
-fn expand(world: &World, letters: &[Letter], timed: bool, ahead: &mut Lookahead) -> Expanded {
+/// Expands one state: every letter is tried on one working copy of `world` and undone.
+/// A child that is a new state (not visited, not found by this thread's earlier
+/// expansions; a letter that changes nothing, not even the clock, leads back to
+/// `world`, which is visited) has its findings checked there, and is copied out only
+/// while the frontier may keep its world.
+fn expand(
+    world: &World,
+    letters: &[Letter],
+    timed: bool,
+    never: &[Never],
+    ahead: &mut Lookahead,
+    sharing: &mut Sharing,
+) -> Expanded {
     let mut children = Vec::with_capacity(letters.len());
     let mut steps = Vec::new();
+    let mut work = world.clone();
     for (i, letter) in letters.iter().enumerate() {
-        let mut child = world.clone();
-        let outcome = child.apply_quiet(&letter.action);
-        for seen in anomaly::in_step(world, letter, &outcome, &child, ahead) {
+        let (outcome, undo) = work.apply_quiet_undoable(&letter.action);
+        for seen in anomaly::in_step(world, letter, &outcome, &work, ahead) {
             steps.push((i, seen));
         }
-        let fingerprint = fingerprint::fingerprint(&mut child, timed);
-        children.push(Child {
-            letter: i,
-            fingerprint,
-            world: child,
-        });
+        if undo.is_empty() && work.tick == world.tick {
+            continue;
+        }
+        let fingerprint = fingerprint::fingerprint(&work, timed);
+        if !sharing.visited.contains(&fingerprint) && sharing.found.insert(fingerprint) {
+            let findings = state_findings(&mut work, Some(fingerprint), never, ahead);
+            let world = (sharing.worlds > 0).then(|| {
+                sharing.worlds -= 1;
+                work.clone()
+            });
+            children.push(Child {
+                letter: i,
+                fingerprint,
+                world,
+                findings,
+            });
+        }
+        work.undo(&undo);
     }
     Expanded { children, steps }
 }
@@ -327,7 +365,7 @@ fn expand(world: &World, letters: &[Letter], timed: bool, ahead: &mut Lookahead)
 /// The findings a state shows: anomalies, then properties.
 /// `known` is the world's fingerprint, when the caller has it.
 fn state_findings(
-    world: &World,
+    world: &mut World,
     known: Option<u64>,
     never: &[Never],
     ahead: &mut Lookahead,
@@ -351,10 +389,10 @@ fn state_findings(
 
 /// Runs `f` over `items` in contiguous chunks, one per state of `states` (one per
 /// thread), on scoped threads, keeping order.
-fn par_map<T: Sync, S: Send, R: Send>(
-    items: &[T],
+fn par_map<T: Send, S: Send, R: Send>(
+    items: &mut [T],
     states: &mut [S],
-    f: &(dyn Fn(&[T], &mut S) -> Vec<R> + Sync),
+    f: &(dyn Fn(&mut [T], &mut S) -> Vec<R> + Sync),
 ) -> Vec<R> {
     let jobs = states.len();
     if jobs <= 1 || items.len() < 2 * jobs {
@@ -366,7 +404,7 @@ fn par_map<T: Sync, S: Send, R: Send>(
     let size = items.len().div_ceil(jobs);
     std::thread::scope(|scope| {
         let handles: Vec<_> = items
-            .chunks(size)
+            .chunks_mut(size)
             .zip(states.iter_mut())
             .map(|(chunk, state)| scope.spawn(move || f(chunk, state)))
             .collect();
@@ -388,10 +426,9 @@ pub fn explore(
     let letters = alphabet(root, config)?;
     let timed = fingerprint::time_observable(root);
     let start = Instant::now();
-    let mut root_world = root.clone();
-    let root_fp = fingerprint::fingerprint(&mut root_world, timed);
-    let mut visited: HashSet<u64, foldhash::fast::FixedState> =
-        HashSet::with_hasher(foldhash::fast::FixedState::with_seed(1));
+    let root_world = root.clone();
+    let root_fp = fingerprint::fingerprint(&root_world, timed);
+    let mut visited: Visited = HashSet::with_hasher(foldhash::fast::FixedState::with_seed(1));
     visited.insert(root_fp);
     let mut links: Vec<Link> = vec![Link {
         parent: u32::MAX,
@@ -426,10 +463,16 @@ pub fn explore(
         path
     };
     let mut ahead = Lookahead::new(&letters, config.lookahead, timed);
-    for (what, witness) in state_findings(root, Some(root_fp), &config.never, &mut ahead) {
+    let mut root_world = root_world;
+    for (what, witness) in state_findings(&mut root_world, Some(root_fp), &config.never, &mut ahead)
+    {
         record(what, Vec::new(), witness, false);
     }
-    let mut frontier: Vec<(u32, Option<World>)> = vec![(0, Some(root_world))];
+    // The frontier: each state's index and the place of its world in `worlds`, or
+    // `REPLAY` (the worlds sit apart, so that a state without one costs eight bytes).
+    const REPLAY: u32 = u32::MAX;
+    let mut frontier: Vec<(u32, u32)> = vec![(0, 0)];
+    let mut worlds: Vec<World> = vec![root_world];
     let mut figures = Progress {
         states: 1,
         frontier: 1,
@@ -443,39 +486,53 @@ pub fn explore(
     let mut aheads: Vec<Lookahead> = (0..jobs)
         .map(|_| Lookahead::new(&letters, config.lookahead, timed))
         .collect();
-    let measure = |visited: &HashSet<u64, _>, links: &Vec<Link>, figures: &mut Progress| {
+    let measure = |visited: &Visited, links: &Vec<Link>, figures: &mut Progress| {
         // hashbrown keeps one control byte per bucket beside the 8-byte key.
         figures.visited_bytes =
             visited.capacity() * 9 + links.capacity() * std::mem::size_of::<Link>();
         figures.seconds = start.elapsed().as_secs_f64();
     };
     'levels: for depth in 1..=config.depth {
-        let mut next: Vec<(u32, Option<World>)> = Vec::new();
-        let mut kept = 0usize;
+        let mut next: Vec<(u32, u32)> = Vec::new();
+        let mut next_worlds: Vec<World> = Vec::new();
+        // The last level is never expanded: its states need no world.
+        let last = depth == config.depth;
         // The level goes in batches, so that the children held at once stay few.
-        for batch in frontier.chunks(BATCH) {
+        for batch in frontier.chunks_mut(BATCH) {
             // Expand (in parallel), then keep the first child of each new fingerprint in
             // frontier order: the same choice a single thread makes, so the paths found
             // do not depend on the number of threads.
             let links_now = &links;
+            let visited_now = &visited;
+            let budget = if last {
+                0
+            } else {
+                FRONTIER_WORLDS - next_worlds.len()
+            };
+            let worlds_now = &worlds;
+            let never = &config.never;
             let expanded: Vec<(u32, Expanded)> = par_map(batch, &mut aheads, &|chunk, ahead| {
+                let mut sharing = Sharing {
+                    visited: visited_now,
+                    found: HashSet::with_hasher(foldhash::fast::FixedState::with_seed(2)),
+                    worlds: budget,
+                };
                 chunk
                     .iter()
                     .take_while(|_| !stop.load(Ordering::Relaxed))
-                    .map(|(index, world)| {
-                        let e = match world {
-                            Some(w) => expand(w, &letters, timed, ahead),
+                    .map(|(index, place)| {
+                        let e = match worlds_now.get(*place as usize) {
+                            Some(w) => expand(w, &letters, timed, never, ahead, &mut sharing),
                             None => {
                                 let w =
                                     replay(root, &letters, &path_to(links_now, *index as usize));
-                                expand(&w, &letters, timed, ahead)
+                                expand(&w, &letters, timed, never, ahead, &mut sharing)
                             }
                         };
                         (*index, e)
                     })
                     .collect()
             });
-            let mut fresh: Vec<(u32, u64, World)> = Vec::new();
             for (parent, e) in expanded {
                 for (letter, seen) in e.steps {
                     let mut path = path_to(&links, parent as usize);
@@ -495,7 +552,21 @@ pub fn explore(
                         parent,
                         letter: child.letter as u32,
                     });
-                    fresh.push(((links.len() - 1) as u32, child.fingerprint, child.world));
+                    let index = links.len() - 1;
+                    for (what, witness) in child.findings {
+                        record(what, path_to(&links, index), witness, false);
+                    }
+                    // Past FRONTIER_WORLDS, a state keeps only its link and is rebuilt by
+                    // replay when its turn comes: memory stays bounded, at the price of
+                    // replaying.
+                    let place = match child.world {
+                        Some(world) if next_worlds.len() < FRONTIER_WORLDS => {
+                            next_worlds.push(world);
+                            (next_worlds.len() - 1) as u32
+                        }
+                        _ => REPLAY,
+                    };
+                    next.push((index as u32, place));
                     figures.states += 1;
                     if config.max_states.is_some_and(|m| figures.states >= m) {
                         truncated = true;
@@ -504,35 +575,6 @@ pub fn explore(
                 }
                 if truncated {
                     break;
-                }
-            }
-            // The new states' own anomalies and properties (in parallel).
-            let findings: Vec<(u32, Vec<(What, Witness)>)> =
-                par_map(&fresh, &mut aheads, &|chunk, ahead| {
-                    chunk
-                        .iter()
-                        .map(|(index, fp, world)| {
-                            (
-                                *index,
-                                state_findings(world, Some(*fp), &config.never, ahead),
-                            )
-                        })
-                        .filter(|(_, f)| !f.is_empty())
-                        .collect()
-                });
-            for (index, list) in findings {
-                for (what, witness) in list {
-                    record(what, path_to(&links, index as usize), witness, false);
-                }
-            }
-            // Past FRONTIER_WORLDS, a state keeps only its link and is rebuilt by replay
-            // when its turn comes: memory stays bounded, at the price of replaying.
-            for (index, _, world) in fresh {
-                if kept < FRONTIER_WORLDS {
-                    kept += 1;
-                    next.push((index, Some(world)));
-                } else {
-                    next.push((index, None));
                 }
             }
             figures.frontier = next.len();
@@ -544,6 +586,7 @@ pub fn explore(
             }
         }
         drop(std::mem::take(&mut frontier));
+        drop(std::mem::take(&mut worlds));
         if truncated || stop.load(Ordering::Relaxed) {
             interrupted = !truncated;
             break 'levels;
@@ -556,6 +599,7 @@ pub fn explore(
             break;
         }
         frontier = next;
+        worlds = next_worlds;
         if depth == config.depth {
             complete = true;
         }
