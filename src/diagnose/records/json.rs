@@ -97,8 +97,10 @@ struct State<'f> {
 
 impl State<'_> {
     /// The shared name of the key `key` at the current path, or `None` when the record
-    /// begun as `serial` has used it already (a key written twice, which the `Value`
-    /// reader keeps once, at its first place, with its last value).
+    /// begun as `serial` has used it already: a key written twice, which the `Value`
+    /// reader keeps once, at its first place, with its last value. (A name a subquery
+    /// record inside this one used, begun later, counts as used too: such rare text is
+    /// left to the `Value` reader rather than tracked per record.)
     fn name(&mut self, key: &str, serial: u64) -> Option<Arc<str>> {
         let at = self.path.len();
         self.path.push_str(key);
@@ -647,6 +649,27 @@ mod tests {
         for text in &texts {
             assert!(same(text), "not read directly: {text}");
         }
+    }
+
+    #[test]
+    fn every_ticket_fixture_is_read_directly_and_alike() {
+        let tickets =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tickets");
+        let mut files = 0;
+        for ticket in std::fs::read_dir(tickets).unwrap() {
+            for file in std::fs::read_dir(ticket.unwrap().path().join("json")).unwrap() {
+                let path = file.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                // `sf data get record --json` (one record as the result) is left to the
+                // `Value` reader: such a file holds one record.
+                let retrieve = serde_json::from_str::<serde_json::Value>(&text).unwrap()["result"]
+                    .get("attributes")
+                    .is_some();
+                assert_eq!(same(&text), !retrieve, "{}", path.display());
+                files += 1;
+            }
+        }
+        assert!(files >= 40, "{files}");
     }
 
     #[test]
