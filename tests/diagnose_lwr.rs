@@ -737,8 +737,16 @@ fn no_output_or_source_says_lwr_is_not_simulated() {
         root.join("docs/diagnose.md"),
         root.join("src/cli/diagnose.rs"),
     ];
-    for e in std::fs::read_dir(root.join("src/diagnose")).unwrap() {
-        files.push(e.unwrap().path());
+    let mut dirs = vec![root.join("src/diagnose")];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
     }
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();

@@ -10,6 +10,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+mod json;
+
 /// The objects diagnose reads, by their Salesforce API names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Object {
@@ -128,18 +130,43 @@ fn clean(text: String) -> String {
     }
 }
 
-/// The field names of one file, each sanitized and stored once.
+/// [`clean`] of borrowed text, boxed as a record keeps it.
+fn clean_str(text: &str) -> Box<str> {
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        Box::from(text)
+    } else {
+        sanitize::line(text).into_boxed_str()
+    }
+}
+
+/// The field names of one file, each sanitized and stored once, with the serial of the
+/// last record that used it (see [`Names::once`]).
 #[derive(Default)]
-struct Names(HashMap<Box<str>, Arc<str>, foldhash::fast::FixedState>);
+struct Names(HashMap<Box<str>, (Arc<str>, u64), foldhash::fast::FixedState>);
 
 impl Names {
     fn get(&mut self, name: &str) -> Arc<str> {
-        if let Some(known) = self.0.get(name) {
-            return known.clone();
+        self.entry(name).0.clone()
+    }
+
+    /// The shared name, unless a record numbered `serial` or later (records are
+    /// numbered in the order they begin) used it already; marks it used by `serial`.
+    fn once(&mut self, name: &str, serial: u64) -> Option<Arc<str>> {
+        let entry = self.entry(name);
+        if entry.1 >= serial {
+            return None;
         }
-        let shared: Arc<str> = Arc::from(clean(name.to_string()));
-        self.0.insert(Box::from(name), shared.clone());
-        shared
+        entry.1 = serial;
+        Some(entry.0.clone())
+    }
+
+    fn entry(&mut self, name: &str) -> &mut (Arc<str>, u64) {
+        // Looked up before inserting, so that a known name (nearly all) is not copied.
+        if !self.0.contains_key(name) {
+            let shared: Arc<str> = Arc::from(clean(name.to_string()));
+            self.0.insert(Box::from(name), (shared, 0));
+        }
+        self.0.get_mut(name).expect("inserted above")
     }
 }
 
@@ -331,6 +358,15 @@ struct Reading<'a> {
 }
 
 fn parse_json(file: &str, text: &str) -> Result<Parsed, String> {
+    if let Some(parsed) = json::read(file, text) {
+        return Ok(parsed);
+    }
+    parse_json_value(file, text)
+}
+
+/// The reader of any JSON text, through serde_json's `Value`: it words every error, and
+/// reads what [`json::read`] leaves to it.
+fn parse_json_value(file: &str, text: &str) -> Result<Parsed, String> {
     let mut out = Parsed {
         format: Format::Json,
         records: Vec::new(),
@@ -423,20 +459,30 @@ fn result_document(
         ));
     }
     if result.get("done") == Some(&Value::Bool(false)) {
-        out.notes.push(format!(
-            "{file}: the query result is incomplete (done: false): more records exist than the file holds"
-        ));
+        out.notes.push(incomplete_note(file));
     }
     let Some(Value::Array(records)) = result.get_mut("records").map(Value::take) else {
         unreachable!("checked above to be a list");
     };
     if records.is_empty() {
-        out.notes.push(format!("{file}: {which} has no records"));
+        out.notes.push(empty_note(file, &which));
     }
     for record in records {
         json_record(reading, record, out)?;
     }
     Ok(())
+}
+
+/// The note on a result with `done: false`.
+fn incomplete_note(file: &str) -> String {
+    format!(
+        "{file}: the query result is incomplete (done: false): more records exist than the file holds"
+    )
+}
+
+/// The note on a result with no records; `which` is `result 2` or `element 3`.
+fn empty_note(file: &str, which: &dyn std::fmt::Display) -> String {
+    format!("{file}: {which} has no records")
 }
 
 fn json_record(reading: &mut Reading, record: Value, out: &mut Parsed) -> Result<(), String> {
