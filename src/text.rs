@@ -2,7 +2,7 @@
 //! text: it must never carry control or escape sequences to the terminal, reorder or
 //! hide text, or make ratatui and the terminal disagree about a width. This module is
 //! the one policy for that; everything from outside that is shown or written passes
-//! through [`line`], [`paragraph`] or [`path`], and ids are vetted by [`is_clean_id`].
+//! through [`line()`], [`paragraph`] or [`path`], and ids are vetted by [`is_clean_id`].
 //!
 //! The policy: every character for which [`is_unsafe`] holds becomes U+FFFD (`�`), a
 //! visible stand-in, so a reader sees that something was there.
@@ -56,13 +56,13 @@ pub fn line(text: &str) -> String {
         .collect()
 }
 
-/// Paragraph text: like [`line`], but newlines are kept.
+/// Paragraph text: like [`line()`], but newlines are kept.
 pub fn paragraph(text: &str) -> String {
     text.split('\n').map(line).collect::<Vec<_>>().join("\n")
 }
 
 /// A file name or path given by the user or found on disk, for messages: bytes that are
-/// not UTF-8 are shown as U+FFFD and the rest as [`line`].
+/// not UTF-8 are shown as U+FFFD and the rest as [`line()`].
 pub fn path(path: &std::path::Path) -> String {
     line(&path.to_string_lossy())
 }

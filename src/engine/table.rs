@@ -6,7 +6,7 @@
 //! record copies that record alone. This is what makes a world snapshot cheap for the
 //! player's history, `diagnose`'s predictions and `explore`'s search.
 //!
-//! The records sit in a persistent vector indexed by their place ([`Seq`]), a removed
+//! The records sit in a persistent vector indexed by their place (`Seq`), a removed
 //! record leaving an empty slot: finding the record at a place is an index into a
 //! shallow tree rather than a search down an ordered map, and the id map gives the
 //! place.

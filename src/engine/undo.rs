@@ -1,5 +1,5 @@
 //! Undoing an action: while [`World::apply_undoable`] runs, every change the world's
-//! one edit path makes ([`World::insert`], [`World::edit`], [`World::remove`]), every
+//! one edit path makes (`World::insert`, `World::edit`, `World::remove`), every
 //! generated-id counter that moves and the time before the action leave a step in a
 //! journal, and [`World::undo`] walks those steps backwards through the same path, so
 //! the derived lookups follow. An edited or removed record's step holds the record as

@@ -17,7 +17,7 @@ use std::hash::Hash;
 /// tables that a clone shares until one side changes.
 ///
 /// The record tables are private: records are added, changed and removed only through
-/// the engine's edit path (actions through [`Tx`](super::tx), worlds through
+/// the engine's edit path (actions through `Tx`, worlds through
 /// [`WorldBuilder`](super::builder::WorldBuilder)), which keeps every derived lookup
 /// (each cart's sessions and active session, the operations and sessions time can
 /// change, the ids sessions name) current as it goes.

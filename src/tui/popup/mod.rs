@@ -5,7 +5,7 @@
 //! network view), [`timeline`], [`rest_form`].
 //!
 //! A popup never changes the rest of the UI itself: its `key` returns a [`Reply`] and
-//! [`App`](super::app::App) acts on it. This module also draws the watch-mode banner.
+//! [`App`] acts on it. This module also draws the watch-mode banner.
 
 pub mod add_to_cart;
 pub mod confirm;
