@@ -177,6 +177,41 @@ fn add_to_cart_picks_product_and_quantity() {
 }
 
 #[test]
+fn the_menus_go_to_either_end_and_by_a_page() {
+    let mut a = app("02-");
+    press(&mut a, KeyCode::Char('e'));
+    let len = cartsim::tui::popup::world_menu::items(a.world().unwrap(), "cart-1").len();
+    assert!(len > 11, "a menu long enough to page through: {len}");
+    let at = |a: &cartsim::tui::app::App| match &a.popup {
+        Some(Popup::WorldMenu(m)) => m.index,
+        other => panic!("{other:?}"),
+    };
+    press(&mut a, KeyCode::End);
+    assert_eq!(at(&a), len - 1);
+    press(&mut a, KeyCode::Down);
+    assert_eq!(at(&a), len - 1, "the last stays last");
+    press(&mut a, KeyCode::Char('g'));
+    assert_eq!(at(&a), 0);
+    press(&mut a, KeyCode::PageDown);
+    assert_eq!(at(&a), 10);
+    press(&mut a, KeyCode::PageUp);
+    assert_eq!(at(&a), 0);
+    press(&mut a, KeyCode::Char('G'));
+    assert_eq!(at(&a), len - 1);
+    press(&mut a, KeyCode::Home);
+    assert_eq!(at(&a), 0);
+    press(&mut a, KeyCode::Esc);
+    // The timeline: moments 0 (before the first step) to the last step.
+    press(&mut a, KeyCode::Char('J'));
+    press(&mut a, KeyCode::End);
+    let steps = a.player.playback.as_ref().map(|p| p.step_count()).unwrap();
+    let Some(Popup::Timeline(t)) = &a.popup else {
+        panic!("{:?}", a.popup)
+    };
+    assert_eq!(t.index, steps);
+}
+
+#[test]
 fn the_world_menu_revokes_a_permission_so_cancel_is_refused() {
     let mut a = app("02-");
     press(&mut a, KeyCode::Right);

@@ -38,16 +38,13 @@ impl Findings {
 
     /// Handles a key: ↑↓ choose, Enter plays the highlighted finding as a branch.
     pub fn key(&mut self, command: Option<Command>) -> Reply {
-        let last = self.lessons.len().saturating_sub(1);
-        match command {
-            Some(Command::Up) => self.index = self.index.saturating_sub(1),
-            Some(Command::Down) => self.index = (self.index + 1).min(last),
-            Some(Command::Confirm) => {
-                if let Some(l) = self.lessons.get(self.index) {
-                    return Reply::Play(l.actions.clone());
-                }
-            }
-            _ => {}
+        if super::choose(&mut self.index, self.lessons.len(), command) {
+            return Reply::Keep;
+        }
+        if command == Some(Command::Confirm)
+            && let Some(l) = self.lessons.get(self.index)
+        {
+            return Reply::Play(l.actions.clone());
         }
         Reply::Keep
     }

@@ -338,6 +338,23 @@ pub(crate) fn step(v: &mut usize, len: usize, up: bool) {
     }
 }
 
+/// Moves `v` in a list of `len` items as a menu key says (↑↓ one, PgUp/PgDn ten,
+/// Home/End to either end); returns whether the key was one of those.
+pub(crate) fn choose(v: &mut usize, len: usize, command: Option<Command>) -> bool {
+    let last = len.saturating_sub(1);
+    *v = match command {
+        Some(Command::Up) => v.saturating_sub(1),
+        Some(Command::Down) => *v + 1,
+        Some(Command::PageUp) => v.saturating_sub(10),
+        Some(Command::PageDown) => *v + 10,
+        Some(Command::Home) => 0,
+        Some(Command::End) => last,
+        _ => return false,
+    }
+    .min(last);
+    true
+}
+
 fn banner(frame: &mut Frame, area: Rect, t: Theme, error: &str) {
     let text = format!("✖ the file no longer loads; still showing the last good version: {error}");
     // As tall as the whole message needs (at most half the screen): the error is the

@@ -23,13 +23,12 @@ impl Timeline {
     /// Handles a key: ↑↓ choose, Enter jumps.
     pub fn key(&mut self, view: &PlayerView, command: Option<Command>) -> Reply {
         let steps = view.playback.as_ref().map_or(0, |p| p.step_count());
-        match command {
-            Some(Command::Up) => self.index = self.index.saturating_sub(1),
-            Some(Command::Down) => self.index = (self.index + 1).min(steps),
-            Some(Command::PageUp) => self.index = self.index.saturating_sub(10),
-            Some(Command::PageDown) => self.index = (self.index + 10).min(steps),
-            Some(Command::Confirm) => return Reply::Jump(self.index),
-            _ => {}
+        // Moments 0 to `steps`: one more than the steps.
+        if super::choose(&mut self.index, steps + 1, command) {
+            return Reply::Keep;
+        }
+        if command == Some(Command::Confirm) {
+            return Reply::Jump(self.index);
         }
         Reply::Keep
     }

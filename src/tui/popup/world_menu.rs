@@ -35,16 +35,14 @@ impl WorldMenu {
             return Reply::Close;
         };
         let items = items_for(world, &self.cart, view.acting.as_deref());
-        match command {
-            Some(Command::Up) => super::step(&mut self.index, items.len(), true),
-            Some(Command::Down) => super::step(&mut self.index, items.len(), false),
-            Some(Command::Confirm) => {
-                return match items.into_iter().nth(self.index) {
-                    Some((_, action)) => Reply::Act(action),
-                    None => Reply::Close,
-                };
-            }
-            _ => {}
+        if super::choose(&mut self.index, items.len(), command) {
+            return Reply::Keep;
+        }
+        if command == Some(Command::Confirm) {
+            return match items.into_iter().nth(self.index) {
+                Some((_, action)) => Reply::Act(action),
+                None => Reply::Close,
+            };
         }
         Reply::Keep
     }
