@@ -654,6 +654,25 @@ fn prove(b: &Binding, key: &Key) {
             };
             assert_eq!(timeline.index, 1, "{ctx}: the timeline");
         }
+        (X::Menu, C::PageUp | C::PageDown | C::Home | C::End) => {
+            // From the middle of the world menu, each key moves to where it says.
+            let mut a = app("01-");
+            press(&mut a, KeyCode::Char('e'));
+            let len = cartsim::tui::popup::world_menu::items(a.world().unwrap(), "cart-1").len();
+            assert!(len > 12, "{ctx}: a menu long enough to page through");
+            chars(&mut a, &"j".repeat(11));
+            hit(&mut a, key);
+            let Some(Popup::WorldMenu(menu)) = &a.popup else {
+                panic!("{ctx}")
+            };
+            let expected = match b.command {
+                C::PageUp => 1,
+                C::PageDown => (11 + 10).min(len - 1),
+                C::Home => 0,
+                _ => len - 1,
+            };
+            assert_eq!(menu.index, expected, "{ctx}");
+        }
         (X::Menu, C::Confirm) => {
             let mut a = app("01-");
             press(&mut a, KeyCode::Char('e'));
