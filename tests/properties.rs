@@ -98,7 +98,7 @@ proptest! {
             }
             // An archived session can never be unarchived.
             for id in &archived {
-                prop_assert!(world.session(id.as_str()).unwrap().is_archived);
+                prop_assert!(world.session(id).unwrap().is_archived);
             }
             archived = world.sessions().iter().filter(|s| s.is_archived).map(|s| s.id.to_string()).collect();
             invariants(&world);

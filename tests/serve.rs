@@ -170,7 +170,7 @@ fn replay_over_http(scenario: &Scenario, raw: RawScenario) {
             ..
         } = action
         {
-            let store = &world.cart(cart.as_str()).unwrap().store;
+            let store = &world.cart(cart).unwrap().store;
             let quantity = match quantity {
                 Quantity::Whole(n) => json!(n),
                 Quantity::Other(t) => json!(t),

@@ -224,7 +224,7 @@ pub fn payments(records: &Records, world: &mut WorldBuilder, found: &mut Found) 
         let cart = p
             .value("PaymentGroupId")
             .and_then(|group| cart_of_group.get(group).copied().flatten());
-        let Some(cart) = cart.filter(|c| world.cart(*c).is_some()) else {
+        let Some(cart) = cart.filter(|c| world.cart(c).is_some()) else {
             unrelated.push(id);
             continue;
         };
@@ -328,7 +328,7 @@ pub fn orders(records: &Records, world: &mut WorldBuilder, found: &mut Found) {
             .cloned();
         match session {
             Some((session, cart)) => {
-                if !world.orders().contains(id.as_str()) {
+                if !world.orders().contains(&id) {
                     world.add_order(crate::engine::Order { id: Id::from(id), cart: Id::from(cart), session: Id::from(session) });
                 }
             }

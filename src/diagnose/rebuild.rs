@@ -724,7 +724,7 @@ pub fn rebuild(records: Records, options: &Options) -> Result<Rebuilt, Vec<Strin
                 set_with: "nothing (the AccountId shows it)".to_string(),
             });
         }
-        if world.account(account.as_str()).is_none() {
+        if world.account(&account).is_none() {
             let stores = if membership_given && guest.is_none() {
                 member_of(&account)
             } else {

@@ -1077,7 +1077,7 @@ pub(crate) fn remove_validation_rows(
         .map(|v| (v.id, format!("{} {}: {}", v.level, v.kind, v.message)))
         .collect();
     for (id, description) in rows {
-        tx.world.remove::<CartValidationOutput, _>(&id);
+        tx.world.remove::<CartValidationOutput>(&id);
         tx.removed(RecordKind::CartValidationOutput, &id, description, rule);
     }
 }

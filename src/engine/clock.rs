@@ -225,7 +225,7 @@ fn one_tick(tx: &mut Tx) {
         .map(|o| (o.id, format!("{}, {}", o.name, o.status)))
         .collect();
     for (id, description) in leaving {
-        tx.world.remove::<BackgroundOperation, _>(&id);
+        tx.world.remove::<BackgroundOperation>(&id);
         tx.removed(
             RecordKind::BackgroundOperation,
             &id,

@@ -13,8 +13,6 @@ use super::model::*;
 use super::table::{Keyed, Map, Seq, Set, Table};
 use super::undo::Kept;
 use super::world::{IdKind, World};
-use std::borrow::Borrow;
-use std::hash::Hash;
 use std::sync::Arc;
 
 macro_rules! keyed {
@@ -381,14 +379,11 @@ impl World {
 
     /// Changes the record with this id (if there is one) and returns what `edit` returns.
     /// The record keeps its id.
-    pub(crate) fn edit<T: Record, Q: Hash + Eq + ?Sized, R>(
+    pub(crate) fn edit<T: Record, R>(
         &mut self,
-        id: &Q,
+        id: &str,
         edit: impl FnOnce(&mut T) -> R,
-    ) -> Option<R>
-    where
-        Id: Borrow<Q>,
-    {
+    ) -> Option<R> {
         // While an action is undoable, the record as it was is kept by sharing it: the
         // edit below then copies that one record, as it does for a snapshot.
         if self.journal.is_on()
@@ -411,10 +406,7 @@ impl World {
     }
 
     /// Removes the record with this id; returns it.
-    pub(crate) fn remove<T: Record, Q: Hash + Eq + ?Sized>(&mut self, id: &Q) -> Option<Arc<T>>
-    where
-        Id: Borrow<Q>,
-    {
+    pub(crate) fn remove<T: Record>(&mut self, id: &str) -> Option<Arc<T>> {
         let (table, lookups) = T::parts(self);
         let (seq, record) = table.remove(id)?;
         T::index(lookups, seq, &record.footprint(), false);
@@ -704,7 +696,7 @@ mod tests {
         w.insert(op("bop-b", OperationStatus::Complete));
         assert!(w.operation("bop-b").is_some());
         assert_eq!(w.operations_in_progress().count(), 1);
-        w.remove::<BackgroundOperation, _>("bop-a");
+        w.remove::<BackgroundOperation>("bop-a");
         assert!(w.operation("bop-a").is_none());
         assert_eq!(w.operation("bop-b").map(|o| o.id.as_str()), Some("bop-b"));
         assert_eq!(w.operations_in_progress().count(), 0);

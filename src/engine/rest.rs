@@ -241,7 +241,7 @@ pub(crate) fn call(tx: &mut Tx, action: &Action) -> Option<Call> {
     match action {
         Action::StartCheckout { cart, .. } | Action::Continue { cart, .. } => {
             let lwr = settings_of_cart(tx.world, cart).template == Template::Lwr;
-            let known = tx.world.cart(cart.as_str()).is_some();
+            let known = tx.world.cart(cart).is_some();
             (lwr && known).then(|| Call {
                 result: Err(ActionError::new(
                     ErrorKind::FlowActionInLwrStore,

@@ -14,8 +14,6 @@
 use super::id::Id;
 use imbl::shared_ptr::DefaultSharedPtr;
 use imbl::{GenericHashMap, GenericOrdSet, Vector};
-use std::borrow::Borrow;
-use std::hash::Hash;
 use std::sync::Arc;
 
 /// A persistent hash map with the engine's fixed, fast hasher (iteration order is never
@@ -137,19 +135,13 @@ impl<T: Keyed> Table<T> {
     }
 
     /// The record with this id.
-    pub fn get<Q: Hash + Eq + ?Sized>(&self, id: &Q) -> Option<&T>
-    where
-        Id: Borrow<Q>,
-    {
+    pub fn get(&self, id: &str) -> Option<&T> {
         let seq = self.ids.get(id)?;
         self.at(*seq)
     }
 
     /// Whether a record has this id.
-    pub fn contains<Q: Hash + Eq + ?Sized>(&self, id: &Q) -> bool
-    where
-        Id: Borrow<Q>,
-    {
+    pub fn contains(&self, id: &str) -> bool {
         self.ids.contains_key(id)
     }
 
@@ -182,10 +174,7 @@ impl<T: Keyed> Table<T> {
     }
 
     /// Where the record with this id is stored.
-    pub(crate) fn seq<Q: Hash + Eq + ?Sized>(&self, id: &Q) -> Option<Seq>
-    where
-        Id: Borrow<Q>,
-    {
+    pub(crate) fn seq(&self, id: &str) -> Option<Seq> {
         self.ids.get(id).copied()
     }
 
@@ -212,27 +201,21 @@ impl<T: Keyed> Table<T> {
 
     /// Changes the record with this id in place (its id must stay); copies it first only
     /// when a snapshot shares it. Returns where it is stored and what `edit` returned.
-    pub(crate) fn update<Q: Hash + Eq + ?Sized, R>(
+    pub(crate) fn update<R>(
         &mut self,
-        id: &Q,
+        id: &str,
         edit: impl FnOnce(&mut T) -> R,
-    ) -> Option<(Seq, R)>
-    where
-        Id: Borrow<Q>,
-    {
+    ) -> Option<(Seq, R)> {
         let seq = *self.ids.get(id)?;
         let row = self.rows.get_mut(seq as usize)?.as_mut()?;
         let record = Arc::make_mut(row);
         let out = edit(record);
-        debug_assert!(record.key().borrow() == id, "a record keeps its id");
+        debug_assert_eq!(record.key(), id, "a record keeps its id");
         Some((seq, out))
     }
 
     /// Removes the record with this id; returns where it was stored and the record.
-    pub(crate) fn remove<Q: Hash + Eq + ?Sized>(&mut self, id: &Q) -> Option<(Seq, Arc<T>)>
-    where
-        Id: Borrow<Q>,
-    {
+    pub(crate) fn remove(&mut self, id: &str) -> Option<(Seq, Arc<T>)> {
         let seq = self.ids.remove(id)?;
         let record = self.rows.get_mut(seq as usize)?.take()?;
         self.live -= 1;

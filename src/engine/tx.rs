@@ -3,15 +3,12 @@
 
 use super::change::{Change, FieldValue, RecordKind};
 use super::fields::*;
-use super::id::Id;
 use super::index::Record;
 use super::model::*;
 use super::rules::Rule;
 use super::world::{
     World, delivery_group_field, operation_field, payment_field, session_field, validation_field,
 };
-use std::borrow::Borrow;
-use std::hash::Hash;
 
 /// A typed field: it names the record kind it belongs to, how to find that record and
 /// how to read the field, so `Tx::edit` can only log fields the record really has.
@@ -160,35 +157,31 @@ impl<'w> Tx<'w> {
 
     /// Applies `edit` to record `id` (if it exists) and logs every listed field whose
     /// value changed.
-    pub fn edit<F: FieldOf, Q: Hash + Eq + AsRef<str> + ?Sized>(
+    pub fn edit<F: FieldOf>(
         &mut self,
-        id: &Q,
+        id: &str,
         fields: &[F],
         rule: Rule,
         edit: impl FnOnce(&mut F::Record),
-    ) where
-        Id: Borrow<Q>,
-    {
-        // Found by its Id where the caller has one: a pointer compare, not the text's.
+    ) {
         if self.quiet {
             self.world.edit(id, edit);
             return;
         }
-        let id_text = id.as_ref();
         let before: Vec<Option<FieldValue>> =
-            fields.iter().map(|f| f.read(self.world, id_text)).collect();
+            fields.iter().map(|f| f.read(self.world, id)).collect();
         if self.world.edit(id, edit).is_none() {
             return;
         }
         for (field, old) in fields.iter().zip(before) {
-            let (Some(old), Some(new)) = (old, field.read(self.world, id_text)) else {
+            let (Some(old), Some(new)) = (old, field.read(self.world, id)) else {
                 continue;
             };
             if old != new {
                 self.changes.push(Change {
                     tick: self.world.tick,
                     kind: F::KIND,
-                    record: id_text.to_string(),
+                    record: id.to_string(),
                     field: Some(field.name()),
                     old,
                     new,

@@ -8,9 +8,7 @@ use super::model::*;
 use super::money::Money;
 use super::table::{Seq, Table};
 use super::undo::Journal;
-use std::borrow::Borrow;
 use std::fmt::Write as _;
-use std::hash::Hash;
 
 /// Everything the simulator knows at one instant. Cloning it is a snapshot, and costs
 /// about the same however many records it holds: the records are kept in persistent
@@ -206,52 +204,31 @@ impl World {
     }
 
     /// The store with this id.
-    pub fn store<Q: Hash + Eq + ?Sized>(&self, id: &Q) -> Option<&Store>
-    where
-        Id: Borrow<Q>,
-    {
+    pub fn store(&self, id: &str) -> Option<&Store> {
         self.stores.get(id)
     }
     /// The account with this id.
-    pub fn account<Q: Hash + Eq + ?Sized>(&self, id: &Q) -> Option<&Account>
-    where
-        Id: Borrow<Q>,
-    {
+    pub fn account(&self, id: &str) -> Option<&Account> {
         self.accounts.get(id)
     }
     /// The buyer with this id.
-    pub fn buyer<Q: Hash + Eq + ?Sized>(&self, id: &Q) -> Option<&Buyer>
-    where
-        Id: Borrow<Q>,
-    {
+    pub fn buyer(&self, id: &str) -> Option<&Buyer> {
         self.buyers.get(id)
     }
     /// The product with this SKU.
-    pub fn product<Q: Hash + Eq + ?Sized>(&self, sku: &Q) -> Option<&Product>
-    where
-        Id: Borrow<Q>,
-    {
+    pub fn product(&self, sku: &str) -> Option<&Product> {
         self.products.get(sku)
     }
     /// The cart with this id.
-    pub fn cart<Q: Hash + Eq + ?Sized>(&self, id: &Q) -> Option<&WebCart>
-    where
-        Id: Borrow<Q>,
-    {
+    pub fn cart(&self, id: &str) -> Option<&WebCart> {
         self.carts.get(id)
     }
     /// The session with this id.
-    pub fn session<Q: Hash + Eq + ?Sized>(&self, id: &Q) -> Option<&CartCheckoutSession>
-    where
-        Id: Borrow<Q>,
-    {
+    pub fn session(&self, id: &str) -> Option<&CartCheckoutSession> {
         self.sessions.get(id)
     }
     /// The operation with this id.
-    pub fn operation<Q: Hash + Eq + ?Sized>(&self, id: &Q) -> Option<&BackgroundOperation>
-    where
-        Id: Borrow<Q>,
-    {
+    pub fn operation(&self, id: &str) -> Option<&BackgroundOperation> {
         self.operations.get(id)
     }
     /// Ticks of work the operation still has to do now. In the middle of a tick, a

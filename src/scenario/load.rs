@@ -1231,7 +1231,7 @@ impl<'a> Builder<'a> {
             Some(a) => self.account_ref(&member(path, "account"), a)?,
             None => self
                 .world
-                .buyer(buyer.as_str())
+                .buyer(&buyer)
                 .map(|b| b.effective_account.to_string())
                 .unwrap_or_default(),
         };

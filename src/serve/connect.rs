@@ -529,7 +529,7 @@ pub fn invocable(
         ));
     };
     let cart = one.cart_id.clone();
-    if session.world().cart(cart.as_str()).is_none() {
+    if session.world().cart(&cart).is_none() {
         return Err(not_found(format!("no cart has the id {cart}")));
     }
     let actor = Some(buyer.to_string());

@@ -105,7 +105,7 @@ pub fn token_map(
 ) -> Result<HashMap<String, String>, String> {
     let mut tokens = HashMap::new();
     for (buyer, token) in extra {
-        if world.buyer(buyer.as_str()).is_none() {
+        if world.buyer(buyer).is_none() {
             return Err(format!(
                 "--token {}=...: the file has no buyer {}",
                 sanitize::line(buyer),

@@ -130,7 +130,7 @@ fn actor_spans(app: &App, short: bool) -> Option<Line<'static>> {
     use crate::engine::Permission;
     let t = app.prefs.theme;
     let world = app.world()?;
-    let cart = world.cart(app.player.selected_cart()?.as_str())?;
+    let cart = world.cart(&app.player.selected_cart()?)?;
     let who = app.player.actor_of(&cart.id)?;
     let sep = || Span::styled(" · ", t.dim());
     let mut spans = vec![
@@ -149,7 +149,7 @@ fn actor_spans(app: &App, short: bool) -> Option<Line<'static>> {
             t.off_script(),
         )),
     }
-    let Some(buyer) = world.buyer(who.as_str()) else {
+    let Some(buyer) = world.buyer(&who) else {
         spans.push(sep());
         spans.push(Span::styled("no such buyer", t.error()));
         return Some(Line::from(spans));

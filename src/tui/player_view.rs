@@ -246,7 +246,7 @@ impl PlayerView {
         let ids: Vec<String> = world.buyers().iter().map(|b| b.id.to_string()).collect();
         let owner = self
             .selected_cart()
-            .and_then(|c| world.cart(c.as_str()).map(|c| c.buyer));
+            .and_then(|c| world.cart(&c).map(|c| c.buyer));
         let now = self.acting.clone().or(owner.map(String::from));
         let at = now.and_then(|n| ids.iter().position(|i| *i == n));
         if ids.len() < 2 {
