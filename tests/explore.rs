@@ -5,8 +5,8 @@
 mod common;
 
 use cartsim::engine::{
-    Action, BackgroundOperation, CartCheckoutSession, CartStatus, OperationStatus, Order, World,
-    WorldBuilder,
+    Action, BackgroundOperation, CartCheckoutSession, CartStatus, OperationStatus, Order,
+    Permission, World, WorldBuilder,
 };
 use cartsim::explore::alphabet::{Letter, Move};
 use cartsim::explore::anomaly::{self, CATALOGUE, Lookahead};
@@ -709,4 +709,66 @@ fn a_quiet_apply_leaves_the_same_world_and_result_as_a_logged_one() {
         }
     }
     assert!(logged_something, "the logged apply logs");
+}
+
+/// The names of the anomalies of each step from `before`, judged one after the other by
+/// one look-ahead, as a search judges every letter of a state.
+fn step_names_together(before: &World, steps: &[&Letter]) -> Vec<Vec<&'static str>> {
+    let config = Config {
+        all_actors: true,
+        ..Config::default()
+    };
+    let letters = explore::alphabet(before, &config).expect("an alphabet");
+    let mut ahead = Lookahead::new(&letters, 3, false);
+    steps
+        .iter()
+        .map(|letter| {
+            let mut after = before.clone();
+            let outcome = after.apply(&letter.action);
+            anomaly::in_step(before, letter, &outcome, &after, &mut ahead)
+                .iter()
+                .map(|s| CATALOGUE[s.anomaly].name)
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether a refused cancel can ever succeed depends on who cancels: the owner's answer
+/// must not stand for another buyer's, whichever the search asks first.
+#[test]
+fn a_refused_cancel_is_judged_for_the_buyer_who_tried_it() {
+    // ccs-1 waits at Checkout Summary naming bop-9, which does not exist: Bob's cancel
+    // is refused until his `continue` launches an operation. Alice, of the same
+    // account, may not cancel Bob's cart at all.
+    let mut world = WorldBuilder::from(builtin("12-").world);
+    world.plain_buyer("alice", &["acme"]);
+    world.edit_buyer("alice", |b| {
+        b.permissions.retain(|p| *p != Permission::CancelCheckout)
+    });
+    let world = world.build();
+    let cancel = |actor: Option<&str>| Letter {
+        kind: Move::Cancel,
+        action: Action::Cancel {
+            cart: "cart-1".into(),
+            actor: actor.map(Into::into),
+        },
+    };
+    let (owner, other) = (cancel(None), cancel(Some("alice")));
+    for letter in [&owner, &other] {
+        assert!(world.clone().apply(&letter.action).result.is_err());
+    }
+    const NEVER: &str = "cancel-never-succeeds";
+    let alone: Vec<bool> = [&owner, &other]
+        .iter()
+        .map(|l| step_names_together(&world, &[l])[0].contains(&NEVER))
+        .collect();
+    assert_eq!(alone, [false, true], "owner can, alice never can");
+    for order in [[&owner, &other], [&other, &owner]] {
+        let together: Vec<bool> = step_names_together(&world, &order)
+            .iter()
+            .map(|names| names.contains(&NEVER))
+            .collect();
+        let expected: Vec<bool> = order.iter().map(|l| std::ptr::eq(*l, &other)).collect();
+        assert_eq!(together, expected, "asked in the order {order:?}");
+    }
 }

@@ -117,6 +117,19 @@ fn busy(world: &World, cart: &str) -> bool {
 /// The most answers a [`Lookahead`] keeps (about 24 bytes each, 6 MiB in all).
 pub const LOOKAHEAD_CACHE: usize = 1 << 18;
 
+/// What a look-ahead asks of a state, as its answers are filed: the same search with
+/// another goal is another question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Question {
+    /// Can the cart leave Checkout?
+    LeaveCheckout,
+    /// Can this buyer's cancel succeed? The buyer's position among the world's buyers;
+    /// `u32::MAX` for the cart's own (no `as`), `u32::MAX - 1` for a buyer the world
+    /// does not have. Whether a cancel is refused depends on who cancels, so one
+    /// buyer's answer never stands for another's.
+    CancelSucceeds(u32),
+}
+
 /// Buyer actions a few steps ahead, with a cache per state.
 pub struct Lookahead<'a> {
     /// The buyer letters of the alphabet, in the order the search tries them: the
@@ -129,7 +142,7 @@ pub struct Lookahead<'a> {
     /// Answers already known: (fingerprint, question, the cart's position) -> reachable.
     /// It lives as long as the search (one per thread), and is emptied when it reaches
     /// [`LOOKAHEAD_CACHE`] answers, so its memory stays bounded.
-    cache: HashMap<(u64, u8, u32), bool>,
+    cache: HashMap<(u64, Question, u32), bool>,
 }
 
 impl<'a> Lookahead<'a> {
@@ -160,7 +173,7 @@ impl<'a> Lookahead<'a> {
         &mut self,
         start: &mut World,
         known: Option<u64>,
-        question: u8,
+        question: Question,
         cart: &str,
         goal: &dyn Fn(&mut World) -> bool,
     ) -> bool {
@@ -284,9 +297,13 @@ pub fn in_state_known(world: &mut World, known: Option<u64>, ahead: &mut Lookahe
             }
         }
         if status == CartStatus::Checkout {
-            let free = ahead.reaches(world, known, 0, id, &|w: &mut World| {
-                w.cart(id).is_some_and(|c| c.status != CartStatus::Checkout)
-            });
+            let free = ahead.reaches(
+                world,
+                known,
+                Question::LeaveCheckout,
+                id,
+                &|w: &mut World| w.cart(id).is_some_and(|c| c.status != CartStatus::Checkout),
+            );
             if !free {
                 out.push(Seen {
                     anomaly: index_of(&STUCK_IN_CHECKOUT),
@@ -383,11 +400,26 @@ pub fn in_step(
             .is_some_and(|c| c.status == CartStatus::Checkout)
     {
         let cancel = letter.action.clone();
-        let can = ahead.reaches(&mut before.clone(), None, 1, cart, &|w: &mut World| {
-            let (outcome, undo) = w.apply_quiet_undoable(&cancel);
-            w.undo(&undo);
-            outcome.result.is_ok()
-        });
+        let who = match cancel.actor() {
+            None => u32::MAX,
+            // A buyer the world does not have: refused alike whoever it names.
+            Some(a) => before
+                .buyers()
+                .position(a)
+                .map_or(u32::MAX - 1, |i| i as u32),
+        };
+        let question = Question::CancelSucceeds(who);
+        let can = ahead.reaches(
+            &mut before.clone(),
+            None,
+            question,
+            cart,
+            &|w: &mut World| {
+                let (outcome, undo) = w.apply_quiet_undoable(&cancel);
+                w.undo(&undo);
+                outcome.result.is_ok()
+            },
+        );
         if !can {
             out.push(Seen {
                 anomaly: index_of(&CANCEL_NEVER_SUCCEEDS),
