@@ -1228,7 +1228,9 @@ fn predictions(rebuilt: &Rebuilt, c: &WebCart) -> Vec<Prediction> {
         }
         Some(at) => {
             let wait = at.saturating_sub(world.tick).max(1);
-            let mut p = predict(world, "expiry", Action::Wait { ticks: wait });
+            // The cart alone: what the wait does to it is what it does in the whole
+            // world, and the other carts' expiries on the way are theirs to list.
+            let mut p = predict(&world.one_cart(&cart), "expiry", Action::Wait { ticks: wait });
             p.changes.retain(|ch| ch.rule == Rule::CheckoutExpires.text());
             p.title = "Checkout time-to-live".to_string();
             let when = format_timestamp(rebuilt.clock.time_of(at.max(world.tick + 1)));

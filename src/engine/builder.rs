@@ -226,6 +226,93 @@ impl std::ops::Deref for WorldBuilder {
     }
 }
 
+impl World {
+    /// This world with one cart's records only: the clock, the id counters, the stores,
+    /// accounts, buyers and products as they are (shared, not copied), and of the carts'
+    /// records `cart`, its sessions, the operations and orders they name, its
+    /// CartValidationOutputs and its checkouts' delivery groups and payments, each in
+    /// the order this world keeps them. Its cost is what that cart holds.
+    ///
+    /// Time moves each cart's checkout on its own (an operation's work, a session's
+    /// time-to-live and what a finishing operation changes all belong to one cart), so
+    /// what a wait does to `cart` here is what it does to `cart` in the whole world,
+    /// without the other carts' events: `diagnose` predicts each cart's expiry this way.
+    /// An id generated here may differ from the one the whole world would give.
+    pub fn one_cart(&self, cart: &str) -> World {
+        let mut w = World {
+            tick: self.tick,
+            stores: self.stores.clone(),
+            accounts: self.accounts.clone(),
+            buyers: self.buyers.clone(),
+            products: self.products.clone(),
+            next_ids: self.next_ids,
+            ..World::default()
+        };
+        w.lookups.generated_high = self.lookups.generated_high;
+        let Some(c) = self.cart(cart) else {
+            return w;
+        };
+        w.insert(c.clone());
+        let sessions: Vec<&CartCheckoutSession> = self.sessions_of(cart).collect();
+        // Each kind in the order of its table: operations run in launch order.
+        let mut operations: Vec<_> = sessions
+            .iter()
+            .filter_map(|s| s.background_operation_id)
+            .filter_map(|o| self.operations.seq(&o))
+            .collect();
+        operations.sort_unstable();
+        operations.dedup();
+        let mut orders: Vec<_> = sessions
+            .iter()
+            .filter_map(|s| s.order_id)
+            .filter_map(|o| self.orders.seq(&o))
+            .collect();
+        orders.sort_unstable();
+        orders.dedup();
+        let mut groups = Vec::new();
+        let mut payments = Vec::new();
+        for s in &sessions {
+            let of = |map: &super::table::Map<Id, super::table::Set<u64>>| {
+                map.get(&s.id)
+                    .into_iter()
+                    .flat_map(|set| set.iter().copied())
+                    .collect::<Vec<_>>()
+            };
+            groups.extend(of(&self.lookups.groups_by_session));
+            payments.extend(of(&self.lookups.payments_by_session));
+        }
+        groups.sort_unstable();
+        payments.sort_unstable();
+        for s in sessions {
+            w.insert(s.clone());
+        }
+        for seq in operations {
+            if let Some(o) = self.operations.at(seq) {
+                w.insert(o.clone());
+            }
+        }
+        for seq in orders {
+            if let Some(o) = self.orders.at(seq) {
+                w.insert(o.clone());
+            }
+        }
+        for v in self.validation_outputs_of(cart) {
+            w.insert(v.clone());
+        }
+        for seq in groups {
+            if let Some(g) = self.delivery_groups.at(seq) {
+                w.insert(g.clone());
+            }
+        }
+        for seq in payments {
+            if let Some(p) = self.payment_authorizations.at(seq) {
+                w.insert(p.clone());
+            }
+        }
+        w
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
