@@ -772,3 +772,108 @@ fn a_refused_cancel_is_judged_for_the_buyer_who_tried_it() {
         assert_eq!(together, expected, "asked in the order {order:?}");
     }
 }
+
+/// The ids of every session, operation, order, validation output, delivery group and
+/// payment of `world`.
+fn generated_kinds_ids(world: &World) -> std::collections::HashSet<String> {
+    world
+        .sessions()
+        .iter()
+        .map(|s| s.id.to_string())
+        .chain(world.operations().iter().map(|o| o.id.to_string()))
+        .chain(world.orders().iter().map(|o| o.id.to_string()))
+        .chain(world.validation_outputs().iter().map(|v| v.id.to_string()))
+        .chain(world.delivery_groups().iter().map(|g| g.id.to_string()))
+        .chain(
+            world
+                .payment_authorizations()
+                .iter()
+                .map(|p| p.id.to_string()),
+        )
+        .collect()
+}
+
+/// `text` with each quoted id that `after` holds and `before` did not written `"new"`.
+fn new_ids_as_new(before: &World, after: &World, text: &str) -> String {
+    let old = generated_kinds_ids(before);
+    let mut out = text.to_string();
+    for id in generated_kinds_ids(after).difference(&old) {
+        out = out.replace(&format!("\"{id}\""), "\"new\"");
+    }
+    out
+}
+
+/// The look-ahead answers for one cart on that cart alone (`World::one_cart`), which is
+/// only right if a cart's own actions do to it in the whole world exactly what they do
+/// to it alone. Checked at every step of every built-in scenario, for every cart and
+/// each of its letters (every buyer, with the faults), then each letter again after it:
+/// the same answer (or refusal), and the same changes to the cart's records, up to the
+/// ids of records made on the way.
+#[test]
+fn a_carts_own_actions_do_to_it_alone_what_they_do_in_the_whole_world() {
+    let config = Config {
+        all_actors: true,
+        faults: true,
+        ..Config::default()
+    };
+    let mut compared = 0;
+    let check = |world: &World, label: &str, compared: &mut usize| {
+        // The same answer (or refusal) and the same changes to the cart's records: the
+        // cart, what it held, and what was made on the way (only its actions ran).
+        let start_ids = generated_kinds_ids(world);
+        let compare = |cart: &cartsim::engine::WebCart,
+                       alone: &World,
+                       (a, whole): (&cartsim::engine::Outcome, &World),
+                       (b, only): (&cartsim::engine::Outcome, &World),
+                       label: &str,
+                       letters: &[&Letter]| {
+            let view = |o: &cartsim::engine::Outcome, after: &World| {
+                let mine: std::collections::HashSet<String> = std::iter::once(cart.id.to_string())
+                    .chain(generated_kinds_ids(alone))
+                    .chain(generated_kinds_ids(after).difference(&start_ids).cloned())
+                    .collect();
+                let changes: Vec<_> = o
+                    .changes
+                    .iter()
+                    .filter(|c| mine.contains(&c.record))
+                    .collect();
+                let text = format!("{:?} {:?}", o.result.as_ref().map_err(|e| e.kind), changes);
+                new_ids_as_new(world, after, &text)
+            };
+            let actions: Vec<_> = letters.iter().map(|l| &l.action).collect();
+            assert_eq!(view(a, whole), view(b, only), "{label}: {actions:?}");
+        };
+        let letters = explore::alphabet(world, &config).expect("an alphabet");
+        for cart in world.carts().iter() {
+            let alone = world.one_cart(&cart.id);
+            let own: Vec<&Letter> = letters
+                .iter()
+                .filter(|l| l.action.cart() == Some(cart.id.as_str()))
+                .collect();
+            for first in &own {
+                // The first letter from the world, then each letter after it.
+                let (mut whole, mut only) = (world.clone(), alone.clone());
+                let a = whole.apply(&first.action);
+                let b = only.apply(&first.action);
+                compare(cart, &alone, (&a, &whole), (&b, &only), label, &[first]);
+                for second in &own {
+                    let (mut w2, mut o2) = (whole.clone(), only.clone());
+                    let a = w2.apply(&second.action);
+                    let b = o2.apply(&second.action);
+                    compare(cart, &alone, (&a, &w2), (&b, &o2), label, &[first, second]);
+                }
+            }
+            *compared += own.len() * (own.len() + 1);
+        }
+    };
+    for b in cartsim::scenario::builtin::BUILTIN {
+        let s = cartsim::scenario::load_bytes(b.name, b.text.as_bytes()).expect("loads");
+        let mut world = s.world.clone();
+        check(&world, b.name, &mut compared);
+        for (i, step) in s.steps.iter().enumerate() {
+            world.apply(&step.action);
+            check(&world, &format!("{} step {}", b.name, i + 1), &mut compared);
+        }
+    }
+    assert!(compared > 10_000, "{compared} actions compared");
+}

@@ -226,18 +226,100 @@ impl std::ops::Deref for WorldBuilder {
     }
 }
 
+/// One cart's records in a world, each kind in the order the world keeps it: what
+/// [`World::one_cart`] holds, and what `explore` files a cart's look-ahead answers by.
+#[derive(Debug, Clone)]
+pub struct CartRecords<'w> {
+    /// The cart.
+    pub cart: &'w WebCart,
+    /// Its CartCheckoutSessions.
+    pub sessions: Vec<&'w CartCheckoutSession>,
+    /// The BackgroundOperations its sessions name.
+    pub operations: Vec<&'w BackgroundOperation>,
+    /// The orders its sessions name.
+    pub orders: Vec<&'w Order>,
+    /// Its CartValidationOutputs.
+    pub validation_outputs: Vec<&'w CartValidationOutput>,
+    /// Its checkouts' CartDeliveryGroups.
+    pub delivery_groups: Vec<&'w CartDeliveryGroup>,
+    /// Its checkouts' PaymentAuthorizations.
+    pub payment_authorizations: Vec<&'w PaymentAuthorization>,
+}
+
 impl World {
-    /// This world with one cart's records only: the clock, the id counters, the stores,
-    /// accounts, buyers and products as they are (shared, not copied), and of the carts'
-    /// records `cart`, its sessions, the operations and orders they name, its
-    /// CartValidationOutputs and its checkouts' delivery groups and payments, each in
-    /// the order this world keeps them. Its cost is what that cart holds.
+    /// The records of `cart` (see [`CartRecords`]); `None` when there is no such cart.
+    pub fn cart_records(&self, cart: &str) -> Option<CartRecords<'_>> {
+        let c = self.cart(cart)?;
+        // The interned id lives as long as the world, where `cart` may not.
+        let cart = c.id.as_str();
+        let sessions: Vec<&CartCheckoutSession> = self.sessions_of(cart).collect();
+        // Each kind in the order of its table: operations run in launch order.
+        let in_order = |mut seqs: Vec<u64>| {
+            seqs.sort_unstable();
+            seqs.dedup();
+            seqs
+        };
+        let operations = in_order(
+            sessions
+                .iter()
+                .filter_map(|s| s.background_operation_id)
+                .filter_map(|o| self.operations.seq(&o))
+                .collect(),
+        );
+        let orders = in_order(
+            sessions
+                .iter()
+                .filter_map(|s| s.order_id)
+                .filter_map(|o| self.orders.seq(&o))
+                .collect(),
+        );
+        let of_sessions = |map: &super::table::Map<Id, super::table::Set<u64>>| {
+            in_order(
+                sessions
+                    .iter()
+                    .filter_map(|s| map.get(&s.id))
+                    .flat_map(|set| set.iter().copied())
+                    .collect(),
+            )
+        };
+        let groups = of_sessions(&self.lookups.groups_by_session);
+        let payments = of_sessions(&self.lookups.payments_by_session);
+        Some(CartRecords {
+            cart: c,
+            operations: operations
+                .into_iter()
+                .filter_map(|i| self.operations.at(i))
+                .collect(),
+            orders: orders
+                .into_iter()
+                .filter_map(|i| self.orders.at(i))
+                .collect(),
+            validation_outputs: self.validation_outputs_of(cart).collect(),
+            delivery_groups: groups
+                .into_iter()
+                .filter_map(|i| self.delivery_groups.at(i))
+                .collect(),
+            payment_authorizations: payments
+                .into_iter()
+                .filter_map(|i| self.payment_authorizations.at(i))
+                .collect(),
+            sessions,
+        })
+    }
+
+    /// This world with one cart's records only: the clock, the stores, accounts, buyers
+    /// and products as they are (shared, not copied), and of the carts' records those of
+    /// [`World::cart_records`]. Its cost is what that cart holds.
     ///
     /// Time moves each cart's checkout on its own (an operation's work, a session's
-    /// time-to-live and what a finishing operation changes all belong to one cart), so
-    /// what a wait does to `cart` here is what it does to `cart` in the whole world,
-    /// without the other carts' events: `diagnose` predicts each cart's expiry this way.
-    /// An id generated here may differ from the one the whole world would give.
+    /// time-to-live and what a finishing operation changes all belong to one cart), and
+    /// a buyer action on a cart reads only that cart's records and the reference ones:
+    /// so what a wait or the cart's own actions do to `cart` here is what they do to it
+    /// in the whole world, without the other carts' events. `diagnose` predicts each
+    /// cart's expiry this way, and `explore` looks ahead for one cart this way. An id
+    /// generated here is above every id of its form this world holds or names (so it
+    /// never names another cart's record), and so may differ from the one the whole
+    /// world would give.
     pub fn one_cart(&self, cart: &str) -> World {
         let mut w = World {
             tick: self.tick,
@@ -245,69 +327,39 @@ impl World {
             accounts: self.accounts.clone(),
             buyers: self.buyers.clone(),
             products: self.products.clone(),
-            next_ids: self.next_ids,
             ..World::default()
         };
+        // Generated ids start above every id of their form this world holds or names,
+        // so that none names another cart's record.
+        for (next, (own, high)) in w
+            .next_ids
+            .iter_mut()
+            .zip(self.next_ids.iter().zip(self.lookups.generated_high))
+        {
+            *next = (*own).max(high);
+        }
         w.lookups.generated_high = self.lookups.generated_high;
-        let Some(c) = self.cart(cart) else {
+        let Some(r) = self.cart_records(cart) else {
             return w;
         };
-        w.insert(c.clone());
-        let sessions: Vec<&CartCheckoutSession> = self.sessions_of(cart).collect();
-        // Each kind in the order of its table: operations run in launch order.
-        let mut operations: Vec<_> = sessions
-            .iter()
-            .filter_map(|s| s.background_operation_id)
-            .filter_map(|o| self.operations.seq(&o))
-            .collect();
-        operations.sort_unstable();
-        operations.dedup();
-        let mut orders: Vec<_> = sessions
-            .iter()
-            .filter_map(|s| s.order_id)
-            .filter_map(|o| self.orders.seq(&o))
-            .collect();
-        orders.sort_unstable();
-        orders.dedup();
-        let mut groups = Vec::new();
-        let mut payments = Vec::new();
-        for s in &sessions {
-            let of = |map: &super::table::Map<Id, super::table::Set<u64>>| {
-                map.get(&s.id)
-                    .into_iter()
-                    .flat_map(|set| set.iter().copied())
-                    .collect::<Vec<_>>()
-            };
-            groups.extend(of(&self.lookups.groups_by_session));
-            payments.extend(of(&self.lookups.payments_by_session));
-        }
-        groups.sort_unstable();
-        payments.sort_unstable();
-        for s in sessions {
+        w.insert(r.cart.clone());
+        for s in r.sessions {
             w.insert(s.clone());
         }
-        for seq in operations {
-            if let Some(o) = self.operations.at(seq) {
-                w.insert(o.clone());
-            }
+        for o in r.operations {
+            w.insert(o.clone());
         }
-        for seq in orders {
-            if let Some(o) = self.orders.at(seq) {
-                w.insert(o.clone());
-            }
+        for o in r.orders {
+            w.insert(o.clone());
         }
-        for v in self.validation_outputs_of(cart) {
+        for v in r.validation_outputs {
             w.insert(v.clone());
         }
-        for seq in groups {
-            if let Some(g) = self.delivery_groups.at(seq) {
-                w.insert(g.clone());
-            }
+        for g in r.delivery_groups {
+            w.insert(g.clone());
         }
-        for seq in payments {
-            if let Some(p) = self.payment_authorizations.at(seq) {
-                w.insert(p.clone());
-            }
+        for p in r.payment_authorizations {
+            w.insert(p.clone());
         }
         w
     }

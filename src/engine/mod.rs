@@ -33,7 +33,7 @@ pub mod undo;
 pub mod world;
 
 pub use actions::{Action, Outcome, Quantity};
-pub use builder::WorldBuilder;
+pub use builder::{CartRecords, WorldBuilder};
 pub use change::{Change, ChangeWhat, FieldValue, RecordKind};
 pub use errors::{ActionError, ErrorKind};
 pub use fields::*;

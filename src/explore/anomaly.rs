@@ -5,7 +5,7 @@
 //! few buyer actions ahead ([`Lookahead`]).
 
 use super::alphabet::{Letter, Move, template_of};
-use super::fingerprint::fingerprint;
+use super::fingerprint::{cart_fingerprint, fingerprint};
 use crate::engine::{Action, CartStatus, Id, Outcome, PaymentAuthorizationStatus, World};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -139,10 +139,10 @@ pub struct Lookahead<'a> {
     pub depth: usize,
     /// Whether the fingerprint counts time.
     pub timed: bool,
-    /// Answers already known: (fingerprint, question, the cart's position) -> reachable.
+    /// Answers already known: (the cart's fingerprint, question) -> reachable.
     /// It lives as long as the search (one per thread), and is emptied when it reaches
     /// [`LOOKAHEAD_CACHE`] answers, so its memory stays bounded.
-    cache: HashMap<(u64, Question, u32), bool>,
+    cache: HashMap<(u64, Question), bool>,
 }
 
 impl<'a> Lookahead<'a> {
@@ -168,22 +168,28 @@ impl<'a> Lookahead<'a> {
 
     /// Whether some sequence of at most `depth` buyer actions on `cart` reaches a world
     /// where `goal` holds (the start world included).
-    /// `known` is the fingerprint of `start` when the caller has it already.
     fn reaches(
         &mut self,
-        start: &mut World,
-        known: Option<u64>,
+        start: &World,
         question: Question,
         cart: &str,
         goal: &dyn Fn(&mut World) -> bool,
     ) -> bool {
-        let at = start.carts().position(cart).map_or(u32::MAX, |i| i as u32);
-        let start_fp = known.unwrap_or_else(|| fingerprint(start, self.timed));
-        let key = (start_fp, question, at);
+        // Only the cart's own actions are tried, and they read only the cart's own
+        // records (and the reference ones, the same in every state): the answer is the
+        // cart's alone, whatever the other carts hold, so it is filed by the cart's
+        // records and searched on the cart alone.
+        let Some(cart_fp) = cart_fingerprint(start, cart, self.timed) else {
+            // No such cart: none of its actions can reach anything.
+            return false;
+        };
+        let key = (cart_fp, question);
         if let Some(&known) = self.cache.get(&key) {
             return known;
         }
-        let answer = self.search(start, start_fp, cart, goal);
+        let mut alone = start.one_cart(cart);
+        let root_fp = fingerprint(&alone, self.timed);
+        let answer = self.search(&mut alone, root_fp, cart, goal);
         if self.cache.len() >= LOOKAHEAD_CACHE {
             self.cache.clear();
         }
@@ -247,13 +253,6 @@ impl<'a> Lookahead<'a> {
 
 /// The anomalies a state shows.
 pub fn in_state(world: &World, ahead: &mut Lookahead) -> Vec<Seen> {
-    in_state_known(&mut world.clone(), None, ahead)
-}
-
-/// [`in_state`] of a world whose fingerprint the caller has computed already (the
-/// look-ahead keys its answers by it). The look-ahead tries its first actions on
-/// `world` itself and puts it back as it was.
-pub fn in_state_known(world: &mut World, known: Option<u64>, ahead: &mut Lookahead) -> Vec<Seen> {
     let mut out = Vec::new();
     let carts: Vec<Id> = world.carts().iter().map(|c| c.id).collect();
     for cart_id in carts {
@@ -297,13 +296,9 @@ pub fn in_state_known(world: &mut World, known: Option<u64>, ahead: &mut Lookahe
             }
         }
         if status == CartStatus::Checkout {
-            let free = ahead.reaches(
-                world,
-                known,
-                Question::LeaveCheckout,
-                id,
-                &|w: &mut World| w.cart(id).is_some_and(|c| c.status != CartStatus::Checkout),
-            );
+            let free = ahead.reaches(world, Question::LeaveCheckout, id, &|w: &mut World| {
+                w.cart(id).is_some_and(|c| c.status != CartStatus::Checkout)
+            });
             if !free {
                 out.push(Seen {
                     anomaly: index_of(&STUCK_IN_CHECKOUT),
@@ -409,17 +404,11 @@ pub fn in_step(
                 .map_or(u32::MAX - 1, |i| i as u32),
         };
         let question = Question::CancelSucceeds(who);
-        let can = ahead.reaches(
-            &mut before.clone(),
-            None,
-            question,
-            cart,
-            &|w: &mut World| {
-                let (outcome, undo) = w.apply_quiet_undoable(&cancel);
-                w.undo(&undo);
-                outcome.result.is_ok()
-            },
-        );
+        let can = ahead.reaches(before, question, cart, &|w: &mut World| {
+            let (outcome, undo) = w.apply_quiet_undoable(&cancel);
+            w.undo(&undo);
+            outcome.result.is_ok()
+        });
         if !can {
             out.push(Seen {
                 anomaly: index_of(&CANCEL_NEVER_SUCCEEDS),

@@ -36,10 +36,46 @@ pub fn time_observable(world: &World) -> bool {
 pub fn fingerprint(world: &World, timed: bool) -> u64 {
     let mut h = foldhash::quality::FixedState::with_seed(0x5eed_ca57).build_hasher();
     hash_records(world, timed, &mut h);
+    world.next_ids().hash(&mut h);
     if timed {
         h.write_u64(world.tick);
     }
     h.finish()
+}
+
+/// The fingerprint of one cart's records ([`World::cart_records`]), counted as
+/// [`fingerprint`] counts them but without the counters behind generated ids: what
+/// decides whether the cart's own actions succeed, not which id the next record gets.
+/// `None` when there is no such cart.
+pub fn cart_fingerprint(world: &World, cart: &str, timed: bool) -> Option<u64> {
+    fn list<'a, T: Hash + 'a, H: Hasher>(h: &mut H, items: &[&'a T]) {
+        h.write_usize(items.len());
+        for item in items {
+            item.hash(h);
+        }
+    }
+    let r = world.cart_records(cart)?;
+    let mut h = foldhash::quality::FixedState::with_seed(0x5eed_ca58).build_hasher();
+    r.cart.hash(&mut h);
+    if timed {
+        list(&mut h, &r.sessions);
+        list(&mut h, &r.operations);
+        h.write_u64(world.tick);
+    } else {
+        h.write_usize(r.sessions.len());
+        for s in &r.sessions {
+            session_untimed(s, &mut h);
+        }
+        h.write_usize(r.operations.len());
+        for o in &r.operations {
+            operation_untimed(o, world.ticks_left(o), &mut h);
+        }
+    }
+    list(&mut h, &r.orders);
+    list(&mut h, &r.validation_outputs);
+    list(&mut h, &r.delivery_groups);
+    list(&mut h, &r.payment_authorizations);
+    Some(h.finish())
 }
 
 /// Hashes every record the explored actions can change, through the records' derived
@@ -70,7 +106,6 @@ fn hash_records<H: Hasher>(world: &World, timed: bool, h: &mut H) {
     list(h, world.validation_outputs().iter());
     list(h, world.delivery_groups().iter());
     list(h, world.payment_authorizations().iter());
-    world.next_ids().hash(h);
 }
 
 /// A session without the instant it started. The pattern names every field, so a field

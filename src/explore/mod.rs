@@ -345,7 +345,7 @@ fn expand(
         }
         let fingerprint = fingerprint::fingerprint(&work, timed);
         if !sharing.visited.contains(&fingerprint) && sharing.found.insert(fingerprint) {
-            let findings = state_findings(&mut work, Some(fingerprint), never, ahead);
+            let findings = state_findings(&work, never, ahead);
             let world = (sharing.worlds > 0).then(|| {
                 sharing.worlds -= 1;
                 work.clone()
@@ -363,14 +363,8 @@ fn expand(
 }
 
 /// The findings a state shows: anomalies, then properties.
-/// `known` is the world's fingerprint, when the caller has it.
-fn state_findings(
-    world: &mut World,
-    known: Option<u64>,
-    never: &[Never],
-    ahead: &mut Lookahead,
-) -> Vec<(What, Witness)> {
-    let mut out: Vec<(What, Witness)> = anomaly::in_state_known(world, known, ahead)
+fn state_findings(world: &World, never: &[Never], ahead: &mut Lookahead) -> Vec<(What, Witness)> {
+    let mut out: Vec<(What, Witness)> = anomaly::in_state(world, ahead)
         .into_iter()
         .map(|s| (What::Anomaly(s.anomaly), s.witness))
         .collect();
@@ -463,9 +457,7 @@ pub fn explore(
         path
     };
     let mut ahead = Lookahead::new(&letters, config.lookahead, timed);
-    let mut root_world = root_world;
-    for (what, witness) in state_findings(&mut root_world, Some(root_fp), &config.never, &mut ahead)
-    {
+    for (what, witness) in state_findings(&root_world, &config.never, &mut ahead) {
         record(what, Vec::new(), witness, false);
     }
     // The frontier: each state's index and the place of its world in `worlds`, or
