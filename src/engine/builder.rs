@@ -316,7 +316,8 @@ impl World {
     /// a buyer action on a cart reads only that cart's records and the reference ones:
     /// so what a wait or the cart's own actions do to `cart` here is what they do to it
     /// in the whole world, without the other carts' events. `diagnose` predicts each
-    /// cart's expiry this way, and `explore` looks ahead for one cart this way. An id
+    /// cart's expiry this way, and `explore` files the answers of a cart's look-ahead by
+    /// these records alone for the same reason. An id
     /// generated here is above every id of its form this world holds or names (so it
     /// never names another cart's record), and so may differ from the one the whole
     /// world would give.

@@ -178,7 +178,8 @@ impl<'a> Lookahead<'a> {
         // Only the cart's own actions are tried, and they read only the cart's own
         // records (and the reference ones, the same in every state): the answer is the
         // cart's alone, whatever the other carts hold, so it is filed by the cart's
-        // records and searched on the cart alone.
+        // records. A miss searches a copy of the whole state (sharing its tables, so
+        // cheaper to make than the cart alone).
         let Some(cart_fp) = cart_fingerprint(start, cart, self.timed) else {
             // No such cart: none of its actions can reach anything.
             return false;
@@ -187,9 +188,9 @@ impl<'a> Lookahead<'a> {
         if let Some(&known) = self.cache.get(&key) {
             return known;
         }
-        let mut alone = start.one_cart(cart);
-        let root_fp = fingerprint(&alone, self.timed);
-        let answer = self.search(&mut alone, root_fp, cart, goal);
+        let mut copy = start.clone();
+        let root_fp = fingerprint(&copy, self.timed);
+        let answer = self.search(&mut copy, root_fp, cart, goal);
         if self.cache.len() >= LOOKAHEAD_CACHE {
             self.cache.clear();
         }
