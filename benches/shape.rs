@@ -353,6 +353,12 @@ fn diagnose_family(figures: &mut Figures) {
         name: "diagnose",
         points: Vec::new(),
     };
+    // The same export with checkouts that expire at their deadline (edition 1): each
+    // cart's time-to-live prediction then lets time run, on the cart alone.
+    let mut eager = Series {
+        name: "diagnose --edition 1",
+        points: Vec::new(),
+    };
     let mut memory = Vec::new();
     let sizes: Vec<usize> = [100, 200, 400, 1_600, 10_000]
         .into_iter()
@@ -384,6 +390,16 @@ fn diagnose_family(figures: &mut Figures) {
         memory.push(counting::peak(|| {
             black_box(diagnose_command(&inputs, &options));
         }));
+        let edition_1 = Options {
+            edition: cartsim::engine::Edition::One,
+            ..Options::default()
+        };
+        eager.points.push((
+            carts,
+            time(|| {
+                black_box(diagnose_command(&inputs, &edition_1));
+            }),
+        ));
         kept.push((carts, bytes));
         if run.points[i].1 > budget() {
             rest = &sizes[i + 1..];
@@ -395,7 +411,7 @@ fn diagnose_family(figures: &mut Figures) {
         return;
     }
     let times: Vec<Duration> = run.points.iter().map(|p| p.1).collect();
-    let fits = print_family("diagnose records", "carts", &kept, &parse, &[run]);
+    let fits = print_family("diagnose records", "carts", &kept, &parse, &[run, eager]);
     for (i, (carts, bytes)) in kept.iter().enumerate() {
         println!(
             "  carts {carts:>9}  peak memory {:.1} MB ({:.1}x the export)",
