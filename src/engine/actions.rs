@@ -962,11 +962,16 @@ fn continue_checkout(tx: &mut Tx, cart_id: &str, actor: Option<&str>) -> Result<
     let session_id = session.id;
     let flow = world
         .store(&cart.store)
-        .map(|s| std::sync::Arc::clone(&s.checkout_flow))
-        .unwrap_or_else(|| std::sync::Arc::from(vec![]));
+        .map(|s| s.checkout_flow.clone())
+        .unwrap_or_else(|| super::flow::Flow::from(vec![]));
+    // The first buyer state of that name (a file's flow names each state once).
     let index = flow
-        .iter()
-        .position(|s| s.state == session.state && s.is_buyer());
+        .place(&session.state)
+        .filter(|&i| flow[i].is_buyer())
+        .or_else(|| {
+            flow.iter()
+                .position(|s| s.state == session.state && s.is_buyer())
+        });
     let Some(index) = index.filter(|_| !session.is_error) else {
         let error = ActionError::new(
             ErrorKind::ContinueStateMismatch,

@@ -5,20 +5,19 @@
 use super::change::RecordKind;
 use super::errors::CART_IN_USE;
 use super::fields::*;
-use super::flow::{CART_TO_ORDER, COMPLETE, ERROR, FlowStep, StepKind};
+use super::flow::{CART_TO_ORDER, COMPLETE, ERROR, Flow, StepKind};
 use super::id::Id;
 use super::model::*;
 use super::rules::Rule;
 use super::tx::Tx;
 use super::world::{IdKind, World};
-use std::sync::Arc;
 
 /// The flow of the store that owns a session's cart.
-pub(crate) fn flow_of_session(world: &World, session_id: &str) -> Option<Arc<[FlowStep]>> {
+pub(crate) fn flow_of_session(world: &World, session_id: &str) -> Option<Flow> {
     let session = world.session(session_id)?;
     world
         .store_of_cart(&session.cart)
-        .map(|s| Arc::clone(&s.checkout_flow))
+        .map(|s| s.checkout_flow.clone())
 }
 
 /// The settings of the store that owns a cart (a format 1 store's when it has none).
@@ -434,8 +433,7 @@ fn session_advances(tx: &mut Tx, session_id: &str) {
         complete(tx, session_id, Rule::SessionAdvances);
         return;
     }
-    let index = flow_of_session(tx.world, session_id)
-        .and_then(|flow| flow.iter().position(|s| s.state == target));
+    let index = flow_of_session(tx.world, session_id).and_then(|flow| flow.place(&target));
     match index {
         Some(index) => enter_state(tx, session_id, index, Rule::SessionAdvances),
         None => {

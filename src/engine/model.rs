@@ -1,10 +1,9 @@
 //! The records the simulator keeps, named as Salesforce names them.
 
-use super::flow::FlowStep;
+use super::flow::Flow;
 use super::id::Id;
 use super::money::Money;
 pub use super::settings::StoreSettings;
-use std::sync::Arc;
 
 named_enum! {
     /// WebCart.Status.
@@ -331,7 +330,7 @@ pub struct Store {
     /// What a cart change during checkout does.
     pub on_cart_change: OnCartChange,
     /// The states a checkout walks through (the default flow unless the file gives one).
-    pub checkout_flow: Arc<[FlowStep]>,
+    pub checkout_flow: Flow,
     /// True when the flow is the built-in default.
     pub default_flow: bool,
     /// The settings that choose between readings of the sources.

@@ -10,7 +10,7 @@ use super::sanitize;
 use super::validate;
 use super::{Expect, ExpectedField, ExpectedResult, Quiz, Scenario, Step};
 use crate::engine::Id;
-use crate::engine::flow::{COMPLETE, ERROR, FlowStep, default_flow, default_flow_v2};
+use crate::engine::flow::{COMPLETE, ERROR, Flow, FlowStep, default_flow, default_flow_v2};
 use crate::engine::rest::{PaymentOutcome, PlaceOrderStep};
 use crate::engine::world::{CART_FIELDS, OPERATION_FIELDS, SESSION_FIELDS, VALIDATION_FIELDS};
 use crate::engine::*;
@@ -18,7 +18,6 @@ use crate::progress;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
-use std::sync::Arc;
 
 /// The largest scenario file read.
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
@@ -997,7 +996,7 @@ impl<'a> Builder<'a> {
         Ok((setting.key.to_string(), value))
     }
 
-    fn flow(&self, path: &str, raw: &[RawFlowStep]) -> Result<Arc<[FlowStep]>, LoadError> {
+    fn flow(&self, path: &str, raw: &[RawFlowStep]) -> Result<Flow, LoadError> {
         if raw.is_empty() {
             return Err(self.err(
                 path,
@@ -1082,7 +1081,7 @@ impl<'a> Builder<'a> {
             };
             steps.push(step);
         }
-        Ok(Arc::from(steps))
+        Ok(Flow::from(steps))
     }
 
     fn account(&mut self, path: &str, raw: &RawAccount) -> Result<(), LoadError> {
