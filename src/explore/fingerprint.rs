@@ -48,33 +48,18 @@ pub fn fingerprint(world: &World, timed: bool) -> u64 {
 /// decides whether the cart's own actions succeed, not which id the next record gets.
 /// `None` when there is no such cart.
 pub fn cart_fingerprint(world: &World, cart: &str, timed: bool) -> Option<u64> {
-    fn list<'a, T: Hash + 'a, H: Hasher>(h: &mut H, items: &[&'a T]) {
-        h.write_usize(items.len());
-        for item in items {
-            item.hash(h);
-        }
-    }
     let r = world.cart_records(cart)?;
     let mut h = foldhash::quality::FixedState::with_seed(0x5eed_ca58).build_hasher();
     r.cart.hash(&mut h);
+    let sessions = r.sessions.iter().copied();
+    hash_checkouts(&mut h, world, timed, sessions, r.operations.iter().copied());
+    list(&mut h, r.orders.iter().copied());
+    list(&mut h, r.validation_outputs.iter().copied());
+    list(&mut h, r.delivery_groups.iter().copied());
+    list(&mut h, r.payment_authorizations.iter().copied());
     if timed {
-        list(&mut h, &r.sessions);
-        list(&mut h, &r.operations);
         h.write_u64(world.tick);
-    } else {
-        h.write_usize(r.sessions.len());
-        for s in &r.sessions {
-            session_untimed(s, &mut h);
-        }
-        h.write_usize(r.operations.len());
-        for o in &r.operations {
-            operation_untimed(o, world.ticks_left(o), &mut h);
-        }
     }
-    list(&mut h, &r.orders);
-    list(&mut h, &r.validation_outputs);
-    list(&mut h, &r.delivery_groups);
-    list(&mut h, &r.payment_authorizations);
     Some(h.finish())
 }
 
@@ -82,30 +67,50 @@ pub fn cart_fingerprint(world: &World, cart: &str, timed: bool) -> Option<u64> {
 /// `Hash`: a field added to a record counts without this function changing. Each list
 /// is prefixed by its length, so that records cannot slide from one list to the next.
 fn hash_records<H: Hasher>(world: &World, timed: bool, h: &mut H) {
-    fn list<'a, T: Hash + 'a, H: Hasher>(h: &mut H, items: impl ExactSizeIterator<Item = &'a T>) {
-        h.write_usize(items.len());
-        for item in items {
-            item.hash(h);
-        }
-    }
     list(h, world.carts().iter());
-    if timed {
-        list(h, world.sessions().iter());
-        list(h, world.operations().iter());
-    } else {
-        h.write_usize(world.sessions().len());
-        for s in world.sessions() {
-            session_untimed(s, h);
-        }
-        h.write_usize(world.operations().len());
-        for o in world.operations() {
-            operation_untimed(o, world.ticks_left(o), h);
-        }
-    }
+    hash_checkouts(
+        h,
+        world,
+        timed,
+        world.sessions().iter(),
+        world.operations().iter(),
+    );
     list(h, world.orders().iter());
     list(h, world.validation_outputs().iter());
     list(h, world.delivery_groups().iter());
     list(h, world.payment_authorizations().iter());
+}
+
+/// Hashes a list of records, prefixed by its length.
+fn list<'a, T: Hash + 'a, H: Hasher>(h: &mut H, items: impl ExactSizeIterator<Item = &'a T>) {
+    h.write_usize(items.len());
+    for item in items {
+        item.hash(h);
+    }
+}
+
+/// Hashes sessions and operations: whole when time is observable, else without the
+/// instants they carry (an operation's ticks left from `world`'s clock instead).
+fn hash_checkouts<'a, H: Hasher>(
+    h: &mut H,
+    world: &World,
+    timed: bool,
+    sessions: impl ExactSizeIterator<Item = &'a CartCheckoutSession>,
+    operations: impl ExactSizeIterator<Item = &'a BackgroundOperation>,
+) {
+    if timed {
+        list(h, sessions);
+        list(h, operations);
+        return;
+    }
+    h.write_usize(sessions.len());
+    for s in sessions {
+        session_untimed(s, h);
+    }
+    h.write_usize(operations.len());
+    for o in operations {
+        operation_untimed(o, world.ticks_left(o), h);
+    }
 }
 
 /// A session without the instant it started. The pattern names every field, so a field
