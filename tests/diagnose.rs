@@ -764,22 +764,6 @@ fn the_diagnosis_written_cart_by_cart_is_the_whole_diagnosis() {
     }
 }
 
-/// `text` with each quoted id of an operation that `after` holds and `before` did not
-/// written `"new"`.
-fn new_ids_named(
-    before: &cartsim::engine::World,
-    after: &cartsim::engine::World,
-    text: &str,
-) -> String {
-    let mut out = text.to_string();
-    for o in after.operations().iter() {
-        if before.operation(&o.id).is_none() {
-            out = out.replace(&format!("\"{}\"", o.id), "\"new\"");
-        }
-    }
-    out
-}
-
 /// For each cart of `world` with a checkout deadline: the wait to it changes the cart's
 /// records alike in the whole world and in `World::one_cart`, and leaves them alike.
 /// Returns how many carts the wait changed.
@@ -839,7 +823,7 @@ fn time_moves_each_cart_alone(world: &cartsim::engine::World, label: &str) -> us
         // An operation the flow launches on the way gets the next free id of the world
         // it runs in, so only its being new is compared.
         let same = |a: &dyn std::fmt::Debug, b: &dyn std::fmt::Debug| {
-            let new = |w: &cartsim::engine::World, t: String| new_ids_named(world, w, &t);
+            let new = |w: &cartsim::engine::World, t: String| common::new_ids_as_new(world, w, &t);
             assert_eq!(
                 new(&whole, format!("{a:?}")),
                 new(&only, format!("{b:?}")),

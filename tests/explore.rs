@@ -215,13 +215,28 @@ fn state_names(world: &World) -> Vec<&'static str> {
 }
 
 fn step_names(before: &World, letter: &Letter) -> Vec<&'static str> {
-    let letters = letters(before);
+    step_names_together(before, &[letter], &Config::default()).remove(0)
+}
+
+/// The names of the anomalies of each step from `before`, judged one after the other by
+/// one look-ahead over `config`'s alphabet, as a search judges every letter of a state.
+fn step_names_together(
+    before: &World,
+    steps: &[&Letter],
+    config: &Config,
+) -> Vec<Vec<&'static str>> {
+    let letters = explore::alphabet(before, config).expect("an alphabet");
     let mut ahead = Lookahead::new(&letters, 3, false);
-    let mut after = before.clone();
-    let outcome = after.apply(&letter.action);
-    anomaly::in_step(before, letter, &outcome, &after, &mut ahead)
+    steps
         .iter()
-        .map(|s| CATALOGUE[s.anomaly].name)
+        .map(|letter| {
+            let mut after = before.clone();
+            let outcome = after.apply(&letter.action);
+            anomaly::in_step(before, letter, &outcome, &after, &mut ahead)
+                .iter()
+                .map(|s| CATALOGUE[s.anomaly].name)
+                .collect()
+        })
         .collect()
 }
 
@@ -711,28 +726,6 @@ fn a_quiet_apply_leaves_the_same_world_and_result_as_a_logged_one() {
     assert!(logged_something, "the logged apply logs");
 }
 
-/// The names of the anomalies of each step from `before`, judged one after the other by
-/// one look-ahead, as a search judges every letter of a state.
-fn step_names_together(before: &World, steps: &[&Letter]) -> Vec<Vec<&'static str>> {
-    let config = Config {
-        all_actors: true,
-        ..Config::default()
-    };
-    let letters = explore::alphabet(before, &config).expect("an alphabet");
-    let mut ahead = Lookahead::new(&letters, 3, false);
-    steps
-        .iter()
-        .map(|letter| {
-            let mut after = before.clone();
-            let outcome = after.apply(&letter.action);
-            anomaly::in_step(before, letter, &outcome, &after, &mut ahead)
-                .iter()
-                .map(|s| CATALOGUE[s.anomaly].name)
-                .collect()
-        })
-        .collect()
-}
-
 /// Whether a refused cancel can ever succeed depends on who cancels: the owner's answer
 /// must not stand for another buyer's, whichever the search asks first.
 #[test]
@@ -758,49 +751,23 @@ fn a_refused_cancel_is_judged_for_the_buyer_who_tried_it() {
         assert!(world.clone().apply(&letter.action).result.is_err());
     }
     const NEVER: &str = "cancel-never-succeeds";
+    let every_buyer = Config {
+        all_actors: true,
+        ..Config::default()
+    };
     let alone: Vec<bool> = [&owner, &other]
         .iter()
-        .map(|l| step_names_together(&world, &[l])[0].contains(&NEVER))
+        .map(|l| step_names_together(&world, &[l], &every_buyer)[0].contains(&NEVER))
         .collect();
     assert_eq!(alone, [false, true], "owner can, alice never can");
     for order in [[&owner, &other], [&other, &owner]] {
-        let together: Vec<bool> = step_names_together(&world, &order)
+        let together: Vec<bool> = step_names_together(&world, &order, &every_buyer)
             .iter()
             .map(|names| names.contains(&NEVER))
             .collect();
         let expected: Vec<bool> = order.iter().map(|l| std::ptr::eq(*l, &other)).collect();
         assert_eq!(together, expected, "asked in the order {order:?}");
     }
-}
-
-/// The ids of every session, operation, order, validation output, delivery group and
-/// payment of `world`.
-fn generated_kinds_ids(world: &World) -> std::collections::HashSet<String> {
-    world
-        .sessions()
-        .iter()
-        .map(|s| s.id.to_string())
-        .chain(world.operations().iter().map(|o| o.id.to_string()))
-        .chain(world.orders().iter().map(|o| o.id.to_string()))
-        .chain(world.validation_outputs().iter().map(|v| v.id.to_string()))
-        .chain(world.delivery_groups().iter().map(|g| g.id.to_string()))
-        .chain(
-            world
-                .payment_authorizations()
-                .iter()
-                .map(|p| p.id.to_string()),
-        )
-        .collect()
-}
-
-/// `text` with each quoted id that `after` holds and `before` did not written `"new"`.
-fn new_ids_as_new(before: &World, after: &World, text: &str) -> String {
-    let old = generated_kinds_ids(before);
-    let mut out = text.to_string();
-    for id in generated_kinds_ids(after).difference(&old) {
-        out = out.replace(&format!("\"{id}\""), "\"new\"");
-    }
-    out
 }
 
 /// The look-ahead answers for one cart on that cart alone (`World::one_cart`), which is
@@ -820,7 +787,7 @@ fn a_carts_own_actions_do_to_it_alone_what_they_do_in_the_whole_world() {
     let check = |world: &World, label: &str, compared: &mut usize| {
         // The same answer (or refusal) and the same changes to the cart's records: the
         // cart, what it held, and what was made on the way (only its actions ran).
-        let start_ids = generated_kinds_ids(world);
+        let start_ids = common::generated_kinds_ids(world);
         let compare = |cart: &cartsim::engine::WebCart,
                        alone: &World,
                        (a, whole): (&cartsim::engine::Outcome, &World),
@@ -829,8 +796,12 @@ fn a_carts_own_actions_do_to_it_alone_what_they_do_in_the_whole_world() {
                        letters: &[&Letter]| {
             let view = |o: &cartsim::engine::Outcome, after: &World| {
                 let mine: std::collections::HashSet<String> = std::iter::once(cart.id.to_string())
-                    .chain(generated_kinds_ids(alone))
-                    .chain(generated_kinds_ids(after).difference(&start_ids).cloned())
+                    .chain(common::generated_kinds_ids(alone))
+                    .chain(
+                        common::generated_kinds_ids(after)
+                            .difference(&start_ids)
+                            .cloned(),
+                    )
                     .collect();
                 let changes: Vec<_> = o
                     .changes
@@ -838,7 +809,7 @@ fn a_carts_own_actions_do_to_it_alone_what_they_do_in_the_whole_world() {
                     .filter(|c| mine.contains(&c.record))
                     .collect();
                 let text = format!("{:?} {:?}", o.result.as_ref().map_err(|e| e.kind), changes);
-                new_ids_as_new(world, after, &text)
+                common::new_ids_as_new(world, after, &text)
             };
             let actions: Vec<_> = letters.iter().map(|l| &l.action).collect();
             assert_eq!(view(a, whole), view(b, only), "{label}: {actions:?}");

@@ -178,3 +178,33 @@ pub fn edit_nth_session(w: &mut World, i: usize, edit: impl FnOnce(&mut CartChec
         b.edit_session(&id, edit);
     });
 }
+
+/// The ids of every session, operation, order, validation output, delivery group and
+/// payment of `world`.
+pub fn generated_kinds_ids(world: &World) -> std::collections::HashSet<String> {
+    world
+        .sessions()
+        .iter()
+        .map(|s| s.id.to_string())
+        .chain(world.operations().iter().map(|o| o.id.to_string()))
+        .chain(world.orders().iter().map(|o| o.id.to_string()))
+        .chain(world.validation_outputs().iter().map(|v| v.id.to_string()))
+        .chain(world.delivery_groups().iter().map(|g| g.id.to_string()))
+        .chain(
+            world
+                .payment_authorizations()
+                .iter()
+                .map(|p| p.id.to_string()),
+        )
+        .collect()
+}
+
+/// `text` with each quoted id that `after` holds and `before` did not written `"new"`.
+pub fn new_ids_as_new(before: &World, after: &World, text: &str) -> String {
+    let old = generated_kinds_ids(before);
+    let mut out = text.to_string();
+    for id in generated_kinds_ids(after).difference(&old) {
+        out = out.replace(&format!("\"{id}\""), "\"new\"");
+    }
+    out
+}
