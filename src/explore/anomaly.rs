@@ -82,6 +82,37 @@ pub const CATALOGUE: &[Anomaly] = &[
     CANCEL_NEVER_SUCCEEDS,
 ];
 
+/// The anomalies of the catalogue a search still looks for: bit `i` stands for
+/// `CATALOGUE[i]`. A search reports each anomaly once, by its shortest example, so once
+/// it has one, looking for that anomaly again (and running its look-ahead, the dearest
+/// check) can change nothing it reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Open(u32);
+
+impl Open {
+    /// Every anomaly of the catalogue.
+    pub const ALL: Open = Open((1 << CATALOGUE.len()) - 1);
+
+    /// The anomalies at the positions of the catalogue for which `open` is true.
+    pub fn from_fn(open: impl Fn(usize) -> bool) -> Open {
+        Open(
+            (0..CATALOGUE.len())
+                .filter(|&i| open(i))
+                .fold(0, |bits, i| bits | 1 << i),
+        )
+    }
+
+    /// Whether `anomaly` is still looked for.
+    fn has(self, anomaly: &Anomaly) -> bool {
+        self.0 & 1 << index_of(anomaly) != 0
+    }
+
+    /// True when none is.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
 /// The field values that show an anomaly in a state: what the counterexample's last
 /// step expects.
 pub type Witness = Vec<(String, String, Value)>;
@@ -254,7 +285,15 @@ impl<'a> Lookahead<'a> {
 
 /// The anomalies a state shows.
 pub fn in_state(world: &World, ahead: &mut Lookahead) -> Vec<Seen> {
+    in_state_open(world, ahead, Open::ALL)
+}
+
+/// The anomalies of `open` a state shows.
+pub fn in_state_open(world: &World, ahead: &mut Lookahead, open: Open) -> Vec<Seen> {
     let mut out = Vec::new();
+    if open.is_empty() {
+        return out;
+    }
     let carts: Vec<Id> = world.carts().iter().map(|c| c.id).collect();
     for cart_id in carts {
         let id = cart_id.as_str();
@@ -262,7 +301,8 @@ pub fn in_state(world: &World, ahead: &mut Lookahead) -> Vec<Seen> {
             continue;
         };
         let active = world.active_session(id);
-        if status == CartStatus::Checkout && active.is_none() {
+        if status == CartStatus::Checkout && active.is_none() && open.has(&CHECKOUT_WITHOUT_SESSION)
+        {
             let mut witness = vec![w(id, "Status", Value::from("Checkout"))];
             for s in world.sessions_of(id) {
                 witness.push(w(&s.id, "IsArchived", Value::Bool(true)));
@@ -275,6 +315,7 @@ pub fn in_state(world: &World, ahead: &mut Lookahead) -> Vec<Seen> {
         }
         if let Some(s) = active
             && s.is_processing
+            && open.has(&PROCESSING_WITHOUT_OPERATION)
         {
             let op = s
                 .background_operation_id
@@ -296,7 +337,7 @@ pub fn in_state(world: &World, ahead: &mut Lookahead) -> Vec<Seen> {
                 });
             }
         }
-        if status == CartStatus::Checkout {
+        if status == CartStatus::Checkout && open.has(&STUCK_IN_CHECKOUT) {
             let free = ahead.reaches(world, Question::LeaveCheckout, id, &|w: &mut World| {
                 w.cart(id).is_some_and(|c| c.status != CartStatus::Checkout)
             });
@@ -308,8 +349,11 @@ pub fn in_state(world: &World, ahead: &mut Lookahead) -> Vec<Seen> {
                 });
             }
         }
+        if !open.has(&TWO_ORDERS) && !open.has(&ORDER_CART_OPEN) {
+            continue;
+        }
         let orders: Vec<_> = world.orders().iter().filter(|o| o.cart == id).collect();
-        if orders.len() >= 2 {
+        if orders.len() >= 2 && open.has(&TWO_ORDERS) {
             let witness = orders
                 .iter()
                 .filter(|o| {
@@ -326,6 +370,7 @@ pub fn in_state(world: &World, ahead: &mut Lookahead) -> Vec<Seen> {
             });
         }
         if let Some(order) = orders.first()
+            && open.has(&ORDER_CART_OPEN)
             && matches!(status, CartStatus::Active | CartStatus::Checkout)
             && !busy(world, id)
         {
@@ -343,7 +388,11 @@ pub fn in_state(world: &World, ahead: &mut Lookahead) -> Vec<Seen> {
             });
         }
     }
-    for s in world.sessions() {
+    for s in world
+        .sessions()
+        .iter()
+        .filter(|_| open.has(&MISSING_OPERATION))
+    {
         if let Some(op) = s.background_operation_id.as_deref()
             && world.operation(op).is_none()
         {
@@ -365,11 +414,24 @@ pub fn in_step(
     after: &World,
     ahead: &mut Lookahead,
 ) -> Vec<Seen> {
+    in_step_open(before, letter, outcome, after, ahead, Open::ALL)
+}
+
+/// The anomalies of `open` a step shows: `before` --`letter`--> `after`.
+pub fn in_step_open(
+    before: &World,
+    letter: &Letter,
+    outcome: &Outcome,
+    after: &World,
+    ahead: &mut Lookahead,
+    open: Open,
+) -> Vec<Seen> {
     let mut out = Vec::new();
     let Some(cart) = letter.action.cart() else {
         return out;
     };
     if matches!(letter.action, Action::PlaceOrder { .. })
+        && open.has(&PAID_NO_ORDER)
         && let Some(s) = after
             .active_session(cart)
             .or_else(|| after.sessions_of(cart).last())
@@ -387,6 +449,9 @@ pub fn in_step(
             ],
             refused: outcome.result.is_err(),
         });
+    }
+    if !open.has(&CANCEL_NEVER_SUCCEEDS) {
+        return out;
     }
     let template = template_of(before, cart);
     if letter.kind == Move::cancel_of(template)

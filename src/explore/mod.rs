@@ -16,7 +16,7 @@ pub mod property;
 
 use crate::engine::World;
 use alphabet::{Letter, Move, template_of};
-use anomaly::{CATALOGUE, Lookahead, Seen, Witness};
+use anomaly::{CATALOGUE, Lookahead, Open, Seen, Witness};
 use property::Never;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -313,6 +313,24 @@ struct Sharing<'v> {
     worlds: usize,
 }
 
+/// What a search still looks for: the anomalies and the properties (by position in
+/// `never`) it has no finding of yet. Only the first finding of each is reported, so
+/// the others need not be looked for again.
+struct Wanted {
+    anomalies: Open,
+    properties: Vec<bool>,
+}
+
+impl Wanted {
+    /// Every anomaly and property.
+    fn all(never: &[Never]) -> Wanted {
+        Wanted {
+            anomalies: Open::ALL,
+            properties: vec![true; never.len()],
+        }
+    }
+}
+
 /// Expanding one node: its children, and the step anomalies seen on the way.
 struct Expanded {
     children: Vec<Child>,
@@ -329,6 +347,7 @@ fn expand(
     letters: &[Letter],
     timed: bool,
     never: &[Never],
+    wanted: &Wanted,
     ahead: &mut Lookahead,
     sharing: &mut Sharing,
 ) -> Expanded {
@@ -337,7 +356,7 @@ fn expand(
     let mut work = world.clone();
     for (i, letter) in letters.iter().enumerate() {
         let (outcome, undo) = work.apply_quiet_undoable(&letter.action);
-        for seen in anomaly::in_step(world, letter, &outcome, &work, ahead) {
+        for seen in anomaly::in_step_open(world, letter, &outcome, &work, ahead, wanted.anomalies) {
             steps.push((i, seen));
         }
         if undo.is_empty() && work.tick == world.tick {
@@ -345,7 +364,7 @@ fn expand(
         }
         let fingerprint = fingerprint::fingerprint(&work, timed);
         if !sharing.visited.contains(&fingerprint) && sharing.found.insert(fingerprint) {
-            let findings = state_findings(&work, never, ahead);
+            let findings = state_findings(&work, never, wanted, ahead);
             let world = (sharing.worlds > 0).then(|| {
                 sharing.worlds -= 1;
                 work.clone()
@@ -362,14 +381,19 @@ fn expand(
     Expanded { children, steps }
 }
 
-/// The findings a state shows: anomalies, then properties.
-fn state_findings(world: &World, never: &[Never], ahead: &mut Lookahead) -> Vec<(What, Witness)> {
-    let mut out: Vec<(What, Witness)> = anomaly::in_state(world, ahead)
+/// The findings of `wanted` a state shows: anomalies, then properties.
+fn state_findings(
+    world: &World,
+    never: &[Never],
+    wanted: &Wanted,
+    ahead: &mut Lookahead,
+) -> Vec<(What, Witness)> {
+    let mut out: Vec<(What, Witness)> = anomaly::in_state_open(world, ahead, wanted.anomalies)
         .into_iter()
         .map(|s| (What::Anomaly(s.anomaly), s.witness))
         .collect();
     for (i, p) in never.iter().enumerate() {
-        if p.holds(world) {
+        if wanted.properties[i] && p.holds(world) {
             let witness = p
                 .all
                 .iter()
@@ -435,7 +459,13 @@ pub fn explore(
     };
     let mut found: Vec<Option<Finding>> = vec![None; total];
     let mut order: Vec<usize> = Vec::new();
-    let mut record = |what: What, path: Vec<usize>, witness: Witness, refused: bool| {
+    // Keeps the first finding of each anomaly and property (the shortest: breadth first).
+    let record = |found: &mut Vec<Option<Finding>>,
+                  order: &mut Vec<usize>,
+                  what: What,
+                  path: Vec<usize>,
+                  witness: Witness,
+                  refused: bool| {
         let s = slot(&what);
         if found[s].is_none() {
             found[s] = Some(Finding {
@@ -457,8 +487,9 @@ pub fn explore(
         path
     };
     let mut ahead = Lookahead::new(&letters, config.lookahead, timed);
-    for (what, witness) in state_findings(&root_world, &config.never, &mut ahead) {
-        record(what, Vec::new(), witness, false);
+    let everything = Wanted::all(&config.never);
+    for (what, witness) in state_findings(&root_world, &config.never, &everything, &mut ahead) {
+        record(&mut found, &mut order, what, Vec::new(), witness, false);
     }
     // The frontier: each state's index and the place of its world in `worlds`, or
     // `REPLAY` (the worlds sit apart, so that a state without one costs eight bytes).
@@ -503,6 +534,15 @@ pub fn explore(
             };
             let worlds_now = &worlds;
             let never = &config.never;
+            // What this batch still looks for: what the batches before found is reported
+            // by their first finding already.
+            let wanted = Wanted {
+                anomalies: Open::from_fn(|i| found[i].is_none()),
+                properties: (0..never.len())
+                    .map(|i| found[CATALOGUE.len() + i].is_none())
+                    .collect(),
+            };
+            let wanted = &wanted;
             let expanded: Vec<(u32, Expanded)> = par_map(batch, &mut aheads, &|chunk, ahead| {
                 let mut sharing = Sharing {
                     visited: visited_now,
@@ -514,11 +554,13 @@ pub fn explore(
                     .take_while(|_| !stop.load(Ordering::Relaxed))
                     .map(|(index, place)| {
                         let e = match worlds_now.get(*place as usize) {
-                            Some(w) => expand(w, &letters, timed, never, ahead, &mut sharing),
+                            Some(w) => {
+                                expand(w, &letters, timed, never, wanted, ahead, &mut sharing)
+                            }
                             None => {
                                 let w =
                                     replay(root, &letters, &path_to(links_now, *index as usize));
-                                expand(&w, &letters, timed, never, ahead, &mut sharing)
+                                expand(&w, &letters, timed, never, wanted, ahead, &mut sharing)
                             }
                         };
                         (*index, e)
@@ -530,6 +572,8 @@ pub fn explore(
                     let mut path = path_to(&links, parent as usize);
                     path.push(letter);
                     record(
+                        &mut found,
+                        &mut order,
                         What::Anomaly(seen.anomaly),
                         path,
                         seen.witness,
@@ -546,7 +590,14 @@ pub fn explore(
                     });
                     let index = links.len() - 1;
                     for (what, witness) in child.findings {
-                        record(what, path_to(&links, index), witness, false);
+                        record(
+                            &mut found,
+                            &mut order,
+                            what,
+                            path_to(&links, index),
+                            witness,
+                            false,
+                        );
                     }
                     // Past FRONTIER_WORLDS, a state keeps only its link and is rebuilt by
                     // replay when its turn comes: memory stays bounded, at the price of
