@@ -353,30 +353,43 @@ fn expand(
 ) -> Expanded {
     let mut children = Vec::with_capacity(letters.len());
     let mut steps = Vec::new();
-    let mut work = world.clone();
+    // The working copy; `None` after a child took it, until the next letter needs one.
+    let mut spare: Option<World> = None;
     for (i, letter) in letters.iter().enumerate() {
+        let work = spare.get_or_insert_with(|| world.clone());
         let (outcome, undo) = work.apply_quiet_undoable(&letter.action);
-        for seen in anomaly::in_step_open(world, letter, &outcome, &work, ahead, wanted.anomalies) {
+        for seen in anomaly::in_step_open(world, letter, &outcome, work, ahead, wanted.anomalies) {
             steps.push((i, seen));
         }
         if undo.is_empty() && work.tick == world.tick {
             continue;
         }
-        let fingerprint = fingerprint::fingerprint(&work, timed);
+        let fingerprint = fingerprint::fingerprint(work, timed);
         if !sharing.visited.contains(&fingerprint) && sharing.found.insert(fingerprint) {
-            let findings = state_findings(&work, never, wanted, ahead);
-            let world = (sharing.worlds > 0).then(|| {
+            let findings = state_findings(work, never, wanted, ahead);
+            // A child the frontier keeps takes the working copy itself: copying it and
+            // then undoing the letter on the copy would write through records the two
+            // now share, copying them again.
+            let world = if sharing.worlds > 0 {
                 sharing.worlds -= 1;
-                work.clone()
-            });
+                spare.take()
+            } else {
+                None
+            };
+            let taken = world.is_some();
             children.push(Child {
                 letter: i,
                 fingerprint,
                 world,
                 findings,
             });
+            if taken {
+                continue;
+            }
         }
-        work.undo(&undo);
+        if let Some(work) = spare.as_mut() {
+            work.undo(&undo);
+        }
     }
     Expanded { children, steps }
 }
