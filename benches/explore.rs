@@ -31,6 +31,9 @@ fn plain(root: &World, config: &Config) -> (usize, usize) {
             text.push_str(&format!("{s:?}"));
         }
         for o in w.operations() {
+            // The work left counts (as explore's fingerprint counts it), not the
+            // instants it is reckoned from.
+            text.push_str(&format!("left {} ", w.ticks_left(o)));
             let mut o = o.clone();
             o.submitted_at = 0;
             o.started_at = None;
