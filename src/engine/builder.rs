@@ -273,7 +273,7 @@ impl World {
                 .filter_map(|o| self.orders.seq(&o))
                 .collect(),
         );
-        let of_sessions = |map: &super::table::Map<Id, super::table::Set<u64>>| {
+        let of_sessions = |map: &super::table::Map<Id, super::index::Seqs>| {
             in_order(
                 sessions
                     .iter()

@@ -39,14 +39,120 @@ keyed! {
     PaymentAuthorization => id,
 }
 
+/// How many places a key of a lookup keeps inline before they move to a persistent set.
+const FEW: usize = 3;
+
+/// The places of the records filed under one key (a cart's sessions, a checkout's
+/// payments), ascending. Nearly every key has one to three, so up to [`FEW`] sit inline:
+/// filing one copies them with the map's entry instead of copying a node of a set of its
+/// own. More move to a persistent set, so that a cart with thousands of sessions still
+/// costs a logarithm per change.
+#[derive(Debug, Clone)]
+pub(crate) enum Seqs {
+    /// The first `len` places of `at`, ascending.
+    Few { len: u8, at: [Seq; FEW] },
+    /// More than [`FEW`] places at some time.
+    Many(Set<Seq>),
+}
+
+impl Seqs {
+    /// One place.
+    fn unit(seq: Seq) -> Seqs {
+        Seqs::Few {
+            len: 1,
+            at: [seq; FEW],
+        }
+    }
+
+    /// Files a place (once).
+    fn insert(&mut self, seq: Seq) {
+        match self {
+            Seqs::Few { len, at } => {
+                let n = usize::from(*len);
+                let Err(pos) = at[..n].binary_search(&seq) else {
+                    return;
+                };
+                if n < FEW {
+                    at.copy_within(pos..n, pos + 1);
+                    at[pos] = seq;
+                    *len += 1;
+                } else {
+                    let mut set: Set<Seq> = at.iter().copied().collect();
+                    set.insert(seq);
+                    *self = Seqs::Many(set);
+                }
+            }
+            Seqs::Many(set) => {
+                set.insert(seq);
+            }
+        }
+    }
+
+    /// Takes a place out.
+    fn remove(&mut self, seq: &Seq) {
+        match self {
+            Seqs::Few { len, at } => {
+                let n = usize::from(*len);
+                if let Ok(pos) = at[..n].binary_search(seq) {
+                    at.copy_within(pos + 1..n, pos);
+                    *len -= 1;
+                }
+            }
+            Seqs::Many(set) => {
+                set.remove(seq);
+            }
+        }
+    }
+
+    /// True when no place is filed.
+    fn is_empty(&self) -> bool {
+        match self {
+            Seqs::Few { len, .. } => *len == 0,
+            Seqs::Many(set) => set.is_empty(),
+        }
+    }
+
+    /// The places, ascending.
+    pub(crate) fn iter(&self) -> SeqsIter<'_> {
+        match self {
+            Seqs::Few { len, at } => SeqsIter::Few(at[..usize::from(*len)].iter()),
+            Seqs::Many(set) => SeqsIter::Many(set.iter()),
+        }
+    }
+
+    /// The highest place (the latest record).
+    pub(crate) fn get_max(&self) -> Option<&Seq> {
+        match self {
+            Seqs::Few { len, at } => at[..usize::from(*len)].last(),
+            Seqs::Many(set) => set.get_max(),
+        }
+    }
+}
+
+/// The places of a [`Seqs`], ascending.
+pub(crate) enum SeqsIter<'a> {
+    Few(std::slice::Iter<'a, Seq>),
+    Many(imbl::ordset::Iter<'a, Seq, imbl::shared_ptr::DefaultSharedPtr>),
+}
+
+impl<'a> Iterator for SeqsIter<'a> {
+    type Item = &'a Seq;
+    fn next(&mut self) -> Option<&'a Seq> {
+        match self {
+            SeqsIter::Few(it) => it.next(),
+            SeqsIter::Many(it) => it.next(),
+        }
+    }
+}
+
 /// What is derived from the records: kept current by every insert, edit and removal.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Lookups {
     /// Each cart's sessions, in creation order.
-    pub(crate) sessions_by_cart: Map<Id, Set<Seq>>,
+    pub(crate) sessions_by_cart: Map<Id, Seqs>,
     /// Each cart's sessions not archived (at most one in a valid world; the latest is the
     /// active one).
-    pub(crate) active_by_cart: Map<Id, Set<Seq>>,
+    pub(crate) active_by_cart: Map<Id, Seqs>,
     /// Sessions not archived, in creation order.
     live_sessions: Set<Seq>,
     /// Sessions whose checkout may still expire (not archived, not Complete, no order
@@ -64,16 +170,16 @@ pub(crate) struct Lookups {
     /// How many sessions name each id as BackgroundOperationId or OrderId.
     pub(crate) references: Map<Id, u32>,
     /// The sessions that name each operation as BackgroundOperationId, in creation order.
-    pub(crate) sessions_by_operation: Map<Id, Set<Seq>>,
+    pub(crate) sessions_by_operation: Map<Id, Seqs>,
     /// How many sessions hold each OrderReferenceNumber, and how many hold one at all.
     pub(crate) order_references: Map<String, u32>,
     pub(crate) with_order_reference: usize,
     /// Each cart's CartValidationOutputs, in creation order.
-    pub(crate) validation_by_cart: Map<Id, Set<Seq>>,
+    pub(crate) validation_by_cart: Map<Id, Seqs>,
     /// Each checkout's CartDeliveryGroups.
-    pub(crate) groups_by_session: Map<Id, Set<Seq>>,
+    pub(crate) groups_by_session: Map<Id, Seqs>,
     /// Each checkout's PaymentAuthorizations.
-    pub(crate) payments_by_session: Map<Id, Set<Seq>>,
+    pub(crate) payments_by_session: Map<Id, Seqs>,
     /// Per kind of generated id (`ccs-N`, `bop-N`, ...), the highest N of any id of that
     /// form a record has held or a session has named. It only grows, so a generated id
     /// above it is free without asking every table (see [`World::next_id`]).
@@ -98,18 +204,18 @@ fn refer(l: &mut Lookups, id: &Id, add: bool) {
     count(&mut l.references, id, add);
 }
 
-fn add_to(map: &mut Map<Id, Set<Seq>>, key: &Id, seq: Seq) {
+fn add_to(map: &mut Map<Id, Seqs>, key: &Id, seq: Seq) {
     match map.get_mut(key) {
         Some(set) => {
             set.insert(seq);
         }
         None => {
-            map.insert(*key, Set::unit(seq));
+            map.insert(*key, Seqs::unit(seq));
         }
     }
 }
 
-fn drop_from(map: &mut Map<Id, Set<Seq>>, key: &Id, seq: Seq) {
+fn drop_from(map: &mut Map<Id, Seqs>, key: &Id, seq: Seq) {
     if let Some(set) = map.get_mut(key) {
         set.remove(&seq);
         if set.is_empty() {
@@ -582,17 +688,16 @@ impl World {
 
     /// Every lookup as text, each place named by the id of the record at it.
     fn lookups_described(&self) -> Vec<String> {
-        fn ids<T: Keyed>(seqs: &Set<Seq>, table: &Table<T>) -> String {
+        fn ids<'s, T: Keyed>(seqs: impl Iterator<Item = &'s Seq>, table: &Table<T>) -> String {
             let ids: Vec<&str> = seqs
-                .iter()
                 .map(|&s| table.at(s).map_or("(none)", |r| r.key().as_str()))
                 .collect();
             ids.join(" ")
         }
-        fn by<T: Keyed>(name: &str, map: &Map<Id, Set<Seq>>, table: &Table<T>) -> String {
+        fn by<T: Keyed>(name: &str, map: &Map<Id, Seqs>, table: &Table<T>) -> String {
             let mut rows: Vec<String> = map
                 .iter()
-                .map(|(k, seqs)| format!("{k}: {}", ids(seqs, table)))
+                .map(|(k, seqs)| format!("{k}: {}", ids(seqs.iter(), table)))
                 .collect();
             rows.sort();
             format!("{name}: {}", rows.join("; "))
@@ -617,8 +722,11 @@ impl World {
         vec![
             by("sessions by cart", &l.sessions_by_cart, &self.sessions),
             by("active by cart", &l.active_by_cart, &self.sessions),
-            format!("live sessions: {}", ids(&l.live_sessions, &self.sessions)),
-            format!("running: {}", ids(&l.running, &self.operations)),
+            format!(
+                "live sessions: {}",
+                ids(l.live_sessions.iter(), &self.sessions)
+            ),
+            format!("running: {}", ids(l.running.iter(), &self.operations)),
             keyed("expiring", &l.expiring, &self.operations),
             keyed("expirable", &l.expirable, &self.sessions),
             counts("references", &l.references),
@@ -654,6 +762,51 @@ mod tests {
     use crate::engine::Action;
     use crate::engine::builder::WorldBuilder;
     use crate::engine::money::Money;
+
+    /// The places under a key behave as an ordered set whatever it holds: filed and
+    /// taken out in every order, growing past the inline few and shrinking back, copied
+    /// and changed apart (a copy does not see the other's changes).
+    #[test]
+    fn the_places_under_a_key_are_an_ordered_set_inline_or_not() {
+        let mut seed = 11u64;
+        let mut next = |below: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % below
+        };
+        let mut went_many = 0;
+        for round in 0..200 {
+            let mut seqs = Seqs::unit(next(12));
+            let mut model: std::collections::BTreeSet<Seq> = seqs.iter().copied().collect();
+            for _ in 0..(round % 40) {
+                let seq = next(12);
+                if next(3) == 0 {
+                    seqs.remove(&seq);
+                    model.remove(&seq);
+                } else {
+                    seqs.insert(seq);
+                    model.insert(seq);
+                }
+                let copy = seqs.clone();
+                assert_eq!(
+                    seqs.iter().copied().collect::<Vec<_>>(),
+                    model.iter().copied().collect::<Vec<_>>()
+                );
+                assert_eq!(seqs.get_max(), model.last());
+                assert_eq!(seqs.is_empty(), model.is_empty());
+                // Changing the original leaves the copy as it was.
+                seqs.insert(99);
+                assert!(!copy.iter().any(|&s| s == 99));
+                seqs.remove(&99);
+            }
+            went_many += usize::from(matches!(seqs, Seqs::Many(_)));
+        }
+        assert!(
+            went_many > 10,
+            "{went_many} rounds held more than the inline few"
+        );
+    }
 
     /// One store, one account, one buyer, one product and `carts` carts.
     fn world(carts: usize) -> World {
