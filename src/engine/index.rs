@@ -763,49 +763,47 @@ mod tests {
     use crate::engine::builder::WorldBuilder;
     use crate::engine::money::Money;
 
-    /// The places under a key behave as an ordered set whatever it holds: filed and
-    /// taken out in every order, growing past the inline few and shrinking back, copied
-    /// and changed apart (a copy does not see the other's changes).
-    #[test]
-    fn the_places_under_a_key_are_an_ordered_set_inline_or_not() {
-        let mut seed = 11u64;
-        let mut next = |below: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % below
-        };
-        let mut went_many = 0;
-        for round in 0..200 {
-            let mut seqs = Seqs::unit(next(12));
-            let mut model: std::collections::BTreeSet<Seq> = seqs.iter().copied().collect();
-            for _ in 0..(round % 40) {
-                let seq = next(12);
-                if next(3) == 0 {
-                    seqs.remove(&seq);
-                    model.remove(&seq);
-                } else {
+    proptest::proptest! {
+        /// The places under a key behave as an ordered set whatever it holds: filed and
+        /// taken out in any order, growing past the inline few and losing places again,
+        /// and a copy does not see the changes made to the original after it.
+        #[test]
+        fn the_places_under_a_key_are_an_ordered_set_inline_or_not(
+            first in 0u64..12,
+            changes in proptest::collection::vec((proptest::bool::ANY, 0u64..12), 0..40),
+        ) {
+            let mut seqs = Seqs::unit(first);
+            let mut model = std::collections::BTreeSet::from([first]);
+            for (file, seq) in changes {
+                let copy = seqs.clone();
+                let before: Vec<Seq> = copy.iter().copied().collect();
+                if file {
                     seqs.insert(seq);
                     model.insert(seq);
+                } else {
+                    seqs.remove(&seq);
+                    model.remove(&seq);
                 }
-                let copy = seqs.clone();
-                assert_eq!(
+                proptest::prop_assert_eq!(
                     seqs.iter().copied().collect::<Vec<_>>(),
                     model.iter().copied().collect::<Vec<_>>()
                 );
-                assert_eq!(seqs.get_max(), model.last());
-                assert_eq!(seqs.is_empty(), model.is_empty());
-                // Changing the original leaves the copy as it was.
-                seqs.insert(99);
-                assert!(!copy.iter().any(|&s| s == 99));
-                seqs.remove(&99);
+                proptest::prop_assert_eq!(seqs.get_max(), model.last());
+                proptest::prop_assert_eq!(seqs.is_empty(), model.is_empty());
+                proptest::prop_assert_eq!(copy.iter().copied().collect::<Vec<_>>(), before);
             }
-            went_many += usize::from(matches!(seqs, Seqs::Many(_)));
         }
-        assert!(
-            went_many > 10,
-            "{went_many} rounds held more than the inline few"
-        );
+    }
+
+    /// Past the inline few, the places move to a persistent set and stay ordered.
+    #[test]
+    fn more_places_than_the_inline_few_move_to_a_set() {
+        let mut seqs = Seqs::unit(5);
+        for seq in [9, 1, 7, 3] {
+            seqs.insert(seq);
+        }
+        assert!(matches!(seqs, Seqs::Many(_)));
+        assert_eq!(seqs.iter().copied().collect::<Vec<_>>(), [1, 3, 5, 7, 9]);
     }
 
     /// One store, one account, one buyer, one product and `carts` carts.
