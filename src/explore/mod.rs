@@ -5,9 +5,9 @@
 //! (the parent's index and the letter that led here, eight bytes); the first
 //! [`FRONTIER_WORLDS`] worlds of the frontier are kept whole, the others rebuilt by
 //! replay when expanded, on one world per thread that undoes back to what the next
-//! path shares with the last (siblings share all but their last letter). A path is rebuilt by following the links back to
-//! the root and replaying the letters, so the shortest counterexample of each finding
-//! costs nothing until it is printed.
+//! path shares with the last (siblings share all but their last letter). A path is
+//! rebuilt by following the links back to the root and replaying the letters, so the
+//! shortest counterexample of each finding costs nothing until it is printed.
 
 pub mod alphabet;
 pub mod anomaly;
@@ -457,37 +457,32 @@ fn par_map<T: Send, S: Send, R: Send>(
 /// back to the prefix the next path shares with the last, and plays only the rest.
 struct Replayer {
     world: World,
-    path: Vec<usize>,
-    undos: Vec<crate::engine::Undo>,
+    /// The letters played on `world` since the root, each with what undoes it.
+    played: Vec<(usize, crate::engine::Undo)>,
 }
 
 impl Replayer {
     fn new(root: &World) -> Replayer {
         Replayer {
             world: root.clone(),
-            path: Vec::new(),
-            undos: Vec::new(),
+            played: Vec::new(),
         }
     }
 
     /// The world after `path` from the root.
     fn to(&mut self, letters: &[Letter], path: &[usize]) -> &World {
         let shared = self
-            .path
+            .played
             .iter()
             .zip(path)
-            .take_while(|(a, b)| a == b)
+            .take_while(|((a, _), b)| a == *b)
             .count();
-        while self.path.len() > shared {
-            self.path.pop();
-            if let Some(undo) = self.undos.pop() {
-                self.world.undo(&undo);
-            }
+        for (_, undo) in self.played.drain(shared..).rev() {
+            self.world.undo(&undo);
         }
         for &i in &path[shared..] {
             let (_, undo) = self.world.apply_quiet_undoable(&letters[i].action);
-            self.undos.push(undo);
-            self.path.push(i);
+            self.played.push((i, undo));
         }
         &self.world
     }
