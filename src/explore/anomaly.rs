@@ -201,7 +201,7 @@ impl<'a> Lookahead<'a> {
     /// where `goal` holds (the start world included).
     fn reaches(
         &mut self,
-        start: &World,
+        start: &mut World,
         question: Question,
         cart: &str,
         goal: &dyn Fn(&mut World) -> bool,
@@ -209,8 +209,7 @@ impl<'a> Lookahead<'a> {
         // Only the cart's own actions are tried, and they read only the cart's own
         // records (and the reference ones, the same in every state): the answer is the
         // cart's alone, whatever the other carts hold, so it is filed by the cart's
-        // records. A miss searches a copy of the whole state (sharing its tables, so
-        // cheaper to make than the cart alone).
+        // records. A miss searches from the whole state in place, and puts it back.
         let Some(cart_fp) = cart_fingerprint(start, cart, self.timed) else {
             // No such cart: none of its actions can reach anything.
             return false;
@@ -219,9 +218,8 @@ impl<'a> Lookahead<'a> {
         if let Some(&known) = self.cache.get(&key) {
             return known;
         }
-        let mut copy = start.clone();
-        let root_fp = fingerprint(&copy, self.timed);
-        let answer = self.search(&mut copy, root_fp, cart, goal);
+        let root_fp = fingerprint(start, self.timed);
+        let answer = self.search(start, root_fp, cart, goal);
         if self.cache.len() >= LOOKAHEAD_CACHE {
             self.cache.clear();
         }
@@ -229,8 +227,11 @@ impl<'a> Lookahead<'a> {
         answer
     }
 
-    /// Searches from `root`, which it changes and puts back as it was: the first level
-    /// is tried on it, and only the worlds of the deeper levels are copies.
+    /// Searches from `root`, which it changes and puts back as it was. Breadth first,
+    /// each state kept as its path of letters from `root` (a parent link): the world
+    /// moves from one state to the next by undoing back to the prefix the two paths
+    /// share and playing the rest, so no world is copied (a copy would copy each record
+    /// and table node the next action edits).
     fn search(
         &self,
         root: &mut World,
@@ -250,46 +251,69 @@ impl<'a> Lookahead<'a> {
             .copied()
             .filter(|l| l.action.cart() == Some(cart))
             .collect();
-        // Each letter is tried on the world of the level and undone; a world is copied
-        // only into the next level, and the last level keeps none.
-        let mut level: Vec<World> = Vec::new();
-        for step in 1..=self.depth {
+        // The states found, each as (parent, letter); state 0 is `root`.
+        let mut links: Vec<(u32, u32)> = vec![(u32::MAX, u32::MAX)];
+        let mut level = 0..1;
+        // The letters played on `root` since the search began, each with its undo.
+        let mut played: Vec<(u32, crate::engine::Undo)> = Vec::new();
+        let mut path: Vec<u32> = Vec::new();
+        let mut reached = false;
+        'levels: for step in 1..=self.depth {
             let last = step == self.depth;
-            let mut next = Vec::new();
-            let worlds: Vec<&mut World> = if step == 1 {
-                vec![&mut *root]
-            } else {
-                level.iter_mut().collect()
-            };
-            for world in worlds {
-                for letter in &letters {
-                    let (outcome, undo) = world.apply_quiet_undoable(&letter.action);
-                    let mut reached = false;
+            let next = links.len();
+            for node in level {
+                path.clear();
+                let mut at = node;
+                while links[at].0 != u32::MAX {
+                    path.push(links[at].1);
+                    at = links[at].0 as usize;
+                }
+                path.reverse();
+                let shared = played
+                    .iter()
+                    .zip(&path)
+                    .take_while(|((a, _), b)| a == *b)
+                    .count();
+                for (_, undo) in played.drain(shared..).rev() {
+                    root.undo(&undo);
+                }
+                for &i in &path[shared..] {
+                    let (_, undo) = root.apply_quiet_undoable(&letters[i as usize].action);
+                    played.push((i, undo));
+                }
+                for (i, letter) in letters.iter().enumerate() {
+                    let (outcome, undo) = root.apply_quiet_undoable(&letter.action);
                     if outcome.result.is_ok() {
-                        reached = goal(world);
-                        if !reached && !last && seen.insert(fingerprint(world, self.timed)) {
-                            next.push(world.clone());
+                        reached = goal(root);
+                        if !reached && !last && seen.insert(fingerprint(root, self.timed)) {
+                            links.push((node as u32, i as u32));
                         }
                     }
-                    world.undo(&undo);
+                    root.undo(&undo);
                     if reached {
-                        return true;
+                        break 'levels;
                     }
                 }
             }
-            level = next;
+            level = next..links.len();
         }
-        false
+        for (_, undo) in played.drain(..).rev() {
+            root.undo(&undo);
+        }
+        reached
     }
 }
 
 /// The anomalies a state shows.
 pub fn in_state(world: &World, ahead: &mut Lookahead) -> Vec<Seen> {
-    in_state_open(world, ahead, Open::ALL)
+    in_state_open(&mut world.clone(), ahead, Open::ALL)
 }
 
 /// The anomalies of `open` a state shows.
-pub fn in_state_open(world: &World, ahead: &mut Lookahead, open: Open) -> Vec<Seen> {
+///
+/// The look-ahead plays actions on `world` itself and undoes them: it is handed back
+/// as it was.
+pub fn in_state_open(world: &mut World, ahead: &mut Lookahead, open: Open) -> Vec<Seen> {
     let mut out = Vec::new();
     if open.is_empty() {
         return out;
@@ -427,9 +451,97 @@ pub fn in_step_open(
     open: Open,
 ) -> Vec<Seen> {
     let mut out = Vec::new();
-    let Some(cart) = letter.action.cart() else {
-        return out;
-    };
+    let cancel = CancelCheck::before(before, letter, open);
+    let refused = step_after(letter, outcome, after, open, cancel, &mut out);
+    if let Some(refused) = refused {
+        refused.judge(&mut before.clone(), ahead, &mut out);
+    }
+    out
+}
+
+/// What the step's anomalies need to know of the world before the step: whether the
+/// letter is its cart's cancel while the cart is in Checkout, and whose it is. Taken
+/// before the letter is played, so that a search playing letters on one world in place
+/// can judge the step after undoing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CancelCheck {
+    /// The buyer whose cancel it is: a place among the world's buyers, `u32::MAX` for
+    /// an action without an actor, `u32::MAX - 1` for a buyer the world does not have.
+    who: u32,
+}
+
+impl CancelCheck {
+    /// Taken from the world before `letter`: `Some` when `cancel-never-succeeds` is
+    /// open and the letter is the cancel of a cart in Checkout.
+    pub fn before(before: &World, letter: &Letter, open: Open) -> Option<CancelCheck> {
+        if !open.has(&CANCEL_NEVER_SUCCEEDS) {
+            return None;
+        }
+        let cart = letter.action.cart()?;
+        let in_checkout = letter.kind == Move::cancel_of(template_of(before, cart))
+            && before
+                .cart(cart)
+                .is_some_and(|c| c.status == CartStatus::Checkout);
+        if !in_checkout {
+            return None;
+        }
+        let who = match letter.action.actor() {
+            None => u32::MAX,
+            // A buyer the world does not have: refused alike whoever it names.
+            Some(a) => before
+                .buyers()
+                .position(a)
+                .map_or(u32::MAX - 1, |i| i as u32),
+        };
+        Some(CancelCheck { who })
+    }
+}
+
+/// A refused cancel of a cart in Checkout, waiting to be judged on the world before
+/// the step: whether any buyer actions within the look-ahead let that cancel succeed.
+pub struct RefusedCancel<'l> {
+    letter: &'l Letter,
+    who: u32,
+    /// The cart's status after the refusal, for the witness.
+    status: String,
+}
+
+impl RefusedCancel<'_> {
+    /// Judges the refusal from `before` (the world the cancel was refused on), adding
+    /// `cancel-never-succeeds` to `out` when no buyer actions let the cancel succeed.
+    /// The look-ahead plays actions on `before` and hands it back as it was.
+    pub fn judge(self, before: &mut World, ahead: &mut Lookahead, out: &mut Vec<Seen>) {
+        let Some(cart) = self.letter.action.cart() else {
+            return;
+        };
+        let cancel = &self.letter.action;
+        let can = ahead.reaches(before, Question::CancelSucceeds(self.who), cart, &|w| {
+            let (outcome, undo) = w.apply_quiet_undoable(cancel);
+            w.undo(&undo);
+            outcome.result.is_ok()
+        });
+        if !can {
+            out.push(Seen {
+                anomaly: index_of(&CANCEL_NEVER_SUCCEEDS),
+                witness: vec![w(cart, "Status", Value::from(self.status))],
+                refused: true,
+            });
+        }
+    }
+}
+
+/// The step's anomalies that are seen on `after`, added to `out`; and, when `cancel`
+/// (taken before the step) applies and the cancel was refused, the refusal to judge on
+/// the world before the step.
+pub fn step_after<'l>(
+    letter: &'l Letter,
+    outcome: &Outcome,
+    after: &World,
+    open: Open,
+    cancel: Option<CancelCheck>,
+    out: &mut Vec<Seen>,
+) -> Option<RefusedCancel<'l>> {
+    let cart = letter.action.cart()?;
     if matches!(letter.action, Action::PlaceOrder { .. })
         && open.has(&PAID_NO_ORDER)
         && let Some(s) = after
@@ -450,47 +562,17 @@ pub fn in_step_open(
             refused: outcome.result.is_err(),
         });
     }
-    if !open.has(&CANCEL_NEVER_SUCCEEDS) {
-        return out;
+    let check = cancel?;
+    if outcome.result.is_ok() {
+        return None;
     }
-    let template = template_of(before, cart);
-    if letter.kind == Move::cancel_of(template)
-        && outcome.result.is_err()
-        && before
+    Some(RefusedCancel {
+        letter,
+        who: check.who,
+        status: after
             .cart(cart)
-            .is_some_and(|c| c.status == CartStatus::Checkout)
-    {
-        let cancel = letter.action.clone();
-        let who = match cancel.actor() {
-            None => u32::MAX,
-            // A buyer the world does not have: refused alike whoever it names.
-            Some(a) => before
-                .buyers()
-                .position(a)
-                .map_or(u32::MAX - 1, |i| i as u32),
-        };
-        let question = Question::CancelSucceeds(who);
-        let can = ahead.reaches(before, question, cart, &|w: &mut World| {
-            let (outcome, undo) = w.apply_quiet_undoable(&cancel);
-            w.undo(&undo);
-            outcome.result.is_ok()
-        });
-        if !can {
-            out.push(Seen {
-                anomaly: index_of(&CANCEL_NEVER_SUCCEEDS),
-                witness: vec![w(
-                    cart,
-                    "Status",
-                    Value::from(
-                        after
-                            .cart(cart)
-                            .map(|c| c.status.as_str())
-                            .unwrap_or("Checkout"),
-                    ),
-                )],
-                refused: true,
-            });
-        }
-    }
-    out
+            .map(|c| c.status.as_str())
+            .unwrap_or("Checkout")
+            .to_string(),
+    })
 }

@@ -2,12 +2,12 @@
 //! visited once, looking for anomalies and for the states a user says must never happen.
 //!
 //! Memory per visited state is a 64-bit fingerprint (in a hash set) and a parent link
-//! (the parent's index and the letter that led here, eight bytes); the first
-//! [`FRONTIER_WORLDS`] worlds of the frontier are kept whole, the others rebuilt by
-//! replay when expanded, on one world per thread that undoes back to what the next
-//! path shares with the last (siblings share all but their last letter). A path is
-//! rebuilt by following the links back to the root and replaying the letters, so the
-//! shortest counterexample of each finding costs nothing until it is printed.
+//! (the parent's index and the letter that led here, eight bytes). No world is kept
+//! for the frontier: each state is rebuilt when expanded, on one world per thread that
+//! undoes back to what its path shares with the last one rebuilt (siblings share all
+//! but their last letter), and expanded in place on it. A path is rebuilt by following
+//! the links back to the root and replaying the letters, so the shortest
+//! counterexample of each finding costs nothing until it is printed.
 
 pub mod alphabet;
 pub mod anomaly;
@@ -27,12 +27,6 @@ use std::time::Instant;
 pub const DEFAULT_DEPTH: usize = 8;
 /// Frontier states expanded together (their children are held at once).
 const BATCH: usize = 512;
-/// Frontier states kept as whole worlds; the rest are rebuilt by replay. Replaying a
-/// sibling of the last state replayed costs one undo and one action, about what
-/// keeping its world costs, and keeping many worlds costs memory that must be touched
-/// and freed: at 10,000, explore of 12 was a fifth slower and took 170 MB instead of
-/// 46 MB.
-pub const FRONTIER_WORLDS: usize = 1_000;
 /// How many buyer actions ahead the two look-ahead anomalies search.
 pub const DEFAULT_LOOKAHEAD: usize = 3;
 
@@ -300,22 +294,19 @@ struct Link {
     letter: u32,
 }
 
-/// What one frontier node's expansion produced: a child not visited before, its own
-/// findings, and its world when the frontier may keep it.
+/// What one frontier node's expansion produced: a child not visited before and its
+/// own findings.
 struct Child {
     letter: usize,
     fingerprint: u64,
-    world: Option<World>,
     findings: Vec<(What, Witness)>,
 }
 
-/// What the expansions of one thread share: the new states they found (so that a
-/// state two parents reach is checked once) and how many more worlds the frontier
-/// may keep.
+/// What the expansions of one thread share: the new states they found, so that a
+/// state two parents reach is checked once.
 struct Sharing<'v> {
     visited: &'v Visited,
     found: HashSet<u64, foldhash::fast::FixedState>,
-    worlds: usize,
 }
 
 /// What a search still looks for: the anomalies and the properties (by position in
@@ -342,13 +333,14 @@ struct Expanded {
     steps: Vec<(usize, Seen)>,
 }
 
-/// Expands one state: every letter is tried on one working copy of `world` and undone.
-/// A child that is a new state (not visited, not found by this thread's earlier
-/// expansions; a letter that changes nothing, not even the clock, leads back to
-/// `world`, which is visited) has its findings checked there, and is copied out only
-/// while the frontier may keep its world.
+/// Expands one state on `world` itself: every letter is played on it and undone, so
+/// nothing is copied (a copy would copy each record and table node an action then
+/// edits). A child that is a new state (not visited, not found by this thread's
+/// earlier expansions; a letter that changes nothing, not even the clock, leads back to
+/// `world`, which is visited) has its findings checked before the undo. What a step
+/// shows on the world before it (a refused cancel's look-ahead) is judged after it.
 fn expand(
-    world: &World,
+    world: &mut World,
     letters: &[Letter],
     timed: bool,
     never: &[Never],
@@ -358,50 +350,36 @@ fn expand(
 ) -> Expanded {
     let mut children = Vec::with_capacity(letters.len());
     let mut steps = Vec::new();
-    // The working copy; `None` after a child took it, until the next letter needs one.
-    let mut spare: Option<World> = None;
+    let mut seen = Vec::new();
+    let tick = world.tick;
     for (i, letter) in letters.iter().enumerate() {
-        let work = spare.get_or_insert_with(|| world.clone());
-        let (outcome, undo) = work.apply_quiet_undoable(&letter.action);
-        for seen in anomaly::in_step_open(world, letter, &outcome, work, ahead, wanted.anomalies) {
-            steps.push((i, seen));
-        }
-        if undo.is_empty() && work.tick == world.tick {
-            continue;
-        }
-        let fingerprint = fingerprint::fingerprint(work, timed);
-        if !sharing.visited.contains(&fingerprint) && sharing.found.insert(fingerprint) {
-            let findings = state_findings(work, never, wanted, ahead);
-            // A child the frontier keeps takes the working copy itself: copying it and
-            // then undoing the letter on the copy would write through records the two
-            // now share, copying them again.
-            let world = if sharing.worlds > 0 {
-                sharing.worlds -= 1;
-                spare.take()
-            } else {
-                None
-            };
-            let taken = world.is_some();
-            children.push(Child {
-                letter: i,
-                fingerprint,
-                world,
-                findings,
-            });
-            if taken {
-                continue;
+        let cancel = anomaly::CancelCheck::before(world, letter, wanted.anomalies);
+        let (outcome, undo) = world.apply_quiet_undoable(&letter.action);
+        let refused =
+            anomaly::step_after(letter, &outcome, world, wanted.anomalies, cancel, &mut seen);
+        if !(undo.is_empty() && world.tick == tick) {
+            let fingerprint = fingerprint::fingerprint(world, timed);
+            if !sharing.visited.contains(&fingerprint) && sharing.found.insert(fingerprint) {
+                let findings = state_findings(world, never, wanted, ahead);
+                children.push(Child {
+                    letter: i,
+                    fingerprint,
+                    findings,
+                });
             }
         }
-        if let Some(work) = spare.as_mut() {
-            work.undo(&undo);
+        world.undo(&undo);
+        if let Some(refused) = refused {
+            refused.judge(world, ahead, &mut seen);
         }
+        steps.extend(seen.drain(..).map(|s| (i, s)));
     }
     Expanded { children, steps }
 }
 
 /// The findings of `wanted` a state shows: anomalies, then properties.
 fn state_findings(
-    world: &World,
+    world: &mut World,
     never: &[Never],
     wanted: &Wanted,
     ahead: &mut Lookahead,
@@ -451,8 +429,8 @@ fn par_map<T: Send, S: Send, R: Send>(
     })
 }
 
-/// Rebuilds frontier states without a kept world by replaying their paths on one
-/// world. The frontier lists siblings together and each level in its parents' order, so
+/// Rebuilds frontier states by replaying their paths on one world. The frontier lists
+/// siblings together and each level in its parents' order, so
 /// consecutive paths share all but their last letters: the replayer undoes its world
 /// back to the prefix the next path shares with the last, and plays only the rest.
 struct Replayer {
@@ -470,7 +448,7 @@ impl Replayer {
     }
 
     /// The world after `path` from the root.
-    fn to(&mut self, letters: &[Letter], path: &[usize]) -> &World {
+    fn to(&mut self, letters: &[Letter], path: &[usize]) -> &mut World {
         let shared = self
             .played
             .iter()
@@ -484,7 +462,7 @@ impl Replayer {
             let (_, undo) = self.world.apply_quiet_undoable(&letters[i].action);
             self.played.push((i, undo));
         }
-        &self.world
+        &mut self.world
     }
 }
 
@@ -499,8 +477,7 @@ pub fn explore(
     let letters = alphabet(root, config)?;
     let timed = fingerprint::time_observable(root);
     let start = Instant::now();
-    let root_world = root.clone();
-    let root_fp = fingerprint::fingerprint(&root_world, timed);
+    let root_fp = fingerprint::fingerprint(root, timed);
     let mut visited: Visited = HashSet::with_hasher(foldhash::fast::FixedState::with_seed(1));
     visited.insert(root_fp);
     let mut links: Vec<Link> = vec![Link {
@@ -543,14 +520,12 @@ pub fn explore(
     };
     let mut ahead = Lookahead::new(&letters, config.lookahead, timed);
     let everything = Wanted::all(&config.never);
-    for (what, witness) in state_findings(&root_world, &config.never, &everything, &mut ahead) {
+    for (what, witness) in state_findings(&mut root.clone(), &config.never, &everything, &mut ahead)
+    {
         record(&mut found, &mut order, what, Vec::new(), witness, false);
     }
-    // The frontier: each state's index and the place of its world in `worlds`, or
-    // `REPLAY` (the worlds sit apart, so that a state without one costs eight bytes).
-    const REPLAY: u32 = u32::MAX;
-    let mut frontier: Vec<(u32, u32)> = vec![(0, 0)];
-    let mut worlds: Vec<World> = vec![root_world];
+    // The frontier: each state's index in `links`.
+    let mut frontier: Vec<u32> = vec![0];
     let mut figures = Progress {
         states: 1,
         frontier: 1,
@@ -577,10 +552,7 @@ pub fn explore(
         figures.seconds = start.elapsed().as_secs_f64();
     };
     'levels: for depth in 1..=config.depth {
-        let mut next: Vec<(u32, u32)> = Vec::new();
-        let mut next_worlds: Vec<World> = Vec::new();
-        // The last level is never expanded: its states need no world.
-        let last = depth == config.depth;
+        let mut next: Vec<u32> = Vec::new();
         // The level goes in batches, so that the children held at once stay few.
         for batch in frontier.chunks_mut(BATCH) {
             // Expand (in parallel), then keep the first child of each new fingerprint in
@@ -588,12 +560,6 @@ pub fn explore(
             // do not depend on the number of threads.
             let links_now = &links;
             let visited_now = &visited;
-            let budget = if last {
-                0
-            } else {
-                FRONTIER_WORLDS - next_worlds.len()
-            };
-            let worlds_now = &worlds;
             let never = &config.never;
             // What this batch still looks for: what the batches before found is reported
             // by their first finding already.
@@ -609,23 +575,15 @@ pub fn explore(
                     let mut sharing = Sharing {
                         visited: visited_now,
                         found: HashSet::with_hasher(foldhash::fast::FixedState::with_seed(2)),
-                        worlds: budget,
                     };
                     chunk
                         .iter()
                         .take_while(|_| !stop.load(Ordering::Relaxed))
-                        .map(|(index, place)| {
-                            let e = match worlds_now.get(*place as usize) {
-                                Some(w) => {
-                                    expand(w, &letters, timed, never, wanted, ahead, &mut sharing)
-                                }
-                                None => {
-                                    let path = path_to(links_now, *index as usize);
-                                    let w = replayer.to(&letters, &path);
-                                    expand(w, &letters, timed, never, wanted, ahead, &mut sharing)
-                                }
-                            };
-                            (*index, e)
+                        .map(|&index| {
+                            let path = path_to(links_now, index as usize);
+                            let w = replayer.to(&letters, &path);
+                            let e = expand(w, &letters, timed, never, wanted, ahead, &mut sharing);
+                            (index, e)
                         })
                         .collect()
                 });
@@ -661,17 +619,7 @@ pub fn explore(
                             false,
                         );
                     }
-                    // Past FRONTIER_WORLDS, a state keeps only its link and is rebuilt by
-                    // replay when its turn comes: memory stays bounded, at the price of
-                    // replaying.
-                    let place = match child.world {
-                        Some(world) if next_worlds.len() < FRONTIER_WORLDS => {
-                            next_worlds.push(world);
-                            (next_worlds.len() - 1) as u32
-                        }
-                        _ => REPLAY,
-                    };
-                    next.push((index as u32, place));
+                    next.push(index as u32);
                     figures.states += 1;
                     if config.max_states.is_some_and(|m| figures.states >= m) {
                         truncated = true;
@@ -691,7 +639,6 @@ pub fn explore(
             }
         }
         drop(std::mem::take(&mut frontier));
-        drop(std::mem::take(&mut worlds));
         if truncated || stop.load(Ordering::Relaxed) {
             interrupted = !truncated;
             break 'levels;
@@ -704,7 +651,6 @@ pub fn explore(
             break;
         }
         frontier = next;
-        worlds = next_worlds;
         if depth == config.depth {
             complete = true;
         }
