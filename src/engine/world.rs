@@ -8,7 +8,6 @@ use super::model::*;
 use super::money::Money;
 use super::table::{Seq, Table};
 use super::undo::Journal;
-use std::fmt::Write as _;
 
 /// Everything the simulator knows at one instant. Cloning it is a snapshot, and costs
 /// about the same however many records it holds: the records are kept in persistent
@@ -424,21 +423,49 @@ impl World {
 
     /// The next generated id of a kind, skipping ids the world already uses.
     pub(crate) fn next_id(&mut self, kind: IdKind) -> Id {
-        let prefix = kind.prefix();
         self.journal.counter(kind, self.next_ids[kind as usize]);
-        let mut text = String::with_capacity(24);
         loop {
             self.next_ids[kind as usize] += 1;
             let n = self.next_ids[kind as usize];
-            text.clear();
-            let _ = write!(text, "{prefix}-{n}");
+            let id = generated_id(kind, n);
             // Above the highest such id ever held or named, it is free: asking every
             // table for each generated id was a sixth of a long `settle`.
-            if n > self.lookups.generated_high[kind as usize] || !self.id_in_use(&text) {
-                return Id::new(&text);
+            if n > self.lookups.generated_high[kind as usize] || !self.id_in_use(&id) {
+                return id;
             }
         }
     }
+}
+
+/// How many generated ids of each kind a thread remembers (`ccs-1` to `ccs-4095`, ...):
+/// at most 6 × 4,096 places of 8 bytes, 192 KiB per thread.
+const REMEMBERED_IDS: u64 = 4_096;
+
+thread_local! {
+    /// The generated ids made on this thread so far, by kind and number: a search
+    /// (explore's, `diagnose`'s predictions, the player's replays) makes the same few ids
+    /// again and again, and writing and interning the text each time was a tenth of an
+    /// `lwr` action.
+    static GENERATED: std::cell::RefCell<[Vec<Option<Id>>; 6]> = const {
+        std::cell::RefCell::new([const { Vec::new() }; 6])
+    };
+}
+
+/// The generated id `PREFIX-n` of `kind`.
+fn generated_id(kind: IdKind, n: u64) -> Id {
+    let make = || Id::new(&format!("{}-{n}", kind.prefix()));
+    if n == 0 || n >= REMEMBERED_IDS {
+        return make();
+    }
+    GENERATED.with(|cell| {
+        let mut ids = cell.borrow_mut();
+        let list = &mut ids[kind as usize];
+        let at = (n - 1) as usize;
+        if list.len() <= at {
+            list.resize(at + 1, None);
+        }
+        *list[at].get_or_insert_with(make)
+    })
 }
 
 /// The field names of a record kind.
