@@ -177,6 +177,17 @@ struct Recording {
     kept: foldhash::HashSet<(Kind, Seq)>,
 }
 
+/// The most steps a kept spare recording has room for: one that grew past it (a long
+/// `settle`) is dropped, so that its memory does not stay with the thread.
+const SPARE_STEPS: usize = 256;
+
+thread_local! {
+    /// The last recording, emptied, with its room: a search undoes millions of small
+    /// actions, and growing a new list of steps and a new set of kept records for each
+    /// was several allocations per action.
+    static SPARE: std::cell::RefCell<Option<Recording>> = const { std::cell::RefCell::new(None) };
+}
+
 impl Clone for Journal {
     fn clone(&self) -> Journal {
         Journal::default()
@@ -255,18 +266,21 @@ impl World {
     /// Applies an action like [`World::apply`], and also returns what undoes it with
     /// [`World::undo`]. The outcome is exactly the one `apply` gives.
     pub fn apply_undoable(&mut self, action: &Action) -> (Outcome, Undo) {
+        let mut recording = SPARE.with(|s| s.borrow_mut().take()).unwrap_or_default();
+        recording.tick = self.tick;
         self.journal = Journal {
-            on: Some(Recording {
-                tick: self.tick,
-                ..Recording::default()
-            }),
+            on: Some(recording),
         };
         let outcome = self.apply(action);
-        let recording = self.journal.take().on.unwrap_or_default();
+        let mut recording = self.journal.take().on.unwrap_or_default();
         let undo = Undo {
             tick: recording.tick,
-            steps: recording.steps.into_boxed_slice(),
+            steps: recording.steps.drain(..).collect(),
         };
+        recording.kept.clear();
+        if recording.steps.capacity() <= SPARE_STEPS && recording.kept.capacity() <= SPARE_STEPS {
+            SPARE.with(|s| *s.borrow_mut() = Some(recording));
+        }
         (outcome, undo)
     }
 
