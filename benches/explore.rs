@@ -121,5 +121,80 @@ fn bench_explore(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_explore);
+/// The goal: distinct states per second on one core, on every curriculum world.
+const GOAL: f64 = 200_000.0;
+
+/// States per second of every built-in scenario's search (depth 8, at most 100,000
+/// states, one thread, as `cartsim explore FILE --max-states 100000 --jobs 1` runs it),
+/// in this process: the median of repeated runs (at least three, and for a quarter of a
+/// second), so that each figure is the search's own speed rather than the first touch
+/// of a fresh process's code and memory. Prints one line per world and how many meet
+/// the goal; criterion then times the slowest world's search.
+fn bench_curriculum(c: &mut Criterion) {
+    let stop = AtomicBool::new(false);
+    let config = Config {
+        max_states: Some(100_000),
+        ..Config::default()
+    };
+    let mut slowest: Option<(f64, &str)> = None;
+    let mut met = 0;
+    for b in BUILTIN {
+        let root = load_bytes(b.name, b.text.as_bytes()).expect("loads").world;
+        let mut rates = Vec::new();
+        let began = std::time::Instant::now();
+        while rates.len() < 3 || (began.elapsed().as_secs_f64() < 0.25 && rates.len() < 200) {
+            let t = std::time::Instant::now();
+            let report = explore::explore(&root, &config, &stop, &mut |_| {}).expect("explores");
+            rates.push(report.progress.states as f64 / t.elapsed().as_secs_f64());
+        }
+        rates.sort_by(f64::total_cmp);
+        let median = rates[rates.len() / 2];
+        met += usize::from(median >= GOAL);
+        if slowest.is_none_or(|(r, _)| median < r) {
+            slowest = Some((median, b.name));
+        }
+        println!(
+            "curriculum {}: {:.0} states per second (median of {} runs){}",
+            b.name,
+            median,
+            rates.len(),
+            if median >= GOAL {
+                ""
+            } else {
+                ", below the goal"
+            }
+        );
+    }
+    println!(
+        "curriculum: {met} of {} worlds at least {GOAL:.0} states per second",
+        BUILTIN.len()
+    );
+    let Some((_, name)) = slowest else { return };
+    let root = load_bytes(
+        name,
+        BUILTIN
+            .iter()
+            .find(|b| b.name == name)
+            .expect("built-in")
+            .text
+            .as_bytes(),
+    )
+    .expect("loads")
+    .world;
+    let mut group = c.benchmark_group("explore curriculum");
+    group.sample_size(10);
+    group.bench_function(format!("slowest, {name}"), |b| {
+        b.iter(|| {
+            black_box(
+                explore::explore(&root, &config, &stop, &mut |_| {})
+                    .expect("explores")
+                    .progress
+                    .states,
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_explore, bench_curriculum);
 criterion_main!(benches);
