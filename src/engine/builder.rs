@@ -6,6 +6,7 @@ use super::flow::{default_flow, default_flow_v2};
 use super::id::Id;
 use super::model::*;
 use super::money::Money;
+use super::table::{Keyed, Seq, Table};
 use super::world::World;
 
 /// Builds a world record by record, in the order given (which is the order the world
@@ -246,64 +247,105 @@ pub struct CartRecords<'w> {
     pub payment_authorizations: Vec<&'w PaymentAuthorization>,
 }
 
+/// Where one cart's records sit in their tables ([`CartRecords`] as places), each kind
+/// in the order of its table. Kept between calls of [`World::cart_places`], so that a
+/// search asking for thousands of carts' records reuses the same room.
+#[derive(Debug, Clone, Default)]
+pub struct CartPlaces {
+    pub(crate) cart: Seq,
+    pub(crate) sessions: Vec<Seq>,
+    pub(crate) operations: Vec<Seq>,
+    pub(crate) orders: Vec<Seq>,
+    pub(crate) validation_outputs: Vec<Seq>,
+    pub(crate) delivery_groups: Vec<Seq>,
+    pub(crate) payment_authorizations: Vec<Seq>,
+}
+
+/// Sorts places into table order, each once.
+fn in_order(seqs: &mut Vec<Seq>) {
+    seqs.sort_unstable();
+    seqs.dedup();
+}
+
 impl World {
+    /// Fills `out` with the places of `cart`'s records (see [`CartRecords`]); false
+    /// when there is no such cart.
+    pub fn cart_places(&self, cart: &str, out: &mut CartPlaces) -> bool {
+        let Some(at) = self.carts.seq(cart) else {
+            return false;
+        };
+        out.cart = at;
+        // Only places that hold a record, so that a reader finds one at each.
+        out.sessions.clear();
+        if let Some(seqs) = self.lookups.sessions_by_cart.get(cart) {
+            out.sessions.extend(seqs.iter().copied());
+        }
+        out.sessions.retain(|&i| self.sessions.at(i).is_some());
+        out.operations.clear();
+        out.orders.clear();
+        out.delivery_groups.clear();
+        out.payment_authorizations.clear();
+        for &seq in &out.sessions {
+            let Some(s) = self.sessions.at(seq) else {
+                continue;
+            };
+            if let Some(o) = s.background_operation_id
+                && let Some(at) = self.operations.seq(&o)
+            {
+                out.operations.push(at);
+            }
+            if let Some(o) = s.order_id
+                && let Some(at) = self.orders.seq(&o)
+            {
+                out.orders.push(at);
+            }
+            if let Some(seqs) = self.lookups.groups_by_session.get(&s.id) {
+                out.delivery_groups.extend(seqs.iter().copied());
+            }
+            if let Some(seqs) = self.lookups.payments_by_session.get(&s.id) {
+                out.payment_authorizations.extend(seqs.iter().copied());
+            }
+        }
+        // Each kind in the order of its table: operations run in launch order.
+        in_order(&mut out.operations);
+        in_order(&mut out.orders);
+        in_order(&mut out.delivery_groups);
+        in_order(&mut out.payment_authorizations);
+        out.operations.retain(|&i| self.operations.at(i).is_some());
+        out.orders.retain(|&i| self.orders.at(i).is_some());
+        out.delivery_groups
+            .retain(|&i| self.delivery_groups.at(i).is_some());
+        out.payment_authorizations
+            .retain(|&i| self.payment_authorizations.at(i).is_some());
+        out.validation_outputs.clear();
+        if let Some(seqs) = self.lookups.validation_by_cart.get(cart) {
+            out.validation_outputs.extend(seqs.iter().copied());
+        }
+        out.validation_outputs
+            .retain(|&i| self.validation_outputs.at(i).is_some());
+        true
+    }
+
     /// The records of `cart` (see [`CartRecords`]); `None` when there is no such cart.
     pub fn cart_records(&self, cart: &str) -> Option<CartRecords<'_>> {
-        let c = self.cart(cart)?;
-        // The interned id lives as long as the world, where `cart` may not.
-        let cart = c.id.as_str();
-        let sessions: Vec<&CartCheckoutSession> = self.sessions_of(cart).collect();
-        // Each kind in the order of its table: operations run in launch order.
-        let in_order = |mut seqs: Vec<u64>| {
-            seqs.sort_unstable();
-            seqs.dedup();
-            seqs
-        };
-        let operations = in_order(
-            sessions
-                .iter()
-                .filter_map(|s| s.background_operation_id)
-                .filter_map(|o| self.operations.seq(&o))
-                .collect(),
-        );
-        let orders = in_order(
-            sessions
-                .iter()
-                .filter_map(|s| s.order_id)
-                .filter_map(|o| self.orders.seq(&o))
-                .collect(),
-        );
-        let of_sessions = |map: &super::table::Map<Id, super::index::Seqs>| {
-            in_order(
-                sessions
-                    .iter()
-                    .filter_map(|s| map.get(&s.id))
-                    .flat_map(|set| set.iter().copied())
-                    .collect(),
-            )
-        };
-        let groups = of_sessions(&self.lookups.groups_by_session);
-        let payments = of_sessions(&self.lookups.payments_by_session);
+        let mut places = CartPlaces::default();
+        if !self.cart_places(cart, &mut places) {
+            return None;
+        }
+        fn at<'w, T: Keyed>(table: &'w Table<T>, seqs: &[Seq]) -> Vec<&'w T> {
+            seqs.iter().filter_map(|&i| table.at(i)).collect()
+        }
         Some(CartRecords {
-            cart: c,
-            operations: operations
-                .into_iter()
-                .filter_map(|i| self.operations.at(i))
-                .collect(),
-            orders: orders
-                .into_iter()
-                .filter_map(|i| self.orders.at(i))
-                .collect(),
-            validation_outputs: self.validation_outputs_of(cart).collect(),
-            delivery_groups: groups
-                .into_iter()
-                .filter_map(|i| self.delivery_groups.at(i))
-                .collect(),
-            payment_authorizations: payments
-                .into_iter()
-                .filter_map(|i| self.payment_authorizations.at(i))
-                .collect(),
-            sessions,
+            cart: self.carts.at(places.cart)?,
+            sessions: at(&self.sessions, &places.sessions),
+            operations: at(&self.operations, &places.operations),
+            orders: at(&self.orders, &places.orders),
+            validation_outputs: at(&self.validation_outputs, &places.validation_outputs),
+            delivery_groups: at(&self.delivery_groups, &places.delivery_groups),
+            payment_authorizations: at(
+                &self.payment_authorizations,
+                &places.payment_authorizations,
+            ),
         })
     }
 

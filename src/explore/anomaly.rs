@@ -174,6 +174,8 @@ pub struct Lookahead<'a> {
     /// It lives as long as the search (one per thread), and is emptied when it reaches
     /// [`LOOKAHEAD_CACHE`] answers, so its memory stays bounded.
     cache: HashMap<(u64, Question), bool>,
+    /// Room to find a cart's records in, reused by every question.
+    places: crate::engine::builder::CartPlaces,
 }
 
 impl<'a> Lookahead<'a> {
@@ -194,6 +196,7 @@ impl<'a> Lookahead<'a> {
             depth,
             timed,
             cache: HashMap::new(),
+            places: Default::default(),
         }
     }
 
@@ -210,7 +213,7 @@ impl<'a> Lookahead<'a> {
         // records (and the reference ones, the same in every state): the answer is the
         // cart's alone, whatever the other carts hold, so it is filed by the cart's
         // records. A miss searches from the whole state in place, and puts it back.
-        let Some(cart_fp) = cart_fingerprint(start, cart, self.timed) else {
+        let Some(cart_fp) = cart_fingerprint(start, cart, self.timed, &mut self.places) else {
             // No such cart: none of its actions can reach anything.
             return false;
         };

@@ -18,8 +18,9 @@
 //! Without those settings the engine's rules read no instant: what happens next depends
 //! on statuses and on the ticks an operation has left, which do count.
 
-use crate::engine::World;
-use crate::engine::{BackgroundOperation, CartCheckoutSession};
+use crate::engine::builder::CartPlaces;
+use crate::engine::table::{Keyed, Table};
+use crate::engine::{BackgroundOperation, CartCheckoutSession, World};
 use std::hash::{BuildHasher, Hash, Hasher};
 
 /// Whether time is observable in this world (see the module documentation).
@@ -46,22 +47,70 @@ pub fn fingerprint(world: &World, timed: bool) -> u64 {
 /// The fingerprint of one cart's records ([`World::cart_records`]), counted as
 /// [`fingerprint`] counts them but without the counters behind generated ids: what
 /// decides whether the cart's own actions succeed, not which id the next record gets.
-/// `None` when there is no such cart.
-pub fn cart_fingerprint(world: &World, cart: &str, timed: bool) -> Option<u64> {
-    let r = world.cart_records(cart)?;
+/// `None` when there is no such cart. `places` is room to find the records in, kept
+/// by the caller between calls.
+pub fn cart_fingerprint(
+    world: &World,
+    cart: &str,
+    timed: bool,
+    places: &mut CartPlaces,
+) -> Option<u64> {
+    if !world.cart_places(cart, places) {
+        return None;
+    }
     let mut h = foldhash::quality::FixedState::with_seed(0x5eed_ca58).build_hasher();
-    r.cart.hash(&mut h);
-    let sessions = r.sessions.iter().copied();
-    hash_checkouts(&mut h, world, timed, sessions, r.operations.iter().copied());
-    list(&mut h, r.orders.iter().copied());
-    list(&mut h, r.validation_outputs.iter().copied());
-    list(&mut h, r.delivery_groups.iter().copied());
-    list(&mut h, r.payment_authorizations.iter().copied());
+    world.carts().at(places.cart)?.hash(&mut h);
+    let sessions = records(world.sessions(), &places.sessions);
+    let operations = records(world.operations(), &places.operations);
+    hash_checkouts(&mut h, world, timed, sessions, operations);
+    list(&mut h, records(world.orders(), &places.orders));
+    list(
+        &mut h,
+        records(world.validation_outputs(), &places.validation_outputs),
+    );
+    list(
+        &mut h,
+        records(world.delivery_groups(), &places.delivery_groups),
+    );
+    list(
+        &mut h,
+        records(
+            world.payment_authorizations(),
+            &places.payment_authorizations,
+        ),
+    );
     if timed {
         h.write_u64(world.tick);
     }
     Some(h.finish())
 }
+
+/// The records of `table` at `places`.
+fn records<'w, T: Keyed>(table: &'w Table<T>, places: &'w [u64]) -> AtPlaces<'w, T> {
+    AtPlaces {
+        table,
+        places: places.iter(),
+    }
+}
+
+/// The records at places [`World::cart_places`] found: each holds one, so there are as
+/// many records as places.
+struct AtPlaces<'w, T> {
+    table: &'w Table<T>,
+    places: std::slice::Iter<'w, u64>,
+}
+
+impl<'w, T: Keyed> Iterator for AtPlaces<'w, T> {
+    type Item = &'w T;
+    fn next(&mut self) -> Option<&'w T> {
+        self.places.by_ref().find_map(|&i| self.table.at(i))
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.places.len(), Some(self.places.len()))
+    }
+}
+
+impl<T: Keyed> ExactSizeIterator for AtPlaces<'_, T> {}
 
 /// Hashes every record the explored actions can change, through the records' derived
 /// `Hash`: a field added to a record counts without this function changing. Each list
