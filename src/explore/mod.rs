@@ -437,6 +437,8 @@ struct Replayer {
     world: World,
     /// The letters played on `world` since the root, each with what undoes it.
     played: Vec<(usize, crate::engine::Undo)>,
+    /// Room for the path of the next state, reused.
+    path: Vec<usize>,
 }
 
 impl Replayer {
@@ -444,7 +446,23 @@ impl Replayer {
         Replayer {
             world: root.clone(),
             played: Vec::new(),
+            path: Vec::new(),
         }
+    }
+
+    /// The world of state `node`, whose path from the root its links give.
+    fn rebuild(&mut self, letters: &[Letter], links: &[Link], node: usize) -> &mut World {
+        let mut path = std::mem::take(&mut self.path);
+        path.clear();
+        let mut at = node;
+        while links[at].parent != u32::MAX {
+            path.push(links[at].letter as usize);
+            at = links[at].parent as usize;
+        }
+        path.reverse();
+        self.to(letters, &path);
+        self.path = path;
+        &mut self.world
     }
 
     /// The world after `path` from the root.
@@ -518,12 +536,6 @@ pub fn explore(
         path.reverse();
         path
     };
-    let mut ahead = Lookahead::new(&letters, config.lookahead, timed);
-    let everything = Wanted::all(&config.never);
-    for (what, witness) in state_findings(&mut root.clone(), &config.never, &everything, &mut ahead)
-    {
-        record(&mut found, &mut order, what, Vec::new(), witness, false);
-    }
     // The frontier: each state's index in `links`.
     let mut frontier: Vec<u32> = vec![0];
     let mut figures = Progress {
@@ -545,6 +557,14 @@ pub fn explore(
             )
         })
         .collect();
+    // The root's findings, on the first thread's world (the root: no letter played yet).
+    if let Some((ahead, replayer)) = aheads.first_mut() {
+        let everything = Wanted::all(&config.never);
+        let world = replayer.to(&letters, &[]);
+        for (what, witness) in state_findings(world, &config.never, &everything, ahead) {
+            record(&mut found, &mut order, what, Vec::new(), witness, false);
+        }
+    }
     let measure = |visited: &Visited, links: &Vec<Link>, figures: &mut Progress| {
         // hashbrown keeps one control byte per bucket beside the 8-byte key.
         figures.visited_bytes =
@@ -580,8 +600,7 @@ pub fn explore(
                         .iter()
                         .take_while(|_| !stop.load(Ordering::Relaxed))
                         .map(|&index| {
-                            let path = path_to(links_now, index as usize);
-                            let w = replayer.to(&letters, &path);
+                            let w = replayer.rebuild(&letters, links_now, index as usize);
                             let e = expand(w, &letters, timed, never, wanted, ahead, &mut sharing);
                             (index, e)
                         })
