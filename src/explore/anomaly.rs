@@ -176,6 +176,8 @@ pub struct Lookahead<'a> {
     cache: HashMap<(u64, Question), bool>,
     /// Room to find a cart's records in, reused by every question.
     places: crate::engine::builder::CartPlaces,
+    /// Room for the ids of a state's carts, reused by every state.
+    carts: Vec<Id>,
 }
 
 impl<'a> Lookahead<'a> {
@@ -197,6 +199,7 @@ impl<'a> Lookahead<'a> {
             timed,
             cache: HashMap::new(),
             places: Default::default(),
+            carts: Vec::new(),
         }
     }
 
@@ -321,8 +324,12 @@ pub fn in_state_open(world: &mut World, ahead: &mut Lookahead, open: Open) -> Ve
     if open.is_empty() {
         return out;
     }
-    let carts: Vec<Id> = world.carts().iter().map(|c| c.id).collect();
-    for cart_id in carts {
+    // The carts' ids in room the look-ahead keeps (its searches change `world`, so
+    // the carts cannot be read from it while they run).
+    let mut carts = std::mem::take(&mut ahead.carts);
+    carts.clear();
+    carts.extend(world.carts().iter().map(|c| c.id));
+    for &cart_id in &carts {
         let id = cart_id.as_str();
         let Some(status) = world.cart(id).map(|c| c.status) else {
             continue;
@@ -415,6 +422,7 @@ pub fn in_state_open(world: &mut World, ahead: &mut Lookahead, open: Open) -> Ve
             });
         }
     }
+    ahead.carts = carts;
     for s in world
         .sessions()
         .iter()

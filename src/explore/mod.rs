@@ -302,11 +302,15 @@ struct Child {
     findings: Vec<(What, Witness)>,
 }
 
+/// The new states one thread's expansions of a batch found (their fingerprints).
+type Found = HashSet<u64, foldhash::fast::FixedState>;
+
 /// What the expansions of one thread share: the new states they found, so that a
-/// state two parents reach is checked once.
+/// state two parents reach is checked once. The set is the thread's own, emptied for
+/// each batch and kept for the next.
 struct Sharing<'v> {
     visited: &'v Visited,
-    found: HashSet<u64, foldhash::fast::FixedState>,
+    found: &'v mut Found,
 }
 
 /// What a search still looks for: the anomalies and the properties (by position in
@@ -549,16 +553,17 @@ pub fn explore(
     // One look-ahead and one replayer per thread, kept for the whole search so that the
     // look-ahead's answers serve every level and the replayer's world follows the
     // frontier from one level to the next.
-    let mut aheads: Vec<(Lookahead, Replayer)> = (0..jobs)
+    let mut aheads: Vec<(Lookahead, Replayer, Found)> = (0..jobs)
         .map(|_| {
             (
                 Lookahead::new(&letters, config.lookahead, timed),
                 Replayer::new(root),
+                Found::with_hasher(foldhash::fast::FixedState::with_seed(2)),
             )
         })
         .collect();
     // The root's findings, on the first thread's world (the root: no letter played yet).
-    if let Some((ahead, replayer)) = aheads.first_mut() {
+    if let Some((ahead, replayer, _)) = aheads.first_mut() {
         let everything = Wanted::all(&config.never);
         let world = replayer.to(&letters, &[]);
         for (what, witness) in state_findings(world, &config.never, &everything, ahead) {
@@ -591,10 +596,11 @@ pub fn explore(
             };
             let wanted = &wanted;
             let expanded: Vec<(u32, Expanded)> =
-                par_map(batch, &mut aheads, &|chunk, (ahead, replayer)| {
+                par_map(batch, &mut aheads, &|chunk, (ahead, replayer, found)| {
+                    found.clear();
                     let mut sharing = Sharing {
                         visited: visited_now,
-                        found: HashSet::with_hasher(foldhash::fast::FixedState::with_seed(2)),
+                        found,
                     };
                     chunk
                         .iter()
