@@ -19,6 +19,7 @@ pub mod errors;
 pub mod fields;
 pub mod flow;
 pub mod id;
+mod id_index;
 mod index;
 pub mod kinds;
 pub mod model;

@@ -12,6 +12,7 @@
 //! place.
 
 use super::id::Id;
+use super::id_index::IdIndex;
 use imbl::shared_ptr::DefaultSharedPtr;
 use imbl::{GenericHashMap, GenericOrdSet, Vector};
 use std::sync::Arc;
@@ -41,7 +42,7 @@ pub struct Table<T> {
     /// Slot `seq` holds the record stored there, or nothing once it was removed; there
     /// are always `next` slots.
     rows: Vector<Option<Arc<T>>>,
-    ids: Map<Id, Seq>,
+    ids: IdIndex,
     /// How many slots hold a record.
     live: usize,
     next: Seq,
@@ -62,7 +63,7 @@ impl<T> Default for Table<T> {
     fn default() -> Table<T> {
         Table {
             rows: Vector::new(),
-            ids: Map::default(),
+            ids: IdIndex::default(),
             live: 0,
             next: 0,
         }
@@ -137,12 +138,12 @@ impl<T: Keyed> Table<T> {
     /// The record with this id.
     pub fn get(&self, id: &str) -> Option<&T> {
         let seq = self.ids.get(id)?;
-        self.at(*seq)
+        self.at(seq)
     }
 
     /// Whether a record has this id.
     pub fn contains(&self, id: &str) -> bool {
-        self.ids.contains_key(id)
+        self.ids.get(id).is_some()
     }
 
     /// The first record added (of those still here).
@@ -163,7 +164,7 @@ impl<T: Keyed> Table<T> {
     /// The position of the record with this id, counting from the first (walks the
     /// records before it).
     pub fn position(&self, id: &str) -> Option<usize> {
-        let seq = *self.ids.get(id)?;
+        let seq = self.ids.get(id)?;
         Some(
             self.rows
                 .iter()
@@ -175,7 +176,7 @@ impl<T: Keyed> Table<T> {
 
     /// Where the record with this id is stored.
     pub(crate) fn seq(&self, id: &str) -> Option<Seq> {
-        self.ids.get(id).copied()
+        self.ids.get(id)
     }
 
     /// The record stored at `seq`.
@@ -192,8 +193,8 @@ impl<T: Keyed> Table<T> {
     pub(crate) fn insert(&mut self, record: T) -> Seq {
         let seq = self.next;
         self.next += 1;
-        // One walk of the id map: the first record with an id keeps it.
-        self.ids.entry(record.key()).or_insert(seq);
+        // The first record with an id keeps it.
+        self.ids.add_first(record.key(), seq);
         self.rows.push_back(Some(Arc::new(record)));
         self.live += 1;
         seq
@@ -206,7 +207,7 @@ impl<T: Keyed> Table<T> {
         id: &str,
         edit: impl FnOnce(&mut T) -> R,
     ) -> Option<(Seq, R)> {
-        let seq = *self.ids.get(id)?;
+        let seq = self.ids.get(id)?;
         let row = self.rows.get_mut(seq as usize)?.as_mut()?;
         let record = Arc::make_mut(row);
         let out = edit(record);
@@ -236,7 +237,7 @@ impl<T: Keyed> Table<T> {
         let record = self.rows.get_mut(seq as usize)?.take()?;
         self.live -= 1;
         let key = record.key();
-        if self.ids.get(&key) == Some(&seq) {
+        if self.ids.get(&key) == Some(seq) {
             self.ids.remove(&key);
         }
         if self.next == seq + 1 {
@@ -261,7 +262,7 @@ impl<T: Keyed> Table<T> {
         if slot.is_none() {
             self.live += 1;
         }
-        self.ids.insert(record.key(), seq);
+        self.ids.set(record.key(), seq);
         *slot = Some(record);
     }
 }
