@@ -434,9 +434,9 @@ fn par_map<T: Send, S: Send, R: Send>(
 }
 
 /// Rebuilds frontier states by replaying their paths on one world. The frontier lists
-/// siblings together and each level in its parents' order, so
-/// consecutive paths share all but their last letters: the replayer undoes its world
-/// back to the prefix the next path shares with the last, and plays only the rest.
+/// siblings together and each level in its parents' order, so consecutive paths share
+/// all but their last letters: the replayer undoes its world back to the prefix the
+/// next path shares with the last, and plays only the rest.
 struct Replayer {
     world: World,
     /// The letters played on `world` since the root, each with what undoes it.
