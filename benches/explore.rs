@@ -19,6 +19,14 @@ fn world(prefix: &str) -> World {
     load_bytes(b.name, b.text.as_bytes()).expect("loads").world
 }
 
+/// How many states a search of `root` visits (what each timed run computes).
+fn explored(root: &World, config: &Config, stop: &AtomicBool) -> usize {
+    explore::explore(root, config, stop, &mut |_| {})
+        .expect("explores")
+        .progress
+        .states
+}
+
 /// The plain search: a set of whole states (without the clock) and a queue of
 /// (world, path) pairs. Returns the states and the bytes its set holds per state.
 fn plain(root: &World, config: &Config) -> (usize, usize) {
@@ -81,28 +89,14 @@ fn bench_explore(c: &mut Criterion) {
         };
         let stop = AtomicBool::new(false);
         group.bench_function(format!("{prefix} fingerprints"), |b| {
-            b.iter(|| {
-                black_box(
-                    explore::explore(&root, &config, &stop, &mut |_| {})
-                        .expect("explores")
-                        .progress
-                        .states,
-                )
-            })
+            b.iter(|| black_box(explored(&root, &config, &stop)))
         });
         let quick = Config {
             lookahead: 0,
             ..config.clone()
         };
         group.bench_function(format!("{prefix} fingerprints, no look-ahead"), |b| {
-            b.iter(|| {
-                black_box(
-                    explore::explore(&root, &quick, &stop, &mut |_| {})
-                        .expect("explores")
-                        .progress
-                        .states,
-                )
-            })
+            b.iter(|| black_box(explored(&root, &quick, &stop)))
         });
         group.bench_function(format!("{prefix} whole states"), |b| {
             b.iter(|| black_box(plain(&root, &config)))
@@ -170,28 +164,11 @@ fn bench_curriculum(c: &mut Criterion) {
         BUILTIN.len()
     );
     let Some((_, name)) = slowest else { return };
-    let root = load_bytes(
-        name,
-        BUILTIN
-            .iter()
-            .find(|b| b.name == name)
-            .expect("built-in")
-            .text
-            .as_bytes(),
-    )
-    .expect("loads")
-    .world;
+    let root = world(name);
     let mut group = c.benchmark_group("explore curriculum");
     group.sample_size(10);
     group.bench_function(format!("slowest, {name}"), |b| {
-        b.iter(|| {
-            black_box(
-                explore::explore(&root, &config, &stop, &mut |_| {})
-                    .expect("explores")
-                    .progress
-                    .states,
-            )
-        })
+        b.iter(|| black_box(explored(&root, &config, &stop)))
     });
     group.finish();
 }
