@@ -6,6 +6,7 @@
 
 use super::alphabet::{Letter, Move, template_of};
 use super::fingerprint::{cart_fingerprint, fingerprint};
+use super::{Link, Replay};
 use crate::engine::{Action, CartStatus, Id, Outcome, PaymentAuthorizationStatus, World};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -257,42 +258,29 @@ impl<'a> Lookahead<'a> {
             .copied()
             .filter(|l| l.action.cart() == Some(cart))
             .collect();
-        // The states found, each as (parent, letter); state 0 is `root`.
-        let mut links: Vec<(u32, u32)> = vec![(u32::MAX, u32::MAX)];
+        // The states found, each as its link to its parent; state 0 is `root`.
+        let mut links = vec![Link {
+            parent: u32::MAX,
+            letter: u32::MAX,
+        }];
         let mut level = 0..1;
-        // The letters played on `root` since the search began, each with its undo.
-        let mut played: Vec<(u32, crate::engine::Undo)> = Vec::new();
-        let mut path: Vec<u32> = Vec::new();
+        let mut replay = Replay::new();
+        let action = |i: usize| &letters[i].action;
         let mut reached = false;
         'levels: for step in 1..=self.depth {
             let last = step == self.depth;
             let next = links.len();
             for node in level {
-                path.clear();
-                let mut at = node;
-                while links[at].0 != u32::MAX {
-                    path.push(links[at].1);
-                    at = links[at].0 as usize;
-                }
-                path.reverse();
-                let shared = played
-                    .iter()
-                    .zip(&path)
-                    .take_while(|((a, _), b)| a == *b)
-                    .count();
-                for (_, undo) in played.drain(shared..).rev() {
-                    root.undo(&undo);
-                }
-                for &i in &path[shared..] {
-                    let (_, undo) = root.apply_quiet_undoable(&letters[i as usize].action);
-                    played.push((i, undo));
-                }
+                replay.move_to_node(root, action, &links, node);
                 for (i, letter) in letters.iter().enumerate() {
                     let (outcome, undo) = root.apply_quiet_undoable(&letter.action);
                     if outcome.result.is_ok() {
                         reached = goal(root);
                         if !reached && !last && seen.insert(fingerprint(root, self.timed)) {
-                            links.push((node as u32, i as u32));
+                            links.push(Link {
+                                parent: node as u32,
+                                letter: i as u32,
+                            });
                         }
                     }
                     root.undo(&undo);
@@ -303,9 +291,7 @@ impl<'a> Lookahead<'a> {
             }
             level = next..links.len();
         }
-        for (_, undo) in played.drain(..).rev() {
-            root.undo(&undo);
-        }
+        replay.move_to_root(root);
         reached
     }
 }

@@ -433,44 +433,58 @@ fn par_map<T: Send, S: Send, R: Send>(
     })
 }
 
-/// Rebuilds frontier states by replaying their paths on one world. The frontier lists
-/// siblings together and each level in its parents' order, so consecutive paths share
-/// all but their last letters: the replayer undoes its world back to the prefix the
-/// next path shares with the last, and plays only the rest.
-struct Replayer {
-    world: World,
-    /// The letters played on `world` since the root, each with what undoes it.
+/// The letters from the root to state `node`, following its links, into `path`.
+fn path_into(links: &[Link], mut node: usize, path: &mut Vec<usize>) {
+    path.clear();
+    while links[node].parent != u32::MAX {
+        path.push(links[node].letter as usize);
+        node = links[node].parent as usize;
+    }
+    path.reverse();
+}
+
+/// Moves one world between the states of a breadth-first search, each state known by
+/// its links to the root. Consecutive states of a level usually share all but their
+/// last letters (siblings are listed together, each level in its parents' order), so
+/// the world is undone back to the prefix the next path shares with the last and only
+/// the rest is played: no world is copied.
+struct Replay {
+    /// The letters played on the world since the root, each with what undoes it.
     played: Vec<(usize, crate::engine::Undo)>,
     /// Room for the path of the next state, reused.
     path: Vec<usize>,
 }
 
-impl Replayer {
-    fn new(root: &World) -> Replayer {
-        Replayer {
-            world: root.clone(),
+impl Replay {
+    fn new() -> Replay {
+        Replay {
             played: Vec::new(),
             path: Vec::new(),
         }
     }
 
-    /// The world of state `node`, whose path from the root its links give.
-    fn rebuild(&mut self, letters: &[Letter], links: &[Link], node: usize) -> &mut World {
+    /// Moves `world` (the root with this replay's letters played on it) to state
+    /// `node`; `action` gives each letter's action.
+    fn move_to_node<'a>(
+        &mut self,
+        world: &mut World,
+        action: impl Fn(usize) -> &'a crate::engine::Action,
+        links: &[Link],
+        node: usize,
+    ) {
         let mut path = std::mem::take(&mut self.path);
-        path.clear();
-        let mut at = node;
-        while links[at].parent != u32::MAX {
-            path.push(links[at].letter as usize);
-            at = links[at].parent as usize;
-        }
-        path.reverse();
-        self.to(letters, &path);
+        path_into(links, node, &mut path);
+        self.move_to_path(world, action, &path);
         self.path = path;
-        &mut self.world
     }
 
-    /// The world after `path` from the root.
-    fn to(&mut self, letters: &[Letter], path: &[usize]) -> &mut World {
+    /// Moves `world` to the state after `path` from the root.
+    fn move_to_path<'a>(
+        &mut self,
+        world: &mut World,
+        action: impl Fn(usize) -> &'a crate::engine::Action,
+        path: &[usize],
+    ) {
         let shared = self
             .played
             .iter()
@@ -478,12 +492,48 @@ impl Replayer {
             .take_while(|((a, _), b)| a == *b)
             .count();
         for (_, undo) in self.played.drain(shared..).rev() {
-            self.world.undo(&undo);
+            world.undo(&undo);
         }
         for &i in &path[shared..] {
-            let (_, undo) = self.world.apply_quiet_undoable(&letters[i].action);
+            let (_, undo) = world.apply_quiet_undoable(action(i));
             self.played.push((i, undo));
         }
+    }
+
+    /// Puts `world` back at the root.
+    fn move_to_root(&mut self, world: &mut World) {
+        for (_, undo) in self.played.drain(..).rev() {
+            world.undo(&undo);
+        }
+    }
+}
+
+/// Rebuilds frontier states on one world of its own ([`Replay`]).
+struct Replayer {
+    world: World,
+    replay: Replay,
+}
+
+impl Replayer {
+    fn new(root: &World) -> Replayer {
+        Replayer {
+            world: root.clone(),
+            replay: Replay::new(),
+        }
+    }
+
+    /// The world of state `node`, whose path from the root its links give.
+    fn rebuild(&mut self, letters: &[Letter], links: &[Link], node: usize) -> &mut World {
+        let action = |i: usize| &letters[i].action;
+        self.replay
+            .move_to_node(&mut self.world, action, links, node);
+        &mut self.world
+    }
+
+    /// The world after `path` from the root.
+    fn to(&mut self, letters: &[Letter], path: &[usize]) -> &mut World {
+        let action = |i: usize| &letters[i].action;
+        self.replay.move_to_path(&mut self.world, action, path);
         &mut self.world
     }
 }
@@ -531,13 +581,9 @@ pub fn explore(
             order.push(s);
         }
     };
-    let path_to = |links: &[Link], mut node: usize| {
+    let path_to = |links: &[Link], node: usize| {
         let mut path = Vec::new();
-        while links[node].parent != u32::MAX {
-            path.push(links[node].letter as usize);
-            node = links[node].parent as usize;
-        }
-        path.reverse();
+        path_into(links, node, &mut path);
         path
     };
     // The frontier: each state's index in `links`.
