@@ -31,11 +31,16 @@ impl Default for IdIndex {
     }
 }
 
-/// Whether `id` has the text `text`: the same interned pointer (the usual case, as the
-/// text read from an id is the id's own), or the same characters.
-fn same(id: &Id, text: &str) -> bool {
+/// Whether `text` is `id`'s own interned text (the usual case: the text read from an
+/// id is the id's own).
+fn same_pointer(id: &Id, text: &str) -> bool {
     let own = id.as_str();
-    (own.as_ptr() == text.as_ptr() && own.len() == text.len()) || own == text
+    own.as_ptr() == text.as_ptr() && own.len() == text.len()
+}
+
+/// Whether `id` has the text `text`: the same interned pointer, or the same characters.
+fn same(id: &Id, text: &str) -> bool {
+    same_pointer(id, text) || id.as_str() == text
 }
 
 impl IdIndex {
@@ -44,12 +49,9 @@ impl IdIndex {
         match self {
             IdIndex::Few(list) => {
                 // Pointers first: an id read from a record matches without comparing text.
-                let by_pointer = list.iter().find(|(k, _)| {
-                    let own = k.as_str();
-                    own.as_ptr() == id.as_ptr() && own.len() == id.len()
-                });
-                by_pointer
-                    .or_else(|| list.iter().find(|(k, _)| same(k, id)))
+                list.iter()
+                    .find(|(k, _)| same_pointer(k, id))
+                    .or_else(|| list.iter().find(|(k, _)| k.as_str() == id))
                     .map(|&(_, seq)| seq)
             }
             IdIndex::Many(map) => map.get(id).copied(),
@@ -68,17 +70,16 @@ impl IdIndex {
     pub(crate) fn set(&mut self, id: Id, seq: Seq) {
         match self {
             IdIndex::Few(list) => {
-                if let Some(entry) = Arc::make_mut(list).iter_mut().find(|(k, _)| *k == id) {
-                    entry.1 = seq;
-                    return;
-                }
-                if list.len() < FEW {
+                // The list is copied (when a snapshot shares it) only to change it.
+                if let Some(at) = list.iter().position(|(k, _)| *k == id) {
+                    Arc::make_mut(list)[at].1 = seq;
+                } else if list.len() < FEW {
                     Arc::make_mut(list).push((id, seq));
-                    return;
+                } else {
+                    let mut map: Map<Id, Seq> = list.iter().copied().collect();
+                    map.insert(id, seq);
+                    *self = IdIndex::Many(map);
                 }
-                let mut map: Map<Id, Seq> = list.iter().copied().collect();
-                map.insert(id, seq);
-                *self = IdIndex::Many(map);
             }
             IdIndex::Many(map) => {
                 map.insert(id, seq);
